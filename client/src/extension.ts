@@ -1,0 +1,15 @@
+// The Energy Lens extension host: wiring only. Starts the language server over IPC; features that
+// need VS Code UI (board link, campaigns, panel) register from their own modules.
+import * as vscode from 'vscode';
+import { startLanguageClient } from './language-client';
+
+let stopClient: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const client = await startLanguageClient(context);
+  stopClient = () => client.stop();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient?.();
+}

@@ -1,0 +1,20 @@
+// Starts the Energy Lens language server (a Node process over IPC) for prototxt documents.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+  const serverModule = context.asAbsolutePath('out/server/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'prototxt' }],
+    synchronize: { configurationSection: 'energyLens' },
+    outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
+  };
+  const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
+  await client.start();
+  context.subscriptions.push(client);
+  return client;
+}

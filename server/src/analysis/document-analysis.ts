@@ -1,0 +1,56 @@
+// Everything the server knows about one version of one document, computed lazily stage by stage
+// (parse → schema check → network analysis → energy prediction) and memoised, so each LSP feature
+// pays only for the stages it needs and a version is never analysed twice.
+import { parse } from '../text/parser';
+import type { ParsedDocument } from '../text/ast';
+import { detectFileKind, validateDocument } from '../caffe/validate';
+import { analyzeDocument } from '../net';
+import type { NetAnalysis } from '../net/types';
+import type { Problem } from '../problem';
+import type { EnergyLensSettings } from '../protocol';
+
+export type FileKind = 'net' | 'solver';
+
+export class DocumentAnalysis {
+  private parsedCache?: ParsedDocument;
+  private kindCache?: FileKind;
+  private schemaCache?: Problem[];
+  private netCache?: NetAnalysis | null;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    readonly text: string,
+    readonly settings: EnergyLensSettings,
+  ) {}
+
+  get parsed(): ParsedDocument {
+    return (this.parsedCache ??= parse(this.text));
+  }
+
+  get kind(): FileKind {
+    return (this.kindCache ??= detectFileKind(this.parsed));
+  }
+
+  get schemaProblems(): Problem[] {
+    return (this.schemaCache ??= validateDocument(this.parsed, this.kind));
+  }
+
+  /** The analysed network, or null for solver files. */
+  get net(): NetAnalysis | null {
+    if (this.netCache === undefined) {
+      this.netCache = this.kind === 'net'
+        ? analyzeDocument(this.parsed, { phase: this.settings.phase, batch: this.settings.batchSize })
+        : null;
+    }
+    return this.netCache;
+  }
+
+  /** All problems: syntax, schema, graph. */
+  get problems(): Problem[] {
+    const syntax: Problem[] = this.parsed.errors.map((e) => ({
+      severity: 'error', message: e.message, span: e.span, code: 'syntax',
+    }));
+    return [...syntax, ...this.schemaProblems, ...(this.net?.problems ?? [])];
+  }
+}

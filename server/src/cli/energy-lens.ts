@@ -1,0 +1,25 @@
+// `energy-lens`: the command-line face of the same modules the language server uses.
+import { COMMANDS, usage } from './commands';
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const io = {
+    stdout: (text: string) => process.stdout.write(text),
+    stderr: (text: string) => process.stderr.write(text),
+    cwd: process.cwd(),
+  };
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.stderr(name && name !== '--help' && name !== '-h' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
+    process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+    return;
+  }
+  try {
+    process.exitCode = await command(args, io);
+  } catch (error) {
+    io.stderr(`energy-lens ${name}: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,77 @@
+// Publishes problems as diagnostics, off the typing path: each change (re)starts a short debounce,
+// and a result is dropped if the document moved on while it was computed.
+import {
+  DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic, type TextDocuments,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisStore } from '../analysis/analysis-store';
+import type { Problem, QuickFix } from '../problem';
+import { toRange } from './ranges';
+
+const DEBOUNCE_MS = 150;
+
+const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Attached to each diagnostic so code actions can offer its fixes without recomputing. */
+export interface DiagnosticData {
+  version: number;
+  fixes: QuickFix[];
+}
+
+export function toDiagnostic(document: TextDocument, problem: Problem): Diagnostic {
+  const data: DiagnosticData = { version: document.version, fixes: problem.fixes ?? [] };
+  return {
+    range: toRange(document, problem.span),
+    severity: SEVERITY[problem.severity],
+    code: problem.code,
+    source: 'Energy Lens',
+    message: problem.message,
+    tags: problem.tags?.map((t) => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated)),
+    data,
+  };
+}
+
+export function registerDiagnostics(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  store: AnalysisStore,
+): { refreshAll(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const publish = (uri: string, version: number): void => {
+    const current = documents.get(uri);
+    if (!current || current.version !== version) return; // superseded by a newer edit
+    const problems = store.get(current).problems;
+    void connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(current, p)) });
+  };
+
+  const schedule = (document: TextDocument, delay: number): void => {
+    clearTimeout(timers.get(document.uri));
+    timers.set(document.uri, setTimeout(() => {
+      timers.delete(document.uri);
+      try {
+        publish(document.uri, document.version);
+      } catch (error) {
+        connection.console.error(`Energy Lens: analysing ${document.uri} failed: ${String((error as Error)?.stack ?? error)}`);
+      }
+    }, delay));
+  };
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
+  documents.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    store.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  return {
+    refreshAll: () => documents.all().forEach((d) => schedule(d, 0)),
+  };
+}

@@ -1,0 +1,105 @@
+// Custom LSP messages between the Energy Lens client and server, declared once and imported by both
+// sides (the client imports types only, so no server code reaches the extension bundle).
+
+/** Settings the server reads from the `energyLens` configuration section. */
+export interface EnergyLensSettings {
+  phase: 'TEST' | 'TRAIN';
+  batchSize: number;
+  /** Platform id of the energy model used for predictions. */
+  platform: string;
+  inlayHints: 'off' | 'energy' | 'energyAndShare';
+  /** Extra model files or folders. */
+  modelFiles: string[];
+  overviewRulerMarks: boolean;
+}
+
+export const DEFAULT_SETTINGS: EnergyLensSettings = {
+  phase: 'TEST',
+  batchSize: 1,
+  platform: 'jetson-tx1/caffe-openblas/cpu/1t',
+  inlayHints: 'energyAndShare',
+  modelFiles: [],
+  overviewRulerMarks: true,
+};
+
+export interface ReportParams {
+  uri: string;
+}
+
+export interface ReportLayerEnergy {
+  predicted_mJ: number;
+  low_mJ: number;
+  high_mJ: number;
+  share: number;
+  model: string;
+  extrapolated: boolean;
+}
+
+export interface ReportLayer {
+  name: string;
+  type: string;
+  /** 0-based line of the layer block, for navigation. */
+  line: number;
+  outputShapes: Array<number[] | null>;
+  macs: number | null;
+  params: number | null;
+  features: Record<string, number>;
+  energy: ReportLayerEnergy | null;
+  /** Why there is no energy number (e.g. "not modelled", "shape unknown"). */
+  energyNote?: string;
+}
+
+export interface ReportTotals {
+  macs: number;
+  params: number;
+  energy: { predicted_mJ: number; low_mJ: number; high_mJ: number; coveredTypes: string[]; notModelledTypes: string[] } | null;
+  byType: Array<{ type: string; predicted_mJ: number; share: number }>;
+}
+
+export interface EnergyReport {
+  uri: string;
+  version: number;
+  network: string;
+  platform: { id: string; label: string; calibration: string } | null;
+  layers: ReportLayer[];
+  totals: ReportTotals;
+}
+
+export interface PlatformInfo {
+  id: string;
+  label: string;
+  calibration: string;
+  source: string;
+}
+
+export const Requests = {
+  /** Full per-layer table of a document (webview and commands use it). */
+  report: 'energyLens/report',
+  /** Known platforms (built-in models and model files found). */
+  platforms: 'energyLens/platforms',
+  /** Prototxt text of a `.caffemodel` file, decoded structurally (blobs skipped). */
+  caffemodelText: 'energyLens/caffemodelText',
+} as const;
+
+export const Notifications = {
+  /** Server → client: the set of models changed (a model file was saved, a refit landed). */
+  modelsChanged: 'energyLens/modelsChanged',
+  /** Server → client: the five most energy-hungry layers of a document, for overview-ruler marks. */
+  hotLayers: 'energyLens/hotLayers',
+} as const;
+
+export interface HotLayersParams {
+  uri: string;
+  version: number;
+  /** 0-based lines of the hungriest layers, hungriest first. */
+  lines: number[];
+}
+
+export interface CaffemodelTextParams {
+  path: string;
+}
+
+export interface CaffemodelTextResult {
+  text?: string;
+  error?: string;
+}
