@@ -1,13 +1,19 @@
 // The Energy Lens extension host: wiring only. Starts the language server over IPC; features that
-// need VS Code UI (board link, campaigns, panel) register from their own modules.
+// need VS Code UI (platform status, board link, campaigns, panel) register from their own modules.
 import * as vscode from 'vscode';
 import { startLanguageClient } from './language-client';
+import { registerPlatformStatus } from './platform-status';
+import { registerHotLayerMarks } from './hot-layers';
+import { registerInlayHintToggle } from './inlay-hint-toggle';
 
 let stopClient: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const client = await startLanguageClient(context);
   stopClient = () => client.stop();
+  registerPlatformStatus(context, client);
+  registerHotLayerMarks(context, client);
+  registerInlayHintToggle(context);
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,6 +13,7 @@ import { formattingEdits } from './lsp/formatting';
 import { completionItems } from './lsp/completion';
 import { hover } from './lsp/hover';
 import { readSettings } from './settings';
+import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -27,6 +28,10 @@ connection.onInitialize((): InitializeResult => ({
     completionProvider: { triggerCharacters: [':', '"', ' '] },
     hoverProvider: true,
     codeActionProvider: { codeActionKinds: ['quickfix'] },
+    definitionProvider: true,
+    referencesProvider: true,
+    documentHighlightProvider: true,
+    renameProvider: { prepareProvider: true },
   },
   serverInfo: { name: 'Energy Lens' },
 }));
@@ -52,6 +57,12 @@ connection.onFoldingRanges((p) => withAnalysis(p.textDocument.uri, [], (d) => fo
 connection.onDocumentFormatting((p) => withAnalysis(p.textDocument.uri, [], (d) => formattingEdits(d, store.get(d).parsed)));
 connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (d) => completionItems(d, store.get(d), p.position)));
 connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (d) => hover(d, store.get(d), p.position)));
+
+connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (d) => definitions(d, store.get(d), p.position)));
+connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (d) => references(d, store.get(d), p.position)));
+connection.onDocumentHighlight((p) => withAnalysis(p.textDocument.uri, [], (d) => highlights(d, store.get(d), p.position)));
+connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (d) => prepareRename(d, store.get(d), p.position)));
+connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (d) => rename(d, store.get(d), p.position, p.newName)));
 
 documents.listen(connection);
 connection.listen();

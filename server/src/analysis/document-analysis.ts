@@ -4,7 +4,7 @@
 import { parse } from '../text/parser';
 import type { ParsedDocument } from '../text/ast';
 import { detectFileKind, validateDocument } from '../caffe/validate';
-import { analyzeDocument } from '../net';
+import { analyzeDocument, buildNavigationIndex, type NavigationIndex } from '../net';
 import type { NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../protocol';
@@ -16,6 +16,7 @@ export class DocumentAnalysis {
   private kindCache?: FileKind;
   private schemaCache?: Problem[];
   private netCache?: NetAnalysis | null;
+  private navigationCache?: NavigationIndex;
 
   constructor(
     readonly uri: string,
@@ -40,10 +41,15 @@ export class DocumentAnalysis {
   get net(): NetAnalysis | null {
     if (this.netCache === undefined) {
       this.netCache = this.kind === 'net'
-        ? analyzeDocument(this.parsed, { phase: this.settings.phase, batch: this.settings.batchSize })
+        ? analyzeDocument(this.parsed, { phase: this.settings.phase, batch: this.settings.batchSize }, this.text)
         : null;
     }
     return this.netCache;
+  }
+
+  /** Where blob and layer names are defined and used (all phases, as written). */
+  get navigation(): NavigationIndex {
+    return (this.navigationCache ??= buildNavigationIndex(this.parsed));
   }
 
   /** All problems: syntax, schema, graph. */

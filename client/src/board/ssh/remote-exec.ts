@@ -1,0 +1,166 @@
+// Running commands on the board: streamed line by line, or collected as bytes.
+//
+// Cancelling. ssh2's `stream.signal()` is ignored by OpenSSH before 7.9 (a Jetson TX1 on Ubuntu
+// 16.04 has 7.2); a pty would merge stderr into stdout (Caffe logs on stderr); killing from a
+// second exec channel pays a whole login-shell start (seconds on a busy board). So every streamed
+// command runs under a small POSIX sh wrapper that starts the command with stdin from /dev/null
+// and keeps the channel's stdin as a "cancel pipe": a watcher blocks reading it, and EOF (we
+// close stdin to cancel; sshd closes it if the connection drops) makes it `kill -TERM` the
+// session's process group. sshd starts every session with setsid(), so the wrapper's PID is the
+// group id and the whole pipeline goes. Works on any sshd and needs no extra round trip.
+import type { ClientChannel } from 'ssh2';
+import type { Readable } from 'stream';
+import { BoardConnectionError } from './errors';
+import { LineSplitter } from './line-splitter';
+import { isValidEnvName, shellQuote } from './shell-quote';
+
+export interface ExecOptions {
+  onStdout?(line: string): void;
+  onStderr?(line: string): void;
+  signal?: AbortSignal;
+  /** Set inline for the command (names validated, values quoted). */
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface ExecResult {
+  /** Exit status, or null when the process died of a signal. */
+  code: number | null;
+  /** The signal that ended the process as ssh2 names it (e.g. "SIGTERM"), or null. */
+  signal: string | null;
+  /** True when `signal` (the AbortSignal) fired and the remote process was stopped. */
+  cancelled: boolean;
+}
+
+export interface CollectResult {
+  code: number | null;
+  signal: string | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** What the exec helpers need from the connection. */
+export interface ChannelHost {
+  openExec(command: string): Promise<ClientChannel>;
+  /** Error for a channel that closed without an exit status (the connection went away). */
+  lostError(command: string): BoardConnectionError;
+}
+
+/** If the channel has not closed this long after cancelling, stop waiting for it. */
+const GIVE_UP_AFTER_MS = 5000;
+
+/**
+ * The wrapper, run by /bin/sh with the command as $1. fd 3 keeps the channel's stdin for the
+ * watcher (an asynchronous list gets /dev/null as stdin in a non-interactive shell). On EOF the
+ * watcher, immune to its own TERM, terminates the group and KILLs it 2 s later if something
+ * ignored the TERM. The command's exit status is passed through.
+ */
+const CANCEL_WRAPPER = [
+  'exec 3<&0',
+  '/bin/sh -c "$1" </dev/null 3<&- &',
+  'c=$!',
+  '{ read -r _ <&3; trap "" TERM; kill -TERM -$$ || kill -TERM $c; sleep 2; kill -KILL -$$ || kill -KILL $c; } >/dev/null 2>&1 &',
+  'w=$!',
+  'exec 3<&-',
+  'wait $c',
+  's=$?',
+  'kill $w 2>/dev/null',
+  'exit $s',
+].join('\n');
+
+/** The remote command line for `command` under the cancel wrapper, with env set inline. */
+export function wrapForCancel(command: string, env?: Readonly<Record<string, string>>): string {
+  const assignments = Object.entries(env ?? {}).map(([name, value]) => {
+    if (!isValidEnvName(name)) throw new Error(`Invalid environment variable name: ${JSON.stringify(name)}`);
+    return `${name}=${shellQuote(String(value))}`;
+  });
+  const envPart = assignments.length > 0 ? `env ${assignments.join(' ')} ` : '';
+  return `exec ${envPart}/bin/sh -c ${shellQuote(CANCEL_WRAPPER)} sh ${shellQuote(command)}`;
+}
+
+/** Runs a command and collects its output as bytes (for file contents and short queries). */
+export function runCollect(host: ChannelHost, command: string, stdin?: Buffer | Readable): Promise<CollectResult> {
+  return host.openExec(command).then(
+    (channel) =>
+      new Promise<CollectResult>((resolve, reject) => {
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let exit: { code: number | null; signal: string | null } | undefined;
+        channel.on('data', (c: Buffer) => out.push(c));
+        channel.stderr.on('data', (c: Buffer) => err.push(c));
+        channel.on('exit', (code: number | null, signal?: string) => {
+          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
+        });
+        channel.on('close', () => {
+          if (!exit) return reject(host.lostError(command));
+          resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+        });
+        if (stdin === undefined) channel.end();
+        else if (Buffer.isBuffer(stdin)) channel.end(stdin);
+        else {
+          stdin.on('error', (e) => {
+            channel.close();
+            reject(new BoardConnectionError(`Cannot read the data to send: ${e.message}`, 'other', { cause: e }));
+          });
+          stdin.pipe(channel);
+        }
+      }),
+  );
+}
+
+/** Runs a command, streaming stdout/stderr line by line; the AbortSignal stops the remote process. */
+export async function runStreaming(host: ChannelHost, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+  if (typeof command !== 'string' || command.trim() === '') throw new BoardConnectionError('Cannot run an empty command', 'other');
+  const { signal } = options;
+  if (signal?.aborted) return { code: null, signal: null, cancelled: true };
+  const channel = await host.openExec(wrapForCancel(command, options.env));
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    let exit: { code: number | null; signal: string | null } | undefined;
+    let cancelled = false;
+    let closed = false;
+    let giveUp: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      if (cancelled || closed) return;
+      cancelled = true;
+      channel.end(); // EOF on the cancel pipe: the wrapper's watcher TERMs the process group
+      // sshd only closes the channel once the process is gone; do not wait for ever.
+      giveUp = setTimeout(() => {
+        channel.close();
+        finish();
+      }, GIVE_UP_AFTER_MS);
+    };
+    // A throwing line callback must not escape into the event emitter: it fails this exec instead.
+    let callbackError: unknown;
+    const guard = (fn: ((line: string) => void) | undefined) => (line: string): void => {
+      if (!fn || callbackError !== undefined) return;
+      try {
+        fn(line);
+      } catch (err) {
+        callbackError = err;
+        onAbort();
+      }
+    };
+    const stdout = new LineSplitter(guard(options.onStdout));
+    const stderr = new LineSplitter(guard(options.onStderr));
+
+    channel.on('data', (c: Buffer) => closed || stdout.push(c));
+    channel.stderr.on('data', (c: Buffer) => closed || stderr.push(c));
+    channel.on('exit', (code: number | null, sig?: string) => {
+      exit = { code: typeof code === 'number' ? code : null, signal: sig ?? null };
+    });
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(giveUp);
+      signal?.removeEventListener('abort', onAbort);
+      stdout.end();
+      stderr.end();
+      if (callbackError !== undefined) reject(callbackError);
+      else if (exit) resolve({ ...exit, cancelled });
+      else if (cancelled) resolve({ code: null, signal: null, cancelled });
+      else reject(host.lostError(command));
+    };
+    channel.on('close', finish);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,73 @@
+// Status bar item: the active platform and the open network's predicted total; click to choose a
+// platform. The platform setting is per workspace, so each project keeps its board.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Requests, type EnergyReport, type PlatformInfo } from '../../server/src/protocol';
+import { formatEnergy } from '../../server/src/units';
+
+export const CHOOSE_PLATFORM_COMMAND = 'energyLens.choosePlatform';
+
+export function registerPlatformStatus(context: vscode.ExtensionContext, client: LanguageClient): { refresh(): void } {
+  const item = vscode.window.createStatusBarItem('energyLens.platform', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Energy Lens platform';
+  item.command = CHOOSE_PLATFORM_COMMAND;
+  context.subscriptions.push(item);
+
+  let generation = 0;
+  const refresh = async (): Promise<void> => {
+    const ticket = ++generation;
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'prototxt') {
+      item.hide();
+      return;
+    }
+    try {
+      const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: editor.document.uri.toString() });
+      if (ticket !== generation) return;
+      const total = report?.totals.energy;
+      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatEnergy(total.predicted_mJ)}` : ''}`;
+      item.tooltip = total
+        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatEnergy(total.predicted_mJ)} `
+          + `(90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)}). Click to change platform.`
+        : 'Energy Lens: click to choose the platform whose energy model predicts this network.';
+      item.show();
+    } catch {
+      item.hide();
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(CHOOSE_PLATFORM_COMMAND, () => choosePlatform(client)),
+    vscode.window.onDidChangeActiveTextEditor(() => void refresh()),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) scheduleRefresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('energyLens')) scheduleRefresh();
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const scheduleRefresh = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), 300);
+  };
+  void refresh();
+  return { refresh: scheduleRefresh };
+}
+
+async function choosePlatform(client: LanguageClient): Promise<void> {
+  const platforms = await client.sendRequest<PlatformInfo[]>(Requests.platforms, {});
+  const current = vscode.workspace.getConfiguration('energyLens').get<string>('platform');
+  const picked = await vscode.window.showQuickPick(
+    platforms.map((p) => ({
+      label: `${p.id === current ? '$(check) ' : ''}${p.label}`,
+      description: p.calibration === 'fitted' ? p.id : `${p.id} · ${p.calibration} calibration`,
+      detail: `Model from ${p.source}`,
+      id: p.id,
+    })),
+    { title: 'Energy Lens: platform for predictions', placeHolder: 'Which board and framework should the energy model describe?' },
+  );
+  if (!picked) return;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('energyLens').update('platform', picked.id, target);
+}

@@ -1,0 +1,21 @@
+// The markdown a layer hover shows: what the layer computes and what it is predicted to cost.
+import type { DocumentAnalysis } from '../analysis/document-analysis';
+import type { AnalyzedLayer } from '../net/types';
+import { formatCount, formatPercent, formatShape } from '../units';
+
+export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
+  const net = analysis.net;
+  const f = layer.features;
+  const lines: string[] = [`**${layer.name}** · \`${layer.type}\``, ''];
+  const shapes = layer.outputShapes.map((s, i) => `\`${layer.tops[i] ?? '?'}\` ${formatShape(s)}`).join(', ');
+  lines.push(`| | |`, `|---|---|`);
+  lines.push(`| Output | ${shapes || '—'} |`);
+  if (f.macs !== undefined) {
+    const share = net && net.totals.macs > 0 ? ` (${formatPercent(f.macs / net.totals.macs)} of the net)` : '';
+    lines.push(`| MACs | ${formatCount(f.macs)}${share} |`);
+  } else {
+    lines.push(`| MACs | unknown (input shape unknown) |`);
+  }
+  if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)} |`);
+  return lines.join('\n');
+}

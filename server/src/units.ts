@@ -1,0 +1,39 @@
+// How numbers are shown to people, in one place so the hover, inlay hints, CodeLens, status bar
+// and CLI agree: three significant figures, SI prefixes, thin units.
+
+/** Energy given in millijoules: `0.84 mJ`, `268 mJ`, `1.52 J`. */
+export function formatEnergy(mJ: number): string {
+  if (!Number.isFinite(mJ)) return '? mJ';
+  const abs = Math.abs(mJ);
+  if (abs >= 1000) return `${significant(mJ / 1000)} J`;
+  if (abs > 0 && abs < 0.01) return `${significant(mJ * 1000)} µJ`;
+  return `${significant(mJ)} mJ`;
+}
+
+/** Counts such as MACs and parameters: `724.4 M`, `15.47 G`, `1,248,424` when exact is asked. */
+export function formatCount(n: number, exact = false): string {
+  if (!Number.isFinite(n)) return '?';
+  if (exact || Math.abs(n) < 1e4) return Math.round(n).toLocaleString('en-US');
+  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [scale, suffix] of units) {
+    if (Math.abs(n) >= scale) return `${significant(n / scale, 4)} ${suffix}`;
+  }
+  return String(n);
+}
+
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '? %';
+  const pct = fraction * 100;
+  return `${pct === 0 ? '0' : pct >= 1 ? pct.toFixed(1) : pct.toFixed(2)} %`;
+}
+
+export function formatShape(shape: readonly number[] | undefined | null): string {
+  return shape ? shape.join('×') : 'unknown';
+}
+
+function significant(x: number, digits = 3): string {
+  if (x === 0) return '0';
+  const magnitude = Math.floor(Math.log10(Math.abs(x)));
+  const decimals = Math.max(0, digits - 1 - magnitude);
+  return x.toFixed(decimals);
+}
