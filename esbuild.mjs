@@ -12,7 +12,7 @@ const listTs = (dir) => fs.existsSync(dir)
 
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
-  minify: production, external: ['vscode', 'playwright-core', 'cpu-features'], loader: { '.proto': 'text' },
+  minify: production, external: ['vscode', 'playwright-core', 'cpu-features', '*.node'], loader: { '.proto': 'text' },
   logLevel: 'warning',
 };
 const builds = [

@@ -5,7 +5,7 @@ import { connectChain, describeRoute } from './connect-chain';
 import { BoardConnectionError, describeSocketError } from './errors';
 import { runStreaming, type ChannelHost, type ExecOptions, type ExecResult } from './remote-exec';
 import { mkdirpOnBoard, readBoardFile, sha256OnBoard, uploadToBoard, type FileHost, type UploadOptions, type UploadResult } from './remote-files';
-import { resolveTarget, SshConfigError } from './ssh-config-resolve';
+import { resolveTarget } from './ssh-config-resolve';
 import type { BoardTarget, ResolvedTarget, SshEnvironment } from './types';
 
 export interface ConnectOptions {
@@ -48,8 +48,7 @@ export class BoardConnection implements FileHost {
     try {
       resolved = resolveTarget(target, { homeDir: env.homeDir, sshConfigPath: env.sshConfigPath, localUser: env.localUser });
     } catch (err) {
-      const message = err instanceof SshConfigError ? err.message : `cannot read the SSH config: ${(err as Error).message}`;
-      throw new BoardConnectionError(`Could not connect to board "${target?.name ?? '?'}": ${message}`, 'config', { cause: err });
+      throw new BoardConnectionError(`Could not connect to board "${target?.name ?? '?'}": ${(err as Error).message}`, 'config', { cause: err });
     }
     resolved.warnings.forEach((w) => env.log?.(`SSH config: ${w}`));
     const chain = await connectChain(resolved, env, options.signal);

@@ -52,7 +52,10 @@ export function describeSocketError(err: unknown): HopFailure {
       return new HopFailure('connection reset by the server', 'reset');
   }
   const message = e instanceof Error ? e.message : String(err);
-  if (e?.level === 'client-timeout') return new HopFailure('timed out during the SSH handshake', 'timeout');
+  if (e?.level === 'client-timeout') {
+    if (/keepalive/i.test(message)) return new HopFailure('the board stopped answering keepalives (network down or board hung?)', 'timeout');
+    return new HopFailure('timed out during the SSH handshake', 'timeout');
+  }
   return new HopFailure(message, 'other');
 }
 

@@ -1,7 +1,8 @@
 // Running commands on the board: streamed line by line, or collected as bytes.
 //
 // Cancelling. ssh2's `stream.signal()` is ignored by OpenSSH before 7.9 (a Jetson TX1 on Ubuntu
-// 16.04 has 7.2); a pty would merge stderr into stdout (Caffe logs on stderr); killing from a
+// 16.04 has 7.2) and refused by the 9.2 used in tests for root logins ("session signalling
+// requires privilege separation" in its log); a pty would merge stderr into stdout (Caffe logs on stderr); killing from a
 // second exec channel pays a whole login-shell start (seconds on a busy board). So every streamed
 // command runs under a small POSIX sh wrapper that starts the command with stdin from /dev/null
 // and keeps the channel's stdin as a "cancel pipe": a watcher blocks reading it, and EOF (we
@@ -14,6 +15,7 @@ import { BoardConnectionError } from './errors';
 import { LineSplitter } from './line-splitter';
 import { isValidEnvName, shellQuote } from './shell-quote';
 
+/** The command's stdin is /dev/null (the channel's stdin is the cancel pipe). */
 export interface ExecOptions {
   onStdout?(line: string): void;
   onStderr?(line: string): void;
@@ -23,9 +25,12 @@ export interface ExecOptions {
 }
 
 export interface ExecResult {
-  /** Exit status, or null when the process died of a signal. */
+  /**
+   * Exit status as the wrapper shell reports it: a command killed by a signal it did not get from
+   * a cancel shows as 128+n (e.g. 134 for a Caffe abort). Null when the session itself was killed.
+   */
   code: number | null;
-  /** The signal that ended the process as ssh2 names it (e.g. "SIGTERM"), or null. */
+  /** The signal that ended the session as ssh2 names it ("SIGTERM" after a cancel), or null. */
   signal: string | null;
   /** True when `signal` (the AbortSignal) fired and the remote process was stopped. */
   cancelled: boolean;
@@ -58,7 +63,7 @@ const CANCEL_WRAPPER = [
   'exec 3<&0',
   '/bin/sh -c "$1" </dev/null 3<&- &',
   'c=$!',
-  '{ read -r _ <&3; trap "" TERM; kill -TERM -$$ || kill -TERM $c; sleep 2; kill -KILL -$$ || kill -KILL $c; } >/dev/null 2>&1 &',
+  '{ read -r _ <&3; trap "" TERM; kill -TERM -$$ || kill -TERM $c; sleep 2; kill -0 $c && { kill -KILL -$$ || kill -KILL $c; }; } >/dev/null 2>&1 &',
   'w=$!',
   'exec 3<&-',
   'wait $c',
