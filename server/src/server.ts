@@ -13,36 +13,64 @@ import { formattingEdits } from './lsp/formatting';
 import { completionItems } from './lsp/completion';
 import { hover } from './lsp/hover';
 import { readSettings } from './settings';
+import { inlayHints } from './lsp/inlay-hints';
+import { codeLenses } from './lsp/code-lens';
+import { buildReport, hotLayerLines } from './lsp/report';
+import { Notifications, Requests, type ReportParams } from './protocol';
+import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const store = new AnalysisStore();
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    documentSymbolProvider: true,
-    foldingRangeProvider: true,
-    documentFormattingProvider: true,
-    completionProvider: { triggerCharacters: [':', '"', ' '] },
-    hoverProvider: true,
-    codeActionProvider: { codeActionKinds: ['quickfix'] },
-    definitionProvider: true,
-    referencesProvider: true,
-    documentHighlightProvider: true,
-    renameProvider: { prepareProvider: true },
-  },
-  serverInfo: { name: 'Energy Lens' },
-}));
+connection.onInitialize((params): InitializeResult => {
+  const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      completionProvider: { triggerCharacters: [':', '"', ' '] },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'Energy Lens' },
+  };
+});
 
-const diagnostics = registerDiagnostics(connection, documents, store);
+const diagnostics = registerDiagnostics(connection, documents, store, (document) => {
+  const analysis = store.get(document);
+  void connection.sendNotification(Notifications.hotLayers, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
+});
 registerCodeActions(connection, documents);
 
 async function refreshSettings(): Promise<void> {
   store.setSettings(readSettings(await connection.workspace.getConfiguration('energyLens')));
-  diagnostics.refreshAll();
+  refreshEditors();
 }
+
+/** After settings or models change: re-publish diagnostics and ask the client to re-pull hints and lenses. */
+function refreshEditors(): void {
+  diagnostics.refreshAll();
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  void connection.sendNotification(Notifications.modelsChanged, {});
+}
+
+// Model files in the workspace (.energy-lens/models/*.json) are watched by the client.
+connection.onDidChangeWatchedFiles(() => {
+  store.reloadModels();
+  refreshEditors();
+});
 connection.onInitialized(() => void refreshSettings());
 connection.onDidChangeConfiguration(() => void refreshSettings());
 
@@ -63,6 +91,11 @@ connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (d) => refer
 connection.onDocumentHighlight((p) => withAnalysis(p.textDocument.uri, [], (d) => highlights(d, store.get(d), p.position)));
 connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (d) => prepareRename(d, store.get(d), p.position)));
 connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (d) => rename(d, store.get(d), p.position, p.newName)));
+
+connection.languages.inlayHint.on((p) => withAnalysis(p.textDocument.uri, [], (d) => inlayHints(d, store.get(d), p.range)));
+connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (d) => codeLenses(store.get(d))));
+connection.onRequest(Requests.report, (p: ReportParams) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
+connection.onRequest(Requests.platforms, () => store.models.platforms());
 
 documents.listen(connection);
 connection.listen();

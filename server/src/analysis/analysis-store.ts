@@ -3,10 +3,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentAnalysis } from './document-analysis';
 import type { EnergyLensSettings } from '../protocol';
 import { DEFAULT_SETTINGS } from '../protocol';
+import { ModelService } from './model-service';
 
 export class AnalysisStore {
   private readonly byUri = new Map<string, DocumentAnalysis>();
   private settings: EnergyLensSettings = DEFAULT_SETTINGS;
+  private workspaceFolders: string[] = [];
+  readonly models = new ModelService();
 
   get currentSettings(): EnergyLensSettings {
     return this.settings;
@@ -14,13 +17,24 @@ export class AnalysisStore {
 
   setSettings(settings: EnergyLensSettings): void {
     this.settings = settings;
+    this.reloadModels();
+  }
+
+  setWorkspaceFolders(folders: string[]): void {
+    this.workspaceFolders = folders;
+    this.reloadModels();
+  }
+
+  /** Re-reads model files (settings, workspace) and drops every analysis that used the old ones. */
+  reloadModels(): void {
+    this.models.rebuild(this.settings.modelFiles, this.workspaceFolders);
     this.byUri.clear();
   }
 
   get(document: TextDocument): DocumentAnalysis {
     const cached = this.byUri.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const fresh = new DocumentAnalysis(document.uri, document.version, document.getText(), this.settings);
+    const fresh = new DocumentAnalysis(document.uri, document.version, document.getText(), this.settings, this.models.get(this.settings.platform));
     this.byUri.set(document.uri, fresh);
     return fresh;
   }
@@ -29,8 +43,4 @@ export class AnalysisStore {
     this.byUri.delete(uri);
   }
 
-  /** Drops every cached analysis (e.g. models changed) while keeping settings. */
-  invalidateAll(): void {
-    this.byUri.clear();
-  }
 }

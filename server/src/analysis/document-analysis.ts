@@ -8,6 +8,8 @@ import { analyzeDocument, buildNavigationIndex, type NavigationIndex } from '../
 import type { NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../protocol';
+import type { RegisteredModel } from '../energy/registry';
+import { predictNet, type NetPrediction } from '../energy/predict';
 
 export type FileKind = 'net' | 'solver';
 
@@ -17,12 +19,15 @@ export class DocumentAnalysis {
   private schemaCache?: Problem[];
   private netCache?: NetAnalysis | null;
   private navigationCache?: NavigationIndex;
+  private predictionCache?: NetPrediction | null;
 
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly text: string,
     readonly settings: EnergyLensSettings,
+    /** The energy model of the chosen platform; undefined when the platform has none. */
+    readonly model?: RegisteredModel,
   ) {}
 
   get parsed(): ParsedDocument {
@@ -45,6 +50,15 @@ export class DocumentAnalysis {
         : null;
     }
     return this.netCache;
+  }
+
+  /** Predicted energy per layer and in total; null without a network or a model. */
+  get prediction(): NetPrediction | null {
+    if (this.predictionCache === undefined) {
+      const net = this.net;
+      this.predictionCache = net && this.model ? predictNet(net.layers, this.model.model) : null;
+    }
+    return this.predictionCache;
   }
 
   /** Where blob and layer names are defined and used (all phases, as written). */

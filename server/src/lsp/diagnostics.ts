@@ -40,6 +40,8 @@ export function registerDiagnostics(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   store: AnalysisStore,
+  /** Called after each publish, e.g. to push the hot-layer marks computed from the same analysis. */
+  afterPublish: (document: TextDocument) => void = () => undefined,
 ): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -48,6 +50,7 @@ export function registerDiagnostics(
     if (!current || current.version !== version) return; // superseded by a newer edit
     const problems = store.get(current).problems;
     void connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(current, p)) });
+    afterPublish(current);
   };
 
   const schedule = (document: TextDocument, delay: number): void => {

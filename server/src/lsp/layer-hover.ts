@@ -2,11 +2,14 @@
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatPercent, formatShape } from '../units';
+import { hoverEnergyLines } from './energy-text';
 
 export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
   const net = analysis.net;
   const f = layer.features;
   const lines: string[] = [`**${layer.name}** · \`${layer.type}\``, ''];
+  const energy = hoverEnergyLines(analysis, layer);
+  if (energy.length) lines.push(...energy, '');
   const shapes = layer.outputShapes.map((s, i) => `\`${layer.tops[i] ?? '?'}\` ${formatShape(s)}`).join(', ');
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Output | ${shapes || '—'} |`);

@@ -1,0 +1,35 @@
+// CodeLens at the top of a network file: the whole-net predicted energy, platform and split by layer
+// type, and a lens to change platform.
+import type { CodeLens } from 'vscode-languageserver';
+import type { DocumentAnalysis } from '../analysis/document-analysis';
+import { formatEnergy } from '../units';
+import { perInference, typeSplit } from './energy-text';
+
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
+  if (analysis.kind !== 'net') return [];
+  const prediction = analysis.prediction;
+  const lenses: CodeLens[] = [];
+  if (!analysis.model) {
+    lenses.push({ range: TOP, command: { title: `⚡ No energy model for platform '${analysis.settings.platform}': choose a platform`, command: 'energyLens.choosePlatform' } });
+    return lenses;
+  }
+  if (prediction && prediction.byType.length > 0) {
+    const t = prediction.total;
+    const gaps = prediction.notModelledTypes.length ? ` · not modelled: ${prediction.notModelledTypes.join(', ')}` : '';
+    const unknown = prediction.unpredictedLayers.length ? ` · ${prediction.unpredictedLayers.length} layer(s) without a number` : '';
+    lenses.push({
+      range: TOP,
+      command: {
+        title: `⚡ predicted ${formatEnergy(t.predicted_mJ)} ${perInference(analysis)} (90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · `
+          + `${prediction.platform.label} · ${typeSplit(prediction)}${gaps}${unknown}`,
+        command: 'energyLens.showReport',
+      },
+    });
+  } else {
+    lenses.push({ range: TOP, command: { title: `⚡ no prediction yet: ${analysis.net?.problems.find((p) => p.code === 'missing-input-shape') ? 'input shape unknown (see the warning on the data layer)' : 'no modelled layer with known shape'}`, command: '' } });
+  }
+  lenses.push({ range: TOP, command: { title: '$(zap) Change platform', command: 'energyLens.choosePlatform' } });
+  return lenses;
+}
