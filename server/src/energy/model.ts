@@ -1,0 +1,117 @@
+// The energy model file format (versioned JSON, described by model.schema.json). One file = one
+// platform (board + framework/backend + device + threads) with one sub-model per layer type.
+// Energies are in millijoules per forward pass of one layer; features are LayerFeatures values.
+import type { LayerFeatures } from '../net/types';
+
+export const MODEL_FORMAT_VERSION = 1;
+
+export type Calibration = 'fitted' | 'coarse';
+
+export interface Platform {
+  /** Stable id, e.g. `jetson-tx1/caffe-openblas/cpu/1t` (board/framework-backend/device[/threads]). */
+  id: string;
+  /** For people, e.g. "Jetson TX1 CPU (Caffe + OpenBLAS, 1 thread)". */
+  label: string;
+  board: string;
+  framework: string;
+  backend?: string;
+  device: string;
+  /** Absent when the data did not record it. */
+  threads?: number;
+  /** Which power rail the energies were measured on (they differ by an order of magnitude). */
+  powerRail?: string;
+  /** `fitted`: regression on per-layer data; `coarse`: derived from a published whole-net figure. */
+  calibration: Calibration;
+}
+
+/** A data file a sub-model was fitted on: named, not included (some data has no licence to ship). */
+export interface DataSource {
+  /** Path relative to the project's shared data folder, e.g. `shared/data/tx2_gpu_conv_sweep.csv`. */
+  file: string;
+  /** SHA-256 of the file's bytes, so a refit can tell whether it used the same data. */
+  sha256?: string;
+  /** Rows of this file that the fit used. */
+  rows: number;
+  description?: string;
+}
+
+export interface SubModelProvenance {
+  /** `layer-type` / `individual` (fitting families), `published-figure`, or `copied` (extrapolation). */
+  family: 'layer-type' | 'individual' | 'published-figure' | 'copied';
+  /** Fitting method (ols, ols-intercept, nnls, relative, log, ridge, lasso) or how a figure was turned into a coefficient. */
+  method: string;
+  data?: DataSource[];
+  /** Citation of a published figure. */
+  source?: string;
+  /** Where sigmaLog came from (e.g. "leave-one-out residuals"). */
+  spreadFrom: string;
+  /** Why this method / feature was chosen. */
+  why?: string;
+}
+
+export interface FitMetrics {
+  /** How the errors were measured: `leave-one-out`, `kfold:10 (seed 1)`, `in-sample`, ... */
+  validation: string;
+  /** Per-layer mean absolute percentage error, in %. */
+  mape: number;
+  /** Per-layer root mean square percentage error, in %. */
+  rmspe: number;
+  /** Non-zero coefficients (+1 for an intercept). */
+  complexity: number;
+}
+
+export interface SubModel {
+  /** Other layer types predicted with this sub-model (e.g. ConvolutionDepthwise for Convolution). */
+  appliesTo?: string[];
+  /** Terms (see terms.ts), one per coefficient. */
+  features: string[];
+  coefficients: number[];
+  /** In mJ (identity link) or in ln(mJ) (log link). The papers' models have none (0). */
+  intercept: number;
+  /** `identity`: E = intercept + Σ c·term. `log`: ln E = intercept + Σ c·term. Default identity. */
+  link?: 'identity' | 'log';
+  /** Spread of ln(measured / predicted): the 90 % interval is predicted × exp(±1.645 σ). */
+  sigmaLog: number;
+  /** Data rows the coefficients were fitted on (0 for a published figure). */
+  samples: number;
+  /** True when no data of this layer type was used (e.g. FC predicted with conv's energy per MAC). */
+  extrapolated: boolean;
+  note?: string;
+  provenance: SubModelProvenance;
+  metrics?: FitMetrics;
+}
+
+export interface EnergyModel {
+  formatVersion: typeof MODEL_FORMAT_VERSION;
+  platform: Platform;
+  energyUnit: 'mJ';
+  /** Keyed by canonical Caffe V2 layer type (Convolution, InnerProduct, Pooling, ...). */
+  subModels: Record<string, SubModel>;
+  provenance: {
+    /** What wrote the file (e.g. `scripts/fit-builtin-models.ts`, `energy-lens fit`). */
+    generator: string;
+    notes?: string[];
+  };
+}
+
+// Every LayerFeatures key, checked by the compiler to stay complete: model files may only name these.
+const FEATURE_KEYS: Record<keyof LayerFeatures, true> = {
+  macs: true, params: true, inputElements: true, outputElements: true, weightBytes: true,
+  activationBytes: true, kernelH: true, kernelW: true, strideH: true, strideW: true, padH: true,
+  padW: true, channelsIn: true, channelsOut: true, group: true, heightIn: true, widthIn: true,
+  heightOut: true, widthOut: true,
+};
+export const LAYER_FEATURE_NAMES = Object.keys(FEATURE_KEYS) as Array<keyof LayerFeatures>;
+
+export function isLayerFeatureName(name: string): name is keyof LayerFeatures {
+  return Object.prototype.hasOwnProperty.call(FEATURE_KEYS, name);
+}
+
+/** The sub-model key that predicts a layer type (its own or the one listing it in appliesTo). */
+export function subModelKeyFor(model: EnergyModel, layerType: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(model.subModels, layerType)) return layerType;
+  for (const [key, sub] of Object.entries(model.subModels)) {
+    if (sub.appliesTo?.includes(layerType)) return key;
+  }
+  return undefined;
+}

@@ -1,0 +1,204 @@
+// Per-layer and whole-network energy predictions with 90 % intervals.
+//
+// Layer interval: the sub-model's residuals are spread σ on a log scale (σ of ln(measured/predicted)),
+// so the 90 % interval is multiplicative: predicted × exp(±1.645 σ).
+// Combining intervals (the assumption, stated once):
+// - within a sub-model (a layer type) errors are treated as fully correlated: the dominant error is
+//   the platform's energy per MAC (or per element) being off for that type as a whole, which moves all
+//   its layers the same way, so a type's bounds are the sums of its layers' bounds;
+// - across sub-models errors are treated as independent (each was fitted on its own data), so the
+//   net's half-widths above and below are the root sum of squares of the types' half-widths.
+// This is wider than assuming independent layers (which would shrink the net's interval as the
+// layer count grows, even though the per-MAC calibration error does not average out).
+//
+// Evaluations are cached by (model content, sub-model, the feature values it reads), so re-predicting
+// a net after one layer changed evaluates only that layer.
+import { createHash } from 'crypto';
+import type { AnalyzedLayer } from '../net/types';
+import type { EnergyModel, Platform } from './model';
+import { subModelKeyFor } from './model';
+import { type SubModelValue, compileSubModel, evaluateSubModel } from './evaluate';
+import { formatFormula } from './formula';
+
+export const INTERVAL_LEVEL = 0.9;
+/** Standard normal quantile for a two-sided 90 % interval. */
+export const Z_90 = 1.6448536269514722;
+
+/** Layer types that do no work at inference (or are Caffe's inserted Split): not counted as "not modelled". */
+const NO_COMPUTE_TYPES = new Set(['Input', 'Split', 'Silence']);
+
+export type LayerStatus = 'predicted' | 'not-modelled' | 'missing-features' | 'invalid' | 'no-compute';
+
+export interface LayerPrediction {
+  index: number;
+  name: string;
+  type: string;
+  status: LayerStatus;
+  predicted_mJ?: number;
+  low_mJ?: number;
+  high_mJ?: number;
+  /** Fraction (0..1) of the net's predicted total. */
+  share?: number;
+  /** Key of the sub-model used (e.g. Convolution for a ConvolutionDepthwise layer). */
+  subModel?: string;
+  /** e.g. "E = 1.54 nJ × MACs". */
+  formula?: string;
+  extrapolated: boolean;
+  notModelled: boolean;
+  /** Why there is no number (missing features, invalid prediction). */
+  message?: string;
+}
+
+export interface Interval {
+  predicted_mJ: number;
+  low_mJ: number;
+  high_mJ: number;
+}
+
+export interface TypeTotal extends Interval {
+  subModel: string;
+  /** Layer types predicted by this sub-model in the net. */
+  layerTypes: string[];
+  layers: number;
+  share: number;
+  extrapolated: boolean;
+}
+
+export interface NetPrediction {
+  platform: Platform;
+  layers: LayerPrediction[];
+  /** Sorted by predicted energy, largest first. */
+  byType: TypeTotal[];
+  total: Interval;
+  /** Layer types with a prediction. */
+  coveredTypes: string[];
+  /** Layer types present in the net without a sub-model. */
+  notModelledTypes: string[];
+  /** Names of layers of modelled types that still got no number (unknown shape, invalid prediction). */
+  unpredictedLayers: string[];
+  intervalLevel: number;
+  intervalAssumption: string;
+}
+
+export const INTERVAL_ASSUMPTION =
+  'errors fully correlated within a layer type (bounds summed), independent across types (half-widths combined in quadrature)';
+
+type Evaluated = SubModelValue;
+
+/** Memo of sub-model evaluations; `evaluations` counts real (uncached) evaluations. */
+export class PredictionCache {
+  evaluations = 0;
+  hits = 0;
+  private readonly entries = new Map<string, Evaluated>();
+
+  constructor(private readonly maxEntries = 50_000) {}
+
+  lookup(key: string, compute: () => Evaluated): Evaluated {
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
+    this.evaluations++;
+    const value = compute();
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const defaultCache = new PredictionCache();
+const fingerprints = new WeakMap<EnergyModel, string>();
+
+/** Content hash of a model: a replaced model with the same platform id never reuses stale values. */
+function fingerprint(model: EnergyModel): string {
+  let f = fingerprints.get(model);
+  if (!f) {
+    f = `${model.platform.id}#${createHash('sha1').update(JSON.stringify(model)).digest('hex').slice(0, 16)}`;
+    fingerprints.set(model, f);
+  }
+  return f;
+}
+
+export interface PredictOptions {
+  cache?: PredictionCache;
+}
+
+export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyModel, options: PredictOptions = {}): LayerPrediction {
+  const base = { index, name: layer.name, type: layer.type, extrapolated: false, notModelled: false };
+  if (layer.isSplit || NO_COMPUTE_TYPES.has(layer.type)) return { ...base, status: 'no-compute' };
+  const key = subModelKeyFor(model, layer.type);
+  if (key === undefined) return { ...base, status: 'not-modelled', notModelled: true, message: `${layer.type} layers are not modelled on ${model.platform.label}` };
+  const sub = model.subModels[key];
+  const cache = options.cache ?? defaultCache;
+  const values = compileSubModel(sub).names.map((n) => (layer.features as Record<string, number | undefined>)[n]);
+  const result = cache.lookup(`${fingerprint(model)}\u0000${key}\u0000${values.join(',')}`, () => evaluateSubModel(sub, layer.features));
+  const described = { ...base, subModel: key, formula: formatFormula(sub), extrapolated: sub.extrapolated };
+  if (!result.ok) {
+    if ('missing' in result) {
+      return { ...described, status: 'missing-features', message: `cannot predict: ${result.missing.join(', ')} unknown for this layer (shape not inferred)` };
+    }
+    return { ...described, status: 'invalid', message: `cannot predict: ${result.invalid}` };
+  }
+  if (!(result.value_mJ > 0)) {
+    return { ...described, status: 'invalid', message: `the model predicts ${result.value_mJ.toPrecision(3)} mJ (≤ 0) for this layer: it lies outside the range the model was fitted on` };
+  }
+  const spread = Math.exp(Z_90 * sub.sigmaLog);
+  return {
+    ...described,
+    status: 'predicted',
+    predicted_mJ: result.value_mJ,
+    low_mJ: result.value_mJ / spread,
+    high_mJ: result.value_mJ * spread,
+  };
+}
+
+export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options: PredictOptions = {}): NetPrediction {
+  const predictions = layers.map((layer, i) => predictLayer(layer, i, model, options));
+  const groups = new Map<string, TypeTotal>();
+  for (const p of predictions) {
+    if (p.status !== 'predicted') continue;
+    const g = groups.get(p.subModel!) ?? { subModel: p.subModel!, layerTypes: [], layers: 0, predicted_mJ: 0, low_mJ: 0, high_mJ: 0, share: 0, extrapolated: p.extrapolated };
+    if (!g.layerTypes.includes(p.type)) g.layerTypes.push(p.type);
+    g.layers++;
+    g.predicted_mJ += p.predicted_mJ!;
+    g.low_mJ += p.low_mJ!;
+    g.high_mJ += p.high_mJ!;
+    groups.set(p.subModel!, g);
+  }
+  const byType = [...groups.values()].sort((a, b) => b.predicted_mJ - a.predicted_mJ);
+  const total = combineIndependent(byType);
+  for (const p of predictions) if (p.status === 'predicted') p.share = total.predicted_mJ > 0 ? p.predicted_mJ! / total.predicted_mJ : 0;
+  for (const g of byType) g.share = total.predicted_mJ > 0 ? g.predicted_mJ / total.predicted_mJ : 0;
+  const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
+  return {
+    platform: model.platform,
+    layers: predictions,
+    byType,
+    total,
+    coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
+    notModelledTypes: sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type)),
+    unpredictedLayers: predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name),
+    intervalLevel: INTERVAL_LEVEL,
+    intervalAssumption: INTERVAL_ASSUMPTION,
+  };
+}
+
+/** Sum of independent groups: central values add, half-widths add in quadrature (each side apart). */
+export function combineIndependent(groups: Interval[]): Interval {
+  let predicted = 0, up = 0, down = 0;
+  for (const g of groups) {
+    predicted += g.predicted_mJ;
+    up += (g.high_mJ - g.predicted_mJ) ** 2;
+    down += (g.predicted_mJ - g.low_mJ) ** 2;
+  }
+  return { predicted_mJ: predicted, low_mJ: Math.max(0, predicted - Math.sqrt(down)), high_mJ: predicted + Math.sqrt(up) };
+}

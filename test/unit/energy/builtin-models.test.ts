@@ -1,0 +1,84 @@
+// The built-in models are fitted, not typed: re-running the fit in-process reproduces the committed
+// JSON byte for byte, and the fitted models behave sensibly on real nets. Needs ../shared (skipped without).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { BUILTIN_DIR, fitBuiltinModels } from '../../../scripts/fit-builtin-models';
+import { BUILTIN_MODELS } from '../../../server/src/energy/builtin';
+import { predictNet, PredictionCache } from '../../../server/src/energy/predict';
+import { analyzeText } from '../../../server/src/net';
+import { CORPUS_PROTOTXT, DATA, SHARED } from '../shared-paths';
+
+const haveShared = fs.existsSync(path.join(DATA, 'tx2_gpu_conv_sweep.csv'));
+
+describe('energy: built-in models (real data)', function () {
+  before(function () {
+    if (!haveShared) this.skip();
+  });
+
+  let fitted: ReturnType<typeof fitBuiltinModels>;
+  before(function () {
+    if (!haveShared) return;
+    fitted = fitBuiltinModels(SHARED);
+  });
+
+  it('re-fits every committed built-in byte for byte', () => {
+    const committed = fs.readdirSync(BUILTIN_DIR).filter((f) => f.endsWith('.json')).sort();
+    assert.deepEqual(fitted.files.map((f) => f.name).sort(), committed);
+    for (const f of fitted.files) {
+      assert.equal(fs.readFileSync(path.join(BUILTIN_DIR, f.name), 'utf8'), f.text, `${f.name} is stale: run npx tsx scripts/fit-builtin-models.ts`);
+    }
+  });
+
+  it('keeps the raw data out of the model files (names, hashes and counts only)', () => {
+    const sweep = fs.readFileSync(path.join(DATA, 'tx2_cpu_conv_sweep.csv'), 'utf8').split('\n');
+    const someRow = sweep[1234].split(',');
+    for (const f of fitted.files) {
+      assert.ok(f.text.length < 20_000, `${f.name} is ${f.text.length} bytes`);
+      assert.ok(!f.text.includes(someRow[8]), `${f.name} contains a measured energy value`);
+    }
+    const tx2 = fitted.files.find((f) => f.model.platform.id === 'jetson-tx2/pytorch/cpu')!;
+    const data = tx2.model.subModels.Convolution.provenance.data![0];
+    assert.equal(data.file, 'shared/data/tx2_cpu_conv_sweep.csv');
+    assert.equal(data.rows, 5000);
+    assert.match(data.sha256!, /^[0-9a-f]{64}$/);
+  });
+
+  it('fits TX1 CPU conv with zero intercept on SqueezeNet and reproduces its per-layer total', () => {
+    const tx1 = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-openblas/cpu/1t')!.model;
+    assert.equal(tx1.subModels.Convolution.intercept, 0);
+    assert.deepEqual(tx1.subModels.Convolution.features, ['macs']);
+    const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));
+    const p = predictNet(net.layers, tx1, { cache: new PredictionCache() });
+    const readoff = fs.readFileSync(path.join(DATA, 'squeezenet_tx1_cpu_layer_energy_readoff.csv'), 'utf8')
+      .split('\n').filter((l) => /^[a-z]/.test(l) && !l.startsWith('layer,'));
+    const measured = new Map(readoff.map((l) => { const [name, , e] = l.split(','); return [name, Number(e)] as [string, number]; }));
+    const measuredTotal = [...measured.values()].reduce((s, e) => s + e, 0);
+    const predictedSame = p.layers.filter((l) => measured.has(l.name)).reduce((s, l) => s + l.predicted_mJ!, 0);
+    assert.ok(Math.abs(predictedSame - measuredTotal) / measuredTotal < 0.1, `${predictedSame} vs ${measuredTotal}`);
+    assert.ok(p.total.low_mJ < measuredTotal && measuredTotal < p.total.high_mJ, 'the 90 % interval covers the measured total');
+    assert.ok(p.notModelledTypes.includes('ReLU') && p.notModelledTypes.includes('Concat'));
+  });
+
+  it('predicts AlexNet FC layers on every platform, flagged as extrapolated', () => {
+    const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), 'utf8'));
+    for (const { model } of BUILTIN_MODELS) {
+      const p = predictNet(net.layers, model, { cache: new PredictionCache() });
+      const fc = p.layers.filter((l) => l.type === 'InnerProduct');
+      assert.equal(fc.length, 3);
+      for (const l of fc) {
+        assert.equal(l.status, 'predicted', `${model.platform.id} ${l.name}: ${l.message}`);
+        assert.equal(l.extrapolated, true);
+      }
+    }
+  });
+
+  it('derives the TX1 GPU coarse figure from 150 mJ over SqueezeNet\'s MACs', () => {
+    const gpu = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-cudnn/gpu')!.model;
+    const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));
+    const p = predictNet(net.layers, gpu, { cache: new PredictionCache() });
+    assert.ok(Math.abs(p.total.predicted_mJ - 150) < 0.01, String(p.total.predicted_mJ));
+    assert.equal(gpu.platform.calibration, 'coarse');
+    assert.match(gpu.subModels.Convolution.provenance.source!, /SyNERGY/);
+  });
+});
