@@ -5,6 +5,7 @@ import { startLanguageClient } from './language-client';
 import { registerPlatformStatus } from './platform-status';
 import { registerHotLayerMarks } from './hot-layers';
 import { registerInlayHintToggle } from './inlay-hint-toggle';
+import { registerEnergyReport } from './energy-report';
 
 let stopClient: (() => Promise<void>) | undefined;
 
@@ -14,6 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerPlatformStatus(context, client);
   registerHotLayerMarks(context, client);
   registerInlayHintToggle(context);
+  registerEnergyReport(context, client);
 }
 
 export async function deactivate(): Promise<void> {

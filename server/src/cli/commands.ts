@@ -1,13 +1,22 @@
 // The table of CLI commands; each lives in its own module and is callable in-process by tests.
 import type { CliCommand } from './io';
 import { check } from './check';
+import { analyze } from './analyze';
+import { fit } from './fit';
+import { platforms } from './platforms';
 
 export const COMMANDS: Record<string, CliCommand> = {
   check,
+  analyze,
+  platforms,
+  fit,
 };
 
 const SUMMARY: Record<string, string> = {
   check: 'check FILE...            print diagnostics as file:line:col: severity: message; exit 1 on errors',
+  analyze: 'analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]   shapes, MACs, params per layer',
+  platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
+  fit: 'fit DATA... [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
 };
 
 export function usage(): string {

@@ -1,6 +1,12 @@
 // `energy-lens`: the command-line face of the same modules the language server uses.
 import { COMMANDS, usage } from './commands';
 
+// A closed pipe (`energy-lens analyze x | head`) is a normal end, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
   const io = {

@@ -1,0 +1,575 @@
+// "Energy Lens: Refit Models": a singleton webview panel to refit energy models on measured data
+// (campaign records or imported CSV files), compare methods, and save the chosen fit as the model
+// for a platform. All fitting runs here in the extension host (in a worker thread when its bundle
+// exists); the webview only draws what it is sent.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { BUILTIN_MODELS, DEFAULT_PLATFORM_ID } from '../../../server/src/energy/builtin';
+import { type Dataset, FitError } from '../../../server/src/energy/fit/dataset';
+import type { FitReport } from '../../../server/src/energy/fit/engine';
+import type { DataSource } from '../../../server/src/energy/model';
+import { askCsvImport } from './csv-import-flow';
+import { loadCsvFile } from './csv-dataset';
+import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
+import { candidateKey, defaultControls, fitKey, fitOptionsFor, fitSpecFor, normalizeControls } from './fit-request';
+import { buildFitView, candidatePoint } from './fit-view';
+import { fittedValues } from './fitted-values';
+import {
+  BUTTONS, type ButtonId, type CandidateFailure, type CandidatePoint, type CsvImportSpec, type DatasetSummary, type FitView,
+  type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseWebviewMessage,
+} from './messages';
+import { checkPlatformId, modelForSave, platformFor } from './model-for-save';
+import { predictionsCsv } from './predictions-csv';
+import { webviewHtml } from './webview-html';
+
+export const REFIT_COMMAND = 'energyLens.refitModels';
+/** Test-only: the last render report and outcomes (see RefitTestReport). */
+export const RENDER_REPORT_COMMAND = 'energyLens.refit.lastRenderReport';
+/** Test-only: sets controls in the webview as a user would, and/or presses a button there. */
+export const DRIVE_COMMAND = 'energyLens.refit.drive';
+export const VIEW_TYPE = 'energyLens.refit';
+
+/** A dataset of a measurement campaign (rows produced by the board link). */
+export interface CampaignDataset {
+  id: string;
+  label: string;
+  dataset: Dataset;
+  /** Platform the campaign measured (default for saving). */
+  platformId?: string;
+  /** Per row: the layer's name, for tooltips and exports. */
+  rowLabels?: string[];
+  /** How the saved model's provenance names this data (default: the label and row count). */
+  source?: DataSource;
+}
+
+export interface RefitPanelDeps {
+  loadCampaignDatasets(): Promise<CampaignDataset[]>;
+  /** Writes the model (a valid model file object) where the editor picks it up; returns the file's path. */
+  saveModel(platformId: string, modelJson: unknown): Promise<string>;
+}
+
+/** Argument of `energyLens.refitModels` (all optional; the palette passes none). */
+export interface RefitOpenOptions {
+  /** Import this CSV file without asking, and select it. */
+  csv?: CsvImportSpec;
+  /** Initial choices (merged over the current ones). */
+  controls?: Partial<PanelControls>;
+}
+
+export interface RefitTestReport {
+  render?: RenderReport;
+  /** Path returned by deps.saveModel for the last save. */
+  saved?: string;
+  error?: string;
+  notice?: string;
+  runner: FitRunner['kind'];
+  datasets: string[];
+  controls?: PanelControls;
+  view?: Pick<FitView, 'fitId' | 'family' | 'method' | 'label' | 'metrics' | 'buildMs'>;
+}
+
+interface Entry {
+  summary: DatasetSummary;
+  dataset: Dataset;
+  rowLabels?: string[];
+  source: DataSource;
+  /** id + load version: identifies the content for caches and the worker. */
+  key: string;
+}
+
+interface LastFit {
+  key: string;
+  candidateKey: string;
+  report: FitReport;
+  entry: Entry;
+  fitted: Float64Array;
+  view: FitView;
+}
+
+const REPORT_CACHE = 24;
+const FIT_DEBOUNCE_MS = 150;
+
+export function registerRefitPanel(context: vscode.ExtensionContext, deps: RefitPanelDeps): void {
+  const host = new RefitPanelHost(context, deps);
+  context.subscriptions.push(
+    host,
+    vscode.commands.registerCommand(REFIT_COMMAND, (options?: unknown) => host.open(openOptions(options))),
+    vscode.commands.registerCommand(RENDER_REPORT_COMMAND, () => host.testReport()),
+    vscode.commands.registerCommand(DRIVE_COMMAND, (drive?: unknown) => host.drive(drive)),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => host.attach(panel),
+    }),
+  );
+}
+
+function openOptions(x: unknown): RefitOpenOptions {
+  if (typeof x !== 'object' || x === null || x instanceof vscode.Uri) return {};
+  const o = x as Record<string, unknown>;
+  return {
+    ...(typeof o.csv === 'object' && o.csv !== null ? { csv: o.csv as CsvImportSpec } : {}),
+    ...(typeof o.controls === 'object' && o.controls !== null ? { controls: o.controls as Partial<PanelControls> } : {}),
+  };
+}
+
+class RefitPanelHost implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readyWaiters: Array<() => void> = [];
+  private ready = false;
+  private readonly runner: FitRunner;
+  private readonly entries = new Map<string, Entry>();
+  private csvImports: CsvImportSpec[] = [];
+  private controls?: PanelControls;
+  private loadVersion = 0;
+  private fitSeq = 0;
+  private generation = 0;
+  private debounce?: NodeJS.Timeout;
+  private readonly reports = new Map<string, FitReport>();
+  private lastFit?: LastFit;
+  private candidates?: { key: string; points: CandidatePoint[]; failures: CandidateFailure[]; total: number };
+  private lastRender?: RenderReport;
+  private lastSaved?: string;
+  private lastError?: string;
+  private lastNotice?: string;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: RefitPanelDeps) {
+    this.runner = createFitRunner(path.join(context.extensionPath, 'out', 'client', 'refit-worker.js'));
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+    this.panel?.dispose();
+  }
+
+  async open(options: RefitOpenOptions): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal();
+    } else {
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Refit Energy Models', vscode.ViewColumn.Active, this.webviewOptions());
+      this.attach(panel);
+    }
+    if (!options.csv && !options.controls) return;
+    await this.whenReady();
+    if (options.csv) {
+      const id = await this.addCsv(options.csv);
+      if (id) this.setControls({ ...(this.controls ?? this.defaults(undefined)), datasetId: id });
+    }
+    if (options.controls) {
+      const merged = parseControls({ ...(this.controls ?? this.defaults(undefined)), ...options.controls });
+      if ('error' in merged) throw new Error(`energyLens.refitModels: ${merged.error}`);
+      this.setControls(merged);
+    }
+  }
+
+  /** Takes over a panel (a new one, or one VS Code restores after a reload). */
+  attach(panel: vscode.WebviewPanel): void {
+    if (this.panel && this.panel !== panel) this.panel.dispose();
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = this.webviewOptions();
+    const media = (...parts: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, ...parts)).toString();
+    panel.webview.html = webviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: media('out', 'media', 'panel.js'),
+      styleUri: media('media', 'panel.css'),
+    });
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
+      panel.onDidDispose(() => this.detach(panel)),
+    );
+  }
+
+  testReport(): RefitTestReport {
+    const view = this.lastFit?.view;
+    return {
+      render: this.lastRender,
+      saved: this.lastSaved,
+      error: this.lastError,
+      notice: this.lastNotice,
+      runner: this.runner.kind,
+      datasets: [...this.entries.keys()],
+      controls: this.controls,
+      ...(view ? { view: { fitId: view.fitId, family: view.family, method: view.method, label: view.label, metrics: view.metrics, buildMs: view.buildMs } } : {}),
+    };
+  }
+
+  async drive(x: unknown): Promise<boolean> {
+    if (!this.panel) throw new Error('the refit panel is not open');
+    await this.whenReady();
+    const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+    const click = o.click;
+    if (click !== undefined && !(BUTTONS as readonly unknown[]).includes(click)) throw new Error(`drive: unknown button ${String(click)}`);
+    const controls = typeof o.controls === 'object' && o.controls !== null ? (o.controls as Partial<PanelControls>) : undefined;
+    return this.post({ type: 'drive', ...(controls ? { controls } : {}), ...(click ? { click: click as ButtonId } : {}) });
+  }
+
+  // ---- panel lifecycle -------------------------------------------------------------------
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.context.extensionUri, 'out', 'media'),
+        vscode.Uri.joinPath(this.context.extensionUri, 'media'),
+      ],
+    };
+  }
+
+  private detach(panel: vscode.WebviewPanel): void {
+    if (this.panel !== panel) return;
+    this.panel = undefined;
+    this.ready = false;
+    this.cancelWork();
+    for (const d of this.panelDisposables.splice(0)) d.dispose();
+  }
+
+  private whenReady(timeoutMs = 30_000): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the refit panel did not load')), timeoutMs);
+      this.readyWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+
+  private post(message: HostToWebview): Promise<boolean> {
+    if (!this.panel) return Promise.resolve(false);
+    return Promise.resolve(this.panel.webview.postMessage(message));
+  }
+
+  private showError(message: string): void {
+    this.lastError = message;
+    void this.post({ type: 'error', message });
+  }
+
+  private showNotice(message: string): void {
+    this.lastNotice = message;
+    void this.post({ type: 'notice', message });
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if ('error' in message) {
+      console.error(`Energy Lens refit panel: ignored a message: ${message.error}`);
+      return;
+    }
+    try {
+      await this.handle(message);
+    } catch (e) {
+      this.showError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready': return this.onReady(message.state);
+      case 'controls': return this.setControls(message.controls);
+      case 'importCsv': {
+        const spec = await askCsvImport();
+        if (!spec) return;
+        const id = await this.addCsv(spec);
+        if (id) this.setControls({ ...(this.controls ?? this.defaults(undefined)), datasetId: id });
+        return;
+      }
+      case 'refreshDatasets':
+        await this.loadDatasets();
+        this.setControls(this.controls ?? this.defaults(undefined));
+        return;
+      case 'removeDataset': {
+        this.csvImports = this.csvImports.filter((c) => csvId(c) !== message.datasetId);
+        this.entries.delete(message.datasetId);
+        await this.postDatasets();
+        if (this.controls?.datasetId === message.datasetId) this.setControls({ ...this.controls, datasetId: this.firstDatasetId() });
+        return;
+      }
+      case 'save': return this.save();
+      case 'exportCsv': return this.exportCsv();
+      case 'exportPng': return this.exportPng(message.chartId, message.dataUrl);
+      case 'rendered':
+        this.lastRender = message.report;
+        return;
+    }
+  }
+
+  private async onReady(state: { controls: PanelControls; csvImports: CsvImportSpec[] } | null): Promise<void> {
+    if (state) {
+      for (const spec of state.csvImports) if (!this.csvImports.some((c) => c.path === spec.path)) this.csvImports.push(spec);
+      this.controls ??= state.controls;
+    }
+    await this.loadDatasets();
+    this.ready = true;
+    for (const w of this.readyWaiters.splice(0)) w();
+    const controls = this.normalize(this.controls ?? this.defaults(undefined));
+    this.controls = controls;
+    await this.post({ type: 'controls', controls });
+    const last = this.lastFit;
+    const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    if (last && entry && last.key === fitKey(entry.key, controls)) {
+      // Shown again (the webview was rebuilt): the last fit is still current.
+      await this.post({ type: 'fit', view: last.view });
+      if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
+    } else {
+      this.scheduleFit(0);
+    }
+  }
+
+  private defaults(summary: DatasetSummary | undefined): PanelControls {
+    const first = summary ?? (this.firstDatasetId() ? this.entries.get(this.firstDatasetId()!)!.summary : undefined);
+    return defaultControls(first, this.defaultPlatformId());
+  }
+
+  private defaultPlatformId(): string {
+    return vscode.workspace.getConfiguration('energyLens').get<string>('platform') || DEFAULT_PLATFORM_ID;
+  }
+
+  private firstDatasetId(): string | null {
+    return this.entries.keys().next().value ?? null;
+  }
+
+  private normalize(controls: PanelControls): PanelControls {
+    const id = controls.datasetId && this.entries.has(controls.datasetId) ? controls.datasetId : this.firstDatasetId();
+    const summary = id ? this.entries.get(id)!.summary : undefined;
+    return normalizeControls({ ...controls, datasetId: id }, summary, this.controls, this.defaultPlatformId());
+  }
+
+  private setControls(requested: PanelControls): void {
+    const controls = this.normalize(requested);
+    const changedFit = !this.controls || JSON.stringify(fitInputs(this.controls)) !== JSON.stringify(fitInputs(controls));
+    this.controls = controls;
+    void this.post({ type: 'controls', controls });
+    if (changedFit || !this.lastFit) this.scheduleFit(FIT_DEBOUNCE_MS);
+  }
+
+  // ---- datasets --------------------------------------------------------------------------
+
+  private async loadDatasets(): Promise<void> {
+    const version = ++this.loadVersion;
+    const fresh = new Map<string, Entry>();
+    try {
+      for (const c of await this.deps.loadCampaignDatasets()) {
+        const id = `campaign:${c.id}`;
+        fresh.set(id, {
+          summary: summarize(id, c.label, 'campaign', c.dataset, [], c.platformId ?? this.defaultPlatformId()),
+          dataset: c.dataset,
+          rowLabels: c.rowLabels,
+          source: c.source ?? { file: c.label, rows: c.dataset.rows.length, description: `measurement campaign ${c.id}` },
+          key: `${id}#${version}`,
+        });
+      }
+    } catch (e) {
+      this.showError(`the measurement campaigns could not be read: ${(e as Error).message}`);
+    }
+    for (const spec of this.csvImports) {
+      try {
+        fresh.set(csvId(spec), await this.loadCsv(spec, version));
+      } catch (e) {
+        this.showError((e as Error).message);
+      }
+    }
+    this.entries.clear();
+    for (const [id, e] of fresh) this.entries.set(id, e);
+    await this.postDatasets();
+  }
+
+  private async loadCsv(spec: CsvImportSpec, version: number): Promise<Entry> {
+    const loaded = await loadCsvFile(spec);
+    const id = csvId(spec);
+    const stem = path.basename(spec.path).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
+    const badRows = loaded.badRows.map((b) => ({ file: b.file, line: b.line, message: b.message }));
+    return {
+      summary: summarize(id, path.basename(spec.path), 'csv', loaded.dataset, badRows, `custom/${stem}`),
+      dataset: loaded.dataset,
+      rowLabels: loaded.rowLabels,
+      source: { file: vscode.workspace.asRelativePath(spec.path), sha256: loaded.sha256, rows: loaded.dataset.rows.length },
+      key: `${id}#${version}`,
+    };
+  }
+
+  /** Imports a CSV file (again, if known) and returns its dataset id; errors are shown in the panel. */
+  private async addCsv(spec: CsvImportSpec): Promise<string | undefined> {
+    try {
+      const entry = await this.loadCsv(spec, ++this.loadVersion);
+      this.csvImports = [...this.csvImports.filter((c) => c.path !== spec.path), spec];
+      this.entries.set(entry.summary.id, entry);
+      await this.postDatasets();
+      if (entry.dataset.rows.length === 0) {
+        this.showError(`${spec.path}: no usable rows (${entry.summary.badRows.length} bad rows are listed under the data)`);
+        return undefined;
+      }
+      return entry.summary.id;
+    } catch (e) {
+      this.showError(e instanceof FitError || e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
+  }
+
+  private postDatasets(): Promise<boolean> {
+    return this.post({ type: 'datasets', datasets: [...this.entries.values()].map((e) => e.summary), csvImports: this.csvImports });
+  }
+
+  // ---- fitting ---------------------------------------------------------------------------
+
+  private cancelWork(): void {
+    this.generation++;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+    this.runner.cancel();
+  }
+
+  private scheduleFit(delayMs: number): void {
+    this.cancelWork();
+    this.debounce = setTimeout(() => { void this.runFits(this.generation); }, delayMs);
+  }
+
+  private async fitCached(entry: Entry, controls: PanelControls, method: PanelControls['method']): Promise<FitReport> {
+    const key = fitKey(entry.key, controls, method);
+    const cached = this.reports.get(key);
+    if (cached) return cached;
+    const report = await this.runner.fit({ datasetKey: entry.key, dataset: entry.dataset, spec: fitSpecFor(controls, method), options: fitOptionsFor(controls) });
+    this.reports.set(key, report);
+    if (this.reports.size > REPORT_CACHE) this.reports.delete(this.reports.keys().next().value!);
+    return report;
+  }
+
+  private async runFits(generation: number): Promise<void> {
+    const controls = this.controls;
+    const entry = controls?.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    if (!controls || !entry) {
+      if (this.ready) this.showError('No data to fit: import a CSV file or run a measurement campaign first.');
+      return;
+    }
+    const current = () => generation === this.generation;
+    const total = METHOD_CHOICES.length;
+    void this.post({ type: 'progress', done: 0, total, label: `Fitting ${controls.family} ${controls.method} on ${entry.dataset.rows.length} rows…` });
+    let report: FitReport;
+    try {
+      report = await this.fitCached(entry, controls, controls.method);
+    } catch (e) {
+      if (e instanceof CancelledError || !current()) return;
+      this.lastFit = undefined;
+      void this.post({ type: 'progress', done: total, total, label: '' });
+      this.showError(e instanceof FitError ? `Cannot fit: ${e.message}` : `The fit failed: ${(e as Error).message}`);
+      return;
+    }
+    if (!current()) return;
+    const fitted = fittedValues(entry.dataset, report);
+    const view = buildFitView({ fitId: ++this.fitSeq, datasetId: entry.summary.id, dataset: entry.dataset, report, rowLabels: entry.rowLabels, fitted });
+    const cKey = candidateKey(entry.key, controls);
+    this.lastFit = { key: fitKey(entry.key, controls), candidateKey: cKey, report, entry, fitted, view };
+    this.lastError = undefined;
+    await this.post({ type: 'fit', view });
+
+    // Every method of the family: the candidates of the accuracy-against-complexity chart.
+    if (this.candidates?.key !== cKey) this.candidates = { key: cKey, points: [], failures: [], total };
+    const candidates = this.candidates;
+    const mark = (points: CandidatePoint[]) => points.map((p) => ({ ...p, selected: p.method === controls.method }));
+    candidates.points = mark(candidates.points.filter((p) => p.method !== controls.method));
+    candidates.points.push(candidatePoint(report, true, fitted, entry.dataset));
+    for (const method of METHOD_CHOICES) {
+      if (!current()) return;
+      const known = candidates.points.some((p) => p.method === method) || candidates.failures.some((f) => f.method === method);
+      if (!known) {
+        void this.post({ type: 'progress', done: candidates.points.length + candidates.failures.length, total, label: `Fitting candidates: ${method}…` });
+        try {
+          const r = await this.fitCached(entry, controls, method);
+          if (!current()) return;
+          candidates.points.push(candidatePoint(r, false, undefined, entry.dataset));
+        } catch (e) {
+          if (e instanceof CancelledError || !current()) return;
+          candidates.failures.push({ method, error: (e as Error).message });
+        }
+      }
+      await this.postCandidates(view.fitId);
+    }
+    void this.post({ type: 'progress', done: total, total, label: '' });
+  }
+
+  private postCandidates(fitId: number): Promise<boolean> {
+    const c = this.candidates!;
+    const order = (m: string) => METHOD_CHOICES.indexOf(m as PanelControls['method']);
+    const points = [...c.points].sort((a, b) => order(a.method) - order(b.method));
+    return this.post({ type: 'candidates', fitId, candidates: points, failures: c.failures, done: c.points.length + c.failures.length, total: c.total });
+  }
+
+  private currentFit(): LastFit | undefined {
+    const last = this.lastFit;
+    const controls = this.controls;
+    if (!last || !controls) return undefined;
+    return last.key === fitKey(last.entry.key, controls) ? last : undefined;
+  }
+
+  // ---- save and export -------------------------------------------------------------------
+
+  private async save(): Promise<void> {
+    const fit = this.currentFit();
+    if (!fit || !this.controls) return this.showError('Nothing to save yet: wait for the fit to finish.');
+    const platformId = this.controls.platformId.trim();
+    const problem = checkPlatformId(platformId);
+    if (problem) return this.showError(problem);
+    let model: unknown;
+    try {
+      const platform = platformFor(platformId, BUILTIN_MODELS.map((b) => b.model.platform));
+      model = modelForSave({ report: fit.report, dataset: fit.entry.dataset, platform, source: fit.entry.source });
+    } catch (e) {
+      return this.showError(`Cannot save this fit as a model: ${(e as Error).message}`);
+    }
+    const file = await this.deps.saveModel(platformId, model);
+    this.lastSaved = file;
+    this.showNotice(`Saved the ${fit.report.spec.family} ${fit.report.label} model for ${platformId} to ${file}.`);
+  }
+
+  private async saveDialog(defaultName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    return vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, defaultName) : undefined, filters });
+  }
+
+  private async exportCsv(): Promise<void> {
+    const fit = this.currentFit();
+    if (!fit) return this.showError('Nothing to export yet: wait for the fit to finish.');
+    const stem = fit.entry.summary.label.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
+    const uri = await this.saveDialog(`${stem}-${fit.report.spec.family}-${fit.report.spec.method}-predictions.csv`, { CSV: ['csv'] });
+    if (!uri) return;
+    const text = predictionsCsv(fit.entry.dataset, fit.report, fit.fitted, fit.entry.rowLabels);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    this.showNotice(`Wrote ${fit.entry.dataset.rows.length} predictions to ${uri.fsPath}.`);
+  }
+
+  private async exportPng(chartId: string, dataUrl: string): Promise<void> {
+    const uri = await this.saveDialog(`energy-${chartId}.png`, { 'PNG image': ['png'] });
+    if (!uri) return;
+    const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    this.showNotice(`Saved the chart to ${uri.fsPath}.`);
+  }
+}
+
+/** The controls that change a fit (not the platform or which type the curve chart shows). */
+function fitInputs(c: PanelControls) {
+  const { platformId: _p, curveType: _c, ...rest } = c;
+  return rest;
+}
+
+function csvId(spec: CsvImportSpec): string {
+  return `csv:${spec.path}`;
+}
+
+function summarize(id: string, label: string, origin: DatasetSummary['origin'], dataset: Dataset, badRows: DatasetSummary['badRows'], platformId: string): DatasetSummary {
+  const groups = new Set<string>();
+  let allGrouped = dataset.rows.length > 0;
+  for (const r of dataset.rows) {
+    if (r.group === undefined) allGrouped = false;
+    else groups.add(r.group);
+  }
+  return {
+    id, label, origin,
+    rows: dataset.rows.length,
+    features: dataset.features,
+    types: [...new Set(dataset.rows.map((r) => r.type))].sort(),
+    networks: groups.size,
+    allGrouped,
+    badRows,
+    platformId,
+  };
+}
