@@ -1,0 +1,49 @@
+"""Executes emulated work on the emulated board: the cost model's expected time, scaled and made noisy,
+occupied on the activity timeline (so the sensor sees its power) and in wall-clock time.
+"""
+import os
+import random
+import time
+
+from . import activity, config, cost
+
+TIME_JITTER_SIGMA = 0.03   # per call, log-normal with mean 1
+RUN_SIGMA = 0.003          # per process (run-to-run), normal with mean 1
+
+
+class EmulatedBoard(object):
+    def __init__(self, cfg=None):
+        self.cfg = cfg if cfg is not None else config.load_config()
+        self.prof = self.cfg['profile']
+        self.scale = float(self.cfg['time_scale'])
+        self.hidden = cost.HiddenParams(self.cfg['seed'])
+        self.rng = random.Random('%s/%d/%f' % (self.cfg['seed'], os.getpid(), time.time()))
+        self.writer = activity.ActivityWriter(config.activity_path(self.cfg['root']), config.window_s(self.cfg),
+                                              self.rng)
+        self.run_factor = 1.0 + self.rng.gauss(0.0, RUN_SIGMA)
+        self._mu = -TIME_JITTER_SIGMA ** 2 / 2.0
+
+    def hw(self, mode):
+        return self.prof['gpu'] if mode == 'gpu' else self.prof['cpu']
+
+    def scaled_duration(self, seconds):
+        """A call's noisy duration in this board's (scaled) wall time."""
+        return seconds * self.scale * self.run_factor * self.rng.lognormvariate(self._mu, TIME_JITTER_SIGMA)
+
+    def execute(self, seconds, comps):
+        """Occupy the board for an expected `seconds` (unscaled) at dynamic power `comps`.
+
+        Returns the scaled duration actually emulated.
+        """
+        d = self.scaled_duration(seconds)
+        self.writer.run(d, comps)
+        return d
+
+    def flush(self):
+        self.writer.flush()
+
+    def sync(self):
+        self.writer.sync()
+
+    def anchor(self):
+        self.writer.anchor()

@@ -1,0 +1,86 @@
+"""Rail discovery on hand-made sysfs trees of each layout (BOARD-FORMATS.md 2.1-2.3), not the emulator's."""
+import os
+import shutil
+import tempfile
+import unittest
+
+from boardtest import load_agent
+
+agent = load_agent()
+
+
+def write(root, rel, text):
+    p = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, 'w') as f:
+        f.write(text)
+
+
+class Layouts(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp()
+        self.old = os.environ.get('ENERGY_LENS_BOARD_ROOT')
+        os.environ['ENERGY_LENS_BOARD_ROOT'] = self.root
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+        if self.old is None:
+            os.environ.pop('ENERGY_LENS_BOARD_ROOT')
+        else:
+            os.environ['ENERGY_LENS_BOARD_ROOT'] = self.old
+
+    def test_l4t24_tx1_iio_device_only(self):
+        # L4T 24: only the `iio_device` folder, no `iio:device0`; readings are mW / mV / mA integers
+        d = 'sys/bus/i2c/devices/1-0040'
+        write(self.root, d + '/name', 'ina3221x\n')
+        for n, (rail, mw, mv, ma) in enumerate([('VDD_IN', 3120, 19080, 163), ('VDD_GPU', 19, 5000, 4),
+                                                  ('VDD_CPU', 1262, 5000, 252)]):
+            write(self.root, '%s/iio_device/rail_name_%d' % (d, n), rail + '\n')
+            write(self.root, '%s/iio_device/in_power%d_input' % (d, n), '%d\n' % mw)
+            write(self.root, '%s/iio_device/in_voltage%d_input' % (d, n), '%d\n' % mv)
+            write(self.root, '%s/iio_device/in_current%d_input' % (d, n), '%d\n' % ma)
+            write(self.root, '%s/iio_device/warn_current_limit_%d' % (d, n), '32760 ma\n')
+        s = agent.discover_sensors()
+        self.assertEqual([r['name'] for r in s['rails']], ['VDD_IN', 'VDD_GPU', 'VDD_CPU'])
+        self.assertEqual([agent.read_rail_mw(r) for r in s['rails']], [3120, 19, 1262])
+        self.assertEqual(s['rails'][0]['warn_current_limit'], (32760, 'ma'))
+        self.assertEqual(s['devices'][0]['path'], '/sys/bus/i2c/devices/1-0040/iio_device')
+        self.assertEqual(agent.choose_rails(s['rails'])[0], 'VDD_IN')
+
+    def test_jp5_hwmon_skips_nc_and_computes_power(self):
+        for bus, labels in (('1-0040', ['VDD_GPU_SOC', 'VDD_CPU_CV', 'VIN_SYS_5V0']),
+                            ('1-0041', ['NC', 'VDDQ_VDD2_1V8AO', 'NC'])):
+            d = 'sys/bus/i2c/devices/%s' % bus
+            write(self.root, d + '/name', 'ina3221\n')
+            h = d + '/hwmon/hwmon%d' % (2 if bus.endswith('0') else 5)
+            write(self.root, h + '/samples', '4\n')
+            write(self.root, h + '/update_interval', '26\n')
+            for n, label in enumerate(labels, 1):
+                write(self.root, '%s/in%d_label' % (h, n), label + '\n')
+                write(self.root, '%s/in%d_input' % (h, n), '5008\n')
+                write(self.root, '%s/curr%d_input' % (h, n), '%d\n' % (100 * n))
+        write(self.root, 'sys/bus/i2c/devices/0-0050/name', 'eeprom\n')
+        s = agent.discover_sensors()
+        self.assertEqual([r['name'] for r in s['rails']], ['VDD_GPU_SOC', 'VDD_CPU_CV', 'VIN_SYS_5V0', 'VDDQ_VDD2_1V8AO'])
+        self.assertAlmostEqual(agent.read_rail_mw(s['rails'][1]), 5008 * 200 / 1000.0)
+        self.assertEqual(s['devices'][0]['update_interval_ms'], 26)
+        self.assertAlmostEqual(agent.sensor_window_default(s['devices']), 0.026)
+        self.assertEqual(agent.choose_rails(s['rails'])[0], 'sum')
+
+    def test_no_sensor(self):
+        write(self.root, 'sys/bus/i2c/devices/0-003c/name', 'max77620\n')
+        self.assertEqual(agent.discover_sensors(), {'devices': [], 'rails': []})
+        p = agent.probe()
+        self.assertFalse(p['sensor']['found'])
+        self.assertIn('CONFIG_SENSORS_INA3221', p['sensor']['hint'])
+
+    def test_unreadable_rail_is_none_not_a_crash(self):
+        d = 'sys/bus/i2c/devices/1-0040/iio:device0'
+        write(self.root, 'sys/bus/i2c/devices/1-0040/name', 'ina3221x\n')
+        write(self.root, d + '/rail_name_0', 'VDD_IN\n')
+        s = agent.discover_sensors()
+        self.assertIsNone(agent.read_rail_mw(s['rails'][0]))
+
+
+if __name__ == '__main__':
+    unittest.main()
