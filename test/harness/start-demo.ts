@@ -2,6 +2,7 @@
 // workspace of generated sample networks, until Ctrl-C. Port from $PORT (default 8080; a free
 // one if that is taken). The workspace persists in <cache>/demo-workspace.
 import * as path from 'path';
+import { startEmulatedBoardHost } from './emulated-board-host';
 import { ensureInstalled } from './ensure-install';
 import { installUnpackedExtension } from './extension-install';
 import { CACHE, REPO_ROOT, VSCODE_VERSION } from './harness-paths';
@@ -19,12 +20,14 @@ interface DemoBoards {
 }
 
 // ======================================================================================
-// HOOK (lead): start the emulated board behind sshd here (test/harness/sshd-fixture.ts) and
-// return its target entry; it is written into the demo workspace's `energyLens.targets`
-// setting and stopped on Ctrl-C. `stateDir` is a folder the demo keeps for it (keys, logs).
+// The emulated board behind a real sshd; its target entry goes into the demo workspace's
+// `energyLens.targets` setting, and it is stopped on Ctrl-C.
 async function startDemoBoards(stateDir: string): Promise<DemoBoards> {
-  void stateDir;
-  return { targets: [], stop: async () => undefined };
+  void stateDir; // the board host keeps its keys and logs in its own temporary folder
+  // 10x faster than real time, so a SqueezeNet campaign takes a couple of minutes, not fifteen.
+  const host = await startEmulatedBoardHost({ kind: 'jetson-tx1', timeScale: 0.1, name: 'Jetson TX1 (emulated, 10x speed)' });
+  console.log(`[demo] emulated Jetson TX1 behind sshd on ${host.sshd.host}:${host.sshd.port}`);
+  return { targets: [host.target], stop: host.stop };
 }
 // ======================================================================================
 
