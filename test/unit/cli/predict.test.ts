@@ -1,0 +1,92 @@
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { predict } from '../../../server/src/cli/predict';
+import { check } from '../../../server/src/cli/check';
+import { platforms } from '../../../server/src/cli/platforms';
+import type { CliIo } from '../../../server/src/cli/io';
+import { CORPUS_PROTOTXT, CORPUS_CAFFEMODEL } from '../shared-paths';
+
+function capture(cwd = process.cwd()): CliIo & { out: string; err: string } {
+  const io = { out: '', err: '', cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  return io;
+}
+
+const squeezenet = path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt');
+
+describe('cli: energy-lens predict', () => {
+  it('--json is the analyze JSON with energy on every layer and the totals, consistent with each other', async () => {
+    const io = capture();
+    assert.equal(await predict([squeezenet, '--json'], io), 0);
+    const json = JSON.parse(io.out);
+    assert.equal(json.layers.length, json.layers.filter((l: { name: string }) => !l.name.endsWith('_split')).length);
+    const conv1 = json.layers.find((l: { name: string }) => l.name === 'conv1');
+    // conv1: 96 x 111 x 111 outputs x (3 x 7 x 7) MACs each (Cout*Hout*Wout*Cin/group*kh*kw).
+    assert.equal(conv1.macs, 96 * 111 * 111 * 3 * 7 * 7);
+    assert.ok(conv1.energy.low_mJ < conv1.energy.predicted_mJ && conv1.energy.predicted_mJ < conv1.energy.high_mJ);
+    const sum = json.layers.reduce((s: number, l: { energy: { predicted_mJ: number | null } }) => s + (l.energy.predicted_mJ ?? 0), 0);
+    assert.ok(Math.abs(sum - json.totals.energy.predicted_mJ) < 1e-6 * sum, 'total = sum of layers');
+    assert.equal(json.totals.energy.kind, 'predicted');
+    assert.deepEqual(json.totals.energy.coveredTypes, ['Convolution', 'Pooling']);
+  });
+
+  it('--budget-mj exits 2 when the prediction exceeds it, 0 when it fits', async () => {
+    const total = JSON.parse((await (async () => { const io = capture(); await predict([squeezenet, '--json'], io); return io; })()).out).totals.energy.predicted_mJ;
+    const over = capture();
+    assert.equal(await predict([squeezenet, '--budget-mj', String(total * 0.9)], over), 2);
+    assert.match(over.err, /energy budget exceeded/);
+    assert.equal(await predict([squeezenet, '--budget-mj', String(total * 1.1)], capture()), 0);
+  });
+
+  it('another platform gives other numbers; an unknown one is a usage error listing the known ones', async () => {
+    const a = capture();
+    const b = capture();
+    await predict([squeezenet, '--json'], a);
+    await predict([squeezenet, '--json', '--platform', 'snapdragon-820/caffe2-eigen/cpu'], b);
+    assert.notEqual(JSON.parse(a.out).totals.energy.predicted_mJ, JSON.parse(b.out).totals.energy.predicted_mJ);
+    const bad = capture();
+    assert.equal(await predict([squeezenet, '--platform', 'nope'], bad), 2);
+    assert.match(bad.err, /jetson-tx1\/caffe-openblas\/cpu\/1t/);
+  });
+
+  it('--csv has a header, one row per layer and a total row', async () => {
+    const io = capture();
+    await predict([squeezenet, '--csv'], io);
+    const rows = io.out.trim().split('\n');
+    assert.match(rows[0], /^layer,type,output_shape,macs,params,predicted_mJ/);
+    assert.ok(rows[rows.length - 1].startsWith('total,'));
+  });
+
+  it('reads a .caffemodel and names the file in errors for bad input', async () => {
+    const io = capture();
+    assert.equal(await predict([path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel'), '--json'], io), 0);
+    assert.equal(JSON.parse(io.out).totals.params, 431080);
+    const tmp = path.join(os.tmpdir(), `el-bad-${process.pid}.caffemodel`);
+    fs.writeFileSync(tmp, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+    const bad = capture();
+    assert.equal(await predict([tmp], bad), 1);
+    assert.match(bad.err, new RegExp(`${path.basename(tmp)}.*at byte`));
+    fs.unlinkSync(tmp);
+  });
+});
+
+describe('cli: energy-lens check and platforms', () => {
+  it('check prints file:line:col diagnostics and exits 1 on errors', async () => {
+    const tmp = path.join(os.tmpdir(), `el-check-${process.pid}.prototxt`);
+    fs.writeFileSync(tmp, 'name: "x"\nlayer {\n  name: "c"\n  type: "Convolution"\n  convolution_param { kernal_size: 3 }\n}\n');
+    const io = capture();
+    assert.equal(await check([tmp], io), 1);
+    assert.match(io.out, new RegExp(`${tmp.replace(/[.]/g, '\\.')}:5:23: error: .*kernal_size.*kernel_size`));
+    fs.unlinkSync(tmp);
+    const clean = capture();
+    assert.equal(await check([squeezenet], clean), 0);
+  });
+
+  it('platforms lists the built-in models with their formulas', async () => {
+    const io = capture();
+    assert.equal(await platforms(['--json'], io), 0);
+    const list = JSON.parse(io.out) as Array<{ id: string; subModels: string[] }>;
+    assert.ok(list.some((p) => p.id === 'jetson-tx1/caffe-openblas/cpu/1t' && p.subModels.includes('Convolution')));
+  });
+});
