@@ -255,7 +255,7 @@ export function parseControls(x: unknown): Check<PanelControls> {
   };
 }
 
-function parseCsvImportSpec(x: unknown): Check<CsvImportSpec> {
+export function parseCsvImportSpec(x: unknown): Check<CsvImportSpec> {
   if (!isRecord(x) || typeof x.path !== 'string' || typeof x.target !== 'string') return { error: 'a CSV import needs a path and a target column' };
   if (!Array.isArray(x.features) || !x.features.every((f) => isRecord(f) && typeof f.column === 'string' && typeof f.name === 'string')) {
     return { error: 'a CSV import needs features as {column, name} pairs' };

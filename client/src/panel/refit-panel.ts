@@ -2,6 +2,7 @@
 // (campaign records or imported CSV files), compare methods, and save the chosen fit as the model
 // for a platform. All fitting runs here in the extension host (in a worker thread when its bundle
 // exists); the webview only draws what it is sent.
+import { createHash } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BUILTIN_MODELS, DEFAULT_PLATFORM_ID } from '../../../server/src/energy/builtin';
@@ -16,7 +17,7 @@ import { buildFitView, candidatePoint } from './fit-view';
 import { fittedValues } from './fitted-values';
 import {
   BUTTONS, type ButtonId, type CandidateFailure, type CandidatePoint, type CsvImportSpec, type DatasetSummary, type FitView,
-  type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseWebviewMessage,
+  type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseCsvImportSpec, parseWebviewMessage,
 } from './messages';
 import { checkPlatformId, modelForSave, platformFor } from './model-for-save';
 import { predictionsCsv } from './predictions-csv';
@@ -73,7 +74,7 @@ interface Entry {
   dataset: Dataset;
   rowLabels?: string[];
   source: DataSource;
-  /** id + load version: identifies the content for caches and the worker. */
+  /** id + content hash: identifies the content for caches and the worker (unchanged data keeps its fits). */
   key: string;
 }
 
@@ -102,11 +103,18 @@ export function registerRefitPanel(context: vscode.ExtensionContext, deps: Refit
   );
 }
 
+/** The command's argument; a Uri (explorer menus) or nothing (palette) opens the panel as it is. */
 function openOptions(x: unknown): RefitOpenOptions {
   if (typeof x !== 'object' || x === null || x instanceof vscode.Uri) return {};
   const o = x as Record<string, unknown>;
+  let csv: CsvImportSpec | undefined;
+  if (o.csv !== undefined) {
+    const parsed = parseCsvImportSpec(o.csv);
+    if ('error' in parsed) throw new Error(`${REFIT_COMMAND}: ${parsed.error}`);
+    csv = parsed;
+  }
   return {
-    ...(typeof o.csv === 'object' && o.csv !== null ? { csv: o.csv as CsvImportSpec } : {}),
+    ...(csv ? { csv } : {}),
     ...(typeof o.controls === 'object' && o.controls !== null ? { controls: o.controls as Partial<PanelControls> } : {}),
   };
 }
@@ -120,7 +128,6 @@ class RefitPanelHost implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   private csvImports: CsvImportSpec[] = [];
   private controls?: PanelControls;
-  private loadVersion = 0;
   private fitSeq = 0;
   private generation = 0;
   private debounce?: NodeJS.Timeout;
@@ -176,6 +183,14 @@ class RefitPanelHost implements vscode.Disposable {
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
       panel.onDidDispose(() => this.detach(panel)),
+      panel.onDidChangeViewState(() => {
+        // Hidden, the webview is discarded (retainContextWhenHidden: false); shown again, it reloads,
+        // restores its state and says 'ready' again.
+        if (!panel.visible) {
+          this.ready = false;
+          this.lastRender = undefined;
+        }
+      }),
     );
   }
 
@@ -345,7 +360,6 @@ class RefitPanelHost implements vscode.Disposable {
   // ---- datasets --------------------------------------------------------------------------
 
   private async loadDatasets(): Promise<void> {
-    const version = ++this.loadVersion;
     const fresh = new Map<string, Entry>();
     try {
       for (const c of await this.deps.loadCampaignDatasets()) {
@@ -355,7 +369,7 @@ class RefitPanelHost implements vscode.Disposable {
           dataset: c.dataset,
           rowLabels: c.rowLabels,
           source: c.source ?? { file: c.label, rows: c.dataset.rows.length, description: `measurement campaign ${c.id}` },
-          key: `${id}#${version}`,
+          key: `${id}#${contentHash(c.dataset)}`,
         });
       }
     } catch (e) {
@@ -363,7 +377,7 @@ class RefitPanelHost implements vscode.Disposable {
     }
     for (const spec of this.csvImports) {
       try {
-        fresh.set(csvId(spec), await this.loadCsv(spec, version));
+        fresh.set(csvId(spec), await this.loadCsv(spec));
       } catch (e) {
         this.showError((e as Error).message);
       }
@@ -373,7 +387,7 @@ class RefitPanelHost implements vscode.Disposable {
     await this.postDatasets();
   }
 
-  private async loadCsv(spec: CsvImportSpec, version: number): Promise<Entry> {
+  private async loadCsv(spec: CsvImportSpec): Promise<Entry> {
     const loaded = await loadCsvFile(spec);
     const id = csvId(spec);
     const stem = path.basename(spec.path).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
@@ -383,14 +397,14 @@ class RefitPanelHost implements vscode.Disposable {
       dataset: loaded.dataset,
       rowLabels: loaded.rowLabels,
       source: { file: vscode.workspace.asRelativePath(spec.path), sha256: loaded.sha256, rows: loaded.dataset.rows.length },
-      key: `${id}#${version}`,
+      key: `${id}#${loaded.sha256}#${contentHash(spec)}`,
     };
   }
 
   /** Imports a CSV file (again, if known) and returns its dataset id; errors are shown in the panel. */
   private async addCsv(spec: CsvImportSpec): Promise<string | undefined> {
     try {
-      const entry = await this.loadCsv(spec, ++this.loadVersion);
+      const entry = await this.loadCsv(spec);
       this.csvImports = [...this.csvImports.filter((c) => c.path !== spec.path), spec];
       this.entries.set(entry.summary.id, entry);
       await this.postDatasets();
@@ -549,6 +563,10 @@ class RefitPanelHost implements vscode.Disposable {
 function fitInputs(c: PanelControls) {
   const { platformId: _p, curveType: _c, ...rest } = c;
   return rest;
+}
+
+function contentHash(x: unknown): string {
+  return createHash('sha1').update(JSON.stringify(x)).digest('hex').slice(0, 16);
 }
 
 function csvId(spec: CsvImportSpec): string {

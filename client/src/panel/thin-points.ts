@@ -39,7 +39,7 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
     if (id === undefined) keyIds.set(k, (id = keyIds.size));
     return id;
   }) : undefined;
-  const extremes = extremeIndexes(X, Y);
+  const extremes = maxPoints >= 8 ? extremeIndexes(X, Y) : [];
 
   // One representative (the first) per cell of a g×g grid; the finest grid that stays within budget.
   const cellsOf = (g: number): number[] => {

@@ -1,0 +1,287 @@
+/// <reference lib="dom" />
+// The panel's five charts, drawn with chart.js. Only the parts used are registered (scatter and
+// bar controllers, linear/log/category scales, tooltip, legend) to keep the bundle small. Data
+// arrives already thinned by the host (≤ 2,000 points a chart), so drawing is unanimated and
+// unparsed (parsing: false): 10,000-row datasets draw in one frame.
+import {
+  BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, type ChartDataset, Legend, LineElement,
+  LinearScale, LogarithmicScale, type Plugin, PointElement, ScatterController, Tooltip, type TooltipItem,
+} from 'chart.js';
+import type {
+  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, NetworkBar, RenderedChart, ScatterChartData,
+} from '../../client/src/panel/messages';
+import { sig } from './format';
+import { type ThemeColors, withAlpha } from './theme';
+
+Chart.register(ScatterController, BarController, PointElement, LineElement, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend);
+
+type AnyConfig = ChartConfiguration<'scatter' | 'bar', unknown[], unknown>;
+type Scatter = ChartDataset<'scatter', Array<{ x: number; y: number }>>;
+
+/** Clipping floor of the accuracy axis: a model worse than this is "off scale", not a distant dot. */
+export const ACCURACY_FLOOR = -100;
+
+export interface ChartInputs {
+  view: FitView;
+  candidates: CandidatePoint[];
+  /** Every layer type of the dataset, sorted: a type keeps its colour across fits. */
+  types: string[];
+  curveType: string | null;
+  theme: ThemeColors;
+}
+
+interface Built {
+  config: AnyConfig | null;
+  /** Shown under the chart (e.g. how many points are drawn), or why it is empty. */
+  note: string;
+  points: number;
+}
+
+export function typeColor(types: string[], type: string, theme: ThemeColors): string {
+  const i = Math.max(0, types.indexOf(type));
+  return theme.palette[i % theme.palette.length];
+}
+
+function baseOptions(theme: ThemeColors, x: { type: 'linear' | 'logarithmic' | 'category'; title: string }, y: { type: 'linear' | 'logarithmic'; title: string }) {
+  const axis = (a: { type: string; title: string }) => ({
+    type: a.type,
+    title: { display: true, text: a.title, color: theme.muted },
+    ticks: { color: theme.muted, maxTicksLimit: 8, ...(a.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
+    grid: { color: theme.grid },
+    border: { color: theme.grid },
+  });
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    parsing: false as const,
+    interaction: { mode: 'nearest' as const, intersect: true },
+    scales: { x: axis(x), y: axis(y) },
+    plugins: {
+      legend: { labels: { color: theme.foreground, boxWidth: 10, boxHeight: 10, filter: (item: { text: string }) => item.text !== '' } },
+      tooltip: {},
+    },
+  };
+}
+
+/** Log axes label only 1, 2, 5 × 10^k so the ticks stay readable; far from 1 as `2e7`. */
+export function logTick(v: number): string {
+  if (!(v > 0)) return '';
+  const k = Math.floor(Math.log10(v) + 1e-9);
+  const m = v / 10 ** k;
+  const lead = Math.round(m);
+  if (![1, 2, 5].includes(lead) || Math.abs(m - lead) > 1e-6) return '';
+  return k >= -2 && k <= 4 ? String(Number(v.toPrecision(3))) : `${lead}e${k}`;
+}
+
+const pointLabel = (p: ChartPoint) => `${p.l}${p.n ? ` (${p.n})` : ''}`;
+
+function scatterOf(label: string, points: ChartPoint[], color: string, radius = 2.5): Scatter {
+  return { label, data: points, backgroundColor: withAlpha(color, 0.55), borderColor: color, borderWidth: 1, pointRadius: radius, pointHoverRadius: radius + 2.5 };
+}
+
+function lineOf(label: string, points: Array<{ x: number; y: number }>, color: string, dashed: boolean): Scatter {
+  return { label, data: points, showLine: true, borderColor: color, backgroundColor: color, borderWidth: dashed ? 1 : 2, borderDash: dashed ? [5, 4] : [], pointRadius: 0, pointHoverRadius: 0 };
+}
+
+function thinnedNote(d: { total: number; shown: number }, notPositive = 0): string {
+  const parts: string[] = [];
+  if (d.shown < d.total - notPositive) parts.push(`showing ${d.shown.toLocaleString('en-US')} of ${d.total.toLocaleString('en-US')} points (overlapping points thinned)`);
+  if (notPositive > 0) parts.push(`${notPositive} with a value ≤ 0 cannot be shown on a log axis`);
+  return parts.join('; ');
+}
+
+function measuredVsPredicted(data: ScatterChartData, inputs: ChartInputs, from: string): Built {
+  const { theme, types } = inputs;
+  const points = data.series.reduce((s, x) => s + x.points.length, 0);
+  if (points === 0) return { config: null, note: 'No row was predicted.', points: 0 };
+  const datasets: Scatter[] = data.series.map((s) => scatterOf(s.type, s.points, typeColor(types, s.type, theme)));
+  datasets.push(lineOf('', [{ x: data.min, y: data.min }, { x: data.max, y: data.max }], theme.muted, true));
+  const options = baseOptions(theme, { type: 'logarithmic', title: 'Measured energy (mJ)' }, { type: 'logarithmic', title: `Predicted energy, ${from} (mJ)` });
+  options.plugins.tooltip = {
+    filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
+    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: measured ${sig(p.x)} mJ, predicted ${sig(p.y)} mJ`; } },
+  };
+  return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note: `y = x dashed. ${thinnedNote(data, data.notPositive)}`.trim(), points };
+}
+
+function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): Built {
+  const { theme, types } = inputs;
+  const points = data.series.reduce((s, x) => s + x.points.length, 0);
+  if (points === 0) return { config: null, note: 'No row was predicted.', points: 0 };
+  const all = data.series.flatMap((s) => s.points);
+  const xLog = all.every((p) => p.x > 0);
+  const xs = all.map((p) => p.x);
+  const datasets: Scatter[] = data.series.map((s) => scatterOf(s.type, s.points, typeColor(types, s.type, theme)));
+  datasets.push(lineOf('', [{ x: Math.min(...xs), y: 0 }, { x: Math.max(...xs), y: 0 }], theme.muted, true));
+  const options = baseOptions(theme, { type: xLog ? 'logarithmic' : 'linear', title: 'Measured energy (mJ)' }, { type: 'linear', title: `Error of the ${from} prediction (%)` });
+  options.plugins.tooltip = {
+    filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
+    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: measured ${sig(p.x)} mJ, error ${p.y.toFixed(1)} %`; } },
+  };
+  return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note: thinnedNote(data, data.notPositive), points };
+}
+
+export function curveFor(view: FitView, curveType: string | null): CurveChartData | undefined {
+  return view.curves.find((c) => c.type === curveType) ?? view.curves[0];
+}
+
+function energyVsFeature(inputs: ChartInputs): Built {
+  const { theme, types, view } = inputs;
+  const c = curveFor(view, inputs.curveType);
+  if (!c || c.measured.length === 0) return { config: null, note: 'No rows.', points: 0 };
+  const color = typeColor(types, c.type, theme);
+  const datasets: Scatter[] = [scatterOf(`${c.type} measured`, c.measured, color)];
+  if (c.curve) datasets.push(lineOf('fitted curve', c.curve, theme.foreground, false));
+  else datasets.push({ ...scatterOf('fitted (other features vary)', c.fitted, theme.foreground, 2), backgroundColor: 'transparent' });
+  const options = baseOptions(theme, { type: c.xLog ? 'logarithmic' : 'linear', title: c.feature }, { type: c.yLog ? 'logarithmic' : 'linear', title: 'Energy (mJ)' });
+  options.plugins.tooltip = {
+    filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
+    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: ${c.feature} ${sig(p.x)}, ${sig(p.y)} mJ`; } },
+  };
+  const note = [c.curve ? '' : `the ${c.type} model reads more than ${c.feature}: fitted values are drawn instead of a curve`, thinnedNote(c)].filter(Boolean).join('; ');
+  return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note, points: c.measured.length + (c.curve ? 0 : c.fitted.length) };
+}
+
+/** Writes each candidate's method beside its point. */
+const methodLabels: Plugin<'scatter'> = {
+  id: 'energyLensMethodLabels',
+  afterDatasetsDraw(chart) {
+    const meta = chart.getDatasetMeta(0);
+    const ctx = chart.ctx;
+    const color = (chart.options.plugins?.legend?.labels?.color as string | undefined) ?? '#888';
+    ctx.save();
+    ctx.fillStyle = color;
+    ctx.font = `${Chart.defaults.font.size ?? 12}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+    ctx.textBaseline = 'middle';
+    meta.data.forEach((el, i) => {
+      const raw = chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint };
+      ctx.fillText(raw.c.label, el.x + 7, el.y);
+    });
+    ctx.restore();
+  },
+};
+
+function accuracyVsComplexity(inputs: ChartInputs): Built {
+  const { theme, candidates } = inputs;
+  const usable = candidates.filter((c) => c.accuracy !== null);
+  if (usable.length === 0) return { config: null, note: 'Fitting the candidates…', points: 0 };
+  const kind = usable.some((c) => c.accuracyKind === 'network') ? 'network' : 'layer';
+  const data = usable.map((c) => ({ x: c.complexity, y: Math.max(ACCURACY_FLOOR, c.accuracy!), c }));
+  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (non-zero coefficients)' },
+    { type: 'linear', title: kind === 'network' ? 'Network accuracy (%)' : 'Layer accuracy, 100 − MAPE (%)' });
+  options.plugins.tooltip = {
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const { c } = item.raw as { c: CandidatePoint };
+        const off = c.accuracy! < ACCURACY_FLOOR ? ' (off scale)' : '';
+        return `${c.label}: complexity ${c.complexity}, accuracy ${c.accuracy!.toFixed(1)} %${off}, MAPE ${c.mape === null ? '–' : c.mape.toFixed(1)} %`;
+      },
+    },
+  };
+  (options.scales.x as Record<string, unknown>).grace = '15%';
+  const dataset: Scatter = {
+    label: '',
+    data,
+    backgroundColor: data.map((d) => (d.c.selected ? theme.accent : withAlpha(theme.palette[0], 0.6))),
+    borderColor: data.map((d) => (d.c.selected ? theme.foreground : theme.palette[0])),
+    pointRadius: data.map((d) => (d.c.selected ? 7 : 4)),
+    pointStyle: data.map((d) => (d.c.accuracy! < ACCURACY_FLOOR ? 'triangle' : 'circle')),
+    pointHoverRadius: 8,
+  };
+  const failed = inputs.candidates.length - usable.length;
+  return {
+    config: { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [methodLabels] } as AnyConfig,
+    note: [`selected method highlighted${data.some((d) => d.c.accuracy! < ACCURACY_FLOOR) ? `; triangles are below ${ACCURACY_FLOOR} %` : ''}`, failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    points: data.length,
+  };
+}
+
+function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string): Built {
+  const { theme } = inputs;
+  if (!bars || bars.length === 0) return { config: null, note: 'The rows name no networks, so there are no per-network totals.', points: 0 };
+  const values = bars.flatMap((b) => [b.measured, b.predicted]);
+  const positive = values.every((v) => v > 0);
+  const yLog = positive && Math.max(...values) / Math.min(...values) >= 100;
+  const options = baseOptions(theme, { type: 'category', title: 'Network' }, { type: yLog ? 'logarithmic' : 'linear', title: 'Energy per forward pass (mJ)' });
+  options.interaction = { mode: 'index' as 'nearest', intersect: false };
+  options.plugins.tooltip = {
+    callbacks: {
+      footer: (items: Array<TooltipItem<'bar'>>) => {
+        const b = bars[items[0]?.dataIndex ?? 0];
+        return b ? `error ${b.errorPct.toFixed(1)} %` : '';
+      },
+    },
+  };
+  const config = {
+    type: 'bar',
+    data: {
+      labels: bars.map((b) => b.network),
+      datasets: [
+        { label: 'measured', data: bars.map((b) => b.measured), backgroundColor: withAlpha(theme.palette[0], 0.75), borderColor: theme.palette[0], borderWidth: 1 },
+        { label: `predicted (${from})`, data: bars.map((b) => b.predicted), backgroundColor: withAlpha(theme.palette[1], 0.75), borderColor: theme.palette[1], borderWidth: 1 },
+      ],
+    },
+    options: { ...options, parsing: undefined },
+  };
+  return { config: config as unknown as AnyConfig, note: '', points: bars.length * 2 };
+}
+
+export function buildCharts(inputs: ChartInputs): Record<ChartId, Built> {
+  const from = inputs.view.metrics.from;
+  return {
+    measuredVsPredicted: measuredVsPredicted(inputs.view.measuredVsPredicted, inputs, from),
+    energyVsFeature: energyVsFeature(inputs),
+    residuals: residuals(inputs.view.residuals, inputs, from),
+    accuracyVsComplexity: accuracyVsComplexity(inputs),
+    networks: networks(inputs.view.networks, inputs, from),
+  };
+}
+
+/** One chart on the page: its canvas, note and chart.js instance. */
+export class ChartCard {
+  private chart?: Chart;
+  private points = 0;
+
+  constructor(readonly id: ChartId, private readonly canvas: HTMLCanvasElement, private readonly note: HTMLElement, private readonly empty: HTMLElement) {}
+
+  draw(built: Built, theme: ThemeColors): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+    this.points = built.points;
+    this.note.textContent = built.note;
+    this.empty.textContent = built.config ? '' : built.note;
+    this.empty.hidden = built.config !== null;
+    this.canvas.hidden = built.config === null;
+    if (!built.config) return;
+    Chart.defaults.color = theme.foreground;
+    Chart.defaults.font.family = theme.fontFamily;
+    Chart.defaults.font.size = Math.max(10, theme.fontSize - 1);
+    this.chart = new Chart(this.canvas, built.config as ChartConfiguration);
+  }
+
+  /** Non-transparent pixels of the canvas: proof for tests that something was drawn. */
+  rendered(): RenderedChart {
+    let nonEmptyPixels = 0;
+    if (this.chart && this.canvas.width > 0 && this.canvas.height > 0) {
+      const ctx = this.canvas.getContext('2d');
+      const data = ctx?.getImageData(0, 0, this.canvas.width, this.canvas.height).data;
+      if (data) for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) nonEmptyPixels++;
+    }
+    return { id: this.id, points: this.chart ? this.points : 0, nonEmptyPixels };
+  }
+
+  /** The chart as a PNG on the theme's background (a transparent PNG is unreadable elsewhere). */
+  png(background: string): string | undefined {
+    if (!this.chart) return undefined;
+    const out = document.createElement('canvas');
+    out.width = this.canvas.width;
+    out.height = this.canvas.height;
+    const ctx = out.getContext('2d');
+    if (!ctx) return undefined;
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(this.canvas, 0, 0);
+    return out.toDataURL('image/png');
+  }
+}

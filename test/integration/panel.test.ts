@@ -1,0 +1,102 @@
+// The refit panel in a real VS Code: open it on a real measurement file (the TX2 GPU convolution
+// sweep from the shared data), check that every chart is drawn, switch method and family the way
+// the webview's own controls do, check that the figures change, hide and re-show the panel (its
+// state comes back), and save the fit as a model through the extension's real wiring.
+//
+// Expects the lead's wiring in client/src/extension.ts: registerRefitPanel(context, deps) with
+// deps.saveModel writing a model file and returning its path.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { CsvImportSpec, PanelControls, RenderReport } from '../../client/src/panel/messages';
+import type { RefitTestReport } from '../../client/src/panel/refit-panel';
+import { activeExtension, openDocument, waitFor, workspaceFile } from './helpers';
+
+const REFIT = 'energyLens.refitModels';
+const REPORT = 'energyLens.refit.lastRenderReport';
+const DRIVE = 'energyLens.refit.drive';
+const PLATFORM = 'test/refit-panel/gpu';
+
+const report = async () => (await vscode.commands.executeCommand<RefitTestReport>(REPORT))!;
+
+/** Waits for a render of the given fit choices with every data chart drawn. */
+async function rendered(what: string, match: (r: RenderReport) => boolean, candidates = 1): Promise<RenderReport> {
+  return waitFor(async () => {
+    const r = await report();
+    if (r.error && !r.render) throw new Error(r.error);
+    const render = r.render;
+    if (!render || !match(render) || render.candidates < candidates) return undefined;
+    const drawn = render.charts.filter((c) => c.id !== 'networks');
+    return drawn.every((c) => c.points > 0 && c.nonEmptyPixels > 0) ? render : undefined;
+  }, 150_000, what);
+}
+
+suite('refit panel', () => {
+  let saved: string | undefined;
+
+  suiteTeardown(async () => {
+    if (saved && fs.existsSync(saved)) fs.rmSync(saved);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('fits a real sweep, draws every chart, follows method and family, restores, saves', async function () {
+    this.timeout(300_000);
+    await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
+    const extension = await activeExtension();
+    const shared = process.env.ENERGY_LENS_SHARED ?? path.resolve(extension.extensionPath, '..', 'shared');
+    const csv: CsvImportSpec = {
+      path: path.join(shared, 'data', 'tx2_gpu_conv_sweep.csv'),
+      target: 'energy_mJ',
+      features: [{ column: 'macs', name: 'macs' }, { column: 'c_in', name: 'channelsIn' }, { column: 'k', name: 'kernelH' }, { column: 'c_out', name: 'channelsOut' }],
+      defaultType: 'Convolution',
+    };
+    assert.ok(fs.existsSync(csv.path), `${csv.path} is missing: set ENERGY_LENS_SHARED`);
+    const controls: Partial<PanelControls> = { family: 'layer-type', method: 'relative', validation: 'holdout', validationParam: 0.2, platformId: PLATFORM };
+    await vscode.commands.executeCommand(REFIT, { csv, controls });
+
+    // 1. The first fit: every data chart drawn; the sweep names no networks, so that chart is empty.
+    const first = await rendered('the layer-type relative fit to be drawn', (r) => r.family === 'layer-type' && r.method === 'relative');
+    assert.strictEqual(first.datasetId, `csv:${csv.path}`);
+    assert.match(first.metricsText, /^MAPE \d+\.\d % · RMSPE/);
+    assert.match(first.metricsText, /held out \(holdout:0\.2 \(seed 1\)\)/);
+    const mvp = first.charts.find((c) => c.id === 'measuredVsPredicted')!;
+    assert.ok(mvp.points > 500 && mvp.points <= 2000, `measured vs predicted draws ${mvp.points} points (1,000 held out, ≤ 2,000)`);
+    assert.strictEqual(first.charts.find((c) => c.id === 'networks')!.points, 0);
+    const all = await rendered('the 7 candidate methods', (r) => r.fitId === first.fitId, 7);
+    assert.ok(all.charts.find((c) => c.id === 'accuracyVsComplexity')!.points >= 5, 'most methods give a candidate point');
+    const state = await report();
+    console.log(`refit panel: runner ${state.runner}, view built in ${state.view?.buildMs.toFixed(0)} ms, first render ${first.renderMs} ms`);
+
+    // 2. Another method, as the method drop-down would send it: new figures.
+    await vscode.commands.executeCommand(DRIVE, { controls: { method: 'log' } });
+    const log = await rendered('the log-space fit to be drawn', (r) => r.method === 'log' && r.fitId > first.fitId);
+    assert.notStrictEqual(log.metricsText, first.metricsText);
+
+    // 3. The individual family (NeuralPower-style products of hyper-parameters) with lasso.
+    await vscode.commands.executeCommand(DRIVE, { controls: { family: 'individual', method: 'lasso', features: ['channelsIn', 'kernelH', 'channelsOut'], degree: 2 } });
+    const lasso = await rendered('the individual lasso fit to be drawn', (r) => r.family === 'individual' && r.method === 'lasso' && r.fitId > log.fitId);
+    assert.notStrictEqual(lasso.metricsText, log.metricsText);
+    const complexity = (text: string) => Number(/complexity (\d+)/.exec(text)![1]);
+    assert.ok(complexity(lasso.metricsText) > complexity(first.metricsText), 'products of three features need more coefficients than macs alone');
+
+    // 4. Hidden, the webview is discarded; shown again it restores its choices and redraws the same fit.
+    await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
+    await waitFor(async () => (await report()).render === undefined, 20_000, 'the hidden panel to drop its render');
+    await vscode.commands.executeCommand(REFIT);
+    const again = await rendered('the restored panel to redraw', (r) => r.family === 'individual' && r.method === 'lasso');
+    assert.strictEqual(again.fitId, lasso.fitId, 'the same fit, not a refit');
+    assert.strictEqual((await report()).controls?.platformId, PLATFORM);
+
+    // 5. Save: the model file for the platform, written by the extension's wiring.
+    await vscode.commands.executeCommand(DRIVE, { click: 'save' });
+    const done = await waitFor(async () => { const r = await report(); return r.saved ? r : undefined; }, 30_000, 'the model to be saved');
+    saved = path.isAbsolute(done.saved!) ? done.saved! : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, done.saved!);
+    const model = JSON.parse(fs.readFileSync(saved, 'utf8'));
+    assert.strictEqual(model.platform.id, PLATFORM);
+    assert.strictEqual(model.subModels.Convolution.provenance.family, 'individual');
+    assert.match(model.subModels.Convolution.provenance.method, /^lasso/);
+    assert.ok(model.subModels.Convolution.features.length > 0);
+    assert.match(done.notice ?? '', new RegExp(`for ${PLATFORM}`));
+  });
+});

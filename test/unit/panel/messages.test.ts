@@ -1,0 +1,82 @@
+// Validation of what the webview sends: every well-formed message passes unchanged, anything else
+// is refused with a reason and never throws.
+import { strict as assert } from 'assert';
+import fc from 'fast-check';
+import {
+  CHART_IDS, FAMILY_CHOICES, METHOD_CHOICES, type PanelControls, VALIDATION_KINDS, parseWebviewMessage,
+} from '../../../client/src/panel/messages';
+
+const controls: PanelControls = {
+  datasetId: 'csv:/data/a.csv', family: 'individual', features: ['channelsIn', 'kernelH'], extraTerms: '', method: 'lasso',
+  degree: 3, validation: 'kfold', validationParam: 10, platformId: 'custom/a', curveType: null,
+};
+
+const arbControls: fc.Arbitrary<PanelControls> = fc.record({
+  datasetId: fc.option(fc.string(), { nil: null }),
+  family: fc.constantFrom(...FAMILY_CHOICES),
+  features: fc.array(fc.string(), { maxLength: 5 }),
+  extraTerms: fc.string(),
+  method: fc.constantFrom(...METHOD_CHOICES),
+  degree: fc.integer({ min: 1, max: 6 }),
+  validation: fc.constantFrom(...VALIDATION_KINDS),
+  validationParam: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  platformId: fc.string(),
+  curveType: fc.option(fc.string(), { nil: null }),
+});
+
+describe('refit panel: messages from the webview', () => {
+  it('accepts well-formed controls unchanged (property)', () => {
+    fc.assert(fc.property(arbControls, (c) => {
+      assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: c }), { type: 'controls', controls: { ...c } });
+    }), { numRuns: 200 });
+  });
+
+  it('restores a saved state with its CSV imports, and accepts a fresh page without one', () => {
+    const state = { controls, csvImports: [{ path: '/d/a.csv', target: 'energy_mJ', features: [{ column: 'c_in', name: 'channelsIn' }], groupColumn: 'net' }] };
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', state }), { type: 'ready', state });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready', state: null }), { type: 'ready', state: null });
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready', state: null });
+  });
+
+  it('refuses wrong controls with a reason', () => {
+    const bad = (patch: Record<string, unknown>) => parseWebviewMessage({ type: 'controls', controls: { ...controls, ...patch } });
+    assert.match((bad({ family: 'neural' }) as { error: string }).error, /family must be one of layer-type, individual/);
+    assert.match((bad({ method: 'sgd' }) as { error: string }).error, /method must be one of/);
+    assert.match((bad({ degree: 7 }) as { error: string }).error, /degree must be an integer from 1 to 6/);
+    assert.match((bad({ degree: 2.5 }) as { error: string }).error, /degree/);
+    assert.match((bad({ features: ['a', 3] }) as { error: string }).error, /features/);
+    assert.match((bad({ validationParam: Number.NaN }) as { error: string }).error, /validationParam/);
+    assert.match((bad({ validation: 'loo' }) as { error: string }).error, /validation must be one of/);
+  });
+
+  it('checks PNG exports are base64 PNG data URLs for a known chart', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    assert.deepEqual(parseWebviewMessage({ type: 'exportPng', chartId: 'residuals', dataUrl: png }), { type: 'exportPng', chartId: 'residuals', dataUrl: png });
+    assert.ok('error' in parseWebviewMessage({ type: 'exportPng', chartId: 'residuals', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' }));
+    assert.ok('error' in parseWebviewMessage({ type: 'exportPng', chartId: 'pie', dataUrl: png }));
+  });
+
+  it('checks render reports', () => {
+    const report = {
+      fitId: 3, datasetId: 'x', family: 'layer-type', method: 'ols', metricsText: 'MAPE 1 %', candidates: 7, renderMs: 40,
+      charts: CHART_IDS.map((id) => ({ id, points: 10, nonEmptyPixels: 1000 })),
+    };
+    assert.deepEqual(parseWebviewMessage({ type: 'rendered', report }), { type: 'rendered', report });
+    assert.ok('error' in parseWebviewMessage({ type: 'rendered', report: { ...report, charts: [{ id: 'x', points: 1, nonEmptyPixels: 1 }] } }));
+    assert.ok('error' in parseWebviewMessage({ type: 'rendered', report: { ...report, fitId: '3' } }));
+  });
+
+  it('refuses unknown or malformed messages without throwing (property)', () => {
+    assert.match((parseWebviewMessage({ type: 'rm -rf' }) as { error: string }).error, /unknown message type 'rm -rf'/);
+    assert.ok('error' in parseWebviewMessage(null));
+    assert.ok('error' in parseWebviewMessage({ type: 'removeDataset' }));
+    fc.assert(fc.property(fc.anything(), (x) => {
+      const r = parseWebviewMessage(x);
+      assert.ok(typeof r === 'object' && r !== null);
+    }), { numRuns: 300 });
+    fc.assert(fc.property(fc.constantFrom('ready', 'controls', 'exportPng', 'rendered', 'removeDataset'), fc.anything(), (type, junk) => {
+      const r = parseWebviewMessage({ type, state: junk, controls: junk, report: junk, dataUrl: junk, chartId: junk, datasetId: junk });
+      assert.ok('error' in r || r.type === type);
+    }), { numRuns: 300 });
+  });
+});
