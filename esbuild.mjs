@@ -16,7 +16,7 @@ const node = {
   logLevel: 'warning',
 };
 const builds = [
-  { ...node, entryPoints: { 'client/extension': 'client/src/extension.ts' } },
+  { ...node, entryPoints: { 'client/extension': 'client/src/extension.ts', 'client/refit-worker': 'client/src/panel/fit-worker.ts' } },
   { ...node, entryPoints: { 'server/server': 'server/src/server.ts' } },
   { ...node, entryPoints: { 'cli/energy-lens': 'server/src/cli/energy-lens.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: [...listTs('test/integration')], outbase: '.', external: [...node.external, 'mocha'] },

@@ -6,6 +6,8 @@ import { registerPlatformStatus } from './platform-status';
 import { registerHotLayerMarks } from './hot-layers';
 import { registerInlayHintToggle } from './inlay-hint-toggle';
 import { registerEnergyReport } from './energy-report';
+import { registerRefitPanel } from './panel/refit-panel';
+import { refitPanelDeps } from './refit-deps';
 
 let stopClient: (() => Promise<void>) | undefined;
 
@@ -16,6 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerHotLayerMarks(context, client);
   registerInlayHintToggle(context);
   registerEnergyReport(context, client);
+  registerRefitPanel(context, refitPanelDeps());
 }
 
 export async function deactivate(): Promise<void> {

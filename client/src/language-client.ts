@@ -10,7 +10,11 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'prototxt' }],
-    synchronize: { configurationSection: 'energyLens' },
+    synchronize: {
+      configurationSection: 'energyLens',
+      // Model files saved by the refit panel (or by hand) are picked up at once.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/.energy-lens/models/*.json'),
+    },
     outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
