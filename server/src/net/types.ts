@@ -9,6 +9,10 @@ export type Shape = number[];
 
 /** Inputs of the energy models. Hyper-parameters are those of conv/pool/fc layers, absent otherwise. */
 export interface LayerFeatures {
+  /**
+   * Multiply-accumulates of conv/deconv/fc layers at the analysed batch (conv: Cout*Hout*Wout*(Cin/group)*kh*kw
+   * per image; deconv: Cin*Hin*Win*(Cout/group)*kh*kw; fc: in_features*num_output); 0 for every other type.
+   */
   macs?: number;
   /** Learnable weights and biases (BatchNorm's stored statistics excluded, Scale included). */
   params?: number;
@@ -48,6 +52,26 @@ export interface AnalyzedLayer {
   span?: Span;
   nameSpan?: Span;
   typeSpan?: Span;
+  /** Spans of the `bottom`/`top` values, parallel to `bottoms`/`tops` (absent for inserted Split layers). */
+  bottomSpans?: Span[];
+  topSpans?: Span[];
+  /** Bottom names as Caffe runs the net (split outputs), present only where they differ from `bottoms`. */
+  caffeBottoms?: string[];
+}
+
+/** Totals over the layers of one type. */
+export interface TypeTotals {
+  layers: number;
+  macs: number;
+  params: number;
+}
+
+/** A layer of the file left out of the analysed net by its include/exclude rules. */
+export interface ExcludedLayer {
+  name: string;
+  type: string;
+  span: Span;
+  nameSpan?: Span;
 }
 
 export interface NetInput {
@@ -62,6 +86,14 @@ export interface NetAnalysis {
   layers: AnalyzedLayer[];
   totals: { macs: number; params: number };
   problems: Problem[];
+  /** Format the file was written in (analysis always works on the upgraded V2 form). */
+  format?: 'V0' | 'V1' | 'V2';
+  /** True when every layer's shapes, MACs and params are known (totals are then exact). */
+  complete?: boolean;
+  /** Totals per canonical layer type (inserted Split layers under `Split`). */
+  byType?: Record<string, TypeTotals>;
+  /** Layers present in the file but not in the analysed phase/state. */
+  excluded?: ExcludedLayer[];
 }
 
 export interface AnalyzeOptions {
@@ -70,4 +102,7 @@ export interface AnalyzeOptions {
   batch?: number;
   /** Overrides the input shape of the first input (N is replaced by `batch`). */
   inputShape?: Shape;
+  /** NetState level and extra stages for include/exclude rules (default: the file's `state`, level 0). */
+  level?: number;
+  stages?: string[];
 }
