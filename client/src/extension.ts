@@ -6,6 +6,7 @@ import { registerPlatformStatus } from './platform-status';
 import { registerHotLayerMarks } from './hot-layers';
 import { registerInlayHintToggle } from './inlay-hint-toggle';
 import { registerEnergyReport } from './energy-report';
+import { registerCaffemodelSupport } from './caffemodel';
 import { registerRefitPanel } from './panel/refit-panel';
 import { refitPanelDeps } from './refit-deps';
 
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerHotLayerMarks(context, client);
   registerInlayHintToggle(context);
   registerEnergyReport(context, client);
+  registerCaffemodelSupport(context, client);
   registerRefitPanel(context, refitPanelDeps());
 }
 

@@ -86,6 +86,10 @@ export const Notifications = {
   modelsChanged: 'energyLens/modelsChanged',
   /** Server → client: the five most energy-hungry layers of a document, for overview-ruler marks. */
   hotLayers: 'energyLens/hotLayers',
+  /** Client → server: a prototxt was paired with a weights file ("Pair with Weights File…"), or unpaired (null). */
+  pairWeights: 'energyLens/pairWeights',
+  /** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
+  weightsChanged: 'energyLens/weightsChanged',
 } as const;
 
 export interface HotLayersParams {
@@ -101,5 +105,60 @@ export interface CaffemodelTextParams {
 
 export interface CaffemodelTextResult {
   text?: string;
+  /** Why the file could not be shown, naming it (and the byte offset for a malformed model). */
   error?: string;
+}
+
+export interface PairWeightsParams {
+  /** URI of the prototxt document. */
+  prototxtUri: string;
+  /** File system path of the .caffemodel, or null to drop the pairing (same-name pairing applies again). */
+  caffemodelPath: string | null;
+}
+
+export interface WeightsChangedParams {
+  path: string;
+}
+
+// ---- Measurements (campaign records) --------------------------------------------------------------
+// Added by the campaigns work (issue 7). The client writes `.energy-lens/measurements/*.jsonl`
+// (format: server/src/measurements/); the server reads them with MeasurementIndex.
+
+export const MeasurementNotifications = {
+  /**
+   * Client → server: campaign files were written (a record appended: sent at most once a second per
+   * file while a campaign runs, and once at its end) or deleted. The server re-reads these files
+   * (MeasurementIndex.update / remove) and refreshes hovers, inlay hints and CodeLens.
+   */
+  changed: 'energyLens/measurementsChanged',
+} as const;
+
+export interface MeasurementsChangedParams {
+  /** Absolute paths of campaign files written since the last notification. */
+  files: string[];
+  /** Absolute paths of campaign files deleted. */
+  deleted?: string[];
+}
+
+/** Measured values of one layer, for the report and any client view (mirrors MeasuredLayer). */
+export interface ReportLayerMeasured {
+  energy_mJ: number;
+  dynamic_mJ: number;
+  spreadPct: number;
+  timeMs: number;
+}
+
+/** Which campaign the measured values come from, and whether the file changed since. */
+export interface ReportMeasuredSource {
+  /** Absolute path of the campaign file. */
+  file: string;
+  target: string;
+  /** ISO date the campaign started. */
+  date: string;
+  status: 'complete' | 'partial' | 'empty';
+  emulated: boolean;
+  measuredCount: number;
+  plannedCount: number;
+  /** True when the newest campaign of this file measured another text (shown as "stale"). */
+  stale: boolean;
 }

@@ -6,6 +6,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './analysis/analysis-store';
 import { registerDiagnostics } from './lsp/diagnostics';
+import { registerCaffemodelSupport, weightsProblems } from './lsp/caffemodel';
 import { registerCodeActions } from './lsp/code-actions';
 import { documentSymbols } from './lsp/symbols';
 import { foldingRanges } from './lsp/folding';
@@ -50,7 +51,8 @@ connection.onInitialize((params): InitializeResult => {
 const diagnostics = registerDiagnostics(connection, documents, store, (document) => {
   const analysis = store.get(document);
   void connection.sendNotification(Notifications.hotLayers, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
-});
+}, weightsProblems);
+registerCaffemodelSupport(connection, () => diagnostics.refreshAll());
 registerCodeActions(connection, documents);
 
 async function refreshSettings(): Promise<void> {

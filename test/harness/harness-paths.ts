@@ -32,4 +32,5 @@ export const CHROMIUM = process.env.ENERGY_LENS_CHROMIUM ?? '/usr/bin/chromium';
 export const INSTALL_SCRIPT = path.join(REPO_ROOT, 'test', 'harness', 'install-vscode.sh');
 export const SHARED = process.env.ENERGY_LENS_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
 export const CORPUS_PROTOTXT = path.join(SHARED, 'corpus', 'prototxt');
+export const CORPUS_CAFFEMODEL = path.join(SHARED, 'corpus', 'caffemodel');
 export const TEST_RESULTS = path.join(REPO_ROOT, 'test-results');

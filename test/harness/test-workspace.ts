@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { generateSamples } from '../../scripts/generate-samples';
-import { CORPUS_PROTOTXT } from './harness-paths';
+import { CORPUS_CAFFEMODEL, CORPUS_PROTOTXT } from './harness-paths';
 import { writeWorkspaceSettings } from './vscode-profile';
 
 export interface WorkspaceOptions {
@@ -25,6 +25,10 @@ export function prepareWorkspace(folder: string, options: WorkspaceOptions = {})
     for (const file of fs.readdirSync(CORPUS_PROTOTXT)) {
       if (file.endsWith('.prototxt')) fs.copyFileSync(path.join(CORPUS_PROTOTXT, file), path.join(target, file));
     }
+    // The trained models and the definitions shipped with them (caffemodel view and cross-check tests).
+    const models = path.join(folder, 'caffemodel');
+    fs.mkdirSync(models, { recursive: true });
+    for (const file of fs.readdirSync(CORPUS_CAFFEMODEL)) fs.copyFileSync(path.join(CORPUS_CAFFEMODEL, file), path.join(models, file));
   }
   writeWorkspaceSettings(folder, options.settings ?? {});
   return folder;

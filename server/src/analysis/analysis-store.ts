@@ -4,6 +4,7 @@ import { DocumentAnalysis } from './document-analysis';
 import type { EnergyLensSettings } from '../protocol';
 import { DEFAULT_SETTINGS } from '../protocol';
 import { ModelService } from './model-service';
+import { settingsForDocument } from '../lsp/caffemodel';
 
 export class AnalysisStore {
   private readonly byUri = new Map<string, DocumentAnalysis>();
@@ -34,7 +35,10 @@ export class AnalysisStore {
   get(document: TextDocument): DocumentAnalysis {
     const cached = this.byUri.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const fresh = new DocumentAnalysis(document.uri, document.version, document.getText(), this.settings, this.models.get(this.settings.platform));
+    const text = document.getText();
+    // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
+    const settings = settingsForDocument(document.uri, text, this.settings);
+    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform));
     this.byUri.set(document.uri, fresh);
     return fresh;
   }

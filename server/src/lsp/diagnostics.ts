@@ -5,6 +5,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisStore } from '../analysis/analysis-store';
+import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { Problem, QuickFix } from '../problem';
 import { toRange } from './ranges';
 
@@ -42,13 +43,16 @@ export function registerDiagnostics(
   store: AnalysisStore,
   /** Called after each publish, e.g. to push the hot-layer marks computed from the same analysis. */
   afterPublish: (document: TextDocument) => void = () => undefined,
+  /** Problems found outside the document's own analysis (e.g. the cross-check with paired weights). */
+  extraProblems: (analysis: DocumentAnalysis) => Problem[] = () => [],
 ): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
 
   const publish = (uri: string, version: number): void => {
     const current = documents.get(uri);
     if (!current || current.version !== version) return; // superseded by a newer edit
-    const problems = store.get(current).problems;
+    const analysis = store.get(current);
+    const problems = [...analysis.problems, ...extraProblems(analysis)];
     void connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(current, p)) });
     afterPublish(current);
   };

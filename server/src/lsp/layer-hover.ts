@@ -3,6 +3,7 @@ import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatPercent, formatShape } from '../units';
 import { hoverEnergyLines } from './energy-text';
+import { weightsHoverLine } from './caffemodel';
 
 export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
   const net = analysis.net;
@@ -10,6 +11,8 @@ export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLa
   const lines: string[] = [`**${layer.name}** · \`${layer.type}\``, ''];
   const energy = hoverEnergyLines(analysis, layer);
   if (energy.length) lines.push(...energy, '');
+  const weights = weightsHoverLine(analysis.uri, layer.name);
+  if (weights) lines.push(weights, '');
   const shapes = layer.outputShapes.map((s, i) => `\`${layer.tops[i] ?? '?'}\` ${formatShape(s)}`).join(', ');
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Output | ${shapes || '—'} |`);
