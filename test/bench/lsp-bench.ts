@@ -13,7 +13,7 @@ import { inlayHints } from '../../server/src/lsp/inlay-hints';
 import { codeLenses } from '../../server/src/lsp/code-lens';
 import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 
-const SHARED = process.env.ENERGY_LENS_SHARED ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared');
+import { SHARED } from '../unit/shared-paths';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -12,7 +12,7 @@ import { withTimeout } from './processes';
 import { createProfile } from './vscode-profile';
 import { startVsCodeServer } from './vscode-servers';
 
-const timeoutMs = Number(process.env.ENERGY_LENS_TEST_TIMEOUT_MS ?? 300_000);
+const timeoutMs = Number(process.env.ENERGY_LENS_TEST_TIMEOUT_MS ?? 900_000);
 const verbose = process.env.ENERGY_LENS_VERBOSE === '1';
 
 /** Workbench chatter forwarded with the test output; hidden unless ENERGY_LENS_VERBOSE=1. */

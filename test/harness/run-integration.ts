@@ -12,7 +12,7 @@ import { ensureInstalled } from './ensure-install';
 import { CACHE, REPO_ROOT } from './harness-paths';
 import { prepareWorkspace } from './test-workspace';
 
-const OVERALL_TIMEOUT_MS = 20 * 60_000;
+const OVERALL_TIMEOUT_MS = 40 * 60_000;
 const OUT = path.join(REPO_ROOT, 'out');
 
 function requireBuilt(file: string): string {

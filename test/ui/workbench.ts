@@ -176,3 +176,52 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file, timeout: 15_000 });
   return file;
 }
+
+/** Texts of the CodeLens lines the editor renders (codicons drop out; `|` separates lenses). */
+export async function codeLensTexts(page: Page): Promise<string[]> {
+  const lenses = page.locator('.editor-instance .monaco-editor .codelens-decoration');
+  return (await lenses.allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' ').trim()).filter(Boolean);
+}
+
+/** Waits for a rendered CodeLens whose text matches `pattern` and returns that text. */
+export async function waitForCodeLens(page: Page, pattern: RegExp, timeoutMs = STEP_TIMEOUT_MS): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = (await codeLensTexts(page)).find((t) => pattern.test(t));
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`no CodeLens matching ${pattern} after ${timeoutMs} ms; shown: ${JSON.stringify(await codeLensTexts(page))}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** An inlay hint as rendered: its text and the vertical position (px) of its line in the editor. */
+export interface RenderedHint { text: string; top: number }
+
+/**
+ * Inlay hints rendered in the editor, top to bottom. VS Code draws a hint as injected text: a
+ * `span` with a dynamic `dyn-rule-*` class inside the line's `.view-line`, so a hint is told from
+ * the document's own text by that class and by its text starting with `prefix`.
+ */
+export async function inlayHintTexts(page: Page, prefix = '⚡'): Promise<RenderedHint[]> {
+  const hints = page.locator('.editor-instance .monaco-editor .view-lines .view-line span[class*="dyn-rule"]', { hasText: prefix });
+  const found: RenderedHint[] = [];
+  for (const hint of await hints.all()) {
+    const text = (await hint.innerText().catch(() => '')).replace(/\u00a0/g, ' ').trim();
+    if (!text.startsWith(prefix)) continue;
+    const line = hint.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " view-line ")][1]');
+    const top = Number.parseFloat((await line.getAttribute('style').catch(() => '') ?? '').match(/top:\s*([\d.]+)px/)?.[1] ?? 'NaN');
+    found.push({ text, top });
+  }
+  return found.sort((a, b) => a.top - b.top);
+}
+
+/** Waits until some inlay hint's text matches `pattern`; returns all hints then shown. */
+export async function waitForInlayHints(page: Page, pattern: RegExp, timeoutMs = STEP_TIMEOUT_MS): Promise<RenderedHint[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hints = await inlayHintTexts(page);
+    if (hints.some((h) => pattern.test(h.text))) return hints;
+    if (Date.now() > deadline) throw new Error(`no inlay hint matching ${pattern} after ${timeoutMs} ms; shown: ${JSON.stringify(hints)}`);
+    await page.waitForTimeout(250);
+  }
+}

@@ -61,7 +61,7 @@ function valueItems(field: FieldInfo, analysis: DocumentAnalysis, offset: number
     const produced = new Set<string>();
     for (const input of analysis.net.inputs) produced.add(input.name);
     for (const layer of analysis.net.layers) {
-      if (layer.isSplit || !layer.span || layer.span.start >= offset) continue;
+      if (layer.isSplit || !layer.span || layer.span.end >= offset) continue; // its own tops come after the cursor
       layer.tops.forEach((t) => produced.add(t));
     }
     return [...produced].map((blob, i) => ({
