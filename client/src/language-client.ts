@@ -13,7 +13,11 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     synchronize: {
       configurationSection: 'energyLens',
       // Model files saved by the refit panel (or by hand) are picked up at once.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/.energy-lens/models/*.json'),
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/.energy-lens/models/*.json'),
+        // Campaign records: measured values appear in hovers and CodeLens as layers are measured.
+        vscode.workspace.createFileSystemWatcher('**/.energy-lens/measurements/*.jsonl'),
+      ],
     },
     outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
   };

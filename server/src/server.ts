@@ -68,9 +68,12 @@ function refreshEditors(): void {
   void connection.sendNotification(Notifications.modelsChanged, {});
 }
 
-// Model files in the workspace (.energy-lens/models/*.json) are watched by the client.
-connection.onDidChangeWatchedFiles(() => {
-  store.reloadModels();
+// The client watches model files (.energy-lens/models/*.json) and campaign records
+// (.energy-lens/measurements/*.jsonl).
+connection.onDidChangeWatchedFiles((params) => {
+  const files = params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => fileURLToPath(c.uri));
+  if (files.some((f) => f.endsWith('.json'))) store.reloadModels();
+  for (const f of files.filter((x) => x.endsWith('.jsonl'))) store.measurementsChanged(f);
   refreshEditors();
 });
 connection.onInitialized(() => void refreshSettings());

@@ -4,6 +4,7 @@ import { DocumentAnalysis } from './document-analysis';
 import type { EnergyLensSettings } from '../protocol';
 import { DEFAULT_SETTINGS } from '../protocol';
 import { ModelService } from './model-service';
+import { MeasurementService } from './measurement-service';
 import { settingsForDocument } from '../lsp/caffemodel';
 
 export class AnalysisStore {
@@ -11,6 +12,7 @@ export class AnalysisStore {
   private settings: EnergyLensSettings = DEFAULT_SETTINGS;
   private workspaceFolders: string[] = [];
   readonly models = new ModelService();
+  readonly measurements = new MeasurementService();
 
   get currentSettings(): EnergyLensSettings {
     return this.settings;
@@ -23,6 +25,7 @@ export class AnalysisStore {
 
   setWorkspaceFolders(folders: string[]): void {
     this.workspaceFolders = folders;
+    this.measurements.setWorkspaceFolders(folders);
     this.reloadModels();
   }
 
@@ -38,9 +41,15 @@ export class AnalysisStore {
     const text = document.getText();
     // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
     const settings = settingsForDocument(document.uri, text, this.settings);
-    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform));
+    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), () => this.measurements.lookup(document.uri, text));
     this.byUri.set(document.uri, fresh);
     return fresh;
+  }
+
+  /** A campaign records file changed: re-read it and redo analyses so they look measurements up again. */
+  measurementsChanged(file: string): void {
+    this.measurements.fileChanged(file);
+    this.byUri.clear();
   }
 
   forget(uri: string): void {

@@ -10,6 +10,7 @@ import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../protocol';
 import type { RegisteredModel } from '../energy/registry';
 import { predictNet, type NetPrediction } from '../energy/predict';
+import type { MeasuredLookup } from './measurement-service';
 
 export type FileKind = 'net' | 'solver';
 
@@ -20,6 +21,7 @@ export class DocumentAnalysis {
   private netCache?: NetAnalysis | null;
   private navigationCache?: NavigationIndex;
   private predictionCache?: NetPrediction | null;
+  private measuredCache?: MeasuredLookup;
 
   constructor(
     readonly uri: string,
@@ -28,6 +30,8 @@ export class DocumentAnalysis {
     readonly settings: EnergyLensSettings,
     /** The energy model of the chosen platform; undefined when the platform has none. */
     readonly model?: RegisteredModel,
+    /** Campaign records that measured this text (or an older version of the file). */
+    private readonly measuredSource?: () => MeasuredLookup,
   ) {}
 
   get parsed(): ParsedDocument {
@@ -59,6 +63,11 @@ export class DocumentAnalysis {
       this.predictionCache = net && this.model ? predictNet(net.layers, this.model.model) : null;
     }
     return this.predictionCache;
+  }
+
+  /** Measured energies of this text, if a campaign measured it. */
+  get measured(): MeasuredLookup {
+    return (this.measuredCache ??= this.measuredSource?.() ?? {});
   }
 
   /** Where blob and layer names are defined and used (all phases, as written). */

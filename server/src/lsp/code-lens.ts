@@ -3,7 +3,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy } from '../units';
-import { perInference, typeSplit } from './energy-text';
+import { perInference, shortDate, typeSplit } from './energy-text';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -30,6 +30,16 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   } else {
     lenses.push({ range: TOP, command: { title: `⚡ no prediction yet: ${analysis.net?.problems.find((p) => p.code === 'missing-input-shape') ? 'input shape unknown (see the warning on the data layer)' : 'no modelled layer with known shape'}`, command: '' } });
   }
+  const { current, stale } = analysis.measured;
+  if (current) {
+    const status = current.status === 'complete' ? '' : ` · ${current.measuredCount}/${current.plannedCount} layers (${current.status})`;
+    lenses.push({ range: TOP, command: {
+      title: `📏 measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.emulated ? ' (emulated)' : ''} · ${shortDate(current.date)}${status}`,
+      command: 'energyLens.openCampaignRecords', arguments: [current.file] } });
+  } else if (stale) {
+    lenses.push({ range: TOP, command: { title: `📏 measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`, command: 'energyLens.openCampaignRecords', arguments: [stale.file] } });
+  }
   lenses.push({ range: TOP, command: { title: '$(zap) Change platform', command: 'energyLens.choosePlatform' } });
+  lenses.push({ range: TOP, command: { title: '▶ Profile on Jetson TX1', command: 'energyLens.profileOnJetsonTx1' } });
   return lenses;
 }

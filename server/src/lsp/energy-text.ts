@@ -26,7 +26,41 @@ export function typeSplit(prediction: NetPrediction, max = 3): string {
   return prediction.byType.slice(0, max).map((t) => `${SHORT_TYPE[t.subModel] ?? t.subModel} ${formatPercent(t.share)}`).join(' · ');
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `12 Nov` from an ISO date. */
+export function shortDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
+}
+
+/** `measured 251 mJ ± 3 % · 12 Nov, jetson-tx1 (emulated) · predicted 268 mJ (+7 %)`, or a stale note. */
+export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLayer): string | undefined {
+  const { current, stale } = analysis.measured;
+  if (current) {
+    const m = current.layers.get(layer.name);
+    if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    const p = predictionOf(analysis, layer);
+    const vs = p?.status === 'predicted' ? ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})` : '';
+    return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
+      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.emulated ? ' (emulated)' : ''}${vs}`;
+  }
+  if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;
+  return undefined;
+}
+
+function signedPercent(x: number): string {
+  const pct = Math.round(x * 100);
+  return `${pct >= 0 ? '+' : ''}${pct} %`;
+}
+
 export function hoverEnergyLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
+  const measured = measuredHoverLine(analysis, layer);
+  const predicted = predictedHoverLines(analysis, layer);
+  return measured ? [measured, '', ...predicted] : predicted;
+}
+
+function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
   const model = analysis.model;
   if (!model) return [`*No energy model for platform \`${analysis.settings.platform}\`: choose one with "Energy Lens: Choose Platform".*`];
   const p = predictionOf(analysis, layer);

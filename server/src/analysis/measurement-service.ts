@@ -1,0 +1,44 @@
+// Measured energies for the editor: the campaign records of every workspace folder, re-read file by
+// file as the client reports changes, looked up by the hash of a document's current text.
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { MeasurementIndex, networkTextSha256, type MeasuredNetwork } from '../measurements';
+
+export interface MeasuredLookup {
+  /** The campaign that measured exactly this text. */
+  current?: MeasuredNetwork;
+  /** A campaign of this file measured on an older text (shown as stale). */
+  stale?: MeasuredNetwork;
+}
+
+export class MeasurementService {
+  private folders: Array<{ root: string; index: MeasurementIndex }> = [];
+
+  setWorkspaceFolders(roots: string[]): void {
+    this.folders = roots.map((root) => ({ root, index: MeasurementIndex.forWorkspace(root) }));
+  }
+
+  /** A records file was created, changed or deleted. */
+  fileChanged(file: string): void {
+    for (const f of this.folders) {
+      if (file.startsWith(f.root + path.sep)) f.index.update(file);
+    }
+  }
+
+  lookup(uri: string, text: string): MeasuredLookup {
+    if (this.folders.length === 0) return {};
+    const sha = networkTextSha256(text);
+    const file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    for (const f of this.folders) {
+      const current = f.index.measuredFor(sha);
+      if (current) return { current };
+    }
+    if (!file) return {};
+    for (const f of this.folders) {
+      if (!file.startsWith(f.root + path.sep)) continue;
+      const latest = f.index.latestForPath(path.relative(f.root, file).split(path.sep).join('/'));
+      if (latest && latest.textSha256 !== sha) return { stale: latest };
+    }
+    return {};
+  }
+}
