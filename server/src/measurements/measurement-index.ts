@@ -1,0 +1,159 @@
+// What the editor shows as "measured": every campaign file of a workspace folder, looked up by the
+// network text's hash (the values belong to exactly this text) or by the network's path (to say that
+// a campaign exists but the file changed since). Files are re-read one at a time as they change.
+import * as fs from 'fs';
+import * as path from 'path';
+import { measurementsFolder } from './file-names';
+import { readCampaignFile } from './read';
+import type { CampaignHeader, CampaignRead, CampaignStatus, RecordProblem } from './types';
+
+export interface MeasuredLayer {
+  /** Gross energy of one call (mJ). */
+  energy_mJ: number;
+  /** Above idle (mJ). */
+  dynamic_mJ: number;
+  /** Standard deviation of the energy over the repetitions, in % of the energy (0 with one repetition). */
+  spreadPct: number;
+  timeMs: number;
+  power_mW: number;
+  method: string;
+  /** 1-based line of the record in the campaign file. */
+  line: number;
+}
+
+export interface MeasuredNetwork {
+  campaign: CampaignHeader;
+  /** Absolute path of the campaign file. */
+  file: string;
+  layers: Map<string, MeasuredLayer>;
+  /** Sum of the measured layers' gross energy (mJ). */
+  total_mJ: number;
+  /** Whole-net cross-check: one full forward, measured back to back (mJ), when it ran. */
+  net_mJ?: number;
+  /** When the campaign started (ISO). */
+  date: string;
+  /** When its last record was written (ISO). */
+  updated: string;
+  /** The target's name. */
+  target: string;
+  emulated: boolean;
+  status: CampaignStatus;
+  measuredCount: number;
+  plannedCount: number;
+  /** networkTextSha256 of the text that was measured. */
+  textSha256: string;
+  /** The network's path relative to the workspace folder. */
+  networkPath: string;
+}
+
+export interface LookupOptions {
+  /** Only campaigns on this target (its name). */
+  target?: string;
+}
+
+function summarize(read: CampaignRead): MeasuredNetwork | undefined {
+  const c = read.campaign;
+  if (!c || read.layers.length === 0) return undefined;
+  const layers = new Map<string, MeasuredLayer>();
+  let total = 0;
+  for (const l of read.layers) {
+    const spread = l.spread.energy_mJ;
+    layers.set(l.name, {
+      energy_mJ: l.energy_mJ,
+      dynamic_mJ: l.dynamic_energy_mJ,
+      spreadPct: spread !== undefined && l.energy_mJ > 0 ? (spread / l.energy_mJ) * 100 : 0,
+      timeMs: l.time_ms,
+      power_mW: l.power_mW,
+      method: l.method,
+      line: l.line,
+    });
+    total += l.energy_mJ;
+  }
+  return {
+    campaign: c, file: read.file, layers, total_mJ: total, net_mJ: read.net?.energy_mJ,
+    date: c.created, updated: read.updated ?? c.created, target: c.target.name, emulated: c.emulated,
+    status: read.status, measuredCount: read.layers.length, plannedCount: read.planned.length,
+    textSha256: c.network.sha256, networkPath: c.network.path,
+  };
+}
+
+/** Complete campaigns first, then the most recent. */
+function better(a: MeasuredNetwork, b: MeasuredNetwork): boolean {
+  if ((a.status === 'complete') !== (b.status === 'complete')) return a.status === 'complete';
+  return a.date > b.date || (a.date === b.date && a.file > b.file);
+}
+
+export class MeasurementIndex {
+  private readonly reads = new Map<string, CampaignRead>();
+  private readonly summaries = new Map<string, MeasuredNetwork>();
+
+  /** Every `*.jsonl` in `<workspaceRoot>/.energy-lens/measurements` (none when the folder is missing). */
+  static forWorkspace(workspaceRoot: string): MeasurementIndex {
+    return MeasurementIndex.fromFolder(measurementsFolder(workspaceRoot));
+  }
+
+  static fromFolder(folder: string): MeasurementIndex {
+    const index = new MeasurementIndex();
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(folder).filter((n) => n.endsWith('.jsonl')).sort();
+    } catch {
+      // no campaigns yet
+    }
+    for (const n of names) index.update(path.join(folder, n));
+    return index;
+  }
+
+  /** (Re-)reads one campaign file; a file that no longer exists is dropped. */
+  update(file: string): void {
+    if (!fs.existsSync(file)) {
+      this.remove(file);
+      return;
+    }
+    const read = readCampaignFile(file);
+    this.reads.set(file, read);
+    const summary = summarize(read);
+    if (summary) this.summaries.set(file, summary);
+    else this.summaries.delete(file);
+  }
+
+  remove(file: string): void {
+    this.reads.delete(file);
+    this.summaries.delete(file);
+  }
+
+  /** The best campaign that measured exactly this network text (see networkTextSha256). */
+  measuredFor(textSha256: string, options: LookupOptions = {}): MeasuredNetwork | undefined {
+    return this.best((m) => m.textSha256 === textSha256 && (options.target === undefined || m.target === options.target));
+  }
+
+  /**
+   * The most recent campaign of the file at `relativePath` (workspace-relative, `/` separators),
+   * whatever its text was: compare its `textSha256` with the current text to call it stale.
+   */
+  latestForPath(relativePath: string, options: LookupOptions = {}): MeasuredNetwork | undefined {
+    const wanted = relativePath.split('\\').join('/').replace(/^\.\//, '');
+    let latest: MeasuredNetwork | undefined;
+    for (const m of this.summaries.values()) {
+      if (m.networkPath !== wanted || (options.target !== undefined && m.target !== options.target)) continue;
+      if (!latest || m.date > latest.date) latest = m;
+    }
+    return latest;
+  }
+
+  /** Every campaign file read, usable or not. */
+  campaigns(): CampaignRead[] {
+    return [...this.reads.values()];
+  }
+
+  /** Every problem of every file (bad lines, foreign files, torn lines). */
+  problems(): RecordProblem[] {
+    return [...this.reads.values()].flatMap((r) => r.problems);
+  }
+
+  private best(accept: (m: MeasuredNetwork) => boolean): MeasuredNetwork | undefined {
+    let best: MeasuredNetwork | undefined;
+    for (const m of this.summaries.values()) if (accept(m) && (!best || better(m, best))) best = m;
+    return best;
+  }
+}
