@@ -46,13 +46,13 @@ suite('UI: energy', () => {
   suiteSetup(() => { restoreSettings = hoversBelow(currentSession().workspace); });
   suiteTeardown(async () => {
     restoreSettings();
-    // Leave the Explorer as we found it: the long corpus folder would push other folders out of view.
+    // Leave the Explorer as we found it, collapsed, so other tests find their folders in view.
     await runCommand(currentSession().page, 'Collapse Folders in Explorer').catch(() => undefined);
   });
 
   test('SqueezeNet shows the energy CodeLens, ⚡ inlay hints and a conv1 hover with the same predicted energy', async () => {
     const { page } = currentSession();
-    await openFileInExplorer(page, 'corpus/squeezenet_v1.0.prototxt');
+    await openFileInExplorer(page, 'samples/squeezenet_v1.0.prototxt');
     await waitForLanguageMode(page, 'Caffe prototxt');
     let lens = '';
     let hints: RenderedHint[] = [];

@@ -1,7 +1,7 @@
 // Typed reads of protobuf text-format fields from the syntax tree. Text format lets a singular field
 // appear several times (the last one wins), enums be written by name or number and booleans as
 // true/false/1/0; these helpers apply those rules once so the layer code stays about Caffe.
-import type { Field, MessageValue, NumberValue, Span, StringValue, Value } from '../text/ast';
+import { valuesOf, type Field, type MessageValue, type NumberValue, type Span, type StringValue, type Value } from '../text/ast';
 
 /** Last field named `name` that has a value. */
 export function lastField(message: MessageValue, name: string): Field | undefined {
@@ -14,15 +14,7 @@ export function lastField(message: MessageValue, name: string): Field | undefine
 }
 
 /** Scalars and messages of every occurrence of `name`, list values flattened. */
-export function allValues(message: MessageValue, name: string): Value[] {
-  const out: Value[] = [];
-  for (const f of message.fields) {
-    if (f.name !== name || !f.value) continue;
-    if (f.value.kind === 'list') out.push(...f.value.items);
-    else out.push(f.value);
-  }
-  return out;
-}
+export const allValues = valuesOf;
 
 /** The value of the last occurrence of `name` (the last item of a list), without allocating. */
 export function lastValue(message: MessageValue, name: string): Value | undefined {
