@@ -9,6 +9,7 @@ import { registerEnergyReport } from './energy-report';
 import { registerCaffemodelSupport } from './caffemodel';
 import { registerRefitPanel } from './panel/refit-panel';
 import { refitPanelDeps } from './refit-deps';
+import { registerCampaigns } from './campaigns/register';
 
 let stopClient: (() => Promise<void>) | undefined;
 
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerEnergyReport(context, client);
   registerCaffemodelSupport(context, client);
   registerRefitPanel(context, refitPanelDeps());
+  registerCampaigns(context, client);
 }
 
 export async function deactivate(): Promise<void> {

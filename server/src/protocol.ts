@@ -47,6 +47,8 @@ export interface ReportLayer {
   energy: ReportLayerEnergy | null;
   /** Why there is no energy number (e.g. "not modelled", "shape unknown"). */
   energyNote?: string;
+  /** Measured on a board, when a campaign measured exactly this text. */
+  measured?: ReportLayerMeasured;
 }
 
 export interface ReportTotals {
@@ -63,6 +65,8 @@ export interface EnergyReport {
   platform: { id: string; label: string; calibration: string } | null;
   layers: ReportLayer[];
   totals: ReportTotals;
+  /** The campaign whose values are in `layers[].measured` (or a stale one of an older text). */
+  measuredSource?: ReportMeasuredSource;
 }
 
 export interface PlatformInfo {
@@ -120,25 +124,7 @@ export interface WeightsChangedParams {
   path: string;
 }
 
-// ---- Measurements (campaign records) --------------------------------------------------------------
-// Added by the campaigns work (issue 7). The client writes `.energy-lens/measurements/*.jsonl`
-// (format: server/src/measurements/); the server reads them with MeasurementIndex.
-
-export const MeasurementNotifications = {
-  /**
-   * Client → server: campaign files were written (a record appended: sent at most once a second per
-   * file while a campaign runs, and once at its end) or deleted. The server re-reads these files
-   * (MeasurementIndex.update / remove) and refreshes hovers, inlay hints and CodeLens.
-   */
-  changed: 'energyLens/measurementsChanged',
-} as const;
-
-export interface MeasurementsChangedParams {
-  /** Absolute paths of campaign files written since the last notification. */
-  files: string[];
-  /** Absolute paths of campaign files deleted. */
-  deleted?: string[];
-}
+// ---- Measurements (campaign records) in the report -------------------------------------------------
 
 /** Measured values of one layer, for the report and any client view (mirrors MeasuredLayer). */
 export interface ReportLayerMeasured {

@@ -8,6 +8,9 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
   if (!net) return null;
   const prediction = analysis.prediction;
   const layers: ReportLayer[] = [];
+  const { current, stale } = analysis.measured;
+  const campaign = current ?? stale;
+  const measuredLayers = current?.layers;
   net.layers.forEach((layer, i) => {
     if (layer.isSplit) return;
     const p = prediction?.layers[i];
@@ -25,6 +28,7 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
         ? { predicted_mJ: p.predicted_mJ!, low_mJ: p.low_mJ!, high_mJ: p.high_mJ!, share: p.share ?? 0, model: `${prediction!.platform.id}:${p.subModel}`, extrapolated: p.extrapolated }
         : null,
       energyNote: p && p.status !== 'predicted' && p.status !== 'no-compute' ? p.message : undefined,
+      measured: measuredLayers?.get(layer.name),
     });
   });
   return {
@@ -33,6 +37,10 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
     network: net.name,
     platform: prediction ? { id: prediction.platform.id, label: prediction.platform.label, calibration: prediction.platform.calibration } : null,
     layers,
+    measuredSource: campaign && {
+      file: campaign.file, target: campaign.target, date: campaign.date, status: campaign.status, emulated: campaign.emulated,
+      measuredCount: campaign.measuredCount, plannedCount: campaign.plannedCount, stale: !current,
+    },
     totals: {
       macs: net.totals.macs,
       params: net.totals.params,

@@ -1,0 +1,33 @@
+// The agent's `run` arguments for a target (device, threads, repetitions, loop and idle times) and,
+// on resume, the layers to leave out.
+import type { TargetConfig } from '../board/targets';
+
+export interface RunArgsInput {
+  target: TargetConfig;
+  remoteModel: string;
+  remoteWeights?: string;
+  /** Layers measured by earlier sessions. */
+  skip?: readonly string[];
+  /** False when an earlier session already ran the whole-net check. */
+  netCheck?: boolean;
+}
+
+/** Everything after `run` except the paths (kept in the campaign header for reproducing by hand). */
+export function measurementArgs(target: TargetConfig): string[] {
+  const args: string[] = [];
+  if (target.device === 'gpu') args.push('--gpu', String(target.gpuDevice));
+  else args.push('--cpu');
+  if (target.threads !== undefined) args.push('--threads', String(target.threads));
+  args.push('--repetitions', String(target.repetitions), '--min-loop', String(target.minLoopSeconds));
+  if (target.idleSeconds !== undefined) args.push('--idle-time', String(target.idleSeconds));
+  return args;
+}
+
+export function runArgs(i: RunArgsInput): string[] {
+  const args = ['run', '--model', i.remoteModel];
+  if (i.remoteWeights) args.push('--weights', i.remoteWeights);
+  args.push(...measurementArgs(i.target));
+  if (i.skip && i.skip.length > 0) args.push('--skip-layers', i.skip.join(','));
+  if (!(i.netCheck ?? i.target.netCheck)) args.push('--no-net-check');
+  return args;
+}

@@ -1,0 +1,64 @@
+// Wiring of the campaign features: commands, the Campaigns view and the "Energy Lens" output channel.
+// (The language server learns about new records from the client's file watcher on
+// .energy-lens/measurements/*.jsonl, see language-client.ts.)
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { MEASUREMENTS_FOLDER } from '../../../server/src/measurements';
+import { BoardConnection } from '../board/ssh';
+import { toBoardTarget, type TargetConfig } from '../board/targets';
+import { sshEnvironmentFor } from '../board/vscode-ssh-ui';
+import {
+  deleteCampaign,
+  openCampaignRecords,
+  profileOnJetsonTx1,
+  profileOnTarget,
+  profileWorkspace,
+  resumeCampaign,
+  type CampaignServices,
+} from './campaign-commands';
+import { CAMPAIGNS_VIEW, CampaignTreeProvider } from './campaign-tree';
+import { RunningCampaigns } from './running-campaigns';
+
+export const CAMPAIGN_COMMANDS = {
+  profileOnJetsonTx1: 'energyLens.profileOnJetsonTx1',
+  profileOnTarget: 'energyLens.profileOnTarget',
+  profileWorkspace: 'energyLens.profileWorkspace',
+  resumeCampaign: 'energyLens.resumeCampaign',
+  deleteCampaign: 'energyLens.deleteCampaign',
+  openCampaignRecords: 'energyLens.openCampaignRecords',
+  refreshCampaigns: 'energyLens.refreshCampaigns',
+} as const;
+
+/** `_client` is kept for the call in extension.ts; the server follows the records through its file watcher. */
+export function registerCampaigns(context: vscode.ExtensionContext, _client?: LanguageClient): void {
+  const output = vscode.window.createOutputChannel('Energy Lens');
+  const running = new RunningCampaigns();
+  const tree = new CampaignTreeProvider(running);
+  const log = (line: string): void => output.appendLine(`[${new Date().toTimeString().slice(0, 8)}] ${line}`);
+  const services: CampaignServices = {
+    output,
+    running,
+    agentPath: context.asAbsolutePath('client/board/agent/energy_lens_agent.py'),
+    connect: (target: TargetConfig, signal?: AbortSignal) => BoardConnection.connect(toBoardTarget(target), sshEnvironmentFor(context, target, log), { signal }),
+    recordsChanged: () => tree.refresh(),
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/${MEASUREMENTS_FOLDER}/*.jsonl`);
+  context.subscriptions.push(
+    output,
+    tree,
+    watcher,
+    watcher.onDidCreate(() => tree.refresh()),
+    watcher.onDidChange(() => tree.refresh()),
+    watcher.onDidDelete(() => tree.refresh()),
+    running.onDidChange(() => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('energyLens.targets') && tree.refresh()),
+    vscode.window.createTreeView(CAMPAIGNS_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileOnJetsonTx1, (arg?: unknown) => profileOnJetsonTx1(services, arg)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileOnTarget, (arg?: unknown) => profileOnTarget(services, arg)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileWorkspace, () => profileWorkspace(services)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.resumeCampaign, (arg?: unknown) => resumeCampaign(services, arg)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.deleteCampaign, (arg?: unknown) => deleteCampaign(services, arg)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.openCampaignRecords, (arg?: unknown) => openCampaignRecords(arg)),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.refreshCampaigns, () => tree.refresh()),
+  );
+}

@@ -1,0 +1,104 @@
+// "Profile on Jetson TX1" in a real VS Code, over real SSH, on an emulated TX1: the command measures
+// SqueezeNet v1.0 and leaves a records file with every layer in the workspace.
+//
+// The board: ENERGY_LENS_TEST_TARGET (JSON of one energyLens.targets entry with kind "jetson-tx1",
+// including "knownHostsFile") when the harness provides one; otherwise this suite starts its own
+// sshd (test/harness/sshd-fixture) whose login is an emulated TX1 (client/src/board/emulator) at a
+// fast time scale, and stops both at the end.
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { measurementsFolder, networkTextSha256, readCampaignFile } from '../../server/src/measurements';
+import { analyzeText } from '../../server/src/net';
+import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
+import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
+import { activeExtension, openDocument, workspaceFile } from './helpers';
+
+interface ProfileResult {
+  status: string;
+  file?: string;
+  measured: number;
+  planned: number;
+  message?: string;
+}
+
+function repoRoot(): string {
+  if (process.env.ENERGY_LENS_REPO) return process.env.ENERGY_LENS_REPO;
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'client', 'board', 'agent', 'energy_lens_agent.py'))) return dir;
+  }
+  throw new Error(`cannot find the repository above ${__dirname}`);
+}
+
+/** The bundled CLI when it has `analyze`, else the same module run from the sources. */
+function analyzeCommand(repo: string): string {
+  const cli = path.join(repo, 'out', 'cli', 'energy-lens.js');
+  const lenet = workspaceFile('corpus', 'lenet.prototxt');
+  if (fs.existsSync(cli) && spawnSync('node', [cli, 'analyze', '--json', lenet]).status === 0) return `node ${cli} analyze --json`;
+  const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
+  return `node --require ${tsx} --require ${path.join(repo, 'test', 'unit', 'setup.js')} ${path.join(repo, 'test', 'unit', 'campaigns', 'fixtures', 'analyze-cli.ts')} --json`;
+}
+
+suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
+  let target: Record<string, unknown>;
+  let board: EmulatedBoard | undefined;
+  let sshd: SshdFixture | undefined;
+
+  suiteSetup(async function () {
+    this.timeout(120_000);
+    if (process.env.ENERGY_LENS_TEST_TARGET) {
+      target = JSON.parse(process.env.ENERGY_LENS_TEST_TARGET) as Record<string, unknown>;
+      return;
+    }
+    board = await createEmulatedBoard({ kind: 'jetson-tx1', timeScale: 0.05, seed: 3, analyzeCommand: analyzeCommand(repoRoot()) });
+    await board.start();
+    sshd = await startSshd({ env: board.env });
+    const knownHostsFile = path.join(board.root, 'known_hosts');
+    fs.writeFileSync(knownHostsFile, sshd.knownHostsLine + '\n');
+    target = {
+      name: 'tx1-emulated', kind: 'jetson-tx1', host: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath,
+      knownHostsFile, threads: 1, repetitions: 1, minLoopSeconds: 0.2, idleSeconds: 0.2,
+    };
+  });
+
+  suiteTeardown(async function () {
+    this.timeout(30_000);
+    await vscode.workspace.getConfiguration('energyLens').update('targets', undefined, vscode.ConfigurationTarget.Workspace);
+    await sshd?.stop();
+    await board?.dispose();
+  });
+
+  test('measures every layer of SqueezeNet v1.0 and writes the records file', async function () {
+    this.timeout(600_000);
+    await vscode.workspace.getConfiguration('energyLens').update('targets', [target], vscode.ConfigurationTarget.Workspace);
+    const document = await openDocument(workspaceFile('corpus', 'squeezenet_v1.0.prototxt'));
+    await activeExtension();
+    const started = Date.now();
+    const result = await vscode.commands.executeCommand<ProfileResult | undefined>('energyLens.profileOnJetsonTx1', document.uri);
+    const wallS = (Date.now() - started) / 1000;
+    assert.ok(result, 'the command returned a result (it ran without prompting)');
+    assert.strictEqual(result.status, 'complete', result.message);
+    console.log(`      SqueezeNet v1.0 campaign: ${result.measured} layers in ${wallS.toFixed(1)} s`);
+
+    const root = vscode.workspace.getWorkspaceFolder(document.uri)!.uri.fsPath;
+    assert.strictEqual(path.dirname(result.file!), measurementsFolder(root));
+    assert.match(path.basename(result.file!), /^squeezenet_v1\.0-[A-Za-z0-9._-]+-\d{8}T\d{6}Z\.jsonl$/);
+    const read = readCampaignFile(result.file!);
+    assert.deepStrictEqual(read.problems, []);
+    assert.strictEqual(read.status, 'complete');
+    // Every layer Caffe runs (the analysis's layers, inserted Splits included), each recorded once.
+    const expected = analyzeText(document.getText()).layers.filter((l) => l.type !== 'Input').map((l) => l.name);
+    assert.deepStrictEqual(read.planned, expected);
+    assert.deepStrictEqual(read.layers.map((l) => l.name).sort(), [...expected].sort());
+    assert.strictEqual(result.measured, expected.length);
+    assert.ok(read.layers.every((l) => l.energy_mJ > 0 && l.time_ms > 0));
+    assert.strictEqual(read.campaign!.network.path, 'corpus/squeezenet_v1.0.prototxt');
+    assert.strictEqual(read.campaign!.network.sha256, networkTextSha256(document.getText()));
+    assert.ok(read.net, 'whole-net cross-check recorded');
+
+    await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, result.file);
+  });
+});

@@ -1,0 +1,119 @@
+// The runner's pure parts: agent lines, records built from agent events, progress and estimate,
+// and resume planning (refuses a changed network or another board).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { jsonl, header, layer, session, end, tempFolder } from '../measurements/helpers';
+import { parseTarget, type TargetConfig } from '../../../client/src/board/targets';
+import { parseAgentLine, type AgentLayer } from '../../../client/src/campaigns/agent-events';
+import { planNewCampaign, planResume } from '../../../client/src/campaigns/campaign-plan';
+import { CampaignError } from '../../../client/src/campaigns/failures';
+import { parseProbe, probeBlocker } from '../../../client/src/campaigns/probe';
+import { formatDuration, formatProgress, ProgressTracker } from '../../../client/src/campaigns/progress';
+import { layerRecord } from '../../../client/src/campaigns/record-mapper';
+import { networkTextSha256, recordSchemaError } from '../../../server/src/measurements';
+import { NET_TEXT } from '../measurements/helpers';
+
+const TX1 = parseTarget({ name: 'tx1', host: 'h', kind: 'jetson-tx1' }) as TargetConfig;
+
+describe('campaign runner parts', () => {
+  it('reads agent lines: events of schema 1, everything else ignored with a reason', () => {
+    assert.equal(parseAgentLine('{"v":1,"event":"idle","power_mw":2000,"window_s":0.42}').event?.event, 'idle');
+    assert.match(parseAgentLine('hello from sitecustomize').ignored ?? '', /not JSON/);
+    assert.match(parseAgentLine('{"v":2,"event":"layer"}').ignored ?? '', /schema version 2/);
+    assert.match(parseAgentLine('{"v":1,"event":"party"}').ignored ?? '', /unknown agent event "party"/);
+    assert.deepEqual(parseAgentLine('   '), {});
+  });
+
+  it('turns an agent layer event into a valid record; a NaN on the board makes it unusable, not zero', () => {
+    const e: AgentLayer = {
+      event: 'layer', index: 3, name: 'conv2', type: 'Convolution', method: 'steady-state', in_place: false, repetitions: [{}, {}, {}],
+      time_ms: 4, power_mw: 5000, energy_mj: 20, dynamic_energy_mj: 12, cpu_power_mw: 2100, gpu_power_mw: 40,
+      energy_mj_spread: 0.4, time_ms_spread: 0.01, calls: 1500, settled: true,
+    };
+    const r = layerRecord(e, 1, '2024-01-01T00:00:00.000Z', 2000, { total: 'VDD_IN', cpu: 'VDD_CPU', gpu: 'VDD_GPU' });
+    assert.ok(typeof r !== 'string');
+    assert.equal(recordSchemaError(r), undefined);
+    assert.deepEqual(r.rails_mW, { VDD_IN: 5000, VDD_CPU: 2100, VDD_GPU: 40 });
+    assert.deepEqual(r.spread, { time_ms: 0.01, energy_mJ: 0.4 });
+    assert.deepEqual([r.repetitions, r.calls, r.idle_power_mW, r.layerType], [3, 1500, 2000, 'Convolution']);
+    assert.match(layerRecord({ ...e, energy_mj: null }, 1, '2024-01-01T00:00:00.000Z', 2000, {}) as string, /no value for energy_mj/);
+  });
+
+  it('progress: layer k of n, elapsed, and an estimate from the loop length, then from finished layers', () => {
+    let now = 0;
+    const p = new ProgressTracker(3, false, () => now);
+    now = 5000;
+    assert.equal(formatProgress(p.state()), 'starting · 0:05 elapsed');
+    p.layerStarted('conv1', 1, 4, 2);
+    // No layer finished yet: 3 repetitions x 2 s (+15 % overhead) per layer, 4 layers.
+    assert.equal(Math.round(p.state().remainingMs!), Math.round(4 * 6.9 * 1000));
+    now = 15000;
+    p.layerFinished();
+    p.layerStarted('relu1', 2, 4, 2);
+    now = 16000;
+    const s = p.state();
+    assert.deepEqual([s.position, s.of, s.done, s.fraction], [2, 4, 1, 0.25]);
+    assert.equal(s.remainingMs, 3 * 10000 - 1000);
+    assert.equal(formatProgress(s), 'layer 2 of 4 (relu1) · 0:16 elapsed · about 0:29 left');
+    assert.equal(formatDuration(3723000), '1:02:03');
+  });
+
+  it('probe: a board without sensor or without Caffe is stopped with the agent\'s hint', () => {
+    const probe = (sensor: object, caffe: object): string => JSON.stringify({ v: 1, event: 'probe', agent: '1.0.0', board: { model: 'jetson_tx1', emulated: false }, sensor, caffe, python: { version: '3.5.2' } });
+    const none = parseProbe(probe({ found: false, rails: [], hint: 'Build the kernel with CONFIG_SENSORS_INA3221' }, { python: { importable: true } }), 'board "tx1"');
+    const err = probeBlocker(none, 'board "tx1"');
+    assert.equal(err?.code, 'no-sensor');
+    assert.match(err!.nextStep!, /CONFIG_SENSORS_INA3221/);
+    const noCaffe = parseProbe(probe({ found: true, rails: [{ name: 'VDD_IN' }] }, { python: { importable: false, error: 'ImportError: No module named caffe' }, binary: null }), 'b');
+    assert.equal(probeBlocker(noCaffe, 'b')?.code, 'no-caffe');
+    assert.match(probeBlocker(noCaffe, 'b')!.message, /No module named caffe/);
+    assert.match(probeBlocker(noCaffe, 'b')!.nextStep!, /PYTHONPATH/);
+    const ok = parseProbe(probe({ found: true, rails: [{ name: 'VDD_IN' }] }, { python: { importable: false }, binary: '/usr/bin/caffe' }), 'b');
+    assert.equal(probeBlocker(ok, 'b'), undefined);
+    assert.throws(() => parseProbe('Traceback (most recent call last):', 'b'), (e: unknown) => e instanceof CampaignError && e.code === 'probe-failed');
+  });
+
+  describe('resume planning', () => {
+    let root: string;
+    let records: string;
+    beforeEach(() => {
+      root = tempFolder();
+      fs.mkdirSync(path.join(root, 'nets'));
+      fs.writeFileSync(path.join(root, 'nets', 'tiny.prototxt'), NET_TEXT);
+      records = path.join(root, '.energy-lens', 'measurements', 'tiny-tx1.jsonl');
+      fs.mkdirSync(path.dirname(records), { recursive: true });
+      fs.writeFileSync(records, jsonl(header(), session(1, ['conv1', 'relu1', 'fc']), layer('conv1', 10), end('interrupted', 1, 1)));
+    });
+    afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    it('skips the layers on disk, keeps the id and file, and numbers the next session', () => {
+      const plan = planResume({ kind: 'resume', workspaceRoot: root, recordsFile: records }, TX1);
+      assert.deepEqual([plan.id, plan.recordsFile, plan.resume, plan.session, plan.alreadyComplete], ['20240101T000000Z-abcd', records, true, 2, false]);
+      assert.deepEqual(plan.skip, ['conv1']);
+      assert.deepEqual(plan.plannedBefore, ['conv1', 'relu1', 'fc']);
+      assert.equal(plan.netCheck, true);
+    });
+
+    it('refuses when the network text changed since, or another board is asked to finish it', () => {
+      fs.appendFileSync(path.join(root, 'nets', 'tiny.prototxt'), 'layer { name: "extra" type: "ReLU" bottom: "data" top: "data" }\n');
+      assert.throws(() => planResume({ kind: 'resume', workspaceRoot: root, recordsFile: records }, TX1),
+        (e: unknown) => e instanceof CampaignError && e.code === 'network-changed' && /nets\/tiny.prototxt changed since this campaign started/.test(e.message));
+      fs.writeFileSync(path.join(root, 'nets', 'tiny.prototxt'), NET_TEXT.replace(/\n/g, '\r\n'));
+      assert.doesNotThrow(() => planResume({ kind: 'resume', workspaceRoot: root, recordsFile: records }, TX1), 'line endings are not a change');
+      const nano = parseTarget({ name: 'nano', host: 'h' }) as TargetConfig;
+      assert.throws(() => planResume({ kind: 'resume', workspaceRoot: root, recordsFile: records }, nano), /measured on "tx1"; finishing it on "nano" would mix two boards/);
+    });
+
+    it('a new campaign records the network relative to the workspace with its hash and analysed layers', () => {
+      const plan = planNewCampaign({ kind: 'new', workspaceRoot: root, networkFile: path.join(root, 'nets', 'tiny.prototxt') }, TX1, new Date('2024-05-06T07:08:09Z'));
+      assert.equal(plan.network.path, 'nets/tiny.prototxt');
+      assert.equal(plan.network.sha256, networkTextSha256(NET_TEXT));
+      assert.equal(path.basename(plan.recordsFile), 'tiny-tx1-20240506T070809Z.jsonl');
+      assert.match(plan.id, /^20240506T070809Z-[0-9a-z]{4}$/);
+      fs.writeFileSync(plan.recordsFile, '');
+      const second = planNewCampaign({ kind: 'new', workspaceRoot: root, networkFile: path.join(root, 'nets', 'tiny.prototxt') }, TX1, new Date('2024-05-06T07:08:09Z'));
+      assert.equal(path.basename(second.recordsFile), 'tiny-tx1-20240506T070809Z-2.jsonl', 'never the file of another campaign');
+    });
+  });
+});
