@@ -98,6 +98,25 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     assert.strictEqual(read.campaign!.network.sha256, networkTextSha256(document.getText()));
     assert.ok(read.net, 'whole-net cross-check recorded');
 
+    // The editor now shows the measured values beside the predicted ones (the server watches the records).
+    const conv1 = read.layers.find((l) => l.name === 'conv1')!;
+    const at = document.positionAt(document.getText().indexOf('"conv1"') + 2);
+    let hoverText = '';
+    let lensTitles: string[] = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at);
+      hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
+      lensTitles = lenses.map((l) => l.command?.title ?? '');
+      if (/measured/.test(hoverText) && lensTitles.some((t) => t.includes('measured'))) break;
+    }
+    assert.match(hoverText, /measured [\d.]+ \S?J ± \d+ %/, `hover shows the measured energy: ${hoverText}`);
+    assert.match(hoverText, /\(emulated\)/, 'and says the board was emulated');
+    assert.match(hoverText, /predicted [\d.]+ \S?J \([+-]\d+ %\)/, 'and compares with the prediction');
+    const shown = Number(/measured ([\d.]+) mJ/.exec(hoverText)?.[1]);
+    assert.ok(Math.abs(shown - conv1.energy_mJ) <= 0.01 * conv1.energy_mJ + 0.5, `hover ${shown} mJ vs record ${conv1.energy_mJ} mJ`);
+    assert.ok(lensTitles.some((t) => /^📏 measured .* \(emulated\)/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
+
     await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, result.file);
   });
