@@ -88,6 +88,11 @@ export const Requests = {
 export const Notifications = {
   /** Server → client: the set of models changed (a model file was saved, a refit landed). */
   modelsChanged: 'energyLens/modelsChanged',
+  /**
+   * Client → server: campaign records were written or deleted. The file watcher also reports them, but
+   * watchers miss events in some workspace locations; the writer knows for sure.
+   */
+  measurementsChanged: 'energyLens/measurementsChanged',
   /** Server → client: the five most energy-hungry layers of a document, for overview-ruler marks. */
   hotLayers: 'energyLens/hotLayers',
   /** Client → server: a prototxt was paired with a weights file ("Pair with Weights File…"), or unpaired (null). */
@@ -95,6 +100,11 @@ export const Notifications = {
   /** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
   weightsChanged: 'energyLens/weightsChanged',
 } as const;
+
+export interface MeasurementsChangedParams {
+  /** Absolute paths of campaign files written or deleted. */
+  files: string[];
+}
 
 export interface HotLayersParams {
   uri: string;

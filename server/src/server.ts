@@ -17,7 +17,7 @@ import { readSettings } from './settings';
 import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
-import { Notifications, Requests, type ReportParams } from './protocol';
+import { Notifications, Requests, type MeasurementsChangedParams, type ReportParams } from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
@@ -74,6 +74,10 @@ connection.onDidChangeWatchedFiles((params) => {
   const files = params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => fileURLToPath(c.uri));
   if (files.some((f) => f.endsWith('.json'))) store.reloadModels();
   for (const f of files.filter((x) => x.endsWith('.jsonl'))) store.measurementsChanged(f);
+  refreshEditors();
+});
+connection.onNotification(Notifications.measurementsChanged, (params: MeasurementsChangedParams) => {
+  for (const f of params.files) store.measurementsChanged(f);
   refreshEditors();
 });
 connection.onInitialized(() => void refreshSettings());

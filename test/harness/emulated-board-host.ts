@@ -46,7 +46,7 @@ export async function startEmulatedBoardHost(options: EmulatedBoardHostOptions =
   fs.writeFileSync(knownHostsFile, `${sshd.knownHostsLine}\n`);
   const scale = options.timeScale ?? 1;
   const target: Record<string, unknown> = {
-    name: options.name ?? `${kind === 'jetson-tx1' ? 'Jetson TX1' : kind} (emulated)`,
+    name: options.name ?? `${kind}-emulator`,
     host: sshd.host,
     port: sshd.port,
     user: sshd.user,

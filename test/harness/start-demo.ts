@@ -25,7 +25,7 @@ interface DemoBoards {
 async function startDemoBoards(stateDir: string): Promise<DemoBoards> {
   void stateDir; // the board host keeps its keys and logs in its own temporary folder
   // 10x faster than real time, so a SqueezeNet campaign takes a couple of minutes, not fifteen.
-  const host = await startEmulatedBoardHost({ kind: 'jetson-tx1', timeScale: 0.1, name: 'Jetson TX1 (emulated, 10x speed)' });
+  const host = await startEmulatedBoardHost({ kind: 'jetson-tx1', timeScale: 0.1, name: 'demo TX1, 10x speed' });
   console.log(`[demo] emulated Jetson TX1 behind sshd on ${host.sshd.host}:${host.sshd.port}`);
   return { targets: [host.target], stop: host.stop };
 }

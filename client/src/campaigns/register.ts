@@ -1,8 +1,9 @@
 // Wiring of the campaign features: commands, the Campaigns view and the "Energy Lens" output channel.
-// (The language server learns about new records from the client's file watcher on
-// .energy-lens/measurements/*.jsonl, see language-client.ts.)
+// The language server is told of every records file written (throttled), so hovers and CodeLens show
+// measured values while a campaign runs.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { Notifications } from '../../../server/src/protocol';
 import { MEASUREMENTS_FOLDER } from '../../../server/src/measurements';
 import { BoardConnection } from '../board/ssh';
 import { toBoardTarget, type TargetConfig } from '../board/targets';
@@ -29,8 +30,8 @@ export const CAMPAIGN_COMMANDS = {
   refreshCampaigns: 'energyLens.refreshCampaigns',
 } as const;
 
-/** `_client` is kept for the call in extension.ts; the server follows the records through its file watcher. */
-export function registerCampaigns(context: vscode.ExtensionContext, _client?: LanguageClient): void {
+export function registerCampaigns(context: vscode.ExtensionContext, client?: LanguageClient): void {
+  const notifyServer = throttledPerFile((file) => void client?.sendNotification(Notifications.measurementsChanged, { files: [file] }), 1000);
   const output = vscode.window.createOutputChannel('Energy Lens');
   const running = new RunningCampaigns();
   const tree = new CampaignTreeProvider(running);
@@ -40,7 +41,10 @@ export function registerCampaigns(context: vscode.ExtensionContext, _client?: La
     running,
     agentPath: context.asAbsolutePath('client/board/agent/energy_lens_agent.py'),
     connect: (target: TargetConfig, signal?: AbortSignal) => BoardConnection.connect(toBoardTarget(target), sshEnvironmentFor(context, target, log), { signal }),
-    recordsChanged: () => tree.refresh(),
+    recordsChanged: (file: string) => {
+      tree.refresh();
+      notifyServer(file);
+    },
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MEASUREMENTS_FOLDER}/*.jsonl`);
   context.subscriptions.push(
@@ -61,4 +65,17 @@ export function registerCampaigns(context: vscode.ExtensionContext, _client?: La
     vscode.commands.registerCommand(CAMPAIGN_COMMANDS.openCampaignRecords, (arg?: unknown) => openCampaignRecords(arg)),
     vscode.commands.registerCommand(CAMPAIGN_COMMANDS.refreshCampaigns, () => tree.refresh()),
   );
+}
+
+/** Calls `fn(file)` at most once per `ms` per file, and always once more after the last call. */
+function throttledPerFile(fn: (file: string) => void, ms: number): (file: string) => void {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return (file) => {
+    if (timers.has(file)) return;
+    fn(file);
+    timers.set(file, setTimeout(() => {
+      timers.delete(file);
+      fn(file);
+    }, ms));
+  };
 }
