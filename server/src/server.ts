@@ -60,8 +60,19 @@ async function refreshSettings(): Promise<void> {
   refreshEditors();
 }
 
+/** A model file that cannot be used is said once, naming the file and the field (never silently skipped). */
+const reportedModelProblems = new Set<string>();
+function reportModelProblems(): void {
+  for (const p of store.models.problems) {
+    if (reportedModelProblems.has(p.message)) continue;
+    reportedModelProblems.add(p.message);
+    void connection.window.showWarningMessage(`Energy Lens: energy model file not used: ${p.message}`);
+  }
+}
+
 /** After settings or models change: re-publish diagnostics and ask the client to re-pull hints and lenses. */
 function refreshEditors(): void {
+  reportModelProblems();
   diagnostics.refreshAll();
   void connection.languages.inlayHint.refresh().catch(() => undefined);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);

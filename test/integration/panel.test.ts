@@ -34,9 +34,16 @@ async function rendered(what: string, match: (r: RenderReport) => boolean, candi
 
 suite('refit panel', () => {
   let saved: string | undefined;
+  let platformBefore: unknown;
+
+  suiteSetup(() => {
+    platformBefore = vscode.workspace.getConfiguration('energyLens').inspect('platform')?.workspaceValue;
+  });
 
   suiteTeardown(async () => {
     if (saved && fs.existsSync(saved)) fs.rmSync(saved);
+    // Saving switches the workspace to the saved platform: put the setting back for the next suites.
+    await vscode.workspace.getConfiguration('energyLens').update('platform', platformBefore, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -98,5 +105,16 @@ suite('refit panel', () => {
     assert.match(model.subModels.Convolution.provenance.method, /^lasso/);
     assert.ok(model.subModels.Convolution.features.length > 0);
     assert.match(done.notice ?? '', new RegExp(`for ${PLATFORM}`));
+
+    // 6. The editor uses the saved model at once: the hover of a conv layer names it and its file.
+    const lenet = await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
+    const at = lenet.positionAt(lenet.getText().indexOf('"conv1"') + 2);
+    const hover = await waitFor(async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lenet.uri, at);
+      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      return text.includes(model.platform.label) && text.includes('workspace file') ? text : undefined;
+    }, 60_000, 'the hover to report the saved model');
+    assert.match(hover, /Predicted energy/);
+    assert.ok(hover.includes(path.basename(saved)), `the hover names the saved file: ${hover}`);
   });
 });

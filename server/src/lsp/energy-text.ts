@@ -66,15 +66,15 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
-  if (p.status !== 'predicted') {
-    return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`];
-  }
+  const modelLine = `Model: ${platform.label}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${describeSource(model)}`
+    + (p.subModel ? ` · sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  // Even without a number the hover says which model was asked, so the user knows what to change.
+  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
   const lines = [
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
     '',
-    `Model: ${platform.label}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${describeSource(model)} · `
-      + `sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}`,
+    modelLine,
   ];
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
