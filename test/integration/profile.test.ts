@@ -15,6 +15,8 @@ import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
 import { activeExtension, openDocument, workspaceFile } from './helpers';
+import type { RenderReport } from '../../client/src/panel/messages';
+import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 
 interface ProfileResult {
   status: string;
@@ -119,5 +121,19 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
 
     await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, result.file);
+
+    // The refit panel offers this campaign as data: fit the papers' layer-type model on it and draw it.
+    await vscode.commands.executeCommand('energyLens.refitModels', {
+      controls: { datasetId: `campaign:${result.file}`, family: 'layer-type', method: 'ols', features: ['macs'], validation: 'kfold', validationParam: 3 },
+    });
+    let render: RenderReport | undefined;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline && !render; await new Promise((r) => setTimeout(r, 500))) {
+      const r = (await vscode.commands.executeCommand<RefitTestReport>('energyLens.refit.lastRenderReport'))!;
+      if (r.error && !r.render) assert.fail(`refit panel: ${r.error}`);
+      if (r.render && r.render.datasetId === `campaign:${result.file}` && r.render.charts.find((c) => c.id === 'measuredVsPredicted')!.nonEmptyPixels > 0) render = r.render;
+    }
+    assert.ok(render, 'the refit panel drew a fit of the campaign records');
+    assert.match(render.metricsText, /MAPE \d/);
+    assert.ok(render.charts.find((c) => c.id === 'measuredVsPredicted')!.points > 0);
   });
 });
