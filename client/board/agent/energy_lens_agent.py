@@ -949,15 +949,22 @@ def _in_place_blobs(net, name):
     return [b for b in net.bottom_names[name] if b in tops] if hasattr(net, 'bottom_names') else []
 
 
-def run_steady_state(run, caffe, names, types):
+def _open_net(run, caffe, method):
+    """Loads the net, announces the layers to measure (start event) and calibrates the sensor."""
     a = run.args
     _set_mode(caffe, a)
     net = _load_net(caffe, a.model, a.weights)
     names = list(net._layer_names)
     types = [l.type for l in net.layers]
     order, skipped, unknown = _layer_selection(names, types, a)
-    emit_start(run, 'steady-state', names, types, order, skipped, unknown)
+    emit_start(run, method, names, types, order, skipped, unknown)
     run.calibrate()
+    return net, names, types, order
+
+
+def run_steady_state(run, caffe, names, types):
+    a = run.args
+    net, names, types, order = _open_net(run, caffe, 'steady-state')
     net.forward()  # fills every blob; the loops below need their inputs
     target = run.loop_target()
     for pos, i in enumerate(order):
@@ -1129,13 +1136,7 @@ def emit_layer(run, i, name, typ, method, reps, in_place, partial=False, extra=N
 def run_boundary(run, caffe, names, types):
     """SyNERGY's method: single forwards with per-layer timestamps, trace integrated between them."""
     a = run.args
-    _set_mode(caffe, a)
-    net = _load_net(caffe, a.model, a.weights)
-    names = list(net._layer_names)
-    types = [l.type for l in net.layers]
-    order, skipped, unknown = _layer_selection(names, types, a)
-    emit_start(run, 'boundary', names, types, order, skipped, unknown)
-    run.calibrate()
+    net, names, types, order = _open_net(run, caffe, 'boundary')
     marks = {}
 
     def before(i):
