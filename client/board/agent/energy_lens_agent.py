@@ -785,10 +785,28 @@ def check_net_main(args):
     return 0
 
 
-def _load_net(caffe, model, weights):
+def _load_net(caffe, model, weights, batch=None):
     if weights:
-        return caffe.Net(model, caffe.TEST, weights=weights)
-    return caffe.Net(model, caffe.TEST)
+        net = caffe.Net(model, caffe.TEST, weights=weights)
+    else:
+        net = caffe.Net(model, caffe.TEST)
+    if batch:
+        _reshape_batch(net, batch)
+    return net
+
+
+def _reshape_batch(net, batch):
+    """Runs the net at the batch the editor analysed (predictions are per image), whatever the
+    file's input_dim says: a deploy file with `dim: 10` would otherwise measure ten images."""
+    changed = False
+    for name in list(getattr(net, 'inputs', [])):
+        blob = net.blobs[name]
+        shape = list(blob.shape)
+        if shape and shape[0] != batch:
+            blob.reshape(*([batch] + shape[1:]))
+            changed = True
+    if changed:
+        net.reshape()
 
 
 def check_network(args):
@@ -953,7 +971,7 @@ def _open_net(run, caffe, method):
     """Loads the net, announces the layers to measure (start event) and calibrates the sensor."""
     a = run.args
     _set_mode(caffe, a)
-    net = _load_net(caffe, a.model, a.weights)
+    net = _load_net(caffe, a.model, a.weights, getattr(a, 'batch', None))
     names = list(net._layer_names)
     types = [l.type for l in net.layers]
     order, skipped, unknown = _layer_selection(names, types, a)
@@ -1306,6 +1324,8 @@ def build_parser():
     g = r.add_mutually_exclusive_group()
     g.add_argument('--cpu', action='store_true', help='CPU mode (default)')
     g.add_argument('--gpu', type=int, metavar='DEVICE', help='GPU mode on this device')
+    r.add_argument('--batch', type=int, default=None,
+                   help='reshape the net inputs to this batch size before measuring (the editor analyses batch 1)')
     r.add_argument('--threads', type=int, help='OMP_NUM_THREADS / OPENBLAS_NUM_THREADS (SyNERGY used 1)')
     r.add_argument('--method', choices=('auto', 'steady-state', 'caffe-time', 'boundary'), default='auto',
                    help='auto = steady-state with pycaffe, else caffe-time')

@@ -10,6 +10,8 @@ export interface RunArgsInput {
   skip?: readonly string[];
   /** False when an earlier session already ran the whole-net check. */
   netCheck?: boolean;
+  /** Batch the editor analysed the net at: the agent reshapes the inputs to it, so energies are comparable. */
+  batch?: number;
 }
 
 /** Everything after `run` except the paths (kept in the campaign header for reproducing by hand). */
@@ -27,6 +29,7 @@ export function runArgs(i: RunArgsInput): string[] {
   const args = ['run', '--model', i.remoteModel];
   if (i.remoteWeights) args.push('--weights', i.remoteWeights);
   args.push(...measurementArgs(i.target));
+  if (i.batch !== undefined) args.push('--batch', String(i.batch));
   if (i.skip && i.skip.length > 0) args.push('--skip-layers', i.skip.join(','));
   if (!(i.netCheck ?? i.target.netCheck)) args.push('--no-net-check');
   return args;

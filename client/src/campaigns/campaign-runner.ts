@@ -187,7 +187,7 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
     }
     tracker.setPhase('starting the agent');
     report();
-    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, netCheck: plan.netCheck });
+    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
     hooks.log(`Running the agent: ${args.join(' ')}`);
     result = await session.runAgent(args, {
       onStdout: (line) => {

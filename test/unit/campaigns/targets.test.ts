@@ -54,6 +54,9 @@ describe('campaign targets (energyLens.targets)', () => {
     assert.deepEqual(runArgs({ target: gpu, remoteModel: '/home/u/net.prototxt', remoteWeights: '/home/u/w.caffemodel', skip: ['conv1', 'relu1'] }),
       ['run', '--model', '/home/u/net.prototxt', '--weights', '/home/u/w.caffemodel', '--gpu', '1', '--repetitions', '3', '--min-loop', '2', '--skip-layers', 'conv1,relu1', '--no-net-check']);
     assert.deepEqual(runArgs({ target: cpu, remoteModel: 'm', netCheck: false }).slice(-1), ['--no-net-check']);
+    // The analysed batch goes to the agent, which reshapes the inputs (a deploy file may say dim: 10).
+    const withBatch = runArgs({ target: cpu, remoteModel: 'm', batch: 1 });
+    assert.deepEqual(withBatch.slice(withBatch.indexOf('--batch'), withBatch.indexOf('--batch') + 2), ['--batch', '1']);
     assert.deepEqual(pythonArgv(' /usr/bin/python3.5  -u '), ['/usr/bin/python3.5', '-u']);
     assert.deepEqual(pythonArgv(''), ['python3']);
   });
