@@ -25,7 +25,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: editor.document.uri.toString() });
       if (ticket !== generation) return;
       const total = report?.totals.energy;
-      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatEnergy(total.predicted_mJ)}` : ''}`;
+      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatEnergy(total.predicted_mJ)} predicted` : ''}`;
       item.tooltip = total
         ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatEnergy(total.predicted_mJ)} `
           + `(90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)}). Click to change platform.`
