@@ -166,6 +166,8 @@ export class CaffeSchema {
   readonly root: protobuf.Root;
   private readonly fieldTables = new Map<string, Map<string, FieldInfo> | null>();
   private readonly enumCache = new Map<string, EnumValueInfo[] | null>();
+  private readonly fieldLists = new Map<string, readonly FieldInfo[]>();
+  private readonly requiredLists = new Map<string, readonly FieldInfo[]>();
   private readonly layerTypes: LayerTypeInfo[];
   private readonly layerTypeByName: Map<string, LayerTypeInfo>;
 
@@ -199,9 +201,17 @@ export class CaffeSchema {
   }
 
   /** All fields of message `typeName`: BVLC ones in declaration order, then fork extensions. */
-  fieldsOf(typeName: string): FieldInfo[] {
-    const table = this.fieldTable(typeName);
-    return table ? [...table.values()] : [];
+  fieldsOf(typeName: string): readonly FieldInfo[] {
+    let list = this.fieldLists.get(typeName);
+    if (!list) this.fieldLists.set(typeName, (list = [...(this.fieldTable(typeName)?.values() ?? [])]));
+    return list;
+  }
+
+  /** The `required` fields of message `typeName` (checked once per message by validation). */
+  requiredFieldsOf(typeName: string): readonly FieldInfo[] {
+    let list = this.requiredLists.get(typeName);
+    if (!list) this.requiredLists.set(typeName, (list = this.fieldsOf(typeName).filter((f) => f.required)));
+    return list;
   }
 
   /** Values of enum `enumName` in declaration order (empty if there is no such enum). */

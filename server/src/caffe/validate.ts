@@ -1,8 +1,11 @@
 // Checks a parsed prototxt against Caffe's schema the way protobuf's text-format parser would
 // (unknown fields, wrong value kinds, ranges, enum values, repeated vs singular, message vs
 // scalar), plus Caffe-level checks of layer type strings. Non-BVLC fork extensions are accepted
-// and reported as Information. One linear walk over the tree; schema lookups are cached.
+// and reported as Information. One linear walk over the parser's flat table (no object per field:
+// a value is read back only when its check needs it); schema lookups are cached.
 import type { Field, MessageValue, NumberValue, ParsedDocument, ScalarValue, Span, Value } from '../text/ast';
+import { scalarAt } from '../text/materialize';
+import { type SyntaxTable, ValueKind } from '../text/syntax-table';
 import type { Problem, QuickFix, Severity } from '../problem';
 import { caffeSchema, type CaffeSchema, type FieldInfo, type ScalarType } from './schema';
 import { forkMessage } from './forks';
@@ -24,9 +27,12 @@ export function detectFileKind(doc: ParsedDocument): FileKind {
   const schema = caffeSchema();
   let solverVotes = 0;
   let netVotes = 0;
-  for (const f of doc.root.fields) {
-    const inNet = schema.fieldOf('NetParameter', f.name) !== undefined;
-    const inSolver = schema.fieldOf('SolverParameter', f.name) !== undefined;
+  const t = doc.table;
+  for (let c = 1; c < t.size; c = t.after(c)) {
+    if (t.isDetached(c)) continue;
+    const name = t.name(c);
+    const inNet = schema.fieldOf('NetParameter', name) !== undefined;
+    const inSolver = schema.fieldOf('SolverParameter', name) !== undefined;
     if (inSolver && !inNet) solverVotes++;
     else if (inNet && !inSolver) netVotes++;
   }
@@ -35,8 +41,8 @@ export function detectFileKind(doc: ParsedDocument): FileKind {
 
 /** Problems of `doc` against the schema of `kind` (detected when not given), in document order. */
 export function validateDocument(doc: ParsedDocument, kind: FileKind = detectFileKind(doc)): Problem[] {
-  const v = new Validator(caffeSchema());
-  v.message(doc.root, rootTypeOf(kind));
+  const v = new Validator(caffeSchema(), doc.table);
+  v.message(0, rootTypeOf(kind));
   // A missing required field is noticed after its message's children: restore document order.
   return v.problems.sort((a, b) => a.span.start - b.span.start);
 }
@@ -96,7 +102,8 @@ const INT_RANGES: Partial<Record<ScalarType, [bigint, bigint]>> = {
   uint64: [0n, 2n ** 64n - 1n], fixed64: [0n, 2n ** 64n - 1n],
 };
 
-const BOOL_WORDS: Readonly<Record<string, boolean>> = { true: true, True: true, t: true, false: false, False: false, f: false };
+/** The words protobuf's text format accepts for a bool. */
+const BOOL_WORDS: ReadonlySet<string> = new Set(['true', 'True', 't', 'false', 'False', 'f']);
 const FLOAT_WORDS = new Set(['inf', 'infinity', 'nan']);
 
 /** The exact value of an integer literal as written (decimal, hex `0x..`, octal `0..`). */
@@ -137,83 +144,150 @@ function listOf(names: string[], max = 12): string {
   return names.length > max ? `${shown}, …` : shown;
 }
 
+const SIGNED_TYPES: ReadonlySet<ScalarType> = new Set<ScalarType>(['int32', 'int64', 'sint32', 'sint64', 'sfixed32', 'sfixed64']);
+const UNSIGNED_TYPES: ReadonlySet<ScalarType> = new Set<ScalarType>(['uint32', 'uint64', 'fixed32', 'fixed64']);
+
 class Validator {
   readonly problems: Problem[] = [];
+  /** Names of each enum field's values (looked up once per field, not per occurrence). */
+  private readonly enumNames = new Map<FieldInfo, string[]>();
+  private readonly fieldInfos = new Map<string, Array<FieldInfo | null | undefined>>();
 
-  constructor(private readonly schema: CaffeSchema) {}
+  constructor(private readonly schema: CaffeSchema, private readonly t: SyntaxTable) {}
 
-  message(msg: MessageValue, typeName: string): void {
+  /** Checks the message at `node` (the root, a field's message value or a list item) as `typeName`. */
+  message(node: number, typeName: string): void {
+    const t = this.t;
+    const infos = this.fieldInfosOf(typeName);
     // Non-repeated fields seen so far in this message (protobuf rejects a second occurrence).
     const seen = new Set<string>();
-    for (const field of msg.fields) {
-      const info = this.schema.fieldOf(typeName, field.name);
+    for (let c = node + 1, end = t.after(node); c < end; c = t.after(c)) {
+      if (t.isDetached(c)) continue;
+      const name = t.name(c);
+      const id = t.nameId(c);
+      let info = id >= 0 ? infos[id] : undefined;
+      if (info === undefined) {
+        info = this.schema.fieldOf(typeName, name) ?? null;
+        if (id >= 0) infos[id] = info;
+      }
       if (!info) {
-        this.unknownField(field, typeName);
+        this.unknownField(c, name, typeName);
         continue;
       }
-      if (info.fork) this.report('information', field.nameSpan, forkMessage(`\`${field.name}\``, info.fork), 'fork-extension');
+      if (info.fork) this.report('information', this.nameSpan(c), forkMessage(`\`${name}\``, info.fork), 'fork-extension');
       if (!info.repeated) {
-        if (seen.has(field.name)) {
-          this.report('error', field.nameSpan,
-            `\`${field.name}\` is not repeated but is given more than once in this ${typeName} (Caffe rejects the file)`,
+        if (seen.has(name)) {
+          this.report('error', this.nameSpan(c),
+            `\`${name}\` is not repeated but is given more than once in this ${typeName} (Caffe rejects the file)`,
             'duplicate-field');
         }
-        seen.add(field.name);
+        seen.add(name);
       }
-      if (field.value) this.fieldValue(field, info, field.value, typeName);
+      if (t.valueKind(c) !== ValueKind.None) this.fieldValue(c, name, info, typeName);
     }
-    for (const info of this.schema.fieldsOf(typeName)) {
-      if (info.required && !seen.has(info.name)) {
-        this.report('error', { start: msg.span.start, end: Math.min(msg.span.end, msg.span.start + 1) },
-          `${typeName} requires \`${info.name}\``, 'missing-required');
+    for (const info of this.schema.requiredFieldsOf(typeName)) {
+      if (!seen.has(info.name)) {
+        const start = t.valueStart(node);
+        this.report('error', { start, end: Math.min(t.end(node), start + 1) }, `${typeName} requires \`${info.name}\``, 'missing-required');
       }
     }
   }
 
-  private unknownField(field: Field, typeName: string): void {
+  /** Schema fields of `typeName` by the table's name ids (null: no such field), filled as met. */
+  private fieldInfosOf(typeName: string): Array<FieldInfo | null | undefined> {
+    let infos = this.fieldInfos.get(typeName);
+    if (!infos) this.fieldInfos.set(typeName, (infos = []));
+    return infos;
+  }
+
+  private nameSpan(node: number): Span {
+    return { start: this.t.start(node), end: this.t.nameEnd(node) };
+  }
+
+  private valueSpan(node: number): Span {
+    return { start: this.t.valueStart(node), end: this.t.end(node) };
+  }
+
+  private unknownField(node: number, name: string, typeName: string): void {
     const candidates = this.schema.fieldsOf(typeName).map((f) => f.name);
-    const suggestions = suggestAll(field.name, candidates);
+    const suggestions = suggestAll(name, candidates);
     const hint = suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : '';
-    this.report('error', field.nameSpan, `Unknown field \`${field.name}\` in ${typeName}${hint}`, 'unknown-field',
-      suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, field.nameSpan, s, i === 0)));
+    const span = this.nameSpan(node);
+    this.report('error', span, `Unknown field \`${name}\` in ${typeName}${hint}`, 'unknown-field',
+      suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, span, s, i === 0)));
   }
 
-  private fieldValue(field: Field, info: FieldInfo, value: Value, parent: string): void {
-    if (value.kind === 'list') {
+  private fieldValue(field: number, name: string, info: FieldInfo, parent: string): void {
+    const t = this.t;
+    if (t.valueKind(field) === ValueKind.List) {
       if (!info.repeated) {
-        this.report('error', value.span, `\`${field.name}\` is not repeated: give one value, not a list`, 'not-repeated');
+        this.report('error', this.valueSpan(field), `\`${name}\` is not repeated: give one value, not a list`, 'not-repeated');
       }
-      for (const item of value.items) this.single(field, info, item, parent);
+      for (let item = field + 1, end = t.after(field); item < end; item = t.after(item)) this.single(name, info, item, parent);
       return;
     }
-    this.single(field, info, value, parent);
+    this.single(name, info, field, parent);
   }
 
-  private single(field: Field, info: FieldInfo, v: Value, parent: string): void {
-    if (v.kind === 'list') {
-      this.report('error', v.span, `Lists cannot be nested (\`${field.name}\`)`, 'wrong-value-type');
-      return;
-    }
+  /** One value (`node` is the field, or a list item) of field `name`. */
+  private single(name: string, info: FieldInfo, node: number, parent: string): void {
+    const kind = this.t.valueKind(node);
     if (info.kind === 'message') {
-      if (v.kind === 'message') this.message(v, info.type);
+      if (kind === ValueKind.Message) this.message(node, info.type);
       else {
-        this.report('error', v.span,
-          `\`${field.name}\` is a message (${info.type}): write \`${field.name} { ... }\`, not ${describeValue(v)}`,
+        this.report('error', this.valueSpan(node),
+          `\`${name}\` is a message (${info.type}): write \`${name} { ... }\`, not ${describeValue(scalarAt(this.t, node))}`,
           'expected-message');
       }
       return;
     }
-    if (v.kind === 'message') {
-      this.report('error', v.span, `\`${field.name}\` takes ${expectedOf(info)}, not a message`, 'expected-scalar');
+    if (kind === ValueKind.Message) {
+      this.report('error', this.valueSpan(node), `\`${name}\` takes ${expectedOf(info)}, not a message`, 'expected-scalar');
       return;
     }
-    if (info.kind === 'enum') this.enumValue(field, info, v, parent);
-    else this.scalar(field, info, v, parent);
+    if (this.plainlyValid(name, info, node, kind, parent)) return;
+    const v = scalarAt(this.t, node);
+    if (info.kind === 'enum') this.enumValue(name, info, v, parent);
+    else this.scalar(name, info, v, parent);
   }
 
-  private enumValue(field: Field, info: FieldInfo, v: ScalarValue, parent: string): void {
+  /**
+   * The common right cases, decided from the table without reading the value into an object: a
+   * number for a float field, a short decimal for a signed integer, a known enum word, a string
+   * for a string field (layer types are checked here too).
+   */
+  private plainlyValid(name: string, info: FieldInfo, node: number, kind: ValueKind, parent: string): boolean {
+    const t = this.t;
+    if (info.kind === 'enum') return kind === ValueKind.Identifier && this.enumNamesOf(info).includes(t.raw(node));
+    const type = info.scalarType!;
+    switch (kind) {
+      case ValueKind.Number:
+        if (type === 'float' || type === 'double') return true;
+        // Up to 9 characters of a decimal literal (sign and digits) fit any 32- or 64-bit integer
+        // type, unless it is negative and the type unsigned.
+        if (t.isFloat(node) || t.numberBase(node) !== 10 || t.end(node) - t.valueStart(node) > 9) return false;
+        return SIGNED_TYPES.has(type) || (UNSIGNED_TYPES.has(type) && this.t.text.charCodeAt(t.valueStart(node)) !== 0x2d);
+      case ValueKind.Identifier:
+        return type === 'bool' && BOOL_WORDS.has(t.raw(node));
+      case ValueKind.String:
+        if (type !== 'string' && type !== 'bytes') return false;
+        if (name === 'type' && parent === 'LayerParameter') this.layerType(t.stringValue(node), this.valueSpan(node));
+        else if (name === 'type' && parent === 'V0LayerParameter') this.v0LayerType(t.stringValue(node), this.valueSpan(node));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private enumNamesOf(info: FieldInfo): string[] {
+    let names = this.enumNames.get(info);
+    if (!names) this.enumNames.set(info, (names = (info.enumValues ?? []).map((e) => e.name)));
+    return names;
+  }
+
+  private enumValue(name: string, info: FieldInfo, v: ScalarValue, parent: string): void {
     const values = info.enumValues ?? [];
-    const names = values.map((e) => e.name);
+    const names = this.enumNamesOf(info);
     if (v.kind === 'identifier') {
       if (names.includes(v.value)) return;
       const suggestions = suggestAll(v.value, names);
@@ -233,25 +307,25 @@ class Validator {
     // A quoted string: right in V2 (`type: "Convolution"`), wrong for an enum.
     const fixes: QuickFix[] = [];
     if (names.includes(v.value)) fixes.push(this.replaceFix('Remove the quotes', v.span, v.value, true));
-    const v1 = parent === 'V1LayerParameter' && field.name === 'type' ? this.schema.v2ToV1LayerType(v.value) : undefined;
+    const v1 = parent === 'V1LayerParameter' && name === 'type' ? this.schema.v2ToV1LayerType(v.value) : undefined;
     if (v1) fixes.push(this.replaceFix(`Change to \`${v1}\``, v.span, v1, true));
-    const extra = parent === 'V1LayerParameter' && field.name === 'type'
+    const extra = parent === 'V1LayerParameter' && name === 'type'
       ? ' (V1 `layers` take an enum such as CONVOLUTION; quoted names belong in V2 `layer`)' : '';
     this.report('error', v.span,
-      `\`${field.name}\` takes an unquoted enum value of ${info.type}, not ${describeValue(v)}${extra}`,
+      `\`${name}\` takes an unquoted enum value of ${info.type}, not ${describeValue(v)}${extra}`,
       'wrong-value-type', fixes);
   }
 
-  private scalar(field: Field, info: FieldInfo, v: ScalarValue, parent: string): void {
+  private scalar(name: string, info: FieldInfo, v: ScalarValue, parent: string): void {
     const type = info.scalarType!;
     if (type === 'string' || type === 'bytes') {
       if (v.kind === 'string') {
-        if (field.name === 'type' && parent === 'LayerParameter') this.layerType(v.value, v.span);
-        else if (field.name === 'type' && parent === 'V0LayerParameter') this.v0LayerType(v.value, v.span);
+        if (name === 'type' && parent === 'LayerParameter') this.layerType(v.value, v.span);
+        else if (name === 'type' && parent === 'V0LayerParameter') this.v0LayerType(v.value, v.span);
         return;
       }
       const text = v.kind === 'number' ? v.raw : v.value;
-      const v2 = parent === 'LayerParameter' && field.name === 'type' && v.kind === 'identifier'
+      const v2 = parent === 'LayerParameter' && name === 'type' && v.kind === 'identifier'
         ? this.schema.v1ToV2LayerType(v.value) : undefined;
       if (v2) {
         this.report('error', v.span,
@@ -259,15 +333,15 @@ class Validator {
           [this.replaceFix(`Change to "${v2}"`, v.span, JSON.stringify(v2), true)]);
         return;
       }
-      this.report('error', v.span, `\`${field.name}\` takes a quoted string, not ${describeValue(v)}`, 'wrong-value-type',
+      this.report('error', v.span, `\`${name}\` takes a quoted string, not ${describeValue(v)}`, 'wrong-value-type',
         [this.replaceFix('Quote the value', v.span, JSON.stringify(text), true)]);
       return;
     }
     if (type === 'bool') {
-      if (v.kind === 'identifier' && v.value in BOOL_WORDS) return;
+      if (v.kind === 'identifier' && BOOL_WORDS.has(v.value)) return;
       if (v.kind === 'number' && v.isInteger && (v.value === 0 || v.value === 1)) return;
-      const fixes = v.kind === 'string' && v.value in BOOL_WORDS ? [this.replaceFix('Remove the quotes', v.span, v.value, true)] : [];
-      this.report('error', v.span, `\`${field.name}\` takes true or false, not ${describeValue(v)}`, 'wrong-value-type', fixes);
+      const fixes = v.kind === 'string' && BOOL_WORDS.has(v.value) ? [this.replaceFix('Remove the quotes', v.span, v.value, true)] : [];
+      this.report('error', v.span, `\`${name}\` takes true or false, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
     if (type === 'float' || type === 'double') {
@@ -275,26 +349,26 @@ class Validator {
       if (v.kind === 'identifier' && FLOAT_WORDS.has(v.value.replace(/^-/, '').toLowerCase())) return;
       const fixes = v.kind === 'string' && v.value.trim() !== '' && Number.isFinite(Number(v.value))
         ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)] : [];
-      this.report('error', v.span, `\`${field.name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
+      this.report('error', v.span, `\`${name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
     // Integer types.
     if (v.kind !== 'number') {
       const fixes = v.kind === 'string' && /^-?\d+$/.test(v.value.trim())
         ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)] : [];
-      this.report('error', v.span, `\`${field.name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
+      this.report('error', v.span, `\`${name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
     const n = v.isInteger ? integerOf(v) : undefined;
     if (n === undefined) {
       const fixes = Number.isInteger(v.value) ? [this.replaceFix(`Change to ${v.value}`, v.span, String(v.value), true)] : [];
-      this.report('error', v.span, `\`${field.name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
+      this.report('error', v.span, `\`${name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
     const [min, max] = INT_RANGES[type]!;
     if (n < min || n > max) {
       const why = n < 0n && min === 0n ? `is ${type} and cannot be negative` : `must be within ${min} to ${max} (${type})`;
-      this.report('error', v.span, `\`${field.name}\` ${why}; got ${v.raw}`, 'out-of-range');
+      this.report('error', v.span, `\`${name}\` ${why}; got ${v.raw}`, 'out-of-range');
     }
   }
 

@@ -1,6 +1,7 @@
 // The syntax tree of protobuf text format (prototxt). Every node keeps its source range as
 // UTF-16 offsets into the document text (what VS Code's TextDocument.positionAt takes), so the
 // layers above can point diagnostics, hovers and edits at exact places.
+import type { SyntaxTable } from './syntax-table';
 
 export interface Span {
   /** Offset of the first character. */
@@ -76,9 +77,12 @@ export interface SyntaxError {
 }
 
 export interface ParsedDocument {
-  root: MessageValue;
-  comments: Comment[];
-  errors: SyntaxError[];
+  /** The object tree (built from `table` when first read). */
+  readonly root: MessageValue;
+  readonly comments: Comment[];
+  readonly errors: SyntaxError[];
+  /** The same tree stored flat, as the parser wrote it (what schema validation reads). */
+  readonly table: SyntaxTable;
 }
 
 /** Fields of a message named `name`, in order (repeated fields appear several times). */

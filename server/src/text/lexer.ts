@@ -2,7 +2,12 @@
 // that lexing is linear in the input whatever it contains. The parser pulls one token at a time;
 // comments are collected as they are skipped and literal problems (unterminated string, bad escape,
 // malformed number) are reported here, with exact spans.
-import type { Comment, SyntaxError } from './ast';
+import type { SyntaxError } from './ast';
+
+/** Where the lexer records the comments it skips. */
+export interface CommentSink {
+  addComment(start: number, end: number): void;
+}
 
 export enum Tok {
   EOF,
@@ -86,7 +91,7 @@ export class Lexer {
 
   constructor(
     private readonly text: string,
-    private readonly comments: Comment[],
+    private readonly comments: CommentSink,
     private readonly errors: SyntaxError[],
   ) {
     this.len = text.length;
@@ -136,7 +141,7 @@ export class Lexer {
             if (d === 0x0a || d === 0x0d) break;
             p++;
           }
-          if (!this.quiet) this.comments.push({ text: text.slice(cStart + 1, p), span: { start: cStart, end: p } });
+          if (!this.quiet) this.comments.addComment(cStart, p);
           continue;
         }
       } else if (c === BOM) { p++; continue; }

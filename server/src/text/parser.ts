@@ -2,12 +2,13 @@
 // exact spans on every node, reports clear errors and recovers so that one mistake does not hide
 // the rest of the file. It is iterative (an explicit stack of open messages and lists), so deeply
 // nested input cannot overflow the call stack, and every step consumes a token or closes a frame,
-// so it runs in linear time.
-import type {
-  Comment, Field, ListValue, MessageValue, NumberValue, ParsedDocument, ScalarValue, Span, SyntaxError,
-} from './ast';
+// so it runs in linear time. It writes the tree into a flat `SyntaxTable` (no object per node);
+// `ParsedText` builds the object tree from it when a caller first asks for `root`.
+import type { ParsedDocument, Span, SyntaxError } from './ast';
 import { Lexer, Tok as TokenKinds, decodeStringContent, isIdentChar, numberValue } from './lexer';
 import { LineIndex } from './line-index';
+import { ParsedText } from './materialize';
+import { SyntaxTable, ValueKind } from './syntax-table';
 
 export function parse(text: string): ParsedDocument {
   const source = typeof text === 'string' ? text : String(text ?? '');
@@ -15,41 +16,41 @@ export function parse(text: string): ParsedDocument {
     return new Parser(source).run();
   } catch (error) {
     // Defence in depth: an editor must get a document whatever happens.
-    return {
-      root: { kind: 'message', fields: [], span: { start: 0, end: source.length }, closed: true },
-      comments: [],
-      errors: [{ message: `internal parser error: ${(error as Error)?.message ?? error}`, span: { start: 0, end: 0 } }],
-    };
+    const table = new SyntaxTable(source);
+    table.addBareValue(ValueKind.Message, 0, source.length);
+    table.close(0, source.length, true);
+    return new ParsedText(table, [{ message: `internal parser error: ${(error as Error)?.message ?? error}`, span: { start: 0, end: 0 } }]);
   }
 }
 
+/** What an open message is, for error messages. */
+const enum Opened { Document, Field, Block, ListItem }
+
 interface MessageFrame {
   isList: false;
-  msg: MessageValue;
+  /** The message's node: the field whose value it is, or a bare node. */
+  node: number;
+  opened: Opened;
+  /** The list field of a list item message (-1 otherwise). */
+  list: number;
+  /** Where the brace is. */
+  openStart: number;
   /** The token that closes it; EOF for the document root. */
   close: Tok;
-  /** The field whose value it is; null for the root, list items and nameless blocks. */
-  field: Field | null;
-  /** How errors name it, e.g. `'layer'`. */
-  label: string;
   /** Where it starts for "missing '}'" errors: the field name, or the brace. */
   reportStart: number;
 }
 
 interface ListFrame {
   isList: true;
-  list: ListValue;
-  field: Field;
+  /** The list field's node. */
+  node: number;
   expectItem: boolean;
   afterComma: boolean;
   reportedMissingColon: boolean;
 }
 
 type Frame = MessageFrame | ListFrame;
-
-/** Bounds of the string sharing table (memory stays small whatever the input). */
-const INTERN_MASK = 4095;
-const MAX_INTERNED_LENGTH = 32;
 
 // A module-local alias: a CommonJS re-export is read through a getter on every access, which costs
 // a lot in the hot loop when the sources run unbundled (tests, tsx).
@@ -58,21 +59,25 @@ type Tok = TokenKinds;
 
 const CLOSER: Partial<Record<Tok, string>> = { [Tok.RBrace]: '}', [Tok.RAngle]: '>', [Tok.RBracket]: ']' };
 
+/** No field node: the scalar being parsed is a list item (a bare node). */
+const ITEM = -1;
+
 class Parser {
   private readonly lx: Lexer;
-  private readonly comments: Comment[] = [];
+  private readonly t: SyntaxTable;
   private readonly errors: SyntaxError[] = [];
   private readonly stack: Frame[] = [];
   private lines?: LineIndex;
-  private readonly interned: Array<string | undefined> = new Array(INTERN_MASK + 1);
 
   constructor(private readonly text: string) {
-    this.lx = new Lexer(text, this.comments, this.errors);
+    this.t = new SyntaxTable(text);
+    this.lx = new Lexer(text, this.t, this.errors);
   }
 
   run(): ParsedDocument {
-    const root: MessageValue = { kind: 'message', fields: [], span: { start: 0, end: this.text.length }, closed: true };
-    this.stack.push({ isList: false, msg: root, close: Tok.EOF, field: null, label: 'the document', reportStart: 0 });
+    const length = this.text.length;
+    const root = this.t.addBareValue(ValueKind.Message, 0, length);
+    this.stack.push({ isList: false, node: root, opened: Opened.Document, list: -1, openStart: 0, close: Tok.EOF, reportStart: 0 });
     this.lx.next();
     const stack = this.stack;
     while (stack.length > 0) {
@@ -80,9 +85,10 @@ class Parser {
       if (top.isList) this.stepList(top);
       else this.stepMessage(top);
     }
+    this.t.close(root, length, true);
     // Lexer and parser errors interleave; report them in text order.
     this.errors.sort((a, b) => a.span.start - b.span.start);
-    return { root, comments: this.comments, errors: this.errors };
+    return new ParsedText(this.t, this.errors);
   }
 
   // ---- messages -----------------------------------------------------------------------------
@@ -93,7 +99,7 @@ class Parser {
     switch (lx.kind) {
       case Tok.Ident:
       case Tok.LBracket:
-        this.parseField(frame);
+        this.parseField();
         return;
       case Tok.RBrace:
       case Tok.RAngle: {
@@ -104,7 +110,7 @@ class Parser {
           return;
         }
         if (lx.kind !== frame.close) {
-          this.errorAtToken(`expected '${CLOSER[frame.close]}' to close ${frame.label} but found '${found}'`);
+          this.errorAtToken(`expected '${CLOSER[frame.close]}' to close ${this.labelOf(frame)} but found '${found}'`);
         }
         this.closeMessage(frame, true);
         return;
@@ -115,8 +121,8 @@ class Parser {
           return;
         }
         this.error(
-          `missing '${CLOSER[frame.close]}' to close ${frame.label} opened at line ${this.lineOf(frame.msg.span.start)}`,
-          { start: frame.reportStart, end: frame.msg.span.start + 1 },
+          `missing '${CLOSER[frame.close]}' to close ${this.labelOf(frame)} opened at line ${this.lineOf(frame.openStart)}`,
+          { start: frame.reportStart, end: frame.openStart + 1 },
         );
         this.closeMessage(frame, false);
         return;
@@ -135,6 +141,16 @@ class Parser {
           lx.kind === Tok.Invalid ? `unexpected character ${this.describeToken()}` : `expected a field name but found ${this.describeToken()}`,
         );
         this.skipToFieldStart();
+    }
+  }
+
+  /** How errors name an open message, e.g. `'layer'`. */
+  private labelOf(frame: MessageFrame): string {
+    switch (frame.opened) {
+      case Opened.Document: return 'the document';
+      case Opened.Field: return `'${this.t.name(frame.node)}'`;
+      case Opened.Block: return 'the block';
+      case Opened.ListItem: return `a message in the list of '${this.t.name(frame.list)}'`;
     }
   }
 
@@ -165,85 +181,86 @@ class Parser {
   /** A `{ ... }` with no field name: parsed (so its braces balance) but kept out of the tree. */
   private openNamelessBlock(): void {
     const lx = this.lx;
-    const msg: MessageValue = { kind: 'message', fields: [], span: { start: lx.start, end: lx.end }, closed: false };
-    const close = lx.kind === Tok.LAngle ? Tok.RAngle : Tok.RBrace;
-    this.stack.push({ isList: false, msg, close, field: null, label: 'the block', reportStart: lx.start });
-    lx.next();
+    const node = this.t.addBareValue(ValueKind.Message, lx.start, lx.end);
+    this.t.markDetached(node);
+    this.pushMessage(node, Opened.Block, -1, lx.start);
   }
 
-  private openMessage(field: Field | null, label: string, reportStart: number): MessageValue {
+  /** Opens the message at the current brace as the value of field `node`, or as a list item. */
+  private openMessage(field: number, list: number): void {
     const lx = this.lx;
-    const msg: MessageValue = { kind: 'message', fields: [], span: { start: lx.start, end: lx.end }, closed: false };
+    if (field === ITEM) {
+      const node = this.t.addBareValue(ValueKind.Message, lx.start, lx.end);
+      this.pushMessage(node, Opened.ListItem, list, lx.start);
+    } else {
+      this.t.setValue(field, ValueKind.Message, lx.start, lx.end);
+      this.pushMessage(field, Opened.Field, -1, this.t.start(field));
+    }
+  }
+
+  private pushMessage(node: number, opened: Opened, list: number, reportStart: number): void {
+    const lx = this.lx;
     const close = lx.kind === Tok.LAngle ? Tok.RAngle : Tok.RBrace;
-    this.stack.push({ isList: false, msg, close, field, label, reportStart });
+    this.stack.push({ isList: false, node, opened, list, openStart: lx.start, close, reportStart });
     lx.next();
-    return msg;
   }
 
   /** Closes the top message: at its closing token (`closed`), or at the end of text (unclosed). */
   private closeMessage(frame: MessageFrame, closed: boolean): void {
     const lx = this.lx;
-    const msg = frame.msg;
     if (closed) {
-      msg.span.end = lx.end;
-      msg.closed = true;
+      this.t.close(frame.node, lx.end, true);
       lx.next();
     } else {
-      msg.span.end = Math.max(lx.prevEnd, msg.span.start + 1);
+      this.t.close(frame.node, Math.max(lx.prevEnd, frame.openStart + 1), false);
     }
     this.stack.pop();
-    // A pushed-to array keeps room for 17 entries; an exact copy keeps large trees ~10% smaller.
-    if (msg.fields.length < 12) msg.fields = msg.fields.slice();
-    const field = frame.field;
-    if (field !== null) {
-      field.span.end = msg.span.end;
-      if (closed) this.skipSeparator();
-    }
+    if (closed && frame.opened === Opened.Field) this.skipSeparator();
   }
 
   // ---- fields -------------------------------------------------------------------------------
 
-  private parseField(frame: MessageFrame): void {
+  private parseField(): void {
     const lx = this.lx;
+    const t = this.t;
     const nameStart = lx.start;
-    let name: string;
+    let nameId: number;
     let nameEnd: number;
     if (lx.kind === Tok.Ident) {
-      name = this.intern(nameStart, lx.end);
+      nameId = t.names.id(nameStart, lx.end);
       nameEnd = lx.end;
       lx.next();
     } else {
+      let name: string;
       [name, nameEnd] = this.extensionName();
+      nameId = t.names.add(name);
     }
-    const field: Field = {
-      name, nameSpan: { start: nameStart, end: nameEnd }, hasColon: false, span: { start: nameStart, end: nameEnd },
-    };
-    frame.msg.fields.push(field);
+    const field = t.addField(nameId, nameStart, nameEnd);
 
     let kind = lx.kind;
     if (kind === Tok.Colon) {
-      field.hasColon = true;
+      t.setColon(field);
       const colonEnd = lx.end;
       lx.next();
       kind = lx.kind;
-      if (kind === Tok.LBrace || kind === Tok.LAngle) return this.openFieldMessage(field);
+      if (kind === Tok.LBrace || kind === Tok.LAngle) return this.openMessage(field, -1);
       if (kind === Tok.LBracket) return this.openList(field);
       if (this.startsScalar(kind)) return this.finishScalarField(field);
-      field.span.end = colonEnd;
-      this.error(`expected a value after '${name}:' but found ${this.describeToken()}`, { start: nameStart, end: colonEnd });
+      t.setEnd(field, colonEnd);
+      this.error(`expected a value after '${t.name(field)}:' but found ${this.describeToken()}`, { start: nameStart, end: colonEnd });
       return;
     }
-    if (kind === Tok.LBrace || kind === Tok.LAngle) return this.openFieldMessage(field);
+    if (kind === Tok.LBrace || kind === Tok.LAngle) return this.openMessage(field, -1);
     if (kind === Tok.LBracket) return this.openList(field);
     if (!lx.lineBreakBefore && kind !== Tok.EOF && this.startsScalar(kind)) {
-      this.error(`expected ':' between field name '${name}' and its value`, field.nameSpan);
+      this.error(`expected ':' between field name '${t.name(field)}' and its value`, this.nameSpan(field));
       return this.finishScalarField(field);
     }
-    this.error(`expected ':' or '{' after field name '${name}'`, field.nameSpan);
+    this.error(`expected ':' or '{' after field name '${t.name(field)}'`, this.nameSpan(field));
   }
 
-  private openFieldMessage(field: Field): void {
-    field.value = this.openMessage(field, `'${field.name}'`, field.nameSpan.start);
+  private nameSpan(field: number): Span {
+    return { start: this.t.start(field), end: this.t.nameEnd(field) };
   }
 
   /** `[ext.name]` or `[type.googleapis.com/pkg.Type]` field names, read straight from the text. */
@@ -281,54 +298,62 @@ class Parser {
     return next !== Tok.Colon && next !== Tok.LBrace && next !== Tok.LAngle;
   }
 
-  private finishScalarField(field: Field): void {
-    const value = this.parseScalar();
-    if (value) {
-      field.value = value;
-      field.span.end = value.span.end;
-    } else {
-      field.span.end = Math.max(this.lx.prevEnd, field.nameSpan.end);
-    }
+  private finishScalarField(field: number): void {
+    if (!this.parseScalar(field)) this.t.setEnd(field, Math.max(this.lx.prevEnd, this.t.nameEnd(field)));
     this.skipSeparator();
   }
 
-  /** Parses the scalar at the current token; undefined (error reported) when it is malformed. */
-  private parseScalar(): ScalarValue | undefined {
+  /** Records `kind` at [start, end) as the value of `field`, or as a new list item; returns its node. */
+  private scalar(field: number, kind: ValueKind, start: number, end: number): number {
+    if (field === ITEM) return this.t.addBareValue(kind, start, end);
+    this.t.setValue(field, kind, start, end);
+    return field;
+  }
+
+  /**
+   * Parses the scalar at the current token into `field` (or a new list item when ITEM); false
+   * (error reported) when it is malformed.
+   */
+  private parseScalar(field: number): boolean {
     const lx = this.lx;
     const text = this.text;
     const start = lx.start;
     switch (lx.kind) {
       case Tok.String:
-        return this.parseString();
+        this.parseString(field);
+        return true;
       case Tok.Number: {
         const end = lx.end;
         const valid = lx.numValid;
         const isFloat = lx.numIsFloat;
         const base = lx.numBase;
         lx.next();
-        if (!valid) return undefined;
-        const raw = this.intern(start, end);
-        const value = base === 10 && !isFloat ? Number(raw) : numberValue(raw, base, isFloat);
-        return { kind: 'number', value, isInteger: !isFloat, raw, span: { start, end } };
+        if (!valid) return false;
+        this.t.setNumber(this.scalar(field, ValueKind.Number, start, end), isFloat, base);
+        return true;
       }
       case Tok.Ident: {
         const end = lx.end;
         lx.next();
         const special = specialFloat(text, start, end);
         if (special !== undefined) {
-          return { kind: 'number', value: special, isInteger: false, raw: text.slice(start, end), span: { start, end } };
+          const node = this.scalar(field, ValueKind.Number, start, end);
+          this.t.setNumber(node, true, 10);
+          this.t.setSpecial(node, { value: special, raw: text.slice(start, end) });
+          return true;
         }
-        return { kind: 'identifier', value: this.intern(start, end), span: { start, end } };
+        this.scalar(field, ValueKind.Identifier, start, end);
+        return true;
       }
       case Tok.Minus:
-        return this.parseSpacedNegative();
+        return this.parseSpacedNegative(field);
       default:
-        return undefined;
+        return false;
     }
   }
 
   /** `- 5` or `-inf`: a minus sign not glued to digits (glued ones are lexed as one number). */
-  private parseSpacedNegative(): NumberValue | undefined {
+  private parseSpacedNegative(field: number): boolean {
     const lx = this.lx;
     const text = this.text;
     const start = lx.start;
@@ -338,9 +363,12 @@ class Parser {
       const { numValid: valid, numIsFloat: isFloat, numBase: base } = lx;
       const digits = text.slice(lx.start, end);
       lx.next();
-      if (!valid) return undefined;
+      if (!valid) return false;
       const raw = `-${digits}`;
-      return { kind: 'number', value: numberValue(raw, base, isFloat), isInteger: !isFloat, raw, span: { start, end } };
+      const node = this.scalar(field, ValueKind.Number, start, end);
+      this.t.setNumber(node, isFloat, base);
+      this.t.setSpecial(node, { value: numberValue(raw, base, isFloat), raw });
+      return true;
     }
     if (lx.kind === Tok.Ident && !lx.lineBreakBefore) {
       const end = lx.end;
@@ -348,30 +376,41 @@ class Parser {
       const word = text.slice(lx.start, end);
       lx.next();
       if (special !== undefined) {
-        return { kind: 'number', value: -special, isInteger: false, raw: `-${word}`, span: { start, end } };
+        const node = this.scalar(field, ValueKind.Number, start, end);
+        this.t.setNumber(node, true, 10);
+        this.t.setSpecial(node, { value: -special, raw: `-${word}` });
+        return true;
       }
       this.error(`expected a number after '-' but found '${word}'`, { start, end });
-      return undefined;
+      return false;
     }
     this.error(`expected a number after '-'`, { start, end: start + 1 });
-    return undefined;
+    return false;
   }
 
-  /** Adjacent literals concatenate: `"a" 'b'` is "ab". */
-  private parseString(): ScalarValue {
+  /**
+   * Adjacent literals concatenate: `"a" 'b'` is "ab". A single plain literal is read back from the
+   * text; other values (escapes, unterminated, concatenated) are kept aside as decoded.
+   */
+  private parseString(field: number): void {
     const lx = this.lx;
     const start = lx.start;
     let end = lx.end;
-    const first = this.stringTokenValue();
+    const plain = lx.strTerminated && !lx.strHasEscape;
+    const first = plain ? undefined : this.stringTokenValue();
     lx.next();
-    if (lx.kind !== Tok.String) return { kind: 'string', value: first, span: { start, end } };
-    const parts = [first];
+    if (lx.kind !== Tok.String) {
+      const node = this.scalar(field, ValueKind.String, start, end);
+      if (first !== undefined) this.t.setSpecial(node, { value: first });
+      return;
+    }
+    const parts = [first ?? this.text.slice(start + 1, end - 1)];
     while (lx.kind === Tok.String) {
       parts.push(this.stringTokenValue());
       end = lx.end;
       lx.next();
     }
-    return { kind: 'string', value: parts.join(''), span: { start, end } };
+    this.t.setSpecial(this.scalar(field, ValueKind.String, start, end), { value: parts.join('') });
   }
 
   private stringTokenValue(): string {
@@ -379,26 +418,24 @@ class Parser {
     const contentStart = lx.start + 1;
     const contentEnd = lx.strTerminated ? lx.end - 1 : lx.end;
     if (lx.strHasEscape) return decodeStringContent(this.text, contentStart, contentEnd);
-    return contentEnd - contentStart <= MAX_INTERNED_LENGTH ? this.intern(contentStart, contentEnd) : this.text.slice(contentStart, contentEnd);
+    return this.text.slice(contentStart, contentEnd);
   }
 
   // ---- lists --------------------------------------------------------------------------------
 
-  private openList(field: Field): void {
+  private openList(field: number): void {
     const lx = this.lx;
-    const list: ListValue = { kind: 'list', items: [], span: { start: lx.start, end: lx.end } };
-    field.value = list;
-    field.span.end = lx.end;
-    this.stack.push({ isList: true, list, field, expectItem: true, afterComma: false, reportedMissingColon: false });
+    this.t.setValue(field, ValueKind.List, lx.start, lx.end);
+    this.stack.push({ isList: true, node: field, expectItem: true, afterComma: false, reportedMissingColon: false });
     lx.next();
   }
 
   private stepList(frame: ListFrame): void {
     const lx = this.lx;
+    const t = this.t;
     const kind = lx.kind;
-    const name = frame.field.name;
     if (kind === Tok.RBracket) {
-      if (frame.afterComma) this.errorAtToken(`expected a value after ',' in the list of '${name}'`);
+      if (frame.afterComma) this.errorAtToken(`expected a value after ',' in the list of '${t.name(frame.node)}'`);
       this.closeList(frame);
       return;
     }
@@ -413,30 +450,29 @@ class Parser {
         this.unclosedList(frame);
         return;
       }
-      this.errorAtToken(`expected ',' or ']' between the values of '${name}'`);
+      this.errorAtToken(`expected ',' or ']' between the values of '${t.name(frame.node)}'`);
     }
     frame.expectItem = false;
     frame.afterComma = false;
     if (kind === Tok.LBrace || kind === Tok.LAngle) {
-      frame.list.items.push(this.openMessage(null, `a message in the list of '${name}'`, lx.start));
+      this.openMessage(ITEM, frame.node);
       return;
     }
     if (!this.startsScalar(kind)) {
       this.unclosedList(frame);
       return;
     }
-    if (!frame.field.hasColon && !frame.reportedMissingColon) {
+    if (!t.hasColon(frame.node) && !frame.reportedMissingColon) {
       frame.reportedMissingColon = true;
-      this.error(`expected ':' between field name '${name}' and its list of values`, frame.field.nameSpan);
+      this.error(`expected ':' between field name '${t.name(frame.node)}' and its list of values`, this.nameSpan(frame.node));
     }
-    const value = this.parseScalar();
-    if (value) frame.list.items.push(value);
-    frame.list.span.end = frame.field.span.end = lx.prevEnd;
+    this.parseScalar(ITEM);
+    t.setEnd(frame.node, lx.prevEnd);
   }
 
   private closeList(frame: ListFrame): void {
     const lx = this.lx;
-    frame.list.span.end = frame.field.span.end = lx.end;
+    this.t.close(frame.node, lx.end, false);
     lx.next();
     this.stack.pop();
     this.skipSeparator();
@@ -444,36 +480,12 @@ class Parser {
 
   private unclosedList(frame: ListFrame): void {
     const lx = this.lx;
-    const open = frame.list.span.start;
-    this.error(`missing ']' to close the list of '${frame.field.name}' opened at line ${this.lineOf(open)}`, {
+    const open = this.t.valueStart(frame.node);
+    this.error(`missing ']' to close the list of '${this.t.name(frame.node)}' opened at line ${this.lineOf(open)}`, {
       start: open, end: open + 1,
     });
-    frame.list.span.end = frame.field.span.end = Math.max(lx.prevEnd, open + 1);
+    this.t.close(frame.node, Math.max(lx.prevEnd, open + 1), false);
     this.stack.pop();
-  }
-
-  /**
-   * The text at [start, end) as a shared string instance. Field names, enum values, numbers and
-   * short strings repeat a lot; handing out one instance means no new string is allocated for a
-   * repeat, so a large document keeps far less memory alive and the garbage collector copies far
-   * less while it is built. A small open-addressing table keyed by a hash of the characters (no
-   * string is created to look one up); bounded probing keeps every lookup O(length).
-   */
-  private intern(start: number, end: number): string {
-    const text = this.text;
-    const len = end - start;
-    if (len > MAX_INTERNED_LENGTH) return text.slice(start, end);
-    let h = len;
-    for (let p = start; p < end; p++) h = (Math.imul(h, 31) + text.charCodeAt(p)) | 0;
-    const table = this.interned;
-    let slot = h & INTERN_MASK;
-    for (let probe = 0; probe < 4; probe++) {
-      const known = table[slot];
-      if (known === undefined) return (table[slot] = text.slice(start, end));
-      if (known.length === len && text.startsWith(known, start)) return known;
-      slot = (slot + 1) & INTERN_MASK;
-    }
-    return text.slice(start, end);
   }
 
   // ---- errors -------------------------------------------------------------------------------

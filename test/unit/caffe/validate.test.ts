@@ -163,7 +163,19 @@ describe('caffe validation: diagnostics', () => {
     only(check('base_lr: 0.1 random_seed: 9223372036854775808', 'solver'), 'out-of-range');
   });
 
+  it('short decimal literals (read without building a value) keep every range rule', () => {
+    assert.deepEqual(check(conv('num_output: 123456789 axis: -12345678')), []);
+    assertSpan(conv('pad: -1'), only(check(conv('pad: -1')), 'out-of-range'), '-1');
+    only(check(conv('num_output: - 5')), 'out-of-range'); // spaced minus: still negative
+    assert.deepEqual(check(conv('axis: - 5')), []);
+    only(check(conv('num_output: 1234567890123')), 'out-of-range');
+    only(check(conv('num_output: 1.0e1')), 'wrong-value-type');
+  });
+
   it('bool fields take true/false (and 1/0), nothing else', () => {
+    // Words that are properties of every JS object are not bools either.
+    only(check(conv('bias_term: constructor')), 'wrong-value-type');
+    only(check(conv('bias_term: "toString"')), 'wrong-value-type');
     assert.deepEqual(check(conv('bias_term: true')), []);
     assert.deepEqual(check(conv('bias_term: False')), []);
     assert.deepEqual(check(conv('bias_term: 0')), []);
