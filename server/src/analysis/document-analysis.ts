@@ -75,11 +75,21 @@ export class DocumentAnalysis {
     return (this.navigationCache ??= buildNavigationIndex(this.parsed));
   }
 
-  /** All problems: syntax, schema, graph. */
-  get problems(): Problem[] {
+  /** Whether the network stage has run (cheap stages can be shown before it on large files). */
+  get netAnalysed(): boolean {
+    return this.netCache !== undefined;
+  }
+
+  /** Problems of the text alone: syntax and schema (no network analysis needed). */
+  get textProblems(): Problem[] {
     const syntax: Problem[] = this.parsed.errors.map((e) => ({
       severity: 'error', message: e.message, span: e.span, code: 'syntax',
     }));
-    return [...syntax, ...this.schemaProblems, ...(this.net?.problems ?? [])];
+    return [...syntax, ...this.schemaProblems];
+  }
+
+  /** All problems: syntax, schema, graph. */
+  get problems(): Problem[] {
+    return [...this.textProblems, ...(this.net?.problems ?? [])];
   }
 }

@@ -10,6 +10,12 @@ import type { Problem, QuickFix } from '../problem';
 import { toRange } from './ranges';
 
 const DEBOUNCE_MS = 150;
+/**
+ * From this size on, syntax and schema problems (fast: the parser's flat table) are published
+ * first and the network is analysed in a later turn of the event loop, so a large file shows its
+ * typing mistakes at once and requests queued meanwhile (hover, completion) are answered between.
+ */
+export const EARLY_PUBLISH_CHARS = 1_000_000;
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -48,24 +54,45 @@ export function registerDiagnostics(
 ): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
 
+  const send = (document: TextDocument, problems: Problem[]): void => {
+    void connection.sendDiagnostics({
+      uri: document.uri, version: document.version, diagnostics: problems.map((p) => toDiagnostic(document, p)),
+    });
+  };
+
   const publish = (uri: string, version: number): void => {
     const current = documents.get(uri);
     if (!current || current.version !== version) return; // superseded by a newer edit
     const analysis = store.get(current);
-    const problems = [...analysis.problems, ...extraProblems(analysis)];
-    void connection.sendDiagnostics({ uri, version, diagnostics: problems.map((p) => toDiagnostic(current, p)) });
+    if (analysis.text.length >= EARLY_PUBLISH_CHARS && !analysis.netAnalysed) {
+      send(current, analysis.textProblems);
+      setImmediate(() => guarded(uri, () => publishAll(uri, version)));
+      return;
+    }
+    publishAll(uri, version);
+  };
+
+  const publishAll = (uri: string, version: number): void => {
+    const current = documents.get(uri);
+    if (!current || current.version !== version) return;
+    const analysis = store.get(current);
+    send(current, [...analysis.problems, ...extraProblems(analysis)]);
     afterPublish(current);
+  };
+
+  const guarded = (uri: string, work: () => void): void => {
+    try {
+      work();
+    } catch (error) {
+      connection.console.error(`Energy Lens: analysing ${uri} failed: ${String((error as Error)?.stack ?? error)}`);
+    }
   };
 
   const schedule = (document: TextDocument, delay: number): void => {
     clearTimeout(timers.get(document.uri));
     timers.set(document.uri, setTimeout(() => {
       timers.delete(document.uri);
-      try {
-        publish(document.uri, document.version);
-      } catch (error) {
-        connection.console.error(`Energy Lens: analysing ${document.uri} failed: ${String((error as Error)?.stack ?? error)}`);
-      }
+      guarded(document.uri, () => publish(document.uri, document.version));
     }, delay));
   };
 
