@@ -15,8 +15,9 @@ enough for at least 5 sensor windows after 2 settling windows (one to fill the s
 for the reading's staleness), while a sampler process polls the rails with CLOCK_MONOTONIC timestamps.
 Mean power x time per call gives the layer's gross energy; minus the idle power measured the same way,
 its dynamic energy. In-place layers get their input recomputed and restored. N back-to-back full forwards
-cross-check the sum. Without pycaffe, "caffe-time" runs `caffe time` and spreads the run's mean power
-over its per-layer forward times (lower fidelity). "boundary" is SyNERGY's method (integrate the trace
+cross-check the sum. Without pycaffe, "caffe-time" runs `caffe time` (on a copy of the net file with the
+input batch set to --batch) and spreads the run's mean power over its per-layer forward times (lower
+fidelity). "boundary" is SyNERGY's method (integrate the trace
 between layer start and end during single forwards), kept to show how far off it is.
 
 Output: one JSON object per line on stdout, flushed after each, all of schema version 1:
@@ -65,6 +66,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -1186,12 +1188,101 @@ def run_boundary(run, caffe, names, types):
         emit_layer(run, i, names[i], types[i], 'boundary', reps, bool(_in_place_blobs(net, names[i])))
 
 
+# Tokens of protobuf text format, enough to find input dimensions: comments and strings are
+# matched so that nothing inside them is mistaken for a field.
+_TEXT_TOKEN = re.compile(r'#[^\n]*|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?'
+                         r'|[A-Za-z_][A-Za-z0-9_]*|-?[0-9][0-9A-Za-z_.+-]*|\S')
+
+
+def prototxt_at_batch(text, batch):
+    """The net text with its input batch set to `batch`, for `caffe time`, which cannot reshape:
+    the first of each four top-level `input_dim`, the first `dim` of each top-level `input_shape`
+    and of each Input layer's `input_param { shape { } }`. Data layers keep their batch_size (as
+    with pycaffe, whose reshape covers net inputs only). Returns None when nothing changes."""
+    stack = []          # names of the open messages
+    first_dim = []      # per open message: whether its first `dim` is still to come
+    input_dims = 0      # top-level input_dim values seen
+    edits = []
+    name = None         # the last identifier, a field name if `:` or `{` follows
+    field = None        # the field whose value comes next (after `:`)
+    in_list = False
+    for m in _TEXT_TOKEN.finditer(text):
+        tok = m.group(0)
+        c = tok[0]
+        if c == '#':
+            continue
+        if c in '{<':
+            stack.append(name if field is None else field)
+            first_dim.append(True)
+            name = field = None
+            in_list = False
+        elif c in '}>':
+            if stack:
+                stack.pop()
+                first_dim.pop()
+            name = field = None
+        elif c == ':':
+            field, name = name, None
+        elif c == '[':
+            in_list = field is not None
+        elif c == ']':
+            in_list = False
+            field = None
+        elif c in ',;':
+            pass
+        elif c.isdigit() or c == '-':
+            if field == 'input_dim' and not stack:
+                if input_dims % 4 == 0:
+                    edits.append((m.start(), m.end()))
+                input_dims += 1
+            elif field == 'dim' and first_dim and first_dim[-1] and (
+                    stack == ['input_shape'] or stack[-2:] == ['input_param', 'shape']):
+                first_dim[-1] = False
+                edits.append((m.start(), m.end()))
+            if not in_list:
+                field = None
+        else:
+            # A name (of a field, or an enum value) or a string: a value ends the pending field.
+            name = tok if (c.isalpha() or c == '_') and field is None else None
+            if not in_list:
+                field = None
+    changed = any(text[a:b] != str(batch) for a, b in edits)
+    if not changed:
+        return None
+    out = []
+    last = 0
+    for a, b in edits:
+        out.append(text[last:a])
+        out.append(str(batch))
+        last = b
+    out.append(text[last:])
+    return ''.join(out)
+
+
 def run_caffe_time(run, binary):
     """Fallback without pycaffe: `caffe time` forward averages x the run's mean power (lower fidelity)."""
     a = run.args
     emit_start(run, 'caffe-time', [], [], [], [], [])
     run.calibrate()
-    cmd = [binary, 'time', '-model', a.model, '-iterations', str(a.iterations), '-phase', 'TEST']
+    model, scratch = a.model, None
+    if getattr(a, 'batch', None):
+        with open(a.model, 'rb') as f:
+            rewritten = prototxt_at_batch(f.read().decode('utf-8', 'replace'), a.batch)
+        if rewritten is not None:
+            scratch = tempfile.mkdtemp(prefix='energy-lens-')
+            model = os.path.join(scratch, os.path.basename(a.model))
+            with open(model, 'wb') as f:
+                f.write(rewritten.encode('utf-8'))
+    try:
+        _caffe_time(run, binary, model)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _caffe_time(run, binary, model):
+    a = run.args
+    cmd = [binary, 'time', '-model', model, '-iterations', str(a.iterations), '-phase', 'TEST']
     if a.gpu is not None:
         cmd += ['-gpu', str(a.gpu)]
     env = dict(os.environ)

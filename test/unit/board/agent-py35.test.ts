@@ -45,7 +45,7 @@ describe('board agent: Python 3.5 compatibility', () => {
     for (const [re, what] of forbidden) assert.ok(!re.test(code), `agent uses ${what}`);
     const imports = [...src.matchAll(/^(?:import|from) ([a-z_.]+)/gm)].map((m) => m[1].split('.')[0]);
     const stdlib = new Set(['argparse', 'collections', 'glob', 'json', 'math', 'os', 're', 'select', 'shutil',
-      'signal', 'subprocess', 'sys', 'threading', 'time', 'traceback', 'caffe']);
+      'signal', 'subprocess', 'sys', 'tempfile', 'threading', 'time', 'traceback', 'caffe']);
     for (const m of imports) assert.ok(stdlib.has(m), `unexpected import ${m}`);
   });
 });

@@ -1,5 +1,8 @@
 // The agent's `run` outside the happy path: exit codes, the caffe-time fallback, resume, cancellation.
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { createEmulatedBoard, EmulatedBoard, BoardTruth } from '../../../client/src/board/emulator';
 import { boardEnv, FIXTURE_ANALYSIS, FIXTURE_NET, only, relErr, runAgent } from './helpers';
 
@@ -73,6 +76,28 @@ describe('board agent: run outcomes on emulated boards', function () {
     assert.equal(powers.size, 1, 'one mean power for the whole run: the lower-fidelity method');
     const net = only(r.events, 'net')[0];
     assert.ok(Math.abs(relErr(net.time_ms as number, truth.net.time_ms)) < 0.1);
+  });
+
+  it('caffe time measures at --batch: it runs a copy of the net with the batch rewritten, removed afterwards', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'el-batch-'));
+    try {
+      const model = path.join(dir, 'deploy.prototxt');
+      fs.writeFileSync(model, fs.readFileSync(FIXTURE_NET, 'utf8').replace('input_shape { dim: 1 dim: 3', 'input_shape { dim: 10 dim: 3'));
+      const seen = path.join(dir, 'seen.txt');
+      // The emulated `caffe` builds its net through this command: it records the file it was given.
+      const analyze = `python3 -c "import sys,shutil; shutil.copy(sys.argv[-1], '${seen}'); open('${seen}.path','w').write(sys.argv[-1]); sys.stdout.write(open('${FIXTURE_ANALYSIS}').read())"`;
+      const env = boardEnv(board, { PYTHONPATH: undefined, ENERGY_LENS_ANALYZE: analyze });
+      const r = await runAgent(board, ['run', '--model', model, '--batch', '1', '--threads', '1', '--iterations', '20', ...FAST], { env });
+      assert.equal(r.code, EXIT.ok, r.stderr.slice(-2000));
+      assert.equal(only(r.events, 'start')[0].method, 'caffe-time');
+      assert.match(fs.readFileSync(seen, 'utf8'), /input_shape \{ dim: 1 dim: 3 dim: 96 dim: 96 \}/);
+      const ran = fs.readFileSync(`${seen}.path`, 'utf8');
+      assert.notEqual(ran, model, 'caffe time ran a rewritten copy');
+      assert.equal(fs.existsSync(ran), false, 'the copy is removed after the run');
+      assert.match(fs.readFileSync(model, 'utf8'), /dim: 10 dim: 3/, 'the user\'s file is untouched');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('resume: --skip-layers leaves out layers already measured', async () => {
