@@ -98,6 +98,21 @@ suite('editor (issue 2)', () => {
     await eventually(async () => diagnosticsOf(document), (d) => d.length === 0, 'no diagnostics after the fix');
   });
 
+  test('a net of over a million characters gets its typo and its graph problem reported', async () => {
+    // Large files publish syntax and schema problems first, then the network's; both must arrive.
+    const extra = Array.from({ length: 16_000 }, (_, i) =>
+      `layer {\n  name: "relu_extra${i}"\n  type: "ReLU"\n  bottom: "fc8"\n  top: "fc8"\n}\n`).join('');
+    const document = await openScratchCopy(ALEXNET, 'editor-large.prototxt', (t) => t.replace('kernel_size: 11', 'kernal_size: 11')
+      + extra + 'layer {\n  name: "dangling"\n  type: "ReLU"\n  bottom: "nowhere"\n  top: "dangling"\n}\n');
+    assert.ok(document.getText().length > 1_000_000, `the file has ${document.getText().length} characters`);
+    const codes = (d: vscode.Diagnostic[]) => d.map((x) => String(typeof x.code === 'object' ? x.code.value : x.code));
+    const diagnostics = await eventually(async () => diagnosticsOf(document),
+      (d) => codes(d).includes('unknown-field') && codes(d).includes('undefined-bottom'), 'the typo and the dangling bottom', 90_000);
+    assert.ok(diagnostics.find((d) => codes([d])[0] === 'unknown-field')?.range.isEqual(rangeOf(document, 'kernal_size')));
+    const dangling = diagnostics.find((d) => codes([d])[0] === 'undefined-bottom');
+    assert.strictEqual(dangling?.range.start.line, rangeOf(document, 'nowhere').start.line, 'on the dangling bottom');
+  });
+
   test('completion inside convolution_param offers its missing fields and nothing from other messages', async () => {
     // conv2 without num_output: the cursor sits on the emptied line inside its convolution_param,
     // which still sets pad, kernel_size and group.
