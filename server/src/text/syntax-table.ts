@@ -67,8 +67,8 @@ export class SyntaxTable {
 
   constructor(readonly text: string) {
     this.names = new Interner(text);
-    // Untouched pages of a large typed array cost nothing, so room for a dense file is reserved up
-    // front instead of copying on growth (a prototxt needs a dozen or more characters per node).
+    // Room for a node per 16 characters (real nets use about 20) so that growing, which copies, is
+    // rare; a denser text doubles the room when it runs out.
     this.data = new Int32Array(((text.length >> 4) + 16) * STRIDE);
     this.commentData = new Int32Array(((text.length >> 7) + 8) * 2);
   }
@@ -133,22 +133,14 @@ export class SyntaxTable {
   }
 
   addComment(start: number, end: number): void {
-    if ((this.commentCount + 1) * 2 > this.commentData.length) {
-      const bigger = new Int32Array(this.commentData.length * 2);
-      bigger.set(this.commentData);
-      this.commentData = bigger;
-    }
+    this.commentData = withRoom(this.commentData, (this.commentCount + 1) * 2);
     this.commentData[this.commentCount * 2] = start;
     this.commentData[this.commentCount * 2 + 1] = end;
     this.commentCount++;
   }
 
   private push(start: number, nameEnd: number, valueStart: number, end: number): number {
-    if ((this.count + 1) * STRIDE > this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
+    this.data = withRoom(this.data, (this.count + 1) * STRIDE);
     const node = this.count++;
     const i = node * STRIDE;
     const d = this.data;
@@ -274,4 +266,12 @@ export class SyntaxTable {
   commentEnd(index: number): number {
     return this.commentData[index * 2 + 1];
   }
+}
+
+/** `array`, or a copy twice as large when it has fewer than `needed` entries. */
+function withRoom(array: Int32Array, needed: number): Int32Array {
+  if (needed <= array.length) return array;
+  const bigger = new Int32Array(Math.max(needed, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }

@@ -93,6 +93,17 @@ describe('syntax table', () => {
     assert.deepEqual(doc.comments.map((c) => [c.text, c.span.start, c.span.end]), [[' one', 0, 5], [' two', 11, 16]]);
   });
 
+  it('grows past its first reservation on dense text (a node per two characters)', () => {
+    const n = 100_000;
+    const doc = parse(`d: [${Array.from({ length: n }, (_, i) => i % 10).join(',')}] e: 1`);
+    assert.deepEqual(doc.errors, []);
+    assert.equal(doc.table.size, n + 3, 'root, the list field, its items and e');
+    const list = doc.root.fields[0].value;
+    assert.equal(list?.kind === 'list' && list.items.length, n);
+    assert.equal(doc.root.fields[1].name, 'e');
+    assertAgree(doc.table, 0, doc.root);
+  });
+
   it('keeps names right past a million distinct field names', function () {
     this.timeout(60_000);
     const n = (1 << 20) + 5;
