@@ -1228,7 +1228,7 @@ def prototxt_at_batch(text, batch):
         elif c == ']':
             in_list = False
             field = None
-        elif c in ',;':
+        elif c in ',;' or tok == '-':
             pass
         elif c.isdigit() or c == '-':
             if field == 'input_dim' and not stack:
