@@ -117,7 +117,7 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     assert.match(hoverText, /predicted [\d.]+ \S?J \([+-]\d+ %\)/, 'and compares with the prediction');
     const shown = Number(/measured ([\d.]+) mJ/.exec(hoverText)?.[1]);
     assert.ok(Math.abs(shown - conv1.energy_mJ) <= 0.01 * conv1.energy_mJ + 0.5, `hover ${shown} mJ vs record ${conv1.energy_mJ} mJ`);
-    assert.ok(lensTitles.some((t) => /^📏 measured .* \(emulated\)/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
+    assert.ok(lensTitles.some((t) => /^\$\(pulse\) measured .* \(emulated\)/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
 
     await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, result.file);

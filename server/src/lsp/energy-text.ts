@@ -5,10 +5,39 @@ import type { LayerPrediction, NetPrediction } from '../energy/predict';
 import { describeSource } from '../energy/registry';
 import type { AnalyzedLayer } from '../net/types';
 import { formatEnergy, formatPercent } from '../units';
+import { describeAssumption } from '../analysis/assumed-fixes';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
   return index >= 0 ? analysis.prediction?.layers[index] : undefined;
+}
+
+/** `provisional (assumes kernel_size for kernal_size)` when the layer's numbers rest on an assumed fix. */
+export function provisionalNote(analysis: DocumentAnalysis, layerIndex: number): string | undefined {
+  const fixes = analysis.assumptions.layers.get(layerIndex);
+  return fixes ? `provisional (${describeAssumption(fixes)})` : undefined;
+}
+
+/** The same for a whole-net total: provisional when any layer is. */
+export function provisionalTotalNote(analysis: DocumentAnalysis): string | undefined {
+  const { fixes, layers } = analysis.assumptions;
+  if (layers.size === 0) return undefined;
+  const used = fixes.filter((f) => [...layers.values()].some((l) => l.includes(f)));
+  return `provisional (${describeAssumption(used)})`;
+}
+
+/** What a net total leaves out, as one phrase each: not-modelled types, layers without a number. */
+export function totalGaps(prediction: NetPrediction): string[] {
+  const gaps: string[] = [];
+  if (prediction.notModelledTypes.length) gaps.push(`${prediction.notModelledTypes.join(', ')} not modelled`);
+  const missing = prediction.unpredictedLayers;
+  if (missing.length) gaps.push(`partial: no number for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+  return gaps;
+}
+
+/** True when the total is only a lower bound (some layers add nothing to it). */
+export function isLowerBound(prediction: NetPrediction): boolean {
+  return prediction.notModelledTypes.length > 0 || prediction.unpredictedLayers.length > 0;
 }
 
 /** "per image" at batch 1, else "per batch of N". */
@@ -70,9 +99,11 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
     + (p.subModel ? ` · sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
   // Even without a number the hover says which model was asked, so the user knows what to change.
   if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
+  const provisional = provisionalNote(analysis, p.index);
   const lines = [
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
+    ...(provisional ? ['', `*${provisional}: fix the error in the file to make it final*`] : []),
     '',
     modelLine,
   ];
