@@ -6,6 +6,7 @@ import { describeSource } from '../energy/registry';
 import type { AnalyzedLayer } from '../net/types';
 import { formatEnergy, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
+import { compileSubModel } from '../energy/evaluate';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -38,6 +39,18 @@ export function totalGaps(prediction: NetPrediction): string[] {
 /** True when the total is only a lower bound (some layers add nothing to it). */
 export function isLowerBound(prediction: NetPrediction): boolean {
   return prediction.notModelledTypes.length > 0 || prediction.unpredictedLayers.length > 0;
+}
+
+/**
+ * The features the layer's sub-model reads, other than MACs (which the hover always shows), with the
+ * values it used: a pooling model on activation bytes shows how many bytes it counted.
+ */
+export function modelInputs(analysis: DocumentAnalysis, layer: AnalyzedLayer): Array<{ name: string; value: number | undefined }> {
+  const p = predictionOf(analysis, layer);
+  const sub = p?.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
+  if (!sub) return [];
+  const features = layer.features as Record<string, number | undefined>;
+  return compileSubModel(sub).names.filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
 }
 
 /** "per image" at batch 1, else "per batch of N". */
@@ -101,7 +114,8 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
   const provisional = provisionalNote(analysis, p.index);
   const lines = [
-    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
+    // Models predict gross energy (the board's total rail, idle included), the kind measured first.
+    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
     ...(provisional ? ['', `*${provisional}: fix the error in the file to make it final*`] : []),
     '',
