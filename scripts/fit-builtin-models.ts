@@ -15,7 +15,8 @@ import { type Dataset, datasetFromLayers, FitError } from '../server/src/energy/
 import { importCsv, splitCsvLine } from '../server/src/energy/fit/csv';
 import { type FitReport, fitDataset, parseCvScheme } from '../server/src/energy/fit/engine';
 import type { FitSpec } from '../server/src/energy/fit/spec';
-import { DEFAULT_APPLIES_TO, extrapolatedCopy, finishModel, fittedSubModel, round } from '../server/src/energy/fit/to-model';
+import { DEFAULT_APPLIES_TO, datasetDomains, extrapolatedCopy, finishModel, fittedSubModel, round } from '../server/src/energy/fit/to-model';
+import { trainingDomain, type TrainingDomain } from '../server/src/energy/domain';
 import { comparisonTable } from '../server/src/energy/fit/table';
 import { formatFormula } from '../server/src/energy/formula';
 
@@ -94,8 +95,10 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
   // Convolution: E = a × MACs, zero intercept, OLS, as the papers fit it.
   const convData = datasetFromLayers(['macs'], ofType('Convolution'));
   const conv = fitDataset(convData, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo' } });
+  const domainOf = (type: string) => trainingDomain(ofType(type).map((j) => j.features as Record<string, number>));
   const convSub = fittedSubModel(conv, 'Convolution', {
     data: data('Convolution'),
+    domain: domainOf('Convolution'),
     why: 'the papers\' layer-type model: energy proportional to MACs, zero intercept, ordinary least squares',
   });
   log.push(`TX1 CPU conv: ${formatFormula(convSub)} (${conv.subModels[0].samples} layers, leave-one-out MAPE ${pct(conv.cv!.layers.mape)}, σ ${convSub.sigmaLog})`);
@@ -111,6 +114,7 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
   const comparison = poolFits.map((f) => `${f.feature} ${pct(f.report.cv!.layers.mape)}`).join(', ');
   const poolSub = fittedSubModel(best.report, 'Pooling', {
     data: data('Pooling'),
+    domain: domainOf('Pooling'),
     why: `pooling does no MACs; of the candidate features the lowest leave-one-out MAPE wins (${comparison}); only 3 layers (all 3×3 stride-2 max pooling), so the choice is weakly determined`,
   });
   log.push(`TX1 CPU pooling: ${formatFormula(poolSub)} (candidates by leave-one-out MAPE: ${comparison})`);
@@ -206,7 +210,11 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): EnergyMod
   const why = `chosen by 10-fold held-out per-layer MAPE (seed ${SEED}) among: ${candidates.map(describe).join('; ')}. `
     + 'The sweep\'s energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: '
     + 'an intercept absorbs it, and relative-error least squares (weights 1/E²) keeps the many small layers in view, where plain least squares fits the few large ones and ignores them.';
+  // The sweep's columns give the ranges; stride, pad and group are fixed by the sweep (checked on load).
+  const swept = datasetDomains(dataset).Convolution;
+  const domain: TrainingDomain = { ...swept, values: { ...swept?.values, strideH: [1], strideW: [1], padH: [0], padW: [0], group: [1] } };
   const convSub = fittedSubModel(chosen.report, 'Convolution', {
+    domain,
     data: [source(shared, rel, dataset.rows.length, `${dataset.rows.length} single stride-1 convolutions measured on a Jetson TX2 with PyTorch (walcarher/SysIdentif, no licence: used to fit, not shipped)`)],
     why,
   });

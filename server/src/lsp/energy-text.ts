@@ -4,9 +4,10 @@ import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { LayerPrediction, NetPrediction } from '../energy/predict';
 import { describeSource } from '../energy/registry';
 import type { AnalyzedLayer } from '../net/types';
-import { formatEnergy, formatPercent } from '../units';
+import { formatCount, formatEnergy, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
 import { compileSubModel } from '../energy/evaluate';
+import { outsideDomain } from '../energy/domain';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -51,6 +52,14 @@ export function modelInputs(analysis: DocumentAnalysis, layer: AnalyzedLayer): A
   if (!sub) return [];
   const features = layer.features as Record<string, number | undefined>;
   return compileSubModel(sub).names.filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
+}
+
+/** `outside the model's data (stride 2; trained on stride 1)`, or undefined inside it (or without a recorded domain). */
+export function domainNote(analysis: DocumentAnalysis, layer: AnalyzedLayer): string | undefined {
+  const p = predictionOf(analysis, layer);
+  const sub = p?.status === 'predicted' && p.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
+  const why = sub && outsideDomain(sub.domain, layer.features, compileSubModel(sub).names, (n) => formatCount(n));
+  return why ? `outside the model's data (${why})` : undefined;
 }
 
 /** "per image" at batch 1, else "per batch of N". */
@@ -113,11 +122,13 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   // Even without a number the hover says which model was asked, so the user knows what to change.
   if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
   const provisional = provisionalNote(analysis, p.index);
+  const outside = domainNote(analysis, layer);
   const lines = [
     // Models predict gross energy (the board's total rail, idle included), the kind measured first.
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
     ...(provisional ? ['', `*${provisional}: fix the error in the file to make it final*`] : []),
+    ...(outside ? ['', `⚠ ${outside}`] : []),
     '',
     modelLine,
   ];
