@@ -95,7 +95,10 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
   // Convolution: E = a × MACs, zero intercept, OLS, as the papers fit it.
   const convData = datasetFromLayers(['macs'], ofType('Convolution'));
   const conv = fitDataset(convData, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo' } });
-  const domainOf = (type: string) => trainingDomain(ofType(type).map((j) => j.features as Record<string, number>));
+  const domainOf = (type: string): TrainingDomain | undefined => {
+    const d = trainingDomain(ofType(type).map((j) => j.features as Record<string, number>));
+    return d && { ...d, networks: [path.basename(netRel, '.prototxt')] };
+  };
   const convSub = fittedSubModel(conv, 'Convolution', {
     data: data('Convolution'),
     domain: domainOf('Convolution'),

@@ -15,7 +15,7 @@ import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
 import { activeExtension, openDocument, workspaceFile } from './helpers';
-import { inlayHints } from './lsp-queries';
+import { inlayHints, layerBlocks } from './lsp-queries';
 import type { RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 
@@ -122,7 +122,7 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
 
     // Inlay hints carry the measured value too, beside the predicted one.
     const hints = await inlayHints(document);
-    const conv1Line = document.positionAt(document.getText().indexOf('"conv1"')).line;
+    const conv1Line = layerBlocks(document.getText()).find((b) => b.name === 'conv1')!.line;
     const conv1Hint = hints.find((h) => h.line === conv1Line);
     assert.ok(conv1Hint && /^⚡ .* · measured [\d.]+ \S?J$/.test(conv1Hint.label), `conv1's hint shows the measured value: ${conv1Hint?.label}`);
     assert.match(conv1Hint.tooltip, /Measured energy of conv1: .* \(emulated board\)/);

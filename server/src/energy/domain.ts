@@ -9,6 +9,14 @@ export interface TrainingDomain {
   ranges?: Record<string, [number, number]>;
   /** The distinct values each discrete hyper-parameter took (sorted). */
   values?: Record<string, number[]>;
+  /** Networks the rows came from (network names or file stems): a prediction for one of them is in-sample. */
+  networks?: string[];
+}
+
+/** Whether a network (its `name:` or its file's stem) is one the model was fitted on. */
+export function fittedOnNetwork(domain: TrainingDomain | undefined, names: ReadonlyArray<string | undefined>): boolean {
+  const known = new Set((domain?.networks ?? []).map((n) => n.toLowerCase()));
+  return names.some((n) => !!n && known.has(n.toLowerCase()));
 }
 
 /** Hyper-parameters that take a few values; the rest are ranges. */

@@ -3,7 +3,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy, formatTotal } from '../units';
-import { isLowerBound, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
+import { inSampleNote, isLowerBound, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -18,7 +18,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   if (prediction && prediction.byType.length > 0) {
     const t = prediction.total;
     const lower = isLowerBound(prediction);
-    const notes = [...totalGaps(prediction), provisionalTotalNote(analysis)].filter((n): n is string => !!n);
+    const notes = [...totalGaps(prediction), provisionalTotalNote(analysis), inSampleNote(analysis)].filter((n): n is string => !!n);
     lenses.push({
       range: TOP,
       command: {

@@ -7,7 +7,7 @@ import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatEnergy, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
 import { compileSubModel } from '../energy/evaluate';
-import { outsideDomain } from '../energy/domain';
+import { fittedOnNetwork, outsideDomain } from '../energy/domain';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -60,6 +60,24 @@ export function domainNote(analysis: DocumentAnalysis, layer: AnalyzedLayer): st
   const sub = p?.status === 'predicted' && p.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
   const why = sub && outsideDomain(sub.domain, layer.features, compileSubModel(sub).names, (n) => formatCount(n));
   return why ? `outside the model's data (${why})` : undefined;
+}
+
+/** Names a network goes by: its `name:` and its file's stem. */
+function networkNames(analysis: DocumentAnalysis): string[] {
+  const file = decodeURIComponent(analysis.uri.split('/').pop() ?? '').replace(/\.[^.]*$/, '');
+  return [analysis.net?.name ?? '', file].filter((n) => n !== '');
+}
+
+/** `fitted on this net` when the layer's sub-model (or, without a layer, any sub-model used) was trained on this network. */
+export function inSampleNote(analysis: DocumentAnalysis, layer?: AnalyzedLayer): string | undefined {
+  const model = analysis.model?.model;
+  if (!model) return undefined;
+  const subs = layer
+    ? [predictionOf(analysis, layer)?.subModel]
+    : [...new Set(analysis.prediction?.layers.map((p) => p.subModel) ?? [])];
+  const names = networkNames(analysis);
+  const hit = subs.some((key) => key !== undefined && fittedOnNetwork(model.subModels[key]?.domain, names));
+  return hit ? 'fitted on this net (in-sample: the error here is optimistic)' : undefined;
 }
 
 /** "per image" at batch 1, else "per batch of N". */
@@ -123,12 +141,14 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
   const provisional = provisionalNote(analysis, p.index);
   const outside = domainNote(analysis, layer);
+  const inSample = inSampleNote(analysis, layer);
   const lines = [
     // Models predict gross energy (the board's total rail, idle included), the kind measured first.
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
     ...(provisional ? ['', `*${provisional}: fix the error in the file to make it final*`] : []),
     ...(outside ? ['', `⚠ ${outside}`] : []),
+    ...(inSample ? ['', `*${inSample}*`] : []),
     '',
     modelLine,
   ];

@@ -43,4 +43,17 @@ describe('training domain', () => {
     assert.match(hoverOf(2), /outside the model's data \(stride 2; trained on stride 1\)/);
     assert.doesNotMatch(hoverOf(1), /outside the model's data/);
   });
+
+  it('a net the model was fitted on says so (in-sample), another does not', () => {
+    const model = new ModelRegistry().get(DEFAULT_SETTINGS.platform)!;
+    assert.deepEqual(model.model.subModels.Convolution.domain?.networks, ['squeezenet_v1.0']);
+    const text = 'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n'
+      + 'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 16 kernel_size: 3 } }\n';
+    const hoverOf = (file: string) => {
+      const a = new DocumentAnalysis(`file:///w/${file}`, 1, text, DEFAULT_SETTINGS, model);
+      return hoverEnergyLines(a, a.net!.layers[0]).join('\n');
+    };
+    assert.match(hoverOf('squeezenet_v1.0.prototxt'), /fitted on this net \(in-sample/);
+    assert.doesNotMatch(hoverOf('alexnet.prototxt'), /fitted on this net/);
+  });
 });

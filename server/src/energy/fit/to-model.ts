@@ -30,15 +30,17 @@ export interface ToModelOptions {
 
 /** The training domain of each layer type's rows, over the dataset's features. */
 export function datasetDomains(dataset: Dataset): Record<string, TrainingDomain> {
-  const byType = new Map<string, Array<Record<string, number>>>();
+  const byType = new Map<string, { rows: Array<Record<string, number>>; networks: Set<string> }>();
   for (const row of dataset.rows) {
-    const named = Object.fromEntries(dataset.features.map((name, i) => [name, row.values[i]]));
-    byType.set(row.type, [...(byType.get(row.type) ?? []), named]);
+    const entry = byType.get(row.type) ?? { rows: [], networks: new Set<string>() };
+    entry.rows.push(Object.fromEntries(dataset.features.map((name, i) => [name, row.values[i]])));
+    if (row.group) entry.networks.add(row.group);
+    byType.set(row.type, entry);
   }
   const out: Record<string, TrainingDomain> = {};
-  for (const [type, rows] of byType) {
+  for (const [type, { rows, networks }] of byType) {
     const domain = trainingDomain(rows);
-    if (domain) out[type] = domain;
+    if (domain) out[type] = networks.size ? { ...domain, networks: [...networks].sort() } : domain;
   }
   return out;
 }
