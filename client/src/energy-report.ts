@@ -81,7 +81,7 @@ export function reportMarkdown(report: EnergyReport): string {
     '',
     report.platform
       ? `Predicted by the **${escapeCell(report.platform.label)}** model (${escapeCell(report.platform.calibration)} calibration), gross energy per inference. `
-        + (total ? `Total **${formatTotal(total.predicted_mJ, total.lowerBound)}**, 90 % interval ${formatTotal(total.low_mJ, total.lowerBound)} – ${formatTotal(total.high_mJ, total.lowerBound)}; `
+        + (total ? `Total **${formatTotal(total.predicted_mJ, total.lowerBound)}**, 90 % interval ${formatEnergy(total.low_mJ)} – ${formatEnergy(total.high_mJ)}${total.lowerBound ? ' (of the modelled layers)' : ''}; `
           + `covers ${total.coveredTypes.join(', ')}${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.` : '')
       : 'No energy model for the chosen platform.',
     '',

@@ -31,7 +31,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatTotal(total.predicted_mJ, total.lowerBound)} predicted` : ''}${measuredText}`;
       item.tooltip = total
         ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} `
-          + `(90 % interval ${formatTotal(total.low_mJ, total.lowerBound)}–${formatTotal(total.high_mJ, total.lowerBound)})`
+          + `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})`
           + `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.`
           + `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}`
           + ' Click to change platform.'

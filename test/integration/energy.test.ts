@@ -55,7 +55,7 @@ function hintOf(hints: Hint[], block: LayerBlock): Hint | undefined {
 }
 
 // A total that leaves layers out (not-modelled types) is a lower bound: "≥ 1.43 J".
-const LENS = /^⚡ predicted (?:≥ )?(\S+ \S+) per image \(90 %: (?:≥ )?(\S+ \S+) – (?:≥ )?(\S+ \S+)\) · (.+?) · (.*)$/;
+const LENS = /^⚡ predicted (?:≥ )?(\S+ \S+) per image \((?:modelled layers, )?90 %: (\S+ \S+) – (\S+ \S+)\) · (.+?) · (.*)$/;
 interface ParsedLens { total: number; low: number; high: number; platform: string; split: string }
 function parseLens(titles: string[]): ParsedLens | undefined {
   for (const title of titles) {

@@ -22,7 +22,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     lenses.push({
       range: TOP,
       command: {
-        title: `⚡ predicted ${formatTotal(t.predicted_mJ, lower)} ${perInference(analysis)} (90 %: ${formatTotal(t.low_mJ, lower)} – ${formatTotal(t.high_mJ, lower)}) · `
+        title: `⚡ predicted ${formatTotal(t.predicted_mJ, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · `
           + `${prediction.platform.label} · ${typeSplit(prediction)}${notes.map((n) => ` · ${n}`).join('')}`,
         command: 'energyLens.showReport',
       },
