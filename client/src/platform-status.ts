@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type EnergyReport, type PlatformInfo } from '../../server/src/protocol';
-import { formatEnergy } from '../../server/src/units';
+import { formatEnergy, formatTotal } from '../../server/src/units';
 
 export const CHOOSE_PLATFORM_COMMAND = 'energyLens.choosePlatform';
 
@@ -25,10 +25,16 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: editor.document.uri.toString() });
       if (ticket !== generation) return;
       const total = report?.totals.energy;
-      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatEnergy(total.predicted_mJ)} predicted` : ''}`;
+      const measured = report?.totals.measured_mJ;
+      const source = report?.measuredSource;
+      const measuredText = measured !== undefined && source && !source.stale ? ` · $(pulse) ${formatEnergy(measured)} measured` : '';
+      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatTotal(total.predicted_mJ, total.lowerBound)} predicted` : ''}${measuredText}`;
       item.tooltip = total
-        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatEnergy(total.predicted_mJ)} `
-          + `(90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)}). Click to change platform.`
+        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} `
+          + `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})`
+          + `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.`
+          + `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}`
+          + ' Click to change platform.'
         : 'Energy Lens: click to choose the platform whose energy model predicts this network.';
       item.show();
     } catch {

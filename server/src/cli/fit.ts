@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand, CliIo } from './io';
 import { type BadRow, type CsvColumn, type Dataset, type FitReport, type Family, type FitSpec, type Method, type CvScheme,
-  FAMILIES, METHODS, FitError, comparisonTable, concatDatasets, fitDataset, importCsv, parseCvScheme, toEnergyModel } from '../energy/fit';
+  FAMILIES, METHODS, FitError, comparisonTable, concatDatasets, fitDataset, importCsv, parseCvScheme, toEnergyModel, datasetDomains } from '../energy/fit';
 import type { DataSource, Platform } from '../energy/model';
 import { formatFormula } from '../energy/formula';
 import { Z_90 } from '../energy/predict';
@@ -242,7 +242,7 @@ export const fit: CliCommand = async (args, io) => {
     printText(io, dataset, reports, failures, best);
   }
   if (a.out && best) {
-    const code = writeModel(io, a, best, sources);
+    const code = writeModel(io, a, best, sources, dataset);
     if (code !== 0) return code;
   }
   return reports.length > 0 ? 0 : 1;
@@ -291,7 +291,7 @@ function printText(io: CliIo, dataset: Dataset, reports: FitReport[], failures: 
   }
 }
 
-function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[]): number {
+function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[], dataset: Dataset): number {
   const stem = path.basename(a.files[0]).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
   const platform: Platform = {
     id: a.platform ?? `custom/${stem}`,
@@ -307,6 +307,7 @@ function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[
       generator: 'energy-lens fit',
       data: sources,
       why: `lowest held-out per-layer MAPE among the fitted ${a.families.join('/')} models (${a.methods.join(', ')})`,
+      domains: datasetDomains(dataset),
     });
     const out = path.resolve(io.cwd, a.out!);
     fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -2,7 +2,7 @@
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatPercent, formatShape } from '../units';
-import { hoverEnergyLines } from './energy-text';
+import { hoverEnergyLines, modelInputs } from './energy-text';
 import { weightsHoverLine } from './caffemodel';
 
 export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
@@ -22,6 +22,17 @@ export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLa
   } else {
     lines.push(`| MACs | unknown (input shape unknown) |`);
   }
-  if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)} |`);
+  if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)}${storedStatistics(layer)} |`);
+  for (const input of modelInputs(analysis, layer)) {
+    lines.push(`| Model input \`${input.name}\` | ${input.value === undefined ? 'unknown' : formatCount(input.value)} |`);
+  }
   return lines.join('\n');
+}
+
+/** BatchNorm keeps mean, variance and a moving-average factor as blobs, which are not learnable parameters. */
+function storedStatistics(layer: AnalyzedLayer): string {
+  if (layer.type !== 'BatchNorm') return '';
+  const channels = layer.outputShapes[0]?.[1];
+  const c = channels === undefined ? 'C' : formatCount(channels, true);
+  return ` (stored statistics, not learnable: mean ${c}, variance ${c}, moving-average factor 1)`;
 }
