@@ -20,6 +20,10 @@ describe('campaign targets (energyLens.targets)', () => {
     assert.deepEqual(toBoardTarget(target({ name: 'b', host: 'h', port: 2222, user: 'ubuntu', identityFile: '~/.ssh/id' })),
       { name: 'b', host: 'h', port: 2222, user: 'ubuntu', identityFile: '~/.ssh/id', proxyJump: undefined });
     assert.equal(target({ name: 'b', host: 'h' }).kind, 'generic-linux');
+    // The agent's progress timeout: unset means the runner's default; whole seconds from 1.
+    assert.equal(t.progressTimeoutSeconds, undefined);
+    assert.equal(target({ name: 'b', host: 'h', progressTimeoutSeconds: 60 }).progressTimeoutSeconds, 60);
+    assert.equal(parseTarget({ name: 'b', host: 'h', progressTimeoutSeconds: 0 }), '"b": "progressTimeoutSeconds" must be an integer from 1');
   });
 
   it('leaves out bad entries and says which and why; names must be unique', () => {
