@@ -16,7 +16,7 @@ import {
   type EndStatus,
 } from '../../../server/src/measurements';
 import { AgentExit, parseAgentLine, type AgentDone, type AgentError, type AgentEvent } from './agent-events';
-import { measurementArgs, runArgs } from './agent-args';
+import { measurementArgs, runArgs, skipListNeedsFile } from './agent-args';
 import { BoardSession, type Connect, linkFailure } from './board-session';
 import { planCampaign, planNewCampaign, type CampaignPlan, type CampaignRequest, type NewCampaignRequest } from './campaign-plan';
 import { badNetwork, CampaignError, noCaffe, noSensor, RESUME_STEP } from './failures';
@@ -199,7 +199,12 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
     }
     tracker.setPhase('starting the agent');
     report();
-    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
+    let skipFile: string | undefined;
+    if (skipListNeedsFile(plan.skip)) {
+      skipFile = `${folder}/skip-layers-${plan.session}.json`;
+      await session.connection.upload(Buffer.from(JSON.stringify(plan.skip)), skipFile);
+    }
+    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, skipFile, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
     hooks.log(`Running the agent: ${args.join(' ')}`);
     const timeout_s = session.target.progressTimeoutSeconds ?? DEFAULT_PROGRESS_TIMEOUT_S;
     watchdog = new ProgressWatchdog(timeout_s * 1000, () => {
