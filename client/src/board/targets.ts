@@ -42,6 +42,8 @@ export interface TargetConfig {
   idleSeconds?: number;
   /** Run the whole-net cross-check after the layers. */
   netCheck: boolean;
+  /** Seconds the agent may go without a progress event before the run is stopped (runner default when unset). */
+  progressTimeoutSeconds?: number;
 }
 
 export const TARGET_DEFAULTS = {
@@ -96,7 +98,8 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const repetitions = int('repetitions', 1, 100);
   const minLoop = num('minLoopSeconds');
   const idle = num('idleSeconds');
-  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle]) if (typeof v === 'string') return v;
+  const progressTimeout = int('progressTimeoutSeconds', 1);
+  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout]) if (typeof v === 'string') return v;
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isRecord(raw.env)) return `"${name}": "env" must be an object of NAME: "value"`;
@@ -121,6 +124,7 @@ export function parseTarget(raw: unknown): TargetConfig | string {
     minLoopSeconds: (minLoop as number | undefined) ?? TARGET_DEFAULTS.minLoopSeconds,
     idleSeconds: idle as number | undefined,
     netCheck: (raw.netCheck as boolean | undefined) ?? TARGET_DEFAULTS.netCheck,
+    ...(progressTimeout === undefined ? {} : { progressTimeoutSeconds: progressTimeout as number }),
   };
 }
 

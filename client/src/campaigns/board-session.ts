@@ -123,7 +123,7 @@ export class BoardSession {
   }
 
   /** Runs the agent with `args` after the script path; stdout lines and stderr lines go to the handlers. */
-  runAgent(args: string[], handlers: { onStdout(line: string): void; onStderr(line: string): void }, signal?: AbortSignal): Promise<ExecResult> {
+  runAgent(args: string[], handlers: { onStdout(line: string): void; onStderr(line: string): void; onWarning?(message: string): void }, signal?: AbortSignal): Promise<ExecResult> {
     const argv = [...pythonArgv(this.target.python), this.agentRemotePath, ...args];
     return this.connection.exec(buildCommand(argv), { env: this.target.env, signal, ...handlers });
   }
