@@ -30,6 +30,8 @@ export interface CampaignHooks {
   onProgress?(state: ProgressState, plan: CampaignPlan | undefined): void;
   /** After each record is on disk (lets the editor refresh measured values). */
   onRecord?(file: string): void;
+  /** Every event the agent printed, as parsed (the CLI's `--json` stream). */
+  onAgentEvent?(event: AgentEvent): void;
   now?: () => Date;
 }
 
@@ -193,6 +195,7 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
       onStdout: (line) => {
         const { event, ignored } = parseAgentLine(line);
         if (ignored) hooks.log(`[agent stdout] ${ignored}`);
+        if (event) hooks.onAgentEvent?.(event);
         if (event) onEvent(event);
       },
       onStderr: (line) => hooks.log(`[agent] ${line}`),
