@@ -7,6 +7,7 @@ import { BoardConnectionError, type ExecResult } from '../board/ssh';
 import type { TargetConfig } from '../board/targets';
 import {
   CampaignRecordWriter,
+  campaignPlatform,
   RECORDS_FORMAT,
   RECORDS_VERSION,
   RecordsWriteError,
@@ -73,9 +74,17 @@ function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
     requested: 'auto', repetitions: t.repetitions, minLoop_s: t.minLoopSeconds, netCheck: plan.netCheck, agentArgs: measurementArgs(t),
   };
   if (t.idleSeconds !== undefined) method.idle_s = t.idleSeconds;
+  const nvpmodel = session.probe.raw.nvpmodel as { mode?: unknown } | null | undefined;
+  const platform = campaignPlatform({
+    kind: t.kind, device: t.device, threads: t.device === 'cpu' ? t.threads : undefined, batch: plan.network.analysis.batch,
+    mode: typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null,
+  });
   return {
     type: 'campaign', format: RECORDS_FORMAT, version: RECORDS_VERSION, id: plan.id, created: plan.created, target,
-    probe: session.probe.raw, emulated: session.probe.emulated, network: plan.network, method,
+    probe: session.probe.raw, emulated: session.probe.emulated,
+    // The scale only the target can state (the agent never reads the emulator's private state).
+    ...(session.probe.emulated ? { emulator: { timeScale: t.timeScale ?? null } } : {}),
+    platform, network: plan.network, method,
   };
 }
 

@@ -93,7 +93,7 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
     targetsFile = path.join(cwd, 'targets.json');
     // No knownHostsFile: the host key must come from ~/.ssh/known_hosts, as for a real user.
     fs.writeFileSync(targetsFile, JSON.stringify([{ name: 'tx1', host: lab.sshd.host, port: lab.sshd.port, user: lab.sshd.user,
-      identityFile: lab.sshd.userKeyPath, kind: 'jetson-tx1', threads: 1 }]));
+      identityFile: lab.sshd.userKeyPath, kind: 'jetson-tx1', threads: 1, timeScale: lab.board.timeScale }]));
   });
   after(async () => {
     await lab?.dispose();
@@ -119,6 +119,8 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
     assertEveryLayerOnce(read);
     assert.equal(read.status, 'complete');
     assert.equal(read.campaign!.target.name, 'tx1');
+    assert.deepEqual(read.campaign!.emulator, { timeScale: 0.05 });
+    assert.equal(read.campaign!.platform?.id, 'jetson-tx1/caffe-openblas/cpu/1t');
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; name?: string; status?: string });
     assert.deepEqual(events.filter((e) => e.event === 'layer').map((e) => e.name), LENET_LAYERS);
     assert.deepEqual(events.at(-1), { ...events.at(-1), event: 'campaign-end', status: 'complete', file: files[0] });
@@ -197,6 +199,8 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       assert.equal(read.status, 'complete');
       assert.equal(read.campaign!.emulated, true);
       assert.equal(read.campaign!.target.kind, 'jetson-tx1');
+      assert.deepEqual(read.campaign!.emulator, { timeScale: 0.05 });
+      assert.deepEqual(read.campaign!.platform, { id: 'jetson-tx1/caffe-openblas/cpu/1t', board: 'jetson-tx1', backend: 'caffe-openblas', device: 'cpu', threads: 1, batch: 1, mode: null });
       assert.ok(!fs.existsSync(path.join(cwd, '.energy-lens')), 'nothing written outside --out');
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
