@@ -44,6 +44,12 @@ export interface TargetConfig {
   netCheck: boolean;
   /** Seconds the agent may go without a progress event before the run is stopped (runner default when unset). */
   progressTimeoutSeconds?: number;
+  /** Sensor windows discarded before each loop is averaged (agent default when unset). */
+  settleWindows?: number;
+  /** Sensor windows averaged per loop (agent default when unset). */
+  minWindows?: number;
+  /** An emulated board's time scale (its durations and energies are this fraction of the real board's). */
+  timeScale?: number;
 }
 
 export const TARGET_DEFAULTS = {
@@ -99,7 +105,11 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const minLoop = num('minLoopSeconds');
   const idle = num('idleSeconds');
   const progressTimeout = int('progressTimeoutSeconds', 1);
-  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout]) if (typeof v === 'string') return v;
+  const settle = num('settleWindows');
+  const windows = num('minWindows');
+  const timeScale = num('timeScale');
+  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale]) if (typeof v === 'string') return v;
+  if (timeScale === 0) return `"${name}": "timeScale" must be > 0`;
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isRecord(raw.env)) return `"${name}": "env" must be an object of NAME: "value"`;
@@ -125,6 +135,9 @@ export function parseTarget(raw: unknown): TargetConfig | string {
     idleSeconds: idle as number | undefined,
     netCheck: (raw.netCheck as boolean | undefined) ?? TARGET_DEFAULTS.netCheck,
     ...(progressTimeout === undefined ? {} : { progressTimeoutSeconds: progressTimeout as number }),
+    ...(settle !== undefined ? { settleWindows: settle as number } : {}),
+    ...(windows !== undefined ? { minWindows: windows as number } : {}),
+    ...(timeScale !== undefined ? { timeScale: timeScale as number } : {}),
   };
 }
 

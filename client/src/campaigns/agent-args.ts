@@ -24,6 +24,8 @@ export function measurementArgs(target: TargetConfig): string[] {
   if (target.threads !== undefined) args.push('--threads', String(target.threads));
   args.push('--repetitions', String(target.repetitions), '--min-loop', String(target.minLoopSeconds));
   if (target.idleSeconds !== undefined) args.push('--idle-time', String(target.idleSeconds));
+  if (target.settleWindows !== undefined) args.push('--settle-windows', String(target.settleWindows));
+  if (target.minWindows !== undefined) args.push('--min-windows', String(target.minWindows));
   return args;
 }
 

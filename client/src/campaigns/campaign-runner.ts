@@ -7,6 +7,7 @@ import { BoardConnectionError, type ExecResult } from '../board/ssh';
 import type { TargetConfig } from '../board/targets';
 import {
   CampaignRecordWriter,
+  campaignPlatform,
   RECORDS_FORMAT,
   RECORDS_VERSION,
   RecordsWriteError,
@@ -31,6 +32,8 @@ export interface CampaignHooks {
   onProgress?(state: ProgressState, plan: CampaignPlan | undefined): void;
   /** After each record is on disk (lets the editor refresh measured values). */
   onRecord?(file: string): void;
+  /** Every event the agent printed, as parsed (the CLI's `--json` stream). */
+  onAgentEvent?(event: AgentEvent): void;
   now?: () => Date;
 }
 
@@ -76,9 +79,17 @@ function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
     requested: 'auto', repetitions: t.repetitions, minLoop_s: t.minLoopSeconds, netCheck: plan.netCheck, agentArgs: measurementArgs(t),
   };
   if (t.idleSeconds !== undefined) method.idle_s = t.idleSeconds;
+  const nvpmodel = session.probe.raw.nvpmodel as { mode?: unknown } | null | undefined;
+  const platform = campaignPlatform({
+    kind: t.kind, device: t.device, threads: t.device === 'cpu' ? t.threads : undefined, batch: plan.network.analysis.batch,
+    mode: typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null,
+  });
   return {
     type: 'campaign', format: RECORDS_FORMAT, version: RECORDS_VERSION, id: plan.id, created: plan.created, target,
-    probe: session.probe.raw, emulated: session.probe.emulated, network: plan.network, method,
+    probe: session.probe.raw, emulated: session.probe.emulated,
+    // The scale only the target can state (the agent never reads the emulator's private state).
+    ...(session.probe.emulated ? { emulator: { timeScale: t.timeScale ?? null } } : {}),
+    platform, network: plan.network, method,
   };
 }
 
@@ -217,6 +228,7 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
         if (ignored) hooks.log(`[agent stdout] ${ignored}`);
         if (event) {
           watchdog?.touch();
+          hooks.onAgentEvent?.(event);
           onEvent(event);
         }
       },

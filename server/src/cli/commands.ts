@@ -5,6 +5,7 @@ import { analyze } from './analyze';
 import { fit } from './fit';
 import { platforms } from './platforms';
 import { predict } from './predict';
+import { profile } from './profile';
 
 export const COMMANDS: Record<string, CliCommand> = {
   check,
@@ -12,6 +13,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   predict,
   platforms,
   fit,
+  profile,
 };
 
 const SUMMARY: Record<string, string> = {
@@ -20,6 +22,8 @@ const SUMMARY: Record<string, string> = {
   predict: 'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X]   per-layer predicted energy; exit 2 over budget',
   platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
   fit: 'fit DATA... [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
+  profile: 'profile NET... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [--targets FILE] [--out DIR] [--resume] [--accept-new] [--json]\n' +
+    '                           measure every layer on a board; records in .energy-lens/measurements/ (profile --help for run options and exit codes)',
 };
 
 export function usage(): string {

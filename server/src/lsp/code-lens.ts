@@ -34,7 +34,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   if (current) {
     const status = current.status === 'complete' ? '' : ` · ${current.measuredCount}/${current.plannedCount} layers (${current.status})`;
     lenses.push({ range: TOP, command: {
-      title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.emulated ? ' (emulated)' : ''} · ${shortDate(current.date)}${status}`,
+      title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
       command: 'energyLens.openCampaignRecords', arguments: [current.file] } });
   } else if (stale) {
     lenses.push({ range: TOP, command: { title: `$(pulse) measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`, command: 'energyLens.openCampaignRecords', arguments: [stale.file] } });

@@ -110,9 +110,15 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
     const m = current.layers.get(layer.name);
     if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
     const p = predictionOf(analysis, layer);
-    const vs = p?.status === 'predicted' ? ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})` : '';
+    const u = current.realUnits;
+    const selected = analysis.settings.platform;
+    // A percentage only between numbers of the same platform, both in real-board units.
+    const vs = p?.status !== 'predicted' ? ''
+      : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for \`${selected}\` · no comparison: ${u.reason}`
+      : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for \`${selected}\` · no comparison: measured on \`${current.platformId}\`, the selected platform is \`${selected}\``
+      : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
     return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
-      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.emulated ? ' (emulated)' : ''}${vs}`;
+      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} on \`${current.platformId}\`${vs}`;
   }
   if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;
   return undefined;
