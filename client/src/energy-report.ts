@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type EnergyReport } from '../../server/src/protocol';
-import { formatCount, formatEnergy, formatPercent, formatShape } from '../../server/src/units';
+import { reportMarkdown } from './energy-report-markdown';
 
 export const SHOW_REPORT_COMMAND = 'energyLens.showReport';
 
@@ -22,27 +22,4 @@ export function registerEnergyReport(context: vscode.ExtensionContext, client: L
     const markdown = await vscode.workspace.openTextDocument({ language: 'markdown', content: reportMarkdown(report) });
     await vscode.commands.executeCommand('markdown.showPreview', markdown.uri);
   }));
-}
-
-export function reportMarkdown(report: EnergyReport): string {
-  const total = report.totals.energy;
-  const lines = [
-    `# Energy report: ${report.network || '(unnamed network)'}`,
-    '',
-    report.platform
-      ? `Predicted by the **${report.platform.label}** model (${report.platform.calibration} calibration). `
-        + (total ? `Total **${formatEnergy(total.predicted_mJ)}** per inference, 90 % interval ${formatEnergy(total.low_mJ)} – ${formatEnergy(total.high_mJ)}; `
-          + `covers ${total.coveredTypes.join(', ')}${total.notModelledTypes.length ? `; not modelled: ${total.notModelledTypes.join(', ')}` : ''}.` : '')
-      : 'No energy model for the chosen platform.',
-    '',
-    `MACs ${formatCount(report.totals.macs)} · parameters ${formatCount(report.totals.params, true)}`,
-    '',
-    '| Layer | Type | Output | MACs | Predicted energy | 90 % interval | Share |',
-    '|---|---|---|---:|---:|---|---:|',
-    ...report.layers.map((l) => `| ${l.name} | ${l.type} | ${l.outputShapes.map((s) => formatShape(s)).join(', ')} | ${l.macs === null ? '?' : formatCount(l.macs)} | `
-      + (l.energy ? `${formatEnergy(l.energy.predicted_mJ)}${l.energy.extrapolated ? ' (extrapolated)' : ''} | ${formatEnergy(l.energy.low_mJ)} – ${formatEnergy(l.energy.high_mJ)} | ${formatPercent(l.energy.share)}` : `— | ${l.energyNote ?? ''} | `)
-      + ' |'),
-    '',
-  ];
-  return lines.join('\n');
 }

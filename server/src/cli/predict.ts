@@ -12,6 +12,7 @@ import { DEFAULT_PLATFORM_ID } from '../energy/builtin';
 import { formatEnergy, formatPercent } from '../units';
 import { detectFileKind, validateDocument } from '../caffe/validate';
 import { ExitCode } from './exit-codes';
+import { escapeMarkdown } from '../markdown-escape';
 
 const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
@@ -155,13 +156,13 @@ function renderTable(loaded: LoadedAnalysis, prediction: NetPrediction, model: R
 
 function renderMarkdown(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
   const lines = [
-    `# Predicted energy: ${loaded.analysis.name || '(unnamed network)'}`, '',
-    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => l.trim()), '',
+    `# Predicted energy: ${loaded.analysis.name ? escapeMarkdown(loaded.analysis.name) : '(unnamed network)'}`, '',
+    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)), '',
     '| layer | type | output shape | MACs | predicted | 90 % interval | share |',
     '|---|---|---|---:|---:|---|---:|',
   ];
   for (const { layer, p } of ownLayers(loaded, prediction)) {
-    lines.push(`| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].join(' | ')} |`);
+    lines.push(`| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].map((cell) => escapeMarkdown(cell)).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import type { LayerPrediction, NetPrediction } from '../energy/predict';
 import { describeSource } from '../energy/registry';
 import type { AnalyzedLayer } from '../net/types';
 import { formatEnergy, formatPercent } from '../units';
+import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -39,13 +40,13 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
   const { current, stale } = analysis.measured;
   if (current) {
     const m = current.layers.get(layer.name);
-    if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    if (!m) return `📏 not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
     const p = predictionOf(analysis, layer);
     const vs = p?.status === 'predicted' ? ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})` : '';
     return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
-      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.emulated ? ' (emulated)' : ''}${vs}`;
+      + `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.emulated ? ' (emulated)' : ''}${vs}`;
   }
-  if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;
+  if (stale) return `📏 *measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;
   return undefined;
 }
 
@@ -62,14 +63,14 @@ export function hoverEnergyLines(analysis: DocumentAnalysis, layer: AnalyzedLaye
 
 function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
   const model = analysis.model;
-  if (!model) return [`*No energy model for platform \`${analysis.settings.platform}\`: choose one with "Energy Lens: Choose Platform".*`];
+  if (!model) return [`*No energy model for platform ${markdownCode(analysis.settings.platform)}: choose one with "Energy Lens: Choose Platform".*`];
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
-  const modelLine = `Model: ${platform.label}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${describeSource(model)}`
-    + (p.subModel ? ` · sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const modelLine = `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}`
+    + (p.subModel ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
   // Even without a number the hover says which model was asked, so the user knows what to change.
-  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
+  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine];
   const lines = [
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
@@ -79,7 +80,7 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
-    lines.push('', `Fitted on: ${data}${sub.samples ? ` (${sub.samples} samples, ${sub.provenance.method})` : ''}`);
+    lines.push('', `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`);
   }
   return lines;
 }

@@ -2,18 +2,19 @@
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatPercent, formatShape } from '../units';
+import { escapeMarkdown, markdownCode } from '../markdown-escape';
 import { hoverEnergyLines } from './energy-text';
 import { weightsHoverLine } from './caffemodel';
 
 export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
   const net = analysis.net;
   const f = layer.features;
-  const lines: string[] = [`**${layer.name}** · \`${layer.type}\``, ''];
+  const lines: string[] = [`**${escapeMarkdown(layer.name)}** · ${markdownCode(layer.type)}`, ''];
   const energy = hoverEnergyLines(analysis, layer);
   if (energy.length) lines.push(...energy, '');
   const weights = weightsHoverLine(analysis.uri, layer.name);
   if (weights) lines.push(weights, '');
-  const shapes = layer.outputShapes.map((s, i) => `\`${layer.tops[i] ?? '?'}\` ${formatShape(s)}`).join(', ');
+  const shapes = layer.outputShapes.map((s, i) => `${markdownCode(layer.tops[i] ?? '?', { inTable: true })} ${formatShape(s)}`).join(', ');
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Output | ${shapes || '—'} |`);
   if (f.macs !== undefined) {
