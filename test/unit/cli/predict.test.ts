@@ -109,7 +109,8 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
     const io = capture();
     assert.equal(await predict([file, '--budget-mj', '1e30'], io), ExitCode.errorsInFile);
     assert.match(io.err, /:4:\d+: error: `num_output` takes a non-negative integer/);
-    assert.match(io.err, /energy budget not checked: 1 error\(s\) in the file/);
+    assert.match(io.err, /blob-too-large/);
+    assert.match(io.err, /energy budget not checked: 2 error\(s\) in the file/);
     assert.equal(await predict([file], capture()), ExitCode.errorsInFile);
     fs.unlinkSync(file);
   });
