@@ -7,6 +7,9 @@ import type { AnalyzedLayer } from '../net/types';
 import { formatEnergy, formatPercent } from '../units';
 import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
 
+/** What an untrusted workspace changes, in the words the status bar uses too. */
+export const UNTRUSTED_NOTE = '🛡 *built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
+
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
   return index >= 0 ? analysis.prediction?.layers[index] : undefined;
@@ -63,14 +66,18 @@ export function hoverEnergyLines(analysis: DocumentAnalysis, layer: AnalyzedLaye
 
 function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
   const model = analysis.model;
-  if (!model) return [`*No energy model for platform ${markdownCode(analysis.settings.platform)}: choose one with "Energy Lens: Choose Platform".*`];
+  if (!model) {
+    const none = `*No energy model for platform ${markdownCode(analysis.settings.platform)}: choose one with "Energy Lens: Choose Platform".*`;
+    return analysis.workspaceTrusted ? [none] : [none, '', UNTRUSTED_NOTE];
+  }
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
   const modelLine = `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}`
     + (p.subModel ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const restricted = analysis.workspaceTrusted ? [] : ['', UNTRUSTED_NOTE];
   // Even without a number the hover says which model was asked, so the user knows what to change.
-  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine];
+  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine, ...restricted];
   const lines = [
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
@@ -82,5 +89,6 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
     lines.push('', `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`);
   }
+  lines.push(...restricted);
   return lines;
 }
