@@ -13,6 +13,7 @@ import { formatEnergy, formatPercent } from '../units';
 import { detectFileKind, validateDocument } from '../caffe/validate';
 import { ExitCode } from './exit-codes';
 import { escapeMarkdown } from '../markdown-escape';
+import { csvTextCell } from '../csv-escape';
 
 const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
@@ -114,9 +115,11 @@ function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: Re
   }, null, 2)}\n`;
 }
 
+/** Numbers as numbers (non-finite ones left empty), text through the shared CSV-injection guard. */
 function csvCell(v: string | number | undefined | null): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return csvTextCell(v);
 }
 
 function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
