@@ -112,7 +112,19 @@ export const Notifications = {
   pairWeights: 'energyLens/pairWeights',
   /** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
   weightsChanged: 'energyLens/weightsChanged',
+  /** Client → server: the user trusted the workspace (VS Code's onDidGrantWorkspaceTrust); workspace models and records may be read. */
+  workspaceTrust: 'energyLens/workspaceTrust',
 } as const;
+
+/** `initializationOptions` the client starts the server with. */
+export interface EnergyLensInitializationOptions {
+  /** VS Code's workspace trust; the server reads workspace models, `energyLens.modelFiles` and records only when true. */
+  workspaceTrusted: boolean;
+}
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
 
 export interface MeasurementsChangedParams {
   /** Absolute paths of campaign files written or deleted. */

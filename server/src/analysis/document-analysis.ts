@@ -34,6 +34,8 @@ export class DocumentAnalysis {
     readonly model?: RegisteredModel,
     /** Campaign records that measured this text (or an older version of the file). */
     private readonly measuredSource?: () => MeasuredLookup,
+    /** False in an untrusted workspace: built-in models only, no records (the hover says so). */
+    readonly workspaceTrusted = true,
   ) {}
 
   get parsed(): ParsedDocument {

@@ -8,6 +8,10 @@ import { formatCount, formatEnergy, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
 import { compileSubModel } from '../energy/evaluate';
 import { fittedOnNetwork, outsideDomain } from '../energy/domain';
+import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
+
+/** What an untrusted workspace changes, in the words the status bar uses too. */
+export const UNTRUSTED_NOTE = '*Restricted: built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -108,19 +112,19 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
   const { current, stale } = analysis.measured;
   if (current) {
     const m = current.layers.get(layer.name);
-    if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    if (!m) return `not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
     const p = predictionOf(analysis, layer);
     const u = current.realUnits;
     const selected = analysis.settings.platform;
     // A percentage only between numbers of the same platform, both in real-board units.
     const vs = p?.status !== 'predicted' ? ''
-      : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for \`${selected}\` · no comparison: ${u.reason}`
-      : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for \`${selected}\` · no comparison: measured on \`${current.platformId}\`, the selected platform is \`${selected}\``
+      : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: ${md(u.reason, 400)}`
+      : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: measured on ${markdownCode(current.platformId)}, the selected platform is ${markdownCode(selected)}`
       : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
-    return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
-      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} on \`${current.platformId}\`${vs}`;
+    return `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
+      + `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${md(current.unitsNote)})` : ''} on ${markdownCode(current.platformId)}${vs}`;
   }
-  if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;
+  if (stale) return `*measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;
   return undefined;
 }
 
@@ -137,14 +141,18 @@ export function hoverEnergyLines(analysis: DocumentAnalysis, layer: AnalyzedLaye
 
 function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
   const model = analysis.model;
-  if (!model) return [`*No energy model for platform \`${analysis.settings.platform}\`: choose one with "Energy Lens: Choose Platform".*`];
+  if (!model) {
+    const none = `*No energy model for platform ${markdownCode(analysis.settings.platform)}: choose one with "Energy Lens: Choose Platform".*`;
+    return analysis.workspaceTrusted ? [none] : [none, '', UNTRUSTED_NOTE];
+  }
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
-  const modelLine = `Model: ${platform.label}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${describeSource(model)}`
-    + (p.subModel ? ` · sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const modelLine = `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}`
+    + (p.subModel ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const restricted = analysis.workspaceTrusted ? [] : ['', UNTRUSTED_NOTE];
   // Even without a number the hover says which model was asked, so the user knows what to change.
-  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
+  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine, ...restricted];
   const provisional = provisionalNote(analysis, p.index);
   const outside = domainNote(analysis, layer);
   const inSample = inSampleNote(analysis, layer);
@@ -152,7 +160,7 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
     // Models predict gross energy (the board's total rail, idle included), the kind measured first.
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
-    ...(provisional ? ['', `*${provisional}: fix the error in the file to make it final*`] : []),
+    ...(provisional ? ['', `*${md(provisional, 400)}: fix the error in the file to make it final*`] : []),
     ...(outside ? ['', `⚠ ${outside}`] : []),
     ...(inSample ? ['', `*${inSample}*`] : []),
     '',
@@ -161,7 +169,8 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
-    lines.push('', `Fitted on: ${data}${sub.samples ? ` (${sub.samples} samples, ${sub.provenance.method})` : ''}`);
+    lines.push('', `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`);
   }
+  lines.push(...restricted);
   return lines;
 }

@@ -14,6 +14,7 @@ import { headerLineStart, missingInputProblem, providedShapes, withBatch, type P
 import { shapeRule } from './layers/registry';
 import { count, type InferContext } from './layers/context';
 import { suggestedInputShape } from './layers/data';
+import { blobShapeProblem } from './layers/limits';
 import { DATA_LAYER_TYPES } from './layer-types';
 import { graphDiagnostics } from './diagnostics';
 
@@ -125,6 +126,11 @@ function headerInputs(w: Walk): void {
     let shape = w.provided.forBlob(h.name, i === 0 && w.provided.firstIsHeader) ?? (h.dims ? withBatch(h.dims, w.batch) : undefined);
     if (shape && !shape.every((d) => Number.isInteger(d) && d > 0)) {
       w.report({ severity: 'error', code: 'invalid-input-header', span: h.span, message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.join(', ')}).` });
+      shape = undefined;
+    }
+    const tooLarge = shape && blobShapeProblem(shape);
+    if (tooLarge) {
+      w.report({ severity: 'error', code: 'blob-too-large', span: h.span, message: `Input '${h.name}': ${tooLarge}.` });
       shape = undefined;
     }
     w.shapes.set(h.name, shape);
