@@ -66,7 +66,7 @@ describe('caffemodel support in the language server', () => {
     assert.equal(problems[0].message, `conv2: weights in lenet.caffemodel are ${[stored, ...rest].join('x')} but this layer implies ${[64, ...rest].join('x')} (num_output); bias is 50, implied 64.`);
     assert.equal(planted.slice(problems[0].span.start, problems[0].span.end), '64');
     assert.match(problems[1].message, /\(input features\)/);
-    assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'), `**Weights** from \`lenet.caffemodel\`: ${escapeMarkdown(describeBlobs(conv2), 400)}`);
+    assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'), `**Weights** from \`lenet.caffemodel\`: ${escapeMarkdown(describeBlobs(conv2) ?? "", 400)}`);
     assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'pool1'), undefined, 'no blobs, no line');
   });
 
