@@ -246,47 +246,71 @@ export function parseCampaignText(text: string, file: string): CampaignRead {
 }
 
 /**
- * Feeds the lines of a file to the parser, reading 1 MiB at a time (never the whole file). A line
- * longer than MAX_RECORD_LINE_BYTES is skipped to its newline without being kept.
+ * Feeds the lines of a file to the parser, reading 1 MiB at a time (never the whole file): each
+ * chunk's whole lines are decoded at once, the bytes after its last newline carried into the next
+ * (a newline byte never occurs inside a UTF-8 sequence). A line longer than MAX_RECORD_LINE_BYTES is
+ * skipped to its newline without being kept.
  */
 function streamLines(fd: number, parser: CampaignParser): void {
   const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let skipping = false;
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  /** Bytes of an over-long line seen so far (it is being skipped), or -1. */
+  let skipped = -1;
+  const feed = (text: string): void => {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length && parser.wantsMore; i++) parser.line(lines[i], Buffer.byteLength(lines[i], 'utf8'), false);
+  };
   for (;;) {
     const n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
     if (n === 0) break;
     let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      const end = nl < 0 || nl >= n ? n : nl;
-      const piece = end - start;
-      if (skipping) pendingBytes += piece;
-      else if (pendingBytes + piece > MAX_RECORD_LINE_BYTES) {
-        skipping = true;
-        pending = [];
-        pendingBytes += piece;
-      } else if (piece > 0) {
-        pending.push(Buffer.from(chunk.subarray(start, end)));
-        pendingBytes += piece;
+    if (skipped >= 0) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0 || nl >= n) {
+        skipped += n;
+        continue;
       }
-      if (end === n) break;
-      // A whole line.
-      if (skipping) parser.tooLong(pendingBytes);
-      else {
-        const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-        parser.line(bytes.toString('utf8'), pendingBytes, false);
+      parser.tooLong(skipped + nl);
+      skipped = -1;
+      start = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(0x0a, n - 1);
+    if (lastNl < start) {
+      carry.push(Buffer.from(chunk.subarray(start, n)));
+      carryBytes += n - start;
+      if (carryBytes > MAX_RECORD_LINE_BYTES) {
+        skipped = carryBytes;
+        carry = [];
+        carryBytes = 0;
       }
-      pending = [];
-      pendingBytes = 0;
-      skipping = false;
-      if (!parser.wantsMore) return;
-      start = end + 1;
+      continue;
+    }
+    const firstNl = chunk.indexOf(0x0a, start);
+    if (carryBytes + (firstNl - start) > MAX_RECORD_LINE_BYTES) {
+      parser.tooLong(carryBytes + (firstNl - start));
+      start = firstNl + 1;
+    } else if (carryBytes > 0) {
+      const first = Buffer.concat([...carry, chunk.subarray(start, firstNl)]);
+      parser.line(first.toString('utf8'), first.length, false);
+      start = firstNl + 1;
+    }
+    carry = [];
+    carryBytes = 0;
+    if (!parser.wantsMore) return;
+    if (start < lastNl) feed(chunk.toString('utf8', start, lastNl));
+    else if (start === lastNl) parser.line('', 0, false);
+    if (!parser.wantsMore) return;
+    if (lastNl + 1 < n) {
+      carry.push(Buffer.from(chunk.subarray(lastNl + 1, n)));
+      carryBytes = n - lastNl - 1;
     }
   }
-  if (skipping) parser.tooLong(pendingBytes);
-  else if (pendingBytes > 0) parser.line(Buffer.concat(pending, pendingBytes).toString('utf8'), pendingBytes, true);
+  if (skipped >= 0) parser.tooLong(skipped);
+  else if (carryBytes > 0) {
+    const last = Buffer.concat(carry);
+    parser.line(last.toString('utf8'), last.length, true);
+  }
 }
 
 function campaignStatus(layers: LayerEntry[], planned: string[], ends: EndRecord[]): CampaignStatus {

@@ -30,6 +30,17 @@ describe('measurements: large and damaged campaign files', () => {
     assert.equal(streamed.validBytes, Buffer.byteLength(text));
   });
 
+  it('a record line longer than a read chunk (a 3 MB session plan) is read whole', () => {
+    const names = Array.from({ length: 150000 }, (_, i) => `layer_${i}_ü`);
+    const text = jsonl(header(), session(1, names), layer('layer_7_ü', 2));
+    assert.ok(Buffer.byteLength(JSON.stringify(session(1, names))) > 2 * 1024 * 1024);
+    const read = readCampaignFile(write('long-plan.jsonl', text));
+    assert.deepEqual(read.problems, []);
+    assert.equal(read.planned.length, 150000);
+    assert.equal(read.planned[149999], 'layer_149999_ü');
+    assert.deepEqual(read.layers.map((l) => l.line), [3]);
+  });
+
   it('summarises repeated problems: the first three of a kind in full, then one line with the count and where', () => {
     const lines = [jsonl(header(), session(1, ['conv1']), layer('conv1', 5))];
     for (let i = 0; i < 12345; i++) lines.push('{"type": "layer", cut\n');
