@@ -43,6 +43,7 @@ class ActivityWriter(object):
         self._span = flush_span_s(window_s)
         self._catchup = catchup_s(window_s)
         self._rng = rng
+        self.hold = False  # book calls without sleeping (see `lead`)
 
     def run(self, duration, comps):
         """Occupy the board for `duration` s (its time) at dynamic power `comps` = (cpu, gpu, ddr) W.
@@ -69,7 +70,7 @@ class ActivityWriter(object):
         # Sleep only once the virtual clock runs a millisecond ahead: calls far shorter than a sleep keep their
         # exact time on average, and an idle (sleeping) process is not starved by a busy host as a spinning
         # one would be.
-        if end - now > SLEEP_AHEAD_S:
+        if end - now > SLEEP_AHEAD_S and not self.hold:
             self.flush()
             d = end - time.monotonic()
             if d > 0:
@@ -84,6 +85,25 @@ class ActivityWriter(object):
             self.flush()
             time.sleep(d - 0.001)
         while time.monotonic() < self._vclock:
+            pass
+
+    @property
+    def vclock(self):
+        return self._vclock
+
+    def lead(self, seconds):
+        """The board idles `seconds` from now: calls booked next start then, so the host can book them (with
+        `hold` set) before they happen, and a harness called back at their booked instants (`wait_until`)
+        times the board's work, not the host's cost of emulating it."""
+        self._vclock = max(self._vclock, time.monotonic()) + seconds
+
+    def wait_until(self, t):
+        """Return when the wall clock reaches `t` (sleeping while it is far, then spinning)."""
+        d = t - time.monotonic()
+        if d > 0.0015:
+            self.flush()
+            time.sleep(d - 0.001)
+        while time.monotonic() < t:
             pass
 
     def anchor(self):
