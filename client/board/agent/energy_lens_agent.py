@@ -89,9 +89,9 @@ DEFAULT_WINDOW_HWMON_S = 0.0066
 # Sensor-period calibration: blocks estimated separately (their median is kept), windows per block, and the
 # bound on the estimate relative to the configured period.
 WINDOW_BLOCKS = 3
-WINDOWS_PER_BLOCK = 8
+WINDOWS_PER_BLOCK = 12
 WINDOW_BOUND = 1.1
-IN_FORWARD_MIN_FORWARDS = 3
+IN_FORWARD_MIN_FORWARDS = 7
 DATA_LAYER_TYPES = ('Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'DummyData', 'WindowData')
 TOTAL_RAIL_NAMES = ('VDD_IN', 'POM_5V_IN')
 NO_SENSOR_HINT = ('No INA3221 power monitor under /sys/bus/i2c/devices. A stock Jetson TX1 (L4T 28) ships it '
@@ -705,49 +705,21 @@ def estimate_window(samples, index, period):
     return sum(near) / len(near)
 
 
-def change_instants(samples, index, period):
-    """Instants rail `index`'s reading changes (one update read across two polls counts once)."""
-    changes = []
-    for a, b in zip(samples, samples[1:]):
-        if a[1][index] != b[1][index] and (not changes or b[0] - changes[-1] > 2.5 * period):
-            changes.append(b[0])
-    return changes
-
-
-def window_from_changes(changes, period):
-    """The update period over a run of changes: their span over the number of periods it holds.
-
-    Quantised readings often repeat, so gaps are multiples of the period; a late update lengthens one gap
-    and shortens the next. The first guess is a low percentile of the gaps (the naive estimate); then each
-    gap is counted as a whole number of periods and the span divided by their sum, which delays at either
-    end move by at most one period. None with fewer than 7 changes."""
-    gaps = sorted(y - x for x, y in zip(changes, changes[1:]))
-    if len(gaps) < 6:
-        return None
-    base = gaps[len(gaps) // 5]
-    near = [g for g in gaps if 0.75 * base <= g <= 1.25 * base]
-    w = sum(near) / len(near)
-    span = changes[-1] - changes[0]
-    for _ in range(3):
-        if not w > period:
-            return None
-        w = span / sum(max(1, int(round(g / w))) for g in gaps)
-    return w
-
-
 def robust_window(samples, index, period, blocks):
-    """(median of the per-block update periods, [per-block periods]); (None, []) if no block has enough changes."""
-    changes = change_instants(samples, index, period)
-    if len(changes) < 7:
+    """(median of the update periods estimated on `blocks` consecutive spans of the readings, [estimates]);
+    (None, []) when no span gives an estimate. A loaded board starves the sampler now and then, which
+    fools an estimate over one span (13-136 ms against a true 21 ms were seen); the median of several
+    does not follow one bad span."""
+    if len(samples) < 2:
         return None, []
-    size = max(7, len(changes) // blocks)
+    t0, t1 = samples[0][0], samples[-1][0]
+    size = (t1 - t0) / blocks
     ests = []
-    for k in range(0, len(changes) - 6, size):
-        block = changes[k:k + size + 1]
-        if len(block) >= 7:
-            w = window_from_changes(block, period)
-            if w:
-                ests.append(w)
+    for k in range(blocks):
+        lo, hi = t0 + k * size, t0 + (k + 1) * size
+        w = estimate_window([x for x in samples if lo <= x[0] < hi or (k == blocks - 1 and x[0] == t1)], index, period)
+        if w is not None:
+            ests.append(w)
     return (median(ests) if ests else None), ests
 
 
@@ -1188,14 +1160,16 @@ def run_steady_state(run, caffe, names, types):
                 every = _restore_plan(net, i, restore, 0.05 * target)
                 restore_cost = run.calibrate_restore(restore)
                 extra['restore'] = restore_cost
-            tries = 0
-            while True:
-                tries += 1
-                reps = _measure_layer(run, net, i, name, target, restore, every, restore_cost)
-                if _has_values(reps) or tries > a.retries:
-                    break
-                diag('layer %s gave no value (try %d of %d): measuring it again' % (name, tries, a.retries + 1))
-            extra['tries'] = tries
+            attempt = []
+
+            def measure(into):
+                attempt[:] = [into]
+                _measure_layer(run, net, i, name, target, restore, every, restore_cost, into)
+            try:
+                reps, extra['tries'] = measure_with_retries(measure, a.retries, name)
+            except Cancelled:
+                reps = attempt[0] if attempt else []
+                raise
         except Cancelled:
             if reps:
                 emit_layer(run, i, name, types[i], 'steady-state', reps, bool(blobs), partial=True, extra=extra)
@@ -1213,10 +1187,23 @@ def run_steady_state(run, caffe, names, types):
         net_check(run, net, names, types, order)
 
 
-def _measure_layer(run, net, i, name, target, restore, every, restore_cost):
-    """The layer's loops: `--repetitions`, more while they disagree. Returns the repetitions."""
+def measure_with_retries(measure, retries, name):
+    """measure(reps) fills `reps`; a try whose loops gave no value (the sampler stalled, no reading) is
+    repeated, at most `retries` times. Returns (reps of the last try, tries)."""
+    tries = 0
+    while True:
+        tries += 1
+        reps = []
+        measure(reps)
+        if _has_values(reps) or tries > retries:
+            return reps, tries
+        diag('layer %s gave no value (try %d of %d): measuring it again' % (name, tries, retries + 1))
+
+
+def _measure_layer(run, net, i, name, target, restore, every, restore_cost, reps):
+    """The layer's loops: `--repetitions`, more while they disagree, appended to `reps` as they end (a
+    cancel keeps the finished ones)."""
     a = run.args
-    reps = []
     while len(reps) < a.repetitions or (len(reps) < a.max_repetitions and
                                          disagree([r['energy_mj'] for r in reps], a.tolerance)):
         check_cancel()
@@ -1228,8 +1215,7 @@ def _measure_layer(run, net, i, name, target, restore, every, restore_cost):
         if restore:
             reps[-1]['restores'] = restores
         if not _has_values(reps[-1:]):
-            break  # no reading at all (the sampler stalled): the caller tries the layer again
-    return reps
+            return  # no reading at all (the sampler stalled): the caller tries the layer again
 
 
 def _has_values(reps):
@@ -1385,7 +1371,7 @@ def measure_in_forward(run, net, names, types, order):
         spans[i].append(now() - starts[i])
     net.before_forward(before)
     net.after_forward(after)
-    target = max(run.loop_target() / 2.0, 0.0)
+    target = run.loop_target()
     forwards = 0
     t0 = time.monotonic()
     while forwards < IN_FORWARD_MIN_FORWARDS or time.monotonic() - t0 < target:
@@ -1735,7 +1721,7 @@ def build_parser():
                    help='sensor windows discarded at the start of a loop (default 2)')
     r.add_argument('--iterations', type=int, default=20, help='full forwards of the whole-net cross-check')
     r.add_argument('--idle-time', type=float, default=2.0, help='minimum seconds of idle measurement')
-    r.add_argument('--calibrate-max', type=float, default=8.0, help='max seconds to find the sensor period')
+    r.add_argument('--calibrate-max', type=float, default=16.0, help='max seconds to find the sensor period')
     r.add_argument('--layers', help='comma-separated layer names to measure (default: all but data layers)')
     r.add_argument('--skip-layers', help='comma-separated layer names already measured (resume)')
     r.add_argument('--no-net-check', action='store_true', help='skip the whole-net cross-check')

@@ -12,6 +12,7 @@ import os
 import time
 
 SLEEP_AHEAD_S = 0.001
+WAKE_MARGIN_S = 0.0003
 
 
 def catchup_s(window_s):
@@ -98,11 +99,12 @@ class ActivityWriter(object):
         self._vclock = max(self._vclock, time.monotonic()) + seconds
 
     def wait_until(self, t):
-        """Return when the wall clock reaches `t` (sleeping while it is far, then spinning)."""
+        """Return when the wall clock reaches `t` (sleeping while it is far, then spinning: a busy host wakes a
+        sleeper milliseconds late, which would lengthen the span a harness times)."""
         d = t - time.monotonic()
-        if d > 0.0015:
+        if d > WAKE_MARGIN_S + 0.0005:
             self.flush()
-            time.sleep(d - 0.001)
+            time.sleep(d - WAKE_MARGIN_S)
         while time.monotonic() < t:
             pass
 
