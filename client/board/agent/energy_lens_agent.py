@@ -504,9 +504,10 @@ class Cancelled(Exception):
 
 
 class AgentError(Exception):
-    def __init__(self, exit_code, code, message, hint=None):
+    def __init__(self, exit_code, code, message, hint=None, location=None):
         Exception.__init__(self, message)
         self.exit_code, self.code, self.message, self.hint = exit_code, code, message, hint
+        self.location = location
 
 
 _CANCEL = [False]
@@ -865,7 +866,26 @@ def check_network(args):
             return json.loads(out.strip().splitlines()[-1])['layers']
         except (ValueError, IndexError, KeyError):
             pass
-    raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'Caffe cannot build %s: %s' % (args.model, _failure_text(code, err)))
+    location = parse_error_location(err)
+    what = _failure_text(code, err)
+    if location:
+        what = '%d:%d: %s (%s)' % (location['line'], location['column'], location['message'], what)
+    raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'Caffe cannot build %s: %s' % (args.model, what),
+                     location=location)
+
+
+# libprotobuf's own stderr line when a prototxt does not parse (its LINE:COL are 1-based)
+_PROTOBUF_RE = re.compile(r'^\[libprotobuf (?:ERROR|FATAL) [^\]]*\] Error parsing text-format [\w.]+: (\d+):(\d+): (.*)$')
+
+
+def parse_error_location(err):
+    """{'line', 'column', 'message'} of libprotobuf's text-format error in Caffe's stderr, or None."""
+    for line in err.splitlines():
+        m = _PROTOBUF_RE.match(line.strip())
+        if m:
+            return collections.OrderedDict([('line', int(m.group(1))), ('column', int(m.group(2))),
+                                            ('message', m.group(3))])
+    return None
 
 
 def _failure_text(code, err):
@@ -1607,7 +1627,11 @@ def _caffe_time(run, binary, model):
     if proc.returncode != 0 or not parsed['complete']:
         text = _failure_text(proc.returncode, ''.join(lines))
         if not parsed['initialized']:
-            raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'caffe time cannot build %s: %s' % (a.model, text))
+            location = parse_error_location(''.join(lines))
+            if location:
+                text = '%d:%d: %s (%s)' % (location['line'], location['column'], location['message'], text)
+            raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'caffe time cannot build %s: %s' % (a.model, text),
+                             location=location)
         raise AgentError(EXIT_INTERNAL, 'caffe-failed', 'caffe time failed (exit %s): %s' % (proc.returncode, text))
     t0, t1 = marks.get('begin'), marks.get('end')
     p = run.trace.mean_power(t0, t1, a.settle_windows * run.window)
@@ -1669,7 +1693,10 @@ def cmd_run(args):
     except Cancelled:
         status, code = 'cancelled', EXIT_CANCELLED
     except AgentError as e:
-        emit('error', {'code': e.code, 'message': e.message, 'hint': e.hint})
+        fields = {'code': e.code, 'message': e.message, 'hint': e.hint}
+        if e.location:
+            fields['location'] = e.location
+        emit('error', fields)
         status, code = 'error', e.exit_code
     except Exception as e:  # report, never a bare trace on stdout
         import traceback

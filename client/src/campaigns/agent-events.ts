@@ -121,6 +121,14 @@ export interface AgentError {
   code: string;
   message: string;
   hint?: string | null;
+  /** Where Caffe's text-format parser stopped in the network file (libprotobuf's LINE:COL, 1-based). */
+  location?: ErrorLocation;
+}
+
+export interface ErrorLocation {
+  line: number;
+  column: number;
+  message: string;
 }
 
 export interface AgentDone {

@@ -42,7 +42,8 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
     if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
     const p = predictionOf(analysis, layer);
     const vs = p?.status === 'predicted' ? ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})` : '';
-    return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
+    const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
+    return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · `
       + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.emulated ? ' (emulated)' : ''}${vs}`;
   }
   if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;

@@ -19,6 +19,8 @@ export interface MeasuredLayer {
   method: string;
   /** 1-based line of the record in the campaign file. */
   line: number;
+  /** The same layer inside whole forwards (cold caches), from the whole-net check, when it ran. */
+  inForward_mJ?: number;
 }
 
 export interface MeasuredNetwork {
@@ -66,6 +68,7 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
       power_mW: l.power_mW,
       method: l.method,
       line: l.line,
+      inForward_mJ: read.net?.inForward?.layers[l.name]?.energy_mJ,
     });
     total += l.energy_mJ;
   }

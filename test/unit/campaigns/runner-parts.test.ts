@@ -7,7 +7,7 @@ import { jsonl, header, layer, session, end, tempFolder } from '../measurements/
 import { parseTarget, type TargetConfig } from '../../../client/src/board/targets';
 import { parseAgentLine, type AgentIdle, type AgentLayer, type AgentNet } from '../../../client/src/campaigns/agent-events';
 import { planNewCampaign, planResume } from '../../../client/src/campaigns/campaign-plan';
-import { CampaignError } from '../../../client/src/campaigns/failures';
+import { badNetwork, CampaignError } from '../../../client/src/campaigns/failures';
 import { parseProbe, probeBlocker } from '../../../client/src/campaigns/probe';
 import { formatDuration, formatProgress, ProgressTracker } from '../../../client/src/campaigns/progress';
 import { idleRecord, layerRecord, netRecord } from '../../../client/src/campaigns/record-mapper';
@@ -84,6 +84,13 @@ describe('campaign runner parts', () => {
     assert.equal(nr.inForward?.residual_pct, -0.7);
     assert.deepEqual(nr.idleDrift, { brackets: 4, drift_mW: 20, range_mW: 25 });
     assert.match(recordSchemaError({ ...nr, inForward: { ...nr.inForward, forwards: 0 } }) ?? '', /forwards/);
+  });
+
+  it('a net the board cannot parse keeps libprotobuf\'s LINE:COL for a diagnostic there; a bad location is dropped', () => {
+    const e = badNetwork('lenet.prototxt', '12:35: unknown field', { line: 12, column: 35, message: 'unknown field' });
+    assert.deepEqual([e.code, e.location], ['bad-network', { line: 12, column: 35, message: 'unknown field' }]);
+    assert.equal(badNetwork('x', 'y', { line: 0, column: 3, message: 'm' }).location, undefined);
+    assert.equal(badNetwork('x', 'y').location, undefined);
   });
 
   it('progress: layer k of n, elapsed, and an estimate from the loop length, then from finished layers', () => {

@@ -209,7 +209,13 @@ class CompiledNet(object):
         try:
             self.name, self.specs = network.load(prototxt, self.cfg)
         except network.AnalysisError as e:
-            log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) %s' % e)
+            if e.location:  # protobuf's text parser reports where, then Caffe's check fails
+                log.other('[libprotobuf ERROR google/protobuf/text_format.cc:274] Error parsing text-format '
+                          'caffe.NetParameter: %d:%d: %s' % e.location)
+                log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) '
+                        'Failed to parse NetParameter file: %s' % prototxt)
+            else:
+                log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) %s' % e)
             raise
         self.board = board()
         self.mode = _state['mode']
