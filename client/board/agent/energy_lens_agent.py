@@ -1393,11 +1393,16 @@ def measure_in_forward(run, net, names, types, order):
     net.after_forward(after)
     target = run.loop_target()
     forwards = 0
-    t0 = time.monotonic()
-    while forwards < IN_FORWARD_MIN_FORWARDS or time.monotonic() - t0 < target:
-        check_cancel()
-        net.forward()
-        forwards += 1
+    period = run.sampler.period
+    run.sampler.set_period(1.0)  # timing only: the sampler and its reader thread would compete with the timed layers
+    try:
+        t0 = time.monotonic()
+        while forwards < IN_FORWARD_MIN_FORWARDS or time.monotonic() - t0 < target:
+            check_cancel()
+            net.forward()
+            forwards += 1
+    finally:
+        run.sampler.set_period(period)
     noop = _noop_layer(net, names, types)
     base = median(spans[noop[0]]) if noop else 0.0
     by_name = dict((m['name'], m) for m in run.measured if not m.get('partial'))

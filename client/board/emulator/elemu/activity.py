@@ -49,7 +49,6 @@ class ActivityWriter(object):
     def run(self, duration, comps):
         """Occupy the board for `duration` s (its time) at dynamic power `comps` = (cpu, gpu, ddr) W.
 
-        `comps` should be the same tuple object for repeated calls of one layer: equal segments merge.
         Returns the virtual (start, end) of the call.
         """
         now = time.monotonic()
@@ -58,15 +57,20 @@ class ActivityWriter(object):
             start = now
         end = start + duration
         self._vclock = end
+        # Back-to-back calls accumulate into one segment (its mean power) until it spans `_span`: far below
+        # the sensor's window, and one write per span whatever the calls' powers.
         p = self._pending
-        if p is not None and p[2] is comps and abs(start - p[1]) < 1e-9:
+        if p is not None and abs(start - p[1]) < 1e-9:
             p[1] = end
         else:
             if p is not None:
-                self._write(p)
-            p = self._pending = [start, end, comps]
+                self._write_pending(p)
+            p = self._pending = [start, end, 0.0, 0.0, 0.0]
+        p[2] += comps[0] * duration
+        p[3] += comps[1] * duration
+        p[4] += comps[2] * duration
         if end - p[0] > self._span:
-            self._write(p)
+            self._write_pending(p)
             self._pending = None
         # Sleep only once the virtual clock runs a millisecond ahead: calls far shorter than a sleep keep their
         # exact time on average, and an idle (sleeping) process is not starved by a busy host as a spinning
@@ -115,8 +119,13 @@ class ActivityWriter(object):
 
     def flush(self):
         if self._pending is not None:
-            self._write(self._pending)
+            self._write_pending(self._pending)
             self._pending = None
+
+    def _write_pending(self, p):
+        d = p[1] - p[0]
+        if d > 0:
+            self._write([p[0], p[1], (p[2] / d, p[3] / d, p[4] / d)])
 
     def close(self):
         self.flush()

@@ -82,11 +82,17 @@ class EmuArray(object):
         b.execute(sec, comps)
 
     def copy(self):
+        b = board()
+        b.enter()
         self._copy_cost()
+        b.leave()
         return EmuArray(self.shape, self.drift)
 
     def __setitem__(self, key, value):
+        b = board()
+        b.enter()
         self._copy_cost()
+        b.leave()
         self.drift = value.drift if isinstance(value, EmuArray) else 0
 
     def __getitem__(self, key):
@@ -321,11 +327,14 @@ class Net(object):
         n = len(self.layers)
         if not (0 <= start <= end < n):
             raise IndexError('layer range [%d, %d] outside [0, %d]' % (start, end, n - 1))
+        b = self._net.board
+        b.enter()
         if start == end and not self._before and not self._after:
             self._net.run(start, self.blobs, called=True)
-            return 0.0
-        self._net.run_harness()
-        self._run_layers(start, end)
+        else:
+            self._net.run_harness()
+            self._run_layers(start, end)
+        b.leave()
         return 0.0
 
     def _run_layers(self, start, end):
@@ -371,11 +380,14 @@ class Net(object):
         for name in kwargs:
             if name not in self.inputs:
                 raise Exception('Input blob arguments do not match net inputs.')
+        b = self._net.board
+        b.enter()
         self._net.run_harness()
         if start is None and end is None:
             self._net.run_net_overhead()
         self._run_layers(start_ind, end_ind)
-        self._net.board.sync()  # forward() returns when the net is done
+        b.sync()  # forward() returns when the net is done
+        b.leave()
         outs = list(self.outputs) + list(blobs or [])
         return dict((o, self.blobs[o].data) for o in outs)
 
