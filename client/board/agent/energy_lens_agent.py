@@ -13,9 +13,16 @@ Method (`run`, default "steady-state", BOARD-FORMATS.md section 6): the INA3221 
 L4T <= 32, far longer than most layers, so each layer i runs alone in a loop, `net._forward(i, i)`, long
 enough for at least 5 sensor windows after 2 settling windows (one to fill the sensor's average, one
 for the reading's staleness), while a sampler process polls the rails with CLOCK_MONOTONIC timestamps.
-Mean power x time per call gives the layer's gross energy; minus the idle power measured the same way,
-its dynamic energy. In-place layers get their input recomputed and restored. N back-to-back full forwards
-cross-check the sum. Without pycaffe, "caffe-time" runs `caffe time` (on a copy of the net file with the
+Mean power x time per call gives the loop's energy per call; from it the agent subtracts the harness
+(the same loop calling Caffe's no-op Input layer, timed and powered like a layer) and, for in-place
+layers whose input is restored, the restores (a restore-only loop, timed and powered): the layer's gross
+energy; minus the idle power, its dynamic energy. Idle is bracketed: before the layers, every
+--idle-every minutes between them and after them, each time asleep (median of window-long means) and as an
+empty loop of the measuring loop's shape; the drift is reported. The sensor period is the median of
+several estimates, bounded by the configured one. A layer whose loops give no value is measured again
+(--retries). N back-to-back full forwards cross-check the sum; then each layer is timed inside whole
+forwards (before/after_forward callbacks; cold caches, unlike its loop): its in-forward energy is its
+loop's power times that time, and those add up to the whole net. Without pycaffe, "caffe-time" runs `caffe time` (on a copy of the net file with the
 input batch set to --batch) and spreads the run's mean power over its per-layer forward times (lower
 fidelity). "boundary" is SyNERGY's method (integrate the trace
 between layer start and end during single forwards), kept to show how far off it is.
@@ -26,17 +33,25 @@ Output: one JSON object per line on stdout, flushed after each, all of schema ve
   The last line is always "done" (with "status": "ok" | "cancelled" | "error"), unless the agent is killed.
   start        method, model, mode, threads, options, board, l4t, rails, total_rail, layers (to measure),
                skipped_layers, unknown_layers
-  idle         power_mw (total rail; cpu_power_mw, gpu_power_mw), window_s (sensor update period found),
-               window_source ("measured" | "default"), samples
+  idle         power_mw (total rail; cpu_power_mw, gpu_power_mw), window_s, samples, bracket (0 first, then
+               one per bracket), at_s, drift_mw (against bracket 0), loop_power_mw / loop_time_ms (empty loop);
+               the first also window_source ("measured" | "bounded" | "default"), window_estimates_s,
+               window_spread and calibration {window, harness: {noop, time_ms, power_mw, energy_mj, ...}}
   layer-start  index, name, type, position, of, in_place, loop_s
   layer        index, name, type, method, in_place, time_ms (per call), power_mw, energy_mj (gross),
                dynamic_energy_mj (idle subtracted), each the median over repetitions with `<field>_spread`
-               (standard deviation); repetitions (one object per loop: calls, time_ms, power_mw, energy_mj,
-               dynamic_energy_mj, samples, settled, restore_share for in-place layers); calls; partial: true
-               when cancelled after some loops; backward_ms with caffe-time
-  net          time_ms (per forward), power_mw, energy_mj, dynamic_energy_mj, iterations,
-               sum_layers_energy_mj, layers_in_sum, residual_pct ((sum - net) / net)
-  error        code ("no-sensor" | "no-caffe" | "bad-network" | "internal" | ...), message, hint
+               (standard deviation), all isolated (looped alone) and net of the harness and restores;
+               repetitions (one object per loop: calls, time_ms, power_mw, energy_mj, dynamic_energy_mj,
+               raw_* before the subtractions, samples, settled, restores); calls; idle_power_mw (the bracket
+               used); harness and restore {time_ms, energy_mj} per call; tries; below_resolution when the
+               layer is shorter than the harness resolves (time and energy 0); partial: true when cancelled
+               after some loops; backward_ms with caffe-time
+  net          time_ms (per forward, harness subtracted), power_mw, energy_mj, dynamic_energy_mj, iterations,
+               sum_layers_energy_mj, layers_in_sum, residual_pct ((sum of isolated layers - net) / net),
+               in_forward {method, forwards, callback_ms, layers: [{name, time_ms, energy_mj,
+               dynamic_energy_mj}], sum_layers_energy_mj, residual_pct}, idle_drift {brackets, drift_mw, range_mw}
+  error        code ("no-sensor" | "no-caffe" | "bad-network" | "internal" | ...), message, hint; location
+               {line, column, message} (libprotobuf's, 1-based) when Caffe cannot parse the net
   done         status, exit_code, elapsed_s, layers_measured, partial_layers
 Diagnostics go to stderr.
 

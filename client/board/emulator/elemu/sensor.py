@@ -3,7 +3,8 @@
 Like the chip in continuous mode (BOARD-FORMATS.md 2.4), every conversion cycle publishes one block
 average over the last window (422 ms on L4T <= 32, 6.6 ms on JetPack 5+; both times the time scale);
 a read returns the last published value. Registers are quantised (bus 8 mV, shunt 40 uV) and the driver
-computes integer mA and mW = mV*mA/1000 truncated.
+computes integer mA and mW = mV*mA/1000 truncated. The board's background (idle spikes, a slow drift of
+idle) adds to what the layers draw, and some publications come late or not at all (a loaded host).
 """
 import math
 import os
