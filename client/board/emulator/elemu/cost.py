@@ -149,10 +149,18 @@ def net_overhead(hw, mode):
                                   else (hw['p_base'], 0.0, 0.0))
 
 
-def harness_cost(hw):
+# The emulated interpreter is the host's real one, which a time scale cannot speed up: a scaled call into
+# pycaffe never takes less than this much wall time (else the host, not the board, would set the pace).
+HARNESS_MIN_WALL_S = 10e-6
+
+
+def harness_cost(hw, scale=1.0):
     """One call from Python into pycaffe (`net._forward`, `net.forward`): interpreter and binding time on one
     core. Real on a board, never part of a layer (unscaled s, comps W)."""
-    return hw.get('harness_call_s', 0.0), (hw.get('harness_cpu_w', hw.get('p_base', 0.0)), 0.0, 0.0)
+    sec = hw.get('harness_call_s', 0.0)
+    if sec > 0:
+        sec = max(sec, HARNESS_MIN_WALL_S / scale)
+    return sec, (hw.get('harness_cpu_w', hw.get('p_base', 0.0)), 0.0, 0.0)
 
 
 def combined(a, b):

@@ -82,17 +82,11 @@ class EmuArray(object):
         b.execute(sec, comps)
 
     def copy(self):
-        b = board()
-        b.enter()
         self._copy_cost()
-        b.leave()
         return EmuArray(self.shape, self.drift)
 
     def __setitem__(self, key, value):
-        b = board()
-        b.enter()
         self._copy_cost()
-        b.leave()
         self.drift = value.drift if isinstance(value, EmuArray) else 0
 
     def __getitem__(self, key):
@@ -233,7 +227,7 @@ class CompiledNet(object):
             self.warm.append(cost.layer_cost(s, hw, self.mode, self.threads, h, True))
             self.cold.append(cost.layer_cost(s, hw, self.mode, self.threads, h, False))
         self.net_overhead = cost.net_overhead(hw, self.mode)
-        self.harness = cost.harness_cost(hw)
+        self.harness = cost.harness_cost(hw, self.board.scale)
         self.callback = cost.callback_cost(hw)
         # `_forward(i, i)` from Python: the call and the layer as one segment (one emulated call per Python call
         # keeps the host's own cost per call small, under the board time it stands for)
@@ -327,14 +321,11 @@ class Net(object):
         n = len(self.layers)
         if not (0 <= start <= end < n):
             raise IndexError('layer range [%d, %d] outside [0, %d]' % (start, end, n - 1))
-        b = self._net.board
-        b.enter()
         if start == end and not self._before and not self._after:
             self._net.run(start, self.blobs, called=True)
         else:
             self._net.run_harness()
             self._run_layers(start, end)
-        b.leave()
         return 0.0
 
     def _run_layers(self, start, end):
@@ -380,14 +371,11 @@ class Net(object):
         for name in kwargs:
             if name not in self.inputs:
                 raise Exception('Input blob arguments do not match net inputs.')
-        b = self._net.board
-        b.enter()
         self._net.run_harness()
         if start is None and end is None:
             self._net.run_net_overhead()
         self._run_layers(start_ind, end_ind)
-        b.sync()  # forward() returns when the net is done
-        b.leave()
+        self._net.board.sync()  # forward() returns when the net is done
         outs = list(self.outputs) + list(blobs or [])
         return dict((o, self.blobs[o].data) for o in outs)
 

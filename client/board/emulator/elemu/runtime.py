@@ -10,7 +10,6 @@ from . import activity, config, cost
 TIME_JITTER_SIGMA = 0.03   # per call, log-normal with mean 1
 RUN_SIGMA = 0.003          # per process (run-to-run), normal with mean 1
 JITTER_TABLE = 4093
-INTERPRETER_GAP_MAX_S = 0.00003
 
 
 class EmulatedBoard(object):
@@ -29,9 +28,6 @@ class EmulatedBoard(object):
         self._jitter = [self.scale * self.run_factor * self.rng.lognormvariate(mu, TIME_JITTER_SIGMA)
                         for _ in range(JITTER_TABLE)]
         self._k = 0
-        self._left = None
-        cpu = self.prof['cpu']
-        self.interpreter = (cpu.get('harness_cpu_w', cpu['p_base']), 0.0, 0.0)
 
     def hw(self, mode):
         return self.prof['gpu'] if mode == 'gpu' else self.prof['cpu']
@@ -52,20 +48,6 @@ class EmulatedBoard(object):
         d = self.scaled_duration(seconds)
         self.writer.run(d, comps)
         return d
-
-    def enter(self):
-        """Python calls into pycaffe: the interpreter ran on a core since the previous call returned (the
-        loop around the calls, a harness's bookkeeping). That time is the board's, at the harness's power,
-        so a call takes the Python around it plus its own time, as on a board; a longer gap is the host
-        preempting this process, not the board's work, and is left to the writer's catching up."""
-        left = self._left
-        if left is not None:
-            gap = time.monotonic() - left
-            if 0.0 < gap <= INTERPRETER_GAP_MAX_S:
-                self.writer.run(gap, self.interpreter)
-
-    def leave(self):
-        self._left = time.monotonic()
 
     def flush(self):
         self.writer.flush()
