@@ -165,7 +165,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
 }
 
 /** Fold membership as dataset row indexes; for holdout, fold 0 is the test set and fold 1 the training set. */
-function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): number[][] {
+export function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): number[][] {
   const all = dataset.rows.map((_, i) => i);
   switch (scheme.kind) {
     case 'loo':
