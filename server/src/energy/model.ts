@@ -62,8 +62,14 @@ export interface FitMetrics {
   mape: number;
   /** Per-layer root mean square percentage error, in %. */
   rmspe: number;
-  /** Non-zero coefficients (+1 for an intercept). */
+  /** Non-zero coefficients (+1 for an intercept); for a searched model, every fitted parameter. */
   complexity: number;
+  /** Median per-layer absolute percentage error, in %. */
+  medianApe?: number;
+  /** 90th percentile of the per-layer absolute percentage error, in %. */
+  p90Ape?: number;
+  /** Fraction (0..1) of held-out layers inside the 90 % interval, each judged by a width calibrated without its fold. */
+  coverage90?: number;
 }
 
 export interface SubModel {
