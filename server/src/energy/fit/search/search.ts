@@ -242,7 +242,9 @@ function searchRooflines(texts: string[], columns: readonly Float64Array[], subs
     if (!current) break;
     const final = fitOn(atoms, all, -1, current);
     const heldOut = final && validate(atoms, final);
-    if (heldOut && final) {
+    // A cost that the fit drove to ~0 makes this a smaller model in disguise: not a model of this size.
+    const collapsed = final?.costs.some((a, k) => a * max(columns[atoms[k]]) < 1e-6 * median(y));
+    if (heldOut && final && !collapsed) {
       out.push({
         family: 'roofline',
         label: `roofline: overhead + smooth max of ${atoms.length} costs (p fitted)`,
@@ -275,6 +277,12 @@ function searchRooflines(texts: string[], columns: readonly Float64Array[], subs
     current = best.params;
   }
   return out;
+}
+
+function max(xs: ArrayLike<number>): number {
+  let m = -Infinity;
+  for (let i = 0; i < xs.length; i++) m = Math.max(m, xs[i]);
+  return m;
 }
 
 function median(xs: ArrayLike<number>): number {
