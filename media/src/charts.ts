@@ -18,9 +18,6 @@ Chart.register(ScatterController, BarController, PointElement, LineElement, BarE
 type AnyConfig = ChartConfiguration<'scatter' | 'bar', unknown[], unknown>;
 type Scatter = ChartDataset<'scatter', Array<{ x: number; y: number }>>;
 
-/** Clipping floor of the accuracy axis: a model worse than this is "off scale", not a distant dot. */
-export const ACCURACY_FLOOR = -100;
-
 export interface ChartInputs {
   view: FitView;
   candidates: CandidatePoint[];
@@ -143,56 +140,75 @@ function energyVsFeature(inputs: ChartInputs): Built {
   return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note, points: c.measured.length + (c.curve ? 0 : c.fitted.length) };
 }
 
-/** Writes each candidate's method beside its point. */
+/**
+ * Writes each candidate's method beside its point, the selected one first; a label that would overlap
+ * one already written (or leave the plot area) is moved to the point's left, else left out (its
+ * tooltip still names it).
+ */
 const methodLabels: Plugin<'scatter'> = {
   id: 'energyLensMethodLabels',
   afterDatasetsDraw(chart) {
     const meta = chart.getDatasetMeta(0);
     const ctx = chart.ctx;
+    const area = chart.chartArea;
     const color = (chart.options.plugins?.legend?.labels?.color as string | undefined) ?? '#888';
     ctx.save();
     ctx.fillStyle = color;
-    ctx.font = `${Chart.defaults.font.size ?? 12}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+    const size = Chart.defaults.font.size ?? 12;
+    ctx.font = `${size}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
     ctx.textBaseline = 'middle';
-    meta.data.forEach((el, i) => {
-      const raw = chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint };
-      ctx.fillText(raw.c.label, el.x + 7, el.y);
-    });
+    const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+    const order = meta.data.map((el, i) => ({ el, c: (chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint }).c }))
+      .sort((a, b) => Number(b.c.selected) - Number(a.c.selected));
+    for (const { el, c } of order) {
+      const width = ctx.measureText(c.label).width;
+      const boxes = [el.x + 7, el.x - 7 - width].map((x0) => ({ x0, x1: x0 + width, y0: el.y - size / 2, y1: el.y + size / 2 }));
+      const free = boxes.find((b) => b.x0 >= area.left && b.x1 <= area.right
+        && !placed.some((p) => b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1));
+      if (!free) continue;
+      placed.push(free);
+      ctx.fillText(c.label, free.x0, el.y);
+    }
     ctx.restore();
   },
 };
 
+/** Held-out per-layer MAPE against complexity: lower is better, never a negative "accuracy". */
 function accuracyVsComplexity(inputs: ChartInputs): Built {
   const { theme, candidates } = inputs;
-  const usable = candidates.filter((c) => c.accuracy !== null);
-  if (usable.length === 0) return { config: null, note: 'Fitting the candidates…', points: 0 };
-  const kind = usable.some((c) => c.accuracyKind === 'network') ? 'network' : 'layer';
-  const data = usable.map((c) => ({ x: c.complexity, y: Math.max(ACCURACY_FLOOR, c.accuracy!), c }));
-  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (non-zero coefficients)' },
-    { type: 'linear', title: kind === 'network' ? 'Network accuracy (%)' : 'Layer accuracy, 100 − MAPE (%)' });
+  const usable = candidates.filter((c) => c.mape !== null && c.mape > 0);
+  if (usable.length === 0) return { config: null, note: candidates.length > 0 ? 'No candidate has predictions.' : 'Fitting the candidates…', points: 0 };
+  const data = usable.map((c) => ({ x: c.complexity, y: c.mape!, c }));
+  const ys = data.map((d) => d.y);
+  // A wide spread (30 % next to 2,800 %) is drawn on a log axis, so every model, the selected one
+  // included, stays inside the range and none is clipped.
+  const yLog = Math.max(...ys) / Math.min(...ys) > 20;
+  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: 'Per-layer MAPE, predicted vs measured (%), lower is better' });
+  if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
   options.plugins.tooltip = {
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const { c } = item.raw as { c: CandidatePoint };
-        const off = c.accuracy! < ACCURACY_FLOOR ? ' (off scale)' : '';
-        return `${c.label}: complexity ${c.complexity}, accuracy ${c.accuracy!.toFixed(1)} %${off}, MAPE ${c.mape === null ? '–' : c.mape.toFixed(1)} %`;
+        const network = c.accuracyKind === 'network' && c.accuracy !== null ? `, network accuracy ${c.accuracy.toFixed(1)} %` : '';
+        return `${c.label}: complexity ${c.complexity}, MAPE ${c.mape!.toFixed(1)} %${network}`;
       },
     },
   };
   (options.scales.x as Record<string, unknown>).grace = '15%';
+  (options.scales.y as Record<string, unknown>).grace = '10%';
   const dataset: Scatter = {
     label: '',
     data,
     backgroundColor: data.map((d) => (d.c.selected ? theme.accent : withAlpha(theme.palette[0], 0.6))),
     borderColor: data.map((d) => (d.c.selected ? theme.foreground : theme.palette[0])),
     pointRadius: data.map((d) => (d.c.selected ? 7 : 4)),
-    pointStyle: data.map((d) => (d.c.accuracy! < ACCURACY_FLOOR ? 'triangle' : 'circle')),
     pointHoverRadius: 8,
   };
   const failed = inputs.candidates.length - usable.length;
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [methodLabels] } as AnyConfig,
-    note: [`selected method highlighted${data.some((d) => d.c.accuracy! < ACCURACY_FLOOR) ? `; triangles are below ${ACCURACY_FLOOR} %` : ''}`, failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    note: ['selected method highlighted', yLog ? 'MAPE on a log scale' : '', failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
     points: data.length,
   };
 }

@@ -33,7 +33,7 @@ const CHART_TITLES: Record<ChartId, string> = {
   measuredVsPredicted: 'Measured vs predicted',
   energyVsFeature: 'Energy against the main feature',
   residuals: 'Residuals',
-  accuracyVsComplexity: 'Accuracy against model complexity',
+  accuracyVsComplexity: 'Held-out error (MAPE) against model complexity',
   networks: 'Per-network totals',
 };
 
@@ -71,6 +71,8 @@ const buttons: Record<ButtonId, HTMLElement> = {
 const refreshButton = h('vscode-button', { secondary: true, title: 'Read the measurement campaigns again' }, 'Refresh');
 const removeButton = h('vscode-button', { secondary: true, title: 'Remove this imported file from the list' }, 'Remove');
 const dataInfo = h('div', { class: 'data-info' });
+/** The multi-select shows "4 Selected"; this names them. */
+const featuresChosen = h('div', { class: 'hint features-chosen', 'aria-live': 'polite' });
 const badRowsBox = h('div', { class: 'bad-rows' });
 const progressText = h('span', { class: 'progress-text', role: 'status' });
 const messageBox = h('div', { class: 'message', role: 'alert', hidden: true });
@@ -120,7 +122,11 @@ function buildPage(): void {
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
   el.progress.indeterminate = true;
   el.progress.hidden = true;
-  el.dataset.setAttribute('aria-label', 'Data');
+  // Screen readers name each dropdown and field (their visible labels are not tied to them).
+  const names: Array<[HTMLElement, string]> = [[el.dataset, 'Data'], [el.family, 'Family'], [el.method, 'Method'], [el.features, 'Features'],
+    [el.extraTerms, 'Extra terms'], [el.degree, 'Degree'], [el.validation, 'Validation'], [el.validationParam, 'Folds (K) or held-out fraction (F)'],
+    [el.platform, 'Platform to save the model for'], [el.curveType, 'Layer type of the energy-against-feature chart']];
+  for (const [control, name] of names) control.setAttribute('aria-label', name);
 
   const chartGrid = h('section', { class: 'charts' });
   for (const id of CHART_IDS) {
@@ -144,7 +150,8 @@ function buildPage(): void {
       h('div', { class: 'row' },
         field('Family', el.family),
         field('Method', el.method),
-        field('Features', el.features, 'Layer-type: one term each. Individual: products up to the degree, plus logs.'),
+        h('div', { class: 'field' }, h('label', {}, 'Features'), el.features, featuresChosen,
+          h('div', { class: 'hint' }, 'Layer-type: one term each. Individual: products up to the degree, plus logs.')),
         field('Extra terms', el.extraTerms, 'Comma separated products, e.g. channelsIn^2*kernelH', 'extra-terms-field'),
         field('Degree', el.degree, undefined, 'degree-field'),
         field('Validation', el.validation),
@@ -202,8 +209,13 @@ function onControlsChanged(): void {
   sendControls(readControls());
 }
 
+function showChosenFeatures(names: readonly string[]): void {
+  featuresChosen.textContent = names.length > 0 ? `Selected: ${names.join(', ')}` : 'No feature selected';
+}
+
 function sendControls(c: PanelControls): void {
   controls = c;
+  showChosenFeatures(c.features);
   persist();
   updateVisibility();
   clearMessages();
@@ -218,6 +230,7 @@ function applyControls(c: PanelControls): void {
   el.family.value = c.family;
   el.method.value = c.method;
   setMultiOptions(el.features, summary?.features ?? [], c.features);
+  showChosenFeatures(c.features);
   el.extraTerms.value = c.extraTerms;
   el.degree.value = String(c.degree);
   el.validation.value = c.validation;

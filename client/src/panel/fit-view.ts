@@ -5,6 +5,7 @@ import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
 import { type LayerMetrics, layerMetrics, networkMetrics } from '../../../server/src/energy/fit/metrics';
 import { parseTerm } from '../../../server/src/energy/terms';
+import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import { compileTerms, evaluateFitted, fittedValues } from './fitted-values';
 import type { CandidatePoint, ChartPoint, CurveChartData, FitView, MetricsView, NetworkBar, ScatterChartData, SubModelView } from './messages';
 import { rowLabel } from './row-labels';
@@ -86,7 +87,7 @@ function subModelViews(report: FitReport): SubModelView[] {
     return {
       type: m.type,
       samples: m.samples,
-      terms: m.terms.map((term, j) => ({ term, coefficient: m.coefficients[j] })),
+      terms: m.terms.map((term, j) => ({ term, coefficient: m.coefficients[j], withUnit: m.link === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]) })),
       intercept: m.intercept,
       link: m.link,
       ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),

@@ -121,6 +121,8 @@ export interface NetworkBar {
 export interface CoefficientView {
   term: string;
   coefficient: number;
+  /** With its unit, e.g. "1.54 nJ per MAC"; null for log-space terms (their coefficients are exponents). */
+  withUnit: string | null;
 }
 
 export interface SubModelView {

@@ -26,6 +26,19 @@ function significant(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
 
+const SINGULAR: Record<string, string> = {
+  macs: 'MAC', params: 'parameter', inputElements: 'input element', outputElements: 'output element',
+  weightBytes: 'weight byte', activationBytes: 'activation byte',
+};
+
+/** A coefficient with its unit: "1.54 nJ per MAC", "20.8 nJ per unit of channelsIn × kernelH" (identity link). */
+export function coefficientWithUnit(text: string, mJ: number): string {
+  const t = parseTerm(text);
+  if ('error' in t) return `${formatEnergyCoefficient(mJ)} per unit of ${text}`;
+  const only = t.factors.length === 1 && !t.factors[0].log && !t.factors[0].tile && t.factors[0].power === 1 ? SINGULAR[t.factors[0].name] : undefined;
+  return `${formatEnergyCoefficient(mJ)} per ${only ?? `unit of ${describeTerm(t)}`}`;
+}
+
 function describeTerm(term: Term): string {
   return term.factors
     .map((f) => {

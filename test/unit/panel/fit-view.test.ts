@@ -1,6 +1,7 @@
 // Chart series and figures built from a FitReport: measured vs predicted, residuals, the fitted
 // curve per layer type, per-network totals, the coefficient table, and thinning for large data.
 import { strict as assert } from 'assert';
+import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fitDataset } from '../../../server/src/energy/fit/engine';
@@ -68,7 +69,8 @@ describe('refit panel: chart data from a fit', () => {
     const conv = report.subModels.find((m) => m.type === 'Convolution')!;
     assert.ok(close(view.metrics.mape!, 100 * dataset.rows.reduce((s, r, i) => s + Math.abs(fitted[i] - r.target) / r.target, 0) / 30));
     assert.ok(close(view.subModels[0].mape!, conv.inSample.mape));
-    assert.deepEqual(view.subModels[0].terms, [{ term: 'macs', coefficient: conv.coefficients[0] }]);
+    assert.deepEqual(view.subModels[0].terms, [{ term: 'macs', coefficient: conv.coefficients[0], withUnit: coefficientWithUnit('macs', conv.coefficients[0]) }]);
+    assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?J per MAC$/);
   });
 
   it('draws fitted values instead of a curve when the model reads more than the main feature', () => {
