@@ -8,7 +8,7 @@ import {
   LinearScale, LogarithmicScale, type Plugin, PointElement, ScatterController, Tooltip, type TooltipItem,
 } from 'chart.js';
 import type {
-  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, NetworkBar, RenderedChart, ScatterChartData,
+  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, FrontierPointView, FrontierView, NetworkBar, RenderedChart, ScatterChartData,
 } from '../../client/src/panel/messages';
 import { sig } from './format';
 import { type ThemeColors, withAlpha } from './theme';
@@ -25,6 +25,15 @@ export interface ChartInputs {
   types: string[];
   curveType: string | null;
   theme: ThemeColors;
+  /** A search's frontier: drawn instead of the method candidates while it is current. */
+  frontier?: FrontierView | null;
+  /** Clicking a frontier point selects that model. */
+  onSelectFrontier?: (layerType: string, complexity: number) => void;
+}
+
+/** The frontier of the layer type the curve chart shows (else the first). */
+export function frontierTypeOf(frontier: FrontierView, curveType: string | null): FrontierView['types'][number] | undefined {
+  return frontier.types.find((t) => t.type === curveType) ?? frontier.types[0];
 }
 
 interface Built {
@@ -161,6 +170,7 @@ const methodLabels: Plugin<'scatter'> = {
     const order = meta.data.map((el, i) => ({ el, c: (chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint }).c }))
       .sort((a, b) => Number(b.c.selected) - Number(a.c.selected));
     for (const { el, c } of order) {
+      if (!c.label) continue;
       const width = ctx.measureText(c.label).width;
       const boxes = [el.x + 7, el.x - 7 - width].map((x0) => ({ x0, x1: x0 + width, y0: el.y - size / 2, y1: el.y + size / 2 }));
       const free = boxes.find((b) => b.x0 >= area.left && b.x1 <= area.right
@@ -175,6 +185,7 @@ const methodLabels: Plugin<'scatter'> = {
 
 /** Held-out per-layer MAPE against complexity: lower is better, never a negative "accuracy". */
 function accuracyVsComplexity(inputs: ChartInputs): Built {
+  if (inputs.frontier) return frontierChart(inputs, inputs.frontier);
   const { theme, candidates } = inputs;
   const usable = candidates.filter((c) => c.mape !== null && c.mape > 0);
   if (usable.length === 0) return { config: null, note: candidates.length > 0 ? 'No candidate has predictions.' : 'Fitting the candidates…', points: 0 };
@@ -209,6 +220,55 @@ function accuracyVsComplexity(inputs: ChartInputs): Built {
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [methodLabels] } as AnyConfig,
     note: ['selected method highlighted', yLog ? 'MAPE on a log scale' : '', failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    points: data.length,
+  };
+}
+
+/** A search's front: one point per model (fewest parameters first), joined by a line; click to select. */
+function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
+  const { theme } = inputs;
+  const t = frontierTypeOf(frontier, inputs.curveType);
+  if (!t || t.points.length === 0) return { config: null, note: 'The search found no model.', points: 0 };
+  const label = (p: FrontierPointView) => `${p.complexity}: ${p.family}${p.recommended ? ' ★' : ''}`;
+  // The label plugin reads `c.label` and `c.selected`, as for method candidates.
+  const data = t.points.map((p) => ({ x: p.complexity, y: p.mape, c: { label: label(p), selected: p.selected }, p }));
+  const ys = data.map((d) => d.y);
+  const yLog = Math.max(...ys) / Math.min(...ys) > 20;
+  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: `Held-out per-layer MAPE (%), ${t.type}` });
+  if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
+  (options.scales.x as Record<string, unknown>).grace = '15%';
+  (options.scales.y as Record<string, unknown>).grace = '10%';
+  options.plugins.tooltip = {
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const { p } = item.raw as { p: FrontierPointView };
+        return [`${p.complexity} parameters, ${p.label}${p.recommended ? ' (recommended)' : ''}`,
+          `held-out MAPE ${p.mape.toFixed(1)} %, median ${p.medianApe.toFixed(1)} %, p90 ${p.p90Ape.toFixed(1)} %`,
+          `90 % interval ×/÷ ${p.interval90Factor.toFixed(2)} (coverage ${(100 * p.coverage90).toFixed(1)} %)`, p.formula];
+      },
+    },
+  };
+  const select = inputs.onSelectFrontier;
+  const onClick = (_event: unknown, elements: Array<{ index: number }>) => {
+    const hit = elements[0];
+    if (hit && select) select(t.type, t.points[hit.index].complexity);
+  };
+  const dataset: Scatter = {
+    label: '',
+    data,
+    showLine: true,
+    borderColor: data.map((d) => (d.p.selected ? theme.foreground : theme.palette[0])),
+    backgroundColor: data.map((d) => (d.p.selected ? theme.accent : withAlpha(theme.palette[0], 0.6))),
+    pointRadius: data.map((d) => (d.p.selected ? 7 : 4)),
+    pointHoverRadius: 8,
+  } as Scatter;
+  const chosen = t.points.find((p) => p.selected);
+  return {
+    config: { type: 'scatter', data: { datasets: [dataset] }, options: { ...options, onClick }, plugins: [methodLabels] } as AnyConfig,
+    note: [`frontier of a model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
+      chosen ? `selected: ${chosen.complexity} parameters, ${chosen.label}, MAPE ${chosen.mape.toFixed(1)} %, 90 % interval ×/÷ ${chosen.interval90Factor.toFixed(2)} (coverage ${(100 * chosen.coverage90).toFixed(1)} %): ${chosen.formula}` : '',
+      yLog ? 'MAPE on a log scale' : ''].filter(Boolean).join('; '),
     points: data.length,
   };
 }

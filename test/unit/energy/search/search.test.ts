@@ -54,6 +54,21 @@ describe('model search on the TX2 CPU sweep (real data, every 5th row)', functio
   });
 });
 
+describe('model search with a held-out split (real data, every 10th row of the GPU sweep)', function () {
+  before(function () {
+    if (!haveSweeps()) this.skip();
+  });
+
+  it('fits on the training split only and judges the held-out rows, coverage included', () => {
+    const data = sweepSample('gpu', 10);
+    const t = searchModels(data, { maxParams: 4, cv: { kind: 'holdout', fraction: 0.3 }, seed: 1 }).types[0];
+    assert.ok(t.front.length >= 2, `front of ${t.front.length}`);
+    const best = t.front[t.front.length - 1];
+    assert.equal(best.errors.n, Math.round(0.3 * data.rows.length), 'only the held-out rows are scored');
+    assert.ok(Math.abs(best.errors.coverage90 - 0.9) < 0.08, `coverage ${best.errors.coverage90}`);
+  });
+});
+
 describe('Pareto front', () => {
   it('keeps per complexity the lowest MAPE and drops models no better than a simpler one', () => {
     const front = paretoFront([

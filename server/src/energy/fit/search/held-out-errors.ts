@@ -43,12 +43,15 @@ export function heldOutErrors(measured: ArrayLike<number>, predicted: ArrayLike<
   const sortedApe = Float64Array.from(ape).sort();
   const all = Float64Array.from(logAbs.filter((x) => !Number.isNaN(x))).sort();
   let covered = 0, judged = 0;
-  for (let f = 0; f < folds; f++) {
-    const others = Float64Array.from(logAbs.filter((x, i) => !Number.isNaN(x) && foldOf[i] !== f)).sort();
+  // One held-out fold (a holdout split): its rows are judged in two halves, each by the other's width.
+  let k = 0;
+  const judgeFold = folds >= 2 ? foldOf : Int32Array.from(logAbs, (x) => (Number.isNaN(x) ? -1 : k++ % 2));
+  for (let f = 0; f < Math.max(folds, 2); f++) {
+    const others = Float64Array.from(logAbs.filter((x, i) => !Number.isNaN(x) && judgeFold[i] !== f)).sort();
     if (others.length === 0) continue;
     const width = quantile(others, 0.9);
     for (let i = 0; i < measured.length; i++) {
-      if (foldOf[i] !== f || Number.isNaN(logAbs[i])) continue;
+      if (judgeFold[i] !== f || Number.isNaN(logAbs[i])) continue;
       judged++;
       if (logAbs[i] <= width) covered++;
     }

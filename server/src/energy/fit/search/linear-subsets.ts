@@ -68,11 +68,20 @@ export class LinearSubsets {
         }
       }
     }
+    // Every row, held out or not: a holdout split's training rows (fold −1) are in no fold's sums.
     this.gramAll = new Float64Array(q * q);
     this.rhsAll = new Float64Array(q);
     for (let f = 0; f < folds; f++) {
       for (let k = 0; k < q * q; k++) this.gramAll[k] += this.gramFold[f][k];
       for (let k = 0; k < q; k++) this.rhsAll[k] += this.rhsFold[f][k];
+    }
+    for (let i = 0; i < this.n; i++) {
+      if (foldOf[i] >= 0) continue;
+      for (let a = 0; a < q; a++) {
+        const va = this.v[a][i];
+        this.rhsAll[a] += va * this.t[i];
+        for (let c = a; c < q; c++) this.gramAll[a * q + c] += va * this.v[c][i];
+      }
     }
   }
 

@@ -14,7 +14,8 @@ export interface RooflineParams {
   exponent: number;
 }
 
-const MIN_LOG_P = Math.log(0.5);
+/** p between 1 (the costs add) and 64 (the largest alone): a smooth maximum, never more than the sum. */
+const MIN_LOG_P = 0;
 const MAX_LOG_P = Math.log(64);
 
 /** Prediction (mJ) for row i; `terms[k][i]` is term k's value. `buffer` has one slot per term. */

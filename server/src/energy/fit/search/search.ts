@@ -208,12 +208,23 @@ function searchRooflines(texts: string[], columns: readonly Float64Array[], subs
     for (const i of rows) s += Math.abs(rooflineValue(params, cols, i, buf) / y[i] - 1);
     return s / rows.length;
   };
+  const collapsedIn = (atoms: number[], params: RooflineParams) => params.costs.some((a, k) => a * max(columns[atoms[k]]) < 1e-6 * median(y));
   const fitOn = (atoms: number[], rows: Int32Array, foldOut: number, start?: RooflineParams) => {
     const from = start ?? startFrom(subsets.fitWithout([CONSTANT, ...atoms], foldOut), atoms, columns, y);
     return from && fitRoofline(atoms.map((j) => columns[j]), y, rows, from);
   };
+  /**
+   * From the warm start and from the linear fit of the same rows, the better fit; one whose cost
+   * collapsed to ~0 (a smaller model in disguise, LM stuck at p's bound) only when nothing else converged.
+   */
+  const fitBest = (atoms: number[], rows: Int32Array, foldOut: number, warm?: RooflineParams): RooflineParams | undefined => {
+    const tries = [warm && fitOn(atoms, rows, foldOut, warm), fitOn(atoms, rows, foldOut)].filter((p): p is RooflineParams => p !== undefined);
+    const scored = tries.map((p) => ({ p, cost: inSampleCost(atoms, p, rows) + (collapsedIn(atoms, p) ? 1e6 : 0) }));
+    return scored.sort((a, b) => a.cost - b.cost)[0]?.p;
+  };
   // Each fold is fitted on its training rows, warm-started from the fit on all rows (it converges in a
-  // few steps; the start does not enter the held-out rows' predictions other than as a starting point).
+  // few steps; the start does not enter the held-out rows' predictions other than as a starting point),
+  // or from the fold's own linear fit when the warm start does not converge.
   const validate = (atoms: number[], start: RooflineParams): Float64Array | undefined => {
     const predicted = new Float64Array(n).fill(NaN);
     const cols = atoms.map((j) => columns[j]);
@@ -222,28 +233,37 @@ function searchRooflines(texts: string[], columns: readonly Float64Array[], subs
       const test = subsets.rowsOf(f);
       if (test.length === 0) continue;
       const train = all.filter((i) => foldOf[i] !== f);
-      const params = fitRoofline(cols, y, train, start, { maxIterations: 20 });
+      const warm = fitRoofline(cols, y, train, start, { maxIterations: 20 });
+      const params = warm && !collapsedIn(atoms, warm) ? warm : fitBest(atoms, train, f);
       if (!params) return undefined;
       for (const i of test) predicted[i] = rooflineValue(params, cols, i, buf);
     }
     return predicted;
   };
 
-  // Two costs to begin with: the pair whose linear relative fit is best held out.
+  // Two costs to begin with: of the pairs whose linear relative fit has both costs > 0 (a roofline's
+  // costs are positive), the one best held out. Every pair is tried: the Gram sums make that cheap.
   const ids = texts.map((_, j) => j);
-  const pairPath = forwardStepwise(ids, (s) => { const p = subsets.heldOut([CONSTANT, ...s.filter((j) => j !== CONSTANT)]); return p && mapeOf(y, p); },
-    { maxSize: 3, forced: [CONSTANT], swapPasses: 1 });
-  const pair = pairPath.find((p) => p.subset.length === 3);
+  let pair: { atoms: number[]; score: number } | undefined;
+  for (let a = 0; a < ids.length; a++) {
+    for (let b = a + 1; b < ids.length; b++) {
+      const fit = subsets.fitAll([CONSTANT, a, b]);
+      if (!fit || !(fit.coefficients[1] > 0 && fit.coefficients[2] > 0)) continue;
+      const p = subsets.heldOut([CONSTANT, a, b]);
+      const score = p ? mapeOf(y, p) : NaN;
+      if (Number.isFinite(score) && (!pair || score < pair.score)) pair = { atoms: [a, b], score };
+    }
+  }
   if (!pair) return [];
-  let atoms = pair.subset.filter((j) => j !== CONSTANT);
+  let atoms = pair.atoms;
   const out: FrontierModel[] = [];
-  let current = fitOn(atoms, screen, -1);
+  let current = fitBest(atoms, screen, -1);
   for (;;) {
     if (!current) break;
-    const final = fitOn(atoms, all, -1, current);
-    const heldOut = final && validate(atoms, final);
+    const final = fitBest(atoms, all, -1, current);
     // A cost that the fit drove to ~0 makes this a smaller model in disguise: not a model of this size.
-    const collapsed = final?.costs.some((a, k) => a * max(columns[atoms[k]]) < 1e-6 * median(y));
+    const collapsed = !final || collapsedIn(atoms, final);
+    const heldOut = final && !collapsed ? validate(atoms, final) : undefined;
     if (heldOut && final && !collapsed) {
       out.push({
         family: 'roofline',
@@ -274,7 +294,8 @@ function searchRooflines(texts: string[], columns: readonly Float64Array[], subs
     }
     if (!best) break;
     atoms = best.atoms;
-    current = best.params;
+    // Grow from the full-data fit when the screening fit collapsed a cost.
+    current = collapsedIn(best.atoms, best.params) ? fitBest(best.atoms, screen, -1) : best.params;
   }
   return out;
 }
