@@ -285,7 +285,9 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
     callbacks: {
       footer: (items: Array<TooltipItem<'bar'>>) => {
         const b = bars[items[0]?.dataIndex ?? 0];
-        return b ? `error ${b.errorPct.toFixed(1)} %` : '';
+        if (!b) return '';
+        const left = b.leftOut > 0 ? `\n${b.leftOut} layer(s) without a prediction (${b.leftOutTypes.join(', ')}) are in neither bar` : '';
+        return `error ${b.errorPct.toFixed(1)} % over ${b.layers} layer(s)${left}`;
       },
     },
   };
@@ -300,7 +302,12 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
     },
     options: { ...options, parsing: undefined },
   };
-  return { config: config as unknown as AnyConfig, note: '', points: bars.length * 2 };
+  const leftOut = bars.reduce((n, b) => n + b.leftOut, 0);
+  const types = [...new Set(bars.flatMap((b) => b.leftOutTypes))].sort();
+  const note = leftOut > 0
+    ? `sums over the layers with a prediction only: ${leftOut} layer(s) of ${types.join(', ')} have none and are left out of both bars, so the bars are below the networks' whole-net totals`
+    : 'sums over every measured layer of each network';
+  return { config: config as unknown as AnyConfig, note, points: bars.length * 2 };
 }
 
 export function buildCharts(inputs: ChartInputs): Record<ChartId, Built> {

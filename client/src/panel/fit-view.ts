@@ -221,7 +221,20 @@ function networkBars(dataset: Dataset, report: FitReport, fitted: Float64Array):
     ? report.cv.network
     : networkMetrics(dataset.rows.map((r) => r.group), dataset.rows.map((r) => r.target), fitted);
   if (!metrics) return null;
-  return metrics.networks.map((n) => ({ network: n.group, measured: n.measured, predicted: n.predicted, errorPct: n.errorPct }));
+  // Why a bar can be below the campaign's whole-net total: layers without a prediction are in neither bar.
+  const predicted = report.cv ? report.cv.predictions : fitted;
+  const leftOut = new Map<string, { count: number; types: Set<string> }>();
+  dataset.rows.forEach((r, i) => {
+    if (r.group === undefined || Number.isFinite(predicted[i])) return;
+    const e = leftOut.get(r.group) ?? { count: 0, types: new Set<string>() };
+    e.count++;
+    e.types.add(r.type);
+    leftOut.set(r.group, e);
+  });
+  return metrics.networks.map((n) => ({
+    network: n.group, measured: n.measured, predicted: n.predicted, errorPct: n.errorPct, layers: n.layers,
+    leftOut: leftOut.get(n.group)?.count ?? 0, leftOutTypes: [...(leftOut.get(n.group)?.types ?? [])].sort(),
+  }));
 }
 
 /** One point of the accuracy-against-complexity chart. */

@@ -113,9 +113,15 @@ export interface CurveChartData {
 
 export interface NetworkBar {
   network: string;
+  /** Sums over the layers with a prediction only (so both bars cover the same layers). */
   measured: number;
   predicted: number;
   errorPct: number;
+  /** Layers summed. */
+  layers: number;
+  /** This network's layers without a prediction (their type has no sub-model, or no held-out fit), left out of both bars. */
+  leftOut: number;
+  leftOutTypes: string[];
 }
 
 export interface CoefficientView {

@@ -73,6 +73,22 @@ describe('refit panel: chart data from a fit', () => {
     assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?J per MAC$/);
   });
 
+  it('says which layers the per-network bars leave out (types without a sub-model)', () => {
+    const base = lawDataset({ rows: 40, groups: 4 });
+    // ReLU rows: no MACs, so a MACs-only fit leaves ReLU unmodelled; they are in neither bar.
+    const relu = Array.from({ length: 8 }, (_, i) => ({ values: [0, 16], target: 0.05, type: 'ReLU', group: `net${i % 4}`, source: { file: 'law.csv', line: 100 + i } }));
+    const dataset = { ...base, rows: [...base.rows, ...relu] };
+    const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } });
+    const view = buildFitView({ fitId: 9, datasetId: 'law', dataset, report });
+    for (const bar of view.networks!) {
+      assert.equal(bar.leftOut, 2, bar.network);
+      assert.deepEqual(bar.leftOutTypes, ['ReLU']);
+      assert.equal(bar.layers, 10);
+      const measuredModelled = base.rows.filter((r) => r.group === bar.network).reduce((t, r) => t + r.target, 0);
+      assert.ok(close(bar.measured, measuredModelled), 'the measured bar covers the predicted layers only');
+    }
+  });
+
   it('draws fitted values instead of a curve when the model reads more than the main feature', () => {
     const dataset = lawDataset({ rows: 40, channelsCoefficient: 0.01, noise: 0.05 });
     const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs', 'channelsIn'] });
