@@ -64,6 +64,7 @@ describe('roofline family (smooth max of costs plus overhead)', () => {
         const v = Object.fromEntries(dataset.features.map((f, c) => [f, dataset.rows[i].values[c]])) as LayerFeatures;
         const p = predictLayer(layer(`conv${i}`, 'Convolution', v), 0, loaded.model);
         assert.equal(p.status, 'predicted', p.message);
+        assert.match(p.formula!, /^E = [0-9.]+ [µnm]?J \+ smooth-max\(p=[0-9.]+; [0-9.]+ [fpnµm]?J × /, 'hovers show the roofline as it is');
         const expected = rooflineValue(params, columns, i);
         worst = Math.max(worst, Math.abs(p.predicted_mJ! - expected) / expected);
       }
