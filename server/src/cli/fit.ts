@@ -12,11 +12,13 @@ import { formatFormula } from '../energy/formula';
 import { Z_90 } from '../energy/predict';
 import { parseTerm } from '../energy/terms';
 import { printNetworkAccuracy, recordsInput, reportNetworkAccuracy, type RecordsInput } from './fit-records';
+import { runFitSearch } from './fit-search';
 
 export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
        [--group-column COL] [--layer-type TYPE] [--family layer-type|individual|both] [--degree N]
        [--method ${METHODS.join('|')}|all (comma list)] [--intercept|--no-intercept] [--weights none|relative]
-       [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]`;
+       [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]
+       [--search [--max-terms K] [--pick N]]   (search model structures; print the accuracy–complexity frontier)`;
 
 interface FitArgs {
   files: string[];
@@ -37,11 +39,14 @@ interface FitArgs {
   out?: string;
   platform?: string;
   label?: string;
+  search: boolean;
+  maxTerms?: string;
+  pick?: string;
 }
 
 const VALUE_FLAGS = new Set(['--target', '--features', '--type-features', '--type-column', '--group-column', '--layer-type', '--family', '--degree',
-  '--method', '--weights', '--cv', '--seed', '--out', '--platform', '--label']);
-const BOOLEAN_FLAGS = new Set(['--json', '--intercept', '--no-intercept']);
+  '--method', '--weights', '--cv', '--seed', '--out', '--platform', '--label', '--max-terms', '--pick']);
+const BOOLEAN_FLAGS = new Set(['--json', '--intercept', '--no-intercept', '--search']);
 
 function parseArgs(args: string[]): FitArgs | string {
   const values = new Map<string, string>();
@@ -109,6 +114,9 @@ function parseArgs(args: string[]): FitArgs | string {
     out: values.get('--out'),
     platform: values.get('--platform'),
     label: values.get('--label'),
+    search: flags.has('--search'),
+    maxTerms: values.get('--max-terms'),
+    pick: values.get('--pick'),
   };
 }
 
@@ -216,6 +224,11 @@ export const fit: CliCommand = async (args, io) => {
   const networks = new Set(dataset.rows.map((r) => r.group)).size;
   const cv: CvScheme | undefined = a.cv === 'none' ? undefined
     : a.cv ?? ((a.groupColumn || records) && networks >= 2 ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
+  if (a.search && a.cv === 'none') {
+    io.stderr('energy-lens fit: --search scores every model on held-out rows; give --cv loo-network, kfold:K or holdout:F, not none\n');
+    return 2;
+  }
+  if (a.search) return runFitSearch(io, dataset, cv, { ...a, platform: platformOf(a, records?.platformId) }, sources);
   const reports: FitReport[] = [];
   const failures: Array<{ family: Family; method: Method; error: string }> = [];
   for (const family of a.families) {
@@ -311,9 +324,9 @@ function usePaperNetworkAccuracy(r: FitReport, records: RecordsInput): void {
   };
 }
 
-function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[], dataset: Dataset, recordsPlatform?: string): number {
+function platformOf(a: FitArgs, recordsPlatform?: string): Platform {
   const stem = path.basename(a.files[0]).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
-  const platform: Platform = {
+  return {
     id: a.platform ?? recordsPlatform ?? `custom/${stem}`,
     label: a.label ?? (recordsPlatform ? `${recordsPlatform} (fitted on campaign records)` : `Custom (${stem})`),
     board: 'unknown',
@@ -321,6 +334,10 @@ function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[
     device: 'unknown',
     calibration: 'fitted',
   };
+}
+
+function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[], dataset: Dataset, recordsPlatform?: string): number {
+  const platform = platformOf(a, recordsPlatform);
   try {
     const model = toEnergyModel(best, {
       platform,

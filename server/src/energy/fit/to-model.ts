@@ -4,6 +4,7 @@
 import type { DataSource, EnergyModel, Platform, SubModel } from '../model';
 import { MODEL_FORMAT_VERSION, isLayerFeatureName } from '../model';
 import { validateModel } from '../load-model';
+import { formatVersionFor } from '../format-version';
 import { parseTerm } from '../terms';
 import type { FitReport } from './engine';
 import { type Dataset, FitError } from './dataset';
@@ -129,6 +130,8 @@ export function extrapolatedCopy(from: SubModel, fromType: string, note: string)
 
 /** Validates a model built in code against the same schema as files, so built-ins can never be malformed. */
 export function finishModel(model: EnergyModel): EnergyModel {
+  // The lowest version that expresses the model, so older readers keep reading models without version-2 features.
+  model = { ...model, formatVersion: formatVersionFor(model) };
   const checked = validateModel(model, `model ${model.platform.id}`);
   if ('error' in checked) throw new FitError(checked.error);
   return checked.model;
