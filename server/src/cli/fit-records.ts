@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { DataSource } from '../energy/model';
 import { type Dataset, type FitReport } from '../energy/fit';
 import { networkAccuracy, networkAccuracyTable, type NetworkAccuracy, type NetworkTotal } from '../energy/fit/network-accuracy';
-import { isRecordsPath, joinCampaignRows, readRecords } from '../energy/fit/records-dataset';
+import { isRecordsPath, joinCampaignRows, readRecords, totalsOfJoined } from '../energy/fit/records-dataset';
 import { formatEnergy } from '../units';
 import type { CliIo } from './io';
 
@@ -51,14 +51,20 @@ export function recordsInput(files: string[], io: CliIo, platform: string | unde
   const scales = [...new Set(emulated.map((c) => c.timeScale))];
   return {
     dataset,
-    totals: campaigns.map((c) => c.total),
+    totals: totalsOfJoined(campaigns),
     sources: campaigns.map((c) => ({ file: path.relative(io.cwd, c.file) || c.file, rows: c.dataset.rows.length })),
     platformId: campaigns[0].platformId,
     notes: [
-      `${campaigns.length} campaign(s) on ${campaigns[0].platformId}`,
+      `${campaigns.length} campaign(s) on ${campaigns[0].platformId}${boardsNote(campaigns.map((c) => c.target))}`,
       ...(emulated.length ? [`${emulated.length} emulated (time scale ${scales.join(', ')}), energies rescaled to real-board units`] : []),
     ],
   };
+}
+
+/** ` from 3 boards (a, b, c)` when the records come from several boards (the target column). */
+function boardsNote(targets: string[]): string {
+  const boards = [...new Set(targets)].sort();
+  return boards.length > 1 ? ` from ${boards.length} boards (${boards.join(', ')})` : '';
 }
 
 /** The paper's accuracy of one fit: only leave-one-network-out predicts every network unseen. */

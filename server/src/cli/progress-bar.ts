@@ -4,7 +4,7 @@
 import type { ProgressState } from '../../../client/src/campaigns/progress';
 import { formatDuration } from '../../../client/src/campaigns/progress';
 
-const BAR_WIDTH = 24;
+const BAR_WIDTH = 20;
 /** Weight of a new estimate in the smoothed end time (per update, about once a second). */
 const SMOOTHING = 0.25;
 
@@ -28,11 +28,12 @@ export function renderProgressLine(s: ProgressState, label: string, etaMs: numbe
   const done = totalBefore + s.done;
   const fraction = of ? Math.min(1, done / of) : 0;
   const filled = Math.round(fraction * BAR_WIDTH);
-  const parts = [`${label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`, of ? `${done}/${of} layers` : s.phase ?? 'starting'];
-  if (s.layer) parts.push(`layer ${totalBefore + (s.position ?? 0)} of ${of ?? '?'}: ${layerLabel(s.layer)}`);
+  // Most telling first: a narrow terminal cuts the end of the line.
+  const parts = [`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${of ? `${done}/${of} layers` : s.phase ?? 'starting'}`];
+  if (s.layer) parts.push(layerLabel(s.layer));
   else if (of && s.phase) parts.push(s.phase);
-  parts.push(`${formatDuration(s.elapsedMs)} elapsed`);
   if (etaMs !== undefined) parts.push(`ETA ${formatDuration(etaMs)}`);
+  parts.push(`${formatDuration(s.elapsedMs)} elapsed`, label);
   return parts.join(' · ');
 }
 

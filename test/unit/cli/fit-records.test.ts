@@ -114,6 +114,24 @@ describe('energy-lens fit RECORDS: campaign records from profile --emulated', fu
       assert.equal(await fit([files[0], tx2, '--method', 'ols'], mixed.io), 2);
       assert.match(mixed.out.stderr, /2 platforms \(jetson-tx1\/caffe-openblas\/cpu\/1t, jetson-tx2\/caffe-openblas\/cpu\/1t\).*give --platform ID/);
 
+      // A second board (same platform) that measured one of the networks: a row per network and board.
+      const boardB = rewrite(files[0], (h) => (h.target = { ...(h.target as object), name: 'tx1-b' }));
+      const two = capture(cwd);
+      assert.equal(await fit([...files, boardB, '--method', 'ols', '--json'], two.io), 0, two.out.stderr);
+      const rows = (JSON.parse(two.out.stdout) as { records: { notes: string[]; networkAccuracy: { networks: Array<{ network: string; target: string; predicted_mJ: number; measured_mJ: number }> } } }).records;
+      assert.match(rows.notes[0], /4 campaign\(s\) on jetson-tx1\/caffe-openblas\/cpu\/1t from 2 boards \(emulated-tx1, tx1-b\)/);
+      assert.equal(rows.networkAccuracy.networks.length, 4);
+      const b = rows.networkAccuracy.networks.find((n) => n.target === 'tx1-b')!;
+      const same = rows.networkAccuracy.networks.filter((n) => n.network === b.network);
+      // The copy on board b is the same measurement: same figures, each campaign counted once.
+      assert.equal(same.length, 2);
+      assert.equal(same[0].predicted_mJ, same[1].predicted_mJ);
+      assert.equal(same[0].measured_mJ, same[1].measured_mJ);
+      const twoText = capture(cwd);
+      assert.equal(await fit([...files, boardB, '--method', 'ols'], twoText.io), 0);
+      assert.match(twoText.out.stdout, / on tx1-b /);
+      assert.match(twoText.out.stdout, /over 4 held-out network-board pairs/);
+
       const csv = capture(cwd);
       assert.equal(await fit([folder, path.join(other, 'x.csv')], csv.io), 2);
       assert.match(csv.out.stderr, /either campaign records .* or CSV tables, not both/);

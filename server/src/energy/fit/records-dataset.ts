@@ -24,6 +24,9 @@ export interface CampaignRows {
   /** The network (group) the rows belong to. */
   network: string;
   platformId: string;
+  /** The board (target name) and its power mode: columns of the merged dataset. */
+  target: string;
+  mode: number | null;
   /** 1 on a real board; an emulated board's time scale (the rows are already divided by it). */
   timeScale: number;
   emulated: boolean;
@@ -58,14 +61,27 @@ export function campaignRows(read: CampaignRead): CampaignRows | { file: string;
     source: { file: path.basename(read.file), line: l.line },
   })));
   const layerSum = read.layers.reduce((s, l) => s + l.energy_mJ, 0) / scale;
+  const target = c.target.name;
+  const mode = c.platform?.mode ?? null;
+  const source = { target, mode };
   const complete = read.planned.length > 0 && read.planned.every((n) => read.layers.some((l) => l.name === n));
   return {
-    file: read.file, dataset, rowLabels: usable.map((l) => l.name), network, platformId: platformIdOfCampaign(c), timeScale: scale, emulated: c.emulated,
+    file: read.file, dataset, rowLabels: usable.map((l) => l.name), network, platformId: platformIdOfCampaign(c), target, mode, timeScale: scale, emulated: c.emulated,
     withoutFeatures: read.layers.length - usable.length,
     total: read.net && complete
-      ? { network, measured_mJ: read.net.energy_mJ / scale, measuredFrom: 'whole-net record' }
-      : { network, measured_mJ: layerSum, measuredFrom: complete ? 'sum of measured layers' : `sum of ${read.layers.length} of ${read.planned.length} planned layers (partial campaign)` },
+      ? { network, ...source, measured_mJ: read.net.energy_mJ / scale, measuredFrom: 'whole-net record' }
+      : { network, ...source, measured_mJ: layerSum, measuredFrom: complete ? 'sum of measured layers' : `sum of ${read.layers.length} of ${read.planned.length} planned layers (partial campaign)` },
   };
+}
+
+/** Each campaign's whole-net total, told which rows of the joined dataset are its own (in join order). */
+export function totalsOfJoined(parts: readonly CampaignRows[]): NetworkTotal[] {
+  let from = 0;
+  return parts.map((p) => {
+    const rows: [number, number] = [from, from + p.dataset.rows.length];
+    from = rows[1];
+    return { ...p.total, rows };
+  });
 }
 
 /** Rows of several campaigns with the features they all have (the only way to validate on unseen networks). */
@@ -83,18 +99,18 @@ export interface RecordsRead {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-/** Keeps one campaign per network and platform: the complete one, else the newest; the rest are listed as skipped. */
+/** Keeps one campaign per network, platform, board and mode: the complete one, else the newest; the rest are listed as skipped. */
 function onePerNetwork(parts: CampaignRows[], reads: Map<string, CampaignRead>, skipped: RecordsRead['skipped']): CampaignRows[] {
   const best = new Map<string, CampaignRows>();
   const score = (p: CampaignRows): string => `${reads.get(p.file)!.status === 'complete' ? 1 : 0}${reads.get(p.file)!.campaign!.created}`;
   for (const p of parts) {
-    const key = `${p.platformId}\u0000${p.network}`;
+    const key = `${p.platformId}\u0000${p.network}\u0000${p.target}\u0000${p.mode}`;
     const other = best.get(key);
     if (!other || score(p) > score(other)) {
-      if (other) skipped.push({ file: other.file, reason: `another campaign of ${other.network} on ${other.platformId} is used (${path.basename(p.file)})` });
+      if (other) skipped.push({ file: other.file, reason: `another campaign of ${other.network} on ${other.target} is used (${path.basename(p.file)})` });
       best.set(key, p);
     } else {
-      skipped.push({ file: p.file, reason: `another campaign of ${p.network} on ${p.platformId} is used (${path.basename(other.file)})` });
+      skipped.push({ file: p.file, reason: `another campaign of ${p.network} on ${p.target} is used (${path.basename(other.file)})` });
     }
   }
   return [...best.values()];
