@@ -959,8 +959,15 @@ class Run(object):
         emit('idle', fields)
 
     def bracket(self):
-        """An idle bracket between layers or after the last one."""
-        emit('idle', self.measure_idle())
+        """An idle bracket between layers or after the last one. A bracket without readings (the sampler
+        stalled) keeps the previous idle power rather than ending the campaign."""
+        try:
+            emit('idle', self.measure_idle())
+        except AgentError as e:
+            if e.code != 'no-samples':
+                raise
+            self.last_bracket = time.monotonic()
+            diag('idle bracket skipped (%s): the previous idle power stays in use' % e.message)
 
     def calibrate_window(self):
         """The sensor's update period, estimated on several blocks of readings: the median, bounded by the
