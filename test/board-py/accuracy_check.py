@@ -13,6 +13,7 @@ up to ~0.6 window late). Errors are binned by the layer's board time (unscaled):
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,7 @@ def run(args):
         sys.stderr.write(p.stderr.decode()[-3000:])
         raise SystemExit('agent exit %d' % p.returncode)
     t = truth.truth(root, os.path.abspath(args.net), 'cpu', None)
+    shutil.rmtree(root, ignore_errors=True)
     return events, t, wall
 
 
