@@ -13,6 +13,7 @@ up to ~0.6 window late). Errors are binned by the layer's board time (unscaled):
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,7 @@ def run(args):
         sys.stderr.write(p.stderr.decode()[-3000:])
         raise SystemExit('agent exit %d' % p.returncode)
     t = truth.truth(root, os.path.abspath(args.net), 'cpu', None)
+    shutil.rmtree(root, ignore_errors=True)
     return events, t, wall
 
 
@@ -75,7 +77,10 @@ def report(events, t, wall, scale):
                 f = fwd_by_name.get(l['name']) or {}
                 if f.get('energy_mj') is not None and tr.get('in_forward_energy_mj'):
                     fwd.append(abs(f['energy_mj'] - tr['in_forward_energy_mj']) / tr['in_forward_energy_mj'])
+        no_split = [abs(l['energy_mj'] - by_name[l['name']]['energy_mj']) / by_name[l['name']]['energy_mj'] for l in layers
+                    if lo <= by_name[l['name']]['board_time_ms'] < hi and l['type'] != 'Split']
         out['bins'][label] = {'n': len(errs), 'median_pct': 100 * pct(errs, 0.5), 'p90_pct': 100 * pct(errs, 0.9),
+                              'p90_without_split_pct': 100 * pct(no_split, 0.9), 'n_without_split': len(no_split),
                               'max_pct': 100 * max(errs) if errs else None,
                               'in_forward_p90_pct': 100 * pct(fwd, 0.9) if fwd else None}
     for l in layers:
@@ -109,8 +114,10 @@ def main(argv):
         with open(args.json, 'w') as f:
             json.dump({'summary': out, 'events': events, 'truth': t}, f)
     for label, b in out['bins'].items():
-        print('%-9s n=%-3d median %5.1f %%  p90 %5.1f %%  max %5.1f %%  in-forward p90 %s' % (
-            label, b['n'], b['median_pct'], b['p90_pct'], b['max_pct'] or float('nan'),
+        print('%-9s n=%-3d median %5.1f %%  p90 %5.1f %% (without Split layers: n=%d, p90 %.1f %%)  max %5.1f %%  '
+              'in-forward p90 %s' % (
+                  label, b['n'], b['median_pct'], b['p90_pct'], b['n_without_split'], b['p90_without_split_pct'],
+                  b['max_pct'] or float('nan'),
             '-' if b['in_forward_p90_pct'] is None else '%.1f %%' % b['in_forward_p90_pct']))
     print('whole net %.2f %%, sum of isolated layers vs net %s %%, sum of in-forward layers vs net %s %%' % (
         out.get('net_err_pct', float('nan')), out.get('sum_isolated_vs_net_pct'), out.get('sum_in_forward_vs_net_pct')))

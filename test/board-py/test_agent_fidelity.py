@@ -148,6 +148,34 @@ class Retries(unittest.TestCase):
         self.assertFalse(agent._has_values([self.rep(1.0), {'time_ms': 1.0, 'power_mw': None, 'energy_mj': 1.0}]))
 
 
+class InForwardEstimator(unittest.TestCase):
+    def test_lower_quartile_ignores_spans_lengthened_by_interruptions(self):
+        spans = [1.0, 1.01, 0.99, 1.0, 3.2, 4.1, 1.02, 2.5]  # three forwards interrupted mid-layer
+        self.assertAlmostEqual(agent.quantile(spans, agent.IN_FORWARD_QUANTILE), 1.0, delta=0.011)
+        self.assertGreater(agent.median(spans), 1.01)
+        self.assertTrue(math.isnan(agent.quantile([], 0.25)))
+        self.assertEqual(agent.quantile([5.0], 0.25), 5.0)
+
+
+class IdleBrackets(unittest.TestCase):
+    def test_a_bracket_without_readings_keeps_the_previous_idle_and_the_campaign_going(self):
+        run = fake_run(3000.0, idle_mw=2150.0)
+        run.last_bracket = 0.0
+
+        def no_readings():
+            raise agent.AgentError(agent.EXIT_INTERNAL, 'no-samples', 'the power sampler returned no readings')
+        run.measure_idle = no_readings
+        run.bracket()
+        self.assertEqual(run.idle, 2150.0)
+        self.assertGreater(run.last_bracket, 0.0)
+
+        def broken():
+            raise agent.AgentError(agent.EXIT_INTERNAL, 'internal', 'something else')
+        run.measure_idle = broken
+        with self.assertRaises(agent.AgentError):
+            run.bracket()
+
+
 class IdlePower(unittest.TestCase):
     def test_a_background_spike_does_not_move_the_idle_power(self):
         class Sampler(object):

@@ -107,6 +107,9 @@ WINDOW_BLOCKS = 3
 WINDOWS_PER_BLOCK = 12
 WINDOW_BOUND = 1.1
 IN_FORWARD_MIN_FORWARDS = 7
+# A layer's span inside a forward is only ever lengthened by what interrupts it (the sampler, another
+# process, a late wake-up): its lower quartile over the forwards, not the median, is its time.
+IN_FORWARD_QUANTILE = 0.25
 DATA_LAYER_TYPES = ('Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'DummyData', 'WindowData')
 TOTAL_RAIL_NAMES = ('VDD_IN', 'POM_5V_IN')
 NO_SENSOR_HINT = ('No INA3221 power monitor under /sys/bus/i2c/devices. A stock Jetson TX1 (L4T 28) ships it '
@@ -743,6 +746,14 @@ def mean(xs):
     return sum(xs) / len(xs) if xs else float('nan')
 
 
+def quantile(xs, q):
+    """The q-quantile of xs (nearest rank); NaN when empty."""
+    xs = sorted(xs)
+    if not xs:
+        return float('nan')
+    return xs[min(len(xs) - 1, max(0, int(round(q * (len(xs) - 1)))))]
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -959,8 +970,15 @@ class Run(object):
         emit('idle', fields)
 
     def bracket(self):
-        """An idle bracket between layers or after the last one."""
-        emit('idle', self.measure_idle())
+        """An idle bracket between layers or after the last one. A bracket without readings (the sampler
+        stalled) keeps the previous idle power rather than ending the campaign."""
+        try:
+            emit('idle', self.measure_idle())
+        except AgentError as e:
+            if e.code != 'no-samples':
+                raise
+            self.last_bracket = time.monotonic()
+            diag('idle bracket skipped (%s): the previous idle power stays in use' % e.message)
 
     def calibrate_window(self):
         """The sensor's update period, estimated on several blocks of readings: the median, bounded by the
@@ -1383,8 +1401,8 @@ def net_check(run, net, names, types, order):
 
 
 def measure_in_forward(run, net, names, types, order):
-    """Each layer's time inside whole forwards, from pycaffe's before/after_forward callbacks (the median
-    over forwards, minus the callbacks' own cost measured on the Input layer, whose Forward does nothing):
+    """Each layer's time inside whole forwards, from pycaffe's before/after_forward callbacks (the lower
+    quartile over forwards, minus the callbacks' own cost measured on the Input layer, whose Forward does nothing):
     inside a forward a layer runs after its predecessor, with cold caches, unlike in its loop. Its energy
     in the forward is its loop's power times that time. Runs last: callbacks cannot be removed again."""
     if not (hasattr(net, 'before_forward') and hasattr(net, 'after_forward')):
@@ -1419,12 +1437,12 @@ def measure_in_forward(run, net, names, types, order):
     finally:
         run.sampler.set_period(period)
     noop = _noop_layer(net, names, types)
-    base = median(spans[noop[0]]) if noop else 0.0
+    base = quantile(spans[noop[0]], IN_FORWARD_QUANTILE) if noop else 0.0
     by_name = dict((m['name'], m) for m in run.measured if not m.get('partial'))
     layers = []
     total = 0.0
     for i in order:
-        t = max(0.0, median(spans[i]) - base)
+        t = max(0.0, quantile(spans[i], IN_FORWARD_QUANTILE) - base)
         entry = collections.OrderedDict([('name', names[i]), ('time_ms', t * 1000.0)])
         m = by_name.get(names[i])
         if m and m.get('power_mw') is not None and not math.isnan(m['power_mw']):
@@ -1434,7 +1452,8 @@ def measure_in_forward(run, net, names, types, order):
             m['in_forward'] = entry
         layers.append(entry)
     return collections.OrderedDict([
-        ('method', 'callbacks'), ('forwards', forwards), ('callback_ms', base * 1000.0),
+        ('method', 'callbacks'), ('forwards', forwards), ('quantile', IN_FORWARD_QUANTILE),
+        ('callback_ms', base * 1000.0),
         ('noop', names[noop[0]] if noop else None), ('sum_layers_energy_mj', total),
         ('layers_in_sum', len([x for x in layers if 'energy_mj' in x])), ('layers', layers)])
 

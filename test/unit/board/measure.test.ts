@@ -6,7 +6,8 @@ import { createEmulatedBoard, EmulatedBoard, BoardTruth } from '../../../client/
 import { AgentEvent, FIXTURE_ANALYSIS, FIXTURE_NET, only, relErr, runAgent } from './helpers';
 
 const SCALE = 0.2;
-// Layers of 0.1 ms and more on the board, plus two shorter ones (reported, not held to a bound); net order.
+// Layers of 0.1 ms and more on the board, plus two shorter ones; net order. The harness (the loop's own
+// cost per call) and the restores of in-place layers are subtracted, so even short layers are held to bounds.
 const LAYERS = ['conv1', 'relu1', 'pool1', 'conv2', 'bn2', 'scale2', 'relu2', 'conv3a', 'conv3b', 'pool3', 'fc4', 'fc5'];
 
 function table(rows: Array<[string, number, number]>): string {
@@ -25,7 +26,7 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
   });
   after(async () => { await board?.dispose(); });
 
-  it('steady-state: per-layer energy within 5 % (>= 1 ms) and 15 % (0.1-1 ms), whole net within 2 %', async () => {
+  it('steady-state: per-layer energy within 5 % (>= 1 ms), 8 % (0.1-1 ms) and 20 % (below), whole net within 2 %', async () => {
     // 3 settling windows: the emulated sensor publishes up to ~0.6 window late (a real chip does not).
     const r = await runAgent(board, ['run', '--model', FIXTURE_NET, '--threads', '1', '--layers', LAYERS.join(','),
       '--min-loop', '0.3', '--repetitions', '3', '--max-repetitions', '4', '--settle-windows', '3',
@@ -62,8 +63,8 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
         assert.ok(Math.abs(rep.energy_mj - rep.power_mw * rep.time_ms / 1000) <= 1e-4 * rep.energy_mj);
       }
       assert.equal(l.in_place, t.in_place);
-      if (t.board_time_ms >= 1) assert.ok(Math.abs(err) <= 0.05, `${l.name}: ${(err * 100).toFixed(1)} %\n${table(rows)}`);
-      else if (t.board_time_ms >= 0.1) assert.ok(Math.abs(err) <= 0.15, `${l.name}: ${(err * 100).toFixed(1)} %\n${table(rows)}`);
+      const bound = t.board_time_ms >= 1 ? 0.05 : t.board_time_ms >= 0.1 ? 0.08 : 0.2;
+      assert.ok(Math.abs(err) <= bound, `${l.name}: ${(err * 100).toFixed(1)} % (bound ${bound * 100} %)\n${table(rows)}`);
     }
     const net = only(ev, 'net')[0];
     const netErr = relErr(net.energy_mj as number, truth.net.energy_mj);
