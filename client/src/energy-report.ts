@@ -2,7 +2,7 @@
 // shapes) as a Markdown preview, from the server's `energyLens/report`.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type EnergyReport } from '../../server/src/protocol';
+import { ReportRequest, type EnergyReport } from '../../server/src/protocol';
 import { formatCount, formatEnergy, formatPercent, formatShape } from '../../server/src/units';
 
 export const SHOW_REPORT_COMMAND = 'energyLens.showReport';
@@ -14,7 +14,7 @@ export function registerEnergyReport(context: vscode.ExtensionContext, client: L
       void vscode.window.showInformationMessage('Energy Lens: open a Caffe prototxt file to see its energy report.');
       return;
     }
-    const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: document.uri.toString() });
+    const report = await client.sendRequest(ReportRequest, { uri: document.uri.toString() });
     if (!report) {
       void vscode.window.showInformationMessage('Energy Lens: this file is not a network definition (a solver?), so there is no energy report.');
       return;

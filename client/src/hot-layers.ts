@@ -1,7 +1,7 @@
 // Overview-ruler marks on the five most energy-hungry layers, pushed by the server per document.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, type HotLayersParams } from '../../server/src/protocol';
+import { HotLayersNotification, type HotLayersParams } from '../../server/src/protocol';
 
 export function registerHotLayerMarks(context: vscode.ExtensionContext, client: LanguageClient): void {
   const decoration = vscode.window.createTextEditorDecorationType({
@@ -19,7 +19,7 @@ export function registerHotLayerMarks(context: vscode.ExtensionContext, client: 
   };
 
   context.subscriptions.push(
-    client.onNotification(Notifications.hotLayers, (params: HotLayersParams) => {
+    client.onNotification(HotLayersNotification, (params) => {
       latest.set(params.uri, params);
       vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === params.uri).forEach(apply);
     }),

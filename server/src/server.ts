@@ -1,7 +1,7 @@
 // The Energy Lens language server: wiring only. Each LSP feature lives in lsp/<feature>.ts; all
 // analysis goes through the AnalysisStore so a document version is parsed and analysed once.
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './analysis/analysis-store';
@@ -17,7 +17,7 @@ import { readSettings } from './settings';
 import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
-import { Notifications, Requests, type MeasurementsChangedParams, type ReportParams } from './protocol';
+import { HotLayersNotification, MeasurementsChangedNotification, PlatformsRequest, ReportRequest } from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
@@ -50,7 +50,7 @@ connection.onInitialize((params): InitializeResult => {
 
 const diagnostics = registerDiagnostics(connection, documents, store, (document) => {
   const analysis = store.get(document);
-  void connection.sendNotification(Notifications.hotLayers, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
+  void connection.sendNotification(HotLayersNotification, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
 }, weightsProblems);
 registerCaffemodelSupport(connection, () => diagnostics.refreshAll());
 registerCodeActions(connection, documents);
@@ -75,8 +75,7 @@ function refreshEditors(): void {
   reportModelProblems();
   diagnostics.refreshAll();
   void connection.languages.inlayHint.refresh().catch(() => undefined);
-  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-  void connection.sendNotification(Notifications.modelsChanged, {});
+  void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 // The client watches model files (.energy-lens/models/*.json) and campaign records
@@ -87,7 +86,7 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const f of files.filter((x) => x.endsWith('.jsonl'))) store.measurementsChanged(f);
   refreshEditors();
 });
-connection.onNotification(Notifications.measurementsChanged, (params: MeasurementsChangedParams) => {
+connection.onNotification(MeasurementsChangedNotification, (params) => {
   for (const f of params.files) store.measurementsChanged(f);
   refreshEditors();
 });
@@ -114,8 +113,8 @@ connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (d) => 
 
 connection.languages.inlayHint.on((p) => withAnalysis(p.textDocument.uri, [], (d) => inlayHints(d, store.get(d), p.range)));
 connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (d) => codeLenses(store.get(d))));
-connection.onRequest(Requests.report, (p: ReportParams) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
-connection.onRequest(Requests.platforms, () => store.models.platforms());
+connection.onRequest(ReportRequest, (p) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
+connection.onRequest(PlatformsRequest, () => store.models.platforms());
 
 documents.listen(connection);
 connection.listen();

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import type { CancellationToken, Connection } from 'vscode-languageserver';
+import type { Connection } from 'vscode-languageserver';
 import { CaffemodelError, readCaffemodelStructure, describeBlobs, type CaffemodelStructure } from '../caffe/caffemodel';
 import { caffemodelNetwork, crossCheckWeights, type InferredInput, type WeightsCheck } from '../caffe/cross-check';
 import { analyzeText } from '../net';
@@ -13,8 +13,8 @@ import type { NetAnalysis } from '../net/types';
 import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
 import {
-  Notifications, Requests, type CaffemodelTextParams, type CaffemodelTextResult, type EnergyLensSettings,
-  type PairWeightsParams, type WeightsChangedParams,
+  CaffemodelTextRequest, PairWeightsNotification, WeightsChangedNotification, type CaffemodelTextParams,
+  type CaffemodelTextResult, type EnergyLensSettings,
 } from '../protocol';
 
 /** URI scheme of the client's read-only prototxt view of a .caffemodel. */
@@ -244,16 +244,16 @@ export function weightsProblems(analysis: AnalysedDocument): Problem[] {
  */
 export function registerCaffemodelSupport(connection: Connection, refresh: () => void, crossCheck = weightsCrossCheck): void {
   crossCheck.setOnLoaded(refresh);
-  connection.onRequest(Requests.caffemodelText, (params: CaffemodelTextParams, token: CancellationToken) => {
+  connection.onRequest(CaffemodelTextRequest, (params, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     return caffemodelText(params, crossCheck, controller.signal);
   });
-  connection.onNotification(Notifications.pairWeights, (params: PairWeightsParams) => {
+  connection.onNotification(PairWeightsNotification, (params) => {
     crossCheck.pair(params.prototxtUri, params.caffemodelPath);
     refresh();
   });
-  connection.onNotification(Notifications.weightsChanged, (params: WeightsChangedParams) => {
+  connection.onNotification(WeightsChangedNotification, (params) => {
     crossCheck.changed(params.path);
     refresh();
   });
