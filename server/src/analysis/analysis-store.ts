@@ -5,7 +5,7 @@ import type { EnergyLensSettings } from '../protocol';
 import { DEFAULT_SETTINGS } from '../protocol';
 import { ModelService } from './model-service';
 import { MeasurementService } from './measurement-service';
-import { settingsForDocument } from '../lsp/caffemodel';
+import { settingsForDocument } from './caffemodel-view';
 
 export class AnalysisStore {
   private readonly byUri = new Map<string, DocumentAnalysis>();

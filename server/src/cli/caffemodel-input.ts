@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CliIo } from './io';
 import { CaffemodelError, readCaffemodelStructure } from '../caffe/caffemodel';
-import { caffemodelNetwork } from '../caffe/cross-check';
+import { caffemodelNetwork } from '../weights/caffemodel-network';
 
 export interface NetworkInput {
   /** Prototxt text to parse and analyse. */

@@ -2,7 +2,7 @@
 // always say what a number is: predicted, by which model, for which platform.
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { LayerPrediction, NetPrediction } from '../energy/predict';
-import { describeSource } from '../energy/registry';
+import { describeSource } from '../analysis/model-service';
 import type { AnalyzedLayer } from '../net/types';
 import { formatEnergy, formatPercent } from '../units';
 

@@ -1,0 +1,115 @@
+// ARCHITECTURE.md's import table, checked by `npm run lint` (dependency-cruiser). Rules are written by
+// folder, so a new file in a folder follows its folder's rule. Each rule forbids what the table does not
+// allow; a rule's comment says which row it is.
+const S = '^server/src/';
+const inServer = (...parts) => `${S}(${parts.join('|')})`;
+/** Everything in the project except test/ and scripts/ (production code). */
+const PRODUCT = '^(server/src|client/src|media/src)/';
+/** `vscode` resolves to its type declarations (the host provides the module at run time). */
+const VSCODE = '^(vscode$|node_modules/@types/vscode/)';
+
+/** `from` may import nothing in the project but the `allowed` paths (regexes). */
+const only = (name, comment, from, allowed, extra = {}) => ({
+  name, comment, severity: 'error',
+  from: { path: from, ...(extra.fromNot ? { pathNot: extra.fromNot } : {}) },
+  to: { path: '^(server|client|media|test|scripts)/', pathNot: allowed, ...(extra.to ?? {}) },
+});
+
+module.exports = {
+  forbidden: [
+    only('text-is-a-leaf', 'text/ imports nothing else in the project', `${S}text/`, `${S}text/`),
+    only('caffe-schema', 'caffe/: text/ and problem.ts', `${S}caffe/`,
+      [`${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
+    only('net-model', 'net/: text/ and problem.ts (not caffe/, not energy/)', `${S}net/`,
+      [`${S}net/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
+    only('weights-beside-net', 'weights/ (a net against trained weights): net/, caffe/, text/, problem.ts', `${S}weights/`,
+      [`${S}weights/`, `${S}net/`, `${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
+    only('caffe2-translator', 'caffe2/ (Caffe to Caffe2 translator, pure): net/, caffe/, text/, problem.ts, units.ts', `${S}caffe2/`,
+      [`${S}caffe2/`, `${S}net/`, `${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`, `${S}units\\.ts$`].join('|')),
+    only('energy-models', 'energy/ (models, prediction, fit/): net/types.ts only', `${S}energy/`,
+      [`${S}energy/`, `${S}net/types\\.ts$`].join('|')),
+    only('measurements-records', 'measurements/: net/types.ts only', `${S}measurements/`,
+      [`${S}measurements/`, `${S}net/types\\.ts$`].join('|')),
+    only('problem-type', 'problem.ts: text/ast.ts (spans) only', `${S}problem\\.ts$`, `${S}text/ast\\.ts$`),
+    only('protocol-is-standalone', 'protocol.ts: no project code (the client bundles it); npm: only the protocol package', `${S}protocol\\.ts$`, '^$'),
+    {
+      name: 'protocol-package-only', severity: 'error',
+      comment: 'protocol.ts imports only vscode-languageserver-protocol, so the client bundle does not grow',
+      from: { path: `${S}protocol\\.ts$` },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '(^|/)node_modules/vscode-languageserver-protocol/' },
+    },
+    only('units-is-a-leaf', 'units.ts (formatting shared by server, client and CLI) imports nothing', `${S}units\\.ts$`, '^$'),
+    only('settings-reader', 'settings.ts: protocol.ts', `${S}settings\\.ts$`, `${S}protocol\\.ts$`),
+    only('analysis-pipeline', 'analysis/: the layers below it, not lsp/, cli/ or server.ts', `${S}analysis/`,
+      inServer('analysis/', 'text/', 'caffe/', 'net/', 'weights/', 'energy/', 'measurements/', 'problem\\.ts$', 'protocol\\.ts$', 'units\\.ts$')),
+    only('lsp-through-analysis',
+      'lsp/: analysis/, protocol.ts, units.ts, problem.ts; the syntax tree, printer and schema API (text/ but the parser, caffe/schema, caffe/validate); net/ and energy/ types only (type-only imports pass the next rule)',
+      `${S}lsp/`,
+      [`${S}lsp/`, `${S}analysis/`, `${S}(protocol|units|problem)\\.ts$`, `${S}text/(?!parser\\.ts$)`, `${S}caffe/(schema|validate)\\.ts$`, `${S}(net|energy)/`].join('|')),
+    {
+      name: 'lsp-types-only-below-analysis', severity: 'error',
+      comment: 'lsp/ uses net/ and energy/ for their types only: values come from analysis/ (memoised once per version)',
+      from: { path: `${S}lsp/` },
+      to: { path: inServer('net/', 'energy/'), dependencyTypesNot: ['type-only'] },
+    },
+    only('cli-front-end',
+      'cli/: server modules but lsp/ and server.ts; client/src/campaigns/ and client/src/board/ (headless campaigns; their vscode-free parts, see cli-without-vscode)',
+      `${S}cli/`,
+      [`${S}(?!lsp/|server\\.ts$)`, '^client/src/(campaigns|board)/'].join('|')),
+    {
+      name: 'cli-without-vscode', severity: 'error',
+      comment: 'the CLI runs outside VS Code: nothing it reaches may import vscode',
+      from: { path: `${S}cli/` },
+      to: { path: VSCODE, reachable: true },
+    },
+    only('server-wiring', 'server.ts: lsp/, analysis/, protocol.ts, settings.ts', `${S}server\\.ts$`,
+      inServer('lsp/', 'analysis/', 'protocol\\.ts$', 'settings\\.ts$')),
+    only('ssh-link', 'client/src/board/ssh/ and adb/: no other project code', '^client/src/board/(ssh|adb)/',
+      '^client/src/board/(ssh|adb)/'),
+    {
+      name: 'board-link-without-vscode', severity: 'error',
+      comment: 'the board links take their UI injected (the CLI and tests use them without VS Code)',
+      from: { path: '^client/src/board/(ssh|adb)/' },
+      to: { path: VSCODE },
+    },
+    only('client-uses-shared-server-code',
+      'client/src/: the server\'s shared, vscode-free modules only (protocol.ts, units.ts, measurements/, net/, energy/, caffe2/); never the server\'s runtime',
+      '^client/src/',
+      ['^client/src/', inServer('protocol\\.ts$', 'units\\.ts$', 'measurements/', 'net/', 'energy/', 'caffe2/')].join('|')),
+    {
+      name: 'client-bundle-without-server-runtime', severity: 'error',
+      comment: 'the extension bundle never carries the language server package or the server\'s analysis',
+      from: { path: '^client/src/' },
+      to: { path: `(^|/)node_modules/vscode-languageserver/|${inServer('analysis/', 'lsp/', 'cli/', 'server\\.ts$')}`, reachable: true },
+    },
+    only('webview-page', 'media/src/: its own modules and the panel\'s message types', '^media/src/',
+      '^media/src/|^client/src/panel/messages\\.ts$'),
+    {
+      name: 'product-not-from-tests', severity: 'error',
+      comment: 'shipped code never imports tests, harness or scripts',
+      from: { path: PRODUCT },
+      to: { path: '^(test|scripts)/' },
+    },
+    {
+      name: 'no-circular', severity: 'error', comment: 'modules form layers; a cycle through type-only imports is harmless',
+      from: { path: PRODUCT }, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'not-to-unresolvable', severity: 'error', comment: 'every import resolves (vscode is provided by the host)',
+      from: {}, to: { couldNotResolve: true, pathNot: '^vscode$' },
+    },
+    {
+      name: 'no-non-package-json', severity: 'error',
+      comment: 'an npm package used by shipped code is a declared dependency, not a transitive one',
+      from: { path: PRODUCT }, to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^out/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
