@@ -30,6 +30,7 @@ interface Manifest {
     menus: Record<string, Array<{ command: string; when?: string }>>;
     views?: Record<string, Array<{ id: string; when?: string }>>;
     viewsWelcome?: Array<{ view: string; contents: string }>;
+    walkthroughs?: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }> }>;
   };
 }
 
@@ -142,5 +143,27 @@ describe('manifest: contributes agrees with the code', () => {
     assert.equal(manifest.capabilities.virtualWorkspaces?.supported, false);
     // The context key is set at start-up in a workspace with networks, not only once one is opened.
     assert.ok(manifest.activationEvents.some((e) => e.startsWith('workspaceContains:') && e.includes('prototxt')));
+  });
+
+  it('the Getting Started walkthrough: open a network, read a hover, profile, refit; its files and commands exist', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs ?? [];
+    assert.ok(walkthrough, 'a walkthrough is contributed');
+    const opener = fs.readFileSync(path.join(REPO_ROOT, 'client', 'src', 'walkthrough.ts'), 'utf8');
+    assert.ok(opener.includes(`'${walkthrough.id}'`), `client/src/walkthrough.ts opens ${walkthrough.id}`);
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openNetwork', 'readHover', 'profile', 'refit']);
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    for (const step of walkthrough.steps) {
+      const media = step.media.markdown ?? step.media.image;
+      assert.ok(media && media.startsWith('media/walkthrough/'), `${step.id}: media in media/walkthrough/`);
+      const text = fs.readFileSync(path.join(REPO_ROOT, media), 'utf8');
+      assert.ok(text.trim().length > 200, `${step.id}: ${media} says something`);
+      const commands = [...step.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]);
+      assert.ok(commands.length > 0, `${step.id} has a button`);
+      for (const c of commands) assert.ok(c.startsWith('workbench.') || contributed.has(c), `${step.id}: ${c} is a contributed command`);
+      for (const e of step.completionEvents ?? []) {
+        const command = /^onCommand:(.+)$/.exec(e)?.[1];
+        if (command) assert.ok(contributed.has(command), `${step.id}: completion on ${command}, a contributed command`);
+      }
+    }
   });
 });
