@@ -11,13 +11,11 @@ import { registerRefitPanel } from './panel/refit-panel';
 import { refitPanelDeps } from './refit-deps';
 import { registerCampaigns } from './campaigns/register';
 import { registerWorkspaceContext } from './workspace-context';
-import { offerWalkthroughOnce } from './walkthrough';
 
 let stopClient: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   registerWorkspaceContext(context);
-  offerWalkthroughOnce(context);
   const client = await startLanguageClient(context);
   stopClient = () => client.stop();
   registerPlatformStatus(context, client);
