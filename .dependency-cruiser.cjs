@@ -5,6 +5,8 @@ const S = '^server/src/';
 const inServer = (...parts) => `${S}(${parts.join('|')})`;
 /** Everything in the project except test/ and scripts/ (production code). */
 const PRODUCT = '^(server/src|client/src|media/src)/';
+/** Formatting and escaping for people, shared by server, client and CLI; they import nothing. */
+const SHARED_LEAVES = `${S}(units|markdown-escape|csv-escape)\\.ts$`;
 /** `vscode` resolves to its type declarations (the host provides the module at run time). */
 const VSCODE = '^(vscode$|node_modules/@types/vscode/)';
 
@@ -24,10 +26,12 @@ module.exports = {
       [`${S}net/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
     only('weights-beside-net', 'weights/ (a net against trained weights): net/, caffe/, text/, problem.ts', `${S}weights/`,
       [`${S}weights/`, `${S}net/`, `${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
-    only('caffe2-translator', 'caffe2/ (Caffe to Caffe2 translator, pure): net/, caffe/, text/, problem.ts, units.ts', `${S}caffe2/`,
-      [`${S}caffe2/`, `${S}net/`, `${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`, `${S}units\\.ts$`].join('|')),
-    only('energy-models', 'energy/ (models, prediction, fit/): net/types.ts only', `${S}energy/`,
-      [`${S}energy/`, `${S}net/types\\.ts$`].join('|')),
+    only('caffe2-translator', 'caffe2/ (Caffe to Caffe2 translator, pure): net/, caffe/, text/, problem.ts, the shared leaves', `${S}caffe2/`,
+      [`${S}caffe2/`, `${S}net/`, `${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`, SHARED_LEAVES].join('|')),
+    only('energy-models', 'energy/ (models, prediction): net/types.ts only', `${S}energy/`,
+      [`${S}energy/`, `${S}net/types\\.ts$`].join('|'), { fromNot: `${S}energy/fit/` }),
+    only('energy-fit', 'energy/fit/ (the fitting engine): energy/, net/types.ts, measurements/ (campaign records as data sets), the shared leaves', `${S}energy/fit/`,
+      [`${S}energy/`, `${S}net/types\\.ts$`, `${S}measurements/`, SHARED_LEAVES].join('|')),
     only('measurements-records', 'measurements/: net/types.ts only', `${S}measurements/`,
       [`${S}measurements/`, `${S}net/types\\.ts$`].join('|')),
     only('problem-type', 'problem.ts: text/ast.ts (spans) only', `${S}problem\\.ts$`, `${S}text/ast\\.ts$`),
@@ -38,14 +42,14 @@ module.exports = {
       from: { path: `${S}protocol\\.ts$` },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '(^|/)node_modules/vscode-languageserver-protocol/' },
     },
-    only('units-is-a-leaf', 'units.ts (formatting shared by server, client and CLI) imports nothing', `${S}units\\.ts$`, '^$'),
+    only('shared-leaves', 'units.ts, markdown-escape.ts, csv-escape.ts (shared by server, client and CLI) import nothing', SHARED_LEAVES, '^$'),
     only('settings-reader', 'settings.ts: protocol.ts', `${S}settings\\.ts$`, `${S}protocol\\.ts$`),
     only('analysis-pipeline', 'analysis/: the layers below it, not lsp/, cli/ or server.ts', `${S}analysis/`,
-      inServer('analysis/', 'text/', 'caffe/', 'net/', 'weights/', 'energy/', 'measurements/', 'problem\\.ts$', 'protocol\\.ts$', 'units\\.ts$')),
+      [inServer('analysis/', 'text/', 'caffe/', 'net/', 'weights/', 'energy/', 'measurements/', 'problem\\.ts$', 'protocol\\.ts$'), SHARED_LEAVES].join('|')),
     only('lsp-through-analysis',
-      'lsp/: analysis/, protocol.ts, units.ts, problem.ts; the syntax tree, printer and schema API (text/ but the parser, caffe/schema, caffe/validate); net/ and energy/ types only (type-only imports pass the next rule)',
+      'lsp/: analysis/, protocol.ts, problem.ts, the shared leaves; the syntax tree, printer and schema API (text/ but the parser, caffe/schema, caffe/validate); net/ and energy/ types only (type-only imports pass the next rule)',
       `${S}lsp/`,
-      [`${S}lsp/`, `${S}analysis/`, `${S}(protocol|units|problem)\\.ts$`, `${S}text/(?!parser\\.ts$)`, `${S}caffe/(schema|validate)\\.ts$`, `${S}(net|energy)/`].join('|')),
+      [`${S}lsp/`, `${S}analysis/`, `${S}(protocol|problem)\\.ts$`, SHARED_LEAVES, `${S}text/(?!parser\\.ts$)`, `${S}caffe/(schema|validate)\\.ts$`, `${S}(net|energy)/`].join('|')),
     {
       name: 'lsp-types-only-below-analysis', severity: 'error',
       comment: 'lsp/ uses net/ and energy/ for their types only: values come from analysis/ (memoised once per version)',
@@ -73,9 +77,9 @@ module.exports = {
       to: { path: VSCODE },
     },
     only('client-uses-shared-server-code',
-      'client/src/: the server\'s shared, vscode-free modules only (protocol.ts, units.ts, measurements/, net/, energy/, caffe2/); never the server\'s runtime',
+      'client/src/: the server\'s shared, vscode-free modules only (protocol.ts, the shared leaves, measurements/, net/, energy/, caffe2/); never the server\'s runtime',
       '^client/src/',
-      ['^client/src/', inServer('protocol\\.ts$', 'units\\.ts$', 'measurements/', 'net/', 'energy/', 'caffe2/')].join('|')),
+      ['^client/src/', inServer('protocol\\.ts$', 'measurements/', 'net/', 'energy/', 'caffe2/'), SHARED_LEAVES].join('|')),
     {
       name: 'client-bundle-without-server-runtime', severity: 'error',
       comment: 'the extension bundle never carries the language server package or the server\'s analysis',

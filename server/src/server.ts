@@ -17,7 +17,10 @@ import { readSettings } from './settings';
 import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
-import { HotLayersNotification, MeasurementsChangedNotification, PlatformsRequest, ReportRequest } from './protocol';
+import {
+  HotLayersNotification, MeasurementsChangedNotification, PlatformsRequest, ReportRequest, WorkspaceTrustNotification,
+  type EnergyLensInitializationOptions,
+} from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
@@ -26,6 +29,8 @@ const documents = new TextDocuments(TextDocument);
 const store = new AnalysisStore();
 
 connection.onInitialize((params): InitializeResult => {
+  // Trust comes first so the first model load already respects it (untrusted unless the client says so).
+  store.setWorkspaceTrusted((params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true);
   const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
   return {
@@ -88,6 +93,10 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 connection.onNotification(MeasurementsChangedNotification, (params) => {
   for (const f of params.files) store.measurementsChanged(f);
+  refreshEditors();
+});
+connection.onNotification(WorkspaceTrustNotification, (params) => {
+  store.setWorkspaceTrusted(params.trusted === true);
   refreshEditors();
 });
 connection.onInitialized(() => void refreshSettings());

@@ -9,6 +9,7 @@ import { crossCheckWeights, type WeightsCheck } from '../weights/cross-check';
 import type { NetAnalysis } from '../net/types';
 import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
+import { escapeMarkdown, markdownCode } from '../markdown-escape';
 
 /** What the cross-check needs of a document's analysis (DocumentAnalysis has it). */
 export interface AnalysedDocument {
@@ -148,7 +149,7 @@ export class WeightsCrossCheck {
     if (!weights || entry?.state !== 'loaded') return undefined;
     const layer = [...entry.structure.layers].reverse().find((l) => l.name === layerName);
     const blobs = layer ? describeBlobs(layer) : undefined;
-    return blobs ? `**Weights** from \`${path.basename(weights)}\`: ${blobs}` : undefined;
+    return blobs ? `**Weights** from ${markdownCode(path.basename(weights))}: ${escapeMarkdown(blobs, 400)}` : undefined;
   }
 
   /** The weights were rewritten (a new snapshot): drop the cached structure. */

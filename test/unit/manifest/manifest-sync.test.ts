@@ -7,6 +7,7 @@ import * as path from 'path';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { readSettings } from '../../../server/src/settings';
 import { TARGET_KINDS, parseTarget, parseTargets } from '../../../client/src/board/targets';
+import { DEFAULT_PROGRESS_TIMEOUT_S } from '../../../client/src/campaigns/progress-watchdog';
 import { REPO_ROOT } from '../shared-paths';
 import { registeredCommands } from './command-scan';
 
@@ -43,6 +44,16 @@ const CLIENT_SETTINGS = ['energyLens.trace.server', 'energyLens.targets'];
  * fails), so when the packaging work removes them from the shipped extension this list goes too.
  */
 const TEST_ONLY_COMMANDS = ['energyLens.refit.lastRenderReport', 'energyLens.refit.drive'];
+
+/** Target fields parseTarget leaves unset, whose default the campaign code applies where it uses them. */
+const APPLIED_LATER: Record<string, unknown> = { progressTimeoutSeconds: DEFAULT_PROGRESS_TIMEOUT_S };
+
+/** A valid value of a field for parseTarget: its default, else one its schema allows. */
+function sampleValue(node: SchemaNode): unknown {
+  if (node.default !== null && node.default !== undefined && node.default !== '') return node.default;
+  const type = Array.isArray(node.type) ? node.type[0] : node.type;
+  return type === 'string' ? 'x' : type === 'integer' || type === 'number' ? 1 : node.default;
+}
 
 /** Every schema node of a setting with where it is, the setting itself first. */
 function* nodes(name: string, node: SchemaNode): Generator<[string, SchemaNode]> {
@@ -93,8 +104,16 @@ describe('manifest: contributes agrees with the code', () => {
     const fields = targets.items?.properties ?? {};
     const bare = parseTarget({ name: 'board', host: 'board.local' });
     assert.ok(typeof bare !== 'string', `a minimal target is read: ${String(bare)}`);
-    assert.deepEqual(Object.keys(fields).sort(), Object.keys(bare).sort(), 'manifest fields = the fields parseTarget returns');
+    // Every field the code always fills is in the manifest, and every manifest field is one the code reads.
+    assert.deepEqual(Object.keys(bare).filter((k) => !(k in fields)), [], 'fields parseTarget returns that the manifest lacks');
+    const full = parseTarget({ name: 'board', host: 'board.local', ...Object.fromEntries(Object.entries(fields).map(([k, n]) => [k, sampleValue(n)])) });
+    assert.ok(typeof full !== 'string', `a target with every field is read: ${String(full)}`);
+    assert.deepEqual(Object.keys(fields).filter((k) => !(k in full)), [], 'manifest fields parseTarget does not read');
     for (const [field, node] of Object.entries(fields)) {
+      if (field in APPLIED_LATER) {
+        assert.deepEqual(node.default, APPLIED_LATER[field], `${field}: the manifest default is the one the campaign code applies`);
+        continue;
+      }
       if (targets.items?.required?.includes(field)) {
         assert.equal(typeof parseTarget({ name: 'board', host: 'board.local', [field]: node.default }), 'string', `${field} is required: its empty default is refused`);
         continue;
