@@ -9,6 +9,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { unescapeMarkdown } from './lsp-queries';
 import type { CsvImportSpec, PanelControls, RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 import { activeExtension, openDocument, waitFor, workspaceFile } from './helpers';
@@ -111,7 +112,7 @@ suite('refit panel', () => {
     const at = lenet.positionAt(lenet.getText().indexOf('"conv1"') + 2);
     const hover = await waitFor(async () => {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lenet.uri, at);
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      const text = unescapeMarkdown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
       return text.includes(model.platform.label) && text.includes('workspace file') ? text : undefined;
     }, 60_000, 'the hover to report the saved model');
     assert.match(hover, /Predicted energy/);

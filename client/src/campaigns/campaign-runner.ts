@@ -306,7 +306,7 @@ function judge(session: BoardSession, plan: CampaignPlan, state: RunState, resul
     case AgentExit.noCaffe:
       return { status: 'failed', error: noCaffe(board, agentSaid, state.lastError?.hint) };
     case AgentExit.badNetwork:
-      return { status: 'failed', error: badNetwork(net, agentSaid ?? 'the agent gave no reason') };
+      return { status: 'failed', error: badNetwork(net, agentSaid ?? 'the agent gave no reason', state.lastError?.location) };
     case AgentExit.internal:
     case AgentExit.usage:
       return { status: 'failed', error: resumable(`The agent failed on ${board}: ${agentSaid ?? `exit ${r.code}`}. See the "Energy Lens" output.`, 'agent-error') };

@@ -19,6 +19,7 @@ import {
 } from './campaign-commands';
 import { CAMPAIGNS_VIEW, CampaignTreeProvider } from './campaign-tree';
 import { RunningCampaigns } from './running-campaigns';
+import { BoardDiagnostics } from './board-diagnostics';
 
 export const CAMPAIGN_COMMANDS = {
   profileOnJetsonTx1: 'energyLens.profileOnJetsonTx1',
@@ -36,9 +37,11 @@ export function registerCampaigns(context: vscode.ExtensionContext, client?: Lan
   const running = new RunningCampaigns();
   const tree = new CampaignTreeProvider(running);
   const log = (line: string): void => output.appendLine(`[${new Date().toTimeString().slice(0, 8)}] ${line}`);
+  const boardDiagnostics = new BoardDiagnostics();
   const services: CampaignServices = {
     output,
     running,
+    boardDiagnostics,
     agentPath: context.asAbsolutePath('client/board/agent/energy_lens_agent.py'),
     connect: (target: TargetConfig, signal?: AbortSignal) => BoardConnection.connect(toBoardTarget(target), sshEnvironmentFor(context, target, log), { signal }),
     recordsChanged: (file: string) => {
@@ -49,6 +52,7 @@ export function registerCampaigns(context: vscode.ExtensionContext, client?: Lan
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MEASUREMENTS_FOLDER}/*.jsonl`);
   context.subscriptions.push(
     output,
+    boardDiagnostics,
     tree,
     watcher,
     watcher.onDidCreate(() => tree.refresh()),

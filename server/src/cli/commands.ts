@@ -1,11 +1,12 @@
 // The table of CLI commands; each lives in its own module and is callable in-process by tests.
 import type { CliCommand } from './io';
 import { check } from './check';
-import { analyze } from './analyze';
-import { fit } from './fit';
+import { analyze, USAGE as ANALYZE_USAGE } from './analyze';
+import { fit, USAGE as FIT_USAGE } from './fit';
 import { platforms } from './platforms';
-import { predict } from './predict';
+import { predict, USAGE as PREDICT_USAGE } from './predict';
 import { profile } from './profile';
+import { PROFILE_USAGE } from './profile-args';
 
 export const COMMANDS: Record<string, CliCommand> = {
   check,
@@ -26,7 +27,23 @@ const SUMMARY: Record<string, string> = {
     '                           measure every layer on a board; records in .energy-lens/measurements/ (profile --help for run options and exit codes)',
 };
 
+/** Each command's full usage (what `energy-lens <command> --help` prints). */
+export const HELP: Record<string, string> = {
+  check: 'usage: energy-lens check FILE...\n\nPrints the diagnostics of each prototxt/caffemodel as file:line:col: severity: message; exit 1 when any is an error.',
+  analyze: ANALYZE_USAGE,
+  predict: PREDICT_USAGE,
+  platforms: 'usage: energy-lens platforms [--json] [--model-files a,b]\n\nLists the energy models available: built-in, --model-files, and .energy-lens/models of the current folder.',
+  fit: FIT_USAGE,
+  profile: PROFILE_USAGE,
+};
+
+/** `--help` or `-h` anywhere among a command's arguments. */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
 export function usage(): string {
-  return ['Usage: energy-lens <command> [options]', '', 'Commands:',
-    ...Object.keys(COMMANDS).map((c) => `  ${SUMMARY[c] ?? c}`), ''].join('\n');
+  return ['Usage: energy-lens <command> [options]   (energy-lens <command> --help for one command)', '', 'Commands:',
+    ...Object.keys(COMMANDS).map((c) => `  ${SUMMARY[c] ?? c}`), '', 'Options of each command:', '',
+    ...Object.keys(COMMANDS).map((c) => `${(HELP[c] ?? c).split('\n\nExit codes')[0]}\n`), ''].join('\n');
 }

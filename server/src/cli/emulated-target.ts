@@ -26,8 +26,7 @@ function selfAnalyzeCommand(): string {
   return [process.execPath, ...process.execArgv, process.argv[1], 'analyze', '--json'].map(shellQuote).join(' ');
 }
 
-export async function startEmulatedTarget(kind: EmulatedKindName, timeScale: number, overrides: Record<string, unknown>): Promise<EmulatedTarget | string> {
-  const name = `emulated-${kind}`;
+export async function startEmulatedTarget(kind: EmulatedKindName, timeScale: number, overrides: Record<string, unknown>, name = `emulated-${kind}`): Promise<EmulatedTarget | string> {
   const target = parseTarget({ name, host: 'localhost', kind: EMULATED_KINDS[kind], threads: 1, timeScale, ...overrides });
   if (typeof target === 'string') return `--emulated ${kind}: ${target}`;
   let board: EmulatedBoard;

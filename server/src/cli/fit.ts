@@ -13,7 +13,7 @@ import { Z_90 } from '../energy/predict';
 import { parseTerm } from '../energy/terms';
 import { printNetworkAccuracy, recordsInput, reportNetworkAccuracy, type RecordsInput } from './fit-records';
 
-const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
+export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
        [--group-column COL] [--layer-type TYPE] [--family layer-type|individual|both] [--degree N]
        [--method ${METHODS.join('|')}|all (comma list)] [--intercept|--no-intercept] [--weights none|relative]
        [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]`;

@@ -15,7 +15,7 @@ import { ExitCode } from './exit-codes';
 import { escapeMarkdown } from '../markdown-escape';
 import { csvTextCell } from '../csv-escape';
 
-const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+export const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const predict: CliCommand = async (args, io) => {
   const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--model-files']);

@@ -4,10 +4,14 @@ export type EmulatedKindName = keyof typeof EMULATED_KINDS;
 
 export interface ProfileArgs {
   networks: string[];
-  /** A target name from --targets, or `[user@]host[:port]` / an ~/.ssh/config alias. */
-  target?: string;
+  /** Target names from --targets, or `[user@]host[:port]` / ~/.ssh/config aliases (one queue each, in parallel). */
+  targets: string[];
   targetsFile?: string;
-  emulated?: EmulatedKindName;
+  /** Emulated boards to run at once (one queue each). */
+  emulated: EmulatedKindName[];
+  /** Retries of a campaign whose link failed (with back-off), and the first delay. */
+  retries: number;
+  retryDelayS: number;
   /** The emulated board's speed-up (records carry it; energies are rescaled where compared). */
   timeScale: number;
   out?: string;
@@ -19,14 +23,17 @@ export interface ProfileArgs {
   help: boolean;
 }
 
-export const PROFILE_USAGE = `usage: energy-lens profile NET.prototxt... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [options]
+export const PROFILE_USAGE = `usage: energy-lens profile NET.prototxt... (--target NAME|user@host[:port]... | --emulated [tx1|tx2|orin][,...]) [options]
 
-Measures every layer of each network on a board (the extension's campaign runner, SSH link and records)
+Measures every layer of each network on each board (the extension's campaign runner, SSH link and records)
 and writes campaign records (JSON lines, fsynced) to .energy-lens/measurements/ of the current folder.
+Several boards run at once, one queue each (never two measurements at once on one board).
 
-  --target NAME|user@host[:port]   a target named in --targets, or a host / ~/.ssh/config alias
+  --target NAME|user@host[:port]   a target named in --targets, or a host / ~/.ssh/config alias (repeat or comma-separate for several)
   --targets FILE                   JSON: a list of targets in the energyLens.targets shape, or a settings.json
-  --emulated [tx1|tx2|orin]        an emulated Jetson on this machine (no SSH, no board needed); default tx1
+  --emulated [tx1|tx2|orin][,...]  emulated Jetsons on this machine (no SSH, no board needed); default tx1
+  --retries N                      retries of a campaign whose link failed, resuming it (default 3)
+  --retry-delay S                  first wait before a retry, doubled each time up to 30 s (default 2)
   --time-scale X                   emulated board speed (default 0.1: 10x faster than real time)
   --out DIR                        write the records to DIR instead
   --resume                         continue the newest unfinished campaign of each network on this target
@@ -39,7 +46,7 @@ Exit codes: 0 complete, 1 failed (agent or records), 2 usage, 3 bad network, 4 n
 5 no Caffe on the board, 6 board unreachable (connect, login or connection lost), 7 host key unknown or
 changed, 130 cancelled (Ctrl-C; what was measured is kept, --resume finishes it).`;
 
-const VALUE_FLAGS = new Set(['--target', '--targets', '--time-scale', '--out', '--kind', '--device', '--gpu', '--threads', '--repetitions',
+const VALUE_FLAGS = new Set(['--targets', '--time-scale', '--retries', '--retry-delay', '--out', '--kind', '--device', '--gpu', '--threads', '--repetitions',
   '--min-loop', '--idle-time', '--settle-windows', '--min-windows', '--python', '--batch']);
 const BOOLEAN_FLAGS = new Set(['--resume', '--accept-new', '--json', '--no-net-check', '--help', '-h']);
 
@@ -59,7 +66,9 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const networks: string[] = [];
-  let emulated: EmulatedKindName | undefined;
+  const targets: string[] = [];
+  let emulated: EmulatedKindName[] = [];
+  const isKinds = (v: string | undefined): v is string => v !== undefined && v.split(',').every((k) => k in EMULATED_KINDS);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -67,14 +76,18 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
     if (name === '--emulated') {
       // The board kind is optional: take the next word only when it is one.
       const next = eq > 0 ? a.slice(eq + 1) : args[i + 1];
-      if (next !== undefined && next in EMULATED_KINDS) {
-        emulated = next as EmulatedKindName;
+      if (isKinds(next)) {
+        emulated = [...emulated, ...(next.split(',') as EmulatedKindName[])];
         if (eq < 0) i++;
       } else if (eq > 0) {
         return `--emulated must be one of ${Object.keys(EMULATED_KINDS).join(', ')} (got '${next}')`;
       } else {
-        emulated = 'tx1';
+        emulated = [...emulated, 'tx1'];
       }
+    } else if (name === '--target') {
+      const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (!value) return '--target needs a value';
+      targets.push(...value.split(',').map((t) => t.trim()).filter(Boolean));
     } else if (VALUE_FLAGS.has(name)) {
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
       if (value === undefined || value === '') return `${name} needs a value`;
@@ -88,14 +101,19 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
     }
   }
   const help = flags.has('--help') || flags.has('-h');
-  if (help) return { networks, timeScale: 0.1, resume: false, acceptNew: false, json: false, overrides: {}, help };
+  if (help) return { networks, targets, emulated, retries: 0, retryDelayS: 0, timeScale: 0.1, resume: false, acceptNew: false, json: false, overrides: {}, help };
   if (networks.length === 0) return 'no network given (NET.prototxt...)';
-  const target = values.get('--target');
-  if (!target && !emulated) return 'say where to measure: --target NAME|user@host[:port] or --emulated [tx1|tx2|orin]';
-  if (target && emulated) return 'give --target or --emulated, not both';
+  if (targets.length === 0 && emulated.length === 0) return 'say where to measure: --target NAME|user@host[:port] or --emulated [tx1|tx2|orin]';
+  if (targets.length > 0 && emulated.length > 0) return 'give --target or --emulated, not both';
+  const dup = targets.find((t, k) => targets.indexOf(t) !== k);
+  if (dup) return `--target ${dup} is given twice (one queue per board)`;
   const timeScale = Number(values.get('--time-scale') ?? 0.1);
   if (!(timeScale > 0 && timeScale <= 1000)) return `--time-scale must be a number > 0 (got '${values.get('--time-scale')}')`;
-  if (values.has('--time-scale') && !emulated) return '--time-scale is for --emulated boards only';
+  if (values.has('--time-scale') && emulated.length === 0) return '--time-scale is for --emulated boards only';
+  const retries = Number(values.get('--retries') ?? 3);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 100) return `--retries must be an integer from 0 to 100 (got '${values.get('--retries')}')`;
+  const retryDelayS = Number(values.get('--retry-delay') ?? 2);
+  if (!(retryDelayS >= 0 && retryDelayS <= 3600)) return `--retry-delay must be seconds from 0 to 3600 (got '${values.get('--retry-delay')}')`;
 
   const overrides: Record<string, unknown> = {};
   for (const [flag, spec] of Object.entries(NUMERIC)) {
@@ -115,7 +133,7 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
   if (values.has('--python')) overrides.python = values.get('--python');
   if (flags.has('--no-net-check')) overrides.netCheck = false;
   return {
-    networks, target, targetsFile: values.get('--targets'), emulated, timeScale, out: values.get('--out'),
+    networks, targets, targetsFile: values.get('--targets'), emulated, retries, retryDelayS, timeScale, out: values.get('--out'),
     resume: flags.has('--resume'), acceptNew: flags.has('--accept-new'), json: flags.has('--json'), overrides, help,
   };
 }

@@ -6,15 +6,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { agentPath } from '../../../client/src/board/emulator';
 import { BoardConnection, BoardConnectionError } from '../../../client/src/board/ssh';
-import { toBoardTarget, type TargetConfig } from '../../../client/src/board/targets';
+import { toBoardTarget } from '../../../client/src/board/targets';
 import type { Connect } from '../../../client/src/campaigns/board-session';
-import { runCampaign, type CampaignOutcome } from '../../../client/src/campaigns/campaign-runner';
-import type { CampaignRequest } from '../../../client/src/campaigns/campaign-plan';
-import { measurementsFolder, readCampaignFile } from '../measurements';
+import type { CampaignOutcome } from '../../../client/src/campaigns/campaign-runner';
+import { runCampaignPlan, type BoardQueue, type QueueResult } from '../../../client/src/campaigns/campaign-queues';
+import { formatDuration, type ProgressState } from '../../../client/src/campaigns/progress';
+import { measurementsFolder } from '../measurements';
 import { analyzeText } from '../net';
 import { startEmulatedTarget } from './emulated-target';
 import type { CliCommand, CliIo } from './io';
-import { ProgressBar, renderProgressLine, type LayerLabel } from './progress-bar';
+import { ProgressBar, renderProgressLine, shortProgress, type LayerLabel } from './progress-bar';
 import { parseProfileArgs, PROFILE_USAGE, type ProfileArgs } from './profile-args';
 import { resolveProfileTarget } from './profile-targets';
 import { terminalSshEnvironment } from './terminal-ssh';
@@ -62,40 +63,54 @@ function layerLabels(networkFile: string): LayerLabel {
   return (layer) => names.get(layer) ?? layer;
 }
 
-/** The newest unfinished campaign of `networkFile` on `target` in `folder`, or a finished one when that is all there is. */
-export function findResumable(folder: string, cwd: string, networkFile: string, target: string): { file: string; complete: boolean } | undefined {
-  let names: string[];
-  try {
-    names = fs.readdirSync(folder).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return undefined;
-  }
-  const wanted = path.resolve(networkFile);
-  const matches = names.map((n) => readCampaignFile(path.join(folder, n))).filter((r) => {
-    const c = r.campaign;
-    return c && c.target.name === target && path.resolve(cwd, c.network.path) === wanted;
-  }).sort((a, b) => a.campaign!.created.localeCompare(b.campaign!.created));
-  const open = matches.filter((r) => r.status !== 'complete');
-  const pick = open[open.length - 1] ?? matches[matches.length - 1];
-  return pick ? { file: pick.file, complete: pick.status === 'complete' } : undefined;
-}
-
-interface Board {
-  target: TargetConfig;
-  connect: Connect;
-  agentPath: string;
+interface Boards {
+  queues: BoardQueue[];
   dispose(): Promise<void>;
 }
 
-async function openBoard(a: ProfileArgs, io: CliIo, log: (l: string) => void): Promise<Board | string> {
+async function openBoards(a: ProfileArgs, io: CliIo, log: (l: string) => void): Promise<Boards | string> {
   const overrides = { ...a.overrides };
   delete overrides.batch;
-  if (a.emulated) return startEmulatedTarget(a.emulated, a.timeScale, overrides);
-  const resolved = resolveProfileTarget(a.target!, a.targetsFile && path.resolve(io.cwd, a.targetsFile), overrides);
-  if (typeof resolved === 'string') return resolved;
-  resolved.warnings.forEach(log);
-  const connect: Connect = (t, signal) => BoardConnection.connect(toBoardTarget(t), terminalSshEnvironment(t, { acceptNew: a.acceptNew, log }), { signal });
-  return { target: resolved.target, connect, agentPath: agentPath(), dispose: async () => undefined };
+  const queues: BoardQueue[] = [];
+  const disposers: Array<() => Promise<void>> = [];
+  const dispose = async (): Promise<void> => {
+    await Promise.all(disposers.map((d) => d().catch(() => undefined)));
+  };
+  if (a.emulated.length > 0) {
+    const seen = new Map<string, number>();
+    for (const kind of a.emulated) {
+      const n = (seen.get(kind) ?? 0) + 1;
+      seen.set(kind, n);
+      const board = await startEmulatedTarget(kind, a.timeScale, overrides, `emulated-${kind}${n > 1 ? `-${n}` : ''}`);
+      if (typeof board === 'string') {
+        await dispose();
+        return board;
+      }
+      disposers.push(board.dispose);
+      queues.push({ target: () => board.target, connect: board.connect, agentPath: board.agentPath });
+    }
+    return { queues, dispose };
+  }
+  for (const spec of a.targets) {
+    const resolved = resolveProfileTarget(spec, a.targetsFile && path.resolve(io.cwd, a.targetsFile), overrides);
+    if (typeof resolved === 'string') return resolved;
+    resolved.warnings.forEach(log);
+    const connect: Connect = (t, signal) => BoardConnection.connect(toBoardTarget(t), terminalSshEnvironment(t, { acceptNew: a.acceptNew, log }), { signal });
+    queues.push({ target: () => resolved.target, connect, agentPath: agentPath() });
+  }
+  const names = queues.map((q) => q.target().name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) return `two targets resolve to the name "${dup}" (one queue per board)`;
+  return { queues, dispose };
+}
+
+/** The CLI's exit code for the whole plan: cancelled wins, then the first failure in plan order. */
+function planExitCode(results: QueueResult[], networks: string[], targets: string[]): number {
+  const codes = results.map((r) => ({ r, code: exitCodeOf(r.outcome) }));
+  if (codes.some((c) => c.code === PROFILE_EXIT.cancelled)) return PROFILE_EXIT.cancelled;
+  const order = (r: QueueResult): number => targets.indexOf(r.target) * networks.length + networks.indexOf(r.networkFile);
+  const failed = codes.filter((c) => c.code !== 0).sort((x, y) => order(x.r) - order(y.r));
+  return failed[0]?.code ?? PROFILE_EXIT.complete;
 }
 
 export const profile: CliCommand = async (args, io) => {
@@ -117,84 +132,87 @@ export const profile: CliCommand = async (args, io) => {
     }
   }
   const folder = a.out ? path.resolve(io.cwd, a.out) : measurementsFolder(io.cwd);
-  const tty = !a.json && io.stderrIsTTY === true;
-  const bar = new ProgressBar(io.stderr, tty, process.stderr.columns ?? 100);
-  const log = (line: string): void => bar.note(line);
+  const bar = new ProgressBar(io.stderr, !a.json && io.stderrIsTTY === true, process.stderr.columns ?? 100);
 
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) return;
-    log('Stopping the agent on the board (measured layers are kept; --resume finishes the campaign)...');
+    bar.note('Stopping the agent on the board (measured layers are kept; --resume finishes the campaign)...');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-
-  const board = await openBoard(a, io, log);
-  if (typeof board === 'string') {
+  const boards = await openBoards(a, io, (l) => bar.note(l));
+  if (typeof boards === 'string') {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    io.stderr(`energy-lens profile: ${board}\n`);
+    io.stderr(`energy-lens profile: ${boards}\n`);
     return PROFILE_EXIT.usage;
   }
-  let exit: number = PROFILE_EXIT.complete;
+  const several = boards.queues.length > 1;
+  // One line for all boards: each board's latest state, redrawn together.
+  const states = new Map<string, { render: (etaMs: number | undefined) => string; short: string; remainingMs?: number }>();
+  const redraw = (): void => {
+    const all = [...states.values()];
+    if (all.length === 0) return;
+    // The plan ends with its slowest board.
+    const eta = all.some((s) => s.remainingMs !== undefined) ? Math.max(...all.map((s) => s.remainingMs ?? 0)) : undefined;
+    bar.update((e) => (several ? `${all.map((s) => s.short).join(' | ')}${e !== undefined ? ` · ETA ${formatDuration(e)}` : ''}` : all[0].render(e)), eta);
+  };
+  let results: QueueResult[];
   try {
-    for (const network of networks) {
-      if (controller.signal.aborted) break;
-      const rel = path.relative(io.cwd, network) || network;
-      let request: CampaignRequest = {
-        kind: 'new', workspaceRoot: io.cwd, networkFile: network, recordsFolder: folder,
-        ...(a.overrides.batch !== undefined ? { analysis: { phase: 'TEST', batch: a.overrides.batch as number } } : {}),
-      };
-      if (a.resume) {
-        const found = findResumable(folder, io.cwd, network, board.target.name);
-        if (found?.complete) {
-          log(`${rel} on ${board.target.name}: already complete in ${found.file}; nothing to resume.`);
-          if (a.json) io.stdout(`${JSON.stringify({ event: 'campaign-end', network: rel, target: board.target.name, status: 'complete', file: found.file, added: 0 })}\n`);
-          continue;
-        }
-        if (found) request = { kind: 'resume', workspaceRoot: io.cwd, recordsFile: found.file };
-        else log(`${rel} on ${board.target.name}: no campaign to resume in ${folder}; starting a new one.`);
-      }
-      const outcome = await runOne(a, io, bar, board, request, rel, network, controller.signal);
-      const code = exitCodeOf(outcome);
-      if (exit === PROFILE_EXIT.complete || code === PROFILE_EXIT.cancelled) exit = code;
-    }
+    results = await runCampaignPlan({
+      boards: boards.queues, networkFiles: networks, workspaceRoot: io.cwd, recordsFolder: folder, resume: a.resume, signal: controller.signal,
+      batch: a.overrides.batch as number | undefined,
+      retry: { retries: a.retries, baseDelayMs: a.retryDelayS * 1000, maxDelayMs: 30000 },
+      hooksFor: (target, networkFile) => {
+        const labels = layerLabels(networkFile);
+        const rel = path.relative(io.cwd, networkFile) || networkFile;
+        const label = `${path.basename(networkFile)} on ${target}`;
+        return {
+          log: (line) => bar.note(several ? `[${target}] ${line}` : line),
+          onProgress: (state: ProgressState, plan) => {
+            const before = plan?.skip.length ?? 0;
+            const planned = plan && plan.plannedBefore.length > 0 ? plan.plannedBefore.length : undefined;
+            states.set(target, {
+              render: (eta) => renderProgressLine(state, label, eta, labels, before, planned),
+              short: shortProgress(state, `${target} ${path.basename(networkFile)}`, labels, before, planned),
+              remainingMs: state.remainingMs,
+            });
+            redraw();
+          },
+          onAgentEvent: a.json ? (event) => io.stdout(`${JSON.stringify({ network: rel, target, ...event })}\n`) : undefined,
+        };
+      },
+      onResult: (r) => {
+        states.delete(r.target);
+        reportResult(a, io, bar, r);
+      },
+    });
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await board.dispose().catch(() => undefined);
+    bar.clear();
+    await boards.dispose();
   }
-  return controller.signal.aborted ? PROFILE_EXIT.cancelled : exit;
+  if (controller.signal.aborted) return PROFILE_EXIT.cancelled;
+  return planExitCode(results, networks, boards.queues.map((q) => q.target().name));
 };
 
-async function runOne(a: ProfileArgs, io: CliIo, bar: ProgressBar, board: Board, request: CampaignRequest, rel: string, network: string, signal: AbortSignal): Promise<CampaignOutcome> {
-  const labels = layerLabels(network);
-  const label = `${path.basename(network)} on ${board.target.name}`;
-  const outcome = await runCampaign({
-    target: board.target, connect: board.connect, agentLocalPath: board.agentPath, request, signal,
-    hooks: {
-      log: (line) => bar.note(line),
-      onProgress: (state, plan) => {
-        const before = plan?.skip.length ?? 0;
-        const planned = plan && plan.plannedBefore.length > 0 ? plan.plannedBefore.length : undefined;
-        bar.update((eta) => renderProgressLine(state, label, eta, labels, before, planned), state.remainingMs);
-      },
-      onAgentEvent: a.json ? (event) => io.stdout(`${JSON.stringify({ network: rel, target: board.target.name, ...event })}\n`) : undefined,
-    },
-  });
-  bar.clear();
+function reportResult(a: ProfileArgs, io: CliIo, bar: ProgressBar, r: QueueResult): void {
+  const { outcome } = r;
+  const label = `${path.basename(r.networkFile)} on ${r.target}`;
   const where = outcome.file ? ` -> ${path.relative(io.cwd, outcome.file) || outcome.file}` : '';
-  io.stderr(`${label}: ${outcome.status}, ${outcome.measured}/${outcome.planned || '?'} layers (${outcome.added} this run)${where}\n`);
-  if (outcome.error && outcome.status !== 'complete') io.stderr(`  ${outcome.error.message}${outcome.error.nextStep ? `\n  Next: ${cliStep(outcome.error.nextStep)}` : ''}\n`);
+  const tries = r.attempts > 1 ? `, after ${r.attempts} attempts` : '';
+  bar.note(`${label}: ${outcome.status}, ${outcome.measured}/${outcome.planned || '?'} layers (${outcome.added} this run${tries})${where}`);
+  if (outcome.error && outcome.status !== 'complete') bar.note(`  ${outcome.error.message}${outcome.error.nextStep ? `\n  Next: ${cliStep(outcome.error.nextStep)}` : ''}`);
   if (a.json) {
     io.stdout(`${JSON.stringify({
-      event: 'campaign-end', network: rel, target: board.target.name, status: outcome.status, file: outcome.file ?? null,
-      measured: outcome.measured, planned: outcome.planned, added: outcome.added, exitCode: exitCodeOf(outcome),
+      event: 'campaign-end', network: path.relative(io.cwd, r.networkFile) || r.networkFile, target: r.target, status: outcome.status, file: outcome.file ?? null,
+      measured: outcome.measured, planned: outcome.planned, added: outcome.added, attempts: r.attempts, exitCode: exitCodeOf(outcome),
       ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
     })}\n`);
   }
-  return outcome;
 }
 
 /** The runner's next steps name the extension's commands; in a terminal the same step is --resume. */

@@ -36,6 +36,12 @@ export function renderProgressLine(s: ProgressState, label: string, etaMs: numbe
   return parts.join(' · ');
 }
 
+/** `tx1 lenet.prototxt 3/8 conv2` for one board of several on the same line. */
+export function shortProgress(s: ProgressState, label: string, layerLabel: LayerLabel, totalBefore = 0, totalPlanned?: number): string {
+  const of = totalPlanned ?? (s.of !== undefined ? s.of + totalBefore : undefined);
+  return `${label} ${of ? `${totalBefore + s.done}/${of}` : s.phase ?? 'starting'}${s.layer ? ` ${layerLabel(s.layer)}` : ''}`;
+}
+
 /** Redraws one line on a TTY (at most every 200 ms); on a pipe prints nothing but what `note` says. */
 export class ProgressBar {
   private lastDraw = 0;

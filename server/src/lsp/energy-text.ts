@@ -120,7 +120,8 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
       : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: ${md(u.reason, 400)}`
       : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: measured on ${markdownCode(current.platformId)}, the selected platform is ${markdownCode(selected)}`
       : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
-    return `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
+    const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
+    return `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · `
       + `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`;
   }
   if (stale) return `*measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;

@@ -22,6 +22,8 @@ export interface MeasuredLayer {
   method: string;
   /** 1-based line of the record in the campaign file. */
   line: number;
+  /** The same layer inside whole forwards (cold caches), from the whole-net check, when it ran. */
+  inForward_mJ?: number;
 }
 
 export interface MeasuredNetwork {
@@ -78,6 +80,7 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
       power_mW: l.power_mW,
       method: l.method,
       line: l.line,
+      ...inForwardOf(read.net?.inForward?.layers[l.name]?.energy_mJ, scale),
     });
     total += l.energy_mJ / scale;
   }
@@ -169,4 +172,9 @@ export class MeasurementIndex {
     for (const m of this.summaries.values()) if (accept(m) && (!best || better(m, best))) best = m;
     return best;
   }
+}
+
+/** The in-forward energy, in the same units as the isolated value beside it. */
+function inForwardOf(energy_mJ: number | undefined, scale: number): { inForward_mJ?: number } {
+  return energy_mJ === undefined ? {} : { inForward_mJ: energy_mJ / scale };
 }

@@ -92,7 +92,10 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.deepEqual([c.target.name, c.target.kind, c.target.threads, c.method.repetitions], ['tx1', 'jetson-tx1', 1, 1]);
     assert.equal((c.probe.board as { model: string }).model, 'jetson_tx1');
     assert.deepEqual(read.sessions.map((s) => [s.session, s.method, s.resumed]), [[1, 'steady-state', false]]);
-    assert.equal(read.idle.length, 1);
+    // idle brackets: before the layers (with the sensor and harness calibration) and after them
+    assert.deepEqual(read.idle.map((i) => i.bracket?.index), [0, 1]);
+    assert.ok(read.idle[0].calibration?.harness && read.idle[0].calibration.harness.time_ms > 0, 'harness calibration recorded');
+    assert.equal(read.idle[0].calibration?.window?.source, 'measured');
     assert.ok(read.net && read.net.energy_mJ > 0, 'whole-net record');
     assert.deepEqual(read.ends.map((e) => [e.status, e.layersMeasured]), [['complete', 8]]);
 

@@ -174,7 +174,7 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
   });
 
   it('a target that does not answer exits 6 with the host in the message; a missing network exits 3', async () => {
-    const down = await startCli(['profile', 'nets/lenet.prototxt', '--target', `${lab.sshd.user}@127.0.0.1:1`, '--accept-new'], cwd, { HOME: home }).done;
+    const down = await startCli(['profile', 'nets/lenet.prototxt', '--target', `${lab.sshd.user}@127.0.0.1:1`, '--accept-new', '--retries', '0'], cwd, { HOME: home }).done;
     assert.equal(down.code, 6, down.stderr);
     assert.match(down.stderr, /127\.0\.0\.1:1.*refused/);
     const missing = await profile(['nets/nope.prototxt']).done;

@@ -102,7 +102,15 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
   const warnings: string[] = [];
   const states: TypeState[] = [];
   for (const type of typesOf(dataset)) {
-    const design = buildTypeDesign(dataset, spec, type);
+    let design: ReturnType<typeof buildTypeDesign>;
+    try {
+      design = buildTypeDesign(dataset, spec, type);
+    } catch (e) {
+      // One type this method cannot take (log of a zero feature) leaves that type out, not the whole fit.
+      if (!(e instanceof FitError)) throw e;
+      warnings.push(`${type}: not modelled by ${methodLabel(spec)}: ${e.message}`);
+      continue;
+    }
     warnings.push(...design.warnings);
     if (carriesNoInformation(design)) {
       // e.g. pooling rows in a MACs-only fit: leave the type unmodelled rather than fail the whole fit.
