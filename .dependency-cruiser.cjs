@@ -6,7 +6,7 @@ const inServer = (...parts) => `${S}(${parts.join('|')})`;
 /** Everything in the project except test/ and scripts/ (production code). */
 const PRODUCT = '^(server/src|client/src|media/src)/';
 /** Formatting and escaping for people, shared by server, client and CLI; they import nothing. */
-const SHARED_LEAVES = `${S}(units|markdown-escape|csv-escape)\\.ts$`;
+const SHARED_LEAVES = `${S}(units|markdown-escape|csv-escape|settings-defaults)\\.ts$`;
 /** `vscode` resolves to its type declarations (the host provides the module at run time). */
 const VSCODE = '^(vscode$|node_modules/@types/vscode/)';
 
@@ -35,7 +35,7 @@ module.exports = {
     only('measurements-records', 'measurements/: net/types.ts only', `${S}measurements/`,
       [`${S}measurements/`, `${S}net/types\\.ts$`].join('|')),
     only('problem-type', 'problem.ts: text/ast.ts (spans) only', `${S}problem\\.ts$`, `${S}text/ast\\.ts$`),
-    only('protocol-is-standalone', 'protocol.ts: no project code (the client bundles it); npm: only the protocol package', `${S}protocol\\.ts$`, '^$'),
+    only('protocol-is-standalone', 'protocol.ts: no project code but settings-defaults.ts (the client bundles it); npm: only the protocol package', `${S}protocol\\.ts$`, `${S}settings-defaults\\.ts$`),
     {
       name: 'protocol-package-only', severity: 'error',
       comment: 'protocol.ts imports only vscode-languageserver-protocol, so the client bundle does not grow',
@@ -43,7 +43,7 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-no-pkg', 'npm-unknown', 'core'], pathNot: '(^|/)node_modules/vscode-languageserver-protocol/' },
     },
     only('shared-leaves', 'units.ts, markdown-escape.ts, csv-escape.ts (shared by server, client and CLI) import nothing', SHARED_LEAVES, '^$'),
-    only('settings-reader', 'settings.ts: protocol.ts', `${S}settings\\.ts$`, `${S}protocol\\.ts$`),
+    only('settings-reader', 'settings.ts: settings-defaults.ts', `${S}settings\\.ts$`, `${S}settings-defaults\\.ts$`),
     only('analysis-pipeline', 'analysis/: the layers below it, not lsp/, cli/ or server.ts', `${S}analysis/`,
       [inServer('analysis/', 'text/', 'caffe/', 'net/', 'weights/', 'energy/', 'measurements/', 'problem\\.ts$', 'protocol\\.ts$'), SHARED_LEAVES].join('|')),
     only('lsp-through-analysis',
@@ -60,6 +60,12 @@ module.exports = {
       'cli/: server modules but lsp/ and server.ts; client/src/campaigns/ and client/src/board/ (headless campaigns; their vscode-free parts, see cli-without-vscode)',
       `${S}cli/`,
       [`${S}(?!lsp/|server\\.ts$)`, '^client/src/(campaigns|board)/'].join('|')),
+    {
+      name: 'cli-without-protocol-package', severity: 'error',
+      comment: 'the CLI speaks no LSP: it takes the settings from settings-defaults.ts, so its bundle carries no JSON-RPC',
+      from: { path: `${S}cli/` },
+      to: { path: '(^|/)node_modules/vscode-(languageserver-protocol|jsonrpc|languageserver)/', reachable: true },
+    },
     {
       name: 'cli-without-vscode', severity: 'error',
       comment: 'the CLI runs outside VS Code: nothing it reaches may import vscode',

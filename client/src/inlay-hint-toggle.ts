@@ -1,6 +1,6 @@
 // "Energy Lens: Toggle Inlay Hints" cycles off → energy → energy and share (user setting).
 import * as vscode from 'vscode';
-import { DEFAULT_SETTINGS } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS } from '../../server/src/settings-defaults';
 
 export const TOGGLE_INLAY_HINTS_COMMAND = 'energyLens.toggleInlayHints';
 const CYCLE = ['off', 'energy', 'energyAndShare'] as const;

@@ -3,26 +3,8 @@
 // so anything else it pulls in would grow the extension bundle (the import rules check it).
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-/** Settings the server reads from the `energyLens` configuration section. */
-export interface EnergyLensSettings {
-  phase: 'TEST' | 'TRAIN';
-  batchSize: number;
-  /** Platform id of the energy model used for predictions. */
-  platform: string;
-  inlayHints: 'off' | 'energy' | 'energyAndShare';
-  /** Extra model files or folders. */
-  modelFiles: string[];
-  overviewRulerMarks: boolean;
-}
-
-export const DEFAULT_SETTINGS: EnergyLensSettings = {
-  phase: 'TEST',
-  batchSize: 1,
-  platform: 'jetson-tx1/caffe-openblas/cpu/1t',
-  inlayHints: 'energyAndShare',
-  modelFiles: [],
-  overviewRulerMarks: true,
-};
+// The settings are part of the protocol; they live in a leaf of their own so the CLI gets them alone.
+export { DEFAULT_SETTINGS, type EnergyLensSettings } from './settings-defaults';
 
 export interface ReportParams {
   uri: string;
