@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type EnergyReport } from '../../server/src/protocol';
+import { ReportRequest } from '../../server/src/protocol';
 import { escapeMarkdown } from '../../server/src/markdown-escape';
 import { reportMarkdown } from './energy-report-markdown';
 
@@ -26,7 +26,7 @@ export function registerEnergyReport(context: vscode.ExtensionContext, client: L
         void vscode.window.showInformationMessage('Energy Lens: open a Caffe prototxt file to see its energy report.');
         return;
       }
-      const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: document.uri.toString() });
+      const report = await client.sendRequest(ReportRequest, { uri: document.uri.toString() });
       if (!report) {
         void vscode.window.showInformationMessage('Energy Lens: this file is not a network definition (a solver?), so there is no energy report.');
         return;
@@ -51,7 +51,7 @@ class ReportProvider implements vscode.TextDocumentContentProvider, vscode.Dispo
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = uri.query;
     try {
-      const report = await this.client.sendRequest<EnergyReport | null>(Requests.report, { uri: source });
+      const report = await this.client.sendRequest(ReportRequest, { uri: source });
       return report ? reportMarkdown(report) : `# Energy report\n\n${escapeMarkdown(source)} is not a network definition (a solver?).\n`;
     } catch (error) {
       return `# Energy report\n\nThe language server could not build the report: ${escapeMarkdown(error instanceof Error ? error.message : String(error), 400)}\n`;

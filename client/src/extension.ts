@@ -10,10 +10,12 @@ import { registerCaffemodelSupport } from './caffemodel';
 import { registerRefitPanel } from './panel/refit-panel';
 import { refitPanelDeps } from './refit-deps';
 import { registerCampaigns } from './campaigns/register';
+import { registerWorkspaceContext } from './workspace-context';
 
 let stopClient: (() => Promise<void>) | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  registerWorkspaceContext(context);
   const client = await startLanguageClient(context);
   stopClient = () => client.stop();
   registerPlatformStatus(context, client);

@@ -1,7 +1,7 @@
 // Starts the Energy Lens language server (a Node process over IPC) for prototxt documents.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { Notifications, type EnergyLensInitializationOptions, type WorkspaceTrustParams } from '../../server/src/protocol';
+import { WorkspaceTrustNotification, type EnergyLensInitializationOptions } from '../../server/src/protocol';
 
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath('out/server/server.js');
@@ -27,7 +27,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
   await client.start();
   context.subscriptions.push(client, vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    void client.sendNotification(Notifications.workspaceTrust, { trusted: true } satisfies WorkspaceTrustParams);
+    void client.sendNotification(WorkspaceTrustNotification, { trusted: true });
   }));
   return client;
 }

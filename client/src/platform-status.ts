@@ -2,7 +2,7 @@
 // platform. The platform setting is per workspace, so each project keeps its board.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type EnergyReport, type PlatformInfo } from '../../server/src/protocol';
+import { PlatformsRequest, ReportRequest } from '../../server/src/protocol';
 import { formatEnergy, formatTotal } from '../../server/src/units';
 
 export const CHOOSE_PLATFORM_COMMAND = 'energyLens.choosePlatform';
@@ -24,7 +24,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       return;
     }
     try {
-      const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: editor.document.uri.toString() });
+      const report = await client.sendRequest(ReportRequest, { uri: editor.document.uri.toString() });
       if (ticket !== generation) return;
       const total = report?.totals.energy;
       const measured = report?.totals.measured_mJ;
@@ -67,7 +67,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
 }
 
 async function choosePlatform(client: LanguageClient): Promise<void> {
-  const platforms = await client.sendRequest<PlatformInfo[]>(Requests.platforms, {});
+  const platforms = await client.sendRequest(PlatformsRequest);
   const current = vscode.workspace.getConfiguration('energyLens').get<string>('platform');
   const picked = await vscode.window.showQuickPick(
     platforms.map((p) => ({

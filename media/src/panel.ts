@@ -11,7 +11,6 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import {
   type ButtonId, CHART_IDS, type CandidateFailure, type CandidatePoint, type ChartId, type CsvImportSpec, type DatasetSummary,
   type FitView, type FrontierView, type HostToWebview, type PanelControls, type RenderReport, type ValidationKind,

@@ -1,26 +1,10 @@
-// Custom LSP messages between the Energy Lens client and server, declared once and imported by both
-// sides (the client imports types only, so no server code reaches the extension bundle).
+// Custom LSP messages between the Energy Lens client and server, declared once as typed message objects
+// and imported by both sides. Only the protocol package may be imported here: the client bundles this file,
+// so anything else it pulls in would grow the extension bundle (the import rules check it).
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-/** Settings the server reads from the `energyLens` configuration section. */
-export interface EnergyLensSettings {
-  phase: 'TEST' | 'TRAIN';
-  batchSize: number;
-  /** Platform id of the energy model used for predictions. */
-  platform: string;
-  inlayHints: 'off' | 'energy' | 'energyAndShare';
-  /** Extra model files or folders. */
-  modelFiles: string[];
-  overviewRulerMarks: boolean;
-}
-
-export const DEFAULT_SETTINGS: EnergyLensSettings = {
-  phase: 'TEST',
-  batchSize: 1,
-  platform: 'jetson-tx1/caffe-openblas/cpu/1t',
-  inlayHints: 'energyAndShare',
-  modelFiles: [],
-  overviewRulerMarks: true,
-};
+// The settings are part of the protocol; they live in a leaf of their own so the CLI gets them alone.
+export { DEFAULT_SETTINGS, type EnergyLensSettings } from './settings-defaults';
 
 export interface ReportParams {
   uri: string;
@@ -89,33 +73,6 @@ export interface PlatformInfo {
   source: string;
 }
 
-export const Requests = {
-  /** Full per-layer table of a document (webview and commands use it). */
-  report: 'energyLens/report',
-  /** Known platforms (built-in models and model files found). */
-  platforms: 'energyLens/platforms',
-  /** Prototxt text of a `.caffemodel` file, decoded structurally (blobs skipped). */
-  caffemodelText: 'energyLens/caffemodelText',
-} as const;
-
-export const Notifications = {
-  /** Server → client: the set of models changed (a model file was saved, a refit landed). */
-  modelsChanged: 'energyLens/modelsChanged',
-  /**
-   * Client → server: campaign records were written or deleted. The file watcher also reports them, but
-   * watchers miss events in some workspace locations; the writer knows for sure.
-   */
-  measurementsChanged: 'energyLens/measurementsChanged',
-  /** Server → client: the five most energy-hungry layers of a document, for overview-ruler marks. */
-  hotLayers: 'energyLens/hotLayers',
-  /** Client → server: a prototxt was paired with a weights file ("Pair with Weights File…"), or unpaired (null). */
-  pairWeights: 'energyLens/pairWeights',
-  /** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
-  weightsChanged: 'energyLens/weightsChanged',
-  /** Client → server: the user trusted the workspace (VS Code's onDidGrantWorkspaceTrust); workspace models and records may be read. */
-  workspaceTrust: 'energyLens/workspaceTrust',
-} as const;
-
 /** `initializationOptions` the client starts the server with. */
 export interface EnergyLensInitializationOptions {
   /** VS Code's workspace trust; the server reads workspace models, `energyLens.modelFiles` and records only when true. */
@@ -183,3 +140,32 @@ export interface ReportMeasuredSource {
   /** True when the newest campaign of this file measured another text (shown as "stale"). */
   stale: boolean;
 }
+
+// ---- The messages ----------------------------------------------------------------------------------
+
+/** Full per-layer table of a document (webview and commands use it); null when the document is not open. */
+export const ReportRequest = new RequestType<ReportParams, EnergyReport | null, void>('energyLens/report');
+
+/** Known platforms (built-in models and model files found). */
+export const PlatformsRequest = new RequestType0<PlatformInfo[], void>('energyLens/platforms');
+
+/** Prototxt text of a `.caffemodel` file, decoded structurally (blobs skipped). */
+export const CaffemodelTextRequest = new RequestType<CaffemodelTextParams, CaffemodelTextResult, void>('energyLens/caffemodelText');
+
+/**
+ * Client → server: campaign records were written or deleted. The file watcher also reports them, but
+ * watchers miss events in some workspace locations; the writer knows for sure.
+ */
+export const MeasurementsChangedNotification = new NotificationType<MeasurementsChangedParams>('energyLens/measurementsChanged');
+
+/** Server → client: the five most energy-hungry layers of a document, for overview-ruler marks. */
+export const HotLayersNotification = new NotificationType<HotLayersParams>('energyLens/hotLayers');
+
+/** Client → server: a prototxt was paired with a weights file ("Pair with Weights File…"), or unpaired (null). */
+export const PairWeightsNotification = new NotificationType<PairWeightsParams>('energyLens/pairWeights');
+
+/** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
+export const WeightsChangedNotification = new NotificationType<WeightsChangedParams>('energyLens/weightsChanged');
+
+/** Client → server: the user trusted the workspace (VS Code's onDidGrantWorkspaceTrust); workspace models and records may be read. */
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('energyLens/workspaceTrust');

@@ -1,7 +1,8 @@
 // The Energy Lens language server: wiring only. Each LSP feature lives in lsp/<feature>.ts; all
 // analysis goes through the AnalysisStore so a document version is parsed and analysed once.
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Hover, type InitializeResult, type Position,
+  CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Hover, type InitializeResult,
+  type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './analysis/analysis-store';
@@ -18,7 +19,8 @@ import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
 import {
-  Notifications, Requests, type EnergyLensInitializationOptions, type MeasurementsChangedParams, type ReportParams, type WorkspaceTrustParams,
+  HotLayersNotification, MeasurementsChangedNotification, PlatformsRequest, ReportRequest, WorkspaceTrustNotification,
+  type EnergyLensInitializationOptions,
 } from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
@@ -66,7 +68,7 @@ connection.onInitialize((params): InitializeResult => {
 
 const diagnostics = registerDiagnostics(connection, documents, store, (document) => {
   const analysis = store.get(document);
-  void connection.sendNotification(Notifications.hotLayers, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
+  void connection.sendNotification(HotLayersNotification, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
 }, weightsProblems);
 registerCaffemodelSupport(connection, () => diagnostics.refreshAll());
 registerCodeActions(connection, documents);
@@ -91,8 +93,7 @@ function refreshEditors(): void {
   reportModelProblems();
   diagnostics.refreshAll();
   void connection.languages.inlayHint.refresh().catch(() => undefined);
-  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
-  void connection.sendNotification(Notifications.modelsChanged, {});
+  void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 // The client watches model files (.energy-lens/models/*.json) and campaign records
@@ -103,11 +104,11 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const f of files.filter((x) => x.endsWith('.jsonl'))) store.measurementsChanged(f);
   refreshEditors();
 });
-connection.onNotification(Notifications.measurementsChanged, (params: MeasurementsChangedParams) => {
+connection.onNotification(MeasurementsChangedNotification, (params) => {
   for (const f of params.files) store.measurementsChanged(f);
   refreshEditors();
 });
-connection.onNotification(Notifications.workspaceTrust, (params: WorkspaceTrustParams) => {
+connection.onNotification(WorkspaceTrustNotification, (params) => {
   store.setWorkspaceTrusted(params.trusted === true);
   refreshEditors();
 });
@@ -145,8 +146,8 @@ connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (d) => 
 
 connection.languages.inlayHint.on((p) => withAnalysis(p.textDocument.uri, [], (d) => inlayHints(d, store.get(d), p.range)));
 connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (d) => codeLenses(store.get(d))));
-connection.onRequest(Requests.report, (p: ReportParams) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
-connection.onRequest(Requests.platforms, () => store.models.platforms());
+connection.onRequest(ReportRequest, (p) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
+connection.onRequest(PlatformsRequest, () => store.models.platforms());
 
 documents.listen(connection);
 connection.listen();

@@ -1,5 +1,5 @@
 // Reads the `energyLens` configuration section defensively: a bad value falls back to its default.
-import { DEFAULT_SETTINGS, type EnergyLensSettings } from './protocol';
+import { DEFAULT_SETTINGS, type EnergyLensSettings } from './settings-defaults';
 
 export function readSettings(raw: unknown): EnergyLensSettings {
   const section = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;

@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   try {
     const boards = await startDemoBoards(path.join(CACHE, 'demo-board'));
     stops.push(() => boards.stop());
-    const settings: Record<string, unknown> = { 'energyLens.phase': 'TEST', 'energyLens.batchSize': 1 };
+    // The Welcome page opens, listing Energy Lens's Getting Started walkthrough (contributes.walkthroughs).
+    const settings: Record<string, unknown> = { 'energyLens.phase': 'TEST', 'energyLens.batchSize': 1, 'workbench.startupEditor': 'welcomePage' };
     if (boards.targets.length > 0) settings['energyLens.targets'] = boards.targets;
     prepareWorkspace(DEMO_WORKSPACE, { corpus: false, settings });
     const profile = createProfile('energy-lens-demo');

@@ -147,7 +147,7 @@ export async function eventually<T>(query: () => Promise<T>, accept: (value: T) 
       return accept(last) ? { value: last } : undefined;
     }, timeoutMs, what).then((box) => box.value);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)?.slice(0, 1500)}`, { cause: err });
   }
 }
 

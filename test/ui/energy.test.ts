@@ -54,9 +54,9 @@ suite('UI: energy', () => {
     const { page } = currentSession();
     await openFileInExplorer(page, 'samples/squeezenet_v1.0.prototxt');
     await waitForLanguageMode(page, 'Caffe prototxt');
-    let lens = '';
-    let hints: RenderedHint[] = [];
-    let hover = '';
+    let lens: string;
+    let hints: RenderedHint[];
+    let hover: string;
     try {
       // The first analysis after the extension activates can take a while on a busy machine.
       lens = await waitForCodeLens(page, /predicted .* per image/, 60_000);

@@ -9,7 +9,7 @@ suite('UI: hover', () => {
     const { page } = currentSession();
     await openFileInExplorer(page, 'samples/alexnet.prototxt');
     await waitForLanguageMode(page, 'Caffe prototxt');
-    let text = '';
+    let text: string;
     try {
       text = await hoverText(page, { lineText: 'num_output: 96 kernel_size: 11', token: 'num_output' });
     } finally {

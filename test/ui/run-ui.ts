@@ -9,7 +9,7 @@ import { runUiTests } from './ui-runner';
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-ui-'));
 const watchdog = setTimeout(() => { console.error('[ui] overall timeout (10 min)'); process.exit(1); }, 600_000);
 watchdog.unref();
-runUiTests(ensureInstalled(), prepareWorkspace(path.join(runDir, 'workspace'), { corpus: true }))
+void runUiTests(ensureInstalled(), prepareWorkspace(path.join(runDir, 'workspace'), { corpus: true }))
   .then((counts) => {
     console.log(`${counts.passed} passed, ${counts.failed} failed`);
     return counts.failed > 0 ? 1 : 0;

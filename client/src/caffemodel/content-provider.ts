@@ -5,7 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, type CaffemodelTextParams, type CaffemodelTextResult } from '../../../server/src/protocol';
+import { CaffemodelTextRequest, type CaffemodelTextParams, type CaffemodelTextResult } from '../../../server/src/protocol';
 import { errorViewText, modelPathOf } from './view-names';
 
 /** How long a read may take before a progress notification appears. */
@@ -36,7 +36,7 @@ export class CaffemodelContentProvider implements vscode.TextDocumentContentProv
     const cancel = new vscode.CancellationTokenSource();
     const subscription = token.onCancellationRequested(() => cancel.cancel());
     const params: CaffemodelTextParams = { path: model };
-    const request = this.client.sendRequest<CaffemodelTextResult>(Requests.caffemodelText, params, cancel.token);
+    const request = this.client.sendRequest(CaffemodelTextRequest, params, cancel.token);
     const progress = setTimeout(() => {
       void vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Reading ${path.basename(model)}…`, cancellable: true },

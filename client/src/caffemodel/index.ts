@@ -2,7 +2,7 @@
 // custom editor), re-reading when a model changes on disk, and pairing prototxts with weights.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, type WeightsChangedParams } from '../../../server/src/protocol';
+import { WeightsChangedNotification, type WeightsChangedParams } from '../../../server/src/protocol';
 import { CaffemodelContentProvider } from './content-provider';
 import { CaffemodelEditorProvider, viewUriOf } from './editor-provider';
 import { registerWeightsPairing } from './pairing';
@@ -17,7 +17,7 @@ export function registerCaffemodelSupport(context: vscode.ExtensionContext, clie
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.caffemodel');
   const changed = (model: vscode.Uri): void => {
     const params: WeightsChangedParams = { path: model.fsPath };
-    void client.sendNotification(Notifications.weightsChanged, params).catch(() => undefined);
+    void client.sendNotification(WeightsChangedNotification, params).catch(() => undefined);
     const view = viewUriOf(model).toString();
     if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === view)) content.refresh(viewUriOf(model));
   };

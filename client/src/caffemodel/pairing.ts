@@ -4,7 +4,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { Notifications, type PairWeightsParams } from '../../../server/src/protocol';
+import { PairWeightsNotification, type PairWeightsParams } from '../../../server/src/protocol';
 
 export const PAIR_WEIGHTS_COMMAND = 'energyLens.pairWeights';
 const STATE_KEY = 'energyLens.weightsPairings';
@@ -13,7 +13,7 @@ type Pairings = Record<string, string>;
 
 export function registerWeightsPairing(context: vscode.ExtensionContext, client: Pick<LanguageClient, 'sendNotification' | 'onDidChangeState'>): void {
   const stored = (): Pairings => context.workspaceState.get<Pairings>(STATE_KEY, {});
-  const send = (params: PairWeightsParams) => client.sendNotification(Notifications.pairWeights, params).catch(() => undefined);
+  const send = (params: PairWeightsParams) => client.sendNotification(PairWeightsNotification, params).catch(() => undefined);
   const sendAll = () => Object.entries(stored()).forEach(([prototxtUri, caffemodelPath]) => void send({ prototxtUri, caffemodelPath }));
 
   const setPairing = async (prototxt: vscode.Uri, weights: string | null): Promise<void> => {

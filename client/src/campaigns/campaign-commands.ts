@@ -78,7 +78,7 @@ async function chooseNetwork(arg?: unknown): Promise<vscode.Uri | undefined> {
 /** Weights are optional (timing does not depend on their values): asked only when the folder has some. */
 async function chooseWeights(network: vscode.Uri): Promise<vscode.Uri | null | undefined> {
   const folder = path.dirname(network.fsPath);
-  let models: string[] = [];
+  let models: string[];
   try {
     models = fs.readdirSync(folder).filter((f) => f.endsWith('.caffemodel'));
   } catch {

@@ -3,7 +3,7 @@
 // measured values while a campaign runs.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Notifications } from '../../../server/src/protocol';
+import { MeasurementsChangedNotification } from '../../../server/src/protocol';
 import { MEASUREMENTS_FOLDER } from '../../../server/src/measurements';
 import { BoardConnection } from '../board/ssh';
 import { toBoardTarget, type TargetConfig } from '../board/targets';
@@ -32,7 +32,7 @@ export const CAMPAIGN_COMMANDS = {
 } as const;
 
 export function registerCampaigns(context: vscode.ExtensionContext, client?: LanguageClient): void {
-  const notifyServer = throttledPerFile((file) => void client?.sendNotification(Notifications.measurementsChanged, { files: [file] }), 1000);
+  const notifyServer = throttledPerFile((file) => void client?.sendNotification(MeasurementsChangedNotification, { files: [file] }), 1000);
   const output = vscode.window.createOutputChannel('Energy Lens');
   const running = new RunningCampaigns();
   const tree = new CampaignTreeProvider(running);

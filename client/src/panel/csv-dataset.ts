@@ -104,7 +104,7 @@ export async function loadCsvFile(spec: CsvImportSpec): Promise<LoadedCsv> {
   try {
     bytes = await fs.promises.readFile(spec.path);
   } catch (e) {
-    throw new Error(`${spec.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${spec.path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   const loaded = loadCsvText(bytes.toString('utf8'), spec);
   return { ...loaded, sha256: createHash('sha256').update(bytes).digest('hex') };

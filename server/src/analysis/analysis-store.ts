@@ -5,7 +5,7 @@ import type { EnergyLensSettings } from '../protocol';
 import { DEFAULT_SETTINGS } from '../protocol';
 import { ModelService } from './model-service';
 import { MeasurementService } from './measurement-service';
-import { settingsForDocument } from '../lsp/caffemodel';
+import { settingsForDocument } from './caffemodel-view';
 import { EditLog } from './edit-log';
 import type { Span } from '../text/ast';
 

@@ -7,7 +7,7 @@ import { detectFileKind, validateDocument } from '../caffe/validate';
 import { analyzeDocument, buildNavigationIndex, type NavigationIndex } from '../net';
 import type { NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
-import type { EnergyLensSettings } from '../protocol';
+import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
 import { predictNet, type NetPrediction } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';

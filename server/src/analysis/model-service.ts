@@ -4,6 +4,9 @@ import { buildRegistry, type ModelRegistry, type RegisteredModel } from '../ener
 import type { PlatformInfo } from '../protocol';
 import { describeSource } from '../energy/registry';
 
+/** How a model's file is named to users (LSP features reach the energy models only through analysis/). */
+export { describeSource };
+
 export class ModelService {
   private registry: ModelRegistry = buildRegistry();
 

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CliIo } from './io';
 import { CaffemodelError, readCaffemodelStructure } from '../caffe/caffemodel';
-import { caffemodelNetwork } from '../caffe/cross-check';
+import { caffemodelNetwork } from '../weights/caffemodel-network';
 
 export interface NetworkInput {
   /** Prototxt text to parse and analyse. */
@@ -28,6 +28,7 @@ export interface LoadOptions {
 }
 
 /** Bytes that never occur in prototxt text: a file holding them is read as a binary model. */
+// eslint-disable-next-line no-control-regex -- control bytes are exactly what marks a binary file
 const BINARY = /[\u0000-\u0008\u000e-\u001a]/;
 
 /**

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand } from './io';
 import { DocumentAnalysis } from '../analysis/document-analysis';
-import { DEFAULT_SETTINGS } from '../protocol';
+import { DEFAULT_SETTINGS } from '../settings-defaults';
 import { LineIndex } from '../text/line-index';
 
 export const check: CliCommand = async (args, io) => {

@@ -159,7 +159,7 @@ export const profile: CliCommand = async (args, io) => {
     const eta = all.some((s) => s.remainingMs !== undefined) ? Math.max(...all.map((s) => s.remainingMs ?? 0)) : undefined;
     bar.update((e) => (several ? `${all.map((s) => s.short).join(' | ')}${e !== undefined ? ` · ETA ${formatDuration(e)}` : ''}` : all[0].render(e)), eta);
   };
-  let results: QueueResult[] = [];
+  let results: QueueResult[];
   try {
     results = await runCampaignPlan({
       boards: boards.queues, networkFiles: networks, workspaceRoot: io.cwd, recordsFolder: folder, resume: a.resume, signal: controller.signal,

@@ -2,12 +2,11 @@
 // always say what a number is: predicted, by which model, for which platform.
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { LayerPrediction, NetPrediction } from '../energy/predict';
-import { describeSource } from '../energy/registry';
+import { describeSource } from '../analysis/model-service';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatEnergy, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
-import { compileSubModel } from '../energy/evaluate';
-import { fittedOnNetwork, outsideDomain } from '../energy/domain';
+import { outsideSubModelDomain, subModelFittedOn, subModelInputs } from '../analysis/model-queries';
 import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
 
 /** What an untrusted workspace changes, in the words the status bar uses too. */
@@ -55,14 +54,14 @@ export function modelInputs(analysis: DocumentAnalysis, layer: AnalyzedLayer): A
   const sub = p?.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
   if (!sub) return [];
   const features = layer.features as Record<string, number | undefined>;
-  return compileSubModel(sub).names.filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
+  return subModelInputs(sub).filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
 }
 
 /** `outside the model's data (stride 2; trained on stride 1)`, or undefined inside it (or without a recorded domain). */
 export function domainNote(analysis: DocumentAnalysis, layer: AnalyzedLayer): string | undefined {
   const p = predictionOf(analysis, layer);
   const sub = p?.status === 'predicted' && p.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
-  const why = sub && outsideDomain(sub.domain, layer.features, compileSubModel(sub).names, (n) => formatCount(n));
+  const why = sub && outsideSubModelDomain(sub, layer.features, (n) => formatCount(n));
   return why ? `outside the model's data (${why})` : undefined;
 }
 
@@ -80,7 +79,7 @@ export function inSampleNote(analysis: DocumentAnalysis, layer?: AnalyzedLayer):
     ? [predictionOf(analysis, layer)?.subModel]
     : [...new Set(analysis.prediction?.layers.map((p) => p.subModel) ?? [])];
   const names = networkNames(analysis);
-  const hit = subs.some((key) => key !== undefined && fittedOnNetwork(model.subModels[key]?.domain, names));
+  const hit = subs.some((key) => key !== undefined && subModelFittedOn(model.subModels[key], names));
   return hit ? 'fitted on this net (in-sample: the error here is optimistic)' : undefined;
 }
 

@@ -9,9 +9,8 @@ import { pathToFileURL } from 'url';
 import { DocumentAnalysis } from '../../../server/src/analysis/document-analysis';
 import { readCaffemodelStructure } from '../../../server/src/caffe/caffemodel/structure';
 import { describeBlobs } from '../../../server/src/caffe/caffemodel/to-prototxt';
-import {
-  CAFFEMODEL_SCHEME, StructureCache, WeightsCrossCheck, caffemodelText, settingsForDocument,
-} from '../../../server/src/lsp/caffemodel';
+import { CAFFEMODEL_SCHEME, caffemodelText, settingsForDocument } from '../../../server/src/analysis/caffemodel-view';
+import { StructureCache, WeightsCrossCheck } from '../../../server/src/analysis/weights-service';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { escapeMarkdown } from '../../../server/src/markdown-escape';
 import { CORPUS_CAFFEMODEL } from '../shared-paths';

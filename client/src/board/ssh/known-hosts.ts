@@ -56,7 +56,7 @@ export function readKnownHostsFile(file: string): KnownHostEntry[] {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new Error(`Cannot read known hosts file ${file}: ${(err as Error).message}`);
+    throw new Error(`Cannot read known hosts file ${file}: ${(err as Error).message}`, { cause: err });
   }
   return parseKnownHosts(text, file);
 }
@@ -201,6 +201,6 @@ export function appendKnownHostAtomically(file: string, line: string): void {
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw new Error(`Cannot write known hosts file ${file}: ${(err as Error).message}`);
+    throw new Error(`Cannot write known hosts file ${file}: ${(err as Error).message}`, { cause: err });
   }
 }

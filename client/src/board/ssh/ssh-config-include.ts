@@ -102,13 +102,13 @@ export function loadSshConfig(configPath: string, homeDir: string): LoadedSshCon
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`Cannot read SSH config ${file}: ${(err as Error).message}`);
+      throw new Error(`Cannot read SSH config ${file}: ${(err as Error).message}`, { cause: err });
     }
     files.push(file);
     try {
       return SSHConfig.parse(text);
     } catch (err) {
-      throw new Error(`Cannot parse SSH config ${file}: ${(err as Error).message}`);
+      throw new Error(`Cannot parse SSH config ${file}: ${(err as Error).message}`, { cause: err });
     }
   };
 
