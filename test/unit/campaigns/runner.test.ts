@@ -228,6 +228,24 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assertAllLayersOnce(readCampaignFile(out.file!), LENET_LAYERS);
   });
 
+  it('a probe that never answers is stopped after progressTimeoutSeconds with what to check; nothing recorded', async () => {
+    const token = `600.${(Date.now() + 1) % 100000}`;
+    const shim = path.join(lab.home, 'hung-probe-python');
+    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in probe) exec sleep ${token} ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
+    const started = Date.now();
+    const out = await runCampaign({
+      target: lab.target({ progressTimeoutSeconds: 1, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net }, hooks: lab.hooks,
+    });
+    assert.equal(out.status, 'failed');
+    assert.equal(out.error?.code, 'probe-failed');
+    assert.equal(out.error!.message, 'The agent\'s probe on board "tx1" gave no answer in 1 s; stopped it.');
+    assert.match(out.error!.nextStep ?? '', /progressTimeoutSeconds/);
+    assert.equal(out.file, undefined);
+    assert.ok(Date.now() - started < 20000);
+    assert.ok(!processRunning(`sleep ${token}`), 'the hung probe was stopped on the board');
+  });
+
   it('a board without Caffe (no pycaffe, no caffe binary): stops after the probe with how to point at Caffe', async () => {
     const out = await runCampaign({
       target: lab.target({ env: { PYTHONPATH: '', PATH: '/usr/bin:/bin' } }), connect: lab.connect, agentLocalPath: AGENT,
