@@ -7,6 +7,7 @@ import { BoardConnectionError, buildCommand, type BoardConnection, type ExecResu
 import type { TargetConfig } from '../board/targets';
 import { CampaignError } from './failures';
 import { describeProbe, parseProbe, probeBlocker, type ProbeInfo } from './probe';
+import { DEFAULT_PROGRESS_TIMEOUT_S, ProgressWatchdog } from './progress-watchdog';
 
 /** What a session needs of a link to a board: the SSH BoardConnection, or a local one (emulated board, no SSH). */
 export type BoardLink = Pick<BoardConnection, 'hostKeyFingerprint' | 'isOpen' | 'onClose' | 'exec' | 'upload' | 'mkdirp' | 'sha256' | 'close'> & {
@@ -181,8 +182,24 @@ async function installAgent(connection: BoardLink, local: string, remote: string
 async function runProbe(connection: BoardLink, target: TargetConfig, agent: string, log: (l: string) => void, signal?: AbortSignal): Promise<ProbeInfo> {
   const out: string[] = [];
   const argv = [...pythonArgv(target.python), agent, 'probe'];
-  const r = await connection.exec(buildCommand(argv), { env: target.env, signal, onStdout: (l) => out.push(l), onStderr: (l) => log(`[probe] ${l}`) });
+  // A probe that never answers (a hung board) is stopped like a silent agent run.
+  const timeout_s = target.progressTimeoutSeconds ?? DEFAULT_PROGRESS_TIMEOUT_S;
+  const stop = new AbortController();
+  const forwardAbort = (): void => stop.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  const watchdog = new ProgressWatchdog(timeout_s * 1000, () => stop.abort());
+  let r: ExecResult;
+  try {
+    r = await connection.exec(buildCommand(argv), { env: target.env, signal: stop.signal, onStdout: (l) => out.push(l), onStderr: (l) => log(`[probe] ${l}`) });
+  } finally {
+    watchdog.stop();
+    signal?.removeEventListener('abort', forwardAbort);
+  }
   const label = `board "${target.name}"`;
+  if (watchdog.fired && !signal?.aborted) {
+    throw new CampaignError(`The agent's probe on ${label} gave no answer in ${timeout_s} s; stopped it.`, 'probe-failed',
+      'Check that the board is not hung or overloaded (log in with ssh and run the agent\'s probe by hand); "progressTimeoutSeconds" on this target sets how long to wait.');
+  }
   if (r.cancelled) throw new CampaignError('Cancelled.', 'cancelled');
   if (r.code === 127) {
     throw new CampaignError(`"${pythonArgv(target.python)[0]}" was not found on ${label}.`, 'no-python',

@@ -7,6 +7,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisStore } from '../analysis/analysis-store';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { Problem, QuickFix } from '../problem';
+import { layersBySpan } from './layer-at';
 import { toRange } from './ranges';
 
 const DEBOUNCE_MS = 150;
@@ -79,6 +80,7 @@ export function registerDiagnostics(
         (a) => void a.parsed.root,
         (a, d) => send(d, a.textProblems),
         (a) => void a.net,
+        (a) => a.net && void layersBySpan(a.net),
         (a, d) => send(d, [...a.problems, ...extraProblems(a)]),
         (a, d) => afterPublish(d),
       ];

@@ -13,7 +13,8 @@ export interface LayerAtOffset {
 /** The layers that have a block (inserted splits have none), sorted by where the block starts. */
 const bySpanStart = new WeakMap<NetAnalysis, AnalyzedLayer[]>();
 
-function layersBySpan(net: NetAnalysis): AnalyzedLayer[] {
+/** Builds the lookup (once per analysis); the publisher does it ahead so the first hover is quick. */
+export function layersBySpan(net: NetAnalysis): AnalyzedLayer[] {
   let sorted = bySpanStart.get(net);
   if (!sorted) {
     sorted = net.layers.filter((l) => l.span !== undefined).sort((a, b) => a.span!.start - b.span!.start);

@@ -203,15 +203,15 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
   });
 
   it('a board that goes silent mid-run: stopped after progressTimeoutSeconds, naming board and last layer; records kept, resume completes', async () => {
-    // A "python" for the board that passes the agent's first six lines (start, idle, two layers)
-    // and then holds the output open and says nothing: a hung board, alive but silent.
+    // A "python" for the board that passes the agent's lines up to its second layer record and then
+    // holds the output open and says nothing: a hung board, alive but silent.
     const token = `600.${Date.now() % 100000}`;
     const shim = path.join(lab.home, 'silent-python');
-    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in run) python3 "$@" | { n=0; while [ $n -lt 6 ] && IFS= read -r l; do printf "%s\\n" "$l"; n=$((n+1)); done; exec sleep ${token}; } ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
+    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in run) python3 "$@" | { n=0; while [ $n -lt 2 ] && IFS= read -r l; do printf "%s\\n" "$l"; case "$l" in *'"event":"layer",'*|*'"event": "layer",'*) n=$((n+1)) ;; esac; done; exec sleep ${token}; } ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
     const started = Date.now();
     const recordedAt: number[] = [];
     const out = await runCampaign({
-      target: lab.target({ netCheck: false, progressTimeoutSeconds: 2, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
+      target: lab.target({ netCheck: false, progressTimeoutSeconds: 6, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
       request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
       hooks: { ...lab.hooks, onRecord: () => recordedAt.push(Date.now()) },
     });
@@ -219,9 +219,9 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     const waited = recordedAt[recordedAt.length - 1] - recordedAt[recordedAt.length - 2];
     assert.equal(out.status, 'interrupted', out.error?.message);
     assert.equal(out.error?.code, 'agent-died');
-    assert.match(out.error!.message, /^The agent on board "tx1" reported no progress for 2 s; last layer pool1 \(measured\); stopped it\. 2 layer\(s\) measured in this run are saved\.$/);
+    assert.match(out.error!.message, /^The agent on board "tx1" reported no progress for 6 s; last layer pool1 \(measured\); stopped it\. 2 layer\(s\) measured in this run are saved\.$/);
     assert.match(out.error!.nextStep ?? '', /progressTimeoutSeconds/);
-    assert.ok(waited >= 1900 && waited < 10000, `stopped ${waited} ms after the last record (run ${Date.now() - started} ms)`);
+    assert.ok(waited >= 5900 && waited < 15000, `stopped ${waited} ms after the last record (run ${Date.now() - started} ms)`);
     assert.ok(!processRunning(`sleep ${token}`), 'the silent command was stopped on the board');
     const partial = readCampaignFile(out.file!);
     assert.deepEqual(partial.layers.map((l) => l.name), ['conv1', 'pool1']);
@@ -229,6 +229,24 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     const resumed = await resume(out.file!);
     assert.equal(resumed.status, 'complete', resumed.error?.message);
     assertAllLayersOnce(readCampaignFile(out.file!), LENET_LAYERS);
+  });
+
+  it('a probe that never answers is stopped after progressTimeoutSeconds with what to check; nothing recorded', async () => {
+    const token = `600.${(Date.now() + 1) % 100000}`;
+    const shim = path.join(lab.home, 'hung-probe-python');
+    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in probe) exec sleep ${token} ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
+    const started = Date.now();
+    const out = await runCampaign({
+      target: lab.target({ progressTimeoutSeconds: 1, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net }, hooks: lab.hooks,
+    });
+    assert.equal(out.status, 'failed');
+    assert.equal(out.error?.code, 'probe-failed');
+    assert.equal(out.error!.message, 'The agent\'s probe on board "tx1" gave no answer in 1 s; stopped it.');
+    assert.match(out.error!.nextStep ?? '', /progressTimeoutSeconds/);
+    assert.equal(out.file, undefined);
+    assert.ok(Date.now() - started < 20000);
+    assert.ok(!processRunning(`sleep ${token}`), 'the hung probe was stopped on the board');
   });
 
   it('a board without Caffe (no pycaffe, no caffe binary): stops after the probe with how to point at Caffe', async () => {

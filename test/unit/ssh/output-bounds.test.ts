@@ -2,9 +2,17 @@
 // dropped and named while the lines around it arrive, and a flood into runCollect stops at its bound.
 import * as assert from 'assert';
 import { BoardConnection, BoardConnectionError, type BoardTarget } from '../../../client/src/board/ssh';
+import * as fs from 'fs';
+import * as path from 'path';
 import { runCollect } from '../../../client/src/board/ssh/remote-exec';
+import { readBoardFile, type FileHost } from '../../../client/src/board/ssh/remote-files';
 import { startSshd, type SshdFixture } from '../../harness/sshd-fixture';
 import { makeTestEnv } from './helpers';
+
+/** The connection as a FileHost whose parts can be replaced (e.g. no SFTP, to take the cat path). */
+function connectionHost(c: BoardConnection): FileHost {
+  return { openExec: (cmd) => c.openExec(cmd), lostError: (cmd) => c.lostError(cmd), label: c.label, sftp: () => c.sftp() };
+}
 
 describe('ssh: bounded output from a real sshd', function () {
   this.timeout(60000);
@@ -63,6 +71,14 @@ describe('ssh: bounded output from a real sshd', function () {
     const ok = await runCollect(connection, 'head -c 1000000 /dev/zero', undefined, { maxStdoutBytes: 1000000 });
     assert.strictEqual(ok.code, 0);
     assert.strictEqual(ok.stdout.length, 1000000);
+  });
+
+  it('refuses to read a remote file over the bound (SFTP and cat), naming its size', async () => {
+    const file = path.join(board.home, 'big.bin');
+    fs.writeFileSync(file, Buffer.alloc(3 * 1024 * 1024, 7));
+    await assert.rejects(connection.readFile(file, 1024 * 1024), new RegExp(`^BoardConnectionError: ${file} on board "tx1" is 3,145,728 bytes, over the 1,048,576-byte limit`));
+    assert.equal((await connection.readFile(file)).length, 3 * 1024 * 1024);
+    await assert.rejects(readBoardFile({ ...connectionHost(connection), sftp: async () => undefined }, file, 1024 * 1024), /printed more than 1 MiB; stopped it/);
   });
 
   it('keeps only the first bytes of a flood on stderr, and the command finishes', async () => {

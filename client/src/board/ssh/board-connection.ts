@@ -77,8 +77,9 @@ export class BoardConnection implements FileHost {
     return uploadToBoard(this, source, remotePath, options);
   }
 
-  readFile(remotePath: string): Promise<Buffer> {
-    return readBoardFile(this, remotePath);
+  /** A whole remote file; one over `maxBytes` (default 64 MiB) is refused. */
+  readFile(remotePath: string, maxBytes?: number): Promise<Buffer> {
+    return readBoardFile(this, remotePath, maxBytes);
   }
 
   mkdirp(remotePath: string): Promise<void> {

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import type { SFTPWrapper } from 'ssh2';
 import { BoardConnectionError } from './errors';
-import { runCollect, type ChannelHost, type CollectResult } from './remote-exec';
+import { DEFAULT_MAX_COLLECT_BYTES, runCollect, type ChannelHost, type CollectOptions, type CollectResult } from './remote-exec';
 import { shellQuote } from './shell-quote';
 
 export type TransferMethod = 'sftp' | 'cat';
@@ -32,8 +32,8 @@ function shorten(s: string): string {
   return oneLine.length > 300 ? oneLine.slice(0, 300) + '…' : oneLine;
 }
 
-async function runChecked(host: FileHost, what: string, command: string, stdin?: Buffer | fs.ReadStream): Promise<CollectResult> {
-  const r = await runCollect(host, command, stdin);
+async function runChecked(host: FileHost, what: string, command: string, stdin?: Buffer | fs.ReadStream, options?: CollectOptions): Promise<CollectResult> {
+  const r = await runCollect(host, command, stdin, options);
   if (r.code !== 0) {
     const status = r.code === null ? `signal ${r.signal ?? '?'}` : `exit ${r.code}`;
     throw new BoardConnectionError(`${what} failed on ${host.label} (${status})${r.stderr.trim() ? `: ${shorten(r.stderr)}` : ''}`, 'remote-failed');
@@ -74,10 +74,18 @@ export async function uploadToBoard(host: FileHost, source: string | Buffer, rem
   return { method: 'cat', bytes };
 }
 
-/** Reads a whole remote file. */
-export async function readBoardFile(host: FileHost, remotePath: string): Promise<Buffer> {
+/** Reads a whole remote file of at most `maxBytes` (a larger one is refused with its size). */
+export async function readBoardFile(host: FileHost, remotePath: string, maxBytes = DEFAULT_MAX_COLLECT_BYTES): Promise<Buffer> {
   const sftp = await host.sftp();
   if (sftp) {
+    const size = await new Promise<number>((resolve, reject) =>
+      sftp.stat(remotePath, (err, stats) =>
+        err ? reject(new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err })) : resolve(stats.size),
+      ),
+    );
+    if (size > maxBytes) {
+      throw new BoardConnectionError(`${remotePath} on ${host.label} is ${size.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit for reading it`, 'remote-failed');
+    }
     return new Promise((resolve, reject) =>
       sftp.readFile(remotePath, (err: Error | undefined, data: Buffer) =>
         err ? reject(new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err })) : resolve(data),
@@ -85,7 +93,7 @@ export async function readBoardFile(host: FileHost, remotePath: string): Promise
     );
   }
   // A redirect, not an argument: no option parsing and no name escaping to worry about.
-  return (await runChecked(host, `Reading ${remotePath}`, `cat < ${shellQuote(remotePath)}`)).stdout;
+  return (await runChecked(host, `Reading ${remotePath}`, `cat < ${shellQuote(remotePath)}`, undefined, { maxStdoutBytes: maxBytes })).stdout;
 }
 
 export async function mkdirpOnBoard(host: FileHost, remotePath: string): Promise<void> {
