@@ -2,7 +2,8 @@
 // mutated corpus networks through parse, schema, analysis, prediction and every LSP feature, in worker
 // threads. Flags: an exception, any feature over --slow-ms (1 s) on one input, a non-finite number shown,
 // an input that hangs (its worker is stopped after --hang-s). Failing inputs are minimised and written
-// to <out>/seed-<seed>/ with how to reproduce them; the figures go to stdout and <out>/summary-seed-<seed>.json.
+// to <out>/seed-<seed>/ with how to reproduce them; the figures go to stdout and <out>/summary-seed-<seed>-from-<from>.json.
+// Feature times are CPU time of the process: run one worker per process (several processes may split the range).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -23,9 +24,10 @@ const OUT = path.resolve(outArg >= 0 ? process.argv[outArg + 1] : path.join(REPO
 const SEED = option('seed', 1);
 const FROM = option('from', 0);
 const INPUTS = option('inputs', 100_000);
+// Features are timed in process CPU time, so more than one worker per process would blur the figures.
 const WORKERS = Math.max(1, Math.min(option('workers', 1), os.cpus().length));
 const SLOW_MS = option('slow-ms', 1000);
-const HANG_S = option('hang-s', 60);
+const HANG_S = option('hang-s', 180);
 const MINIMISE_MS = option('minimise-s', 20) * 1000;
 const DEADLINE = Date.now() + option('max-minutes', 24 * 60) * 60_000;
 
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   progress();
   const summary = { seed: SEED, from: FROM, requested: INPUTS, seconds: Math.round((Date.now() - started) / 1000), slowMs: SLOW_MS, ...totals };
   fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(path.join(OUT, `summary-seed-${SEED}.json`), `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(path.join(OUT, `summary-seed-${SEED}-from-${FROM}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(JSON.stringify({ ...summary, failures: totals.failures.length }, null, 2));
   const clean = totals.exceptions === 0 && totals.nonFinite === 0 && totals.hangs === 0 && Object.values(totals.overSlowLimit).every((n) => n === 0);
   process.exitCode = clean ? 0 : 1;
