@@ -12,7 +12,7 @@ import { analyzeText } from '../net';
 import type { NetAnalysis } from '../net/types';
 import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
-import { markdownCode } from '../markdown-escape';
+import { escapeMarkdown, markdownCode } from '../markdown-escape';
 import {
   Notifications, Requests, type CaffemodelTextParams, type CaffemodelTextResult, type EnergyLensSettings,
   type PairWeightsParams, type WeightsChangedParams,
@@ -159,8 +159,7 @@ export class WeightsCrossCheck {
     if (!weights || entry?.state !== 'loaded') return undefined;
     const layer = [...entry.structure.layers].reverse().find((l) => l.name === layerName);
     const blobs = layer ? describeBlobs(layer) : undefined;
-    // The blob description is built from numbers and our role names; only the file name is the user's.
-    return blobs ? `**Weights** from ${markdownCode(path.basename(weights))}: ${blobs}` : undefined;
+    return blobs ? `**Weights** from ${markdownCode(path.basename(weights))}: ${escapeMarkdown(blobs, 400)}` : undefined;
   }
 
   /** The weights were rewritten (a new snapshot): drop the cached structure. */
