@@ -85,9 +85,7 @@ function describeSchemaError(e: ErrorObject): ModelFieldError {
 
 /** An identity-link sub-model without log terms whose coefficients and intercept are all ≤ 0 predicts no positive energy at all. */
 function neverPositive(sub: EnergyModel['subModels'][string]): boolean {
-  // Only the plain linear form: other forms (a smooth max of powers) and log terms can turn signs around.
-  const form = (sub as { form?: string }).form ?? 'linear';
-  if (form !== 'linear' || (sub.link ?? 'identity') !== 'identity' || sub.features.some((f) => f.includes('log('))) return false;
+  if ((sub.link ?? 'identity') !== 'identity' || sub.features.some((f) => f.includes('log('))) return false;
   return sub.coefficients.every((c) => c <= 0) && sub.intercept <= 0;
 }
 
