@@ -83,9 +83,14 @@ function describeSchemaError(e: ErrorObject): ModelFieldError {
   }
 }
 
+/** Largest spread of ln(measured/predicted) a model may claim (exp(±1.645·10) is no interval). */
+export const MAX_SIGMA_LOG = 10;
+
 /** An identity-link sub-model without log terms whose coefficients and intercept are all ≤ 0 predicts no positive energy at all. */
 function neverPositive(sub: EnergyModel['subModels'][string]): boolean {
-  if ((sub.link ?? 'identity') !== 'identity' || sub.features.some((f) => f.includes('log('))) return false;
+  // Only the plain linear form: other forms (a smooth max of powers) and log terms can turn signs around.
+  const form = (sub as { form?: string }).form ?? 'linear';
+  if (form !== 'linear' || (sub.link ?? 'identity') !== 'identity' || sub.features.some((f) => f.includes('log('))) return false;
   return sub.coefficients.every((c) => c <= 0) && sub.intercept <= 0;
 }
 
@@ -95,6 +100,9 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
   for (const key of Object.keys(model.subModels)) claimedBy.set(key, key);
   for (const [key, sub] of Object.entries(model.subModels)) {
     const at = `/subModels/${escapePointer(key)}`;
+    if (sub.sigmaLog > MAX_SIGMA_LOG) {
+      errors.push({ pointer: `${at}/sigmaLog`, message: `must be at most ${MAX_SIGMA_LOG} (got ${sub.sigmaLog}): the 90 % interval would span a factor of more than 10^14` });
+    }
     if (sub.coefficients.length === sub.features.length && neverPositive(sub)) {
       errors.push({ pointer: `${at}/coefficients`, message: 'every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive energy for any layer (energies are positive)' });
     }

@@ -27,7 +27,7 @@ describe('energy model files: ranges and errors', () => {
   });
 
   it('sigmaLog: 1e308 is rejected naming the field', () => {
-    assert.match(errorOf(withConv((c) => { c.sigmaLog = 1e308; })), /m\.json: \/subModels\/Convolution\/sigmaLog: must be <= 10/);
+    assert.match(errorOf(withConv((c) => { c.sigmaLog = 1e308; })), /m\.json: \/subModels\/Convolution\/sigmaLog: must be at most 10 \(got 1e\+308\)/);
   });
 
   it('a number past double range (1e309 parses as Infinity) is rejected', () => {
