@@ -208,9 +208,13 @@ class Validator {
     return { start: this.t.valueStart(node), end: this.t.end(node) };
   }
 
+  /** "Did you mean" per (message type, name): a file repeating one unknown name thousands of times pays once. */
+  private readonly fieldSuggestions = new Map<string, string[]>();
+
   private unknownField(node: number, name: string, typeName: string): void {
-    const candidates = this.schema.fieldsOf(typeName).map((f) => f.name);
-    const suggestions = suggestAll(name, candidates);
+    const key = `${typeName}\u0000${name}`;
+    let suggestions = this.fieldSuggestions.get(key);
+    if (!suggestions) this.fieldSuggestions.set(key, (suggestions = suggestAll(name, this.schema.fieldsOf(typeName).map((f) => f.name))));
     const hint = suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : '';
     const span = this.nameSpan(node);
     this.report('error', span, `Unknown field \`${name}\` in ${typeName}${hint}`, 'unknown-field',

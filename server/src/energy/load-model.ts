@@ -24,9 +24,16 @@ function schemaValidator(): ReturnType<Ajv['compile']> {
   return compiled;
 }
 
+/** Largest model file read: built-in models are a few kB; anything this big is not a model. */
+export const MAX_MODEL_FILE_BYTES = 16 * 1024 * 1024;
+
 export function loadModelFile(path: string): ModelLoadResult {
   let text: string;
   try {
+    // A setting may name any path (/dev/zero, a huge file): check before reading it whole.
+    const stat = fs.statSync(path);
+    if (!stat.isFile()) return fail(path, [{ pointer: '', message: 'not a regular file' }]);
+    if (stat.size > MAX_MODEL_FILE_BYTES) return fail(path, [{ pointer: '', message: `${stat.size} bytes is too large for a model file (at most ${MAX_MODEL_FILE_BYTES})` }]);
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
     return fail(path, [{ pointer: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
@@ -77,12 +84,29 @@ function describeSchemaError(e: ErrorObject): ModelFieldError {
   }
 }
 
+/** Largest spread of ln(measured/predicted) a model may claim (exp(±1.645·10) is no interval). */
+export const MAX_SIGMA_LOG = 10;
+
+/** An identity-link sub-model without log terms whose coefficients and intercept are all ≤ 0 predicts no positive energy at all. */
+function neverPositive(sub: EnergyModel['subModels'][string]): boolean {
+  // Only the plain linear form: other forms (a smooth max of powers) and log terms can turn signs around.
+  const form = (sub as { form?: string }).form ?? 'linear';
+  if (form !== 'linear' || (sub.link ?? 'identity') !== 'identity' || sub.features.some((f) => f.includes('log('))) return false;
+  return sub.coefficients.every((c) => c <= 0) && sub.intercept <= 0;
+}
+
 function semanticErrors(model: EnergyModel): ModelFieldError[] {
   const errors: ModelFieldError[] = [];
   const claimedBy = new Map<string, string>();
   for (const key of Object.keys(model.subModels)) claimedBy.set(key, key);
   for (const [key, sub] of Object.entries(model.subModels)) {
     const at = `/subModels/${escapePointer(key)}`;
+    if (sub.sigmaLog > MAX_SIGMA_LOG) {
+      errors.push({ pointer: `${at}/sigmaLog`, message: `must be at most ${MAX_SIGMA_LOG} (got ${sub.sigmaLog}): the 90 % interval would span a factor of more than 10^14` });
+    }
+    if (sub.coefficients.length === sub.features.length && neverPositive(sub)) {
+      errors.push({ pointer: `${at}/coefficients`, message: 'every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive energy for any layer (energies are positive)' });
+    }
     if (sub.coefficients.length !== sub.features.length) {
       errors.push({ pointer: `${at}/coefficients`, message: `has ${sub.coefficients.length} values but features has ${sub.features.length}: one coefficient per feature` });
     }
@@ -114,14 +138,47 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/**
+ * What is wrong and where, in our own words: V8's messages quote the file's text (a setting may name
+ * /etc/passwd), so nothing of the message but its kind and position is used.
+ */
 function describeJsonError(text: string, e: Error): string {
-  // V8 quotes the text around the error in some messages (possibly at length): keep only the reason.
-  const reason = e.message.replace(/,\s*"[\s\S]*" is not valid JSON$/, '').replace(/ in JSON at position \d+.*$/s, '');
   const m = /position (\d+)/.exec(e.message);
-  if (!m) return reason;
-  const offset = Number(m[1]);
+  const offset = m ? Number(m[1]) : firstBadOffset(text);
+  const reason = /Unexpected end/.test(e.message) ? 'unexpected end of the file'
+    : /Unterminated string/.test(e.message) ? 'unterminated string'
+      : /after JSON/.test(e.message) ? 'unexpected text after the JSON value'
+        : /control character/i.test(e.message) ? 'control character in a string'
+          : /escape/i.test(e.message) ? 'bad escape in a string'
+            : 'unexpected character';
+  if (offset === undefined) return reason;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   return `${reason} at line ${line}, column ${column}`;
+}
+
+/**
+ * Offset of the first character no JSON text can continue with: the longest prefix that still reads
+ * as the start of a JSON value ends there (a prefix that is fine, or only ends too early, can continue).
+ */
+function firstBadOffset(text: string): number | undefined {
+  const viable = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (e) {
+      const message = (e as Error).message;
+      const at = /position (\d+)/.exec(message);
+      return /Unexpected end|Unterminated string/.test(message) || (at !== null && Number(at[1]) >= n);
+    }
+  };
+  if (viable(text.length)) return undefined;
+  let lo = 0, hi = text.length; // viable(lo), !viable(hi)
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (viable(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi - 1;
 }

@@ -12,7 +12,7 @@ import { layerIncluded } from './phase';
 import { hasSource, planSplits, type GraphNode, type SplitLayer, type SplitPlan } from './splits';
 import { headerLineStart, missingInputProblem, providedShapes, withBatch, type Provided } from './input-shapes';
 import { shapeRule } from './layers/registry';
-import { count, type InferContext } from './layers/context';
+import { count, numberText, type InferContext } from './layers/context';
 import { suggestedInputShape } from './layers/data';
 import { blobShapeProblem } from './layers/limits';
 import { DATA_LAYER_TYPES } from './layer-types';
@@ -125,7 +125,7 @@ function headerInputs(w: Walk): void {
   w.def.headerInputs.forEach((h, i) => {
     let shape = w.provided.forBlob(h.name, i === 0 && w.provided.firstIsHeader) ?? (h.dims ? withBatch(h.dims, w.batch) : undefined);
     if (shape && !shape.every((d) => Number.isInteger(d) && d > 0)) {
-      w.report({ severity: 'error', code: 'invalid-input-header', span: h.span, message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.join(', ')}).` });
+      w.report({ severity: 'error', code: 'invalid-input-header', span: h.span, message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.map(numberText).join(', ')}).` });
       shape = undefined;
     }
     const tooLarge = shape && blobShapeProblem(shape);

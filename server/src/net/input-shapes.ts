@@ -6,6 +6,7 @@ import type { AnalyzeOptions, Shape } from './types';
 import type { LayerDef, NetDefinition } from './model';
 import { insertDirectiveFix, parseInputDirectives } from './directive';
 import { shapeRule } from './layers/registry';
+import { numberText } from './layers/context';
 import { DATA_LAYER_TYPES } from './layer-types';
 
 const GENERIC_INPUT: number[] = [1, 3, 224, 224];
@@ -38,7 +39,7 @@ export function providedShapes(
   if (options.inputShape) {
     const s = options.inputShape;
     if (s.length > 0 && s.every((x) => Number.isInteger(x) && x > 0)) first = withBatch(s, batch);
-    else problems.push({ severity: 'error', code: 'invalid-input-shape', span: { start: 0, end: 0 }, message: `The input shape option ${s.join(',')} must be positive integers.` });
+    else problems.push({ severity: 'error', code: 'invalid-input-shape', span: { start: 0, end: 0 }, message: `The input shape option ${s.map(numberText).join(',')} must be positive integers.` });
   }
   const firstLayer = def.headerInputs.length > 0 ? undefined
     : active.find((l) => l.bottoms.length === 0 && l.tops.length > 0 && (DATA_LAYER_TYPES.has(l.type) || !shapeRule(l.type)));

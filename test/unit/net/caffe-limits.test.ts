@@ -68,6 +68,16 @@ describe("net: Caffe's size limits", () => {
     assertFinite(reshape);
   });
 
+  it('uint32 fields out of range or not whole: schema errors with the value as range', () => {
+    for (const [field, value, code] of [['kernel_size', '4294967296', 'out-of-range'], ['num_output', '-1', 'out-of-range'], ['stride', '2.5', 'wrong-value-type']]) {
+      const text = `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 ${field}: ${value} } }\n`;
+      const analysis = new DocumentAnalysis('file:///n.prototxt', 1, text, DEFAULT_SETTINGS);
+      const problem = analysis.schemaProblems.find((p) => p.severity === 'error' && p.code === code);
+      assert.ok(problem, `${field}: ${value} -> ${analysis.schemaProblems.map((p) => p.code)}`);
+      assert.equal(text.slice(problem.span.start, problem.span.end), value);
+    }
+  });
+
   it('the CLI check (the editor diagnostics) fails on them', () => {
     const analysis = new DocumentAnalysis('file:///n.prototxt', 1, HEAD + conv('4294967295'), DEFAULT_SETTINGS);
     assert.ok(analysis.problems.some((p) => p.severity === 'error' && p.code === 'blob-too-large'));

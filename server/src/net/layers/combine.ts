@@ -2,7 +2,7 @@
 // checks of concat_layer.cpp, eltwise_layer.cpp, slice_layer.cpp, crop_layer.cpp, tile_layer.cpp).
 import { enumOf, has, numberOf, numberValues } from '../fields';
 import {
-  canonicalAxis, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult,
+  canonicalAxis, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult, numberText,
 } from './context';
 
 const ZERO = { macs: 0, params: 0 };
@@ -78,7 +78,7 @@ export function slice(ctx: InferContext): InferResult {
     let previous = 0;
     for (const point of [...points, size]) {
       if (!isCount(point) || !(point > previous)) {
-        return fail(ctx, 'invalid-layer-parameters', `slice points must increase and stay below the sliced axis size ${size} (got ${points.join(', ')}).`, spanFor(ctx, 'slice_param', 'slice_point'));
+        return fail(ctx, 'invalid-layer-parameters', `slice points must increase and stay below the sliced axis size ${size} (got ${points.map(numberText).join(', ')}).`, spanFor(ctx, 'slice_param', 'slice_point'));
       }
       sizes.push(point - previous);
       previous = point;

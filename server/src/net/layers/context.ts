@@ -80,8 +80,14 @@ export function isCount(n: number | undefined, min = 1): n is number {
   return n !== undefined && Number.isInteger(n) && n >= min;
 }
 
-export function formatShape(shape: Shape): string {
-  return shape.length === 0 ? 'scalar' : shape.join('x');
+/** A number from the file as a message shows it: 1e309 parses as Infinity, which is never shown. */
+export function numberText(n: number | undefined): string {
+  if (n === undefined) return 'unset';
+  return Number.isFinite(n) ? String(n) : Number.isNaN(n) ? 'not-a-number' : `${n < 0 ? '-' : ''}(past double range)`;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 0 ? 'scalar' : shape.map(numberText).join('x');
 }
 
 export function expectBottoms(ctx: InferContext, min: number, max = min): InferResult | undefined {

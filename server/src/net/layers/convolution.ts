@@ -8,7 +8,7 @@ import type { LayerFeatures, Shape } from '../types';
 import { boolOf, has, numberOf, numberValues } from '../fields';
 import {
   canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, report, spanFor,
-  type InferContext, type InferResult,
+  type InferContext, type InferResult, numberText,
 } from './context';
 
 const BLOCK = 'convolution_param';
@@ -95,7 +95,7 @@ function convolutionLike(ctx: InferContext, transposed: boolean): InferResult {
   const p = params(ctx, BLOCK);
   const input = ctx.inputs[0];
   const axis = canonicalAxis(numberOf(p, 'axis') ?? 1, input.length);
-  if (axis === undefined) return fail(ctx, 'invalid-layer-parameters', `axis ${numberOf(p, 'axis')} is out of range for a ${formatShape(input)} input.`, spanFor(ctx, BLOCK, 'axis'));
+  if (axis === undefined) return fail(ctx, 'invalid-layer-parameters', `axis ${numberText(numberOf(p, 'axis'))} is out of range for a ${formatShape(input)} input.`, spanFor(ctx, BLOCK, 'axis'));
   const spatialAxes = input.length - axis - 1;
   if (spatialAxes < 1) return fail(ctx, 'invalid-layer-parameters', `input ${formatShape(input)} has no spatial axes after axis ${axis}.`);
   const geometry = convGeometry(p, spatialAxes);

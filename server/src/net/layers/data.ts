@@ -6,7 +6,7 @@
 import type { MessageValue } from '../../text/ast';
 import type { Shape } from '../types';
 import { boolOf, numberOf, numberValues, subMessage, subMessages } from '../fields';
-import { fail, isCount, params, spanFor, type InferContext, type InferResult } from './context';
+import { fail, isCount, numberText, params, spanFor, type InferContext, type InferResult } from './context';
 
 const ZERO = { macs: 0, params: 0 };
 
@@ -33,7 +33,7 @@ export function input(ctx: InferContext): InferResult {
     return fail(ctx, 'invalid-layer-parameters', `input_param has ${shapes.length} shapes for ${tops} tops; give one shape, or one per top.`, spanFor(ctx, 'input_param'));
   }
   const bad = shapes.find((s) => !s.every((d) => isCount(d)));
-  if (bad) return fail(ctx, 'invalid-layer-parameters', `input shape ${bad.join(',')} must be positive integers.`, spanFor(ctx, 'input_param'));
+  if (bad) return fail(ctx, 'invalid-layer-parameters', `input shape ${bad.map(numberText).join(',')} must be positive integers.`, spanFor(ctx, 'input_param'));
   return result(ctx, ctx.layer.tops.map((_, i) => {
     const dims = shapes.length === 1 ? shapes[0] : shapes[i];
     return dims ? withBatch(dims, ctx.batch) : undefined;

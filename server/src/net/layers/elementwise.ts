@@ -4,7 +4,7 @@
 import type { LayerFeatures } from '../types';
 import { boolOf, numberOf } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, params, spanFor, type InferContext, type InferResult,
+  canonicalAxis, count, expectBottoms, fail, formatShape, params, spanFor, type InferContext, type InferResult, numberText,
 } from './context';
 
 /** Element-wise layers with no learnable parameters. */
@@ -48,7 +48,7 @@ function learnedShape(ctx: InferContext, block: string): number[] | string {
   const p = params(ctx, block);
   const input = ctx.inputs[0];
   const axis = canonicalAxis(numberOf(p, 'axis') ?? 1, input.length);
-  if (axis === undefined) return `axis ${numberOf(p, 'axis') ?? 1} is out of range for a ${formatShape(input)} input.`;
+  if (axis === undefined) return `axis ${numberText(numberOf(p, 'axis') ?? 1)} is out of range for a ${formatShape(input)} input.`;
   const numAxes = numberOf(p, 'num_axes') ?? 1;
   if (!Number.isInteger(numAxes) || numAxes < -1) return 'num_axes must be non-negative, or -1 to extend to the end of the bottom.';
   if (numAxes >= 0 && input.length < axis + numAxes) return `scale blob's axes [${axis}, ${axis + numAxes}) exceed the ${input.length}-axis bottom.`;

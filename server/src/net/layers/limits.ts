@@ -4,7 +4,7 @@
 // shapes, MACs or predictions.
 import type { LayerFeatures, Shape } from '../types';
 import type { InferContext, InferResult, ShapeRule } from './context';
-import { fail, report } from './context';
+import { fail, formatShape, numberText, report } from './context';
 
 /** INT_MAX: the most elements a Caffe blob may hold (and the largest dimension). */
 export const MAX_BLOB_COUNT = 2 ** 31 - 1;
@@ -13,11 +13,11 @@ export const MAX_BLOB_COUNT = 2 ** 31 - 1;
 export function blobShapeProblem(shape: Shape): string | undefined {
   let count = 1;
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) return `dimension ${d} is not a non-negative whole number`;
+    if (!Number.isInteger(d) || d < 0) return `dimension ${numberText(d)} is not a non-negative whole number`;
     if (d > MAX_BLOB_COUNT) return `dimension ${d} exceeds INT_MAX (${MAX_BLOB_COUNT})`;
     count *= d;
   }
-  if (count > MAX_BLOB_COUNT) return `${shape.join('x')} = ${count.toPrecision(3)} elements exceeds Caffe's limit of INT_MAX (${MAX_BLOB_COUNT}) elements per blob`;
+  if (count > MAX_BLOB_COUNT) return `${formatShape(shape)} = ${count.toPrecision(3)} elements exceeds Caffe's limit of INT_MAX (${MAX_BLOB_COUNT}) elements per blob`;
   return undefined;
 }
 
@@ -40,6 +40,6 @@ function dropNonFinite(ctx: InferContext, features: LayerFeatures): void {
   for (const [key, value] of Object.entries(record)) {
     if (value === undefined || Number.isFinite(value)) continue;
     delete record[key];
-    report(ctx, 'error', 'blob-too-large', `${key} is not a finite number (${value}); the layer's sizes are past what Caffe can hold.`);
+    report(ctx, 'error', 'blob-too-large', `${key} is not a finite number; the layer's sizes are past what Caffe can hold.`);
   }
 }

@@ -2,7 +2,7 @@
 // (flatten_layer.cpp, reshape_layer.cpp, reduction_layer.cpp, argmax_layer.cpp).
 import { boolOf, has, numberOf, numberValues, subMessage } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult,
+  canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult, numberText,
 } from './context';
 
 const ZERO = { macs: 0, params: 0 };
@@ -44,7 +44,7 @@ export function reshape(ctx: InferContext): InferResult {
   const inputStart = numberOf(p, 'axis') ?? 0;
   if (!Number.isInteger(inputStart)) return invalid('axis must be an integer.', 'axis');
   const start = inputStart >= 0 ? inputStart : input.length + inputStart + 1;
-  if (start < 0 || start > input.length) return invalid(`axis ${inputStart} is out of range for a ${formatShape(input)} input.`, 'axis');
+  if (start < 0 || start > input.length) return invalid(`axis ${numberText(inputStart)} is out of range for a ${formatShape(input)} input.`, 'axis');
   const numAxes = numberOf(p, 'num_axes') ?? -1;
   if (!isCount(numAxes, -1)) return invalid('num_axes must be >= 0, or -1 for all.', 'num_axes');
   const end = numAxes === -1 ? input.length : start + numAxes;
