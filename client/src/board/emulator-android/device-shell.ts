@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeviceFsError, SandboxFs, resolveDevicePath } from './sandbox-fs';
-import { ShellSyntaxError, SimpleCommand, parseCommandLine } from './shell-words';
+import { ShellSyntaxError, SimpleCommand, expandWord, parseCommandLine } from './shell-words';
 
 export interface ProgramIo {
   out(data: string | Buffer): void;
@@ -37,7 +37,7 @@ export class DeviceShell {
   async run(line: string, io: ProgramIo): Promise<number> {
     let commands: SimpleCommand[];
     try {
-      commands = parseCommandLine(line, (name) => (name === '?' ? String(this.status) : name === 'PWD' ? this.cwd : name === 'PATH' ? '/system/bin' : ''));
+      commands = parseCommandLine(line);
     } catch (e) {
       if (!(e instanceof ShellSyntaxError)) throw e;
       io.err(`${SH}: ${e.message}\n`);
@@ -54,12 +54,21 @@ export class DeviceShell {
     return this.status;
   }
 
+  private variable(name: string): string {
+    if (name === '?') return String(this.status);
+    if (name === 'PWD') return this.cwd;
+    if (name === 'PATH') return '/system/bin';
+    return '';
+  }
+
   private async runSimple(command: SimpleCommand, io: ProgramIo): Promise<{ status: number; exitShell?: boolean }> {
+    const vars = (name: string) => this.variable(name);
     let out: (d: string | Buffer) => void = io.out;
     let err: (d: string | Buffer) => void = io.err;
     const opened: number[] = [];
     try {
-      for (const r of command.redirects) {
+      for (const redirect of command.redirects) {
+        const r = { ...redirect, target: expandWord(redirect.target, vars) };
         let sink: (d: string | Buffer) => void;
         if (r.op === '<') continue; // stdin is never read by these commands
         if (r.op === '>&') {
@@ -70,11 +79,11 @@ export class DeviceShell {
         } else {
           const fd = this.fs.openForWrite(resolveDevicePath(r.target, this.cwd), r.op === '>>');
           opened.push(fd);
-          sink = (d) => { fs.writeSync(fd, d); };
+          sink = (d) => { fs.writeSync(fd, typeof d === 'string' ? Buffer.from(d) : d); };
         }
         if (r.fd === 2) err = sink; else out = sink;
       }
-      return await this.execute(command.words, { out, err, signal: io.signal });
+      return await this.execute(command.words.map((w) => expandWord(w, vars)), { out, err, signal: io.signal });
     } catch (e) {
       if (e instanceof DeviceFsError) { io.err(`${SH}: can't create ${e.devicePath}: ${e.reason}\n`); return { status: 1 }; }
       throw e;
@@ -93,6 +102,12 @@ export class DeviceShell {
         if (!this.fs.isDirectory(target)) { io.err(`${SH}: cd: ${target}: No such file or directory\n`); return { status: 2 }; }
         this.cwd = target;
         return { status: 0 };
+      }
+      if (name === 'sh') {
+        if (args[0] !== '-c' || args.length < 2) { io.err(`${SH}: only sh -c COMMAND is supported by the emulated shell\n`); return { status: 2 }; }
+        const nested = new DeviceShell(this.fs, this.props, this.programs);
+        nested.cwd = this.cwd;
+        return { status: await nested.run(args[1], io) };
       }
       return { status: await builtin(args, io, this) };
     }
@@ -150,6 +165,7 @@ const BUILTINS: Record<string, Builtin> = {
   false: () => 1,
   exit: () => 0,
   cd: () => 0,
+  sh: () => 0,
   echo(args, io) {
     const newline = args[0] !== '-n';
     io.out(args.slice(newline ? 0 : 1).join(' ') + (newline ? '\n' : ''));

@@ -105,7 +105,7 @@ export class SandboxFs {
 
   write(devicePath: string, data: Buffer | string, append = false): void {
     const fd = this.openForWrite(devicePath, append);
-    try { fs.writeSync(fd, data); } finally { fs.closeSync(fd); }
+    try { fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data); } finally { fs.closeSync(fd); }
   }
 
   list(devicePath: string): string[] {

@@ -8,11 +8,15 @@ export interface Redirect {
   fd: 1 | 2 | 0;
   /** `>` truncate, `>>` append, `<` read, `>&` duplicate onto `target` (a descriptor number). */
   op: '>' | '>>' | '<' | '>&';
-  target: string;
+  target: Word;
 }
 
+/** A word as written: literal text and variables, expanded only when its command runs ($? changes). */
+export type WordPart = { text: string } | { variable: string };
+export type Word = WordPart[];
+
 export interface SimpleCommand {
-  words: string[];
+  words: Word[];
   redirects: Redirect[];
   /** How this command joins the previous one (the first has ';'). */
   connector: Connector;
@@ -20,21 +24,31 @@ export interface SimpleCommand {
 
 export class ShellSyntaxError extends Error {}
 
-/** Expands $NAME, ${NAME} and $? from `vars` (unset expands to ''). */
-function expandVar(line: string, i: number, vars: (name: string) => string): { text: string; next: number } {
+/** Reads $NAME, ${NAME} or $? at `i` (a lone `$` is literal). */
+function readVar(line: string, i: number): { part: WordPart; next: number } {
   const rest = line.slice(i + 1);
   let m = /^\?|^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-  if (m) return { text: vars(m[0]), next: i + 1 + m[0].length };
+  if (m) return { part: { variable: m[0] }, next: i + 1 + m[0].length };
   m = /^\{([A-Za-z_][A-Za-z0-9_]*|\?)\}/.exec(rest);
-  if (m) return { text: vars(m[1]), next: i + 1 + m[0].length };
-  return { text: '$', next: i + 1 };
+  if (m) return { part: { variable: m[1] }, next: i + 1 + m[0].length };
+  return { part: { text: '$' }, next: i + 1 };
 }
 
-export function parseCommandLine(line: string, vars: (name: string) => string): SimpleCommand[] {
+/** The word's text with variables from `vars` (unset expands to ''). */
+export function expandWord(word: Word, vars: (name: string) => string): string {
+  return word.map((p) => ('text' in p ? p.text : vars(p.variable))).join('');
+}
+
+export function parseCommandLine(line: string): SimpleCommand[] {
   const commands: SimpleCommand[] = [];
   let current: SimpleCommand = { words: [], redirects: [], connector: ';' };
-  let word = '';
+  let word: Word = [];
   let inWord = false;
+  const add = (text: string) => {
+    const last = word[word.length - 1];
+    if (last && 'text' in last) last.text += text; else word.push({ text });
+  };
+  const isLiteral = (w: Word, s: string) => w.length === 1 && 'text' in w[0] && w[0].text === s;
   let pendingRedirect: { fd: 0 | 1 | 2; op: Redirect['op'] } | undefined;
 
   const endWord = () => {
@@ -45,7 +59,7 @@ export function parseCommandLine(line: string, vars: (name: string) => string): 
     } else {
       current.words.push(word);
     }
-    word = '';
+    word = [];
     inWord = false;
   };
   const endCommand = (connector: Connector) => {
@@ -64,7 +78,7 @@ export function parseCommandLine(line: string, vars: (name: string) => string): 
     if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end < 0) throw new ShellSyntaxError("syntax error: unterminated quoted string");
-      word += line.slice(i + 1, end);
+      add(line.slice(i + 1, end));
       inWord = true;
       i = end + 1;
     } else if (c === '"') {
@@ -74,19 +88,19 @@ export function parseCommandLine(line: string, vars: (name: string) => string): 
         if (i >= line.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
         const d = line[i];
         if (d === '"') { i++; break; }
-        if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) { word += line[i + 1]; i += 2; continue; }
-        if (d === '$') { const v = expandVar(line, i, vars); word += v.text; i = v.next; continue; }
+        if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) { add(line[i + 1]); i += 2; continue; }
+        if (d === '$') { const v = readVar(line, i); word.push(v.part); i = v.next; continue; }
         if (d === '`') throw new ShellSyntaxError('command substitution is not supported by the emulated shell');
-        word += d;
+        add(d);
         i++;
       }
     } else if (c === '\\') {
-      if (i + 1 < line.length && line[i + 1] !== '\n') { word += line[i + 1]; inWord = true; }
+      if (i + 1 < line.length && line[i + 1] !== '\n') { add(line[i + 1]); inWord = true; }
       i += 2;
     } else if (c === '$') {
       if (line[i + 1] === '(') throw new ShellSyntaxError('command substitution is not supported by the emulated shell');
-      const v = expandVar(line, i, vars);
-      word += v.text;
+      const v = readVar(line, i);
+      word.push(v.part);
       inWord = true;
       i = v.next;
     } else if (c === ' ' || c === '\t') {
@@ -106,7 +120,7 @@ export function parseCommandLine(line: string, vars: (name: string) => string): 
     } else if (c === '>' || c === '<') {
       // A bare 1 or 2 right before the operator names the descriptor.
       let fd: 0 | 1 | 2 = c === '<' ? 0 : 1;
-      if (inWord && (word === '1' || word === '2') && !/\s/.test(line[i - 1] ?? ' ')) { fd = word === '2' ? 2 : 1; word = ''; inWord = false; }
+      if (inWord && (isLiteral(word, '1') || isLiteral(word, '2'))) { fd = isLiteral(word, '2') ? 2 : 1; word = []; inWord = false; }
       endWord();
       if (pendingRedirect) throw new ShellSyntaxError('syntax error: redirection without a target');
       let op: Redirect['op'] = c === '<' ? '<' : '>';
@@ -116,7 +130,7 @@ export function parseCommandLine(line: string, vars: (name: string) => string): 
     } else if (c === '#' && !inWord) {
       break;
     } else {
-      word += c;
+      add(c);
       inWord = true;
       i++;
     }

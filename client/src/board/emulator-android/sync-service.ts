@@ -26,7 +26,7 @@ function withPayload(id: string, payload: Buffer): Buffer {
 }
 
 export class SyncService {
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
   private receiving: { devicePath: string; fd?: number; mode: number; error?: string } | undefined;
 
   constructor(private readonly fsys: SandboxFs, private readonly stream: DeviceStream) {}
