@@ -33,6 +33,7 @@ describe('adb transport against the emulated Snapdragon 820 (real adb client)', 
     server = await privateAdbServer();
     phone = await startEmulatedPhone();
     device = new AdbDevice(phone.serial, server);
+    await device.ensureReady();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'el-adb-test-'));
   });
   after(async () => {
