@@ -1,6 +1,7 @@
 // Starts the Energy Lens language server (a Node process over IPC) for prototxt documents.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Notifications, type EnergyLensInitializationOptions, type WorkspaceTrustParams } from '../../server/src/protocol';
 
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const serverModule = context.asAbsolutePath('out/server/server.js');
@@ -20,9 +21,13 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       ],
     },
     outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
+    // The server reads workspace models and records only in a trusted workspace.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EnergyLensInitializationOptions,
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
   await client.start();
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    void client.sendNotification(Notifications.workspaceTrust, { trusted: true } satisfies WorkspaceTrustParams);
+  }));
   return client;
 }

@@ -17,7 +17,9 @@ import { readSettings } from './settings';
 import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
-import { Notifications, Requests, type MeasurementsChangedParams, type ReportParams } from './protocol';
+import {
+  Notifications, Requests, type EnergyLensInitializationOptions, type MeasurementsChangedParams, type ReportParams, type WorkspaceTrustParams,
+} from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
@@ -26,6 +28,8 @@ const documents = new TextDocuments(TextDocument);
 const store = new AnalysisStore();
 
 connection.onInitialize((params): InitializeResult => {
+  // Trust comes first so the first model load already respects it (untrusted unless the client says so).
+  store.setWorkspaceTrusted((params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true);
   const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
   return {
@@ -89,6 +93,10 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 connection.onNotification(Notifications.measurementsChanged, (params: MeasurementsChangedParams) => {
   for (const f of params.files) store.measurementsChanged(f);
+  refreshEditors();
+});
+connection.onNotification(Notifications.workspaceTrust, (params: WorkspaceTrustParams) => {
+  store.setWorkspaceTrusted(params.trusted === true);
   refreshEditors();
 });
 connection.onInitialized(() => void refreshSettings());

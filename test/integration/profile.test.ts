@@ -15,6 +15,7 @@ import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
 import { activeExtension, openDocument, workspaceFile } from './helpers';
+import { inlayHints, layerBlocks } from './lsp-queries';
 import type { RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 
@@ -113,11 +114,18 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
       if (/measured/.test(hoverText) && lensTitles.some((t) => t.includes('measured'))) break;
     }
     assert.match(hoverText, /measured [\d.]+ \S?J ± \d+ %/, `hover shows the measured energy: ${hoverText}`);
-    assert.match(hoverText, /\(emulated\)/, 'and says the board was emulated');
+    assert.match(hoverText, /\(emulated\b/, 'and says the board was emulated');
     assert.match(hoverText, /predicted [\d.]+ \S?J \([+-]\d+ %\)/, 'and compares with the prediction');
     const shown = Number(/measured ([\d.]+) mJ/.exec(hoverText)?.[1]);
     assert.ok(Math.abs(shown - conv1.energy_mJ) <= 0.01 * conv1.energy_mJ + 0.5, `hover ${shown} mJ vs record ${conv1.energy_mJ} mJ`);
-    assert.ok(lensTitles.some((t) => /^📏 measured .* \(emulated\)/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
+    assert.ok(lensTitles.some((t) => /^\$\(pulse\) measured .* \(emulated\b/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
+
+    // Inlay hints carry the measured value too, beside the predicted one.
+    const hints = await inlayHints(document);
+    const conv1Line = layerBlocks(document.getText()).find((b) => b.name === 'conv1')!.line;
+    const conv1Hint = hints.find((h) => h.line === conv1Line);
+    assert.ok(conv1Hint && /^⚡ .* · measured [\d.]+ \S?J$/.test(conv1Hint.label), `conv1's hint shows the measured value: ${conv1Hint?.label}`);
+    assert.match(conv1Hint.tooltip, /Measured energy of conv1: .* \(emulated board\)/);
 
     await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, result.file);

@@ -932,7 +932,7 @@ class Run(object):
 def _layer_selection(names, types, args):
     """Indices to measure, in order: --layers (default: all but data layers), minus --skip-layers."""
     wanted = [n for n in (args.layers or '').split(',') if n]
-    skip = set(n for n in (args.skip_layers or '').split(',') if n)
+    skip = set(args.skip_layers or ())
     unknown = [n for n in wanted + list(skip) if n not in names]
     idx = []
     for i, (n, t) in enumerate(zip(names, types)):
@@ -1322,7 +1322,7 @@ def _caffe_time(run, binary, model):
     p = run.trace.mean_power(t0, t1, a.settle_windows * run.window)
     if p['samples'] == 0:
         raise AgentError(EXIT_INTERNAL, 'no-samples', 'no power samples during the benchmark')
-    skip = set(n for n in (a.skip_layers or '').split(',') if n)
+    skip = set(a.skip_layers or ())
     wanted = [n for n in (a.layers or '').split(',') if n]
     for i, l in enumerate(parsed['layers']):
         if l['name'] in skip or (wanted and l['name'] not in wanted) or l['forward_ms'] is None:
@@ -1405,6 +1405,41 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+MAX_SKIP_LIST_BYTES = 64 * 1024 * 1024
+
+
+def _json_name_list(text, where):
+    try:
+        names = json.loads(text)
+    except ValueError as e:
+        raise ValueError('%s is not JSON: %s' % (where, e))
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError('%s must be a JSON list of layer names (strings)' % where)
+    return [n for n in names if n]
+
+
+def skip_layer_names(args):
+    """The layers to leave out, as a list: from --skip-layers (commas), --skip-layers-json or --skip-layers-file
+    (a JSON list, so a name with a comma survives). Raises ValueError saying what is wrong."""
+    if args.skip_layers_json is not None:
+        return _json_name_list(args.skip_layers_json, '--skip-layers-json')
+    if args.skip_layers_file is not None:
+        where = '--skip-layers-file %s' % args.skip_layers_file
+        try:
+            with open(args.skip_layers_file, 'rb') as f:
+                data = f.read(MAX_SKIP_LIST_BYTES + 1)
+        except (IOError, OSError) as e:
+            raise ValueError('%s cannot be read: %s' % (where, e))
+        if len(data) > MAX_SKIP_LIST_BYTES:
+            raise ValueError('%s is over %d bytes' % (where, MAX_SKIP_LIST_BYTES))
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError as e:
+            raise ValueError('%s is not UTF-8: %s' % (where, e))
+        return _json_name_list(text, where)
+    return [n for n in (args.skip_layers or '').split(',') if n]
+
+
 def build_parser():
     p = _Parser(prog='energy_lens_agent.py', description='Energy Lens board agent (see the file header).')
     sub = p.add_subparsers(dest='cmd')
@@ -1432,7 +1467,10 @@ def build_parser():
     r.add_argument('--idle-time', type=float, default=2.0, help='minimum seconds of idle measurement')
     r.add_argument('--calibrate-max', type=float, default=8.0, help='max seconds to find the sensor period')
     r.add_argument('--layers', help='comma-separated layer names to measure (default: all but data layers)')
-    r.add_argument('--skip-layers', help='comma-separated layer names already measured (resume)')
+    sk = r.add_mutually_exclusive_group()
+    sk.add_argument('--skip-layers', help='comma-separated layer names already measured (resume; for typing by hand)')
+    sk.add_argument('--skip-layers-json', metavar='JSON', help='layer names already measured, as a JSON list (names may contain commas)')
+    sk.add_argument('--skip-layers-file', metavar='FILE', help='a file holding the JSON list of --skip-layers-json (long lists)')
     r.add_argument('--no-net-check', action='store_true', help='skip the whole-net cross-check')
     s = sub.add_parser('sample')
     s.add_argument('--spec', required=True)
@@ -1464,6 +1502,10 @@ def main(argv):
         if args.max_repetitions is None:
             args.max_repetitions = 2 * args.repetitions
         args.max_repetitions = max(args.max_repetitions, args.repetitions)
+        try:
+            args.skip_layers = skip_layer_names(args)
+        except ValueError as e:
+            p.error(str(e))
         return cmd_run(args)
     if args.cmd == 'sample':
         return sample_main(args)

@@ -11,6 +11,8 @@ export class AnalysisStore {
   private readonly byUri = new Map<string, DocumentAnalysis>();
   private settings: EnergyLensSettings = DEFAULT_SETTINGS;
   private workspaceFolders: string[] = [];
+  /** Fail closed: untrusted until the client says otherwise (initializationOptions, trust granted). */
+  private trusted = false;
   readonly models = new ModelService();
   readonly measurements = new MeasurementService();
 
@@ -29,9 +31,24 @@ export class AnalysisStore {
     this.reloadModels();
   }
 
+  get workspaceTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /**
+   * VS Code's workspace trust. Untrusted: built-in models only (no `.energy-lens/models/`, no
+   * `energyLens.modelFiles`) and no measured values from the workspace's records, since either could
+   * replace the numbers shown.
+   */
+  setWorkspaceTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.reloadModels();
+  }
+
   /** Re-reads model files (settings, workspace) and drops every analysis that used the old ones. */
   reloadModels(): void {
-    this.models.rebuild(this.settings.modelFiles, this.workspaceFolders);
+    this.models.rebuild(this.settings.modelFiles, this.workspaceFolders, this.trusted);
     this.byUri.clear();
   }
 
@@ -41,7 +58,8 @@ export class AnalysisStore {
     const text = document.getText();
     // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
     const settings = settingsForDocument(document.uri, text, this.settings);
-    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), () => this.measurements.lookup(document.uri, text));
+    const measured = this.trusted ? () => this.measurements.lookup(document.uri, text) : undefined;
+    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), measured, this.trusted);
     this.byUri.set(document.uri, fresh);
     return fresh;
   }

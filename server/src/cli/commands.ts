@@ -5,6 +5,7 @@ import { analyze } from './analyze';
 import { fit } from './fit';
 import { platforms } from './platforms';
 import { predict } from './predict';
+import { profile } from './profile';
 
 export const COMMANDS: Record<string, CliCommand> = {
   check,
@@ -12,14 +13,17 @@ export const COMMANDS: Record<string, CliCommand> = {
   predict,
   platforms,
   fit,
+  profile,
 };
 
 const SUMMARY: Record<string, string> = {
   check: 'check FILE...            print diagnostics as file:line:col: severity: message; exit 1 on errors',
   analyze: 'analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]   shapes, MACs, params per layer',
-  predict: 'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X]   per-layer predicted energy; exit 2 over budget',
+  predict: 'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X]   per-layer predicted energy; with a budget exit 3 over it, 4 not fully predicted, 1 errors in the file',
   platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
   fit: 'fit DATA... [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
+  profile: 'profile NET... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [--targets FILE] [--out DIR] [--resume] [--accept-new] [--json]\n' +
+    '                           measure every layer on a board; records in .energy-lens/measurements/ (profile --help for run options and exit codes)',
 };
 
 export function usage(): string {

@@ -13,11 +13,12 @@ async function main(): Promise<void> {
     stdout: (text: string) => process.stdout.write(text),
     stderr: (text: string) => process.stderr.write(text),
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
   const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    io.stderr(name && name !== '--help' && name !== '-h' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
-    process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+  if (name === 'help' || !command) {
+    io.stderr(name && name !== '--help' && name !== '-h' && name !== 'help' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
+    process.exitCode = name === '--help' || name === '-h' || name === 'help' ? 0 : 2;
     return;
   }
   try {

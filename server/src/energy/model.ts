@@ -2,6 +2,7 @@
 // platform (board + framework/backend + device + threads) with one sub-model per layer type.
 // Energies are in millijoules per forward pass of one layer; features are LayerFeatures values.
 import type { LayerFeatures } from '../net/types';
+import type { TrainingDomain } from './domain';
 
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -79,6 +80,8 @@ export interface SubModel {
   note?: string;
   provenance: SubModelProvenance;
   metrics?: FitMetrics;
+  /** The feature ranges and hyper-parameter values of the training rows (absent: unknown, e.g. a published figure). */
+  domain?: TrainingDomain;
 }
 
 export interface EnergyModel {

@@ -58,6 +58,26 @@ export interface CampaignMethodInfo {
   agentArgs: string[];
 }
 
+/** Where the numbers come from, as the fitting and the editor's platform picker name it. Optional: older records derive it. */
+export interface CampaignPlatformInfo {
+  /** `jetson-tx1/caffe-openblas/cpu/1t`: the id of the built-in or saved model for this platform (see platform-id.ts). */
+  id: string;
+  board: TargetKindName;
+  /** `caffe-openblas` (CPU) or `caffe-cudnn` (GPU). */
+  backend: string;
+  device: 'cpu' | 'gpu';
+  threads?: number;
+  batch: number;
+  /** The nvpmodel power mode the board was in (null when it has none or did not say). */
+  mode?: number | null;
+}
+
+/** An emulated board's speed: durations and energies are `timeScale` times the real board's. */
+export interface EmulatorInfo {
+  /** Null when the campaign could not know it (the target did not say): no comparison is made then. */
+  timeScale: number | null;
+}
+
 export interface CampaignHeader {
   type: 'campaign';
   format: typeof RECORDS_FORMAT;
@@ -68,6 +88,9 @@ export interface CampaignHeader {
   /** What the agent's `probe` said (board model, L4T, rails, governors, Caffe, Python), as is. */
   probe: Record<string, unknown>;
   emulated: boolean;
+  /** Emulated boards: the time scale (absent in records written before it was recorded: unknown). */
+  emulator?: EmulatorInfo;
+  platform?: CampaignPlatformInfo;
   network: CampaignNetworkInfo;
   method: CampaignMethodInfo;
 }
