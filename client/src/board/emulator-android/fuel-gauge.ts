@@ -32,7 +32,9 @@ export class FuelGauge {
     const period = this.spec.periodMs * this.timeScale;
     const k = Math.floor((nowMs() - this.epoch) / period);
     const t1 = this.epoch + k * period;
-    const mw = this.timeline.averageMw(t1 - period, t1);
+    // A real gauge's reading wanders by a few mA between updates (ADC noise): ±0.5 %, fixed per period.
+    const noise = 1 + 0.005 * Math.sin(k * 78.233 + 1.7);
+    const mw = this.timeline.averageMw(t1 - period, t1) * noise;
     // P = V·I with V = OCV - R·I: the smaller root of R·I² - OCV·I + P = 0 (SI units).
     const ocv = this.spec.openCircuitUv / 1e6;
     const r = this.spec.resistanceOhm;
