@@ -90,7 +90,9 @@ export async function startEmulatedPhone(opts: EmulatedPhoneOptions = {}): Promi
   const programs = new Map<string, DeviceProgram>([[BENCHMARK_PATH, speedBenchmark({ timeline, seed, timeScale, runner: opts.runner ?? 'upstream' })]]);
   sandbox.write(BENCHMARK_PATH, 'emulated mobile_speedbenchmark (Caffe2 + Eigen, arm64)\n');
   sandbox.chmod(BENCHMARK_PATH, 0o755);
-  const adbd = new EmulatedAdbd({ fs: sandbox, props: new Map(SNAPDRAGON_820_PROPS), programs, behaviour: opts.behaviour });
+  // Like the emulated Jetson, the phone says it is emulated and how fast it runs (records keep both).
+  const props = new Map([...SNAPDRAGON_820_PROPS, ['energylens.time_scale', String(timeScale)]]);
+  const adbd = new EmulatedAdbd({ fs: sandbox, props, programs, behaviour: opts.behaviour });
   const probe = new EmulatedEnergyProbe(timeline);
   const probePort = await probe.listen();
   const port = await adbd.listen(opts.port ?? 0);
