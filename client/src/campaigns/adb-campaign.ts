@@ -33,9 +33,11 @@ export interface AdbCampaignOptions {
 }
 
 export interface AdbCampaignOutcome {
-  recordsFile: string;
+  /** Absent when the campaign failed before its first record (nothing was written). */
+  recordsFile?: string;
   status: 'complete' | 'failed' | 'cancelled';
   layersMeasured: number;
+  layersPlanned: number;
   message?: string;
 }
 
@@ -108,12 +110,12 @@ export async function runAdbCampaign(o: AdbCampaignOptions): Promise<AdbCampaign
       },
     });
     writer?.append({ type: 'end', session: 1, at: at(), status: 'complete', layersMeasured: result.layers.length });
-    return { recordsFile, status: 'complete', layersMeasured: measured };
+    return { recordsFile, status: 'complete', layersMeasured: measured, layersPlanned: planned.length };
   } catch (e) {
     const cancelled = o.signal?.aborted === true;
     const message = e instanceof Error ? e.message : String(e);
     writer?.append({ type: 'end', session: 1, at: at(), status: cancelled ? 'cancelled' : 'failed', message, layersMeasured: measured });
-    return { recordsFile, status: cancelled ? 'cancelled' : 'failed', layersMeasured: measured, message };
+    return { recordsFile: writer ? recordsFile : undefined, status: cancelled ? 'cancelled' : 'failed', layersMeasured: measured, layersPlanned: planned.length, message };
   } finally {
     writer?.close();
     fs.rmSync(localDir, { recursive: true, force: true });

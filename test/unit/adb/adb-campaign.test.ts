@@ -26,7 +26,7 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
         power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` }, steadyMs: 500, idleMs: 800, layers: ['conv1', 'relu1', 'pool1'],
       });
       assert.strictEqual(out.status, 'complete', out.message);
-      const read = readCampaignFile(out.recordsFile);
+      const read = readCampaignFile(out.recordsFile!);
       assert.deepStrictEqual(read.problems, []);
       assert.strictEqual(read.status, 'complete');
       assert.strictEqual(platformIdOfCampaign(read.campaign!), 'snapdragon-820/caffe2-eigen/cpu');
@@ -60,7 +60,7 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
       });
       assert.strictEqual(out.status, 'failed');
       assert.match(out.message ?? '', /Lost the adb connection|offline|not connected/);
-      const read = readCampaignFile(out.recordsFile);
+      const read = readCampaignFile(out.recordsFile!);
       assert.strictEqual(read.status, 'partial');
       assert.deepStrictEqual(read.layers.map((l) => l.name), ['conv1', 'relu1']);
       assert.strictEqual(read.ends[read.ends.length - 1].status, 'failed');
