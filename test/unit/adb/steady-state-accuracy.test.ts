@@ -56,6 +56,7 @@ describe('steady-state campaign over adb against the emulated truth', function (
       assert.ok(Math.abs(r.power.idle_power_mW - 640) < 10, `idle ${r.power.idle_power_mW} mW`);
       const rows = compare(phone, alexnet, r.layers);
       console.log(`      ${summary('probe', rows)}`);
+      if (process.env.ENERGY_LENS_VERBOSE) for (const x of rows) console.log(`        ${x.name} ${x.boardMs.toFixed(2)} ms: energy ${(100 * x.energyErr).toFixed(2)} %, time ${(100 * x.timeErr).toFixed(2)} %, power ${(100 * x.powerErr).toFixed(2)} %`);
       for (const row of rows.filter((x) => x.boardMs >= 1)) {
         assert.ok(Math.abs(row.energyErr) <= 0.05, `${row.name}: energy ${(100 * row.energyErr).toFixed(2)} % (time ${(100 * row.timeErr).toFixed(2)} %, power ${(100 * row.powerErr).toFixed(2)} %)`);
       }
