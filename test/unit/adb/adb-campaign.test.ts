@@ -8,6 +8,7 @@ import { AdbDevice } from '../../../client/src/board/adb';
 import { startEmulatedPhone } from '../../../client/src/board/emulated-phone';
 import { runAdbCampaign } from '../../../client/src/campaigns/adb-campaign';
 import { platformIdOfCampaign, readCampaignFile } from '../../../server/src/measurements';
+import { campaignRows } from '../../../server/src/energy/fit/records-dataset';
 import { CORPUS_PROTOTXT } from '../shared-paths';
 import { privateAdbServer } from './helpers';
 
@@ -38,6 +39,12 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
         assert.ok(l.power_mW > l.idle_power_mW && l.energy_mJ > l.dynamic_energy_mJ && l.dynamic_energy_mJ > 0, JSON.stringify(l));
         assert.deepStrictEqual(Object.keys(l.rails_mW), ['battery']);
       }
+      // The refit's data rows, as the panel and `energy-lens fit` build them: real-phone units, this platform.
+      const rows = campaignRows(read);
+      assert.ok(!('reason' in rows), 'reason' in rows ? rows.reason : '');
+      assert.strictEqual(rows.platformId, 'snapdragon-820/caffe2-eigen/cpu');
+      assert.deepStrictEqual(rows.rowLabels, ['conv1', 'relu1', 'pool1']);
+      assert.strictEqual(rows.timeScale, 0.05);
     } finally {
       server.kill();
       await phone.close();
