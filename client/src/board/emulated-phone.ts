@@ -47,6 +47,8 @@ export interface EmulatedPhoneOptions {
   usbPower?: boolean;
   /** 'synergy' makes the benchmark print SyNERGY's `Inside Run` lines too (default 'upstream'). */
   runner?: 'upstream' | 'synergy';
+  /** How the probe command starts Node (default `node`; the extension host passes its own executable). */
+  nodeCommand?: string;
 }
 
 export interface EmulatedPhone {
@@ -102,7 +104,7 @@ export async function startEmulatedPhone(opts: EmulatedPhoneOptions = {}): Promi
     root,
     fs: sandbox,
     timeScale,
-    probeCommand: `node -e "require('net').connect(${probePort},'127.0.0.1').pipe(process.stdout)"`,
+    probeCommand: `${opts.nodeCommand ?? 'node'} -e "require('net').connect(${probePort},'127.0.0.1').pipe(process.stdout)"`,
     dropConnections: () => adbd.dropConnections(),
     setUsbPower(on) { usb = on; },
     truth(initBytes, predictBytes, inputDims) {
