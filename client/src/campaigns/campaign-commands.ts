@@ -12,7 +12,7 @@ import type { NewCampaignRequest } from './campaign-plan';
 import { runCampaign, runCampaignSeries, type CampaignHooks, type CampaignOutcome } from './campaign-runner';
 import { formatDuration, formatProgress, type ProgressState } from './progress';
 import type { RunningCampaigns } from './running-campaigns';
-import { addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
+import { adbTargetNamed, addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
 import type { AdbTargetConfig } from '../board/adb-targets';
 import { profileNetworkOnAdb } from './adb-commands';
 
@@ -208,6 +208,9 @@ export async function profileOnJetsonTx1(s: CampaignServices, arg?: unknown): Pr
 
 export async function profileOnTarget(s: CampaignServices, arg?: unknown): Promise<ProfileResult | undefined> {
   if (!requireTrust()) return undefined;
+  // `{ target: name, network: uri }` names both (scripts and tests); otherwise the user picks.
+  const named = typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string; network?: unknown }) : undefined;
+  if (named) return profileWith(s, targetNamed(named.target) ?? adbTargetNamed(named.target), named.network);
   return profileWith(s, await pickTarget('Profile on Target'), arg);
 }
 

@@ -14,7 +14,7 @@ let running: EmulatedPhone | undefined;
 
 export async function startEmulatedPhoneCommand(context: vscode.ExtensionContext): Promise<string | undefined> {
   if (!running) {
-    running = await startEmulatedPhone({ timeScale: TIME_SCALE, nodeCommand: `ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}` });
+    running = await startEmulatedPhone({ timeScale: TIME_SCALE, nodeCommand: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}` });
     const phone = running;
     context.subscriptions.push({ dispose: () => { void phone.close(); if (running === phone) running = undefined; } });
   }

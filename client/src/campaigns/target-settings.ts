@@ -103,3 +103,8 @@ export async function addTarget(kind: TargetKind): Promise<TargetConfig | undefi
 export function targetNamed(name: string): TargetConfig | undefined {
   return readTargets().find((t) => t.name === name);
 }
+
+/** An adb target by name, from the settings. */
+export function adbTargetNamed(name: string): AdbTargetConfig | undefined {
+  return parseAdbTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY)).targets.find((t) => t.name === name);
+}
