@@ -1,6 +1,7 @@
 // The `energyLens.targets` setting: the boards a user can profile on. Read and checked here (no
 // `vscode` import), so the runner and its tests get the same defaults and messages as the extension.
 import type { BoardTarget } from './ssh';
+import { isAdbEntry } from './adb-targets';
 
 export const TARGET_KINDS = ['jetson-tx1', 'jetson-tx2', 'jetson-nano', 'jetson-xavier', 'jetson-orin', 'generic-linux'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -148,6 +149,7 @@ export function parseTargets(raw: unknown): TargetsRead {
   const targets: TargetConfig[] = [];
   const problems: string[] = [];
   raw.forEach((entry, i) => {
+    if (isAdbEntry(entry)) return; // Android phones: adb-targets.ts
     const t = parseTarget(entry);
     if (typeof t === 'string') problems.push(`energyLens.targets[${i}]: ${t}`);
     else if (targets.some((o) => o.name === t.name)) problems.push(`energyLens.targets[${i}]: a second target named "${t.name}" (names must be unique): left out`);

@@ -12,7 +12,9 @@ import type { NewCampaignRequest } from './campaign-plan';
 import { runCampaign, runCampaignSeries, type CampaignHooks, type CampaignOutcome } from './campaign-runner';
 import { formatDuration, formatProgress, type ProgressState } from './progress';
 import type { RunningCampaigns } from './running-campaigns';
-import { addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
+import { adbTargetNamed, addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
+import type { AdbTargetConfig } from '../board/adb-targets';
+import { profileNetworkOnAdb } from './adb-commands';
 
 export interface CampaignServices {
   output: vscode.OutputChannel;
@@ -187,10 +189,15 @@ export async function profileNetworkOn(s: CampaignServices, target: TargetConfig
   return toResult(outcome);
 }
 
-async function profileWith(s: CampaignServices, target: TargetConfig | undefined, arg: unknown): Promise<ProfileResult | undefined> {
+async function profileWith(s: CampaignServices, target: TargetConfig | AdbTargetConfig | undefined, arg: unknown): Promise<ProfileResult | undefined> {
   if (!target) return undefined;
   const network = await chooseNetwork(arg);
   if (!network) return undefined;
+  if (target.kind === 'adb') {
+    if (!(await saveIfDirty(network))) return undefined;
+    const r = await profileNetworkOnAdb(s, target, network);
+    return r && { status: r.status as ProfileResult['status'], file: r.file, measured: r.measured, planned: r.planned, message: r.message };
+  }
   const weights = await chooseWeights(network);
   if (weights === undefined) return undefined;
   return profileNetworkOn(s, target, network, weights ?? undefined);
@@ -204,6 +211,9 @@ export async function profileOnJetsonTx1(s: CampaignServices, arg?: unknown): Pr
 
 export async function profileOnTarget(s: CampaignServices, arg?: unknown): Promise<ProfileResult | undefined> {
   if (!requireTrust()) return undefined;
+  // `{ target: name, network: uri }` names both (scripts and tests); otherwise the user picks.
+  const named = typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string; network?: unknown }) : undefined;
+  if (named) return profileWith(s, targetNamed(named.target) ?? adbTargetNamed(named.target), named.network);
   return profileWith(s, await pickTarget('Profile on Target'), arg);
 }
 
@@ -211,6 +221,10 @@ export async function profileWorkspace(s: CampaignServices): Promise<ProfileResu
   if (!requireTrust()) return undefined;
   const target = await pickTarget('Profile Workspace Networks on Target');
   if (!target) return undefined;
+  if (target.kind === 'adb') {
+    void vscode.window.showWarningMessage('Energy Lens: profiling several networks in a row is not available for adb phones yet; use "Profile on Target..." per network.');
+    return undefined;
+  }
   const files = (await vscode.workspace.findFiles(NETWORK_GLOB, '**/node_modules/**', 2000)).filter((f) => !/solver/i.test(path.basename(f.fsPath)));
   files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f, picked: true })), {

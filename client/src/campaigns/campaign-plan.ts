@@ -89,7 +89,7 @@ export function fileSha256(file: string): string {
   return hash.digest('hex');
 }
 
-function networkInfo(workspaceRoot: string, file: string, text: string, analysis: { phase: 'TEST' | 'TRAIN'; batch: number }, weightsFile?: string): CampaignNetworkInfo {
+export function networkInfo(workspaceRoot: string, file: string, text: string, analysis: { phase: 'TEST' | 'TRAIN'; batch: number }, weightsFile?: string): CampaignNetworkInfo {
   const net = analyzeText(text, analysis);
   const info: CampaignNetworkInfo = {
     path: recordedPath(workspaceRoot, file),

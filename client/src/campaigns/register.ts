@@ -18,6 +18,7 @@ import {
   type CampaignServices,
 } from './campaign-commands';
 import { CAMPAIGNS_VIEW, CampaignTreeProvider } from './campaign-tree';
+import { startEmulatedPhoneCommand } from './emulated-phone-command';
 import { RunningCampaigns } from './running-campaigns';
 import { BoardDiagnostics } from './board-diagnostics';
 
@@ -29,6 +30,7 @@ export const CAMPAIGN_COMMANDS = {
   deleteCampaign: 'energyLens.deleteCampaign',
   openCampaignRecords: 'energyLens.openCampaignRecords',
   refreshCampaigns: 'energyLens.refreshCampaigns',
+  startEmulatedPhone: 'energyLens.startEmulatedPhone',
 } as const;
 
 export function registerCampaigns(context: vscode.ExtensionContext, client?: LanguageClient): void {
@@ -68,6 +70,7 @@ export function registerCampaigns(context: vscode.ExtensionContext, client?: Lan
     vscode.commands.registerCommand(CAMPAIGN_COMMANDS.deleteCampaign, (arg?: unknown) => deleteCampaign(services, arg)),
     vscode.commands.registerCommand(CAMPAIGN_COMMANDS.openCampaignRecords, (arg?: unknown) => openCampaignRecords(arg)),
     vscode.commands.registerCommand(CAMPAIGN_COMMANDS.refreshCampaigns, () => tree.refresh()),
+    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.startEmulatedPhone, () => startEmulatedPhoneCommand(context)),
   );
 }
 

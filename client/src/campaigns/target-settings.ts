@@ -12,6 +12,8 @@ import {
   type TargetKind,
 } from '../board/targets';
 
+import { describeAdbTarget, parseAdbTargets, type AdbTargetConfig } from '../board/adb-targets';
+
 export const TARGETS_SECTION = 'energyLens';
 export const TARGETS_KEY = 'targets';
 
@@ -30,11 +32,14 @@ export function readTargets(): TargetConfig[] {
   return targets;
 }
 
-/** Quick pick of the targets, with "Add a board..." at the end. */
-export async function pickTarget(title: string): Promise<TargetConfig | undefined> {
+/** Quick pick of the targets (boards, then adb phones), with "Add a board..." at the end. */
+export async function pickTarget(title: string): Promise<TargetConfig | AdbTargetConfig | undefined> {
   const targets = readTargets();
-  type Item = vscode.QuickPickItem & { target?: TargetConfig };
-  const items: Item[] = targets.map((t) => ({ label: t.name, description: describeTarget(t), target: t }));
+  const phones = parseAdbTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY));
+  if (phones.problems.length) void vscode.window.showWarningMessage(`Energy Lens: some phones in energyLens.targets are ignored: ${phones.problems.join('; ')}`);
+  type Item = vscode.QuickPickItem & { target?: TargetConfig | AdbTargetConfig };
+  const items: Item[] = [...targets.map((t) => ({ label: t.name, description: describeTarget(t), target: t })),
+    ...phones.targets.map((t) => ({ label: t.name, description: describeAdbTarget(t), target: t }))];
   items.push({ label: '$(add) Add a board...', description: 'host name or ~/.ssh/config alias' });
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: targets.length ? 'Board to profile on' : 'No boards yet: add one' });
   if (!picked) return undefined;
@@ -97,4 +102,9 @@ export async function addTarget(kind: TargetKind): Promise<TargetConfig | undefi
 /** The target a campaign file was measured on, from the settings (by name). */
 export function targetNamed(name: string): TargetConfig | undefined {
   return readTargets().find((t) => t.name === name);
+}
+
+/** An adb target by name, from the settings. */
+export function adbTargetNamed(name: string): AdbTargetConfig | undefined {
+  return parseAdbTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY)).targets.find((t) => t.name === name);
 }

@@ -11,7 +11,7 @@ export const RECORDS_VERSION = 1;
 /** Where campaign files live, relative to a workspace folder. */
 export const MEASUREMENTS_FOLDER = '.energy-lens/measurements';
 
-export type TargetKindName = 'jetson-tx1' | 'jetson-tx2' | 'jetson-nano' | 'jetson-xavier' | 'jetson-orin' | 'generic-linux';
+export type TargetKindName = 'jetson-tx1' | 'jetson-tx2' | 'jetson-nano' | 'jetson-xavier' | 'jetson-orin' | 'generic-linux' | 'snapdragon-820';
 
 export interface CampaignTargetInfo {
   /** The name of the target in `energyLens.targets` (used to reconnect on resume). */
@@ -78,6 +78,18 @@ export interface EmulatorInfo {
   timeScale: number | null;
 }
 
+/** An external probe in the battery line (samples from a host command) or the phone's own fuel gauge. */
+export interface PowerSourceInfo {
+  kind: 'external-probe' | 'fuel-gauge';
+  /** external-probe: the capture command as configured. */
+  command?: string;
+  sampleRate_Hz?: number;
+  /** fuel-gauge: the battery's sysfs folder, the detected update period and sign of current_now while discharging. */
+  battery?: string;
+  updatePeriod_ms?: number;
+  dischargeSign?: 1 | -1;
+}
+
 export interface CampaignHeader {
   type: 'campaign';
   format: typeof RECORDS_FORMAT;
@@ -91,6 +103,8 @@ export interface CampaignHeader {
   /** Emulated boards: the time scale (absent in records written before it was recorded: unknown). */
   emulator?: EmulatorInfo;
   platform?: CampaignPlatformInfo;
+  /** Phones (adb targets): what the power figures come from. Absent for boards with an on-board monitor. */
+  powerSource?: PowerSourceInfo;
   network: CampaignNetworkInfo;
   method: CampaignMethodInfo;
 }
