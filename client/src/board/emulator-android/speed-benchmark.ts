@@ -30,7 +30,8 @@ function parseFlags(args: string[]): Map<string, string> {
   for (let i = 0; i < args.length; i++) {
     const m = /^--?([A-Za-z_]+)(?:=([\s\S]*))?$/.exec(args[i]);
     if (!m) continue; // gflags leaves positional arguments alone
-    let [, name, value] = m;
+    const name = m[1];
+    let value: string | undefined = m[2];
     if (name.startsWith('no') && FLAGS.has(name.slice(2)) && value === undefined) { flags.set(name.slice(2), 'false'); continue; }
     if (!FLAGS.has(name)) throw new Enforce(`ERROR: unknown command line flag '${name}'`);
     if (value === undefined) value = name === 'run_individual' ? 'true' : args[++i] ?? '';
