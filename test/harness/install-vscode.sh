@@ -16,6 +16,7 @@ for bin in chromium sshd ssh-keygen; do
   esac
 done
 [ -f /usr/include/gssapi/gssapi.h ] || need_apt+=(libkrb5-dev)
+command -v adb >/dev/null || need_apt+=(adb)        # the real adb client, for the emulated Snapdragon 820
 command -v g++ >/dev/null || need_apt+=(build-essential)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 if [ ${#need_apt[@]} -gt 0 ]; then
