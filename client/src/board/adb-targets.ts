@@ -18,6 +18,9 @@ export interface AdbTargetConfig {
   idleSeconds: number;
 }
 
+/** The setting's fields only adb entries have (the SSH fields name, host, idleSeconds are shared). */
+export const ADB_ONLY_FIELDS = ['powerSource', 'probeCommand', 'probeColumns', 'adbPath', 'adbServerPort', 'steadySeconds'] as const;
+
 export function isAdbEntry(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'adb';
 }

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { readSettings } from '../../../server/src/settings';
 import { TARGET_KINDS, parseTarget, parseTargets } from '../../../client/src/board/targets';
+import { ADB_ONLY_FIELDS, parseAdbTarget } from '../../../client/src/board/adb-targets';
 import { DEFAULT_PROGRESS_TIMEOUT_S } from '../../../client/src/campaigns/progress-watchdog';
 import { REPO_ROOT } from '../shared-paths';
 import { registeredCommands } from './command-scan';
@@ -108,7 +109,11 @@ describe('manifest: contributes agrees with the code', () => {
     assert.deepEqual(Object.keys(bare).filter((k) => !(k in fields)), [], 'fields parseTarget returns that the manifest lacks');
     const full = parseTarget({ name: 'board', host: 'board.local', ...Object.fromEntries(Object.entries(fields).map(([k, n]) => [k, sampleValue(n)])) });
     assert.ok(typeof full !== 'string', `a target with every field is read: ${String(full)}`);
-    assert.deepEqual(Object.keys(fields).filter((k) => !(k in full)), [], 'manifest fields parseTarget does not read');
+    // adb phones' own fields are read by parseAdbTarget (client/src/board/adb-targets.ts).
+    assert.deepEqual(Object.keys(fields).filter((k) => !(k in full) && !(ADB_ONLY_FIELDS as readonly string[]).includes(k)), [], 'manifest fields parseTarget does not read');
+    const phone = parseAdbTarget({ name: 'phone', kind: 'adb', host: '10.0.0.2:5555', powerSource: 'external-probe', probeCommand: 'probe', probeColumns: { time: 't', power: 'p' }, adbPath: '/usr/bin/adb', adbServerPort: 5038, steadySeconds: 2 });
+    assert.ok(typeof phone !== 'string', `an adb target with every field is read: ${String(phone)}`);
+    assert.deepEqual(ADB_ONLY_FIELDS.filter((k) => !(k in fields)), [], 'adb fields the manifest lacks');
     for (const [field, node] of Object.entries(fields)) {
       if (field in APPLIED_LATER) {
         assert.deepEqual(node.default, APPLIED_LATER[field], `${field}: the manifest default is the one the campaign code applies`);
@@ -121,7 +126,7 @@ describe('manifest: contributes agrees with the code', () => {
       const withDefault = parseTarget({ name: 'board', host: 'board.local', [field]: node.default });
       assert.deepEqual(withDefault, bare, `${field}: the manifest default ${JSON.stringify(node.default)} reads as leaving it out`);
     }
-    assert.deepEqual(fields.kind.enum, [...TARGET_KINDS]);
+    assert.deepEqual(fields.kind.enum, [...TARGET_KINDS, 'adb']); // adb: phones, read by adb-targets.ts
   });
 
   it('contributed commands are exactly the registered ones', () => {
