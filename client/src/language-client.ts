@@ -2,7 +2,11 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
-export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+/**
+ * Returns at once, the server still starting: activation does not wait for it (requests sent
+ * meanwhile wait for the start inside the client, notification handlers are kept until then).
+ */
+export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const serverModule = context.asAbsolutePath('out/server/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -22,7 +26,9 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
-  await client.start();
   context.subscriptions.push(client);
+  client.start().catch((err: unknown) => {
+    void vscode.window.showErrorMessage(`Energy Lens: the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+  });
   return client;
 }
