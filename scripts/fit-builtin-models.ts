@@ -15,7 +15,8 @@ import { type Dataset, datasetFromLayers, FitError } from '../server/src/energy/
 import { importCsv, splitCsvLine } from '../server/src/energy/fit/csv';
 import { type FitReport, fitDataset, parseCvScheme } from '../server/src/energy/fit/engine';
 import type { FitSpec } from '../server/src/energy/fit/spec';
-import { DEFAULT_APPLIES_TO, extrapolatedCopy, finishModel, fittedSubModel, round } from '../server/src/energy/fit/to-model';
+import { DEFAULT_APPLIES_TO, datasetDomains, extrapolatedCopy, finishModel, fittedSubModel, round } from '../server/src/energy/fit/to-model';
+import { trainingDomain, type TrainingDomain } from '../server/src/energy/domain';
 import { comparisonTable } from '../server/src/energy/fit/table';
 import { formatFormula } from '../server/src/energy/formula';
 
@@ -48,6 +49,23 @@ function source(shared: string, relative: string, rows: number, description: str
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 
+/**
+ * How much wider an FC layer's interval must be than a convolution's when FC is predicted with the
+ * convolution sub-model: measured on the sweep rows whose kernel covers the whole input (1×1 output),
+ * which are fully connected layers in effect (see `fcLikeSpread`).
+ */
+interface FcWidening { factor: number; from: string }
+
+/** An extrapolated FC copy of `conv` whose spread is widened by the data-derived factor. */
+function fcCopy(conv: SubModel, note: string, widening: FcWidening): SubModel {
+  const copy = extrapolatedCopy(conv, 'Convolution', note);
+  return {
+    ...copy,
+    sigmaLog: round(conv.sigmaLog * widening.factor, 4),
+    provenance: { ...copy.provenance, spreadFrom: `Convolution's spread (${conv.provenance.spreadFrom}) × ${round(widening.factor, 3)}: ${widening.from}` },
+  };
+}
+
 // ---- Jetson TX1 CPU (Caffe + OpenBLAS, 1 thread): SqueezeNet per-layer read-off -------------------
 
 interface ReadoffRow { layer: string; type: string; energy: number; macMillions: number; line: number }
@@ -69,7 +87,7 @@ function readReadoff(file: string): ReadoffRow[] {
   return rows;
 }
 
-function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSigma: number; squeezenetMacs: number } {
+function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model: EnergyModel; convSigma: number; squeezenetMacs: number } {
   const csvRel = 'data/squeezenet_tx1_cpu_layer_energy_readoff.csv';
   const netRel = 'corpus/prototxt/squeezenet_v1.0.prototxt';
   const readoff = readReadoff(path.join(shared, csvRel));
@@ -94,8 +112,13 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
   // Convolution: E = a × MACs, zero intercept, OLS, as the papers fit it.
   const convData = datasetFromLayers(['macs'], ofType('Convolution'));
   const conv = fitDataset(convData, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo' } });
+  const domainOf = (type: string): TrainingDomain | undefined => {
+    const d = trainingDomain(ofType(type).map((j) => j.features as Record<string, number>));
+    return d && { ...d, networks: [path.basename(netRel, '.prototxt')] };
+  };
   const convSub = fittedSubModel(conv, 'Convolution', {
     data: data('Convolution'),
+    domain: domainOf('Convolution'),
     why: 'the papers\' layer-type model: energy proportional to MACs, zero intercept, ordinary least squares',
   });
   log.push(`TX1 CPU conv: ${formatFormula(convSub)} (${conv.subModels[0].samples} layers, leave-one-out MAPE ${pct(conv.cv!.layers.mape)}, σ ${convSub.sigmaLog})`);
@@ -111,6 +134,7 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
   const comparison = poolFits.map((f) => `${f.feature} ${pct(f.report.cv!.layers.mape)}`).join(', ');
   const poolSub = fittedSubModel(best.report, 'Pooling', {
     data: data('Pooling'),
+    domain: domainOf('Pooling'),
     why: `pooling does no MACs; of the candidate features the lowest leave-one-out MAPE wins (${comparison}); only 3 layers (all 3×3 stride-2 max pooling), so the choice is weakly determined`,
   });
   log.push(`TX1 CPU pooling: ${formatFormula(poolSub)} (candidates by leave-one-out MAPE: ${comparison})`);
@@ -132,8 +156,8 @@ function fitTx1Cpu(shared: string, log: string[]): { model: EnergyModel; convSig
     energyUnit: 'mJ',
     subModels: {
       Convolution: convSub,
-      InnerProduct: extrapolatedCopy(convSub, 'Convolution',
-        'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.'),
+      InnerProduct: fcCopy(convSub,
+        'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.', widening),
       Pooling: poolSub,
     },
     provenance: {
@@ -186,7 +210,21 @@ export function loadTx2Sweep(shared: string, device: 'gpu' | 'cpu'): { dataset: 
 
 interface Candidate { spec: FitSpec; report: FitReport }
 
-function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): EnergyModel {
+/** Spread of ln(measured / held-out prediction) over the sweep rows with a 1×1 output (FC layers in effect). */
+function fcLikeSpread(dataset: Dataset, report: FitReport): { sigma: number; bias: number; rows: number } {
+  const h = dataset.features.indexOf('heightOut');
+  const predictions = report.cv!.predictions;
+  const logs = dataset.rows
+    .map((r, i) => (r.values[h] === 1 && predictions[i] > 0 ? Math.log(r.target / predictions[i]) : NaN))
+    .filter(Number.isFinite);
+  if (logs.length < 10) throw new FitError(`only ${logs.length} sweep rows with a 1×1 output: too few to size the FC extrapolation`);
+  // Root mean square, not the standard deviation: these rows sit mostly above the conv model, and
+  // the interval must cover that bias as well as the scatter.
+  const bias = Math.exp(logs.reduce((sum, x) => sum + x, 0) / logs.length);
+  return { sigma: Math.sqrt(logs.reduce((sum, x) => sum + x * x, 0) / logs.length), bias, rows: logs.length };
+}
+
+function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: EnergyModel; widening: FcWidening } {
   const { dataset, rel } = loadTx2Sweep(shared, device);
   const cv = parseCvScheme('kfold:10');
   const specs: FitSpec[] = [
@@ -206,7 +244,11 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): EnergyMod
   const why = `chosen by 10-fold held-out per-layer MAPE (seed ${SEED}) among: ${candidates.map(describe).join('; ')}. `
     + 'The sweep\'s energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: '
     + 'an intercept absorbs it, and relative-error least squares (weights 1/E²) keeps the many small layers in view, where plain least squares fits the few large ones and ignores them.';
+  // The sweep's columns give the ranges; stride, pad and group are fixed by the sweep (checked on load).
+  const swept = datasetDomains(dataset).Convolution;
+  const domain: TrainingDomain = { ...swept, values: { ...swept?.values, strideH: [1], strideW: [1], padH: [0], padW: [0], group: [1] } };
   const convSub = fittedSubModel(chosen.report, 'Convolution', {
+    domain,
     data: [source(shared, rel, dataset.rows.length, `${dataset.rows.length} single stride-1 convolutions measured on a Jetson TX2 with PyTorch (walcarher/SysIdentif, no licence: used to fit, not shipped)`)],
     why,
   });
@@ -214,14 +256,21 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): EnergyMod
   const platform: Platform = device === 'gpu'
     ? { id: 'jetson-tx2/pytorch-cuda/gpu', label: 'Jetson TX2 GPU (PyTorch, CUDA)', board: 'Jetson TX2', framework: 'PyTorch', backend: 'CUDA', device: 'gpu', powerRail: 'VDD_SYS_GPU (GPU rail, not idle-subtracted)', calibration: 'fitted' }
     : { id: 'jetson-tx2/pytorch/cpu', label: 'Jetson TX2 CPU (PyTorch, default threads)', board: 'Jetson TX2', framework: 'PyTorch', device: 'cpu', powerRail: 'VDD_SYS_CPU (CPU rail, not idle-subtracted)', calibration: 'fitted' };
-  return finishModel({
+  const fc = fcLikeSpread(dataset, chosen.report);
+  const widening: FcWidening = {
+    factor: Math.max(1, fc.sigma / convSub.sigmaLog),
+    from: `σ ${round(fc.sigma, 3)} of the held-out residuals of the ${fc.rows} TX2 ${device.toUpperCase()} sweep convolutions whose kernel covers the whole input (1×1 output: FC layers in effect), against σ ${convSub.sigmaLog} over all rows; `
+      + `those layers measured ${round(fc.bias, 2)}× the model's prediction on geometric average, so FC predictions are likely low`,
+  };
+  log.push(`TX2 ${device} FC extrapolation: σ ${round(fc.sigma, 3)} on ${fc.rows} 1×1-output rows vs ${convSub.sigmaLog} overall: ×${round(widening.factor, 3)}`);
+  const model = finishModel({
     formatVersion: MODEL_FORMAT_VERSION,
     platform,
     energyUnit: 'mJ',
     subModels: {
       Convolution: convSub,
-      InnerProduct: extrapolatedCopy(convSub, 'Convolution',
-        'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).'),
+      InnerProduct: fcCopy(convSub,
+        'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).', widening),
     },
     provenance: {
       generator: GENERATOR,
@@ -231,6 +280,7 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): EnergyMod
       ],
     },
   });
+  return { model, widening };
 }
 
 // ---- Coarse platforms: published whole-net or per-MAC figures ------------------------------------
@@ -244,7 +294,7 @@ interface CoarseFigure {
   note: string;
 }
 
-function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string }): EnergyModel {
+function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string }, widening: FcWidening): EnergyModel {
   const conv: SubModel = {
     appliesTo: DEFAULT_APPLIES_TO.Convolution,
     features: ['macs'],
@@ -262,7 +312,7 @@ function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string 
     energyUnit: 'mJ',
     subModels: {
       Convolution: conv,
-      InnerProduct: extrapolatedCopy(conv, 'Convolution', 'No FC figure is published for this platform: FC layers are predicted with the convolution energy per MAC.'),
+      InnerProduct: fcCopy(conv, 'No FC figure is published for this platform: FC layers are predicted with the convolution energy per MAC.', widening),
     },
     provenance: {
       generator: GENERATOR,
@@ -275,8 +325,12 @@ function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string 
 
 export function fitBuiltinModels(shared: string): BuiltinFit {
   const log: string[] = [];
-  const tx1 = fitTx1Cpu(shared, log);
-  const models: EnergyModel[] = [tx1.model, fitTx2(shared, 'gpu', log), fitTx2(shared, 'cpu', log)];
+  const tx2Gpu = fitTx2(shared, 'gpu', log);
+  const tx2Cpu = fitTx2(shared, 'cpu', log);
+  // Platforms without FC-like data borrow the TX2 CPU's widening (CPU backends, like the TX1 CPU's).
+  const widening: FcWidening = { factor: tx2Cpu.widening.factor, from: `borrowed from jetson-tx2/pytorch/cpu: ${tx2Cpu.widening.from}` };
+  const tx1 = fitTx1Cpu(shared, log, widening);
+  const models: EnergyModel[] = [tx1.model, tx2Gpu.model, tx2Cpu.model];
   // Coarse figures carry no per-layer residuals: borrow the fitted TX1 CPU convolution spread
   // (same measurement framework, real-net layers); it covers per-layer scatter, not the figure's own error.
   const sigma = { value: tx1.convSigma, from: 'borrowed from jetson-tx1/caffe-openblas/cpu/1t Convolution (leave-one-out residuals on SqueezeNet): a published figure has no residuals of its own' };
@@ -305,7 +359,7 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
       note: 'Slope of the papers\' layer-type conv model on this platform, read off a chart.',
     },
   ];
-  models.push(...coarse.map((figure) => coarseModel(figure, sigma)));
+  models.push(...coarse.map((figure) => coarseModel(figure, sigma, widening)));
   const files = models.map((model) => ({ name: builtinFileName(model.platform.id), model, text: `${JSON.stringify(model, null, 2)}\n` }));
   return { files, log };
 }

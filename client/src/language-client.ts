@@ -1,6 +1,7 @@
 // Starts the Energy Lens language server (a Node process over IPC) for prototxt documents.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Notifications, type EnergyLensInitializationOptions, type WorkspaceTrustParams } from '../../server/src/protocol';
 
 /**
  * Returns at once, the server still starting: activation does not wait for it (requests sent
@@ -24,9 +25,13 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
       ],
     },
     outputChannel: vscode.window.createOutputChannel('Energy Lens Language Server'),
+    // The server reads workspace models and records only in a trusted workspace.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EnergyLensInitializationOptions,
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, vscode.workspace.onDidGrantWorkspaceTrust(() => {
+    void client.sendNotification(Notifications.workspaceTrust, { trusted: true } satisfies WorkspaceTrustParams);
+  }));
   client.start().catch((err: unknown) => {
     void vscode.window.showErrorMessage(`Energy Lens: the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
   });

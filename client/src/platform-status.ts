@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type EnergyReport, type PlatformInfo } from '../../server/src/protocol';
-import { formatEnergy } from '../../server/src/units';
+import { formatEnergy, formatTotal } from '../../server/src/units';
 
 export const CHOOSE_PLATFORM_COMMAND = 'energyLens.choosePlatform';
+/** The server's hover says the same (lsp/energy-text.ts). */
+const UNTRUSTED_STATUS = 'built-in models only (workspace not trusted)';
 
 export function registerPlatformStatus(context: vscode.ExtensionContext, client: LanguageClient): { refresh(): void } {
   const item = vscode.window.createStatusBarItem('energyLens.platform', vscode.StatusBarAlignment.Right, 100);
@@ -25,11 +27,19 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       const report = await client.sendRequest<EnergyReport | null>(Requests.report, { uri: editor.document.uri.toString() });
       if (ticket !== generation) return;
       const total = report?.totals.energy;
-      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatEnergy(total.predicted_mJ)} predicted` : ''}`;
-      item.tooltip = total
-        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatEnergy(total.predicted_mJ)} `
-          + `(90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)}). Click to change platform.`
-        : 'Energy Lens: click to choose the platform whose energy model predicts this network.';
+      const measured = report?.totals.measured_mJ;
+      const source = report?.measuredSource;
+      const measuredText = measured !== undefined && source && !source.stale ? ` · $(pulse) ${formatEnergy(measured)} measured` : '';
+      const restricted = vscode.workspace.isTrusted ? '' : ` · ${UNTRUSTED_STATUS}`;
+      item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatTotal(total.predicted_mJ, total.lowerBound)} predicted` : ''}${measuredText}${restricted}`;
+      item.tooltip = (total
+        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} `
+          + `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})`
+          + `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.`
+          + `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}`
+          + ' Click to change platform.'
+        : 'Energy Lens: click to choose the platform whose energy model predicts this network.')
+        + (vscode.workspace.isTrusted ? '' : `\n${UNTRUSTED_STATUS}: workspace models, energyLens.modelFiles and measurement records are not read. Trust the workspace to use them.`);
       item.show();
     } catch {
       item.hide();
@@ -39,6 +49,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
   context.subscriptions.push(
     vscode.commands.registerCommand(CHOOSE_PLATFORM_COMMAND, () => choosePlatform(client)),
     vscode.window.onDidChangeActiveTextEditor(() => void refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => scheduleRefresh()),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === vscode.window.activeTextEditor?.document) scheduleRefresh();
     }),

@@ -8,7 +8,7 @@ import {
   LinearScale, LogarithmicScale, type Plugin, PointElement, ScatterController, Tooltip, type TooltipItem,
 } from 'chart.js';
 import type {
-  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, NetworkBar, RenderedChart, ScatterChartData,
+  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, FrontierPointView, FrontierView, NetworkBar, RenderedChart, ScatterChartData,
 } from '../../client/src/panel/messages';
 import { sig } from './format';
 import { type ThemeColors, withAlpha } from './theme';
@@ -18,9 +18,6 @@ Chart.register(ScatterController, BarController, PointElement, LineElement, BarE
 type AnyConfig = ChartConfiguration<'scatter' | 'bar', unknown[], unknown>;
 type Scatter = ChartDataset<'scatter', Array<{ x: number; y: number }>>;
 
-/** Clipping floor of the accuracy axis: a model worse than this is "off scale", not a distant dot. */
-export const ACCURACY_FLOOR = -100;
-
 export interface ChartInputs {
   view: FitView;
   candidates: CandidatePoint[];
@@ -28,6 +25,15 @@ export interface ChartInputs {
   types: string[];
   curveType: string | null;
   theme: ThemeColors;
+  /** A search's frontier: drawn instead of the method candidates while it is current. */
+  frontier?: FrontierView | null;
+  /** Clicking a frontier point selects that model. */
+  onSelectFrontier?: (layerType: string, complexity: number) => void;
+}
+
+/** The frontier of the layer type the curve chart shows (else the first). */
+export function frontierTypeOf(frontier: FrontierView, curveType: string | null): FrontierView['types'][number] | undefined {
+  return frontier.types.find((t) => t.type === curveType) ?? frontier.types[0];
 }
 
 interface Built {
@@ -143,56 +149,126 @@ function energyVsFeature(inputs: ChartInputs): Built {
   return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note, points: c.measured.length + (c.curve ? 0 : c.fitted.length) };
 }
 
-/** Writes each candidate's method beside its point. */
+/**
+ * Writes each candidate's method beside its point, the selected one first; a label that would overlap
+ * one already written (or leave the plot area) is moved to the point's left, else left out (its
+ * tooltip still names it).
+ */
 const methodLabels: Plugin<'scatter'> = {
   id: 'energyLensMethodLabels',
   afterDatasetsDraw(chart) {
     const meta = chart.getDatasetMeta(0);
     const ctx = chart.ctx;
+    const area = chart.chartArea;
     const color = (chart.options.plugins?.legend?.labels?.color as string | undefined) ?? '#888';
     ctx.save();
     ctx.fillStyle = color;
-    ctx.font = `${Chart.defaults.font.size ?? 12}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+    const size = Chart.defaults.font.size ?? 12;
+    ctx.font = `${size}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
     ctx.textBaseline = 'middle';
-    meta.data.forEach((el, i) => {
-      const raw = chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint };
-      ctx.fillText(raw.c.label, el.x + 7, el.y);
-    });
+    const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
+    const order = meta.data.map((el, i) => ({ el, c: (chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint }).c }))
+      .sort((a, b) => Number(b.c.selected) - Number(a.c.selected));
+    for (const { el, c } of order) {
+      if (!c.label) continue;
+      const width = ctx.measureText(c.label).width;
+      const boxes = [el.x + 7, el.x - 7 - width].map((x0) => ({ x0, x1: x0 + width, y0: el.y - size / 2, y1: el.y + size / 2 }));
+      const free = boxes.find((b) => b.x0 >= area.left && b.x1 <= area.right
+        && !placed.some((p) => b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1));
+      if (!free) continue;
+      placed.push(free);
+      ctx.fillText(c.label, free.x0, el.y);
+    }
     ctx.restore();
   },
 };
 
+/** Held-out per-layer MAPE against complexity: lower is better, never a negative "accuracy". */
 function accuracyVsComplexity(inputs: ChartInputs): Built {
+  if (inputs.frontier) return frontierChart(inputs, inputs.frontier);
   const { theme, candidates } = inputs;
-  const usable = candidates.filter((c) => c.accuracy !== null);
-  if (usable.length === 0) return { config: null, note: 'Fitting the candidates…', points: 0 };
-  const kind = usable.some((c) => c.accuracyKind === 'network') ? 'network' : 'layer';
-  const data = usable.map((c) => ({ x: c.complexity, y: Math.max(ACCURACY_FLOOR, c.accuracy!), c }));
-  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (non-zero coefficients)' },
-    { type: 'linear', title: kind === 'network' ? 'Network accuracy (%)' : 'Layer accuracy, 100 − MAPE (%)' });
+  const usable = candidates.filter((c) => c.mape !== null && c.mape > 0);
+  if (usable.length === 0) return { config: null, note: candidates.length > 0 ? 'No candidate has predictions.' : 'Fitting the candidates…', points: 0 };
+  const data = usable.map((c) => ({ x: c.complexity, y: c.mape!, c }));
+  const ys = data.map((d) => d.y);
+  // A wide spread (30 % next to 2,800 %) is drawn on a log axis, so every model, the selected one
+  // included, stays inside the range and none is clipped.
+  const yLog = Math.max(...ys) / Math.min(...ys) > 20;
+  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: 'Per-layer MAPE, predicted vs measured (%), lower is better' });
+  if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
   options.plugins.tooltip = {
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const { c } = item.raw as { c: CandidatePoint };
-        const off = c.accuracy! < ACCURACY_FLOOR ? ' (off scale)' : '';
-        return `${c.label}: complexity ${c.complexity}, accuracy ${c.accuracy!.toFixed(1)} %${off}, MAPE ${c.mape === null ? '–' : c.mape.toFixed(1)} %`;
+        const network = c.accuracyKind === 'network' && c.accuracy !== null ? `, network accuracy ${c.accuracy.toFixed(1)} %` : '';
+        return `${c.label}: complexity ${c.complexity}, MAPE ${c.mape!.toFixed(1)} %${network}`;
       },
     },
   };
   (options.scales.x as Record<string, unknown>).grace = '15%';
+  (options.scales.y as Record<string, unknown>).grace = '10%';
   const dataset: Scatter = {
     label: '',
     data,
     backgroundColor: data.map((d) => (d.c.selected ? theme.accent : withAlpha(theme.palette[0], 0.6))),
     borderColor: data.map((d) => (d.c.selected ? theme.foreground : theme.palette[0])),
     pointRadius: data.map((d) => (d.c.selected ? 7 : 4)),
-    pointStyle: data.map((d) => (d.c.accuracy! < ACCURACY_FLOOR ? 'triangle' : 'circle')),
     pointHoverRadius: 8,
   };
   const failed = inputs.candidates.length - usable.length;
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [methodLabels] } as AnyConfig,
-    note: [`selected method highlighted${data.some((d) => d.c.accuracy! < ACCURACY_FLOOR) ? `; triangles are below ${ACCURACY_FLOOR} %` : ''}`, failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    note: ['selected method highlighted', yLog ? 'MAPE on a log scale' : '', failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    points: data.length,
+  };
+}
+
+/** A search's front: one point per model (fewest parameters first), joined by a line; click to select. */
+function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
+  const { theme } = inputs;
+  const t = frontierTypeOf(frontier, inputs.curveType);
+  if (!t || t.points.length === 0) return { config: null, note: 'The search found no model.', points: 0 };
+  const label = (p: FrontierPointView) => `${p.complexity}: ${p.family}${p.recommended ? ' ★' : ''}`;
+  // The label plugin reads `c.label` and `c.selected`, as for method candidates.
+  const data = t.points.map((p) => ({ x: p.complexity, y: p.mape, c: { label: label(p), selected: p.selected }, p }));
+  const ys = data.map((d) => d.y);
+  const yLog = Math.max(...ys) / Math.min(...ys) > 20;
+  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: `Held-out per-layer MAPE (%), ${t.type}` });
+  if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
+  (options.scales.x as Record<string, unknown>).grace = '15%';
+  (options.scales.y as Record<string, unknown>).grace = '10%';
+  options.plugins.tooltip = {
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const { p } = item.raw as { p: FrontierPointView };
+        return [`${p.complexity} parameters, ${p.label}${p.recommended ? ' (recommended)' : ''}`,
+          `held-out MAPE ${p.mape.toFixed(1)} %, median ${p.medianApe.toFixed(1)} %, p90 ${p.p90Ape.toFixed(1)} %`,
+          `90 % interval ×/÷ ${p.interval90Factor.toFixed(2)} (coverage ${(100 * p.coverage90).toFixed(1)} %)`, p.formula];
+      },
+    },
+  };
+  const select = inputs.onSelectFrontier;
+  const onClick = (_event: unknown, elements: Array<{ index: number }>) => {
+    const hit = elements[0];
+    if (hit && select) select(t.type, t.points[hit.index].complexity);
+  };
+  const dataset: Scatter = {
+    label: '',
+    data,
+    showLine: true,
+    borderColor: data.map((d) => (d.p.selected ? theme.foreground : theme.palette[0])),
+    backgroundColor: data.map((d) => (d.p.selected ? theme.accent : withAlpha(theme.palette[0], 0.6))),
+    pointRadius: data.map((d) => (d.p.selected ? 7 : 4)),
+    pointHoverRadius: 8,
+  } as Scatter;
+  const chosen = t.points.find((p) => p.selected);
+  return {
+    config: { type: 'scatter', data: { datasets: [dataset] }, options: { ...options, onClick }, plugins: [methodLabels] } as AnyConfig,
+    note: [`frontier of a model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
+      chosen ? `selected: ${chosen.complexity} parameters, ${chosen.label}, MAPE ${chosen.mape.toFixed(1)} %, 90 % interval ×/÷ ${chosen.interval90Factor.toFixed(2)} (coverage ${(100 * chosen.coverage90).toFixed(1)} %): ${chosen.formula}` : '',
+      yLog ? 'MAPE on a log scale' : ''].filter(Boolean).join('; '),
     points: data.length,
   };
 }
@@ -209,7 +285,9 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
     callbacks: {
       footer: (items: Array<TooltipItem<'bar'>>) => {
         const b = bars[items[0]?.dataIndex ?? 0];
-        return b ? `error ${b.errorPct.toFixed(1)} %` : '';
+        if (!b) return '';
+        const left = b.leftOut > 0 ? `\n${b.leftOut} layer(s) without a prediction (${b.leftOutTypes.join(', ')}) are in neither bar` : '';
+        return `error ${b.errorPct.toFixed(1)} % over ${b.layers} layer(s)${left}`;
       },
     },
   };
@@ -224,7 +302,12 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
     },
     options: { ...options, parsing: undefined },
   };
-  return { config: config as unknown as AnyConfig, note: '', points: bars.length * 2 };
+  const leftOut = bars.reduce((n, b) => n + b.leftOut, 0);
+  const types = [...new Set(bars.flatMap((b) => b.leftOutTypes))].sort();
+  const note = leftOut > 0
+    ? `sums over the layers with a prediction only: ${leftOut} layer(s) of ${types.join(', ')} have none and are left out of both bars, so the bars are below the networks' whole-net totals`
+    : 'sums over every measured layer of each network';
+  return { config: config as unknown as AnyConfig, note, points: bars.length * 2 };
 }
 
 export function buildCharts(inputs: ChartInputs): Record<ChartId, Built> {

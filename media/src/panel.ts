@@ -14,7 +14,7 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import {
   type ButtonId, CHART_IDS, type CandidateFailure, type CandidatePoint, type ChartId, type CsvImportSpec, type DatasetSummary,
-  type FitView, type HostToWebview, type PanelControls, type RenderReport, type ValidationKind,
+  type FitView, type FrontierView, type HostToWebview, type PanelControls, type RenderReport, type ValidationKind,
 } from '../../client/src/panel/messages';
 import { ChartCard, buildCharts, curveFor } from './charts';
 import { append, clear, h } from './dom';
@@ -33,7 +33,7 @@ const CHART_TITLES: Record<ChartId, string> = {
   measuredVsPredicted: 'Measured vs predicted',
   energyVsFeature: 'Energy against the main feature',
   residuals: 'Residuals',
-  accuracyVsComplexity: 'Accuracy against model complexity',
+  accuracyVsComplexity: 'Held-out error (MAPE) against model complexity',
   networks: 'Per-network totals',
 };
 
@@ -44,6 +44,8 @@ let csvImports: CsvImportSpec[] = [];
 let controls: PanelControls | null = vscode.getState()?.controls ?? null;
 let view: FitView | null = null;
 let candidates: { fitId: number; points: CandidatePoint[]; failures: CandidateFailure[]; done: number; total: number } | null = null;
+/** The current search's frontier (the host clears it when the fit's inputs change). */
+let frontier: FrontierView | null = null;
 let theme = readTheme();
 let viewReceivedAt = 0;
 
@@ -67,10 +69,13 @@ const buttons: Record<ButtonId, HTMLElement> = {
   save: h('vscode-button', { title: 'Write the fit as the energy model of this platform; the editor picks it up' }, 'Save as model'),
   exportCsv: h('vscode-button', { secondary: true, title: 'Every row with its measured and predicted energy' }, 'Export predictions (CSV)'),
   exportPng: h('vscode-button', { secondary: true, title: 'Save the measured-vs-predicted chart as a PNG' }, 'Export chart (PNG)'),
+  search: h('vscode-button', { secondary: true, title: 'Search model structures (size and tiled terms, log polynomials, rooflines) and draw the accuracy–complexity frontier' }, 'Search models'),
 };
 const refreshButton = h('vscode-button', { secondary: true, title: 'Read the measurement campaigns again' }, 'Refresh');
 const removeButton = h('vscode-button', { secondary: true, title: 'Remove this imported file from the list' }, 'Remove');
 const dataInfo = h('div', { class: 'data-info' });
+/** The multi-select shows "4 Selected"; this names them. */
+const featuresChosen = h('div', { class: 'hint features-chosen', 'aria-live': 'polite' });
 const badRowsBox = h('div', { class: 'bad-rows' });
 const progressText = h('span', { class: 'progress-text', role: 'status' });
 const messageBox = h('div', { class: 'message', role: 'alert', hidden: true });
@@ -120,7 +125,11 @@ function buildPage(): void {
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
   el.progress.indeterminate = true;
   el.progress.hidden = true;
-  el.dataset.setAttribute('aria-label', 'Data');
+  // Screen readers name each dropdown and field (their visible labels are not tied to them).
+  const names: Array<[HTMLElement, string]> = [[el.dataset, 'Data'], [el.family, 'Family'], [el.method, 'Method'], [el.features, 'Features'],
+    [el.extraTerms, 'Extra terms'], [el.degree, 'Degree'], [el.validation, 'Validation'], [el.validationParam, 'Folds (K) or held-out fraction (F)'],
+    [el.platform, 'Platform to save the model for'], [el.curveType, 'Layer type of the energy-against-feature chart']];
+  for (const [control, name] of names) control.setAttribute('aria-label', name);
 
   const chartGrid = h('section', { class: 'charts' });
   for (const id of CHART_IDS) {
@@ -144,14 +153,15 @@ function buildPage(): void {
       h('div', { class: 'row' },
         field('Family', el.family),
         field('Method', el.method),
-        field('Features', el.features, 'Layer-type: one term each. Individual: products up to the degree, plus logs.'),
+        h('div', { class: 'field' }, h('label', {}, 'Features'), el.features, featuresChosen,
+          h('div', { class: 'hint' }, 'Layer-type: one term each. Individual: products up to the degree, plus logs.')),
         field('Extra terms', el.extraTerms, 'Comma separated products, e.g. channelsIn^2*kernelH', 'extra-terms-field'),
         field('Degree', el.degree, undefined, 'degree-field'),
         field('Validation', el.validation),
         field('K', el.validationParam, undefined, 'validation-param-field')),
       h('div', { class: 'row actions' },
         field('Platform', el.platform),
-        h('div', { class: 'field buttons' }, h('label', {}, '\u00a0'), h('div', { class: 'button-row' }, buttons.save, buttons.exportCsv, buttons.exportPng))),
+        h('div', { class: 'field buttons' }, h('label', {}, '\u00a0'), h('div', { class: 'button-row' }, buttons.search, buttons.save, buttons.exportCsv, buttons.exportPng))),
       h('div', { class: 'progress' }, el.progress, progressText),
       messageBox,
       noticeBox),
@@ -174,6 +184,7 @@ function buildPage(): void {
   buttons.importCsv.addEventListener('click', () => vscode.postMessage({ type: 'importCsv' }));
   buttons.save.addEventListener('click', () => { clearMessages(); vscode.postMessage({ type: 'save' }); });
   buttons.exportCsv.addEventListener('click', () => vscode.postMessage({ type: 'exportCsv' }));
+  buttons.search.addEventListener('click', () => { clearMessages(); vscode.postMessage({ type: 'search' }); });
   buttons.exportPng.addEventListener('click', () => exportPng('measuredVsPredicted'));
   refreshButton.addEventListener('click', () => vscode.postMessage({ type: 'refreshDatasets' }));
   removeButton.addEventListener('click', () => { if (controls?.datasetId) vscode.postMessage({ type: 'removeDataset', datasetId: controls.datasetId }); });
@@ -202,8 +213,13 @@ function onControlsChanged(): void {
   sendControls(readControls());
 }
 
+function showChosenFeatures(names: readonly string[]): void {
+  featuresChosen.textContent = names.length > 0 ? `Selected: ${names.join(', ')}` : 'No feature selected';
+}
+
 function sendControls(c: PanelControls): void {
   controls = c;
+  showChosenFeatures(c.features);
   persist();
   updateVisibility();
   clearMessages();
@@ -218,6 +234,7 @@ function applyControls(c: PanelControls): void {
   el.family.value = c.family;
   el.method.value = c.method;
   setMultiOptions(el.features, summary?.features ?? [], c.features);
+  showChosenFeatures(c.features);
   el.extraTerms.value = c.extraTerms;
   el.degree.value = String(c.degree);
   el.validation.value = c.validation;
@@ -302,6 +319,8 @@ function renderCharts(only?: ChartId[]): void {
     types: datasets.find((d) => d.id === view!.datasetId)?.types ?? view.curves.map((c) => c.type).sort(),
     curveType: controls?.curveType ?? null,
     theme,
+    frontier: frontier?.datasetId === view.datasetId ? frontier : null,
+    onSelectFrontier: (layerType, complexity) => vscode.postMessage({ type: 'selectFrontier', layerType, complexity }),
   });
   for (const id of only ?? CHART_IDS) cards[id].draw(built[id], theme);
   const curve = curveFor(view, controls?.curveType ?? null);
@@ -318,6 +337,7 @@ function reportRendered(): void {
     method: view.method,
     metricsText: metricsText(view.metrics),
     candidates: candidates?.fitId === view.fitId ? candidates.points.length : 0,
+    frontierPoints: frontier?.datasetId === view.datasetId ? frontier.types.reduce((n, t) => n + t.points.length, 0) : 0,
     charts: CHART_IDS.map((id) => cards[id].rendered()),
     renderMs: Math.round(performance.now() - viewReceivedAt),
   };
@@ -355,6 +375,13 @@ function onMessage(m: HostToWebview): void {
     case 'candidates':
       candidates = { fitId: m.fitId, points: m.candidates, failures: m.failures, done: m.done, total: m.total };
       if (view?.fitId === m.fitId) {
+        viewReceivedAt = performance.now();
+        renderCharts(['accuracyVsComplexity']);
+      }
+      return;
+    case 'frontier':
+      frontier = m.frontier;
+      if (view) {
         viewReceivedAt = performance.now();
         renderCharts(['accuracyVsComplexity']);
       }

@@ -38,7 +38,11 @@ export function coefficientTable(view: FitView): HTMLTableElement {
   const body = h('tbody');
   for (const m of view.subModels) {
     const nonZero = m.terms.filter((t) => t.coefficient !== 0);
-    const rows: Array<{ term: string; value: string; title?: string }> = nonZero.map((t) => ({ term: m.link === 'log' ? `ln E: ${t.term}` : t.term, value: sig(t.coefficient) }));
+    const rows: Array<{ term: string; value: string; title?: string }> = nonZero.map((t) => ({
+      term: m.link === 'log' ? `ln E: ${t.term}` : t.term,
+      value: t.withUnit ?? sig(t.coefficient),
+      title: t.withUnit ? `${sig(t.coefficient)} mJ per unit of ${t.term}` : 'exponent of the log-space term (ln E in ln mJ)',
+    }));
     if (m.intercept !== 0 || rows.length === 0) rows.push({ term: m.link === 'log' ? 'ln E: intercept' : 'intercept (mJ)', value: sig(m.intercept) });
     if (m.lambda !== undefined) rows.push({ term: 'penalty λ (standardised)', value: sig(m.lambda), title: 'Chosen by cross-validation' });
     const zeroed = m.terms.length - nonZero.length;

@@ -45,6 +45,8 @@ export interface ReportLayer {
   params: number | null;
   features: Record<string, number>;
   energy: ReportLayerEnergy | null;
+  /** Set when this layer's numbers rest on an assumed fix of a schema error. */
+  provisional?: string;
   /** Why there is no energy number (e.g. "not modelled", "shape unknown"). */
   energyNote?: string;
   /** Measured on a board, when a campaign measured exactly this text. */
@@ -54,8 +56,19 @@ export interface ReportLayer {
 export interface ReportTotals {
   macs: number;
   params: number;
-  energy: { predicted_mJ: number; low_mJ: number; high_mJ: number; coveredTypes: string[]; notModelledTypes: string[] } | null;
-  byType: Array<{ type: string; predicted_mJ: number; share: number }>;
+  energy: {
+    predicted_mJ: number; low_mJ: number; high_mJ: number; coveredTypes: string[]; notModelledTypes: string[];
+    /** True when layers add nothing to the total (not modelled, or no number): the total is a lower bound. */
+    lowerBound: boolean;
+    /** What the total leaves out, one phrase each ("ReLU, Concat not modelled"). */
+    gaps: string[];
+    /** Set when numbers rest on an assumed fix of a schema error ("provisional (assumes kernel_size for kernal_size)"). */
+    provisional?: string;
+  } | null;
+  /** Per sub-model subtotals; `measured_mJ` sums the measured layers of that sub-model, where measured. */
+  byType: Array<{ type: string; predicted_mJ: number; share: number; measured_mJ?: number }>;
+  /** Sum of the measured layers of the current campaign (same kind as `measured` per layer: gross). */
+  measured_mJ?: number;
 }
 
 export interface EnergyReport {
@@ -99,7 +112,19 @@ export const Notifications = {
   pairWeights: 'energyLens/pairWeights',
   /** Client → server: a .caffemodel changed on disk; re-read it and re-check the prototxts paired with it. */
   weightsChanged: 'energyLens/weightsChanged',
+  /** Client → server: the user trusted the workspace (VS Code's onDidGrantWorkspaceTrust); workspace models and records may be read. */
+  workspaceTrust: 'energyLens/workspaceTrust',
 } as const;
+
+/** `initializationOptions` the client starts the server with. */
+export interface EnergyLensInitializationOptions {
+  /** VS Code's workspace trust; the server reads workspace models, `energyLens.modelFiles` and records only when true. */
+  workspaceTrusted: boolean;
+}
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
 
 export interface MeasurementsChangedParams {
   /** Absolute paths of campaign files written or deleted. */

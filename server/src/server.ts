@@ -1,31 +1,47 @@
 // The Energy Lens language server: wiring only. Each LSP feature lives in lsp/<feature>.ts; all
 // analysis goes through the AnalysisStore so a document version is parsed and analysed once.
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Hover, type InitializeResult, type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './analysis/analysis-store';
-import { registerDiagnostics } from './lsp/diagnostics';
+import { EARLY_PUBLISH_CHARS, registerDiagnostics } from './lsp/diagnostics';
 import { registerCaffemodelSupport, weightsProblems } from './lsp/caffemodel';
 import { registerCodeActions } from './lsp/code-actions';
 import { documentSymbols } from './lsp/symbols';
 import { foldingRanges } from './lsp/folding';
 import { formattingEdits } from './lsp/formatting';
 import { completionItems } from './lsp/completion';
-import { hover } from './lsp/hover';
+import { hover, hoverFromEarlier } from './lsp/hover';
 import { readSettings } from './settings';
 import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
-import { Notifications, Requests, type MeasurementsChangedParams, type ReportParams } from './protocol';
+import {
+  Notifications, Requests, type EnergyLensInitializationOptions, type MeasurementsChangedParams, type ReportParams, type WorkspaceTrustParams,
+} from './protocol';
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
 const store = new AnalysisStore();
+/** Applies each change as the default does, recording it as offsets so earlier analyses stay usable. */
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update: (document, changes, version) => {
+    for (const change of changes) {
+      const start = 'range' in change ? document.offsetAt(change.range.start) : 0;
+      const end = 'range' in change ? document.offsetAt(change.range.end) : document.getText().length;
+      store.edits.record(document.uri, { version, start, end, insertedLength: change.text.length });
+      TextDocument.update(document, [change], version);
+    }
+    return document;
+  },
+});
 
 connection.onInitialize((params): InitializeResult => {
+  // Trust comes first so the first model load already respects it (untrusted unless the client says so).
+  store.setWorkspaceTrusted((params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true);
   const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
   return {
@@ -91,8 +107,23 @@ connection.onNotification(Notifications.measurementsChanged, (params: Measuremen
   for (const f of params.files) store.measurementsChanged(f);
   refreshEditors();
 });
+connection.onNotification(Notifications.workspaceTrust, (params: WorkspaceTrustParams) => {
+  store.setWorkspaceTrusted(params.trusted === true);
+  refreshEditors();
+});
 connection.onInitialized(() => void refreshSettings());
 connection.onDidChangeConfiguration(() => void refreshSettings());
+
+/**
+ * On a large file whose new version is not analysed yet, hover answers from the last analysed
+ * version (offsets mapped through the edits since) instead of waiting seconds for the new one.
+ * Undefined: answer from the current analysis.
+ */
+function quickHover(document: TextDocument, position: Position): Hover | null | undefined {
+  if (document.getText().length < EARLY_PUBLISH_CHARS) return undefined;
+  const earlier = store.earlierAnalysis(document);
+  return earlier && hoverFromEarlier(document, earlier, position);
+}
 
 /** Runs a feature on the current analysis of a document, or returns `fallback` when it is not open. */
 function withAnalysis<T>(uri: string, fallback: T, feature: (doc: TextDocument) => T): T {
@@ -104,7 +135,7 @@ connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (d) => d
 connection.onFoldingRanges((p) => withAnalysis(p.textDocument.uri, [], (d) => foldingRanges(d, store.get(d).parsed)));
 connection.onDocumentFormatting((p) => withAnalysis(p.textDocument.uri, [], (d) => formattingEdits(d, store.get(d).parsed)));
 connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (d) => completionItems(d, store.get(d), p.position)));
-connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (d) => hover(d, store.get(d), p.position)));
+connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (d) => quickHover(d, p.position) ?? hover(d, store.get(d), p.position)));
 
 connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (d) => definitions(d, store.get(d), p.position)));
 connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (d) => references(d, store.get(d), p.position)));

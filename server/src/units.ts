@@ -10,6 +10,11 @@ export function formatEnergy(mJ: number): string {
   return `${significant(mJ)} mJ`;
 }
 
+/** A total that leaves layers out is a lower bound: `≥ 5.45 J`; a complete one is `5.45 J`. */
+export function formatTotal(mJ: number, lowerBound: boolean): string {
+  return `${lowerBound ? '≥ ' : ''}${formatEnergy(mJ)}`;
+}
+
 /** Counts such as MACs and parameters: `724.4 M`, `15.47 G`, `1,248,424` when exact is asked. */
 export function formatCount(n: number, exact = false): string {
   if (!Number.isFinite(n)) return '?';

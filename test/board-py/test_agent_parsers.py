@@ -152,6 +152,20 @@ class SysfsValues(unittest.TestCase):
         self.assertEqual(agent.choose_rails(rails), ('VDD_IN', 'VDD_CPU_GPU_CV', 'VDD_CPU_GPU_CV'))
 
 
+class ParseErrorLocation(unittest.TestCase):
+    def test_libprotobufs_line_col_is_kept(self):
+        # as Caffe users post it (e.g. BVLC/caffe#3947, pycaffe on a fork's prototxt)
+        err = ('WARNING: Logging before InitGoogleLogging() is written to STDERR\n'
+               '[libprotobuf ERROR google/protobuf/text_format.cc:274] Error parsing text-format caffe.NetParameter: '
+               '6:15: Message type "caffe.LayerParameter" has no field named "input_param".\n'
+               'F0405 18:54:10.311813 33623 upgrade_proto.cpp:68] Check failed: ReadProtoFromTextFile(param_file, param) '
+               'Failed to parse NetParameter file: deploy.prototxt\n*** Check failure stack trace: ***\n')
+        self.assertEqual(agent.parse_error_location(err), {
+            'line': 6, 'column': 15, 'message': 'Message type "caffe.LayerParameter" has no field named "input_param".'})
+        self.assertIn('Failed to parse NetParameter file', agent._failure_text(-6, err))
+        self.assertIsNone(agent.parse_error_location('F0405 18:54:10.311813 33623 net.cpp:1] Unknown layer type: Foo'))
+
+
 class Statistics(unittest.TestCase):
     def test_window_estimate_survives_repeated_readings(self):
         # updates every 0.1 s, but every other reading equals the previous one (quantisation)

@@ -197,6 +197,23 @@ class Board(unittest.TestCase):
         self.assertIn('raised Failed to parse NetParameter file', p.stdout.decode(), p.stderr.decode()[-800:])
         self.assertIn('line 3: bad', p.stdout.decode())
 
+    def test_a_net_that_does_not_parse_prints_libprotobufs_location_then_glogs_fatal_line(self):
+        fail = ('%s -c "import sys; sys.stderr.write(\'net.prototxt:12:35: error: unknown field kernal_size '
+                '[unknown-field]\\n\'); sys.exit(1)"' % sys.executable)
+        env = emulated_env(self.root, ENERGY_LENS_ANALYZE=fail, GLOG_minloglevel='2')
+        env.pop('ENERGY_LENS_ANALYZE_JSON', None)
+        p = subprocess.run(['caffe', 'time', '-model', FIXTURE_NET], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        self.assertEqual(p.returncode, -signal.SIGABRT)
+        lines = [l for l in err.splitlines() if l.strip()]
+        self.assertEqual(lines[0], '[libprotobuf ERROR google/protobuf/text_format.cc:274] Error parsing text-format '
+                                   'caffe.NetParameter: 12:35: unknown field kernal_size')
+        self.assertRegex(lines[1], r'^F\d{4} [\d:.]+ +\d+ upgrade_proto.cpp:88\] Check failed: ReadProtoFromTextFile'
+                                   r'\(param_file, param\) Failed to parse NetParameter file: .*board_fixture_net.prototxt$')
+        self.assertEqual(agent.parse_error_location(err),
+                         {'line': 12, 'column': 35, 'message': 'unknown field kernal_size'})
+
     def test_in_place_drift_slows_a_layer_unless_restored(self):
         from elemu import pynet
         old = dict(os.environ)
@@ -219,6 +236,93 @@ class Board(unittest.TestCase):
             os.environ.update(old)
         self.assertAlmostEqual(drifted / fresh, cost.DENORMAL_SLOWDOWN, delta=0.1)
         self.assertAlmostEqual(restored / fresh, 1.0, delta=0.05)
+
+
+class HarnessAndForwardPhysics(unittest.TestCase):
+    """What the emulated board charges beyond a layer, so a harness that ignores it is caught."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp()
+        layout.create(cls.root, 'jetson-tx1', 0.1, 7, analyze_json=FIXTURE_ANALYSIS)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.root)
+
+    def net(self):
+        from elemu import pynet
+        old = dict(os.environ)
+        os.environ.update({'ENERGY_LENS_BOARD_ROOT': self.root, 'GLOG_minloglevel': '2'})
+        try:
+            n = pynet.Net(FIXTURE_NET, pynet.TEST)
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+        charged = []
+        n._net.board.execute = lambda sec, comps: charged.append((sec, comps)) or sec
+        return n, charged
+
+    def test_each_python_call_costs_the_harness_on_one_core(self):
+        n, charged = self.net()
+        hw = profiles.profile('jetson-tx1')['cpu']
+        h = cost.harness_cost(hw, 0.1)[0]
+        # at time scale 0.1 a call takes at least HARNESS_MIN_WALL_S of the host's (real) interpreter
+        self.assertAlmostEqual(h, max(hw['harness_call_s'], cost.HARNESS_MIN_WALL_S / 0.1), places=12)
+        self.assertEqual(cost.harness_cost(hw, 1.0)[0], hw['harness_call_s'])
+        i = n._layer_names.index('relu1')
+        n._forward(i, i)
+        n._forward(i, i)
+        layer_s = n._net.warm[i][0]
+        self.assertEqual(len(charged), 2)  # one segment per call: harness and layer together
+        self.assertAlmostEqual(charged[1][0], h + layer_s, places=12)
+        # the Input layer does nothing: a call of it is the harness alone
+        del charged[:]
+        n._forward(0, 0)
+        n._forward(0, 0)
+        self.assertLess(charged[1][0] - h, 1e-6)
+        # a whole forward pays the harness once, then the Net's overhead and its layers (cold)
+        del charged[:]
+        n.forward()
+        self.assertEqual(len(charged), 2 + len(n.layers))
+        self.assertAlmostEqual(charged[0][0], h, places=12)
+
+    def test_callbacks_cost_board_time_around_their_timestamps(self):
+        n, charged = self.net()
+        n._net.board.execute = lambda sec, comps: sec  # keep the writer real for the booked instants
+        seen = []
+        n.before_forward(lambda i: seen.append(('b', i)))
+        n.after_forward(lambda i: seen.append(('a', i)))
+        n._forward(2, 3)
+        self.assertEqual(seen, [('b', 2), ('a', 2), ('b', 3), ('a', 3)])
+
+    def test_truth_in_forward_adds_up_to_the_net_and_is_colder_than_the_loop(self):
+        t = truth.truth(self.root, FIXTURE_NET, 'cpu', 1)
+        hw = profiles.profile('jetson-tx1')['cpu']
+        over_s, over_comps = cost.net_overhead(hw, 'cpu')
+        prof = profiles.profile('jetson-tx1')
+        over_mj = profiles.total_power_mw(prof, {'cpu': over_comps[0], 'gpu': over_comps[1], 'ddr': over_comps[2]}) * \
+            over_s * t['time_scale']
+        total = sum(l['in_forward_energy_mj'] for l in t['layers']) + over_mj
+        self.assertAlmostEqual(total, t['net']['energy_mj'], delta=1e-9 * t['net']['energy_mj'])
+        for l in t['layers']:
+            if l['type'] != 'Input':
+                self.assertGreater(l['in_forward_time_ms'], l['time_ms'], l['name'])
+        concat = [l for l in t['layers'] if l['type'] == 'Concat'][0]
+        self.assertGreater(concat['in_forward_energy_mj'] / concat['energy_mj'], 1.2)  # cold inputs
+
+    def test_background_spikes_and_drift_are_seeded_and_bounded(self):
+        import random
+        a = sensor.Background(0.0, 1.0, random.Random(3))
+        b = sensor.Background(0.0, 1.0, random.Random(3))
+        spans = [(t, t + 0.4224) for t in [x * 0.4224 for x in range(0, 2000)]]
+        wa = [a.cpu_w(x, y) for x, y in spans]
+        self.assertEqual(wa, [b.cpu_w(x, y) for x, y in spans])
+        self.assertLess(wa[0], 0.001)  # no spike, no drift at start
+        self.assertGreater(max(wa), 0.15)  # a daemon woke up at least once in 14 minutes
+        quiet = sorted(wa)[len(wa) // 2]
+        self.assertGreater(quiet, 0.5 * sensor.DRIFT_CPU_W * (1 - math.exp(-400.0 / sensor.DRIFT_TAU_S)))
+        self.assertLess(max(wa), max(sensor.SPIKE_CPU_W) + sensor.DRIFT_CPU_W + 1e-9)
 
 
 class AtomicFiles(unittest.TestCase):

@@ -58,6 +58,7 @@ export async function startEmulatedBoardHost(options: EmulatedBoardHostOptions =
     python: 'python3',
     repetitions: options.repetitions ?? 3,
     minLoopSeconds: (options.minLoopSeconds ?? 2) * scale,
+    timeScale: scale,
   };
   return {
     target,

@@ -30,6 +30,15 @@ export interface SshdOptions {
   userKeyPassphrase?: string;
   /** More public key lines to accept (same environment options). */
   extraAuthorizedKeys?: string[];
+  /** More host keys the server offers besides its ed25519 one (e.g. ['ecdsa']). */
+  extraHostKeyTypes?: Array<'ecdsa' | 'rsa'>;
+}
+
+export interface ExtraHostKey {
+  /** As in known_hosts and ssh2: `ecdsa-sha2-nistp256`, `ssh-rsa`. */
+  keyType: string;
+  /** `[127.0.0.1]:<port> <type> AAAA...` for a known_hosts file. */
+  knownHostsLine: string;
 }
 
 export interface SshdFixture {
@@ -49,6 +58,8 @@ export interface SshdFixture {
   userKeyPath: string;
   /** `[127.0.0.1]:<port> ssh-ed25519 AAAA...` for a known_hosts file. */
   knownHostsLine: string;
+  /** The `extraHostKeyTypes` keys, in that order. */
+  extraHostKeys: ExtraHostKey[];
   pid: number;
   /** What sshd printed so far (for failure messages). */
   log(): string;
@@ -67,9 +78,9 @@ export interface SshdFixture {
  * Generates an ed25519 key pair with ssh-keygen; returns the public key line. `kdfRounds` (-a)
  * lowers the bcrypt cost of an encrypted key so tests decrypting it stay fast.
  */
-export function generateKey(keyPath: string, passphrase = '', options: { kdfRounds?: number; comment?: string } = {}): string {
+export function generateKey(keyPath: string, passphrase = '', options: { kdfRounds?: number; comment?: string; type?: 'ed25519' | 'ecdsa' | 'rsa' } = {}): string {
   const rounds = options.kdfRounds === undefined ? [] : ['-a', String(options.kdfRounds)];
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', options.comment ?? 'energy-lens-test', ...rounds, '-f', keyPath], { stdio: 'ignore' });
+  execFileSync('ssh-keygen', ['-q', '-t', options.type ?? 'ed25519', '-N', passphrase, '-C', options.comment ?? 'energy-lens-test', ...rounds, '-f', keyPath], { stdio: 'ignore' });
   return fs.readFileSync(`${keyPath}.pub`, 'utf8').trim();
 }
 
@@ -157,6 +168,7 @@ function sshdConfig(dir: string, port: number, o: SshdOptions): string {
     `Port ${port}`,
     `ListenAddress ${HOST}`,
     `HostKey ${dir}/host_key`,
+    ...(o.extraHostKeyTypes ?? []).map((t) => `HostKey ${dir}/host_key_${t}`),
     `PidFile ${dir}/sshd.pid`,
     `AuthorizedKeysFile ${dir}/authorized_keys`,
     `PasswordAuthentication ${o.password ? 'yes' : 'no'}`,
@@ -204,6 +216,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-sshd-'));
   const hostKeyPublic = generateKey(path.join(dir, 'host_key')).split(/\s+/).slice(0, 2).join(' ');
+  const extraHostPublics = (options.extraHostKeyTypes ?? []).map((t) => generateKey(path.join(dir, `host_key_${t}`), '', { type: t }).split(/\s+/).slice(0, 2));
   const userKeyPath = path.join(dir, 'user_key');
   const userPublic = generateKey(userKeyPath, options.userKeyPassphrase ?? '');
   const keys = [userPublic, ...(options.extraAuthorizedKeys ?? [])];
@@ -260,6 +273,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       hostKeyBlob: blob,
       userKeyPath,
       knownHostsLine: `[${HOST}]:${port} ${hostKeyPublic}`,
+      extraHostKeys: extraHostPublics.map(([keyType, blob64]) => ({ keyType, knownHostsLine: `[${HOST}]:${port} ${keyType} ${blob64}` })),
       pid,
       log: () => output,
       stop: () => finish('SIGTERM'),

@@ -101,9 +101,14 @@ export function insertTextOf(item: vscode.CompletionItem): string {
 }
 
 /** Text of every hover at `position`, joined (markdown source). */
+/** The hover's markdown as a reader sees it: backslash escapes of text from the file are removed. */
 export async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
   const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position)) ?? [];
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  return unescapeMarkdown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n'));
+}
+
+export function unescapeMarkdown(markdown: string): string {
+  return markdown.replace(/\\(.)/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 export interface Hint { line: number; label: string; tooltip: string }

@@ -9,6 +9,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { unescapeMarkdown } from './lsp-queries';
 import type { CsvImportSpec, PanelControls, RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 import { activeExtension, openDocument, waitFor, workspaceFile } from './helpers';
@@ -111,10 +112,27 @@ suite('refit panel', () => {
     const at = lenet.positionAt(lenet.getText().indexOf('"conv1"') + 2);
     const hover = await waitFor(async () => {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lenet.uri, at);
-      const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
+      const text = unescapeMarkdown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
       return text.includes(model.platform.label) && text.includes('workspace file') ? text : undefined;
     }, 60_000, 'the hover to report the saved model');
     assert.match(hover, /Predicted energy/);
     assert.ok(hover.includes(path.basename(saved)), `the hover names the saved file: ${hover}`);
+
+    // 7. Search: the frontier is drawn in the complexity chart, its recommended model selected, and saved.
+    await vscode.commands.executeCommand(REFIT);
+    await rendered('the panel to be shown again', (r) => r.family === 'individual');
+    await vscode.commands.executeCommand(DRIVE, { click: 'search' });
+    const searched = await rendered('the frontier to be drawn', (r) => (r.frontierPoints ?? 0) > 0);
+    const frontier = (await report()).frontier!;
+    const points = frontier.types[0].points;
+    assert.strictEqual(searched.charts.find((c) => c.id === 'accuracyVsComplexity')!.points, points.length);
+    for (let i = 1; i < points.length; i++) assert.ok(points[i].mape < points[i - 1].mape, 'MAPE falls along the front');
+    const chosen = points.find((p) => p.selected)!;
+    assert.ok(chosen.recommended, 'with search, the default is the recommended model');
+    await vscode.commands.executeCommand(DRIVE, { click: 'save' });
+    const savedSearch = await waitFor(async () => { const r = await report(); return r.notice?.startsWith('Saved the frontier model') ? r : undefined; }, 30_000, 'the frontier model to be saved');
+    const searchModel = JSON.parse(fs.readFileSync(path.isAbsolute(savedSearch.saved!) ? savedSearch.saved! : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedSearch.saved!), 'utf8'));
+    assert.strictEqual(searchModel.subModels.Convolution.provenance.family, 'search');
+    assert.strictEqual(searchModel.subModels.Convolution.metrics.complexity, chosen.complexity);
   });
 });

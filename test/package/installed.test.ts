@@ -99,7 +99,10 @@ suite('installed package (.vsix in a fresh code-server)', () => {
       return files.map((f) => readCampaignFile(path.join(folder, f))).find((r) => r.status === 'complete');
     });
     assert.deepEqual(read.problems, []);
-    assert.ok(read.layers.length > 30 && read.layers.every((l) => l.energy_mJ > 0), `${read.file}: ${read.layers.length} layers measured`);
+    assert.ok(read.layers.length > 30 && read.layers.length === read.planned.length, `${read.file}: ${read.layers.length} of ${read.planned.length} layers measured`);
+    // Idle-subtracted energy of the tiniest layers can round to zero on the emulated board; convolutions cannot.
+    const convs = read.layers.filter((l) => /^(conv\d+|fire\d+\/(squeeze|expand)\w+)$/.test(l.name));
+    assert.ok(convs.length > 10 && convs.every((l) => l.energy_mJ > 0), `convolutions measured: ${convs.map((l) => `${l.name}=${l.energy_mJ}`).join(', ')}`);
     assert.equal(read.campaign?.emulated, true, 'the board says it is emulated');
     const hover = await waitFor('the measured value in the hover', 60_000, async () => {
       const text = await hoverText(page, { lineText: 'name: "conv1"', token: 'conv1' });

@@ -13,9 +13,16 @@ Method (`run`, default "steady-state", BOARD-FORMATS.md section 6): the INA3221 
 L4T <= 32, far longer than most layers, so each layer i runs alone in a loop, `net._forward(i, i)`, long
 enough for at least 5 sensor windows after 2 settling windows (one to fill the sensor's average, one
 for the reading's staleness), while a sampler process polls the rails with CLOCK_MONOTONIC timestamps.
-Mean power x time per call gives the layer's gross energy; minus the idle power measured the same way,
-its dynamic energy. In-place layers get their input recomputed and restored. N back-to-back full forwards
-cross-check the sum. Without pycaffe, "caffe-time" runs `caffe time` (on a copy of the net file with the
+Mean power x time per call gives the loop's energy per call; from it the agent subtracts the harness
+(the same loop calling Caffe's no-op Input layer, timed and powered like a layer) and, for in-place
+layers whose input is restored, the restores (a restore-only loop, timed and powered): the layer's gross
+energy; minus the idle power, its dynamic energy. Idle is bracketed: before the layers, every
+--idle-every minutes between them and after them, each time asleep (median of window-long means) and as an
+empty loop of the measuring loop's shape; the drift is reported. The sensor period is the median of
+several estimates, bounded by the configured one. A layer whose loops give no value is measured again
+(--retries). N back-to-back full forwards cross-check the sum; then each layer is timed inside whole
+forwards (before/after_forward callbacks; cold caches, unlike its loop): its in-forward energy is its
+loop's power times that time, and those add up to the whole net. Without pycaffe, "caffe-time" runs `caffe time` (on a copy of the net file with the
 input batch set to --batch) and spreads the run's mean power over its per-layer forward times (lower
 fidelity). "boundary" is SyNERGY's method (integrate the trace
 between layer start and end during single forwards), kept to show how far off it is.
@@ -26,17 +33,25 @@ Output: one JSON object per line on stdout, flushed after each, all of schema ve
   The last line is always "done" (with "status": "ok" | "cancelled" | "error"), unless the agent is killed.
   start        method, model, mode, threads, options, board, l4t, rails, total_rail, layers (to measure),
                skipped_layers, unknown_layers
-  idle         power_mw (total rail; cpu_power_mw, gpu_power_mw), window_s (sensor update period found),
-               window_source ("measured" | "default"), samples
+  idle         power_mw (total rail; cpu_power_mw, gpu_power_mw), window_s, samples, bracket (0 first, then
+               one per bracket), at_s, drift_mw (against bracket 0), loop_power_mw / loop_time_ms (empty loop);
+               the first also window_source ("measured" | "bounded" | "default"), window_estimates_s,
+               window_spread and calibration {window, harness: {noop, time_ms, power_mw, energy_mj, ...}}
   layer-start  index, name, type, position, of, in_place, loop_s
   layer        index, name, type, method, in_place, time_ms (per call), power_mw, energy_mj (gross),
                dynamic_energy_mj (idle subtracted), each the median over repetitions with `<field>_spread`
-               (standard deviation); repetitions (one object per loop: calls, time_ms, power_mw, energy_mj,
-               dynamic_energy_mj, samples, settled, restore_share for in-place layers); calls; partial: true
-               when cancelled after some loops; backward_ms with caffe-time
-  net          time_ms (per forward), power_mw, energy_mj, dynamic_energy_mj, iterations,
-               sum_layers_energy_mj, layers_in_sum, residual_pct ((sum - net) / net)
-  error        code ("no-sensor" | "no-caffe" | "bad-network" | "internal" | ...), message, hint
+               (standard deviation), all isolated (looped alone) and net of the harness and restores;
+               repetitions (one object per loop: calls, time_ms, power_mw, energy_mj, dynamic_energy_mj,
+               raw_* before the subtractions, samples, settled, restores); calls; idle_power_mw (the bracket
+               used); harness and restore {time_ms, energy_mj} per call; tries; below_resolution when the
+               layer is shorter than the harness resolves (time and energy 0); partial: true when cancelled
+               after some loops; backward_ms with caffe-time
+  net          time_ms (per forward, harness subtracted), power_mw, energy_mj, dynamic_energy_mj, iterations,
+               sum_layers_energy_mj, layers_in_sum, residual_pct ((sum of isolated layers - net) / net),
+               in_forward {method, forwards, callback_ms, layers: [{name, time_ms, energy_mj,
+               dynamic_energy_mj}], sum_layers_energy_mj, residual_pct}, idle_drift {brackets, drift_mw, range_mw}
+  error        code ("no-sensor" | "no-caffe" | "bad-network" | "internal" | ...), message, hint; location
+               {line, column, message} (libprotobuf's, 1-based) when Caffe cannot parse the net
   done         status, exit_code, elapsed_s, layers_measured, partial_layers
 Diagnostics go to stderr.
 
@@ -86,6 +101,12 @@ ROOT_ENV = 'ENERGY_LENS_BOARD_ROOT'
 # 1.1 + 1.1 ms over 3 channels) on L4T <= 32; the mainline hwmon default 0x7127 on JetPack 5+.
 DEFAULT_WINDOW_IIO_S = 0.4224
 DEFAULT_WINDOW_HWMON_S = 0.0066
+# Sensor-period calibration: blocks estimated separately (their median is kept), windows per block, and the
+# bound on the estimate relative to the configured period.
+WINDOW_BLOCKS = 3
+WINDOWS_PER_BLOCK = 12
+WINDOW_BOUND = 1.1
+IN_FORWARD_MIN_FORWARDS = 7
 DATA_LAYER_TYPES = ('Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'DummyData', 'WindowData')
 TOTAL_RAIL_NAMES = ('VDD_IN', 'POM_5V_IN')
 NO_SENSOR_HINT = ('No INA3221 power monitor under /sys/bus/i2c/devices. A stock Jetson TX1 (L4T 28) ships it '
@@ -498,9 +519,10 @@ class Cancelled(Exception):
 
 
 class AgentError(Exception):
-    def __init__(self, exit_code, code, message, hint=None):
+    def __init__(self, exit_code, code, message, hint=None, location=None):
         Exception.__init__(self, message)
         self.exit_code, self.code, self.message, self.hint = exit_code, code, message, hint
+        self.location = location
 
 
 _CANCEL = [False]
@@ -699,6 +721,24 @@ def estimate_window(samples, index, period):
     return sum(near) / len(near)
 
 
+def robust_window(samples, index, period, blocks):
+    """(median of the update periods estimated on `blocks` consecutive spans of the readings, [estimates]);
+    (None, []) when no span gives an estimate. A loaded board starves the sampler now and then, which
+    fools an estimate over one span (13-136 ms against a true 21 ms were seen); the median of several
+    does not follow one bad span."""
+    if len(samples) < 2:
+        return None, []
+    t0, t1 = samples[0][0], samples[-1][0]
+    size = (t1 - t0) / blocks
+    ests = []
+    for k in range(blocks):
+        lo, hi = t0 + k * size, t0 + (k + 1) * size
+        w = estimate_window([x for x in samples if lo <= x[0] < hi or (k == blocks - 1 and x[0] == t1)], index, period)
+        if w is not None:
+            ests.append(w)
+    return (median(ests) if ests else None), ests
+
+
 def mean(xs):
     return sum(xs) / len(xs) if xs else float('nan')
 
@@ -758,6 +798,24 @@ class PowerTrace(object):
         if self.gpu_idx is not None:
             out['gpu_power_mw'] = mean([v[self.gpu_idx] for _, v in samples])
         return out
+
+    def median_power(self, t0, t1, settle, chunk):
+        """Total power over [t0 + settle, t1] as the median of its `chunk`-long means: a background spike in
+        one chunk (a daemon waking up during an idle measurement) does not move it."""
+        p = self.mean_power(t0, t1, settle)
+        samples = self.sampler.between(t0 + settle, t1)
+        means = []
+        start = t0 + settle
+        while chunk > 0 and start + chunk <= t1 + 1e-9:
+            xs = [self.total_of(v) for t, v in samples if start <= t < start + chunk]
+            xs = [x for x in xs if not math.isnan(x)]
+            if xs:
+                means.append(mean(xs))
+            start += chunk
+        if len(means) >= 3:
+            p['power_mw'] = median(means)
+            p['chunks'] = len(means)
+        return p
 
     def integrate(self, t0, t1):
         """Energy (mJ) of the total rail over [t0, t1], each reading held until the next (SyNERGY style)."""
@@ -823,7 +881,26 @@ def check_network(args):
             return json.loads(out.strip().splitlines()[-1])['layers']
         except (ValueError, IndexError, KeyError):
             pass
-    raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'Caffe cannot build %s: %s' % (args.model, _failure_text(code, err)))
+    location = parse_error_location(err)
+    what = _failure_text(code, err)
+    if location:
+        what = '%d:%d: %s (%s)' % (location['line'], location['column'], location['message'], what)
+    raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'Caffe cannot build %s: %s' % (args.model, what),
+                     location=location)
+
+
+# libprotobuf's own stderr line when a prototxt does not parse (its LINE:COL are 1-based)
+_PROTOBUF_RE = re.compile(r'^\[libprotobuf (?:ERROR|FATAL) [^\]]*\] Error parsing text-format [\w.]+: (\d+):(\d+): (.*)$')
+
+
+def parse_error_location(err):
+    """{'line', 'column', 'message'} of libprotobuf's text-format error in Caffe's stderr, or None."""
+    for line in err.splitlines():
+        m = _PROTOBUF_RE.match(line.strip())
+        if m:
+            return collections.OrderedDict([('line', int(m.group(1))), ('column', int(m.group(2))),
+                                            ('message', m.group(3))])
+    return None
 
 
 def _failure_text(code, err):
@@ -849,6 +926,10 @@ class Run(object):
         self.trace = None
         self.window = None
         self.idle = None
+        self.harness = None      # {'time_s', 'energy_mj'} of one no-op call, once calibrated
+        self.brackets = []       # (s since start, idle mW)
+        self.last_bracket = time.monotonic()
+        self.window_info = None
         self.measured = []
         self.t_start = time.monotonic()
 
@@ -867,48 +948,140 @@ class Run(object):
         self.sampler = Sampler(self.rails, period)
         self.trace = PowerTrace(self.sampler, self.rails, self.total, self.cpu_rail, self.gpu_rail)
 
-    def calibrate(self):
-        """Find the sensor's update period from its readings, then measure the idle power."""
+    def calibrate(self, net=None, noop=None):
+        """Sensor update period, the first idle bracket and (with a net) the harness: one `idle` event that
+        carries the calibration, for audit."""
+        self.calibrate_window()
+        fields = self.measure_idle()
+        harness = self.calibrate_harness(net, noop) if net is not None else None
+        fields.update(self.window_info)
+        fields['calibration'] = collections.OrderedDict([('window', self.window_info), ('harness', harness)])
+        emit('idle', fields)
+
+    def bracket(self):
+        """An idle bracket between layers or after the last one."""
+        emit('idle', self.measure_idle())
+
+    def calibrate_window(self):
+        """The sensor's update period, estimated on several blocks of readings: the median, bounded by the
+        configured period (a loaded board reads updates late or misses some, which only lengthens a
+        naive estimate), with the blocks' spread."""
         a = self.args
         period = 0.001
         self.start_sampler(period)
+        configured = a.sensor_window or sensor_window_default(self.devices)
         t0 = time.monotonic()
-        fallback = sensor_window_default(self.devices)
-        window = None
+        window, ests = None, []
         while time.monotonic() - t0 < a.calibrate_max:
-            sleep_checked(min(0.25, max(0.02, fallback)))
+            sleep_checked(min(0.25, max(0.02, configured / 4.0)))
             samples = self.sampler.between(t0, time.monotonic())
-            window = estimate_window(samples, self.trace.total_idx or 0, period)
-            if window is not None and samples[-1][0] - samples[0][0] > 12 * window:
+            window, ests = robust_window(samples, self.trace.total_idx or 0, period, WINDOW_BLOCKS)
+            if window is not None and len(ests) >= WINDOW_BLOCKS and \
+                    samples[-1][0] - samples[0][0] > WINDOW_BLOCKS * WINDOWS_PER_BLOCK * window:
                 break
         source = 'measured'
         if window is None:
-            window, source = fallback, 'default'
+            window, source = configured, 'default'
+        elif window > WINDOW_BOUND * configured:
+            window, source = configured, 'bounded'
         self.window = window
+        m = median(ests) if ests else None
+        self.window_info = collections.OrderedDict([
+            ('window_s', window), ('window_source', source), ('window_configured_s', configured),
+            ('window_estimates_s', ests), ('window_spread', spread(ests) / m if m else None)])
         self.sampler.set_period(min(0.02, max(0.001, window / 20.0)))
-        idle_s = max(a.idle_time, a.min_windows * window)
+
+    def measure_idle(self):
+        """Idle asleep (median of window-long means), then an empty loop of the measuring loop's shape
+        (BOARD-FORMATS 6.2.6). Later layers use this idle power; `drift_mw` is against the first bracket."""
+        a = self.args
+        w = self.window
+        idle_s = max(a.idle_time, a.min_windows * w)
         t1 = time.monotonic()
-        sleep_checked(idle_s + window)
-        p = self.trace.mean_power(t1, time.monotonic(), window)
-        if not p['samples']:
+        sleep_checked(idle_s + a.settle_windows * w)
+        p = self.trace.median_power(t1, time.monotonic(), a.settle_windows * w, w)
+        if not p['samples'] or math.isnan(p['power_mw']):
             raise AgentError(EXIT_INTERNAL, 'no-samples', 'the power sampler returned no readings (exit code %s)'
                              % self.sampler.proc.poll())
+        e0, e1, n, _ = _empty_loop(idle_s + a.settle_windows * w)
+        loop = self.trace.mean_power(e0, e1, a.settle_windows * w)
+        self.sampler.drop_before(e1 - 2.0 * w)
         self.idle = p['power_mw']
-        emit('idle', dict(p, window_s=window, window_source=source, duration_s=idle_s,
-                          sample_period_s=self.sampler.period))
+        at = time.monotonic() - self.t_start
+        self.brackets.append((at, self.idle))
+        self.last_bracket = time.monotonic()
+        return dict(p, window_s=w, duration_s=idle_s, sample_period_s=self.sampler.period,
+                    bracket=len(self.brackets) - 1, at_s=at, drift_mw=self.idle - self.brackets[0][1],
+                    loop_power_mw=loop['power_mw'], loop_time_ms=(e1 - e0) / n * 1000.0, loop_iterations=n)
+
+    def bracket_due(self):
+        every = self.args.idle_every
+        return every > 0 and time.monotonic() - self.last_bracket >= every * 60.0
+
+    def drift(self):
+        """Idle drift over the brackets so far: last minus first (mW), and the range."""
+        ps = [p for _, p in self.brackets]
+        return collections.OrderedDict([('brackets', len(ps)), ('drift_mw', ps[-1] - ps[0] if ps else None),
+                                        ('range_mw', max(ps) - min(ps) if ps else None),
+                                        ('idle_mw', [[t, p] for t, p in self.brackets])])
+
+    def calibrate_harness(self, net, noop):
+        """What one call of the measuring loop costs without a layer: loops of a no-op layer (Caffe's Input
+        layer does nothing) timed and powered like a layer. Subtracted from every layer call."""
+        a = self.args
+        target = self.loop_target()
+        if noop is not None:
+            fwd, what = net._forward, 'layer %s (%s)' % (noop[1], noop[2])
+            index = noop[0]
+        else:  # no Input layer: at least the Python side of the call
+            fwd, what, index = (lambda i, j: None), 'python call (the net has no Input layer)', 0
+        reps = []
+        for _ in range(max(2, a.repetitions)):
+            check_cancel()
+            t0, t1, calls, _ = _loop(fwd, index, target)
+            reps.append(self.rep_result(t0, t1, calls, t1 - t0, corrected=False))
+        h = Run.aggregate(reps)
+        self.harness = {'time_s': h['time_ms'] / 1000.0, 'energy_mj': h['energy_mj']}
+        return collections.OrderedDict([('noop', what), ('time_ms', h['time_ms']), ('power_mw', h['power_mw']),
+                                        ('energy_mj', h['energy_mj']), ('time_ms_spread', h['time_ms_spread']),
+                                        ('energy_mj_spread', h['energy_mj_spread']), ('calls', h['calls']),
+                                        ('repetitions', reps)])
+
+    def calibrate_restore(self, restore):
+        """Time and energy of one restore of an in-place layer's input: a restore-only loop."""
+        t0, t1, n = _restore_loop(restore, self.loop_target())
+        r = self.rep_result(t0, t1, n, t1 - t0, corrected=False)
+        return collections.OrderedDict([('time_ms', r['time_ms']), ('power_mw', r['power_mw']),
+                                        ('energy_mj', r['energy_mj']), ('restores', n)])
 
     def loop_target(self):
         a = self.args
         return max(a.min_loop, (a.settle_windows + a.min_windows) * self.window)
 
     # -- result helpers ---------------------------------------------------------------------------
-    def rep_result(self, t0, t1, calls, busy):
+    def rep_result(self, t0, t1, calls, busy, restores=0, restore=None, corrected=True):
+        """One loop's per-call time, power and energy. `corrected`: minus the measured restores and the
+        harness's cost per call (the loop's raw figures are kept as `raw_*`)."""
         p = self.trace.mean_power(t0, t1, self.args.settle_windows * self.window)
         t_call = busy / calls
-        r = collections.OrderedDict([('calls', calls), ('time_ms', t_call * 1000.0),
-                                     ('power_mw', p['power_mw']), ('energy_mj', p['power_mw'] * t_call),
-                                     ('dynamic_energy_mj', (p['power_mw'] - self.idle) * t_call),
-                                     ('samples', p['samples']), ('settled', p['settled'])])
+        e_call = p['power_mw'] * t_call
+        r = collections.OrderedDict([('calls', calls)])
+        if corrected:
+            r['raw_time_ms'], r['raw_power_mw'], r['raw_energy_mj'] = t_call * 1000.0, p['power_mw'], e_call
+            if restore and restores:
+                t_call -= restores * restore['time_ms'] / 1000.0 / calls
+                e_call -= restores * restore['energy_mj'] / calls
+            if self.harness:
+                t_call -= self.harness['time_s']
+                e_call -= self.harness['energy_mj']
+            if not t_call > 0 or not e_call > 0:  # below what the harness calibration resolves: 0, flagged
+                r['below_resolution'] = True
+                t_call = max(t_call, 0.0)
+                e_call = max(e_call, 0.0)
+        power = e_call / t_call if t_call > 0 else p['power_mw']
+        r.update([('time_ms', t_call * 1000.0), ('power_mw', power), ('energy_mj', e_call),
+                  ('dynamic_energy_mj', e_call - self.idle * t_call),
+                  ('samples', p['samples']), ('settled', p['settled'])])
         for k in ('cpu_power_mw', 'gpu_power_mw'):
             if k in p:
                 r[k] = p[k]
@@ -926,13 +1099,15 @@ class Run(object):
                 out[k + '_spread'] = spread(xs)
         out['calls'] = sum(r['calls'] for r in reps)
         out['settled'] = all(r['settled'] for r in reps)
+        if any(r.get('below_resolution') for r in reps):
+            out['below_resolution'] = True
         return out
 
 
 def _layer_selection(names, types, args):
     """Indices to measure, in order: --layers (default: all but data layers), minus --skip-layers."""
     wanted = [n for n in (args.layers or '').split(',') if n]
-    skip = set(n for n in (args.skip_layers or '').split(',') if n)
+    skip = set(args.skip_layers or ())
     unknown = [n for n in wanted + list(skip) if n not in names]
     idx = []
     for i, (n, t) in enumerate(zip(names, types)):
@@ -978,24 +1153,37 @@ def _open_net(run, caffe, method):
     types = [l.type for l in net.layers]
     order, skipped, unknown = _layer_selection(names, types, a)
     emit_start(run, method, names, types, order, skipped, unknown)
-    run.calibrate()
+    if method != 'steady-state':  # steady-state calibrates once the blobs are filled (its harness needs them)
+        run.calibrate()
     return net, names, types, order
+
+
+def _noop_layer(net, names, types):
+    """(index, name, type) of a layer whose Forward does nothing (Caffe's InputLayer), or None."""
+    for i, t in enumerate(types):
+        if t == 'Input':
+            return i, names[i], t
+    return None
 
 
 def run_steady_state(run, caffe, names, types):
     a = run.args
     net, names, types, order = _open_net(run, caffe, 'steady-state')
     net.forward()  # fills every blob; the loops below need their inputs
+    run.calibrate(net, _noop_layer(net, names, types))
     target = run.loop_target()
     for pos, i in enumerate(order):
         check_cancel()
+        if run.bracket_due():
+            run.bracket()
         name = names[i]
         blobs = _in_place_blobs(net, name)
         emit('layer-start', {'index': i, 'name': name, 'type': types[i], 'position': pos + 1, 'of': len(order),
                              'in_place': bool(blobs), 'loop_s': target})
+        extra = collections.OrderedDict()
         reps = []
         try:
-            restore, every, t_restore = None, 0, 0.0
+            restore, every, restore_cost = None, 0, None
             if blobs:
                 if i > 0:
                     net._forward(0, i - 1)  # recompute this layer's true input (later in-place layers changed it)
@@ -1004,27 +1192,75 @@ def run_steady_state(run, caffe, names, types):
                 def restore(saved=saved):
                     for arr, copy in saved:
                         arr[...] = copy
-                every, t_restore = _restore_plan(net, i, restore, 0.05 * target)
-            while len(reps) < a.repetitions or (len(reps) < a.max_repetitions and
-                                                 disagree([r['energy_mj'] for r in reps], a.tolerance)):
-                check_cancel()
-                if restore:
-                    restore()
-                t0, t1, calls, restores = _loop(net, i, target, restore, every)
-                _sync(net, name)
-                reps.append(run.rep_result(t0, t1, calls, t1 - t0))
-                if restore:
-                    reps[-1]['restore_share'] = min(1.0, restores * t_restore / (t1 - t0))
+                every = _restore_plan(net, i, restore, 0.05 * target)
+                restore_cost = run.calibrate_restore(restore)
+                extra['restore'] = restore_cost
+            attempt = []
+
+            def measure(into):
+                attempt[:] = [into]
+                _measure_layer(run, net, i, name, target, restore, every, restore_cost, into)
+            try:
+                reps, extra['tries'] = measure_with_retries(measure, a.retries, name)
+            except Cancelled:
+                reps = attempt[0] if attempt else []
+                raise
         except Cancelled:
             if reps:
-                emit_layer(run, i, name, types[i], 'steady-state', reps, bool(blobs), partial=True)
+                emit_layer(run, i, name, types[i], 'steady-state', reps, bool(blobs), partial=True, extra=extra)
             raise
         if blobs:
             restore()
             net._forward(i, i)  # leave the blob as this layer's output for the next layers
-        emit_layer(run, i, name, types[i], 'steady-state', reps, bool(blobs))
+        extra['harness'] = collections.OrderedDict([('time_ms', run.harness['time_s'] * 1000.0),
+                                                    ('energy_mj', run.harness['energy_mj'])])
+        extra['idle_power_mw'] = run.idle
+        emit_layer(run, i, name, types[i], 'steady-state', reps, bool(blobs), extra=extra)
+    if order and run.brackets:
+        run.bracket()  # the closing bracket: the drift over the campaign
     if not a.no_net_check:
-        net_check(run, net)
+        net_check(run, net, names, types, order)
+
+
+def measure_with_retries(measure, retries, name):
+    """measure(reps) fills `reps`; a try whose loops gave no value (the sampler stalled, no reading) is
+    repeated, at most `retries` times. Returns (reps of the last try, tries)."""
+    tries = 0
+    while True:
+        tries += 1
+        reps = []
+        measure(reps)
+        if _has_values(reps) or tries > retries:
+            return reps, tries
+        diag('layer %s gave no value (try %d of %d): measuring it again' % (name, tries, retries + 1))
+
+
+def _measure_layer(run, net, i, name, target, restore, every, restore_cost, reps):
+    """The layer's loops: `--repetitions`, more while they disagree, appended to `reps` as they end (a
+    cancel keeps the finished ones)."""
+    a = run.args
+    while len(reps) < a.repetitions or (len(reps) < a.max_repetitions and
+                                         disagree([r['energy_mj'] for r in reps], a.tolerance)):
+        check_cancel()
+        if restore:
+            restore()
+        t0, t1, calls, restores = _loop(net._forward, i, target, restore, every)
+        _sync(net, name)
+        reps.append(run.rep_result(t0, t1, calls, t1 - t0, restores, restore_cost))
+        if restore:
+            reps[-1]['restores'] = restores
+        if not _has_values(reps[-1:]):
+            return  # no reading at all (the sampler stalled): the caller tries the layer again
+
+
+def _has_values(reps):
+    """Every repetition gave a finite time, power and energy."""
+    for r in reps:
+        for k in ('time_ms', 'power_mw', 'energy_mj'):
+            v = r.get(k)
+            if v is None or isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+                return False
+    return bool(reps)
 
 
 def _sync(net, name):
@@ -1048,51 +1284,80 @@ def _timed(fn, min_s):
 
 def _restore_plan(net, i, restore, min_s):
     """Calls between restores of an in-place layer's input: at most 32 (repeated BatchNorm/Scale drift the
-    data towards inf or denormals), and as many as keep the restores' share of a loop near 2 % (a small
-    bias, reported as `restore_share`)."""
+    data towards inf or denormals), and as many as keep the restores' share of a loop near 2 % (their
+    measured cost is subtracted; a small share keeps that subtraction's error small)."""
     t_restore = _timed(restore, min_s)
     t_call = max(1e-9, _timed(lambda: net._forward(i, i), min_s))
     restore()
-    every = int(max(4, min(32, math.ceil(50.0 * t_restore / t_call))))
-    return every, t_restore
+    return int(max(4, min(32, math.ceil(50.0 * t_restore / t_call))))
 
 
-def _loop(net, i, target, restore=None, every=0):
-    """Run layer i alone for `target` s, restoring its input every `every` calls if asked.
-
-    Returns (t0, t1, calls, restores)."""
-    fwd = net._forward
+# The three loops share one shape (call, count, cancel check, clock, end check), so the harness measured
+# by the first two is the harness inside the third.
+def _empty_loop(target):
+    """The measuring loop without its call: the Python loop alone. Returns (t0, t1, iterations, 0)."""
     now = time.monotonic
     cancel = _CANCEL
     calls = 0
     t0 = now()
     end = t0 + target
-    if not restore:
-        while True:
-            fwd(i, i)
-            calls += 1
-            if cancel[0]:
-                raise Cancelled()
-            t = now()
-            if t >= end:
-                return t0, t, calls, 0
-    restores = 0
     while True:
-        for _ in range(every):
-            fwd(i, i)
-        calls += every
+        calls += 1
+        if cancel[0]:
+            raise Cancelled()
+        t = now()
+        if t >= end:
+            return t0, t, calls, 0
+
+
+def _restore_loop(restore, target):
+    """Restores only, for their time and energy. Returns (t0, t1, restores)."""
+    now = time.monotonic
+    cancel = _CANCEL
+    n = 0
+    t0 = now()
+    end = t0 + target
+    while True:
+        restore()
+        n += 1
+        if cancel[0]:
+            raise Cancelled()
+        t = now()
+        if t >= end:
+            return t0, t, n
+
+
+def _loop(fwd, i, target, restore=None, every=0):
+    """Run fwd(i, i) (layer i alone) for `target` s, restoring its input every `every` calls if asked.
+
+    Returns (t0, t1, calls, restores)."""
+    now = time.monotonic
+    cancel = _CANCEL
+    calls = 0
+    restores = 0
+    left = every
+    t0 = now()
+    end = t0 + target
+    while True:
+        fwd(i, i)
+        calls += 1
         if cancel[0]:
             raise Cancelled()
         t = now()
         if t >= end:
             return t0, t, calls, restores
-        restore()
-        restores += 1
+        if restore is not None:
+            left -= 1
+            if not left:
+                restore()
+                restores += 1
+                left = every
 
 
-def net_check(run, net):
+def net_check(run, net, names, types, order):
     """Loops of back-to-back full forwards (each at least `--iterations` and as long as a layer loop), as many
-    as the layers get: the whole-net energy, to compare with the sum of the layers."""
+    as the layers get: the whole-net energy (minus the harness of each `forward()` call), to compare with
+    the sum of the layers; then the layers' times inside forwards (`in_forward`)."""
     a = run.args
     target = run.loop_target()
     reps = []
@@ -1111,16 +1376,82 @@ def net_check(run, net):
         reps.append(run.rep_result(t0, t1, n, t1 - t0))
     r = Run.aggregate(reps)
     r['repetitions'] = reps
-    emit_net(run, r, sum(x['calls'] for x in reps))
+    in_forward = None
+    if not a.no_in_forward:
+        in_forward = measure_in_forward(run, net, names, types, order)
+    emit_net(run, r, sum(x['calls'] for x in reps), in_forward=in_forward)
 
 
-def emit_net(run, r, n, method='steady-state'):
+def measure_in_forward(run, net, names, types, order):
+    """Each layer's time inside whole forwards, from pycaffe's before/after_forward callbacks (the median
+    over forwards, minus the callbacks' own cost measured on the Input layer, whose Forward does nothing):
+    inside a forward a layer runs after its predecessor, with cold caches, unlike in its loop. Its energy
+    in the forward is its loop's power times that time. Runs last: callbacks cannot be removed again."""
+    if not (hasattr(net, 'before_forward') and hasattr(net, 'after_forward')):
+        return {'error': 'this pycaffe has no before_forward/after_forward callbacks (Caffe < 1.0)'}
+    a = run.args
+    n = len(names)
+    now = time.monotonic
+    starts = [0.0] * n
+    spans = [[] for _ in range(n)]
+    gpu = a.gpu is not None
+    tops = [net.top_names.get(x, []) if hasattr(net, 'top_names') else [] for x in names]
+
+    def before(i):
+        starts[i] = now()
+
+    def after(i):
+        if gpu and tops[i]:
+            net.blobs[tops[i][0]].data  # wait for the layer's kernels
+        spans[i].append(now() - starts[i])
+    net.before_forward(before)
+    net.after_forward(after)
+    target = run.loop_target()
+    forwards = 0
+    period = run.sampler.period
+    run.sampler.set_period(1.0)  # timing only: the sampler and its reader thread would compete with the timed layers
+    try:
+        t0 = time.monotonic()
+        while forwards < IN_FORWARD_MIN_FORWARDS or time.monotonic() - t0 < target:
+            check_cancel()
+            net.forward()
+            forwards += 1
+    finally:
+        run.sampler.set_period(period)
+    noop = _noop_layer(net, names, types)
+    base = median(spans[noop[0]]) if noop else 0.0
+    by_name = dict((m['name'], m) for m in run.measured if not m.get('partial'))
+    layers = []
+    total = 0.0
+    for i in order:
+        t = max(0.0, median(spans[i]) - base)
+        entry = collections.OrderedDict([('name', names[i]), ('time_ms', t * 1000.0)])
+        m = by_name.get(names[i])
+        if m and m.get('power_mw') is not None and not math.isnan(m['power_mw']):
+            entry['energy_mj'] = m['power_mw'] * t
+            entry['dynamic_energy_mj'] = (m['power_mw'] - m.get('idle_power_mw', run.idle)) * t
+            total += entry['energy_mj']
+            m['in_forward'] = entry
+        layers.append(entry)
+    return collections.OrderedDict([
+        ('method', 'callbacks'), ('forwards', forwards), ('callback_ms', base * 1000.0),
+        ('noop', names[noop[0]] if noop else None), ('sum_layers_energy_mj', total),
+        ('layers_in_sum', len([x for x in layers if 'energy_mj' in x])), ('layers', layers)])
+
+
+def emit_net(run, r, n, method='steady-state', in_forward=None):
     measured = [m for m in run.measured if not m.get('partial')]
     total = sum(m['energy_mj'] for m in measured)
     fields = dict(r)
     fields.update({'iterations': n, 'method': method, 'sum_layers_energy_mj': total,
                    'layers_in_sum': len(measured),
                    'residual_pct': (total - r['energy_mj']) / r['energy_mj'] * 100.0 if r['energy_mj'] else None})
+    if in_forward is not None:
+        if 'sum_layers_energy_mj' in in_forward and r['energy_mj']:
+            in_forward['residual_pct'] = (in_forward['sum_layers_energy_mj'] - r['energy_mj']) / r['energy_mj'] * 100.0
+        fields['in_forward'] = in_forward
+    if run.brackets:
+        fields['idle_drift'] = run.drift()
     fields.pop('calls', None)
     emit('net', fields)
 
@@ -1316,13 +1647,17 @@ def _caffe_time(run, binary, model):
     if proc.returncode != 0 or not parsed['complete']:
         text = _failure_text(proc.returncode, ''.join(lines))
         if not parsed['initialized']:
-            raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'caffe time cannot build %s: %s' % (a.model, text))
+            location = parse_error_location(''.join(lines))
+            if location:
+                text = '%d:%d: %s (%s)' % (location['line'], location['column'], location['message'], text)
+            raise AgentError(EXIT_BAD_NETWORK, 'bad-network', 'caffe time cannot build %s: %s' % (a.model, text),
+                             location=location)
         raise AgentError(EXIT_INTERNAL, 'caffe-failed', 'caffe time failed (exit %s): %s' % (proc.returncode, text))
     t0, t1 = marks.get('begin'), marks.get('end')
     p = run.trace.mean_power(t0, t1, a.settle_windows * run.window)
     if p['samples'] == 0:
         raise AgentError(EXIT_INTERNAL, 'no-samples', 'no power samples during the benchmark')
-    skip = set(n for n in (a.skip_layers or '').split(',') if n)
+    skip = set(a.skip_layers or ())
     wanted = [n for n in (a.layers or '').split(',') if n]
     for i, l in enumerate(parsed['layers']):
         if l['name'] in skip or (wanted and l['name'] not in wanted) or l['forward_ms'] is None:
@@ -1378,7 +1713,10 @@ def cmd_run(args):
     except Cancelled:
         status, code = 'cancelled', EXIT_CANCELLED
     except AgentError as e:
-        emit('error', {'code': e.code, 'message': e.message, 'hint': e.hint})
+        fields = {'code': e.code, 'message': e.message, 'hint': e.hint}
+        if e.location:
+            fields['location'] = e.location
+        emit('error', fields)
         status, code = 'error', e.exit_code
     except Exception as e:  # report, never a bare trace on stdout
         import traceback
@@ -1403,6 +1741,41 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         sys.stderr.write('%s: error: %s\n' % (self.prog, message))
         sys.exit(EXIT_USAGE)
+
+
+MAX_SKIP_LIST_BYTES = 64 * 1024 * 1024
+
+
+def _json_name_list(text, where):
+    try:
+        names = json.loads(text)
+    except ValueError as e:
+        raise ValueError('%s is not JSON: %s' % (where, e))
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise ValueError('%s must be a JSON list of layer names (strings)' % where)
+    return [n for n in names if n]
+
+
+def skip_layer_names(args):
+    """The layers to leave out, as a list: from --skip-layers (commas), --skip-layers-json or --skip-layers-file
+    (a JSON list, so a name with a comma survives). Raises ValueError saying what is wrong."""
+    if args.skip_layers_json is not None:
+        return _json_name_list(args.skip_layers_json, '--skip-layers-json')
+    if args.skip_layers_file is not None:
+        where = '--skip-layers-file %s' % args.skip_layers_file
+        try:
+            with open(args.skip_layers_file, 'rb') as f:
+                data = f.read(MAX_SKIP_LIST_BYTES + 1)
+        except (IOError, OSError) as e:
+            raise ValueError('%s cannot be read: %s' % (where, e))
+        if len(data) > MAX_SKIP_LIST_BYTES:
+            raise ValueError('%s is over %d bytes' % (where, MAX_SKIP_LIST_BYTES))
+        try:
+            text = data.decode('utf-8')
+        except UnicodeDecodeError as e:
+            raise ValueError('%s is not UTF-8: %s' % (where, e))
+        return _json_name_list(text, where)
+    return [n for n in (args.skip_layers or '').split(',') if n]
 
 
 def build_parser():
@@ -1430,10 +1803,20 @@ def build_parser():
                    help='sensor windows discarded at the start of a loop (default 2)')
     r.add_argument('--iterations', type=int, default=20, help='full forwards of the whole-net cross-check')
     r.add_argument('--idle-time', type=float, default=2.0, help='minimum seconds of idle measurement')
-    r.add_argument('--calibrate-max', type=float, default=8.0, help='max seconds to find the sensor period')
+    r.add_argument('--calibrate-max', type=float, default=16.0, help='max seconds to find the sensor period')
     r.add_argument('--layers', help='comma-separated layer names to measure (default: all but data layers)')
-    r.add_argument('--skip-layers', help='comma-separated layer names already measured (resume)')
+    sk = r.add_mutually_exclusive_group()
+    sk.add_argument('--skip-layers', help='comma-separated layer names already measured (resume; for typing by hand)')
+    sk.add_argument('--skip-layers-json', metavar='JSON', help='layer names already measured, as a JSON list (names may contain commas)')
+    sk.add_argument('--skip-layers-file', metavar='FILE', help='a file holding the JSON list of --skip-layers-json (long lists)')
     r.add_argument('--no-net-check', action='store_true', help='skip the whole-net cross-check')
+    r.add_argument('--no-in-forward', action='store_true',
+                   help='skip timing each layer inside whole forwards (after the net check)')
+    r.add_argument('--sensor-window', type=float, default=None,
+                   help='configured sensor averaging period in s (default: the driver\'s); bounds the measured one')
+    r.add_argument('--idle-every', type=float, default=5.0,
+                   help='minutes between idle brackets (idle before, between layers, after; 0: only before)')
+    r.add_argument('--retries', type=int, default=2, help='extra tries for a layer that gives no value (default 2)')
     s = sub.add_parser('sample')
     s.add_argument('--spec', required=True)
     s.add_argument('--period', required=True)
@@ -1456,7 +1839,11 @@ def main(argv):
         for k in ('repetitions', 'iterations'):
             if getattr(args, k) < 1:
                 p.error('--%s must be >= 1' % k)
-        for k in ('min_loop', 'min_windows', 'settle_windows', 'idle_time'):
+        if args.retries < 0:
+            p.error('--retries must be >= 0')
+        if args.sensor_window is not None and not args.sensor_window > 0:
+            p.error('--sensor-window must be > 0')
+        for k in ('min_loop', 'min_windows', 'settle_windows', 'idle_time', 'idle_every'):
             if not getattr(args, k) >= 0:
                 p.error('--%s must be >= 0' % k.replace('_', '-'))
         if args.threads is not None and args.threads < 1:
@@ -1464,6 +1851,10 @@ def main(argv):
         if args.max_repetitions is None:
             args.max_repetitions = 2 * args.repetitions
         args.max_repetitions = max(args.max_repetitions, args.repetitions)
+        try:
+            args.skip_layers = skip_layer_names(args)
+        except ValueError as e:
+            p.error(str(e))
         return cmd_run(args)
     if args.cmd == 'sample':
         return sample_main(args)

@@ -39,6 +39,11 @@ export interface LayerTruth {
   energy_mj: number;
   dynamic_energy_mj: number;
   board_energy_mj: number;
+  /** One call inside a full forward (cold caches, after its predecessor), scaled: these add up to the net. */
+  in_forward_time_ms: number;
+  in_forward_power_mw: number;
+  in_forward_energy_mj: number;
+  in_forward_dynamic_energy_mj: number;
 }
 
 export interface BoardTruth {

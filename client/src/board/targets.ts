@@ -42,6 +42,14 @@ export interface TargetConfig {
   idleSeconds?: number;
   /** Run the whole-net cross-check after the layers. */
   netCheck: boolean;
+  /** Seconds the agent may go without a progress event before the run is stopped (runner default when unset). */
+  progressTimeoutSeconds?: number;
+  /** Sensor windows discarded before each loop is averaged (agent default when unset). */
+  settleWindows?: number;
+  /** Sensor windows averaged per loop (agent default when unset). */
+  minWindows?: number;
+  /** An emulated board's time scale (its durations and energies are this fraction of the real board's). */
+  timeScale?: number;
 }
 
 export const TARGET_DEFAULTS = {
@@ -96,7 +104,12 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const repetitions = int('repetitions', 1, 100);
   const minLoop = num('minLoopSeconds');
   const idle = num('idleSeconds');
-  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle]) if (typeof v === 'string') return v;
+  const progressTimeout = int('progressTimeoutSeconds', 1);
+  const settle = num('settleWindows');
+  const windows = num('minWindows');
+  const timeScale = num('timeScale');
+  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale]) if (typeof v === 'string') return v;
+  if (timeScale === 0) return `"${name}": "timeScale" must be > 0`;
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isRecord(raw.env)) return `"${name}": "env" must be an object of NAME: "value"`;
@@ -121,6 +134,10 @@ export function parseTarget(raw: unknown): TargetConfig | string {
     minLoopSeconds: (minLoop as number | undefined) ?? TARGET_DEFAULTS.minLoopSeconds,
     idleSeconds: idle as number | undefined,
     netCheck: (raw.netCheck as boolean | undefined) ?? TARGET_DEFAULTS.netCheck,
+    ...(progressTimeout === undefined ? {} : { progressTimeoutSeconds: progressTimeout as number }),
+    ...(settle !== undefined ? { settleWindows: settle as number } : {}),
+    ...(windows !== undefined ? { minWindows: windows as number } : {}),
+    ...(timeScale !== undefined ? { timeScale: timeScale as number } : {}),
   };
 }
 

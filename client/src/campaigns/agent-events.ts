@@ -34,6 +34,17 @@ export interface AgentIdle {
   power_mw: number;
   window_s: number;
   duration_s?: number;
+  /** 0 for the first idle of a run, then one per bracket (between layers every few minutes, after them). */
+  bracket?: number;
+  at_s?: number;
+  drift_mw?: number;
+  loop_power_mw?: number | null;
+  loop_time_ms?: number | null;
+  /** First idle only: the sensor-period and harness calibration. */
+  calibration?: {
+    window?: { window_s?: number; window_source?: string; window_configured_s?: number; window_estimates_s?: number[]; window_spread?: number | null };
+    harness?: { noop?: string; time_ms?: number; power_mw?: number; energy_mj?: number; time_ms_spread?: number; energy_mj_spread?: number; calls?: number } | null;
+  };
 }
 
 export interface AgentLayerStart {
@@ -68,6 +79,13 @@ export interface AgentLayer {
   calls: number;
   settled: boolean;
   partial?: boolean;
+  /** Idle power this layer's dynamic energy is relative to (the latest idle bracket). */
+  idle_power_mw?: number;
+  /** Subtracted per call: the harness (a no-op call) and, for in-place layers, the measured restore. */
+  harness?: { time_ms?: number; energy_mj?: number };
+  restore?: { time_ms?: number; energy_mj?: number; power_mw?: number; restores?: number };
+  tries?: number;
+  below_resolution?: boolean;
 }
 
 export interface AgentNet {
@@ -82,6 +100,20 @@ export interface AgentNet {
   energy_mj_spread?: number | null;
   dynamic_energy_mj_spread?: number | null;
   iterations: number;
+  sum_layers_energy_mj?: number;
+  layers_in_sum?: number;
+  residual_pct?: number | null;
+  /** Each layer's time inside whole forwards, and its energy there (isolated power x in-forward time). */
+  in_forward?: {
+    method?: string;
+    forwards?: number;
+    callback_ms?: number;
+    sum_layers_energy_mj?: number;
+    residual_pct?: number | null;
+    layers?: Array<{ name: string; time_ms?: number | null; energy_mj?: number | null; dynamic_energy_mj?: number | null }>;
+    error?: string;
+  };
+  idle_drift?: { brackets?: number; drift_mw?: number | null; range_mw?: number | null };
 }
 
 export interface AgentError {
@@ -89,6 +121,14 @@ export interface AgentError {
   code: string;
   message: string;
   hint?: string | null;
+  /** Where Caffe's text-format parser stopped in the network file (libprotobuf's LINE:COL, 1-based). */
+  location?: ErrorLocation;
+}
+
+export interface ErrorLocation {
+  line: number;
+  column: number;
+  message: string;
 }
 
 export interface AgentDone {

@@ -11,7 +11,12 @@ import type { TargetConfig } from '../board/targets';
 import { CampaignError } from './failures';
 import { describeProbe, parseProbe, probeBlocker, type ProbeInfo } from './probe';
 
-export type Connect = (target: TargetConfig, signal?: AbortSignal) => Promise<BoardConnection>;
+/** What a session needs of a link to a board: the SSH BoardConnection, or a local one (emulated board, no SSH). */
+export type BoardLink = Pick<BoardConnection, 'hostKeyFingerprint' | 'isOpen' | 'onClose' | 'exec' | 'upload' | 'mkdirp' | 'sha256' | 'close'> & {
+  readonly target: { readonly name: string };
+};
+
+export type Connect = (target: TargetConfig, signal?: AbortSignal) => Promise<BoardLink>;
 
 export interface BoardSessionOptions {
   target: TargetConfig;
@@ -62,7 +67,7 @@ function connectStep(err: BoardConnectionError): string | undefined {
 export class BoardSession {
   private constructor(
     readonly target: TargetConfig,
-    readonly connection: BoardConnection,
+    readonly connection: BoardLink,
     readonly home: string,
     readonly agentRemotePath: string,
     readonly probe: ProbeInfo,
@@ -78,7 +83,7 @@ export class BoardSession {
   static async open(o: BoardSessionOptions): Promise<BoardSession> {
     const label = `board "${o.target.name}"`;
     o.onPhase?.(`connecting to ${o.target.name}`);
-    let connection: BoardConnection;
+    let connection: BoardLink;
     try {
       connection = await o.connect(o.target, o.signal);
     } catch (err) {
@@ -105,7 +110,7 @@ export class BoardSession {
     }
   }
 
-  private static async remoteHome(connection: BoardConnection, log: (l: string) => void): Promise<string> {
+  private static async remoteHome(connection: BoardLink, log: (l: string) => void): Promise<string> {
     const out: string[] = [];
     const r = await connection.exec('printf "%s\\n" "$HOME"', { onStdout: (l) => out.push(l), onStderr: log });
     const home = out.join('').trim();
@@ -126,7 +131,7 @@ export class BoardSession {
   }
 
   /** Runs the agent with `args` after the script path; stdout lines and stderr lines go to the handlers. */
-  runAgent(args: string[], handlers: { onStdout(line: string): void; onStderr(line: string): void }, signal?: AbortSignal): Promise<ExecResult> {
+  runAgent(args: string[], handlers: { onStdout(line: string): void; onStderr(line: string): void; onWarning?(message: string): void }, signal?: AbortSignal): Promise<ExecResult> {
     const argv = [...pythonArgv(this.target.python), this.agentRemotePath, ...args];
     return this.connection.exec(buildCommand(argv), { env: this.target.env, signal, ...handlers });
   }
@@ -144,7 +149,7 @@ function sha256OfFile(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-async function remoteSha256(connection: BoardConnection, remote: string): Promise<string | undefined> {
+async function remoteSha256(connection: BoardLink, remote: string): Promise<string | undefined> {
   try {
     return await connection.sha256(remote);
   } catch (err) {
@@ -153,7 +158,7 @@ async function remoteSha256(connection: BoardConnection, remote: string): Promis
   }
 }
 
-async function uploadIfChanged(connection: BoardConnection, local: string, remote: string, log: (l: string) => void): Promise<'uploaded' | 'unchanged'> {
+async function uploadIfChanged(connection: BoardLink, local: string, remote: string, log: (l: string) => void): Promise<'uploaded' | 'unchanged'> {
   const want = sha256OfFile(local);
   if ((await remoteSha256(connection, remote)) === want) return 'unchanged';
   const folder = remote.slice(0, remote.lastIndexOf('/'));
@@ -170,13 +175,13 @@ async function uploadIfChanged(connection: BoardConnection, local: string, remot
   return 'uploaded';
 }
 
-async function installAgent(connection: BoardConnection, local: string, remote: string, log: (l: string) => void): Promise<void> {
+async function installAgent(connection: BoardLink, local: string, remote: string, log: (l: string) => void): Promise<void> {
   if (!fs.existsSync(local)) throw new CampaignError(`The board agent ${local} is missing from the extension.`, 'probe-failed', 'Reinstall Energy Lens.');
   const result = await uploadIfChanged(connection, local, remote, log);
   if (result === 'unchanged') log(`The agent on board "${connection.target.name}" is up to date.`);
 }
 
-async function runProbe(connection: BoardConnection, target: TargetConfig, agent: string, log: (l: string) => void, signal?: AbortSignal): Promise<ProbeInfo> {
+async function runProbe(connection: BoardLink, target: TargetConfig, agent: string, log: (l: string) => void, signal?: AbortSignal): Promise<ProbeInfo> {
   const out: string[] = [];
   const argv = [...pythonArgv(target.python), agent, 'probe'];
   const r = await connection.exec(buildCommand(argv), { env: target.env, signal, onStdout: (l) => out.push(l), onStderr: (l) => log(`[probe] ${l}`) });

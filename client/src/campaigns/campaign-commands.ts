@@ -21,6 +21,8 @@ export interface CampaignServices {
   agentPath: string;
   /** A campaign file was written or deleted (refreshes the Campaigns view). */
   recordsChanged(file: string, deleted?: boolean): void;
+  /** Shows where the board's Caffe could not parse a network (see board-diagnostics.ts). */
+  boardDiagnostics?: { show(outcome: CampaignOutcome): void };
 }
 
 /** What the profile commands return (tests and other commands use it). */
@@ -101,6 +103,7 @@ function sumOfLayers(read: CampaignRead): number {
 
 /** The outcome as a message with buttons for the next step. */
 function showOutcome(s: CampaignServices, o: CampaignOutcome, what: string): void {
+  s.boardDiagnostics?.show(o);
   const open = 'Open Records';
   const resume = 'Resume';
   const output = 'Show Output';

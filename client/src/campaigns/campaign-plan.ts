@@ -26,6 +26,8 @@ export interface NewCampaignRequest {
   networkFile: string;
   weightsFile?: string;
   analysis?: { phase: 'TEST' | 'TRAIN'; batch: number };
+  /** Where the campaign file goes (default: the workspace's .energy-lens/measurements/). */
+  recordsFolder?: string;
 }
 
 export interface ResumeCampaignRequest {
@@ -105,8 +107,7 @@ function networkInfo(workspaceRoot: string, file: string, text: string, analysis
 }
 
 /** A campaign file name that does not exist yet (two campaigns in the same second get -2, -3...). */
-function freshRecordsFile(workspaceRoot: string, networkFile: string, target: string, date: Date): string {
-  const folder = measurementsFolder(workspaceRoot);
+function freshRecordsFile(folder: string, networkFile: string, target: string, date: Date): string {
   const base = campaignFileName(networkFile, target, date);
   let candidate = path.join(folder, base);
   for (let i = 2; fs.existsSync(candidate); i++) candidate = path.join(folder, base.replace(/\.jsonl$/, `-${i}.jsonl`));
@@ -118,7 +119,7 @@ export function planNewCampaign(r: NewCampaignRequest, target: TargetConfig, now
   if (r.weightsFile && !fs.existsSync(r.weightsFile)) throw new CampaignError(`The weights file ${r.weightsFile} does not exist.`, 'records');
   const network = networkInfo(r.workspaceRoot, r.networkFile, text, r.analysis ?? { phase: 'TEST', batch: 1 }, r.weightsFile);
   return {
-    id: newCampaignId(now), recordsFile: freshRecordsFile(r.workspaceRoot, r.networkFile, target.name, now), resume: false,
+    id: newCampaignId(now), recordsFile: freshRecordsFile(r.recordsFolder ?? measurementsFolder(r.workspaceRoot), r.networkFile, target.name, now), resume: false,
     created: now.toISOString(), networkFile: r.networkFile, weightsFile: r.weightsFile, network, skip: [], plannedBefore: [],
     netCheck: target.netCheck, session: 1, alreadyComplete: false,
   };

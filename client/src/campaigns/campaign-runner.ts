@@ -8,6 +8,7 @@ import { BoardConnectionError } from '../board/ssh/errors'; // not the index: it
 import type { TargetConfig } from '../board/targets';
 import {
   CampaignRecordWriter,
+  campaignPlatform,
   RECORDS_FORMAT,
   RECORDS_VERSION,
   RecordsWriteError,
@@ -17,11 +18,12 @@ import {
   type EndStatus,
 } from '../../../server/src/measurements';
 import { AgentExit, parseAgentLine, type AgentDone, type AgentError, type AgentEvent } from './agent-events';
-import { measurementArgs, runArgs } from './agent-args';
+import { measurementArgs, runArgs, skipListNeedsFile } from './agent-args';
 import { BoardSession, type Connect, linkFailure } from './board-session';
 import { planCampaign, planNewCampaign, type CampaignPlan, type CampaignRequest, type NewCampaignRequest } from './campaign-plan';
 import { badNetwork, CampaignError, noCaffe, noSensor, RESUME_STEP } from './failures';
 import { ProgressTracker, type ProgressState } from './progress';
+import { DEFAULT_PROGRESS_TIMEOUT_S, ProgressWatchdog } from './progress-watchdog';
 import { idleRecord, layerRecord, netRecord, sessionRecord, type RailNames } from './record-mapper';
 
 export interface CampaignHooks {
@@ -31,6 +33,8 @@ export interface CampaignHooks {
   onProgress?(state: ProgressState, plan: CampaignPlan | undefined): void;
   /** After each record is on disk (lets the editor refresh measured values). */
   onRecord?(file: string): void;
+  /** Every event the agent printed, as parsed (the CLI's `--json` stream). */
+  onAgentEvent?(event: AgentEvent): void;
   now?: () => Date;
 }
 
@@ -60,6 +64,10 @@ interface RunState {
   done?: AgentDone;
   /** Layers the agent finished that could not be recorded (no value), by reason. */
   unusable: string[];
+  /** The layer the agent last started or finished, for messages. */
+  lastLayer?: { name: string; finished: boolean };
+  /** Set when the run was stopped for want of progress events. */
+  silentFor_s?: number;
 }
 
 function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
@@ -72,9 +80,17 @@ function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
     requested: 'auto', repetitions: t.repetitions, minLoop_s: t.minLoopSeconds, netCheck: plan.netCheck, agentArgs: measurementArgs(t),
   };
   if (t.idleSeconds !== undefined) method.idle_s = t.idleSeconds;
+  const nvpmodel = session.probe.raw.nvpmodel as { mode?: unknown } | null | undefined;
+  const platform = campaignPlatform({
+    kind: t.kind, device: t.device, threads: t.device === 'cpu' ? t.threads : undefined, batch: plan.network.analysis.batch,
+    mode: typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null,
+  });
   return {
     type: 'campaign', format: RECORDS_FORMAT, version: RECORDS_VERSION, id: plan.id, created: plan.created, target,
-    probe: session.probe.raw, emulated: session.probe.emulated, network: plan.network, method,
+    probe: session.probe.raw, emulated: session.probe.emulated,
+    // The scale only the target can state (the agent never reads the emulator's private state).
+    ...(session.probe.emulated ? { emulator: { timeScale: t.timeScale ?? null } } : {}),
+    platform, network: plan.network, method,
   };
 }
 
@@ -131,8 +147,10 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
       }
       case 'layer-start':
         tracker.layerStarted(e.name, e.position, e.of, e.loop_s);
+        state.lastLayer = { name: e.name, finished: false };
         break;
       case 'layer': {
+        state.lastLayer = { name: e.name, finished: true };
         if (e.partial) {
           hooks.log(`Layer ${e.name}: stopped after ${Array.isArray(e.repetitions) ? e.repetitions.length : 0} repetition(s); not recorded (a resume measures it again).`);
           break;
@@ -175,6 +193,11 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
   let result: ExecResult | undefined;
   let failure: unknown;
   const ticker = setInterval(report, 1000);
+  // The agent run is stopped by the user's signal or by the watchdog, whichever comes first.
+  const stopRun = new AbortController();
+  const forwardAbort = (): void => stopRun.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  let watchdog: ProgressWatchdog | undefined;
   try {
     const folder = session.campaignFolder(plan.id);
     tracker.setPhase('uploading the network');
@@ -188,20 +211,37 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
     }
     tracker.setPhase('starting the agent');
     report();
-    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
+    let skipFile: string | undefined;
+    if (skipListNeedsFile(plan.skip)) {
+      skipFile = `${folder}/skip-layers-${plan.session}.json`;
+      await session.connection.upload(Buffer.from(JSON.stringify(plan.skip)), skipFile);
+    }
+    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, skipFile, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
     hooks.log(`Running the agent: ${args.join(' ')}`);
+    const timeout_s = session.target.progressTimeoutSeconds ?? DEFAULT_PROGRESS_TIMEOUT_S;
+    watchdog = new ProgressWatchdog(timeout_s * 1000, () => {
+      state.silentFor_s = timeout_s;
+      stopRun.abort();
+    });
     result = await session.runAgent(args, {
       onStdout: (line) => {
         const { event, ignored } = parseAgentLine(line);
         if (ignored) hooks.log(`[agent stdout] ${ignored}`);
-        if (event) onEvent(event);
+        if (event) {
+          watchdog?.touch();
+          hooks.onAgentEvent?.(event);
+          onEvent(event);
+        }
       },
       onStderr: (line) => hooks.log(`[agent] ${line}`),
-    }, signal);
+      onWarning: hooks.log,
+    }, stopRun.signal);
   } catch (err) {
     failure = err;
   } finally {
     clearInterval(ticker);
+    watchdog?.stop();
+    signal?.removeEventListener('abort', forwardAbort);
   }
 
   const { status, error } = judge(session, plan, state, result, failure, signal);
@@ -235,6 +275,17 @@ function judge(session: BoardSession, plan: CampaignPlan, state: RunState, resul
     return { status: e.code === 'cancelled' ? 'cancelled' : 'failed', error: e };
   }
   const r = result!;
+  if (state.silentFor_s !== undefined && !signal?.aborted) {
+    const last = state.lastLayer ? `; last layer ${state.lastLayer.name} (${state.lastLayer.finished ? 'measured' : 'being measured'})` : '; no layer started';
+    return {
+      status: 'interrupted',
+      error: new CampaignError(
+        `The agent on ${board} reported no progress for ${state.silentFor_s} s${last}; stopped it. ${state.added.size} layer(s) measured in this run are saved.`,
+        'agent-died',
+        `${state.writer ? RESUME_STEP : 'Try again.'} If a layer or the whole-net check legitimately takes longer on this board, raise "progressTimeoutSeconds" on this target in energyLens.targets.`,
+      ),
+    };
+  }
   const agentSaid = state.lastError ? `${state.lastError.message}` : undefined;
   if (r.cancelled || (signal?.aborted && r.code === AgentExit.cancelled)) {
     return { status: 'cancelled', error: new CampaignError(`Cancelled. ${state.added.size} layer(s) measured in this run are saved.`, 'cancelled', state.writer ? RESUME_STEP : undefined) };
@@ -256,7 +307,7 @@ function judge(session: BoardSession, plan: CampaignPlan, state: RunState, resul
     case AgentExit.noCaffe:
       return { status: 'failed', error: noCaffe(board, agentSaid, state.lastError?.hint) };
     case AgentExit.badNetwork:
-      return { status: 'failed', error: badNetwork(net, agentSaid ?? 'the agent gave no reason') };
+      return { status: 'failed', error: badNetwork(net, agentSaid ?? 'the agent gave no reason', state.lastError?.location) };
     case AgentExit.internal:
     case AgentExit.usage:
       return { status: 'failed', error: resumable(`The agent failed on ${board}: ${agentSaid ?? `exit ${r.code}`}. See the "Energy Lens" output.`, 'agent-error') };

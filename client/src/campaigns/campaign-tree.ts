@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { MEASUREMENTS_FOLDER, readCampaignFile, type CampaignRead } from '../../../server/src/measurements';
 import { describeTarget, type TargetConfig } from '../board/targets';
 import { formatProgress } from './progress';
+import { campaignTooltipLines, localDate } from './campaign-tooltip';
 import type { RunningCampaigns } from './running-campaigns';
 import { readTargets } from './target-settings';
 
@@ -16,13 +17,6 @@ type CampaignNode = { kind: 'campaign'; read: CampaignRead; campaignFile: string
 type UnreadableGroup = { kind: 'unreadable'; reads: CampaignRead[] };
 type ProblemNode = { kind: 'problem'; read: CampaignRead; campaignFile: string; line: number; message: string };
 export type CampaignTreeNode = TargetNode | CampaignNode | UnreadableGroup | ProblemNode;
-
-function localDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 export class CampaignTreeProvider implements vscode.TreeDataProvider<CampaignTreeNode> {
   private readonly changed = new vscode.EventEmitter<CampaignTreeNode | undefined>();
@@ -117,15 +111,7 @@ export class CampaignTreeProvider implements vscode.TreeDataProvider<CampaignTre
     item.description = `${status} · ${r.layers.length}/${planned} layers · ${localDate(c.created)}${c.emulated ? ' · emulated' : ''}${progress}`;
     item.iconPath = new vscode.ThemeIcon(running ? 'loading~spin' : r.status === 'complete' ? 'pass' : r.status === 'partial' ? 'debug-pause' : 'circle-outline');
     item.contextValue = `energyLens.campaign.${status}`;
-    const last = r.ends[r.ends.length - 1];
-    const lines = [
-      `**${c.network.path}** on **${c.target.name}** (${c.target.kind}, ${c.target.device}${c.target.threads ? `, ${c.target.threads} thread(s)` : ''})`,
-      `Started ${localDate(c.created)}, last record ${localDate(r.updated ?? c.created)}`,
-      `${r.layers.length} of ${planned} layers measured, ${r.sessions.length} session(s)${last ? `, last ended: ${last.status}${last.message ? ` (${last.message})` : ''}` : ''}`,
-      c.emulated ? 'Emulated board' : '',
-      r.problems.length ? `${r.problems.length} problem(s): ${r.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join('; ')}` : '',
-      `\`${node.campaignFile}\``,
-    ].filter(Boolean);
+    const lines = campaignTooltipLines(r, node.campaignFile, planned);
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.command = { command: 'energyLens.openCampaignRecords', title: 'Open Records', arguments: [node] };
     return item;

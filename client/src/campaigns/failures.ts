@@ -19,6 +19,8 @@ export type CampaignFailureCode =
 
 export class CampaignError extends Error {
   override name = 'CampaignError';
+  /** Where in the network file the board's Caffe could not parse it (1-based line and column). */
+  location?: { line: number; column: number; message: string };
   constructor(message: string, readonly code: CampaignFailureCode, readonly nextStep?: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -42,10 +44,13 @@ export function noCaffe(board: string, detail: string | undefined, hint: string 
   );
 }
 
-export function badNetwork(network: string, detail: string): CampaignError {
-  return new CampaignError(
+export function badNetwork(network: string, detail: string, location?: CampaignError['location']): CampaignError {
+  const e = new CampaignError(
     `Caffe on the board cannot build ${network}: ${detail}`,
     'bad-network',
     'Fix the problems the editor shows in this file, or check that the board\'s Caffe knows every layer type it uses (layers from Caffe forks need that fork on the board).',
   );
+  const ok = location && Number.isInteger(location.line) && location.line >= 1 && Number.isInteger(location.column) && location.column >= 1;
+  if (ok) e.location = { line: location.line, column: location.column, message: String(location.message ?? '') };
+  return e;
 }

@@ -19,6 +19,7 @@ import {
 import { CAMPAIGN_COMMANDS } from './campaign-ids';
 import { CampaignTreeProvider, type CampaignTreeNode } from './campaign-tree';
 import { RunningCampaigns } from './running-campaigns';
+import { BoardDiagnostics } from './board-diagnostics';
 
 export { CAMPAIGN_COMMANDS } from './campaign-ids';
 
@@ -34,9 +35,11 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
   const running = new RunningCampaigns();
   const tree = new CampaignTreeProvider(running);
   const log = (line: string): void => output.appendLine(`[${new Date().toTimeString().slice(0, 8)}] ${line}`);
+  const boardDiagnostics = new BoardDiagnostics();
   const services: CampaignServices = {
     output,
     running,
+    boardDiagnostics,
     agentPath: context.asAbsolutePath('client/board/agent/energy_lens_agent.py'),
     // ssh2 loads with the first connection, not with the campaign code.
     connect: (target: TargetConfig, signal?: AbortSignal) => loadBundle('board-link').connectToTarget(context, target, log, signal),
@@ -48,6 +51,7 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MEASUREMENTS_FOLDER}/*.jsonl`);
   context.subscriptions.push(
     output,
+    boardDiagnostics,
     tree,
     watcher,
     watcher.onDidCreate(() => tree.refresh()),

@@ -5,6 +5,7 @@ import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
 import { type LayerMetrics, layerMetrics, networkMetrics } from '../../../server/src/energy/fit/metrics';
 import { parseTerm } from '../../../server/src/energy/terms';
+import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import { compileTerms, evaluateFitted, fittedValues } from './fitted-values';
 import type { CandidatePoint, ChartPoint, CurveChartData, FitView, MetricsView, NetworkBar, ScatterChartData, SubModelView } from './messages';
 import { rowLabel } from './row-labels';
@@ -86,7 +87,7 @@ function subModelViews(report: FitReport): SubModelView[] {
     return {
       type: m.type,
       samples: m.samples,
-      terms: m.terms.map((term, j) => ({ term, coefficient: m.coefficients[j] })),
+      terms: m.terms.map((term, j) => ({ term, coefficient: m.coefficients[j], withUnit: m.link === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]) })),
       intercept: m.intercept,
       link: m.link,
       ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
@@ -220,7 +221,20 @@ function networkBars(dataset: Dataset, report: FitReport, fitted: Float64Array):
     ? report.cv.network
     : networkMetrics(dataset.rows.map((r) => r.group), dataset.rows.map((r) => r.target), fitted);
   if (!metrics) return null;
-  return metrics.networks.map((n) => ({ network: n.group, measured: n.measured, predicted: n.predicted, errorPct: n.errorPct }));
+  // Why a bar can be below the campaign's whole-net total: layers without a prediction are in neither bar.
+  const predicted = report.cv ? report.cv.predictions : fitted;
+  const leftOut = new Map<string, { count: number; types: Set<string> }>();
+  dataset.rows.forEach((r, i) => {
+    if (r.group === undefined || Number.isFinite(predicted[i])) return;
+    const e = leftOut.get(r.group) ?? { count: 0, types: new Set<string>() };
+    e.count++;
+    e.types.add(r.type);
+    leftOut.set(r.group, e);
+  });
+  return metrics.networks.map((n) => ({
+    network: n.group, measured: n.measured, predicted: n.predicted, errorPct: n.errorPct, layers: n.layers,
+    leftOut: leftOut.get(n.group)?.count ?? 0, leftOutTypes: [...(leftOut.get(n.group)?.types ?? [])].sort(),
+  }));
 }
 
 /** One point of the accuracy-against-complexity chart. */

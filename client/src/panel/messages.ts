@@ -9,7 +9,7 @@ export const VALIDATION_KINDS = ['loo-network', 'kfold', 'holdout', 'none'] as c
 export type ValidationKind = (typeof VALIDATION_KINDS)[number];
 export const CHART_IDS = ['measuredVsPredicted', 'energyVsFeature', 'residuals', 'accuracyVsComplexity', 'networks'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
-export const BUTTONS = ['save', 'exportCsv', 'exportPng', 'importCsv'] as const;
+export const BUTTONS = ['save', 'exportCsv', 'exportPng', 'importCsv', 'search'] as const;
 export type ButtonId = (typeof BUTTONS)[number];
 
 /** Everything the user chose in the panel; persisted by the webview (getState/setState). */
@@ -113,14 +113,22 @@ export interface CurveChartData {
 
 export interface NetworkBar {
   network: string;
+  /** Sums over the layers with a prediction only (so both bars cover the same layers). */
   measured: number;
   predicted: number;
   errorPct: number;
+  /** Layers summed. */
+  layers: number;
+  /** This network's layers without a prediction (their type has no sub-model, or no held-out fit), left out of both bars. */
+  leftOut: number;
+  leftOutTypes: string[];
 }
 
 export interface CoefficientView {
   term: string;
   coefficient: number;
+  /** With its unit, e.g. "1.54 nJ per MAC"; null for log-space terms (their coefficients are exponents). */
+  withUnit: string | null;
 }
 
 export interface SubModelView {
@@ -181,6 +189,32 @@ export interface CandidatePoint {
   selected: boolean;
 }
 
+/** One model of a search's accuracy–complexity frontier (one layer type). */
+export interface FrontierPointView {
+  complexity: number;
+  family: string;
+  label: string;
+  /** E.g. "E = 568 µJ + smooth-max(p=4.37; …)": predicted energy per layer. */
+  formula: string;
+  /** Held-out per-layer errors, in %. */
+  mape: number;
+  medianApe: number;
+  p90Ape: number;
+  /** The calibrated 90 % interval is predicted ×/÷ this; coverage is measured on folds it was not calibrated on (0..1). */
+  interval90Factor: number;
+  coverage90: number;
+  recommended: boolean;
+  selected: boolean;
+}
+
+export interface FrontierView {
+  datasetId: string;
+  validation: string;
+  seconds: number;
+  /** Per layer type, its front (fewest parameters first). */
+  types: Array<{ type: string; rows: number; points: FrontierPointView[] }>;
+}
+
 export interface CandidateFailure {
   method: Method;
   error: string;
@@ -203,6 +237,8 @@ export interface RenderReport {
   /** The metrics as the panel shows them. */
   metricsText: string;
   candidates: number;
+  /** Frontier models drawn in the complexity chart (0 without a search). */
+  frontierPoints?: number;
   charts: RenderedChart[];
   /** From receiving the view to charts drawn, in ms. */
   renderMs: number;
@@ -217,6 +253,8 @@ export type WebviewToHost =
   | { type: 'save' }
   | { type: 'exportCsv' }
   | { type: 'exportPng'; chartId: ChartId; dataUrl: string }
+  | { type: 'search' }
+  | { type: 'selectFrontier'; layerType: string; complexity: number }
   | { type: 'rendered'; report: RenderReport };
 
 export type HostToWebview =
@@ -225,6 +263,8 @@ export type HostToWebview =
   | { type: 'progress'; done: number; total: number; label: string }
   | { type: 'fit'; view: FitView }
   | { type: 'candidates'; fitId: number; candidates: CandidatePoint[]; failures: CandidateFailure[]; done: number; total: number }
+  /** A search's frontier (null: none, or no longer current). */
+  | { type: 'frontier'; frontier: FrontierView | null }
   | { type: 'error'; message: string }
   | { type: 'notice'; message: string }
   /** Test driver: set controls as a user would and/or press a button. */
@@ -301,7 +341,7 @@ function parseRenderReport(x: unknown): Check<RenderReport> {
   }
   return {
     fitId: x.fitId, datasetId: x.datasetId, family: x.family, method: x.method, metricsText: x.metricsText,
-    candidates: x.candidates, charts, renderMs: x.renderMs,
+    candidates: x.candidates, ...(typeof x.frontierPoints === 'number' ? { frontierPoints: x.frontierPoints } : {}), charts, renderMs: x.renderMs,
   };
 }
 
@@ -324,7 +364,11 @@ export function parseWebviewMessage(x: unknown): Check<WebviewToHost> {
     case 'refreshDatasets':
     case 'save':
     case 'exportCsv':
+    case 'search':
       return { type: x.type };
+    case 'selectFrontier':
+      if (typeof x.layerType !== 'string' || typeof x.complexity !== 'number' || !Number.isInteger(x.complexity)) return { error: 'selectFrontier needs a layerType and an integer complexity' };
+      return { type: 'selectFrontier', layerType: x.layerType, complexity: x.complexity };
     case 'removeDataset':
       return typeof x.datasetId === 'string' ? { type: 'removeDataset', datasetId: x.datasetId } : { error: 'removeDataset needs a datasetId' };
     case 'exportPng':

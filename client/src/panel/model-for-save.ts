@@ -3,7 +3,7 @@
 // described from the id's parts (board/framework-backend/device[/threads]).
 import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
-import { toEnergyModel } from '../../../server/src/energy/fit/to-model';
+import { datasetDomains, toEnergyModel } from '../../../server/src/energy/fit/to-model';
 import type { DataSource, EnergyModel, Platform } from '../../../server/src/energy/model';
 
 /** The model schema's platform id pattern. */
@@ -53,5 +53,6 @@ export function modelForSave(input: SaveInput): EnergyModel {
     generator: 'Energy Lens: Refit Models',
     data: [input.source],
     why: `chosen in the refit panel: ${report.spec.family} family, ${report.label}, errors from ${validation}`,
+    domains: datasetDomains(input.dataset),
   });
 }

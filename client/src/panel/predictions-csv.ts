@@ -3,11 +3,9 @@
 import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
 import { rowLabel } from './row-labels';
+import { csvTextCell as csvField } from '../../../server/src/csv-escape';
 
-/** RFC 4180 quoting: only when needed, so plain files stay plain. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || value !== value.trim() ? `"${value.replace(/"/g, '""')}"` : value;
-}
+export { csvField };
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(8))) : '');
 

@@ -12,12 +12,15 @@ import type { DataSource } from '../../../server/src/energy/model';
 import { askCsvImport } from './csv-import-flow';
 import { loadCsvFile } from './csv-dataset';
 import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
-import { candidateKey, defaultControls, fitKey, fitOptionsFor, fitSpecFor, normalizeControls } from './fit-request';
+import { DEFAULT_KFOLD, FIT_SEED, candidateKey, cvSchemeFor, defaultControls, fitKey, fitOptionsFor, fitSpecFor, normalizeControls } from './fit-request';
+import type { SearchReport } from '../../../server/src/energy/fit/search/search';
+import { frontierEnergyModel } from '../../../server/src/energy/fit/search/to-model';
+import { frontierView, selectedModels } from './frontier-view';
 import { buildFitView, candidatePoint } from './fit-view';
 import { fittedValues } from './fitted-values';
 import {
   BUTTONS, type ButtonId, type CandidateFailure, type CandidatePoint, type CsvImportSpec, type DatasetSummary, type FitView,
-  type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseCsvImportSpec, parseWebviewMessage,
+  type FrontierView, type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseCsvImportSpec, parseWebviewMessage,
 } from './messages';
 import { checkPlatformId, modelForSave, platformFor } from './model-for-save';
 import { predictionsCsv } from './predictions-csv';
@@ -64,6 +67,8 @@ export interface RefitTestReport {
   datasets: string[];
   controls?: PanelControls;
   view?: Pick<FitView, 'fitId' | 'family' | 'method' | 'label' | 'metrics' | 'buildMs'>;
+  /** The current search's frontier, as the panel shows it. */
+  frontier?: FrontierView;
 }
 
 interface Entry {
@@ -74,6 +79,19 @@ interface Entry {
   /** id + content hash: identifies the content for caches and the worker (unchanged data keeps its fits). */
   key: string;
 }
+
+/** A search's result while it is current: until the data or the fit's inputs change. */
+interface Frontier {
+  entryKey: string;
+  datasetId: string;
+  report: SearchReport;
+  seconds: number;
+  /** Layer type → parameters of the model the user clicked (default: the recommended one). */
+  picks: Record<string, number>;
+}
+
+/** Largest model the panel's search considers (fitted parameters). */
+const SEARCH_MAX_PARAMS = 8;
 
 interface LastFit {
   key: string;
@@ -140,6 +158,7 @@ class RefitPanelHost implements vscode.Disposable {
   private lastFit?: LastFit;
   private candidates?: { key: string; points: CandidatePoint[]; failures: CandidateFailure[]; total: number };
   private lastRender?: RenderReport;
+  private frontier?: Frontier;
   private lastSaved?: string;
   private lastError?: string;
   private lastNotice?: string;
@@ -209,6 +228,7 @@ class RefitPanelHost implements vscode.Disposable {
       runner: this.runner.kind,
       datasets: [...this.entries.keys()],
       controls: this.controls,
+      ...(this.frontier ? { frontier: this.frontierViewNow(this.frontier) } : {}),
       ...(view ? { view: { fitId: view.fitId, family: view.family, method: view.method, label: view.label, metrics: view.metrics, buildMs: view.buildMs } } : {}),
     };
   }
@@ -305,6 +325,13 @@ class RefitPanelHost implements vscode.Disposable {
         return;
       }
       case 'save': return this.save();
+      case 'search': return this.runSearch();
+      case 'selectFrontier': {
+        if (!this.frontier) return;
+        this.frontier.picks[message.layerType] = message.complexity;
+        await this.postFrontier();
+        return;
+      }
       case 'exportCsv': return this.exportCsv();
       case 'exportPng': return this.exportPng(message.chartId, message.dataUrl);
       case 'rendered':
@@ -330,6 +357,7 @@ class RefitPanelHost implements vscode.Disposable {
       // Shown again (the webview was rebuilt): the last fit is still current.
       await this.post({ type: 'fit', view: last.view });
       if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
+      if (this.frontier) await this.postFrontier();
     } else {
       this.scheduleFit(0);
     }
@@ -359,6 +387,11 @@ class RefitPanelHost implements vscode.Disposable {
     const changedFit = !this.controls || JSON.stringify(fitInputs(this.controls)) !== JSON.stringify(fitInputs(controls));
     this.controls = controls;
     void this.post({ type: 'controls', controls });
+    if (changedFit && this.frontier) {
+      // Choosing a fit by hand leaves the search's frontier behind.
+      this.frontier = undefined;
+      void this.postFrontier();
+    }
     if (changedFit || !this.lastFit) this.scheduleFit(FIT_DEBOUNCE_MS);
   }
 
@@ -505,6 +538,40 @@ class RefitPanelHost implements vscode.Disposable {
     void this.post({ type: 'progress', done: total, total, label: '' });
   }
 
+  // ---- search ----------------------------------------------------------------------------
+
+  private async runSearch(): Promise<void> {
+    const controls = this.controls;
+    const entry = controls?.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    if (!controls || !entry) return this.showError('No data to search: import a CSV file or run a measurement campaign first.');
+    // A search scores every model held out: without a validation choice, 10-fold.
+    const cv = cvSchemeFor(controls) ?? { kind: 'kfold' as const, k: Math.min(DEFAULT_KFOLD, entry.dataset.rows.length) };
+    this.cancelWork();
+    const generation = this.generation;
+    void this.post({ type: 'progress', done: 0, total: 1, label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${SEARCH_MAX_PARAMS} parameters)…` });
+    const started = performance.now();
+    let report: SearchReport;
+    try {
+      report = await this.runner.search({ datasetKey: entry.key, dataset: entry.dataset, options: { cv, seed: FIT_SEED, maxParams: SEARCH_MAX_PARAMS } });
+    } catch (e) {
+      if (e instanceof CancelledError || generation !== this.generation) return;
+      void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+      return this.showError(e instanceof FitError ? `Cannot search: ${e.message}` : `The search failed: ${(e as Error).message}`);
+    }
+    if (generation !== this.generation) return;
+    this.frontier = { entryKey: entry.key, datasetId: entry.summary.id, report, seconds: (performance.now() - started) / 1000, picks: {} };
+    void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+    await this.postFrontier();
+  }
+
+  private frontierViewNow(f: Frontier): FrontierView {
+    return frontierView(f.report, f.datasetId, f.seconds, f.picks);
+  }
+
+  private postFrontier(): Promise<boolean> {
+    return this.post({ type: 'frontier', frontier: this.frontier ? this.frontierViewNow(this.frontier) : null });
+  }
+
   private postCandidates(fitId: number): Promise<boolean> {
     const c = this.candidates!;
     const order = (m: string) => METHOD_CHOICES.indexOf(m as PanelControls['method']);
@@ -522,6 +589,9 @@ class RefitPanelHost implements vscode.Disposable {
   // ---- save and export -------------------------------------------------------------------
 
   private async save(): Promise<void> {
+    const frontier = this.frontier;
+    const entry = frontier ? this.entries.get(frontier.datasetId) : undefined;
+    if (frontier && entry?.key === frontier.entryKey && this.controls) return this.saveFrontier(frontier, entry);
     const fit = this.currentFit();
     if (!fit || !this.controls) return this.showError('Nothing to save yet: wait for the fit to finish.');
     const platformId = this.controls.platformId.trim();
@@ -537,6 +607,29 @@ class RefitPanelHost implements vscode.Disposable {
     const file = await this.deps.saveModel(platformId, model);
     this.lastSaved = file;
     this.showNotice(`Saved the ${fit.report.spec.family} ${fit.report.label} model for ${platformId} to ${file}.`);
+  }
+
+  private async saveFrontier(frontier: Frontier, entry: Entry): Promise<void> {
+    const platformId = this.controls!.platformId.trim();
+    const problem = checkPlatformId(platformId);
+    if (problem) return this.showError(problem);
+    const picked = selectedModels(frontier.report, frontier.picks);
+    let model: unknown;
+    try {
+      const platform = platformFor(platformId, BUILTIN_MODELS.map((b) => b.model.platform));
+      model = frontierEnergyModel(frontier.report, {
+        platform,
+        generator: 'Energy Lens: Refit Models (search)',
+        data: [entry.source],
+        why: 'chosen in the refit panel from the accuracy–complexity frontier of a model search',
+      }, picked);
+    } catch (e) {
+      return this.showError(`Cannot save the frontier model: ${(e as Error).message}`);
+    }
+    const file = await this.deps.saveModel(platformId, model);
+    this.lastSaved = file;
+    const what = Object.entries(picked).map(([type, m]) => `${type}: ${m.complexity} parameters, ${m.family}`).join('; ');
+    this.showNotice(`Saved the frontier model (${what}) for ${platformId} to ${file}.`);
   }
 
   private async saveDialog(defaultName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {

@@ -6,11 +6,28 @@ import { DEFAULT_SETTINGS } from '../protocol';
 import { ModelService } from './model-service';
 import { MeasurementService } from './measurement-service';
 import { settingsForDocument } from '../lsp/caffemodel';
+import { EditLog } from './edit-log';
+import type { Span } from '../text/ast';
+
+/** An earlier analysis of a document, with its offsets mapped to and from the current text. */
+export interface EarlierAnalysis {
+  analysis: DocumentAnalysis;
+  /** An offset of the current text in the earlier one; undefined inside text edited since. */
+  toEarlier(offset: number): number | undefined;
+  /** A span of the earlier text in the current one; undefined when an edit touched it. */
+  toCurrent(span: Span): Span | undefined;
+}
 
 export class AnalysisStore {
   private readonly byUri = new Map<string, DocumentAnalysis>();
+  /** Per document, the newest analysis whose network stage ran, kept while newer versions wait. */
+  private readonly lastAnalysed = new Map<string, DocumentAnalysis>();
+  /** Edits since then (the server records every change it applies). */
+  readonly edits = new EditLog();
   private settings: EnergyLensSettings = DEFAULT_SETTINGS;
   private workspaceFolders: string[] = [];
+  /** Fail closed: untrusted until the client says otherwise (initializationOptions, trust granted). */
+  private trusted = false;
   readonly models = new ModelService();
   readonly measurements = new MeasurementService();
 
@@ -29,31 +46,73 @@ export class AnalysisStore {
     this.reloadModels();
   }
 
+  get workspaceTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /**
+   * VS Code's workspace trust. Untrusted: built-in models only (no `.energy-lens/models/`, no
+   * `energyLens.modelFiles`) and no measured values from the workspace's records, since either could
+   * replace the numbers shown.
+   */
+  setWorkspaceTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.reloadModels();
+  }
+
   /** Re-reads model files (settings, workspace) and drops every analysis that used the old ones. */
   reloadModels(): void {
-    this.models.rebuild(this.settings.modelFiles, this.workspaceFolders);
+    this.models.rebuild(this.settings.modelFiles, this.workspaceFolders, this.trusted);
     this.byUri.clear();
+    this.lastAnalysed.clear();
   }
 
   get(document: TextDocument): DocumentAnalysis {
     const cached = this.byUri.get(document.uri);
     if (cached && cached.version === document.version) return cached;
+    if (cached?.netAnalysed) {
+      this.lastAnalysed.set(document.uri, cached);
+      this.edits.trimUpTo(document.uri, cached.version);
+    }
     const text = document.getText();
     // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
     const settings = settingsForDocument(document.uri, text, this.settings);
-    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), () => this.measurements.lookup(document.uri, text));
+    const measured = this.trusted ? () => this.measurements.lookup(document.uri, text) : undefined;
+    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), measured, this.trusted);
     this.byUri.set(document.uri, fresh);
     return fresh;
+  }
+
+  /**
+   * For a request that must not wait for a long analysis (hover on a large file right after an
+   * edit): the last analysis whose network stage ran, with offset maps through the edits since.
+   * Undefined when the current version is analysed (use get()) or no earlier one can be mapped.
+   */
+  earlierAnalysis(document: TextDocument): EarlierAnalysis | undefined {
+    const current = this.byUri.get(document.uri);
+    if (current && current.version === document.version && current.netAnalysed) return undefined;
+    const earlier = current?.netAnalysed ? current : this.lastAnalysed.get(document.uri);
+    if (!earlier || earlier.version >= document.version) return undefined;
+    const { uri, version } = document;
+    return {
+      analysis: earlier,
+      toEarlier: (offset) => this.edits.mapBack(uri, earlier.version, version, offset),
+      toCurrent: (span) => this.edits.mapForward(uri, earlier.version, version, span),
+    };
   }
 
   /** A campaign records file changed: re-read it and redo analyses so they look measurements up again. */
   measurementsChanged(file: string): void {
     this.measurements.fileChanged(file);
     this.byUri.clear();
+    this.lastAnalysed.clear();
   }
 
   forget(uri: string): void {
     this.byUri.delete(uri);
+    this.lastAnalysed.delete(uri);
+    this.edits.forget(uri);
   }
 
 }

@@ -11,6 +11,7 @@ import type { EnergyLensSettings } from '../protocol';
 import type { RegisteredModel } from '../energy/registry';
 import { predictNet, type NetPrediction } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
+import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
 export type FileKind = 'net' | 'solver';
 
@@ -22,6 +23,7 @@ export class DocumentAnalysis {
   private navigationCache?: NavigationIndex;
   private predictionCache?: NetPrediction | null;
   private measuredCache?: MeasuredLookup;
+  private assumptionsCache?: Assumptions;
 
   constructor(
     readonly uri: string,
@@ -32,6 +34,8 @@ export class DocumentAnalysis {
     readonly model?: RegisteredModel,
     /** Campaign records that measured this text (or an older version of the file). */
     private readonly measuredSource?: () => MeasuredLookup,
+    /** False in an untrusted workspace: built-in models only, no records (the hover says so). */
+    readonly workspaceTrusted = true,
   ) {}
 
   get parsed(): ParsedDocument {
@@ -46,14 +50,30 @@ export class DocumentAnalysis {
     return (this.schemaCache ??= validateDocument(this.parsed, this.kind));
   }
 
-  /** The analysed network, or null for solver files. */
+  /**
+   * The analysed network, or null for solver files. Read as if every schema problem with exactly one
+   * fix were fixed (see `assumptions`), so one typo does not blank the numbers of the whole file.
+   */
   get net(): NetAnalysis | null {
     if (this.netCache === undefined) {
-      this.netCache = this.kind === 'net'
-        ? analyzeDocument(this.parsed, { phase: this.settings.phase, batch: this.settings.batchSize }, this.text)
-        : null;
+      if (this.kind !== 'net') {
+        this.netCache = null;
+        this.assumptionsCache = NO_ASSUMPTIONS;
+      } else {
+        const fixes = assumableFixes(this.schemaProblems, this.text);
+        const doc = withFixesApplied(this.parsed, fixes);
+        const net = analyzeDocument(doc, { phase: this.settings.phase, batch: this.settings.batchSize }, this.text);
+        this.netCache = net;
+        this.assumptionsCache = fixes.length ? { fixes, layers: dependentLayers(net, fixes) } : NO_ASSUMPTIONS;
+      }
     }
     return this.netCache;
+  }
+
+  /** The fixes the network analysis assumed, and the layers whose numbers depend on them (provisional). */
+  get assumptions(): Assumptions {
+    if (this.assumptionsCache === undefined) void this.net;
+    return this.assumptionsCache ?? NO_ASSUMPTIONS;
   }
 
   /** Predicted energy per layer and in total; null without a network or a model. */

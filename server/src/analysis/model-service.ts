@@ -7,8 +7,9 @@ import { describeSource } from '../energy/registry';
 export class ModelService {
   private registry: ModelRegistry = buildRegistry();
 
-  rebuild(modelFiles: string[], workspaceFolders: string[]): void {
-    this.registry = buildRegistry({ modelFiles, workspaceFolders });
+  /** With `trusted` false (an untrusted workspace) only the built-in models: no file is read. */
+  rebuild(modelFiles: string[], workspaceFolders: string[], trusted = true): void {
+    this.registry = trusted ? buildRegistry({ modelFiles, workspaceFolders }) : buildRegistry();
   }
 
   get(platformId: string): RegisteredModel | undefined {

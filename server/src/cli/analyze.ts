@@ -6,7 +6,7 @@ import type { AnalyzeOptions, NetAnalysis, Shape } from '../net/types';
 import { parseNetworkArgs } from './network-args';
 import { alignedTable, analysisJson, loadAnalysis, reportProblems } from './load-analysis';
 
-const USAGE = 'usage: energy-lens analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+export const USAGE = 'usage: energy-lens analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const analyze: CliCommand = async (args, io) => {
   const parsed = parseNetworkArgs(args, ['json']);

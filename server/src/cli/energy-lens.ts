@@ -1,5 +1,5 @@
 // `energy-lens`: the command-line face of the same modules the language server uses.
-import { COMMANDS, usage } from './commands';
+import { COMMANDS, HELP, usage, wantsHelp } from './commands';
 
 // A closed pipe (`energy-lens analyze x | head`) is a normal end, not a crash.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -13,11 +13,17 @@ async function main(): Promise<void> {
     stdout: (text: string) => process.stdout.write(text),
     stderr: (text: string) => process.stderr.write(text),
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
   const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    io.stderr(name && name !== '--help' && name !== '-h' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
-    process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+  if (name === 'help' || !command) {
+    io.stderr(name && name !== '--help' && name !== '-h' && name !== 'help' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
+    process.exitCode = name === '--help' || name === '-h' || name === 'help' ? 0 : 2;
+    return;
+  }
+  if (wantsHelp(args)) {
+    io.stdout(`${HELP[name] ?? usage()}\n`);
+    process.exitCode = 0;
     return;
   }
   try {

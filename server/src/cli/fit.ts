@@ -6,16 +6,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand, CliIo } from './io';
 import { type BadRow, type CsvColumn, type Dataset, type FitReport, type Family, type FitSpec, type Method, type CvScheme,
-  FAMILIES, METHODS, FitError, comparisonTable, concatDatasets, fitDataset, importCsv, parseCvScheme, toEnergyModel } from '../energy/fit';
+  FAMILIES, METHODS, FitError, comparisonTable, concatDatasets, fitDataset, importCsv, parseCvScheme, toEnergyModel, datasetDomains } from '../energy/fit';
 import type { DataSource, Platform } from '../energy/model';
 import { formatFormula } from '../energy/formula';
 import { Z_90 } from '../energy/predict';
 import { parseTerm } from '../energy/terms';
+import { printNetworkAccuracy, recordsInput, reportNetworkAccuracy, type RecordsInput } from './fit-records';
+import { runFitSearch } from './fit-search';
 
-const USAGE = `usage: energy-lens fit DATA.csv... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
+export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
        [--group-column COL] [--layer-type TYPE] [--family layer-type|individual|both] [--degree N]
        [--method ${METHODS.join('|')}|all (comma list)] [--intercept|--no-intercept] [--weights none|relative]
-       [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]`;
+       [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]
+       [--search [--max-terms K] [--pick N]]   (search model structures; print the accuracy–complexity frontier)`;
 
 interface FitArgs {
   files: string[];
@@ -36,11 +39,14 @@ interface FitArgs {
   out?: string;
   platform?: string;
   label?: string;
+  search: boolean;
+  maxTerms?: string;
+  pick?: string;
 }
 
 const VALUE_FLAGS = new Set(['--target', '--features', '--type-features', '--type-column', '--group-column', '--layer-type', '--family', '--degree',
-  '--method', '--weights', '--cv', '--seed', '--out', '--platform', '--label']);
-const BOOLEAN_FLAGS = new Set(['--json', '--intercept', '--no-intercept']);
+  '--method', '--weights', '--cv', '--seed', '--out', '--platform', '--label', '--max-terms', '--pick']);
+const BOOLEAN_FLAGS = new Set(['--json', '--intercept', '--no-intercept', '--search']);
 
 function parseArgs(args: string[]): FitArgs | string {
   const values = new Map<string, string>();
@@ -108,6 +114,9 @@ function parseArgs(args: string[]): FitArgs | string {
     out: values.get('--out'),
     platform: values.get('--platform'),
     label: values.get('--label'),
+    search: flags.has('--search'),
+    maxTerms: values.get('--max-terms'),
+    pick: values.get('--pick'),
   };
 }
 
@@ -175,11 +184,14 @@ export const fit: CliCommand = async (args, io) => {
     return 2;
   }
 
+  // Campaign records (folders, .jsonl): the refit panel's join, energies in real-board units.
+  const records = recordsInput(a.files, io, a.platform, plan.columns.map((c) => c.name ?? c.column));
+  if (typeof records === 'number') return records;
   // Read every file; a bad row is reported with its line, never dropped silently.
-  const parts: Dataset[] = [];
+  const parts: Dataset[] = records ? [records.dataset] : [];
   const badRows: BadRow[] = [];
-  const sources: DataSource[] = [];
-  for (const file of a.files) {
+  const sources: DataSource[] = records ? [...records.sources] : [];
+  for (const file of records ? [] : a.files) {
     const absolute = path.resolve(io.cwd, file);
     let text: string;
     try {
@@ -209,8 +221,14 @@ export const fit: CliCommand = async (args, io) => {
     return 1;
   }
 
+  const networks = new Set(dataset.rows.map((r) => r.group)).size;
   const cv: CvScheme | undefined = a.cv === 'none' ? undefined
-    : a.cv ?? (a.groupColumn ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
+    : a.cv ?? ((a.groupColumn || records) && networks >= 2 ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
+  if (a.search && a.cv === 'none') {
+    io.stderr('energy-lens fit: --search scores every model on held-out rows; give --cv loo-network, kfold:K or holdout:F, not none\n');
+    return 2;
+  }
+  if (a.search) return runFitSearch(io, dataset, cv, { ...a, platform: platformOf(a, records?.platformId) }, sources);
   const reports: FitReport[] = [];
   const failures: Array<{ family: Family; method: Method; error: string }> = [];
   for (const family of a.families) {
@@ -228,6 +246,7 @@ export const fit: CliCommand = async (args, io) => {
       }
     }
   }
+  if (records) for (const r of reports) usePaperNetworkAccuracy(r, records);
   const best = pickBest(reports);
 
   if (a.json) {
@@ -237,12 +256,15 @@ export const fit: CliCommand = async (args, io) => {
       validation: reports[0]?.cv?.scheme ?? 'none',
       models: [...reports.map(jsonModel), ...failures],
       best: best ? reports.indexOf(best) : null,
+      ...(records ? { records: { notes: records.notes, platform: records.platformId, networkAccuracy: best ? reportNetworkAccuracy(best, records) ?? null : null } } : {}),
     }, null, 2)}\n`);
   } else {
+    if (records) io.stdout(`${records.notes.join('; ')}\n`);
     printText(io, dataset, reports, failures, best);
+    if (records && best) printNetworkAccuracy(io, best, records);
   }
   if (a.out && best) {
-    const code = writeModel(io, a, best, sources);
+    const code = writeModel(io, a, best, sources, dataset, records?.platformId);
     if (code !== 0) return code;
   }
   return reports.length > 0 ? 0 : 1;
@@ -291,22 +313,38 @@ function printText(io: CliIo, dataset: Dataset, reports: FitReport[], failures: 
   }
 }
 
-function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[]): number {
+/** Records fits report the paper's whole-net accuracy (all layers, measured whole net), not the sum over modelled rows. */
+function usePaperNetworkAccuracy(r: FitReport, records: RecordsInput): void {
+  const paper = reportNetworkAccuracy(r, records);
+  if (!r.cv || !paper) return;
+  r.cv.network = {
+    networks: paper.networks.map((n) => ({ group: n.network, layers: records.dataset.rows.filter((x) => x.group === n.network).length, measured: n.measured_mJ, predicted: n.predicted_mJ, errorPct: n.errorPct })),
+    meanErrorPct: 100 - paper.meanAccuracyPct,
+    accuracyPct: paper.meanAccuracyPct,
+  };
+}
+
+function platformOf(a: FitArgs, recordsPlatform?: string): Platform {
   const stem = path.basename(a.files[0]).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
-  const platform: Platform = {
-    id: a.platform ?? `custom/${stem}`,
-    label: a.label ?? `Custom (${stem})`,
+  return {
+    id: a.platform ?? recordsPlatform ?? `custom/${stem}`,
+    label: a.label ?? (recordsPlatform ? `${recordsPlatform} (fitted on campaign records)` : `Custom (${stem})`),
     board: 'unknown',
     framework: 'unknown',
     device: 'unknown',
     calibration: 'fitted',
   };
+}
+
+function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[], dataset: Dataset, recordsPlatform?: string): number {
+  const platform = platformOf(a, recordsPlatform);
   try {
     const model = toEnergyModel(best, {
       platform,
       generator: 'energy-lens fit',
       data: sources,
       why: `lowest held-out per-layer MAPE among the fitted ${a.families.join('/')} models (${a.methods.join(', ')})`,
+      domains: datasetDomains(dataset),
     });
     const out = path.resolve(io.cwd, a.out!);
     fs.mkdirSync(path.dirname(out), { recursive: true });

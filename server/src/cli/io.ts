@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Working directory that relative paths resolve against. */
   cwd: string;
+  /** stderr is an interactive terminal (progress bars redraw in place); false or unset otherwise. */
+  stderrIsTTY?: boolean;
 }
 
 export type CliCommand = (args: string[], io: CliIo) => Promise<number>;

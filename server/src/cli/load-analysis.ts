@@ -6,9 +6,13 @@ import { parse } from '../text/parser';
 import { LineIndex } from '../text/line-index';
 import { analyzeDocument } from '../net';
 import type { AnalyzeOptions, NetAnalysis } from '../net/types';
+import type { ParsedDocument } from '../text/ast';
+import type { Problem } from '../problem';
 
 export interface LoadedAnalysis {
   analysis: NetAnalysis;
+  /** The parsed text (for checks beyond the network, such as the schema). */
+  parsed: ParsedDocument;
   options: AnalyzeOptions;
   /** `file:line:col` of an offset in the analysed text. */
   where(offset: number): string;
@@ -41,13 +45,13 @@ export async function loadAnalysis(file: string, io: CliIo, requested: AnalyzeOp
     io.stderr(`${file}: error: no layers found; is this a Caffe network definition?\n`);
     return 1;
   }
-  return { analysis, options, where };
+  return { analysis, parsed: doc, options, where };
 }
 
-/** Prints warnings and errors of the analysis; returns how many errors there were. */
-export function reportProblems(loaded: LoadedAnalysis, io: CliIo): number {
+/** Prints warnings and errors of the analysis (and `more`, e.g. schema problems, first); returns how many errors there were. */
+export function reportProblems(loaded: LoadedAnalysis, io: CliIo, more: Problem[] = []): number {
   let errors = 0;
-  for (const p of loaded.analysis.problems) {
+  for (const p of [...more, ...loaded.analysis.problems]) {
     if (p.severity !== 'error' && p.severity !== 'warning') continue;
     io.stderr(`${loaded.where(p.span.start)}: ${p.severity}: ${p.message} [${p.code}]\n`);
     if (p.severity === 'error') errors++;

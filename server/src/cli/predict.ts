@@ -1,6 +1,7 @@
 // `energy-lens predict FILE --platform ID [--json | --csv | --markdown] [--budget-mj X] [--model-files a,b]`:
-// per-layer predicted energy and totals. With --budget-mj, exit code 2 when the predicted total exceeds
-// the budget: an energy budget check for CI pipelines.
+// per-layer predicted energy and totals. With --budget-mj, an energy budget gate for CI pipelines that
+// fails closed: errors in the file, a layer without a number, or a total over the budget each exit with
+// their own non-zero code (cli/exit-codes.ts) and say why.
 import type { CliCommand } from './io';
 import { parseNetworkArgs } from './network-args';
 import { alignedTable, analysisJson, loadAnalysis, reportProblems, type LoadedAnalysis } from './load-analysis';
@@ -9,20 +10,24 @@ import { buildRegistry, describeSource, type RegisteredModel } from '../energy/r
 import { predictNet, type LayerPrediction, type NetPrediction } from '../energy/predict';
 import { DEFAULT_PLATFORM_ID } from '../energy/builtin';
 import { formatEnergy, formatPercent } from '../units';
+import { detectFileKind, validateDocument } from '../caffe/validate';
+import { ExitCode } from './exit-codes';
+import { escapeMarkdown } from '../markdown-escape';
+import { csvTextCell } from '../csv-escape';
 
-const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+export const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const predict: CliCommand = async (args, io) => {
   const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--model-files']);
   if (typeof parsed === 'string') {
     io.stderr(`energy-lens predict: ${parsed}\n${USAGE}\n`);
-    return 2;
+    return ExitCode.usage;
   }
   const budgetText = parsed.extra.get('--budget-mj');
   const budget = budgetText === undefined ? undefined : Number(budgetText);
-  if (budget !== undefined && !(budget > 0)) {
-    io.stderr(`energy-lens predict: --budget-mj needs a positive number of millijoules (got '${budgetText}')\n`);
-    return 2;
+  if (budget !== undefined && !(budget > 0 && Number.isFinite(budget))) {
+    io.stderr(`energy-lens predict: --budget-mj needs a positive finite number of millijoules (got '${budgetText}')\n`);
+    return ExitCode.usage;
   }
   const registry = buildRegistry({ modelFiles: (parsed.extra.get('--model-files') ?? '').split(',').filter(Boolean), workspaceFolders: [io.cwd] });
   for (const p of registry.problems) io.stderr(`warning: ${p.message}\n`);
@@ -30,20 +35,46 @@ export const predict: CliCommand = async (args, io) => {
   const model = registry.get(platformId);
   if (!model) {
     io.stderr(`energy-lens predict: no energy model for platform '${platformId}'. Known platforms:\n${registry.list().map((e) => `  ${e.model.platform.id}`).join('\n')}\n`);
-    return 2;
+    return ExitCode.usage;
   }
   const loaded = await loadAnalysis(parsed.file, io, parsed.options);
   if (typeof loaded === 'number') return loaded;
   const prediction = predictNet(loaded.analysis.layers, model.model);
   const render = { json: renderJson, csv: renderCsv, markdown: renderMarkdown, table: renderTable }[parsed.format];
   io.stdout(render(loaded, prediction, model));
-  const errors = reportProblems(loaded, io);
-  if (budget !== undefined && prediction.total.predicted_mJ > budget) {
-    io.stderr(`${parsed.file}: energy budget exceeded: predicted ${formatEnergy(prediction.total.predicted_mJ)} per inference on ${model.model.platform.label} > budget ${formatEnergy(budget)}\n`);
-    return 2;
+  const errors = reportProblems(loaded, io, validateDocument(loaded.parsed, detectFileKind(loaded.parsed)));
+  const missing = unpredictedReason(prediction);
+  if (budget === undefined) {
+    if (missing) io.stderr(`${parsed.file}: note: the total is not complete: ${missing}\n`);
+    return errors > 0 ? ExitCode.errorsInFile : ExitCode.ok;
   }
-  return errors > 0 ? 1 : 0;
+  const against = `budget ${formatEnergy(budget)} on ${model.model.platform.label}`;
+  if (errors > 0) {
+    io.stderr(`${parsed.file}: energy budget not checked: ${errors} error(s) in the file (${against})\n`);
+    return ExitCode.errorsInFile;
+  }
+  if (missing) {
+    io.stderr(`${parsed.file}: energy budget not checked: the network is not fully predicted: ${missing} (${against})\n`);
+    return ExitCode.notFullyPredicted;
+  }
+  if (prediction.total.predicted_mJ > budget) {
+    io.stderr(`${parsed.file}: energy budget exceeded: predicted ${formatEnergy(prediction.total.predicted_mJ)} per inference on ${model.model.platform.label} > budget ${formatEnergy(budget)}\n`);
+    return ExitCode.overBudget;
+  }
+  return ExitCode.ok;
 };
+
+/** Why the predicted total leaves something out, or undefined when every modelled layer has a number. */
+function unpredictedReason(prediction: NetPrediction): string | undefined {
+  const missing = prediction.layers.filter((p) => p.status === 'missing-features' || p.status === 'invalid');
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).map((p) => `'${p.name}' (${p.message ?? p.status})`).join('; ');
+    return `${missing.length} layer(s) without a number: ${shown}${missing.length > 5 ? '; …' : ''}`;
+  }
+  if (!prediction.layers.some((p) => p.status === 'predicted')) return 'no layer of the network has a prediction';
+  if (!Number.isFinite(prediction.total.predicted_mJ)) return 'the predicted total is not a finite number';
+  return undefined;
+}
 
 /** Predictions of the file's own layers (inserted Split layers dropped), in file order. */
 function ownLayers(loaded: LoadedAnalysis, prediction: NetPrediction): Array<{ layer: LoadedAnalysis['analysis']['layers'][number]; p: LayerPrediction }> {
@@ -84,9 +115,11 @@ function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: Re
   }, null, 2)}\n`;
 }
 
+/** Numbers as numbers (non-finite ones left empty), text through the shared CSV-injection guard. */
 function csvCell(v: string | number | undefined | null): string {
-  const s = v === undefined || v === null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  return csvTextCell(v);
 }
 
 function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
@@ -126,13 +159,13 @@ function renderTable(loaded: LoadedAnalysis, prediction: NetPrediction, model: R
 
 function renderMarkdown(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
   const lines = [
-    `# Predicted energy: ${loaded.analysis.name || '(unnamed network)'}`, '',
-    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => l.trim()), '',
+    `# Predicted energy: ${loaded.analysis.name ? escapeMarkdown(loaded.analysis.name) : '(unnamed network)'}`, '',
+    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)), '',
     '| layer | type | output shape | MACs | predicted | 90 % interval | share |',
     '|---|---|---|---:|---:|---|---:|',
   ];
   for (const { layer, p } of ownLayers(loaded, prediction)) {
-    lines.push(`| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].join(' | ')} |`);
+    lines.push(`| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].map((cell) => escapeMarkdown(cell)).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,10 @@
 // Evaluates one sub-model on one layer's features: E = intercept + Σ c·term (identity link) or
-// E = exp(intercept + Σ c·term) (log link). Terms are parsed once per sub-model object.
+// E = exp(intercept + Σ c·term) (log link), or E = intercept + smooth-max of the costs c·term (form
+// smooth-max, a roofline). Terms are parsed once per sub-model object.
 import type { LayerFeatures } from '../net/types';
 import type { SubModel } from './model';
 import { type Term, evaluateTerm, parseTerm, termNames } from './terms';
+import { smoothMax } from './smooth-max';
 
 export type SubModelValue =
   | { ok: true; value_mJ: number }
@@ -34,7 +36,7 @@ export function compileSubModel(sub: SubModel): Compiled {
 export function evaluateSubModel(sub: SubModel, features: LayerFeatures): SubModelValue {
   const { terms } = compileSubModel(sub);
   const lookup = (name: string) => (features as Record<string, number | undefined>)[name];
-  let v = sub.intercept;
+  const costs = new Float64Array(terms.length);
   const missing: string[] = [];
   for (let j = 0; j < terms.length; j++) {
     const t = evaluateTerm(terms[j], lookup);
@@ -43,10 +45,17 @@ export function evaluateSubModel(sub: SubModel, features: LayerFeatures): SubMod
       for (const m of t.missing) if (!missing.includes(m)) missing.push(m);
       continue;
     }
-    v += sub.coefficients[j] * t.value;
+    costs[j] = sub.coefficients[j] * t.value;
   }
   if (missing.length > 0) return { ok: false, missing };
-  const value_mJ = sub.link === 'log' ? Math.exp(v) : v;
+  let value_mJ: number;
+  if (sub.form === 'smooth-max') {
+    value_mJ = sub.intercept + smoothMax(costs, sub.exponent ?? 1);
+  } else {
+    let v = sub.intercept;
+    for (const c of costs) v += c;
+    value_mJ = sub.link === 'log' ? Math.exp(v) : v;
+  }
   if (!Number.isFinite(value_mJ)) return { ok: false, invalid: 'the prediction overflows' };
   return { ok: true, value_mJ };
 }

@@ -26,11 +26,24 @@ function significant(x: number): string {
   return Number(x.toPrecision(3)).toString();
 }
 
+const SINGULAR: Record<string, string> = {
+  macs: 'MAC', params: 'parameter', inputElements: 'input element', outputElements: 'output element',
+  weightBytes: 'weight byte', activationBytes: 'activation byte',
+};
+
+/** A coefficient with its unit: "1.54 nJ per MAC", "20.8 nJ per unit of channelsIn × kernelH" (identity link). */
+export function coefficientWithUnit(text: string, mJ: number): string {
+  const t = parseTerm(text);
+  if ('error' in t) return `${formatEnergyCoefficient(mJ)} per unit of ${text}`;
+  const only = t.factors.length === 1 && !t.factors[0].log && !t.factors[0].tile && t.factors[0].power === 1 ? SINGULAR[t.factors[0].name] : undefined;
+  return `${formatEnergyCoefficient(mJ)} per ${only ?? `unit of ${describeTerm(t)}`}`;
+}
+
 function describeTerm(term: Term): string {
   return term.factors
     .map((f) => {
       const name = DISPLAY[f.name] ?? f.name;
-      const base = f.log ? `ln(${name})` : name;
+      const base = f.log ? `ln(${name})` : f.tile ? `${name}↑${f.tile}` : name;
       return f.power > 1 ? `${base}^${f.power}` : base;
     })
     .join(' × ');
@@ -57,6 +70,12 @@ function buildFormula(sub: SubModel): string {
   const pairs = terms.map((t, j) => ({ t, c: sub.coefficients[j] })).filter((p) => p.c !== 0);
   const more = pairs.length > MAX_TERMS_SHOWN ? ` + … (${pairs.length - MAX_TERMS_SHOWN} more terms)` : '';
   const shown = pairs.slice(0, MAX_TERMS_SHOWN);
+  if (sub.form === 'smooth-max') {
+    // Roofline: the overhead plus a smooth maximum of the costs; p = 1 adds them, a large p takes the largest.
+    const costs = pairs.map((p) => `${formatEnergyCoefficient(p.c)} × ${describeTerm(p.t)}`);
+    const overhead = sub.intercept !== 0 ? `${formatEnergyCoefficient(sub.intercept)} + ` : '';
+    return fixSigns(`E = ${overhead}smooth-max(p=${significant(sub.exponent ?? 1)}; ${costs.join(', ')})`);
+  }
   if (sub.link === 'log') {
     // ln E = a + Σ b·ln(x)  ⇔  E = e^a × Π x^b: show the power law when every term is a plain log.
     if (pairs.every((p) => p.t.factors.length === 1 && p.t.factors[0].log && p.t.factors[0].power === 1)) {

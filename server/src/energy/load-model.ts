@@ -6,6 +6,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from './model.schema.json';
 import { type EnergyModel, isLayerFeatureName, LAYER_FEATURE_NAMES } from './model';
 import { parseTerm } from './terms';
+import { versionErrors } from './format-version';
 
 export interface ModelFieldError {
   /** JSON pointer of the offending field ('' for the whole document). */
@@ -49,7 +50,7 @@ export function validateModel(value: unknown, source: string): ModelLoadResult {
     return fail(source, (validate.errors ?? []).map(describeSchemaError));
   }
   const model = value as EnergyModel;
-  const errors = semanticErrors(model);
+  const errors = [...semanticErrors(model), ...versionErrors(model)];
   return errors.length > 0 ? fail(source, errors) : { model };
 }
 

@@ -2,8 +2,15 @@
 // platform (board + framework/backend + device + threads) with one sub-model per layer type.
 // Energies are in millijoules per forward pass of one layer; features are LayerFeatures values.
 import type { LayerFeatures } from '../net/types';
+import type { TrainingDomain } from './domain';
 
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * The newest format version. Version 2 adds the smooth-max (roofline) form, tiled terms
+ * (`tile16(channelsOut)`) and the bias-correction note; every version-1 file is a valid version-2 model.
+ * Files are written at the lowest version that can express them (see `formatVersionFor`).
+ */
+export const MODEL_FORMAT_VERSION = 2;
+export type FormatVersion = 1 | 2;
 
 export type Calibration = 'fitted' | 'coarse';
 
@@ -37,7 +44,7 @@ export interface DataSource {
 
 export interface SubModelProvenance {
   /** `layer-type` / `individual` (fitting families), `published-figure`, or `copied` (extrapolation). */
-  family: 'layer-type' | 'individual' | 'published-figure' | 'copied';
+  family: 'layer-type' | 'individual' | 'published-figure' | 'copied' | 'search';
   /** Fitting method (ols, ols-intercept, nnls, relative, log, ridge, lasso) or how a figure was turned into a coefficient. */
   method: string;
   data?: DataSource[];
@@ -56,8 +63,14 @@ export interface FitMetrics {
   mape: number;
   /** Per-layer root mean square percentage error, in %. */
   rmspe: number;
-  /** Non-zero coefficients (+1 for an intercept). */
+  /** Non-zero coefficients (+1 for an intercept); for a searched model, every fitted parameter. */
   complexity: number;
+  /** Median per-layer absolute percentage error, in %. */
+  medianApe?: number;
+  /** 90th percentile of the per-layer absolute percentage error, in %. */
+  p90Ape?: number;
+  /** Fraction (0..1) of held-out layers inside the 90 % interval, each judged by a width calibrated without its fold. */
+  coverage90?: number;
 }
 
 export interface SubModel {
@@ -70,6 +83,16 @@ export interface SubModel {
   intercept: number;
   /** `identity`: E = intercept + Σ c·term. `log`: ln E = intercept + Σ c·term. Default identity. */
   link?: 'identity' | 'log';
+  /**
+   * Version 2. `linear` (default): as `link` says. `smooth-max` (roofline): E = intercept +
+   * (Σ (c·term)^exponent)^(1/exponent), a smooth maximum of compute and memory costs (each c·term in mJ)
+   * plus a per-call overhead; identity link only.
+   */
+  form?: 'linear' | 'smooth-max';
+  /** Version 2, smooth-max only: the exponent p (1 = the costs add; large = the largest one wins). */
+  exponent?: number;
+  /** Version 2: how a log-space fit was turned back into mJ without bias (already folded into the intercept). */
+  biasCorrection?: { method: 'smearing'; factor: number };
   /** Spread of ln(measured / predicted): the 90 % interval is predicted × exp(±1.645 σ). */
   sigmaLog: number;
   /** Data rows the coefficients were fitted on (0 for a published figure). */
@@ -79,10 +102,12 @@ export interface SubModel {
   note?: string;
   provenance: SubModelProvenance;
   metrics?: FitMetrics;
+  /** The feature ranges and hyper-parameter values of the training rows (absent: unknown, e.g. a published figure). */
+  domain?: TrainingDomain;
 }
 
 export interface EnergyModel {
-  formatVersion: typeof MODEL_FORMAT_VERSION;
+  formatVersion: FormatVersion;
   platform: Platform;
   energyUnit: 'mJ';
   /** Keyed by canonical Caffe V2 layer type (Convolution, InnerProduct, Pooling, ...). */

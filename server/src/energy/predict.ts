@@ -152,6 +152,10 @@ export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyM
     return { ...described, status: 'invalid', message: `the model predicts ${result.value_mJ.toPrecision(3)} mJ (≤ 0) for this layer: it lies outside the range the model was fitted on` };
   }
   const spread = Math.exp(Z_90 * sub.sigmaLog);
+  // Never a non-finite number on screen: a value or interval past double range is no prediction.
+  if (!Number.isFinite(result.value_mJ) || !Number.isFinite(result.value_mJ * spread) || !(result.value_mJ / spread > 0)) {
+    return { ...described, status: 'invalid', message: `cannot predict: the model's value or 90 % interval for this layer is past the range of numbers (sub-model ${key}, sigmaLog ${sub.sigmaLog})` };
+  }
   return {
     ...described,
     status: 'predicted',

@@ -12,6 +12,7 @@ import { analyzeText } from '../net';
 import type { NetAnalysis } from '../net/types';
 import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
+import { escapeMarkdown, markdownCode } from '../markdown-escape';
 import {
   Notifications, Requests, type CaffemodelTextParams, type CaffemodelTextResult, type EnergyLensSettings,
   type PairWeightsParams, type WeightsChangedParams,
@@ -158,7 +159,7 @@ export class WeightsCrossCheck {
     if (!weights || entry?.state !== 'loaded') return undefined;
     const layer = [...entry.structure.layers].reverse().find((l) => l.name === layerName);
     const blobs = layer ? describeBlobs(layer) : undefined;
-    return blobs ? `**Weights** from \`${path.basename(weights)}\`: ${blobs}` : undefined;
+    return blobs ? `**Weights** from ${markdownCode(path.basename(weights))}: ${escapeMarkdown(blobs, 400)}` : undefined;
   }
 
   /** The weights were rewritten (a new snapshot): drop the cached structure. */

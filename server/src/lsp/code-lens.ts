@@ -2,8 +2,8 @@
 // type, and a lens to change platform.
 import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
-import { formatEnergy } from '../units';
-import { perInference, shortDate, typeSplit } from './energy-text';
+import { formatEnergy, formatTotal } from '../units';
+import { inSampleNote, isLowerBound, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -17,13 +17,13 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   }
   if (prediction && prediction.byType.length > 0) {
     const t = prediction.total;
-    const gaps = prediction.notModelledTypes.length ? ` · not modelled: ${prediction.notModelledTypes.join(', ')}` : '';
-    const unknown = prediction.unpredictedLayers.length ? ` · ${prediction.unpredictedLayers.length} layer(s) without a number` : '';
+    const lower = isLowerBound(prediction);
+    const notes = [...totalGaps(prediction), provisionalTotalNote(analysis), inSampleNote(analysis)].filter((n): n is string => !!n);
     lenses.push({
       range: TOP,
       command: {
-        title: `⚡ predicted ${formatEnergy(t.predicted_mJ)} ${perInference(analysis)} (90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · `
-          + `${prediction.platform.label} · ${typeSplit(prediction)}${gaps}${unknown}`,
+        title: `⚡ predicted ${formatTotal(t.predicted_mJ, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · `
+          + `${prediction.platform.label} · ${typeSplit(prediction)}${notes.map((n) => ` · ${n}`).join('')}`,
         command: 'energyLens.showReport',
       },
     });
@@ -34,10 +34,10 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   if (current) {
     const status = current.status === 'complete' ? '' : ` · ${current.measuredCount}/${current.plannedCount} layers (${current.status})`;
     lenses.push({ range: TOP, command: {
-      title: `📏 measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.emulated ? ' (emulated)' : ''} · ${shortDate(current.date)}${status}`,
+      title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
       command: 'energyLens.openCampaignRecords', arguments: [current.file] } });
   } else if (stale) {
-    lenses.push({ range: TOP, command: { title: `📏 measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`, command: 'energyLens.openCampaignRecords', arguments: [stale.file] } });
+    lenses.push({ range: TOP, command: { title: `$(pulse) measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`, command: 'energyLens.openCampaignRecords', arguments: [stale.file] } });
   }
   lenses.push({ range: TOP, command: { title: '$(zap) Change platform', command: 'energyLens.choosePlatform' } });
   lenses.push({ range: TOP, command: { title: '▶ Profile on Jetson TX1', command: 'energyLens.profileOnJetsonTx1' } });

@@ -5,11 +5,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { caffeSchema, type FieldInfo } from '../caffe/schema';
 import { messageTypeAt } from '../caffe/validate';
-
-/** `name: partial` before the cursor on the same line: completing a value. */
-const VALUE_CONTEXT = /([A-Za-z_]\w*)\s*:\s*["']?([\w.-]*)$/;
-/** Start of a line or after a separator: completing a field name. */
-const NAME_CONTEXT = /(^|[{;,<]|^\s*)\s*([A-Za-z_]\w*)?$/;
+import { completionContext } from './completion-context';
 
 export function completionItems(document: TextDocument, analysis: DocumentAnalysis, position: Position): CompletionItem[] {
   const offset = document.offsetAt(position);
@@ -19,12 +15,12 @@ export function completionItems(document: TextDocument, analysis: DocumentAnalys
   if (!at) return [];
   const schema = caffeSchema();
 
-  const value = VALUE_CONTEXT.exec(linePrefix);
-  if (value) {
-    const field = schema.fieldOf(at.typeName, value[1]);
-    return field ? valueItems(field, analysis, offset, linePrefix) : [];
+  const context = completionContext(linePrefix);
+  if (!context) return [];
+  if (context.kind === 'value') {
+    const field = schema.fieldOf(at.typeName, context.field);
+    return field ? valueItems(field, analysis, offset, context.quoted) : [];
   }
-  if (!NAME_CONTEXT.test(linePrefix)) return [];
   const present = new Set(at.message.fields.map((f) => f.name));
   return schema.fieldsOf(at.typeName)
     .filter((f) => f.repeated || !present.has(f.name))
@@ -45,9 +41,8 @@ function fieldItem(f: FieldInfo): CompletionItem {
   };
 }
 
-function valueItems(field: FieldInfo, analysis: DocumentAnalysis, offset: number, linePrefix: string): CompletionItem[] {
+function valueItems(field: FieldInfo, analysis: DocumentAnalysis, offset: number, quoted: boolean): CompletionItem[] {
   const schema = caffeSchema();
-  const quoted = /["']\w*$/.test(linePrefix);
   if (field.parent === 'LayerParameter' && field.name === 'type') {
     return schema.v2LayerTypes().map((name) => ({
       label: name,

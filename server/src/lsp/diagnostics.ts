@@ -14,6 +14,8 @@ const DEBOUNCE_MS = 150;
  * From this size on, syntax and schema problems (fast: the parser's flat table) are published
  * first and the network is analysed in a later turn of the event loop, so a large file shows its
  * typing mistakes at once and requests queued meanwhile (hover, completion) are answered between.
+ * Each stage (parse, syntax tree, schema, network, prediction) runs in its own turn and is dropped
+ * when the document changed meanwhile.
  */
 export const EARLY_PUBLISH_CHARS = 1_000_000;
 
@@ -60,21 +62,41 @@ export function registerDiagnostics(
     });
   };
 
-  const publish = (uri: string, version: number): void => {
+  /** The document if it is still at `version` (else the work for that version is dropped). */
+  const stillAt = (uri: string, version: number): TextDocument | undefined => {
     const current = documents.get(uri);
-    if (!current || current.version !== version) return; // superseded by a newer edit
+    return current && current.version === version ? current : undefined;
+  };
+
+  const publish = (uri: string, version: number): void => {
+    const current = stillAt(uri, version);
+    if (!current) return; // superseded by a newer edit
     const analysis = store.get(current);
     if (analysis.text.length >= EARLY_PUBLISH_CHARS && !analysis.netAnalysed) {
-      send(current, analysis.textProblems);
-      setImmediate(() => guarded(uri, () => publishAll(uri, version)));
+      // One stage per turn of the event loop: requests that arrive meanwhile are answered between.
+      const stages: Array<(a: DocumentAnalysis, d: TextDocument) => void> = [
+        (a) => void a.parsed,
+        (a) => void a.parsed.root,
+        (a, d) => send(d, a.textProblems),
+        (a) => void a.net,
+        (a, d) => send(d, [...a.problems, ...extraProblems(a)]),
+        (a, d) => afterPublish(d),
+      ];
+      const next = (i: number): void => {
+        const doc = stillAt(uri, version);
+        if (!doc || i === stages.length) return;
+        stages[i](store.get(doc), doc);
+        setImmediate(() => guarded(uri, () => next(i + 1)));
+      };
+      next(0);
       return;
     }
     publishAll(uri, version);
   };
 
   const publishAll = (uri: string, version: number): void => {
-    const current = documents.get(uri);
-    if (!current || current.version !== version) return;
+    const current = stillAt(uri, version);
+    if (!current) return;
     const analysis = store.get(current);
     send(current, [...analysis.problems, ...extraProblems(analysis)]);
     afterPublish(current);

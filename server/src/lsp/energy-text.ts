@@ -4,11 +4,84 @@ import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { LayerPrediction, NetPrediction } from '../energy/predict';
 import { describeSource } from '../energy/registry';
 import type { AnalyzedLayer } from '../net/types';
-import { formatEnergy, formatPercent } from '../units';
+import { formatCount, formatEnergy, formatPercent } from '../units';
+import { describeAssumption } from '../analysis/assumed-fixes';
+import { compileSubModel } from '../energy/evaluate';
+import { fittedOnNetwork, outsideDomain } from '../energy/domain';
+import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
+
+/** What an untrusted workspace changes, in the words the status bar uses too. */
+export const UNTRUSTED_NOTE = '*Restricted: built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
   return index >= 0 ? analysis.prediction?.layers[index] : undefined;
+}
+
+/** `provisional (assumes kernel_size for kernal_size)` when the layer's numbers rest on an assumed fix. */
+export function provisionalNote(analysis: DocumentAnalysis, layerIndex: number): string | undefined {
+  const fixes = analysis.assumptions.layers.get(layerIndex);
+  return fixes ? `provisional (${describeAssumption(fixes)})` : undefined;
+}
+
+/** The same for a whole-net total: provisional when any layer is. */
+export function provisionalTotalNote(analysis: DocumentAnalysis): string | undefined {
+  const { fixes, layers } = analysis.assumptions;
+  if (layers.size === 0) return undefined;
+  const used = fixes.filter((f) => [...layers.values()].some((l) => l.includes(f)));
+  return `provisional (${describeAssumption(used)})`;
+}
+
+/** What a net total leaves out, as one phrase each: not-modelled types, layers without a number. */
+export function totalGaps(prediction: NetPrediction): string[] {
+  const gaps: string[] = [];
+  if (prediction.notModelledTypes.length) gaps.push(`${prediction.notModelledTypes.join(', ')} not modelled`);
+  const missing = prediction.unpredictedLayers;
+  if (missing.length) gaps.push(`partial: no number for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+  return gaps;
+}
+
+/** True when the total is only a lower bound (some layers add nothing to it). */
+export function isLowerBound(prediction: NetPrediction): boolean {
+  return prediction.notModelledTypes.length > 0 || prediction.unpredictedLayers.length > 0;
+}
+
+/**
+ * The features the layer's sub-model reads, other than MACs (which the hover always shows), with the
+ * values it used: a pooling model on activation bytes shows how many bytes it counted.
+ */
+export function modelInputs(analysis: DocumentAnalysis, layer: AnalyzedLayer): Array<{ name: string; value: number | undefined }> {
+  const p = predictionOf(analysis, layer);
+  const sub = p?.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
+  if (!sub) return [];
+  const features = layer.features as Record<string, number | undefined>;
+  return compileSubModel(sub).names.filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
+}
+
+/** `outside the model's data (stride 2; trained on stride 1)`, or undefined inside it (or without a recorded domain). */
+export function domainNote(analysis: DocumentAnalysis, layer: AnalyzedLayer): string | undefined {
+  const p = predictionOf(analysis, layer);
+  const sub = p?.status === 'predicted' && p.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
+  const why = sub && outsideDomain(sub.domain, layer.features, compileSubModel(sub).names, (n) => formatCount(n));
+  return why ? `outside the model's data (${why})` : undefined;
+}
+
+/** Names a network goes by: its `name:` and its file's stem. */
+function networkNames(analysis: DocumentAnalysis): string[] {
+  const file = decodeURIComponent(analysis.uri.split('/').pop() ?? '').replace(/\.[^.]*$/, '');
+  return [analysis.net?.name ?? '', file].filter((n) => n !== '');
+}
+
+/** `fitted on this net` when the layer's sub-model (or, without a layer, any sub-model used) was trained on this network. */
+export function inSampleNote(analysis: DocumentAnalysis, layer?: AnalyzedLayer): string | undefined {
+  const model = analysis.model?.model;
+  if (!model) return undefined;
+  const subs = layer
+    ? [predictionOf(analysis, layer)?.subModel]
+    : [...new Set(analysis.prediction?.layers.map((p) => p.subModel) ?? [])];
+  const names = networkNames(analysis);
+  const hit = subs.some((key) => key !== undefined && fittedOnNetwork(model.subModels[key]?.domain, names));
+  return hit ? 'fitted on this net (in-sample: the error here is optimistic)' : undefined;
 }
 
 /** "per image" at batch 1, else "per batch of N". */
@@ -39,13 +112,20 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
   const { current, stale } = analysis.measured;
   if (current) {
     const m = current.layers.get(layer.name);
-    if (!m) return `📏 not measured in the campaign of ${shortDate(current.date)} on ${current.target}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    if (!m) return `not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
     const p = predictionOf(analysis, layer);
-    const vs = p?.status === 'predicted' ? ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})` : '';
-    return `📏 **measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** (${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call) · `
-      + `${shortDate(current.date)}, ${current.campaign.target.kind} ${current.target}${current.emulated ? ' (emulated)' : ''}${vs}`;
+    const u = current.realUnits;
+    const selected = analysis.settings.platform;
+    // A percentage only between numbers of the same platform, both in real-board units.
+    const vs = p?.status !== 'predicted' ? ''
+      : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: ${md(u.reason, 400)}`
+      : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: measured on ${markdownCode(current.platformId)}, the selected platform is ${markdownCode(selected)}`
+      : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
+    const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
+    return `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · `
+      + `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`;
   }
-  if (stale) return `📏 *measured on ${shortDate(stale.date)} on ${stale.target}, but the file has changed since (stale): profile again to compare*`;
+  if (stale) return `*measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;
   return undefined;
 }
 
@@ -62,24 +142,36 @@ export function hoverEnergyLines(analysis: DocumentAnalysis, layer: AnalyzedLaye
 
 function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): string[] {
   const model = analysis.model;
-  if (!model) return [`*No energy model for platform \`${analysis.settings.platform}\`: choose one with "Energy Lens: Choose Platform".*`];
+  if (!model) {
+    const none = `*No energy model for platform ${markdownCode(analysis.settings.platform)}: choose one with "Energy Lens: Choose Platform".*`;
+    return analysis.workspaceTrusted ? [none] : [none, '', UNTRUSTED_NOTE];
+  }
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
-  const modelLine = `Model: ${platform.label}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${describeSource(model)}`
-    + (p.subModel ? ` · sub-model \`${p.subModel}\`: ${p.formula}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const modelLine = `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}`
+    + (p.subModel ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const restricted = analysis.workspaceTrusted ? [] : ['', UNTRUSTED_NOTE];
   // Even without a number the hover says which model was asked, so the user knows what to change.
-  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${p.message ?? 'not modelled'}`, '', modelLine];
+  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine, ...restricted];
+  const provisional = provisionalNote(analysis, p.index);
+  const outside = domainNote(analysis, layer);
+  const inSample = inSampleNote(analysis, layer);
   const lines = [
-    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} `
+    // Models predict gross energy (the board's total rail, idle included), the kind measured first.
+    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
       + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
+    ...(provisional ? ['', `*${md(provisional, 400)}: fix the error in the file to make it final*`] : []),
+    ...(outside ? ['', `⚠ ${outside}`] : []),
+    ...(inSample ? ['', `*${inSample}*`] : []),
     '',
     modelLine,
   ];
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
-    lines.push('', `Fitted on: ${data}${sub.samples ? ` (${sub.samples} samples, ${sub.provenance.method})` : ''}`);
+    lines.push('', `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`);
   }
+  lines.push(...restricted);
   return lines;
 }

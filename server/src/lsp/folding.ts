@@ -5,7 +5,10 @@ import type { MessageValue, ParsedDocument } from '../text/ast';
 
 export function foldingRanges(document: TextDocument, parsed: ParsedDocument): FoldingRange[] {
   const ranges: FoldingRange[] = [];
-  const visit = (message: MessageValue): void => {
+  // An explicit stack, not recursion: deeply nested text must not overflow the server's stack.
+  const pending: MessageValue[] = [parsed.root];
+  while (pending.length > 0) {
+    const message = pending.pop()!;
     for (const field of message.fields) {
       const values = field.value?.kind === 'list' ? field.value.items : field.value ? [field.value] : [];
       for (const value of values) {
@@ -13,11 +16,10 @@ export function foldingRanges(document: TextDocument, parsed: ParsedDocument): F
         const startLine = document.positionAt(value.span.start).line;
         const endLine = document.positionAt(value.span.end).line;
         if (endLine > startLine) ranges.push({ startLine: document.positionAt(field.span.start).line, endLine: value.closed ? endLine - 1 : endLine });
-        visit(value);
+        pending.push(value);
       }
     }
-  };
-  visit(parsed.root);
+  }
 
   let runStart = -1;
   let previous = -2;

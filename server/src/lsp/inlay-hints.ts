@@ -1,8 +1,10 @@
-// Inlay hints at the end of each layer's opening line: `⚡ 268 mJ · 17.6 %` (predicted).
+// Inlay hints at the end of each layer's opening line: `⚡ 268 mJ · 17.6 %` (predicted), followed by
+// `measured 251 mJ` where a campaign measured exactly this text.
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy, formatPercent } from '../units';
+import { provisionalNote, shortDate } from './energy-text';
 
 export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, range: Range): InlayHint[] {
   const mode = analysis.settings.inlayHints;
@@ -11,22 +13,31 @@ export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, r
   if (mode === 'off' || !net || !prediction) return [];
   const platform = prediction.platform.label;
   const hints: InlayHint[] = [];
+  const campaign = analysis.measured.current;
   net.layers.forEach((layer, i) => {
     const p = prediction.layers[i];
-    if (!layer.span || p.status !== 'predicted') return;
+    const m = campaign?.layers.get(layer.name);
+    const predicted = p.status === 'predicted';
+    if (!layer.span || layer.isSplit || (!predicted && !m)) return;
     const line = document.positionAt(layer.span.start).line;
     if (line < range.start.line || line > range.end.line) return;
     const lineEnd = document.positionAt(document.offsetAt({ line: line + 1, character: 0 }) - 1);
     const endOfLine = lineEnd.line === line ? lineEnd : document.positionAt(document.getText().length);
     const share = mode === 'energyAndShare' ? ` · ${formatPercent(p.share ?? 0)}` : '';
-    hints.push({
-      position: endOfLine,
-      label: `⚡ ${formatEnergy(p.predicted_mJ!)}${share}${p.extrapolated ? ' (extrap.)' : ''}`,
-      kind: InlayHintKind.Type,
-      paddingLeft: true,
-      tooltip: `Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} `
-        + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}`,
-    });
+    const provisional = provisionalNote(analysis, i);
+    const parts: string[] = [];
+    const tooltip: string[] = [];
+    if (predicted) {
+      parts.push(`⚡ ${formatEnergy(p.predicted_mJ!)}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`);
+      tooltip.push(`Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} `
+        + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}`);
+    }
+    if (m && campaign) {
+      parts.push(`measured ${formatEnergy(m.energy_mJ)}`);
+      tooltip.push(`Measured energy of ${layer.name}: ${formatEnergy(m.energy_mJ)} gross (${formatEnergy(m.dynamic_mJ)} above idle) `
+        + `on ${campaign.target}${campaign.emulated ? ' (emulated board)' : ''}, campaign of ${shortDate(campaign.date)}`);
+    }
+    hints.push({ position: endOfLine, label: parts.join(' · '), kind: InlayHintKind.Type, paddingLeft: true, tooltip: tooltip.join('\n') });
   });
   return hints;
 }

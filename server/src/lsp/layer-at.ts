@@ -10,13 +10,34 @@ export interface LayerAtOffset {
   keywordSpan: Span;
 }
 
-export function layerAt(net: NetAnalysis, text: string, offset: number): LayerAtOffset | undefined {
-  // Layers are in file order (inserted splits have no span), so a binary search would do; the
-  // linear scan stays well under a millisecond even for ResNet-152 and keeps this obvious.
-  for (const layer of net.layers) {
-    const span = layer.span;
-    if (!span || offset < span.start || offset > span.end) continue;
-    return { layer, nameSpan: layer.nameSpan, typeSpan: layer.typeSpan, keywordSpan: { start: span.start, end: span.start + (text.startsWith('layers', span.start) ? 6 : 5) } };
+/** The layers that have a block (inserted splits have none), sorted by where the block starts. */
+const bySpanStart = new WeakMap<NetAnalysis, AnalyzedLayer[]>();
+
+function layersBySpan(net: NetAnalysis): AnalyzedLayer[] {
+  let sorted = bySpanStart.get(net);
+  if (!sorted) {
+    sorted = net.layers.filter((l) => l.span !== undefined).sort((a, b) => a.span!.start - b.span!.start);
+    bySpanStart.set(net, sorted);
   }
-  return undefined;
+  return sorted;
+}
+
+/** Binary search over the blocks (built once per analysis): a hover on a 122k-layer net stays cheap. */
+export function layerAt(net: NetAnalysis, text: string, offset: number): LayerAtOffset | undefined {
+  const layers = layersBySpan(net);
+  let lo = 0;
+  let hi = layers.length - 1;
+  let found = -1; // the last block starting at or before `offset`
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (layers[mid].span!.start <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const layer = layers[found];
+  const span = layer.span!;
+  if (offset > span.end) return undefined;
+  return { layer, nameSpan: layer.nameSpan, typeSpan: layer.typeSpan, keywordSpan: { start: span.start, end: span.start + (text.startsWith('layers', span.start) ? 6 : 5) } };
 }

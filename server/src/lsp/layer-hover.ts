@@ -2,18 +2,19 @@
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatPercent, formatShape } from '../units';
-import { hoverEnergyLines } from './energy-text';
+import { escapeMarkdown, markdownCode } from '../markdown-escape';
+import { hoverEnergyLines, modelInputs } from './energy-text';
 import { weightsHoverLine } from './caffemodel';
 
 export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLayer): string {
   const net = analysis.net;
   const f = layer.features;
-  const lines: string[] = [`**${layer.name}** · \`${layer.type}\``, ''];
+  const lines: string[] = [`**${escapeMarkdown(layer.name)}** · ${markdownCode(layer.type)}`, ''];
   const energy = hoverEnergyLines(analysis, layer);
   if (energy.length) lines.push(...energy, '');
   const weights = weightsHoverLine(analysis.uri, layer.name);
   if (weights) lines.push(weights, '');
-  const shapes = layer.outputShapes.map((s, i) => `\`${layer.tops[i] ?? '?'}\` ${formatShape(s)}`).join(', ');
+  const shapes = layer.outputShapes.map((s, i) => `${markdownCode(layer.tops[i] ?? '?', { inTable: true })} ${formatShape(s)}`).join(', ');
   lines.push(`| | |`, `|---|---|`);
   lines.push(`| Output | ${shapes || '—'} |`);
   if (f.macs !== undefined) {
@@ -22,6 +23,17 @@ export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLa
   } else {
     lines.push(`| MACs | unknown (input shape unknown) |`);
   }
-  if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)} |`);
+  if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)}${storedStatistics(layer)} |`);
+  for (const input of modelInputs(analysis, layer)) {
+    lines.push(`| Model input ${markdownCode(input.name, { inTable: true })} | ${input.value === undefined ? 'unknown' : formatCount(input.value)} |`);
+  }
   return lines.join('\n');
+}
+
+/** BatchNorm keeps mean, variance and a moving-average factor as blobs, which are not learnable parameters. */
+function storedStatistics(layer: AnalyzedLayer): string {
+  if (layer.type !== 'BatchNorm') return '';
+  const channels = layer.outputShapes[0]?.[1];
+  const c = channels === undefined ? 'C' : formatCount(channels, true);
+  return ` (stored statistics, not learnable: mean ${c}, variance ${c}, moving-average factor 1)`;
 }

@@ -2,6 +2,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { EnergyReport, ReportLayer } from '../protocol';
+import { isLowerBound, provisionalNote, provisionalTotalNote, totalGaps } from './energy-text';
 
 export function buildReport(document: TextDocument, analysis: DocumentAnalysis): EnergyReport | null {
   const net = analysis.net;
@@ -28,9 +29,20 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
         ? { predicted_mJ: p.predicted_mJ!, low_mJ: p.low_mJ!, high_mJ: p.high_mJ!, share: p.share ?? 0, model: `${prediction!.platform.id}:${p.subModel}`, extrapolated: p.extrapolated }
         : null,
       energyNote: p && p.status !== 'predicted' && p.status !== 'no-compute' ? p.message : undefined,
+      provisional: provisionalNote(analysis, i),
       measured: measuredLayers?.get(layer.name),
     });
   });
+  // Measured energy per sub-model, summed over the layers the campaign measured.
+  function measuredOfType(subModel: string): number | undefined {
+    if (!measuredLayers || !prediction) return undefined;
+    let sum: number | undefined;
+    prediction.layers.forEach((p) => {
+      const m = p.subModel === subModel ? measuredLayers.get(p.name) : undefined;
+      if (m) sum = (sum ?? 0) + m.energy_mJ;
+    });
+    return sum;
+  }
   return {
     uri: document.uri,
     version: document.version,
@@ -45,9 +57,13 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
       macs: net.totals.macs,
       params: net.totals.params,
       energy: prediction && prediction.byType.length
-        ? { ...prediction.total, coveredTypes: prediction.coveredTypes, notModelledTypes: prediction.notModelledTypes }
+        ? {
+          ...prediction.total, coveredTypes: prediction.coveredTypes, notModelledTypes: prediction.notModelledTypes,
+          lowerBound: isLowerBound(prediction), gaps: totalGaps(prediction), provisional: provisionalTotalNote(analysis),
+        }
         : null,
-      byType: prediction?.byType.map((t) => ({ type: t.subModel, predicted_mJ: t.predicted_mJ, share: t.share })) ?? [],
+      byType: prediction?.byType.map((t) => ({ type: t.subModel, predicted_mJ: t.predicted_mJ, share: t.share, measured_mJ: measuredOfType(t.subModel) })) ?? [],
+      measured_mJ: measuredLayers && measuredLayers.size ? current!.total_mJ : undefined,
     },
   };
 }

@@ -4,9 +4,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { measurementsFolder } from './file-names';
+import { platformIdOfCampaign } from './platform-id';
 import { readCampaignFile } from './read';
+import { describeRealUnits, realUnitsOf, type RealUnits } from './real-units';
 import type { CampaignHeader, CampaignRead, CampaignStatus, RecordProblem } from './types';
 
+/** Energies and times are in real-board units when `realUnits.known` (an emulated board's divided by its time scale). */
 export interface MeasuredLayer {
   /** Gross energy of one call (mJ). */
   energy_mJ: number;
@@ -19,6 +22,8 @@ export interface MeasuredLayer {
   method: string;
   /** 1-based line of the record in the campaign file. */
   line: number;
+  /** The same layer inside whole forwards (cold caches), from the whole-net check, when it ran. */
+  inForward_mJ?: number;
 }
 
 export interface MeasuredNetwork {
@@ -44,6 +49,12 @@ export interface MeasuredNetwork {
   textSha256: string;
   /** The network's path relative to the workspace folder. */
   networkPath: string;
+  /** Whether the values are in real-board units (an emulated board's rescaled), or why they cannot be. */
+  realUnits: RealUnits;
+  /** The platform the values belong to (`jetson-tx1/caffe-openblas/cpu/1t`). */
+  platformId: string;
+  /** `emulated (20x speed), in real-board units`, `emulated, unknown time scale: as measured`, or '' for a real board. */
+  unitsNote: string;
 }
 
 export interface LookupOptions {
@@ -55,22 +66,27 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
   const c = read.campaign;
   if (!c || read.layers.length === 0) return undefined;
   const layers = new Map<string, MeasuredLayer>();
+  const realUnits = realUnitsOf(c);
+  // Power is unchanged by the time scale; energy and time shrink with it.
+  const scale = realUnits.known ? realUnits.timeScale : 1;
   let total = 0;
   for (const l of read.layers) {
     const spread = l.spread.energy_mJ;
     layers.set(l.name, {
-      energy_mJ: l.energy_mJ,
-      dynamic_mJ: l.dynamic_energy_mJ,
+      energy_mJ: l.energy_mJ / scale,
+      dynamic_mJ: l.dynamic_energy_mJ / scale,
       spreadPct: spread !== undefined && l.energy_mJ > 0 ? (spread / l.energy_mJ) * 100 : 0,
-      timeMs: l.time_ms,
+      timeMs: l.time_ms / scale,
       power_mW: l.power_mW,
       method: l.method,
       line: l.line,
+      ...inForwardOf(read.net?.inForward?.layers[l.name]?.energy_mJ, scale),
     });
-    total += l.energy_mJ;
+    total += l.energy_mJ / scale;
   }
   return {
-    campaign: c, file: read.file, layers, total_mJ: total, net_mJ: read.net?.energy_mJ,
+    campaign: c, file: read.file, layers, total_mJ: total, net_mJ: read.net ? read.net.energy_mJ / scale : undefined, realUnits, platformId: platformIdOfCampaign(c),
+    unitsNote: !c.emulated ? '' : realUnits.known ? describeRealUnits(realUnits) : 'emulated, unknown time scale: as measured',
     date: c.created, updated: read.updated ?? c.created, target: c.target.name, emulated: c.emulated,
     status: read.status, measuredCount: read.layers.length, plannedCount: read.planned.length,
     textSha256: c.network.sha256, networkPath: c.network.path,
@@ -156,4 +172,9 @@ export class MeasurementIndex {
     for (const m of this.summaries.values()) if (accept(m) && (!best || better(m, best))) best = m;
     return best;
   }
+}
+
+/** The in-forward energy, in the same units as the isolated value beside it. */
+function inForwardOf(energy_mJ: number | undefined, scale: number): { inForward_mJ?: number } {
+  return energy_mJ === undefined ? {} : { inForward_mJ: energy_mJ / scale };
 }

@@ -1,7 +1,8 @@
 // Reads a campaign file back: the header, then every record, each checked against the schema. Bad
 // lines are reported with file, line and what is wrong and are never used; a file whose first line is
 // not a campaign header of a version this code knows is not used at all. A torn last line (a record
-// cut off by a crash) is expected now and then and only earns a warning.
+// cut off by a crash) is expected now and then and only earns a warning. Files are read as a stream
+// of lines and repeated problems are summarised, so a huge or damaged file costs bounded memory.
 import * as fs from 'fs';
 import {
   RECORDS_FORMAT,
@@ -35,109 +36,281 @@ function headerProblem(value: unknown): string | undefined {
   return recordSchemaError(value);
 }
 
-export function parseCampaignText(text: string, file: string): CampaignRead {
-  const problems: RecordProblem[] = [];
-  const problem = (line: number, severity: RecordProblem['severity'], message: string): void => {
-    problems.push({ file, line, severity, message });
-  };
-  const lines = text.split('\n');
-  const endsWithNewline = text.endsWith('\n');
-  if (endsWithNewline) lines.pop();
-  if (lines.length === 0 || (lines.length === 1 && lines[0].trim() === '')) {
-    problem(0, 'error', 'empty file: no campaign header');
-    return emptyRead(file, problems);
+/** Problems of one kind shown line by line before the rest are counted into one summary. */
+const DETAILED_PER_KIND = 3;
+/** A record line longer than this is not read (records are a few KB; this is a foreign or broken file). */
+export const MAX_RECORD_LINE_BYTES = 16 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+type ProblemKind = 'torn' | 'json' | 'schema' | 'header-again' | 'measured-again' | 'too-long';
+
+const KIND_SUMMARY: Record<ProblemKind, string> = {
+  torn: 'torn lines',
+  json: 'lines that are not valid JSON (ignored)',
+  schema: 'lines that are not valid records (ignored)',
+  'header-again': 'second campaign headers (ignored)',
+  'measured-again': 'layers measured again (the later measurement is used)',
+  'too-long': `lines over ${MAX_RECORD_LINE_BYTES / (1024 * 1024)} MiB (ignored)`,
+};
+
+/**
+ * Problems of a file: the first few of each kind in full, the rest of a kind counted and reported
+ * once ("12,345 more lines that are not valid JSON, from line N to line M"), so a damaged 200 MB
+ * file gives a readable list, not 630,000 entries.
+ */
+class ProblemList {
+  readonly problems: RecordProblem[] = [];
+  private readonly more = new Map<ProblemKind, { count: number; first: number; last: number; severity: RecordProblem['severity'] }>();
+  private readonly seen = new Map<ProblemKind, number>();
+
+  constructor(private readonly file: string) {}
+
+  add(kind: ProblemKind | undefined, line: number, severity: RecordProblem['severity'], message: string): void {
+    if (kind !== undefined) {
+      const n = (this.seen.get(kind) ?? 0) + 1;
+      this.seen.set(kind, n);
+      if (n > DETAILED_PER_KIND) {
+        const m = this.more.get(kind);
+        if (m) {
+          m.count++;
+          m.last = line;
+        } else this.more.set(kind, { count: 1, first: line, last: line, severity });
+        return;
+      }
+    }
+    this.problems.push({ file: this.file, line, severity, message });
   }
 
-  let header: unknown;
-  try {
-    header = JSON.parse(lines[0]);
-  } catch (err) {
-    problem(1, 'error', `not an Energy Lens measurement records file: line 1 is not JSON (${(err as Error).message})`);
-    return emptyRead(file, problems);
+  finish(): RecordProblem[] {
+    for (const [kind, m] of this.more) {
+      const where = m.count === 1 ? `at line ${m.first}` : `from line ${m.first.toLocaleString('en-US')} to line ${m.last.toLocaleString('en-US')}`;
+      this.problems.push({ file: this.file, line: m.first, severity: m.severity, message: `${m.count.toLocaleString('en-US')} more ${KIND_SUMMARY[kind]}, ${where}` });
+    }
+    return this.problems;
   }
-  const bad = headerProblem(header);
-  if (bad) {
-    problem(1, 'error', bad);
-    return emptyRead(file, problems);
+}
+
+/**
+ * Reads a campaign file line by line (fed in order); keeps only what the result needs, so memory
+ * follows the number of distinct layers, not the size of the file.
+ */
+class CampaignParser {
+  private readonly problems: ProblemList;
+  private campaign: CampaignHeader | undefined;
+  /** Set once line 1 was judged: true when it is not a usable header (nothing else is read). */
+  private rejected = false;
+  /** Line 1 was blank: an empty file if nothing follows, else not a records file. */
+  private blankFirst = false;
+  private lines = 0;
+  private readonly byName = new Map<string, LayerEntry>();
+  private readonly sessions: SessionRecord[] = [];
+  private readonly idle: IdleRecord[] = [];
+  private readonly ends: EndRecord[] = [];
+  private net: (NetRecord & { line: number }) | undefined;
+  private updated: string | undefined;
+  private validBytes = 0;
+
+  constructor(private readonly file: string) {
+    this.problems = new ProblemList(file);
   }
-  const campaign = header as CampaignHeader;
 
-  const byName = new Map<string, LayerEntry>();
-  const sessions: SessionRecord[] = [];
-  const idle: IdleRecord[] = [];
-  const ends: EndRecord[] = [];
-  let net: (NetRecord & { line: number }) | undefined;
-  let updated: string | undefined;
-  let validBytes = Buffer.byteLength(lines[0], 'utf8') + 1;
+  /** False once the rest of the file does not matter (line 1 is not a header). */
+  get wantsMore(): boolean {
+    return !this.rejected;
+  }
 
-  for (let i = 1; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const raw = lines[i];
-    const torn = i === lines.length - 1 && !endsWithNewline;
+  /** One line without its newline; `bytes` is its UTF-8 length; `torn` when it is the last line and has no newline. */
+  line(raw: string, bytes: number, torn: boolean): void {
+    const lineNo = ++this.lines;
+    if (lineNo === 1) return this.headerLine(raw, bytes);
+    if (this.blankFirst) return this.headerLine('', 0);
+    if (this.rejected) return;
     if (raw.trim() === '') {
-      if (!torn) validBytes += Buffer.byteLength(raw, 'utf8') + 1;
-      continue;
+      if (!torn) this.validBytes += bytes + 1;
+      return;
     }
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      if (torn) problem(lineNo, 'warning', 'torn last line (a record cut off by a crash or a lost connection): ignored; resuming measures it again');
-      else problem(lineNo, 'error', `not valid JSON (${(err as Error).message}): line ignored`);
-      continue;
+      if (torn) this.problems.add('torn', lineNo, 'warning', 'torn last line (a record cut off by a crash or a lost connection): ignored; resuming measures it again');
+      else this.problems.add('json', lineNo, 'error', `not valid JSON (${(err as Error).message}): line ignored`);
+      return;
     }
     const invalid = recordSchemaError(value);
     if (invalid) {
-      problem(lineNo, 'error', `${invalid}: line ignored`);
-      continue;
+      this.problems.add('schema', lineNo, 'error', `${invalid}: line ignored`);
+      return;
     }
-    if (!torn) validBytes += Buffer.byteLength(raw, 'utf8') + 1;
+    if (!torn) this.validBytes += bytes + 1;
     const record = value as CampaignRecord | CampaignHeader;
     if (record.type === 'campaign') {
-      problem(lineNo, 'error', 'a second campaign header (two files joined?): line ignored');
-      continue;
+      this.problems.add('header-again', lineNo, 'error', 'a second campaign header (two files joined?): line ignored');
+      return;
     }
-    updated = record.at;
+    this.updated = record.at;
     switch (record.type) {
       case 'session':
-        sessions.push(record);
+        this.sessions.push(record);
         break;
       case 'idle':
-        idle.push(record);
+        this.idle.push(record);
         break;
       case 'layer': {
-        const before = byName.get(record.name);
+        const before = this.byName.get(record.name);
         if (before) {
-          problem(lineNo, 'warning', `layer "${record.name}" was measured again (first on line ${before.line}): the later measurement is used`);
-          byName.delete(record.name);
+          this.problems.add('measured-again', lineNo, 'warning', `layer "${record.name}" was measured again (first on line ${before.line}): the later measurement is used`);
+          this.byName.delete(record.name);
         }
-        byName.set(record.name, { ...record, line: lineNo });
+        this.byName.set(record.name, { ...record, line: lineNo });
         break;
       }
       case 'net':
-        net = { ...record, line: lineNo };
+        this.net = { ...record, line: lineNo };
         break;
       case 'end':
-        ends.push(record);
+        this.ends.push(record);
         break;
     }
   }
 
-  const layers = [...byName.values()];
-  const planned: string[] = [];
-  const seen = new Set<string>();
-  for (const s of sessions) {
-    for (const name of [...s.skipped, ...s.planned]) {
-      if (!seen.has(name)) {
-        seen.add(name);
-        planned.push(name);
+  /** A line too long to read: counted as a line, never parsed. */
+  tooLong(bytes: number): void {
+    const lineNo = ++this.lines;
+    if (lineNo === 1) {
+      this.rejected = true;
+      this.problems.add(undefined, 1, 'error', `not an Energy Lens measurement records file: line 1 is over ${MAX_RECORD_LINE_BYTES / (1024 * 1024)} MiB`);
+      return;
+    }
+    if (!this.rejected) this.problems.add('too-long', lineNo, 'error', `a line of ${bytes.toLocaleString('en-US')} bytes, too long for a record: line ignored`);
+  }
+
+  private headerLine(raw: string, bytes: number): void {
+    if (this.lines === 1 && raw.trim() === '') {
+      this.blankFirst = true;
+      return;
+    }
+    this.blankFirst = false;
+    let header: unknown;
+    try {
+      header = JSON.parse(raw);
+    } catch (err) {
+      this.rejected = true;
+      this.problems.add(undefined, 1, 'error', `not an Energy Lens measurement records file: line 1 is not JSON (${(err as Error).message})`);
+      return;
+    }
+    const bad = headerProblem(header);
+    if (bad) {
+      this.rejected = true;
+      this.problems.add(undefined, 1, 'error', bad);
+      return;
+    }
+    this.campaign = header as CampaignHeader;
+    this.validBytes = bytes + 1;
+  }
+
+  finish(): CampaignRead {
+    const problems = this.problems.finish();
+    const campaign = this.campaign;
+    if (!campaign) {
+      if ((this.lines === 0 || this.blankFirst) && problems.length === 0) problems.push({ file: this.file, line: 0, severity: 'error', message: 'empty file: no campaign header' });
+      return emptyRead(this.file, problems);
+    }
+    const layers = [...this.byName.values()];
+    const planned: string[] = [];
+    const seen = new Set<string>();
+    for (const s of this.sessions) {
+      for (const name of [...s.skipped, ...s.planned]) {
+        if (!seen.has(name)) {
+          seen.add(name);
+          planned.push(name);
+        }
       }
     }
+    return {
+      file: this.file, campaign, layers, sessions: this.sessions, idle: this.idle, net: this.net, ends: this.ends, planned,
+      status: campaignStatus(layers, planned, this.ends), updated: this.updated ?? campaign.created, problems, validBytes: this.validBytes,
+    };
   }
-  return {
-    file, campaign, layers, sessions, idle, net, ends, planned,
-    status: campaignStatus(layers, planned, ends), updated: updated ?? campaign.created, problems, validBytes,
+}
+
+export function parseCampaignText(text: string, file: string): CampaignRead {
+  const parser = new CampaignParser(file);
+  const lines = text.split('\n');
+  const endsWithNewline = text.endsWith('\n');
+  if (endsWithNewline) lines.pop();
+  for (let i = 0; i < lines.length && parser.wantsMore; i++) {
+    parser.line(lines[i], Buffer.byteLength(lines[i], 'utf8'), i === lines.length - 1 && !endsWithNewline);
+  }
+  return parser.finish();
+}
+
+/**
+ * Feeds the lines of a file to the parser, reading 1 MiB at a time (never the whole file): each
+ * chunk's whole lines are decoded at once, the bytes after its last newline carried into the next
+ * (a newline byte never occurs inside a UTF-8 sequence). A line longer than MAX_RECORD_LINE_BYTES is
+ * skipped to its newline without being kept.
+ */
+function streamLines(fd: number, parser: CampaignParser): void {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  /** Bytes of an over-long line seen so far (it is being skipped), or -1. */
+  let skipped = -1;
+  const feed = (text: string): void => {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length && parser.wantsMore; i++) parser.line(lines[i], Buffer.byteLength(lines[i], 'utf8'), false);
   };
+  for (;;) {
+    const n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
+    if (n === 0) break;
+    let start = 0;
+    if (skipped >= 0) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0 || nl >= n) {
+        skipped += n;
+        continue;
+      }
+      parser.tooLong(skipped + nl);
+      skipped = -1;
+      start = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(0x0a, n - 1);
+    if (lastNl < start) {
+      carry.push(Buffer.from(chunk.subarray(start, n)));
+      carryBytes += n - start;
+      if (carryBytes > MAX_RECORD_LINE_BYTES) {
+        skipped = carryBytes;
+        carry = [];
+        carryBytes = 0;
+      }
+      continue;
+    }
+    const firstNl = chunk.indexOf(0x0a, start);
+    if (carryBytes + (firstNl - start) > MAX_RECORD_LINE_BYTES) {
+      parser.tooLong(carryBytes + (firstNl - start));
+      start = firstNl + 1;
+    } else if (carryBytes > 0) {
+      const first = Buffer.concat([...carry, chunk.subarray(start, firstNl)]);
+      parser.line(first.toString('utf8'), first.length, false);
+      start = firstNl + 1;
+    }
+    carry = [];
+    carryBytes = 0;
+    if (!parser.wantsMore) return;
+    if (start < lastNl) feed(chunk.toString('utf8', start, lastNl));
+    else if (start === lastNl) parser.line('', 0, false);
+    if (!parser.wantsMore) return;
+    if (lastNl + 1 < n) {
+      carry.push(Buffer.from(chunk.subarray(lastNl + 1, n)));
+      carryBytes = n - lastNl - 1;
+    }
+  }
+  if (skipped >= 0) parser.tooLong(skipped);
+  else if (carryBytes > 0) {
+    const last = Buffer.concat(carry);
+    parser.line(last.toString('utf8'), last.length, true);
+  }
 }
 
 function campaignStatus(layers: LayerEntry[], planned: string[], ends: EndRecord[]): CampaignStatus {
@@ -147,16 +320,25 @@ function campaignStatus(layers: LayerEntry[], planned: string[], ends: EndRecord
   return allMeasured && ends[ends.length - 1]?.status === 'complete' ? 'complete' : 'partial';
 }
 
-/** Reads and checks one campaign file (never throws: an unreadable file is a problem too). */
+/** Reads and checks one campaign file, streaming (never throws: an unreadable file is a problem too). */
 export function readCampaignFile(file: string): CampaignRead {
-  let text: string;
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return emptyRead(file, [{ file, line: 0, severity: 'error', message: `cannot read the file (${code ?? (err as Error).message})` }]);
   }
-  return parseCampaignText(text, file);
+  const parser = new CampaignParser(file);
+  try {
+    streamLines(fd, parser);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return emptyRead(file, [{ file, line: 0, severity: 'error', message: `cannot read the file (${code ?? (err as Error).message})` }]);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return parser.finish();
 }
 
 /** Names of the planned layers not measured yet, in plan order (what a resume must measure). */

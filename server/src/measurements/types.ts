@@ -58,6 +58,26 @@ export interface CampaignMethodInfo {
   agentArgs: string[];
 }
 
+/** Where the numbers come from, as the fitting and the editor's platform picker name it. Optional: older records derive it. */
+export interface CampaignPlatformInfo {
+  /** `jetson-tx1/caffe-openblas/cpu/1t`: the id of the built-in or saved model for this platform (see platform-id.ts). */
+  id: string;
+  board: TargetKindName;
+  /** `caffe-openblas` (CPU) or `caffe-cudnn` (GPU). */
+  backend: string;
+  device: 'cpu' | 'gpu';
+  threads?: number;
+  batch: number;
+  /** The nvpmodel power mode the board was in (null when it has none or did not say). */
+  mode?: number | null;
+}
+
+/** An emulated board's speed: durations and energies are `timeScale` times the real board's. */
+export interface EmulatorInfo {
+  /** Null when the campaign could not know it (the target did not say): no comparison is made then. */
+  timeScale: number | null;
+}
+
 export interface CampaignHeader {
   type: 'campaign';
   format: typeof RECORDS_FORMAT;
@@ -68,6 +88,9 @@ export interface CampaignHeader {
   /** What the agent's `probe` said (board model, L4T, rails, governors, Caffe, Python), as is. */
   probe: Record<string, unknown>;
   emulated: boolean;
+  /** Emulated boards: the time scale (absent in records written before it was recorded: unknown). */
+  emulator?: EmulatorInfo;
+  platform?: CampaignPlatformInfo;
   network: CampaignNetworkInfo;
   method: CampaignMethodInfo;
 }
@@ -100,6 +123,49 @@ export interface IdleRecord {
   power_mW: number;
   window_s: number;
   duration_s?: number;
+  /** First idle of a session: how the sensor period and the harness were calibrated (for audit). */
+  calibration?: IdleCalibration;
+  /** Which idle bracket this is (before the layers, every few minutes between them, after them). */
+  bracket?: IdleBracket;
+}
+
+/** The sensor's update period: several estimates, their median (bounded by the configured period). */
+export interface WindowCalibration {
+  window_s: number;
+  /** `measured`, `bounded` (the estimate exceeded the configured period, which was used) or `default`. */
+  source: string;
+  configured_s?: number;
+  estimates_s: number[];
+  /** Standard deviation of the estimates relative to their median. */
+  spread?: number;
+}
+
+/** One call of the measuring loop without a layer (a no-op layer call): subtracted from every layer call. */
+export interface HarnessCalibration {
+  /** What was called, e.g. `layer input (Input)`. */
+  noop: string;
+  time_ms: number;
+  power_mW: number;
+  energy_mJ: number;
+  spread: Spread;
+  calls?: number;
+}
+
+export interface IdleCalibration {
+  window?: WindowCalibration;
+  harness?: HarnessCalibration;
+}
+
+export interface IdleBracket {
+  /** 0 for the first idle of the session. */
+  index: number;
+  /** Seconds since the agent started. */
+  at_s: number;
+  /** This idle power minus the session's first (mW). */
+  drift_mW: number;
+  /** An empty loop of the measuring loop's shape: its power and time per iteration. */
+  loopPower_mW?: number;
+  loopTime_ms?: number;
 }
 
 /** Standard deviations over the repetitions. */
@@ -136,6 +202,46 @@ export interface LayerRecord {
   /** Every repetition had enough settled sensor windows. */
   settled: boolean;
   inPlace: boolean;
+  /** What was subtracted from the loop's figures per call, and how many tries the layer took. */
+  calibration?: LayerCalibration;
+}
+
+/** Per call of a layer's loop: the harness (a no-op call) and, for in-place layers, the restores. */
+export interface LayerCalibration {
+  harness_time_ms?: number;
+  harness_energy_mJ?: number;
+  restore_time_ms?: number;
+  restore_energy_mJ?: number;
+  /** Loops that gave no value are measured again: 1 when the first try worked. */
+  tries?: number;
+  /** The layer is shorter than the harness resolves: time and energy are 0, not a measurement. */
+  belowResolution?: boolean;
+}
+
+/** A layer inside whole forwards (cold caches, after its predecessor), not looped alone. */
+export interface InForwardLayer {
+  time_ms: number;
+  /** The layer's isolated power times its in-forward time (absent when it was not measured in this session). */
+  energy_mJ?: number;
+  dynamic_energy_mJ?: number;
+}
+
+export interface NetInForward {
+  /** `callbacks`: pycaffe's before/after_forward timestamps, minus their cost on the no-op Input layer. */
+  method: string;
+  forwards: number;
+  callback_ms?: number;
+  layers: Record<string, InForwardLayer>;
+  /** Sum of the layers' in-forward energies and its difference from the whole net (%). */
+  sum_energy_mJ: number;
+  residual_pct?: number;
+}
+
+export interface IdleDrift {
+  brackets: number;
+  /** Last idle minus the first (mW). */
+  drift_mW: number;
+  range_mW: number;
 }
 
 /** The whole-net cross-check: back-to-back full forwards. */
@@ -150,6 +256,10 @@ export interface NetRecord {
   dynamic_energy_mJ: number;
   spread: Spread;
   iterations: number;
+  /** Sum of the layers' isolated (looped) energies and its difference from the whole net (%). */
+  isolated?: { sum_energy_mJ: number; residual_pct?: number; layers: number };
+  inForward?: NetInForward;
+  idleDrift?: IdleDrift;
 }
 
 export type EndStatus = 'complete' | 'cancelled' | 'failed' | 'interrupted';

@@ -14,6 +14,7 @@ import { headerLineStart, missingInputProblem, providedShapes, withBatch, type P
 import { shapeRule } from './layers/registry';
 import { count, type InferContext } from './layers/context';
 import { suggestedInputShape } from './layers/data';
+import { blobShapeProblem } from './layers/limits';
 import { DATA_LAYER_TYPES } from './layer-types';
 import { graphDiagnostics } from './diagnostics';
 
@@ -35,6 +36,31 @@ interface Walk {
   layers: AnalyzedLayer[];
   problems: Problem[];
   report: (p: Problem) => void;
+  /** Who produces each blob; built on the first undefined bottom (a correct net never needs it). */
+  producers?: ProducerIndex;
+}
+
+interface ProducerIndex {
+  /** Highest layer index among the active layers producing the blob. */
+  lastActive: Map<string, number>;
+  /** Blobs produced by a layer left out of this phase. */
+  byExcluded: Set<string>;
+}
+
+function producerIndex(w: Walk): ProducerIndex {
+  if (w.producers) return w.producers;
+  const lastActive = new Map<string, number>();
+  const activeSet = new Set(w.active);
+  const byExcluded = new Set<string>();
+  for (const l of w.def.layers) {
+    const isActive = activeSet.has(l);
+    for (const t of l.tops) {
+      if (!isActive) byExcluded.add(t.name);
+      else if (l.index > (lastActive.get(t.name) ?? -Infinity)) lastActive.set(t.name, l.index);
+    }
+  }
+  w.producers = { lastActive, byExcluded };
+  return w.producers;
 }
 
 export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {}, text?: string): NetAnalysis {
@@ -102,6 +128,11 @@ function headerInputs(w: Walk): void {
       w.report({ severity: 'error', code: 'invalid-input-header', span: h.span, message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.join(', ')}).` });
       shape = undefined;
     }
+    const tooLarge = shape && blobShapeProblem(shape);
+    if (tooLarge) {
+      w.report({ severity: 'error', code: 'blob-too-large', span: h.span, message: `Input '${h.name}': ${tooLarge}.` });
+      shape = undefined;
+    }
     w.shapes.set(h.name, shape);
     w.inputs.push({ name: h.name, shape });
     if (!shape && !h.dims) {
@@ -129,7 +160,7 @@ function analyzeLayer(w: Walk, layer: LayerDef, node: number, names: GraphNode):
   let allKnown = true;
   for (let j = 0; j < bottoms.length; j++) {
     if (hasSource(w.plan, node, j)) bottomShapes[j] = w.shapes.get(bottoms[j].name);
-    else w.report(undefinedBottomProblem(layer, j, w.def, w.active));
+    else w.report(undefinedBottomProblem(layer, j, producerIndex(w)));
     if (!bottomShapes[j]) allKnown = false;
   }
   const rule = shapeRule(layer.type);
@@ -240,12 +271,10 @@ function elements(shapes: Array<Shape | undefined>): number | undefined {
   return n;
 }
 
-function undefinedBottomProblem(layer: LayerDef, j: number, def: NetDefinition, active: LayerDef[]): Problem {
+function undefinedBottomProblem(layer: LayerDef, j: number, producers: ProducerIndex): Problem {
   const bottom = layer.bottoms[j];
-  const producesIt = (l: LayerDef) => l.tops.some((t) => t.name === bottom.name);
-  const activeSet = new Set(active);
-  const why = active.some((l) => l.index > layer.index && producesIt(l)) ? ' (it is only produced by a later layer)'
-    : def.layers.some((l) => !activeSet.has(l) && producesIt(l)) ? ' (it is only produced by layers left out of this phase)' : '';
+  const why = (producers.lastActive.get(bottom.name) ?? -Infinity) > layer.index ? ' (it is only produced by a later layer)'
+    : producers.byExcluded.has(bottom.name) ? ' (it is only produced by layers left out of this phase)' : '';
   return {
     severity: 'error', code: 'undefined-bottom', span: bottom.span,
     message: `${layer.name}: bottom blob '${bottom.name}' is not produced by any earlier layer or input${why}.`,

@@ -119,7 +119,8 @@ describe('board agent: run outcomes on emulated boards', function () {
       '--repetitions', '2', '--max-repetitions', '2', '--settle-windows', '3', '--idle-time', '0.2'], {
       onEvent: (e, child) => {
         if (e.event === 'layer-start' && ++starts === 2) {
-          setTimeout(() => { sentAt = Date.now(); child.kill('SIGTERM'); }, 900); // during the 2nd loop
+          // relu1 is in place: its restore-only loop (0.6 s) runs first, so 1.5 s is during its 2nd loop
+          setTimeout(() => { sentAt = Date.now(); child.kill('SIGTERM'); }, 1500);
         }
       },
     });

@@ -36,7 +36,12 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
     assert.deepEqual([ev[0].event, ev[1].event, ev[ev.length - 1].event], ['start', 'idle', 'done']);
     assert.equal(ev[ev.length - 1].status, 'ok');
 
-    const idle = only(ev, 'idle')[0];
+    const idles = only(ev, 'idle');
+    const idle = idles[0];
+    assert.deepEqual(idles.map((i) => i.bracket), idles.map((_, k) => k), 'idle brackets numbered in order');
+    const harness = (idle.calibration as { harness: { time_ms: number; noop: string } }).harness;
+    assert.match(harness.noop, /^layer input \(Input\)$/);
+    assert.ok(harness.time_ms > 0, 'harness calibrated');
     assert.ok(Math.abs(relErr(idle.power_mw as number, truth.idle_power_mw)) < 0.01, `idle ${idle.power_mw} mW`);
     assert.ok(Math.abs(relErr(idle.window_s as number, 0.4224 * SCALE)) < 0.1, `window ${idle.window_s} s`);
 
@@ -52,7 +57,7 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
       assert.ok((l.repetitions as unknown[]).length >= 3);
       assert.ok(typeof l.energy_mj_spread === 'number');
       for (const rep of l.repetitions as Array<Record<string, number>>) {
-        const dyn = (rep.power_mw - (idle.power_mw as number)) * rep.time_ms / 1000;
+        const dyn = (rep.power_mw - (l.idle_power_mw as number)) * rep.time_ms / 1000;
         assert.ok(Math.abs(rep.dynamic_energy_mj - dyn) <= 1e-4 * Math.abs(dyn) + 1e-9, `${l.name} dynamic energy`);
         assert.ok(Math.abs(rep.energy_mj - rep.power_mw * rep.time_ms / 1000) <= 1e-4 * rep.energy_mj);
       }
@@ -62,6 +67,13 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
     }
     const net = only(ev, 'net')[0];
     const netErr = relErr(net.energy_mj as number, truth.net.energy_mj);
+    // inside whole forwards (cold caches) every layer's time, against the truth's in-forward time
+    const fwd = (net.in_forward as { layers: Array<{ name: string; time_ms: number }> }).layers;
+    assert.deepEqual(fwd.map((x) => x.name), LAYERS);
+    for (const x of fwd) {
+      const t = truth.layers.find((y) => y.name === x.name)!;
+      if (t.board_time_ms >= 0.1) assert.ok(Math.abs(relErr(x.time_ms, t.in_forward_time_ms)) <= 0.1, `${x.name} in forward: ${x.time_ms} ms vs ${t.in_forward_time_ms}`);
+    }
     console.log(`      per-layer energy error (board ms, error):\n${table(rows).replace(/^/gm, '      ')}\n` +
       `      whole net: ${(netErr * 100).toFixed(2)} %, sum of layers vs net ${(net.residual_pct as number).toFixed(1)} %`);
     assert.ok(Math.abs(netErr) <= 0.02, `whole net ${(netErr * 100).toFixed(2)} %`);

@@ -13,6 +13,7 @@ import {
   CAFFEMODEL_SCHEME, StructureCache, WeightsCrossCheck, caffemodelText, settingsForDocument,
 } from '../../../server/src/lsp/caffemodel';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
+import { escapeMarkdown } from '../../../server/src/markdown-escape';
 import { CORPUS_CAFFEMODEL } from '../shared-paths';
 
 const LENET = path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel');
@@ -65,7 +66,7 @@ describe('caffemodel support in the language server', () => {
     assert.equal(problems[0].message, `conv2: weights in lenet.caffemodel are ${[stored, ...rest].join('x')} but this layer implies ${[64, ...rest].join('x')} (num_output); bias is 50, implied 64.`);
     assert.equal(planted.slice(problems[0].span.start, problems[0].span.end), '64');
     assert.match(problems[1].message, /\(input features\)/);
-    assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'), `**Weights** from \`lenet.caffemodel\`: ${describeBlobs(conv2)}`);
+    assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'), `**Weights** from \`lenet.caffemodel\`: ${escapeMarkdown(describeBlobs(conv2) ?? "", 400)}`);
     assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'pool1'), undefined, 'no blobs, no line');
   });
 

@@ -5,12 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { jsonl, header, layer, session, end, tempFolder } from '../measurements/helpers';
 import { parseTarget, type TargetConfig } from '../../../client/src/board/targets';
-import { parseAgentLine, type AgentLayer } from '../../../client/src/campaigns/agent-events';
+import { parseAgentLine, type AgentIdle, type AgentLayer, type AgentNet } from '../../../client/src/campaigns/agent-events';
 import { planNewCampaign, planResume } from '../../../client/src/campaigns/campaign-plan';
-import { CampaignError } from '../../../client/src/campaigns/failures';
+import { badNetwork, CampaignError } from '../../../client/src/campaigns/failures';
 import { parseProbe, probeBlocker } from '../../../client/src/campaigns/probe';
 import { formatDuration, formatProgress, ProgressTracker } from '../../../client/src/campaigns/progress';
-import { layerRecord } from '../../../client/src/campaigns/record-mapper';
+import { idleRecord, layerRecord, netRecord } from '../../../client/src/campaigns/record-mapper';
 import { networkTextSha256, recordSchemaError } from '../../../server/src/measurements';
 import { NET_TEXT } from '../measurements/helpers';
 
@@ -38,6 +38,59 @@ describe('campaign runner parts', () => {
     assert.deepEqual(r.spread, { time_ms: 0.01, energy_mJ: 0.4 });
     assert.deepEqual([r.repetitions, r.calls, r.idle_power_mW, r.layerType], [3, 1500, 2000, 'Convolution']);
     assert.match(layerRecord({ ...e, energy_mj: null }, 1, '2024-01-01T00:00:00.000Z', 2000, {}) as string, /no value for energy_mj/);
+  });
+
+  it('keeps the calibration, idle brackets and in-forward values in their own fields, valid against the schema', () => {
+    const idle: AgentIdle = {
+      event: 'idle', power_mw: 2150, window_s: 0.42, bracket: 0, at_s: 9.5, drift_mw: 0, loop_power_mw: 2300, loop_time_ms: 0.0004,
+      calibration: {
+        window: { window_s: 0.42, window_source: 'measured', window_configured_s: 0.4224, window_estimates_s: [0.41, 0.42, 0.43], window_spread: 0.02 },
+        harness: { noop: 'layer input (Input)', time_ms: 0.02, power_mw: 2600, energy_mj: 0.052, time_ms_spread: 0.001, energy_mj_spread: 0.002, calls: 9000 },
+      },
+    };
+    const ir = idleRecord(idle, 1, '2024-01-01T00:00:00.000Z');
+    assert.ok(typeof ir !== 'string');
+    assert.equal(recordSchemaError(ir), undefined);
+    assert.deepEqual(ir.calibration?.harness, { noop: 'layer input (Input)', time_ms: 0.02, power_mW: 2600, energy_mJ: 0.052, spread: { time_ms: 0.001, energy_mJ: 0.002 }, calls: 9000 });
+    assert.deepEqual(ir.bracket, { index: 0, at_s: 9.5, drift_mW: 0, loopPower_mW: 2300, loopTime_ms: 0.0004 });
+    // a later bracket: no calibration; an unusable number drops the field, never the record
+    const later = idleRecord({ event: 'idle', power_mw: 2170, window_s: 0.42, bracket: 3, at_s: 900, drift_mw: 20, loop_power_mw: null }, 1, '2024-01-01T00:15:00.000Z');
+    assert.ok(typeof later !== 'string');
+    assert.deepEqual([later.calibration, later.bracket], [undefined, { index: 3, at_s: 900, drift_mW: 20 }]);
+
+    const e: AgentLayer = {
+      event: 'layer', index: 4, name: 'relu2', type: 'ReLU', method: 'steady-state', in_place: true, repetitions: [{}, {}, {}],
+      time_ms: 0.09, power_mw: 3600, energy_mj: 0.324, dynamic_energy_mj: 0.13, calls: 90000, settled: true, idle_power_mw: 2170,
+      harness: { time_ms: 0.02, energy_mj: 0.052 }, restore: { time_ms: 0.05, energy_mj: 0.16, power_mw: 3200, restores: 900 }, tries: 2,
+    };
+    const lr = layerRecord(e, 1, '2024-01-01T00:00:00.000Z', 2150, {});
+    assert.ok(typeof lr !== 'string');
+    assert.equal(recordSchemaError(lr), undefined);
+    assert.equal(lr.idle_power_mW, 2170, 'the idle of the bracket the agent used, not the first');
+    assert.deepEqual(lr.calibration, { harness_time_ms: 0.02, harness_energy_mJ: 0.052, restore_time_ms: 0.05, restore_energy_mJ: 0.16, tries: 2 });
+
+    const n: AgentNet = {
+      event: 'net', method: 'steady-state', time_ms: 30, power_mw: 5000, energy_mj: 150, dynamic_energy_mj: 85, iterations: 60,
+      sum_layers_energy_mj: 140, layers_in_sum: 2, residual_pct: -6.7,
+      in_forward: { method: 'callbacks', forwards: 5, callback_ms: 0.004, sum_layers_energy_mj: 149, residual_pct: -0.7,
+        layers: [{ name: 'conv1', time_ms: 20, energy_mj: 110, dynamic_energy_mj: 70 }, { name: 'relu2', time_ms: 0.1 }, { name: 'bad', time_ms: null }] },
+      idle_drift: { brackets: 4, drift_mw: 20, range_mw: 25 },
+    };
+    const nr = netRecord(n, 1, '2024-01-01T00:20:00.000Z');
+    assert.ok(typeof nr !== 'string');
+    assert.equal(recordSchemaError(nr), undefined);
+    assert.deepEqual(nr.isolated, { sum_energy_mJ: 140, layers: 2, residual_pct: -6.7 });
+    assert.deepEqual(nr.inForward?.layers, { conv1: { time_ms: 20, energy_mJ: 110, dynamic_energy_mJ: 70 }, relu2: { time_ms: 0.1 } });
+    assert.equal(nr.inForward?.residual_pct, -0.7);
+    assert.deepEqual(nr.idleDrift, { brackets: 4, drift_mW: 20, range_mW: 25 });
+    assert.match(recordSchemaError({ ...nr, inForward: { ...nr.inForward, forwards: 0 } }) ?? '', /forwards/);
+  });
+
+  it('a net the board cannot parse keeps libprotobuf\'s LINE:COL for a diagnostic there; a bad location is dropped', () => {
+    const e = badNetwork('lenet.prototxt', '12:35: unknown field', { line: 12, column: 35, message: 'unknown field' });
+    assert.deepEqual([e.code, e.location], ['bad-network', { line: 12, column: 35, message: 'unknown field' }]);
+    assert.equal(badNetwork('x', 'y', { line: 0, column: 3, message: 'm' }).location, undefined);
+    assert.equal(badNetwork('x', 'y').location, undefined);
   });
 
   it('progress: layer k of n, elapsed, and an estimate from the loop length, then from finished layers', () => {

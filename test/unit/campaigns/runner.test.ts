@@ -32,6 +32,17 @@ function agentProcesses(home: string, command = 'run'): Array<{ pid: number; arg
   return found;
 }
 
+/** True while a process whose command line is exactly `command` runs on this machine (the board). */
+function processRunning(command: string): boolean {
+  return fs.readdirSync('/proc').some((name) => {
+    try {
+      return /^\d+$/.test(name) && fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === command;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Every layer recorded exactly once, in the net's order, and the file reads without errors. */
 function assertAllLayersOnce(read: CampaignRead, expected: string[]): void {
   assert.deepEqual(read.problems.filter((p) => p.severity === 'error'), []);
@@ -81,7 +92,10 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.deepEqual([c.target.name, c.target.kind, c.target.threads, c.method.repetitions], ['tx1', 'jetson-tx1', 1, 1]);
     assert.equal((c.probe.board as { model: string }).model, 'jetson_tx1');
     assert.deepEqual(read.sessions.map((s) => [s.session, s.method, s.resumed]), [[1, 'steady-state', false]]);
-    assert.equal(read.idle.length, 1);
+    // idle brackets: before the layers (with the sensor and harness calibration) and after them
+    assert.deepEqual(read.idle.map((i) => i.bracket?.index), [0, 1]);
+    assert.ok(read.idle[0].calibration?.harness && read.idle[0].calibration.harness.time_ms > 0, 'harness calibration recorded');
+    assert.equal(read.idle[0].calibration?.window?.source, 'measured');
     assert.ok(read.net && read.net.energy_mJ > 0, 'whole-net record');
     assert.deepEqual(read.ends.map((e) => [e.status, e.layersMeasured]), [['complete', 8]]);
 
@@ -183,6 +197,35 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.equal(out.error?.nextStep, RESUME_STEP);
     const partial = readCampaignFile(out.file!);
     assert.ok(partial.layers.length >= 2 && partial.layers.length < 8);
+    const resumed = await resume(out.file!);
+    assert.equal(resumed.status, 'complete', resumed.error?.message);
+    assertAllLayersOnce(readCampaignFile(out.file!), LENET_LAYERS);
+  });
+
+  it('a board that goes silent mid-run: stopped after progressTimeoutSeconds, naming board and last layer; records kept, resume completes', async () => {
+    // A "python" for the board that passes the agent's first six lines (start, idle, two layers)
+    // and then holds the output open and says nothing: a hung board, alive but silent.
+    const token = `600.${Date.now() % 100000}`;
+    const shim = path.join(lab.home, 'silent-python');
+    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in run) python3 "$@" | { n=0; while [ $n -lt 6 ] && IFS= read -r l; do printf "%s\\n" "$l"; n=$((n+1)); done; exec sleep ${token}; } ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
+    const started = Date.now();
+    const recordedAt: number[] = [];
+    const out = await runCampaign({
+      target: lab.target({ netCheck: false, progressTimeoutSeconds: 2, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
+      hooks: { ...lab.hooks, onRecord: () => recordedAt.push(Date.now()) },
+    });
+    // From the last layer record to the end record the runner wrote after stopping the run.
+    const waited = recordedAt[recordedAt.length - 1] - recordedAt[recordedAt.length - 2];
+    assert.equal(out.status, 'interrupted', out.error?.message);
+    assert.equal(out.error?.code, 'agent-died');
+    assert.match(out.error!.message, /^The agent on board "tx1" reported no progress for 2 s; last layer pool1 \(measured\); stopped it\. 2 layer\(s\) measured in this run are saved\.$/);
+    assert.match(out.error!.nextStep ?? '', /progressTimeoutSeconds/);
+    assert.ok(waited >= 1900 && waited < 10000, `stopped ${waited} ms after the last record (run ${Date.now() - started} ms)`);
+    assert.ok(!processRunning(`sleep ${token}`), 'the silent command was stopped on the board');
+    const partial = readCampaignFile(out.file!);
+    assert.deepEqual(partial.layers.map((l) => l.name), ['conv1', 'pool1']);
+    assert.deepEqual(partial.ends.map((e) => [e.status, e.message]), [['interrupted', out.error!.message]]);
     const resumed = await resume(out.file!);
     assert.equal(resumed.status, 'complete', resumed.error?.message);
     assertAllLayersOnce(readCampaignFile(out.file!), LENET_LAYERS);

@@ -6,6 +6,7 @@ import { predict } from '../../../server/src/cli/predict';
 import { check } from '../../../server/src/cli/check';
 import { platforms } from '../../../server/src/cli/platforms';
 import type { CliIo } from '../../../server/src/cli/io';
+import { ExitCode } from '../../../server/src/cli/exit-codes';
 import { CORPUS_PROTOTXT, CORPUS_CAFFEMODEL } from '../shared-paths';
 
 function capture(cwd = process.cwd()): CliIo & { out: string; err: string } {
@@ -31,10 +32,10 @@ describe('cli: energy-lens predict', () => {
     assert.deepEqual(json.totals.energy.coveredTypes, ['Convolution', 'Pooling']);
   });
 
-  it('--budget-mj exits 2 when the prediction exceeds it, 0 when it fits', async () => {
+  it('--budget-mj exits 3 when the prediction exceeds it, 0 when it fits', async () => {
     const total = JSON.parse((await (async () => { const io = capture(); await predict([squeezenet, '--json'], io); return io; })()).out).totals.energy.predicted_mJ;
     const over = capture();
-    assert.equal(await predict([squeezenet, '--budget-mj', String(total * 0.9)], over), 2);
+    assert.equal(await predict([squeezenet, '--budget-mj', String(total * 0.9)], over), ExitCode.overBudget);
     assert.match(over.err, /energy budget exceeded/);
     assert.equal(await predict([squeezenet, '--budget-mj', String(total * 1.1)], capture()), 0);
   });
@@ -68,6 +69,62 @@ describe('cli: energy-lens predict', () => {
     assert.equal(await predict([tmp], bad), 1);
     assert.match(bad.err, new RegExp(`${path.basename(tmp)}.*at byte`));
     fs.unlinkSync(tmp);
+  });
+});
+
+describe('cli: energy-lens predict --budget-mj fails closed', () => {
+  const allCnn = path.join(CORPUS_PROTOTXT, 'all_cnn_c_trainval.prototxt');
+  const tmpNet = (name: string, text: string): string => {
+    const file = path.join(os.tmpdir(), `el-budget-${process.pid}-${name}.prototxt`);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const HEAD = 'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n';
+
+  it('the exit codes are distinct', () => {
+    const codes = Object.values(ExitCode);
+    assert.equal(new Set(codes).size, codes.length);
+  });
+
+  it('a Data-layer net without an input shape is not fully predicted (exit 4), naming the layers', async () => {
+    const io = capture();
+    assert.equal(await predict([allCnn, '--budget-mj', '0.001'], io), ExitCode.notFullyPredicted);
+    assert.match(io.err, /energy budget not checked: the network is not fully predicted: 10 layer\(s\) without a number: 'conv1'/);
+    assert.match(io.err, /missing-input-shape/);
+  });
+
+  it('the same net with an input shape is checked against the budget', async () => {
+    assert.equal(await predict([allCnn, '--budget-mj', '0.001', '--input-shape', '1,3,32,32'], capture()), ExitCode.overBudget);
+    assert.equal(await predict([allCnn, '--budget-mj', '1e9', '--input-shape', '1,3,32,32'], capture()), ExitCode.ok);
+  });
+
+  it('without a budget, an incomplete total is noted and the exit stays 0', async () => {
+    const io = capture();
+    assert.equal(await predict([allCnn], io), ExitCode.ok);
+    assert.match(io.err, /note: the total is not complete: 10 layer\(s\)/);
+  });
+
+  it('num_output: 1e308 is an error in the file (exit 1) reported with its position, budget or not', async () => {
+    const file = tmpNet('huge', `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 1e308 kernel_size: 3 } }\n`);
+    const io = capture();
+    assert.equal(await predict([file, '--budget-mj', '1e30'], io), ExitCode.errorsInFile);
+    assert.match(io.err, /:4:\d+: error: `num_output` takes a non-negative integer/);
+    assert.match(io.err, /blob-too-large/);
+    assert.match(io.err, /energy budget not checked: 2 error\(s\) in the file/);
+    assert.equal(await predict([file], capture()), ExitCode.errorsInFile);
+    fs.unlinkSync(file);
+  });
+
+  it('a schema error (unknown field) fails the gate even when the total fits', async () => {
+    const file = tmpNet('typo', `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 kernal_size: 3 } }\n`);
+    const io = capture();
+    assert.equal(await predict([file, '--budget-mj', '1e9'], io), ExitCode.errorsInFile);
+    assert.match(io.err, /kernal_size/);
+    fs.unlinkSync(file);
+  });
+
+  it('a budget that is not a positive finite number is a usage error', async () => {
+    for (const bad of ['0', '-1', 'Infinity', 'NaN', 'x']) assert.equal(await predict([squeezenet, '--budget-mj', bad], capture()), ExitCode.usage, bad);
   });
 });
 

@@ -73,6 +73,17 @@ describe('energy: built-in models (real data)', function () {
     }
   });
 
+  it('gives extrapolated sub-models a wider interval than the fitted one they copy, sized from the sweeps\' FC-like rows', () => {
+    for (const { model } of BUILTIN_MODELS) {
+      const fc = model.subModels.InnerProduct;
+      const conv = model.subModels.Convolution;
+      assert.ok(fc.extrapolated);
+      assert.ok(fc.sigmaLog > conv.sigmaLog * 1.5, `${model.platform.id}: FC σ ${fc.sigmaLog} vs conv σ ${conv.sigmaLog}`);
+      assert.match(fc.provenance.spreadFrom, /1×1 output: FC layers in effect/);
+      assert.equal(fc.domain, undefined, 'a copy has no training domain of its own');
+    }
+  });
+
   it('derives the TX1 GPU coarse figure from 150 mJ over SqueezeNet\'s MACs', () => {
     const gpu = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-cudnn/gpu')!.model;
     const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));

@@ -28,4 +28,13 @@ describe('energy model terms', () => {
     assert.deepEqual(evaluateTerm(t, (n) => (n === 'kernelH' ? undefined : values[n])), { ok: false, missing: ['kernelH'] });
     assert.deepEqual(evaluateTerm(t, (n) => (n === 'channelsIn' ? 0 : values[n])), { ok: false, invalid: 'log(channelsIn) needs channelsIn > 0, got 0' });
   });
+
+  it('rounds features up to hardware tiles (format version 2)', () => {
+    const t = parseTerm('tile16(channelsOut)*heightOut*tile16(channelsOut)');
+    assert.ok(!('error' in t));
+    assert.equal(t.text, 'tile16(channelsOut)^2*heightOut');
+    assert.deepEqual(evaluateTerm(t, (n) => ({ channelsOut: 17, heightOut: 2 } as Record<string, number>)[n]), { ok: true, value: 32 * 32 * 2 });
+    assert.deepEqual(evaluateTerm(t, (n) => ({ channelsOut: 16, heightOut: 1 } as Record<string, number>)[n]), { ok: true, value: 256 });
+    assert.ok('error' in parseTerm('tile0(channelsOut)'));
+  });
 });

@@ -60,6 +60,25 @@ describe('diagnostics publishing', () => {
     assert.deepEqual(f.errors, []);
   });
 
+  it('a large file is analysed one stage per event-loop turn, so other work runs between the stages', async () => {
+    let turns = 0;
+    const turnAtSend: number[] = [];
+    const f = fakes(() => turnAtSend.push(turns));
+    registerDiagnostics(f.connection, f.documents, new AnalysisStore());
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    f.emit('open', TextDocument.create('file:///staged.prototxt', 'prototxt', 1, netText(EARLY_PUBLISH_CHARS + 10)));
+    setImmediate(tick);
+    await until(() => f.sent.length >= 2, 'two publishes');
+    ticking = false;
+    // Parse and syntax tree before the first publish, the network stage between the two: each its own turn.
+    assert.ok(turnAtSend[0] >= 2, `turns before the early publish: ${turnAtSend[0]}`);
+    assert.ok(turnAtSend[1] - turnAtSend[0] >= 2, `turns between the publishes: ${turnAtSend[1] - turnAtSend[0]}`);
+  });
+
   it('a small file: one publish with everything', async () => {
     const f = fakes();
     registerDiagnostics(f.connection, f.documents, new AnalysisStore());

@@ -32,6 +32,17 @@ layer { name: "fc" type: "InnerProduct" bottom: "r" top: "fc" inner_product_para
     assert.match(problem(a, 'undefined-bottom').message, /later layer/);
   });
 
+  it('a bottom produced only in another phase says so; one produced nowhere gives no reason', () => {
+    const a = analyzeText(`${INPUT}layer { name: "t" type: "ReLU" bottom: "data" top: "t" include { phase: TRAIN } }
+layer { name: "u" type: "ReLU" bottom: "t" top: "u" }
+layer { name: "v" type: "ReLU" bottom: "nowhere" top: "v" }`);
+    const messages = a.problems.filter((p) => p.code === 'undefined-bottom').map((p) => p.message);
+    assert.deepEqual(messages, [
+      "u: bottom blob 't' is not produced by any earlier layer or input (it is only produced by layers left out of this phase).",
+      "v: bottom blob 'nowhere' is not produced by any earlier layer or input.",
+    ]);
+  });
+
   it('duplicate layer names (within the analysed phase) and duplicate tops (not in place)', () => {
     const text = `${INPUT}layer { name: "x" type: "ReLU" bottom: "data" top: "a" }
 layer { name: "x" type: "ReLU" bottom: "data" top: "a" }

@@ -57,6 +57,21 @@ describe('refit panel: fit runners', () => {
       }
     });
 
+    it('searches in the worker: the same frontier as in-process, after a fit on the same dataset', async () => {
+      const runner = createFitRunner(workerFile);
+      const searchJob = { datasetKey: job.datasetKey, dataset, options: { maxParams: 3, cv: { kind: 'kfold' as const, k: 5 }, seed: 1 } };
+      try {
+        await runner.fit(job);
+        const viaWorker = await runner.search(searchJob);
+        const direct = await new InProcessFitRunner().search(searchJob);
+        const summary = (r: typeof direct) => r.types.map((t) => t.front.map((m) => [m.complexity, m.terms, m.coefficients, m.errors.mape]));
+        assert.ok(direct.types[0].front.length > 0);
+        assert.deepEqual(summary(viaWorker), summary(direct));
+      } finally {
+        runner.dispose();
+      }
+    });
+
     it('reports engine errors as FitError, and recovers after a cancelled fit', async () => {
       const runner = new WorkerFitRunner(workerFile);
       try {

@@ -1,6 +1,7 @@
 // Chart series and figures built from a FitReport: measured vs predicted, residuals, the fitted
 // curve per layer type, per-network totals, the coefficient table, and thinning for large data.
 import { strict as assert } from 'assert';
+import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fitDataset } from '../../../server/src/energy/fit/engine';
@@ -68,7 +69,24 @@ describe('refit panel: chart data from a fit', () => {
     const conv = report.subModels.find((m) => m.type === 'Convolution')!;
     assert.ok(close(view.metrics.mape!, 100 * dataset.rows.reduce((s, r, i) => s + Math.abs(fitted[i] - r.target) / r.target, 0) / 30));
     assert.ok(close(view.subModels[0].mape!, conv.inSample.mape));
-    assert.deepEqual(view.subModels[0].terms, [{ term: 'macs', coefficient: conv.coefficients[0] }]);
+    assert.deepEqual(view.subModels[0].terms, [{ term: 'macs', coefficient: conv.coefficients[0], withUnit: coefficientWithUnit('macs', conv.coefficients[0]) }]);
+    assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?J per MAC$/);
+  });
+
+  it('says which layers the per-network bars leave out (types without a sub-model)', () => {
+    const base = lawDataset({ rows: 40, groups: 4 });
+    // ReLU rows: no MACs, so a MACs-only fit leaves ReLU unmodelled; they are in neither bar.
+    const relu = Array.from({ length: 8 }, (_, i) => ({ values: [0, 16], target: 0.05, type: 'ReLU', group: `net${i % 4}`, source: { file: 'law.csv', line: 100 + i } }));
+    const dataset = { ...base, rows: [...base.rows, ...relu] };
+    const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } });
+    const view = buildFitView({ fitId: 9, datasetId: 'law', dataset, report });
+    for (const bar of view.networks!) {
+      assert.equal(bar.leftOut, 2, bar.network);
+      assert.deepEqual(bar.leftOutTypes, ['ReLU']);
+      assert.equal(bar.layers, 10);
+      const measuredModelled = base.rows.filter((r) => r.group === bar.network).reduce((t, r) => t + r.target, 0);
+      assert.ok(close(bar.measured, measuredModelled), 'the measured bar covers the predicted layers only');
+    }
   });
 
   it('draws fitted values instead of a curve when the model reads more than the main feature', () => {

@@ -56,6 +56,13 @@ describe('refit panel: messages from the webview', () => {
     assert.ok('error' in parseWebviewMessage({ type: 'exportPng', chartId: 'pie', dataUrl: png }));
   });
 
+  it('checks frontier selections: a layer type and a whole number of parameters', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'search' }), { type: 'search' });
+    assert.deepEqual(parseWebviewMessage({ type: 'selectFrontier', layerType: 'Convolution', complexity: 4 }), { type: 'selectFrontier', layerType: 'Convolution', complexity: 4 });
+    assert.ok('error' in parseWebviewMessage({ type: 'selectFrontier', layerType: 'Convolution', complexity: 2.5 }));
+    assert.ok('error' in parseWebviewMessage({ type: 'selectFrontier', complexity: 3 }));
+  });
+
   it('checks render reports', () => {
     const report = {
       fitId: 3, datasetId: 'x', family: 'layer-type', method: 'ols', metricsText: 'MAPE 1 %', candidates: 7, renderMs: 40,

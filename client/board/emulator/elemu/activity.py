@@ -12,6 +12,7 @@ import os
 import time
 
 SLEEP_AHEAD_S = 0.001
+WAKE_MARGIN_S = 0.0003
 
 
 def catchup_s(window_s):
@@ -43,11 +44,11 @@ class ActivityWriter(object):
         self._span = flush_span_s(window_s)
         self._catchup = catchup_s(window_s)
         self._rng = rng
+        self.hold = False  # book calls without sleeping (see `lead`)
 
     def run(self, duration, comps):
         """Occupy the board for `duration` s (its time) at dynamic power `comps` = (cpu, gpu, ddr) W.
 
-        `comps` should be the same tuple object for repeated calls of one layer: equal segments merge.
         Returns the virtual (start, end) of the call.
         """
         now = time.monotonic()
@@ -56,20 +57,25 @@ class ActivityWriter(object):
             start = now
         end = start + duration
         self._vclock = end
+        # Back-to-back calls accumulate into one segment (its mean power) until it spans `_span`: far below
+        # the sensor's window, and one write per span whatever the calls' powers.
         p = self._pending
-        if p is not None and p[2] is comps and abs(start - p[1]) < 1e-9:
+        if p is not None and abs(start - p[1]) < 1e-9:
             p[1] = end
         else:
             if p is not None:
-                self._write(p)
-            p = self._pending = [start, end, comps]
+                self._write_pending(p)
+            p = self._pending = [start, end, 0.0, 0.0, 0.0]
+        p[2] += comps[0] * duration
+        p[3] += comps[1] * duration
+        p[4] += comps[2] * duration
         if end - p[0] > self._span:
-            self._write(p)
+            self._write_pending(p)
             self._pending = None
         # Sleep only once the virtual clock runs a millisecond ahead: calls far shorter than a sleep keep their
         # exact time on average, and an idle (sleeping) process is not starved by a busy host as a spinning
         # one would be.
-        if end - now > SLEEP_AHEAD_S:
+        if end - now > SLEEP_AHEAD_S and not self.hold:
             self.flush()
             d = end - time.monotonic()
             if d > 0:
@@ -86,6 +92,26 @@ class ActivityWriter(object):
         while time.monotonic() < self._vclock:
             pass
 
+    @property
+    def vclock(self):
+        return self._vclock
+
+    def lead(self, seconds):
+        """The board idles `seconds` from now: calls booked next start then, so the host can book them (with
+        `hold` set) before they happen, and a harness called back at their booked instants (`wait_until`)
+        times the board's work, not the host's cost of emulating it."""
+        self._vclock = max(self._vclock, time.monotonic()) + seconds
+
+    def wait_until(self, t):
+        """Return when the wall clock reaches `t` (sleeping while it is far, then spinning: a busy host wakes a
+        sleeper milliseconds late, which would lengthen the span a harness times)."""
+        d = t - time.monotonic()
+        if d > WAKE_MARGIN_S + 0.0005:
+            self.flush()
+            time.sleep(d - WAKE_MARGIN_S)
+        while time.monotonic() < t:
+            pass
+
     def anchor(self):
         """The next call starts no earlier than now: the harness's own work (a callback) took board time too,
         which catching up would otherwise hide."""
@@ -93,8 +119,13 @@ class ActivityWriter(object):
 
     def flush(self):
         if self._pending is not None:
-            self._write(self._pending)
+            self._write_pending(self._pending)
             self._pending = None
+
+    def _write_pending(self, p):
+        d = p[1] - p[0]
+        if d > 0:
+            self._write([p[0], p[1], (p[2] / d, p[3] / d, p[4] / d)])
 
     def close(self):
         self.flush()

@@ -106,8 +106,8 @@ def _setup(flags, log, default_phase, where_gpu, where_cpu):
         pynet.set_mode_cpu()
     try:
         return pynet.CompiledNet(flags['model'], pynet.TEST if phase == 'TEST' else pynet.TRAIN, log)
-    except network.AnalysisError:
-        log.fatal('upgrade_proto.cpp:88', 'Check failure: the network could not be built')
+    except network.AnalysisError as e:
+        log.fatal('upgrade_proto.cpp:88', None if e.location else 'Check failure: the network could not be built')
 
 
 def _backward_cost(net, i):

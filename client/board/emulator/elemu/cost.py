@@ -19,6 +19,7 @@ ELEMENTWISE_OPS = {
 }
 SHARE_TYPES = ('Split', 'Flatten', 'Reshape', 'Silence', 'Input', 'Data', 'ImageData', 'MemoryData',
                'HDF5Data', 'DummyData', 'WindowData')
+DATA_TYPES = ('Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'DummyData', 'WindowData')
 COPY_TYPES = ('Concat', 'Slice', 'Crop', 'Tile')
 GEMM_TYPES = ('Convolution', 'Deconvolution')
 # Types whose repeated in-place application drifts values towards denormals (BOARD-FORMATS 1.5).
@@ -98,6 +99,8 @@ def layer_cost(layer, hw, mode, threads, hidden, warm):
     dram = max(0.0, working - 0.75 * l2)
     if not warm:
         dram += min(wbytes, working - dram)  # weights were evicted since the last forward
+        if kind != 'share':
+            dram += min(abytes * hw.get('cold_activation_share', 0.0), working - dram)
     cached = working - dram
     gpu = mode == 'gpu'
     cores = 1.0 if gpu else float(max(1, min(threads, hw['cores'] if 'cores' in hw else 1)))
@@ -119,9 +122,12 @@ def layer_cost(layer, hw, mode, threads, hidden, warm):
     bw_dram = hw['dram_bw'] if gpu or active <= 1 else hw.get('dram_bw_all', hw['dram_bw'])
     t_mem = dram / bw_dram + cached / hw['l2_bw']
     t_body = (max(t_comp, t_mem) + 0.25 * min(t_comp, t_mem)) * hidden.type_eff(t) * hidden.layer_quirk(layer['name'])
-    overhead = 1.5e-6 if t in SHARE_TYPES else hw['overhead_s']
+    # Caffe's InputLayer::Forward does nothing; Split/Flatten/Reshape only share pointers
+    overhead = 0.2e-6 if t in DATA_TYPES else 1.5e-6 if t in SHARE_TYPES else hw['overhead_s']
     if kind == 'gemm':
         overhead += hw['conv_overhead_s'] + hw['group_overhead_s'] * groups
+    if not warm and t not in DATA_TYPES:
+        overhead += hw.get('cold_call_s', 0.0)
     total = overhead + t_body
 
     busy = t_body / total if total > 0 else 0.0
@@ -141,6 +147,35 @@ def net_overhead(hw, mode):
     """Cost of one Net::Forward beyond its layers (unscaled s, comps W): loop and binding overhead."""
     return hw['net_overhead_s'], ((hw['p_feed'], hw['p_base'] * 0.5, 0.0) if mode == 'gpu'
                                   else (hw['p_base'], 0.0, 0.0))
+
+
+# The emulated interpreter is the host's real one, which a time scale cannot speed up: a scaled call into
+# pycaffe never takes less than this much wall time (else the host, not the board, would set the pace).
+HARNESS_MIN_WALL_S = 10e-6
+
+
+def harness_cost(hw, scale=1.0):
+    """One call from Python into pycaffe (`net._forward`, `net.forward`): interpreter and binding time on one
+    core. Real on a board, never part of a layer (unscaled s, comps W)."""
+    sec = hw.get('harness_call_s', 0.0)
+    if sec > 0:
+        sec = max(sec, HARNESS_MIN_WALL_S / scale)
+    return sec, (hw.get('harness_cpu_w', hw.get('p_base', 0.0)), 0.0, 0.0)
+
+
+def combined(a, b):
+    """Two costs run back to back as one: (total s, time-weighted mean comps)."""
+    sa, ca = a
+    sb, cb = b
+    total = sa + sb
+    if total <= 0:
+        return b
+    return total, tuple((sa * x + sb * y) / total for x, y in zip(ca, cb))
+
+
+def callback_cost(hw):
+    """One before/after_forward callback (C++ into Python and back), half before its timestamp, half after."""
+    return hw.get('callback_s', 0.0) / 2.0, (hw.get('harness_cpu_w', hw.get('p_base', 0.0)), 0.0, 0.0)
 
 
 def copy_cost(nbytes, hw):

@@ -44,9 +44,17 @@ class Logger(object):
             self.stream.write(text if text.endswith('\n') else text + '\n')
             self.stream.flush()
 
-    def fatal(self, where, message):
-        """glog FATAL: the message, the stack-trace banner, then abort (SIGABRT, exit status 134 in a shell)."""
-        self.log('F', where, message)
+    def other(self, text):
+        """A line another library writes to stderr itself (libprotobuf's `[libprotobuf ERROR ...]`), whatever
+        GLOG_minloglevel says."""
+        self.stream.write(text + '\n')
+        self.stream.flush()
+
+    def fatal(self, where, message=None):
+        """glog FATAL: the message (None: already logged), the stack-trace banner, then abort (SIGABRT, exit
+        status 134 in a shell)."""
+        if message is not None:
+            self.log('F', where, message)
         self.stream.write('*** Check failure stack trace: ***\n')
         self.stream.flush()
         os.abort()

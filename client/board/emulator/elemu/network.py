@@ -8,6 +8,7 @@ layers; this module adds what Caffe adds at Net construction: an `Input` layer n
 import hashlib
 import json
 import os
+import re
 import shlex
 import subprocess
 
@@ -19,7 +20,24 @@ DATA_TYPES = ('Input', 'Data', 'ImageData', 'MemoryData', 'HDF5Data', 'DummyData
 
 
 class AnalysisError(Exception):
-    """The network cannot be built (Caffe would abort with this message)."""
+    """The network cannot be built (Caffe would abort with this message). `location`: (line, column, message)
+    of a text-format error, 1-based as libprotobuf prints it, when the file does not parse."""
+
+    def __init__(self, message, location=None):
+        Exception.__init__(self, message)
+        self.location = location
+
+
+# The analysis CLI's problems on stderr: `<file>:<line>:<column>: error: <message>`
+_PROBLEM_RE = re.compile(r'^.*?:(\d+):(\d+): error: (.*?)(?: \[[a-z-]+\])?$')
+
+
+def _first_error_location(text):
+    for line in text.splitlines():
+        m = _PROBLEM_RE.match(line.strip())
+        if m:
+            return int(m.group(1)), int(m.group(2)), m.group(3)
+    return None
 
 
 def analysis_source(cfg):
@@ -61,7 +79,8 @@ def analyze(prototxt, cfg):
     if proc.returncode != 0:
         msg = proc.stderr.decode('utf-8', 'replace').strip() or proc.stdout.decode('utf-8', 'replace').strip()
         raise AnalysisError('Failed to parse NetParameter file: %s (%s)' % (
-            prototxt, msg.splitlines()[-1] if msg else 'analysis exit code %d' % proc.returncode))
+            prototxt, msg.splitlines()[-1] if msg else 'analysis exit code %d' % proc.returncode),
+            _first_error_location(proc.stderr.decode('utf-8', 'replace')))
     try:
         data = _checked(json.loads(proc.stdout.decode('utf-8')), prototxt)
     except ValueError as e:

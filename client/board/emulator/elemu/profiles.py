@@ -16,12 +16,20 @@ _TX1_CPU = {
     'elem_ops_per_s': 5.0e8, 'pool_ops_per_s': 1.0e8, 'dram_bw': 5.5e9, 'dram_bw_all': 10e9, 'l2_bw': 2.0e10,
     'l2_bytes': 2 * 1024 * 1024, 'overhead_s': 6e-6, 'conv_overhead_s': 4e-6, 'group_overhead_s': 1.5e-6,
     'p_base': 0.45, 'p_comp': 0.85, 'p_mem': 0.25, 'p_ddr': 0.9, 'net_overhead_s': 25e-6,
+    # One call from Python into pycaffe (CPython 3.5 on an A57 + boost.python + Net::ForwardFromTo), and one
+    # before/after_forward callback into Python: board time on one core, not part of any layer (UNCERTAIN).
+    'harness_call_s': 20e-6, 'callback_s': 4e-6, 'harness_cpu_w': 0.45,
+    # Inside a forward a layer's first call misses in the i-cache/TLB and part of its activations come from
+    # DRAM (the previous layers' weights evicted them); a layer looped alone finds both warm (UNCERTAIN).
+    'cold_call_s': 3e-6, 'cold_activation_share': 0.3,
 }
 _TX1_GPU = {
     'gemm_macs_per_s': 256 * 0.998e9 * 0.45, 'gemm_half_macs': 2.5e7, 'elem_ops_per_s': 4.0e9,
     'pool_ops_per_s': 2.0e9, 'dram_bw': 1.8e10, 'l2_bw': 6.0e10, 'l2_bytes': 256 * 1024,
     'overhead_s': 18e-6, 'conv_overhead_s': 30e-6, 'group_overhead_s': 0.5e-6,
     'p_base': 1.6, 'p_comp': 5.0, 'p_mem': 1.2, 'p_ddr': 1.1, 'p_feed': 0.35, 'net_overhead_s': 40e-6,
+    'harness_call_s': 25e-6, 'callback_s': 4e-6, 'harness_cpu_w': 0.45,
+    'cold_call_s': 5e-6, 'cold_activation_share': 0.3,
 }
 
 PROFILES = {

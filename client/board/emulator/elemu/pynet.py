@@ -12,6 +12,8 @@ from . import config, cost, glog, network, runtime
 
 TRAIN = 0
 TEST = 1
+# Host time left for booking a layer ahead of its callbacks (the board idles meanwhile: in timing runs only).
+HOOK_LEAD_S = 0.00005
 _state = {'mode': 'cpu', 'device': 0, 'board': None}
 
 
@@ -207,7 +209,13 @@ class CompiledNet(object):
         try:
             self.name, self.specs = network.load(prototxt, self.cfg)
         except network.AnalysisError as e:
-            log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) %s' % e)
+            if e.location:  # protobuf's text parser reports where, then Caffe's check fails
+                log.other('[libprotobuf ERROR google/protobuf/text_format.cc:274] Error parsing text-format '
+                          'caffe.NetParameter: %d:%d: %s' % e.location)
+                log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) '
+                        'Failed to parse NetParameter file: %s' % prototxt)
+            else:
+                log.log('F', 'upgrade_proto.cpp:88', 'Check failed: ReadProtoFromTextFile(param_file, param) %s' % e)
             raise
         self.board = board()
         self.mode = _state['mode']
@@ -219,20 +227,31 @@ class CompiledNet(object):
             self.warm.append(cost.layer_cost(s, hw, self.mode, self.threads, h, True))
             self.cold.append(cost.layer_cost(s, hw, self.mode, self.threads, h, False))
         self.net_overhead = cost.net_overhead(hw, self.mode)
+        self.harness = cost.harness_cost(hw, self.board.scale)
+        self.callback = cost.callback_cost(hw)
+        # `_forward(i, i)` from Python: the call and the layer as one segment (one emulated call per Python call
+        # keeps the host's own cost per call small, under the board time it stands for)
+        self.warm_called = [cost.combined(self.harness, w) for w in self.warm]
+        self.cold_called = [cost.combined(self.harness, c) for c in self.cold]
         self.drifting = [s['in_place'] and s['type'] in cost.DRIFTING_TYPES for s in self.specs]
         self.last = -1
         log_construction(log, prototxt, self.specs, phase)
 
-    def run(self, i, blobs=None):
-        """One Forward of layer i; returns its emulated duration (scaled s)."""
-        sec, comps = self.warm[i] if self.last == i else self.cold[i]
+    def run(self, i, blobs=None, called=False):
+        """One Forward of layer i (`called`: plus the Python call into pycaffe that ran it alone); returns its
+        emulated duration (scaled s)."""
+        if called:
+            sec, comps = self.warm_called[i] if self.last == i else self.cold_called[i]
+        else:
+            sec, comps = self.warm[i] if self.last == i else self.cold[i]
         spec = self.specs[i]
         if blobs is not None:
             if self.drifting[i]:
                 arr = blobs[spec['tops'][0]].data
                 arr.drift += 1
                 if arr.drift > cost.DENORMAL_AFTER_CALLS:
-                    sec *= cost.DENORMAL_SLOWDOWN
+                    h = self.harness[0] if called else 0.0
+                    sec = h + (sec - h) * cost.DENORMAL_SLOWDOWN
             else:
                 for t in spec['tops']:
                     if t not in spec['bottoms']:
@@ -242,6 +261,13 @@ class CompiledNet(object):
 
     def run_net_overhead(self):
         self.board.execute(*self.net_overhead)
+
+    def run_harness(self):
+        """The Python call into pycaffe that starts a forward: board time on a core, no layer's."""
+        self.board.execute(*self.harness)
+
+    def run_callback_half(self):
+        self.board.execute(*self.callback)
 
 
 class Net(object):
@@ -295,22 +321,48 @@ class Net(object):
         n = len(self.layers)
         if not (0 <= start <= end < n):
             raise IndexError('layer range [%d, %d] outside [0, %d]' % (start, end, n - 1))
+        if start == end and not self._before and not self._after:
+            self._net.run(start, self.blobs, called=True)
+        else:
+            self._net.run_harness()
+            self._run_layers(start, end)
+        return 0.0
+
+    def _run_layers(self, start, end):
         run, blobs, before, after = self._net.run, self.blobs, self._before, self._after
         if not before and not after:
             for i in range(start, end + 1):
                 run(i, blobs)
-            return 0.0
-        sync, anchor = self._net.board.sync, self._net.board.anchor  # callbacks timestamp layers: exact times
+            return
+        # Callbacks timestamp layers: each layer's board time (and the callbacks' own, half on each side of
+        # their timestamp) is booked a little ahead of now, then the callbacks run at the booked instants.
+        w = self._net.board.writer
+        half = self._net.run_callback_half
         for i in range(start, end + 1):
-            sync()
+            w.lead(HOOK_LEAD_S)
+            w.hold = True
+            try:
+                for fn in before:
+                    half()
+                t_before = w.vclock
+                for fn in before:
+                    half()
+                run(i, blobs)
+                for fn in after:
+                    half()
+                t_after = w.vclock
+                for fn in after:
+                    half()
+            finally:
+                w.hold = False
+            w.flush()
+            w.wait_until(t_before)
             for fn in before:
                 fn(i)
-            anchor()
-            run(i, blobs)
-            sync()
+            w.wait_until(t_after)
             for fn in after:
                 fn(i)
-        return 0.0
+        w.wait_until(w.vclock)
 
     def forward(self, blobs=None, start=None, end=None, **kwargs):
         names = self._layer_names
@@ -319,9 +371,10 @@ class Net(object):
         for name in kwargs:
             if name not in self.inputs:
                 raise Exception('Input blob arguments do not match net inputs.')
+        self._net.run_harness()
         if start is None and end is None:
             self._net.run_net_overhead()
-        self._forward(start_ind, end_ind)
+        self._run_layers(start_ind, end_ind)
         self._net.board.sync()  # forward() returns when the net is done
         outs = list(self.outputs) + list(blobs or [])
         return dict((o, self.blobs[o].data) for o in outs)

@@ -3,7 +3,8 @@
 Like the chip in continuous mode (BOARD-FORMATS.md 2.4), every conversion cycle publishes one block
 average over the last window (422 ms on L4T <= 32, 6.6 ms on JetPack 5+; both times the time scale);
 a read returns the last published value. Registers are quantised (bus 8 mV, shunt 40 uV) and the driver
-computes integer mA and mW = mV*mA/1000 truncated.
+computes integer mA and mW = mV*mA/1000 truncated. The board's background (idle spikes, a slow drift of
+idle) adds to what the layers draw, and some publications come late or not at all (a loaded host).
 """
 import math
 import os
@@ -67,6 +68,45 @@ def publish(root, prof, comps_w, rng):
             files.atomic_write(os.path.join(d, 'curr4_input'), '%d\n' % sum_ma)
 
 
+# The board's own background, which no layer causes (truth leaves it out): a daemon waking up now and then
+# (an idle spike on a core), and idle power creeping up as the module warms (UNCERTAIN magnitudes).
+SPIKE_EVERY_S = (60.0, 180.0)      # board seconds between spikes (uniform); the first after the first gap
+SPIKE_LENGTH_S = (0.3, 1.5)
+SPIKE_CPU_W = (0.2, 0.6)
+DRIFT_CPU_W = 0.03                 # thermal creep of idle, approached exponentially
+DRIFT_TAU_S = 1200.0
+# The host that plays the sensor on a loaded machine: some publications come late, a few not at all.
+LATE_SHARE, LATE_MAX_PERIODS, SKIP_SHARE = 0.12, 0.9, 0.03
+
+
+class Background(object):
+    """Dynamic CPU power (W) of the board's background over a wall-clock span, in board time `scale`."""
+
+    def __init__(self, t0, scale, rng):
+        self.t0, self.scale, self.rng = t0, scale, rng
+        self.spikes = []
+        self._next = t0 + rng.uniform(*SPIKE_EVERY_S) * scale
+
+    def _extend(self, t):
+        while self._next < t:
+            length = self.rng.uniform(*SPIKE_LENGTH_S) * self.scale
+            self.spikes.append((self._next, self._next + length, self.rng.uniform(*SPIKE_CPU_W)))
+            self._next += length + self.rng.uniform(*SPIKE_EVERY_S) * self.scale
+
+    def cpu_w(self, a, b):
+        self._extend(b)
+        self.spikes = [s for s in self.spikes if s[1] >= a - 10.0]
+        spike = sum(w * max(0.0, min(e, b) - max(s, a)) for s, e, w in self.spikes) / (b - a)
+        board_t = ((a + b) / 2.0 - self.t0) / self.scale
+        return spike + DRIFT_CPU_W * (1.0 - math.exp(-max(0.0, board_t) / DRIFT_TAU_S))
+
+
+def with_background(comps, cpu_w):
+    out = dict(comps)
+    out['cpu'] = out.get('cpu', 0.0) + cpu_w
+    return out
+
+
 class _Stop(object):
     flag = False
 
@@ -91,14 +131,22 @@ def serve(root, out=sys.stdout):
     out.write('ready\n')
     out.flush()
     t0 = time.monotonic()
+    background = Background(t0, float(cfg['time_scale']), random.Random(int(cfg['seed']) * 104729 + 3))
+    host = random.Random(int(cfg['seed']) * 31 + 5)
     k = 1
     while not stop.flag:
         t_k = t0 + k * period
-        _sleep_until(t_k + lag, stop)
+        u = host.random()
+        late = host.uniform(0.2, LATE_MAX_PERIODS) * period if u < LATE_SHARE else 0.0
+        _sleep_until(t_k + lag + late, stop)
         if stop.flag:
             break
         reader.poll()
-        publish(cfg['root'], prof, reader.mean_components(t_k - window, t_k), rng)
+        if u >= 1.0 - SKIP_SHARE:  # the host was busy elsewhere: this cycle's value is never written
+            k += 1
+            continue
+        comps = with_background(reader.mean_components(t_k - window, t_k), background.cpu_w(t_k - window, t_k))
+        publish(cfg['root'], prof, comps, rng)
         reader.prune(t_k - window - 1.0)
         k += 1
         behind = time.monotonic() - (t0 + k * period + lag)

@@ -1,7 +1,9 @@
 """The ground truth of a network on an emulated board, for tests only (the agent never sees it).
 
 Per layer: expected time of one call in a steady-state loop (warm caches), the mean power of the total
-rail (and every rail) while it runs, and its energy. For the whole net: one full forward (layers in
+rail (and every rail) while it runs, and its energy; `in_forward_*`: the same inside a full forward (cold
+caches: these add up, with the Net's own overhead, to the whole net). The harness's cost (the Python call
+into pycaffe, callbacks) is no layer's and is in neither. For the whole net: one full forward (layers in
 sequence, cold weights, plus the Net's own overhead). Times and energies are in the board's scaled time
 (what a measurement on the emulated board sees); `board_*` fields are the unscaled physics.
 """
@@ -39,8 +41,12 @@ def truth(root, prototxt, mode='cpu', threads=None):
             'energy_mj': p * t, 'dynamic_energy_mj': (p - idle) * t, 'board_energy_mj': p * sec,
         })
         csec, ccomps = cost.layer_cost(s, hw, mode, threads, hidden, False)
+        cp = _power(prof, ccomps)[0]
+        layers[-1].update({'in_forward_time_ms': csec * scale * 1000.0, 'in_forward_power_mw': cp,
+                           'in_forward_energy_mj': cp * csec * scale,
+                           'in_forward_dynamic_energy_mj': (cp - idle) * csec * scale})
         net_s += csec
-        net_mj += _power(prof, ccomps)[0] * csec
+        net_mj += cp * csec
     osec, ocomps = cost.net_overhead(hw, mode)
     net_s += osec
     net_mj += _power(prof, ocomps)[0] * osec

@@ -3,7 +3,7 @@
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { connectChain, describeRoute } from './connect-chain';
 import { BoardConnectionError, describeSocketError } from './errors';
-import { runStreaming, type ChannelHost, type ExecOptions, type ExecResult } from './remote-exec';
+import { runStreaming, shortCommand, type ChannelHost, type ExecOptions, type ExecResult } from './remote-exec';
 import { mkdirpOnBoard, readBoardFile, sha256OnBoard, uploadToBoard, type FileHost, type UploadOptions, type UploadResult } from './remote-files';
 import { resolveTarget } from './ssh-config-resolve';
 import type { BoardTarget, ResolvedTarget, SshEnvironment } from './types';
@@ -11,11 +11,6 @@ import type { BoardTarget, ResolvedTarget, SshEnvironment } from './types';
 export interface ConnectOptions {
   /** Cancels connecting (including a pending prompt's effect). */
   signal?: AbortSignal;
-}
-
-function shortCommand(command: string): string {
-  const line = command.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? line.slice(0, 77) + '...' : line;
 }
 
 export class BoardConnection implements FileHost {
@@ -30,6 +25,8 @@ export class BoardConnection implements FileHost {
     private readonly clients: Client[],
     /** SHA256 fingerprint of the board's host key. */
     readonly hostKeyFingerprint: string,
+    /** Where output problems go when the caller gives no `onWarning` (the environment's log). */
+    private readonly log: ((line: string) => void) | undefined,
   ) {
     const board = clients[clients.length - 1];
     this.boardClosed = new Promise((resolve) => board.once('close', () => resolve()));
@@ -52,7 +49,7 @@ export class BoardConnection implements FileHost {
     }
     resolved.warnings.forEach((w) => env.log?.(`SSH config: ${w}`));
     const chain = await connectChain(resolved, env, options.signal);
-    return new BoardConnection(resolved, chain.clients, chain.hostKeyFingerprint);
+    return new BoardConnection(resolved, chain.clients, chain.hostKeyFingerprint, env.log);
   }
 
   /** `board "tx1"`. */
@@ -72,7 +69,7 @@ export class BoardConnection implements FileHost {
 
   /** Runs a shell command (build it with buildCommand), streaming its output line by line. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return runStreaming(this.channelHost, command, options);
+    return runStreaming(this.channelHost, command, { ...options, onWarning: options.onWarning ?? this.log });
   }
 
   /** Copies a local file or a buffer to the board, via SFTP when offered, else `cat > file`. */

@@ -1,7 +1,7 @@
 // Opens the SSH connection to a board, hop by hop through its ProxyJump chain. Each hop is its
 // own ssh2 Client whose socket is a `forwardOut` channel of the previous one, so host keys and
 // authentication are checked at every hop.
-import { Client } from 'ssh2';
+import { Client, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { Duplex } from 'stream';
 import { createAuthFlow } from './auth-handler';
 import { BoardConnectionError, describeSocketError, HopFailure, hostPort } from './errors';
@@ -67,6 +67,7 @@ function connectHop(hop: ResolvedHop, env: SshEnvironment, sock: Duplex | undefi
       sock,
       username: hop.user,
       hostVerifier: hostKey.verify,
+      algorithms: { serverHostKey: hostKey.preferredAlgorithms() as ServerHostKeyAlgorithm[] },
       authHandler: auth.handler,
       readyTimeout: 0, // replaced by the pausable timer above
       keepaliveInterval: hop.serverAliveIntervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS,

@@ -9,6 +9,8 @@ import {
   fingerprintSha256,
   formatKnownHostsLine,
   keyTypeOfBlob,
+  knownKeyTypes,
+  orderHostKeyAlgorithms,
   readKnownHostsFile,
   type KnownHostEntry,
 } from './known-hosts';
@@ -17,6 +19,8 @@ import type { ResolvedHop, SshEnvironment } from './types';
 export const DEFAULT_GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 
 export interface HostKeyCheck {
+  /** Host key algorithms for ssh2, the types known_hosts already has for this host first. */
+  preferredAlgorithms(): string[];
   /** For ssh2's `hostVerifier` (the two-argument, callback form). */
   verify(key: Buffer, done: (ok: boolean) => void): void;
   /** Why the key was refused, once `verify` said no. */
@@ -49,14 +53,17 @@ export function createHostKeyCheck(
   const state: { failure?: HopFailure; accepted?: string } = {};
 
   let acceptedBlob: Buffer | undefined;
+  const knownEntries = (): KnownHostEntry[] => {
+    const files = [...hop.userKnownHostsFiles, ...(env.globalKnownHostsFiles ?? DEFAULT_GLOBAL_KNOWN_HOSTS), env.extensionKnownHostsPath];
+    return files.flatMap((f) => readKnownHostsFile(f));
+  };
 
   const decide = async (key: Buffer): Promise<boolean> => {
     // Re-keying shows the same key again: do not ask twice for a key accepted once.
     if (acceptedBlob?.equals(key)) return true;
     const keyType = keyTypeOfBlob(key);
     const fingerprint = fingerprintSha256(key);
-    const files = [...hop.userKnownHostsFiles, ...(env.globalKnownHostsFiles ?? DEFAULT_GLOBAL_KNOWN_HOSTS), env.extensionKnownHostsPath];
-    const entries = files.flatMap((f) => readKnownHostsFile(f));
+    const entries = knownEntries();
     const verdict = checkHostKey(entries, lookupHost, lookupPort, key);
     switch (verdict.status) {
       case 'known':
@@ -110,6 +117,15 @@ export function createHostKeyCheck(
   };
 
   return {
+    preferredAlgorithms() {
+      let known: string[] = [];
+      try {
+        known = knownKeyTypes(knownEntries(), lookupHost, lookupPort);
+      } catch {
+        // An unreadable file: the default order; verify() reports the file when the key arrives.
+      }
+      return orderHostKeyAlgorithms(known);
+    },
     verify(key, done) {
       decide(key).then(
         (ok) => {

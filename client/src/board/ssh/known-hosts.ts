@@ -145,6 +145,38 @@ export function checkHostKey(entries: readonly KnownHostEntry[], host: string, p
   return { status: 'unknown', otherTypes };
 }
 
+/** ssh2's default host key algorithms, strongest first: the list OpenSSH's ordering starts from. */
+export const DEFAULT_HOST_KEY_ALGORITHMS: readonly string[] = [
+  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+];
+
+/** The key type known_hosts stores for a host key algorithm (RSA signatures all use `ssh-rsa` keys). */
+function keyTypeOfAlgorithm(algorithm: string): string {
+  return algorithm.startsWith('rsa-sha2-') ? 'ssh-rsa' : algorithm;
+}
+
+/** Key types known for `host:port` (revoked keys and CA lines left out), in file order, once each. */
+export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
+  const name = knownHostsName(host, port);
+  const types = new Set<string>();
+  for (const entry of entries) {
+    if (entry.marker === undefined && hostFieldMatches(entry.hosts, name)) types.add(entry.keyType);
+  }
+  return [...types];
+}
+
+/**
+ * The host key algorithms to offer, as OpenSSH orders them (order_hostkeyalgs in sshconnect2.c):
+ * those whose key type is already known for the host first, then the rest, each part in the
+ * default order. So a board known by its ECDSA key is asked for that key, not for an ed25519 key
+ * it also has, which would be "unknown" and prompt again.
+ */
+export function orderHostKeyAlgorithms(knownTypes: readonly string[], algorithms: readonly string[] = DEFAULT_HOST_KEY_ALGORITHMS): string[] {
+  const known = new Set(knownTypes);
+  const first = algorithms.filter((a) => known.has(keyTypeOfAlgorithm(a)));
+  return [...first, ...algorithms.filter((a) => !first.includes(a))];
+}
+
 /** A known_hosts line for `host:port` and the key blob (plain host name, as `ssh` writes by default). */
 export function formatKnownHostsLine(host: string, port: number, keyBlob: Buffer): string {
   return `${knownHostsName(host, port)} ${keyTypeOfBlob(keyBlob)} ${keyBlob.toString('base64')}`;

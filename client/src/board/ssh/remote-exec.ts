@@ -12,7 +12,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { Readable } from 'stream';
 import { BoardConnectionError } from './errors';
-import { LineSplitter } from './line-splitter';
+import { DEFAULT_MAX_LINE_LENGTH, LineSplitter, type OverlongLine } from './line-splitter';
 import { isValidEnvName, shellQuote } from './shell-quote';
 
 /** The command's stdin is /dev/null (the channel's stdin is the cancel pipe). */
@@ -22,6 +22,10 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Set inline for the command (names validated, values quoted). */
   env?: Readonly<Record<string, string>>;
+  /** Longest line delivered (characters); longer lines are dropped and reported. Default 1 Mi. */
+  maxLineLength?: number;
+  /** Problems with the output that do not stop the command (a dropped over-long line). */
+  onWarning?(message: string): void;
 }
 
 export interface ExecResult {
@@ -36,6 +40,16 @@ export interface ExecResult {
   cancelled: boolean;
 }
 
+export interface CollectOptions {
+  /** Bytes of stdout kept; past it the command is stopped with an error. Default 64 MiB. */
+  maxStdoutBytes?: number;
+  /** Bytes of stderr kept (only its tail goes into messages). Default 1 MiB; the rest is dropped. */
+  maxStderrBytes?: number;
+}
+
+export const DEFAULT_MAX_COLLECT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_COLLECT_STDERR_BYTES = 1024 * 1024;
+
 export interface CollectResult {
   code: number | null;
   signal: string | null;
@@ -48,6 +62,18 @@ export interface ChannelHost {
   openExec(command: string): Promise<ClientChannel>;
   /** Error for a channel that closed without an exit status (the connection went away). */
   lostError(command: string): BoardConnectionError;
+  /** `board "tx1"` for messages. */
+  readonly label: string;
+}
+
+/** A command as messages show it: one line, at most 80 characters. */
+export function shortCommand(command: string): string {
+  const line = command.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? line.slice(0, 77) + '...' : line;
+}
+
+function mib(bytes: number): string {
+  return `${+(bytes / (1024 * 1024)).toFixed(2)} MiB`;
 }
 
 /** If the channel has not closed this long after cancelling, stop waiting for it. */
@@ -82,20 +108,46 @@ export function wrapForCancel(command: string, env?: Readonly<Record<string, str
   return `exec ${envPart}/bin/sh -c ${shellQuote(CANCEL_WRAPPER)} sh ${shellQuote(command)}`;
 }
 
-/** Runs a command and collects its output as bytes (for file contents and short queries). */
-export function runCollect(host: ChannelHost, command: string, stdin?: Buffer | Readable): Promise<CollectResult> {
+/**
+ * Runs a command and collects its output as bytes (for file contents and short queries). Stdout
+ * is bounded: past `maxStdoutBytes` the channel is closed (the command dies of SIGPIPE or SIGHUP)
+ * and the promise rejects with an error naming the command, the board and the bound.
+ */
+export function runCollect(host: ChannelHost, command: string, stdin?: Buffer | Readable, options: CollectOptions = {}): Promise<CollectResult> {
+  const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_COLLECT_BYTES;
+  const maxStderr = options.maxStderrBytes ?? DEFAULT_MAX_COLLECT_STDERR_BYTES;
   return host.openExec(command).then(
     (channel) =>
       new Promise<CollectResult>((resolve, reject) => {
         const out: Buffer[] = [];
         const err: Buffer[] = [];
+        let outBytes = 0;
+        let errBytes = 0;
+        let overflow: BoardConnectionError | undefined;
         let exit: { code: number | null; signal: string | null } | undefined;
-        channel.on('data', (c: Buffer) => out.push(c));
-        channel.stderr.on('data', (c: Buffer) => err.push(c));
+        channel.on('data', (c: Buffer) => {
+          if (overflow) return;
+          outBytes += c.length;
+          if (outBytes > maxStdout) {
+            overflow = new BoardConnectionError(
+              `"${shortCommand(command)}" on ${host.label} printed more than ${mib(maxStdout)}; stopped it (the output is not kept)`, 'remote-failed');
+            out.length = 0;
+            channel.close();
+            return;
+          }
+          out.push(c);
+        });
+        channel.stderr.on('data', (c: Buffer) => {
+          if (errBytes >= maxStderr) return;
+          const kept = c.subarray(0, maxStderr - errBytes);
+          errBytes += kept.length;
+          err.push(kept);
+        });
         channel.on('exit', (code: number | null, signal?: string) => {
           exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
         });
         channel.on('close', () => {
+          if (overflow) return reject(overflow);
           if (!exit) return reject(host.lostError(command));
           resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
         });
@@ -145,8 +197,14 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
         onAbort();
       }
     };
-    const stdout = new LineSplitter(guard(options.onStdout));
-    const stderr = new LineSplitter(guard(options.onStderr));
+    // An over-long line is dropped and named (which stream, which command, which board), never delivered cut.
+    const splitter = (stream: 'stdout' | 'stderr', onLine: ((line: string) => void) | undefined): LineSplitter =>
+      new LineSplitter(guard(onLine), {
+        maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
+        onOverlong: (info: OverlongLine) => guard(options.onWarning)(overlongMessage(stream, command, host.label, info, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)),
+      });
+    const stdout = splitter('stdout', options.onStdout);
+    const stderr = splitter('stderr', options.onStderr);
 
     channel.on('data', (c: Buffer) => closed || stdout.push(c));
     channel.stderr.on('data', (c: Buffer) => closed || stderr.push(c));
@@ -168,4 +226,9 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
     channel.on('close', finish);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function overlongMessage(stream: string, command: string, board: string, info: OverlongLine, max: number): string {
+  return `Dropped line ${info.line} of the ${stream} of "${shortCommand(command)}" on ${board}: ` +
+    `${info.length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')}-character limit (it began ${JSON.stringify(info.head)})`;
 }

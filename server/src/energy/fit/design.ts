@@ -31,7 +31,7 @@ export function buildTypeDesign(dataset: Dataset, spec: ResolvedSpec, type: stri
     ? layerTypeTerms(dataset, spec, featuresFor(spec, type))
     : individualTerms(dataset, spec, featuresFor(spec, type), rows, type, warnings);
   const index = new Map(dataset.features.map((f, i) => [f, i] as [string, number]));
-  const compiled = terms.map((t) => t.factors.map((f) => ({ col: index.get(f.name)!, log: f.log, power: f.power })));
+  const compiled = terms.map((t) => t.factors.map((f) => ({ col: index.get(f.name)!, log: f.log, power: f.power, tile: f.tile })));
   const usesLog = compiled.some((factors) => factors.some((f) => f.log));
   const Z = rows.map((ri) => {
     const values = dataset.rows[ri].values;
@@ -40,7 +40,7 @@ export function buildTypeDesign(dataset: Dataset, spec: ResolvedSpec, type: stri
     for (let j = 0; j < compiled.length; j++) {
       let v = 1;
       for (const f of compiled[j]) {
-        const x = f.log ? logs[f.col] : values[f.col];
+        const x = f.log ? logs[f.col] : f.tile ? Math.ceil(values[f.col] / f.tile) * f.tile : values[f.col];
         if (f.log && Number.isNaN(x)) {
           const name = dataset.features[f.col];
           throw new FitError(`${describeRow(dataset.rows[ri], ri)}: log(${name}) needs ${name} > 0, got ${values[f.col]} (the log method takes logs of every feature)`);

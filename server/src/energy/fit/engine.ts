@@ -102,13 +102,21 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
   const warnings: string[] = [];
   const states: TypeState[] = [];
   for (const type of typesOf(dataset)) {
-    const design = buildTypeDesign(dataset, spec, type);
+    let design: ReturnType<typeof buildTypeDesign>;
+    try {
+      design = buildTypeDesign(dataset, spec, type);
+    } catch (e) {
+      // One type this method cannot take (log of a zero feature) leaves that type out, not the whole fit.
+      if (!(e instanceof FitError)) throw e;
+      warnings.push(`${type}: not modelled by ${methodLabel(spec)}: ${e.message}`);
+      continue;
+    }
     warnings.push(...design.warnings);
     if (carriesNoInformation(design)) {
       // e.g. pooling rows in a MACs-only fit: leave the type unmodelled rather than fail the whole fit.
       const why = design.terms.length === 0 ? 'no feature varies'
         : `${design.terms.map((t) => `'${t.text}'`).join(', ')} ${design.terms.length === 1 ? 'is' : 'are'} 0`;
-      warnings.push(`${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (typeFeatures, --type-features ${type}=...)`);
+      warnings.push(`${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`);
       continue;
     }
     states.push({ type, fitter: new TypeFitter(design, spec), local: new Map(design.rows.map((ri, k) => [ri, k] as [number, number])) });
@@ -165,7 +173,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
 }
 
 /** Fold membership as dataset row indexes; for holdout, fold 0 is the test set and fold 1 the training set. */
-function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): number[][] {
+export function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): number[][] {
   const all = dataset.rows.map((_, i) => i);
   switch (scheme.kind) {
     case 'loo':

@@ -4,9 +4,11 @@
 import type { DataSource, EnergyModel, Platform, SubModel } from '../model';
 import { MODEL_FORMAT_VERSION, isLayerFeatureName } from '../model';
 import { validateModel } from '../load-model';
+import { formatVersionFor } from '../format-version';
 import { parseTerm } from '../terms';
 import type { FitReport } from './engine';
-import { FitError } from './dataset';
+import { type Dataset, FitError } from './dataset';
+import { type TrainingDomain, trainingDomain } from '../domain';
 
 /** Types each fitted type also predicts unless told otherwise (their per-MAC cost is the same kind of work). */
 export const DEFAULT_APPLIES_TO: Record<string, string[]> = {
@@ -23,11 +25,32 @@ export interface ToModelOptions {
   /** Why this method/feature set, per type or for all. */
   why?: string | Record<string, string>;
   notes?: string[];
+  /** Training domain per layer type (see `datasetDomains`), recorded so layers outside it are flagged. */
+  domains?: Record<string, TrainingDomain>;
+}
+
+/** The training domain of each layer type's rows, over the dataset's features. */
+export function datasetDomains(dataset: Dataset): Record<string, TrainingDomain> {
+  const byType = new Map<string, { rows: Array<Record<string, number>>; networks: Set<string> }>();
+  for (const row of dataset.rows) {
+    const entry = byType.get(row.type) ?? { rows: [], networks: new Set<string>() };
+    entry.rows.push(Object.fromEntries(dataset.features.map((name, i) => [name, row.values[i]])));
+    if (row.group) entry.networks.add(row.group);
+    byType.set(row.type, entry);
+  }
+  const out: Record<string, TrainingDomain> = {};
+  for (const [type, { rows, networks }] of byType) {
+    const domain = trainingDomain(rows);
+    if (domain) out[type] = networks.size ? { ...domain, networks: [...networks].sort() } : domain;
+  }
+  return out;
 }
 
 export const round = (x: number, digits = 6): number => (x === 0 ? 0 : Number(x.toPrecision(digits)));
 
-export function fittedSubModel(report: FitReport, type: string, options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'>): SubModel {
+export function fittedSubModel(
+  report: FitReport, type: string, options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'> & { domain?: TrainingDomain },
+): SubModel {
   const m = report.subModels.find((s) => s.type === type);
   if (!m) throw new FitError(`the fit has no ${type} sub-model`);
   for (const text of m.terms) {
@@ -67,12 +90,13 @@ export function fittedSubModel(report: FitReport, type: string, options: Pick<To
       rmspe: round(metrics.rmspe, 4),
       complexity: m.complexity,
     },
+    ...(options.domain ? { domain: options.domain } : {}),
   };
 }
 
 export function toEnergyModel(report: FitReport, options: ToModelOptions): EnergyModel {
   const subModels: Record<string, SubModel> = {};
-  for (const m of report.subModels) subModels[m.type] = fittedSubModel(report, m.type, options);
+  for (const m of report.subModels) subModels[m.type] = fittedSubModel(report, m.type, { ...options, domain: options.domains?.[m.type] });
   return finishModel({
     formatVersion: MODEL_FORMAT_VERSION,
     platform: options.platform,
@@ -87,7 +111,8 @@ export function toEnergyModel(report: FitReport, options: ToModelOptions): Energ
  * Convolution: an FC layer is a 1×1 convolution over a 1×1 map, so MACs and element counts carry over).
  */
 export function extrapolatedCopy(from: SubModel, fromType: string, note: string): SubModel {
-  const { appliesTo: _ignored, metrics: _none, ...rest } = from;
+  // The copy's type was never measured, so the source's training domain says nothing about it.
+  const { appliesTo: _ignored, metrics: _none, domain: _unknown, ...rest } = from;
   return {
     ...rest,
     samples: 0,
@@ -105,6 +130,8 @@ export function extrapolatedCopy(from: SubModel, fromType: string, note: string)
 
 /** Validates a model built in code against the same schema as files, so built-ins can never be malformed. */
 export function finishModel(model: EnergyModel): EnergyModel {
+  // The lowest version that expresses the model, so older readers keep reading models without version-2 features.
+  model = { ...model, formatVersion: formatVersionFor(model) };
   const checked = validateModel(model, `model ${model.platform.id}`);
   if ('error' in checked) throw new FitError(checked.error);
   return checked.model;

@@ -9,8 +9,9 @@ import { argMax, flatten, reduction, reshape } from './reshape';
 import { accuracy, loss, silence } from './loss';
 import { databaseData, dummyData, externalData, imageData, input, memoryData } from './data';
 import { LOSS_LAYER_TYPES } from '../layer-types';
+import { withCaffeLimits } from './limits';
 
-const RULES = new Map<string, ShapeRule>([
+const RULES_AS_WRITTEN: Array<[string, ShapeRule]> = [
   ['Convolution', convolution],
   ['DepthwiseConvolution', convolution],
   ['Deconvolution', deconvolution],
@@ -43,7 +44,10 @@ const RULES = new Map<string, ShapeRule>([
   ['VideoData', externalData],
   ...SAME_SHAPE_TYPES.map((t): [string, ShapeRule] => [t, sameShape]),
   ...[...LOSS_LAYER_TYPES].map((t): [string, ShapeRule] => [t, loss]),
-]);
+];
+
+/** Every rule's outputs are checked against Caffe's blob limits (one place, not per rule). */
+const RULES = new Map<string, ShapeRule>(RULES_AS_WRITTEN.map(([type, rule]) => [type, withCaffeLimits(rule)]));
 
 export function shapeRule(type: string): ShapeRule | undefined {
   return RULES.get(type);

@@ -1,0 +1,14 @@
+// Exit codes of `energy-lens` commands, declared once so CI scripts can tell the reasons apart
+// (documented in README.md, "Exit codes").
+export const ExitCode = {
+  /** Everything checked and within bounds. */
+  ok: 0,
+  /** The file has errors (syntax, schema or graph), or cannot be read. */
+  errorsInFile: 1,
+  /** Wrong command-line arguments, unknown platform. */
+  usage: 2,
+  /** `predict --budget-mj`: the predicted total exceeds the budget. */
+  overBudget: 3,
+  /** `predict --budget-mj`: some layer has no number (unknown shape, invalid prediction), so the total cannot be compared. */
+  notFullyPredicted: 4,
+} as const;
