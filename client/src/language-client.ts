@@ -3,7 +3,11 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WorkspaceTrustNotification, type EnergyLensInitializationOptions } from '../../server/src/protocol';
 
-export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+/**
+ * Returns at once, the server still starting: activation does not wait for it (requests sent
+ * meanwhile wait for the start inside the client, notification handlers are kept until then).
+ */
+export function startLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const serverModule = context.asAbsolutePath('out/server/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -25,9 +29,11 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EnergyLensInitializationOptions,
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
-  await client.start();
   context.subscriptions.push(client, vscode.workspace.onDidGrantWorkspaceTrust(() => {
     void client.sendNotification(WorkspaceTrustNotification, { trusted: true });
   }));
+  client.start().catch((err: unknown) => {
+    void vscode.window.showErrorMessage(`Energy Lens: the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+  });
   return client;
 }

@@ -1,7 +1,7 @@
 // Status bar item: the active platform and the open network's predicted total; click to choose a
 // platform. The platform setting is per workspace, so each project keeps its board.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { PlatformsRequest, ReportRequest } from '../../server/src/protocol';
 import { formatEnergy, formatTotal } from '../../server/src/units';
 
@@ -57,6 +57,10 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       if (e.affectsConfiguration('energyLens')) scheduleRefresh();
     }),
   );
+  // Activation does not wait for the server: a report asked for meanwhile may miss the document.
+  context.subscriptions.push(client.onDidChangeState((e) => {
+    if (e.newState === State.Running) scheduleRefresh();
+  }));
   let timer: NodeJS.Timeout | undefined;
   const scheduleRefresh = (): void => {
     clearTimeout(timer);

@@ -341,7 +341,8 @@ function reportRendered(): void {
     renderMs: Math.round(performance.now() - viewReceivedAt),
   };
   document.body.dataset.renderedFit = String(view.fitId);
-  vscode.postMessage({ type: 'rendered', report });
+  // The render report is for the tests' driver only; the shipped page does not send it.
+  if (ENERGY_LENS_TEST_HOOKS) vscode.postMessage({ type: 'rendered', report });
 }
 
 function exportPng(id: ChartId): void {
@@ -393,6 +394,7 @@ function onMessage(m: HostToWebview): void {
       noticeBox.hidden = false;
       return;
     case 'drive':
+      if (!ENERGY_LENS_TEST_HOOKS) return; // test builds only (esbuild.mjs)
       if (m.controls && controls) {
         // As if the user had chosen these; sent as given (the widgets apply option changes a frame later).
         const next = { ...controls, ...m.controls };

@@ -3,7 +3,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 
-const BENCHES = ['parse-bench', 'net-bench', 'lsp-bench', 'fit-bench', 'search-bench', 'caffemodel-bench', 'line-splitter-bench', 'records-bench', 'scale-bench'];
+const BENCHES = ['parse-bench', 'net-bench', 'lsp-bench', 'fit-bench', 'search-bench', 'caffemodel-bench', 'line-splitter-bench', 'records-bench', 'scale-bench', 'package-bench'];
 
 let failed = 0;
 for (const name of BENCHES) {

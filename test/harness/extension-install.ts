@@ -4,6 +4,9 @@
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
+import type { Toolchain } from './ensure-install';
+import { startProcess, withTimeout } from './processes';
+import type { Profile } from './vscode-profile';
 
 export interface ExtensionManifest { publisher: string; name: string; version: string; main?: string }
 
@@ -37,4 +40,29 @@ export async function installUnpackedExtension(extensionRoot: string, extensions
     fs.copyFileSync(path.join(extensionRoot, file), path.join(target, file));
   }
   return target;
+}
+
+/** The .vsix `npm run package` writes for this manifest (at the repo root). */
+export function builtVsixPath(extensionRoot: string): string {
+  const manifest = readManifest(extensionRoot);
+  return path.join(extensionRoot, `${manifest.name}-${manifest.version}.vsix`);
+}
+
+/**
+ * Installs a .vsix as a user would: `code-server --install-extension file.vsix` into the profile's
+ * extensions dir. Returns the installed folder; fails with code-server's output if it did not install.
+ */
+export async function installVsix(tools: Toolchain, profile: Profile, vsix: string): Promise<string> {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const lines: string[] = [];
+  const child = startProcess(tools.node24, [
+    tools.codeServerEntry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
+    '--install-extension', vsix,
+  ], { label: 'code-server --install-extension', env: profile.env, cwd: profile.home, onLine: (l) => lines.push(l) });
+  const code = await withTimeout(child.exited, 120_000, 'code-server --install-extension');
+  const installed = fs.readdirSync(profile.extensionsDir).filter((d) => fs.existsSync(path.join(profile.extensionsDir, d, 'package.json')));
+  if (code !== 0 || installed.length !== 1) {
+    throw new Error(`installing ${path.basename(vsix)} failed (exit ${code}, installed: ${installed.join(', ') || 'nothing'}):\n${lines.join('\n')}`);
+  }
+  return path.join(profile.extensionsDir, installed[0]);
 }

@@ -8,8 +8,9 @@ CODE_SERVER_VERSION=4.139.1
 mkdir -p "$CACHE"
 
 need_apt=()
-for bin in chromium sshd ssh-keygen; do
+for bin in chromium sshd ssh-keygen unzip; do
   case "$bin" in
+    unzip) command -v unzip >/dev/null || need_apt+=(unzip) ;; # the .vsix contents test lists the package
     chromium) [ -x /usr/bin/chromium ] || need_apt+=(chromium) ;;
     sshd) [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server) ;;
     ssh-keygen) command -v ssh-keygen >/dev/null || need_apt+=(openssh-client) ;;

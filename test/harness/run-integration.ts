@@ -20,7 +20,15 @@ function requireBuilt(file: string): string {
   return file;
 }
 
+/** The development-path tests drive test-only hooks, which production bundles do not have. */
+function requireTestBuild(): void {
+  const marker = path.join(OUT, 'build-flavour.json');
+  const flavour = fs.existsSync(marker) ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as { flavour?: string }).flavour : undefined;
+  if (flavour !== 'test') throw new Error(`out/ holds a ${flavour ?? 'unknown'} build, not a test build: run \`npm run build\` first`);
+}
+
 async function runExtensionTests(runDir: string, workspace: string): Promise<Counts> {
+  requireTestBuild();
   const extensionMain = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).main as string;
   requireBuilt(path.resolve(REPO_ROOT, extensionMain));
   const shim = writeLauncherShim(runDir, requireBuilt(path.join(OUT, 'test', 'harness', 'code-server-launcher.js')));

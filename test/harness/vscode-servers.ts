@@ -65,8 +65,10 @@ export async function startCodeServer(options: ServerOptions & { folder: string 
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, options.folder,
   ];
+  // code-server lets $PORT override --bind-addr (and `npm start` takes PORT for the demo): keep it out.
+  const { PORT: _port, ...env } = { ...profile.env, ...options.env };
   const child = startProcess(tools.node24, args, {
-    label: 'code-server', env: { ...profile.env, ...options.env }, cwd: profile.home, onLine: options.onLine,
+    label: 'code-server', env, cwd: profile.home, onLine: options.onLine,
   });
   return started(child, port, '/healthz');
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
 import { Toolchain } from '../harness/ensure-install';
-import { installUnpackedExtension } from '../harness/extension-install';
+import { installUnpackedExtension, installVsix } from '../harness/extension-install';
 import { REPO_ROOT } from '../harness/harness-paths';
 import { withTimeout } from '../harness/processes';
 import { Profile, createProfile } from '../harness/vscode-profile';
@@ -27,6 +27,8 @@ export interface UiSessionOptions {
   tools: Toolchain;
   workspace: string;
   extensionRoot?: string;
+  /** Install this .vsix with code-server's --install-extension instead of copying extensionRoot. */
+  vsix?: string;
   /** Keep the profile dir after close (for debugging). */
   keepProfile?: boolean;
 }
@@ -43,7 +45,8 @@ export async function startUiSession(options: UiSessionOptions): Promise<UiSessi
     if (!options.keepProfile) profile.remove();
   };
   try {
-    await installUnpackedExtension(options.extensionRoot ?? REPO_ROOT, profile.extensionsDir);
+    if (options.vsix) await installVsix(options.tools, profile, options.vsix);
+    else await installUnpackedExtension(options.extensionRoot ?? REPO_ROOT, profile.extensionsDir);
     const server = await startCodeServer({
       tools: options.tools, profile, folder: options.workspace, onLine: (line) => keep(`[code-server] ${line}`),
     });

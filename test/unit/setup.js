@@ -4,3 +4,5 @@ const fs = require('fs');
 require.extensions['.proto'] = (module, filename) => {
   module.exports = { __esModule: true, default: fs.readFileSync(filename, 'utf8') };
 };
+// What esbuild's `define` gives test builds (esbuild.mjs): test-only hooks are compiled in.
+globalThis.ENERGY_LENS_TEST_HOOKS = true;

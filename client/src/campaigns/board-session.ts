@@ -3,7 +3,10 @@
 // campaign files, run the agent. No `vscode` here: the connection comes from an injected function.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { BoardConnectionError, buildCommand, type BoardConnection, type ExecResult } from '../board/ssh';
+// Not '../board/ssh' (its index loads ssh2): the SSH link is a bundle of its own, loaded at the first connection.
+import type { BoardConnection, ExecResult } from '../board/ssh';
+import { BoardConnectionError } from '../board/ssh/errors';
+import { buildCommand } from '../board/ssh/shell-quote';
 import type { TargetConfig } from '../board/targets';
 import { CampaignError } from './failures';
 import { describeProbe, parseProbe, probeBlocker, type ProbeInfo } from './probe';

@@ -3,7 +3,8 @@
 // went. Every failure becomes a CampaignError with the next step; layers on disk are never lost.
 // No `vscode` here: progress, log and "record written" go through hooks.
 import * as path from 'path';
-import { BoardConnectionError, type ExecResult } from '../board/ssh';
+import type { ExecResult } from '../board/ssh';
+import { BoardConnectionError } from '../board/ssh/errors'; // not the index: it loads ssh2 (client/src/lazy-bundles.ts)
 import type { TargetConfig } from '../board/targets';
 import {
   CampaignRecordWriter,

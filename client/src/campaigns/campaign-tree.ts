@@ -10,7 +10,7 @@ import { campaignTooltipLines, localDate } from './campaign-tooltip';
 import type { RunningCampaigns } from './running-campaigns';
 import { readTargets } from './target-settings';
 
-export const CAMPAIGNS_VIEW = 'energyLens.campaigns';
+export { CAMPAIGNS_VIEW } from './campaign-ids';
 
 type TargetNode = { kind: 'target'; name: string; config?: TargetConfig; campaigns: CampaignRead[] };
 type CampaignNode = { kind: 'campaign'; read: CampaignRead; campaignFile: string };

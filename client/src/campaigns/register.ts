@@ -5,9 +5,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { MeasurementsChangedNotification } from '../../../server/src/protocol';
 import { MEASUREMENTS_FOLDER } from '../../../server/src/measurements';
-import { BoardConnection } from '../board/ssh';
-import { toBoardTarget, type TargetConfig } from '../board/targets';
-import { sshEnvironmentFor } from '../board/vscode-ssh-ui';
+import type { TargetConfig } from '../board/targets';
+import { loadBundle } from '../lazy-bundles';
 import {
   deleteCampaign,
   openCampaignRecords,
@@ -17,23 +16,21 @@ import {
   resumeCampaign,
   type CampaignServices,
 } from './campaign-commands';
-import { CAMPAIGNS_VIEW, CampaignTreeProvider } from './campaign-tree';
+import { CAMPAIGN_COMMANDS } from './campaign-ids';
+import { CampaignTreeProvider, type CampaignTreeNode } from './campaign-tree';
 import { startEmulatedPhoneCommand } from './emulated-phone-command';
 import { RunningCampaigns } from './running-campaigns';
 import { BoardDiagnostics } from './board-diagnostics';
 
-export const CAMPAIGN_COMMANDS = {
-  profileOnJetsonTx1: 'energyLens.profileOnJetsonTx1',
-  profileOnTarget: 'energyLens.profileOnTarget',
-  profileWorkspace: 'energyLens.profileWorkspace',
-  resumeCampaign: 'energyLens.resumeCampaign',
-  deleteCampaign: 'energyLens.deleteCampaign',
-  openCampaignRecords: 'energyLens.openCampaignRecords',
-  refreshCampaigns: 'energyLens.refreshCampaigns',
-  startEmulatedPhone: 'energyLens.startEmulatedPhone',
-} as const;
+export { CAMPAIGN_COMMANDS } from './campaign-ids';
 
-export function registerCampaigns(context: vscode.ExtensionContext, client?: LanguageClient): void {
+/** Made on first use by the seam in client/src/extension.ts, which registers the commands and the view. */
+export interface CampaignFeature {
+  tree: vscode.TreeDataProvider<CampaignTreeNode>;
+  commands: Record<(typeof CAMPAIGN_COMMANDS)[keyof typeof CAMPAIGN_COMMANDS], (arg?: unknown) => unknown>;
+}
+
+export function createCampaignFeature(context: vscode.ExtensionContext, client?: LanguageClient): CampaignFeature {
   const notifyServer = throttledPerFile((file) => void client?.sendNotification(MeasurementsChangedNotification, { files: [file] }), 1000);
   const output = vscode.window.createOutputChannel('Energy Lens');
   const running = new RunningCampaigns();
@@ -45,7 +42,8 @@ export function registerCampaigns(context: vscode.ExtensionContext, client?: Lan
     running,
     boardDiagnostics,
     agentPath: context.asAbsolutePath('client/board/agent/energy_lens_agent.py'),
-    connect: (target: TargetConfig, signal?: AbortSignal) => BoardConnection.connect(toBoardTarget(target), sshEnvironmentFor(context, target, log), { signal }),
+    // ssh2 loads with the first connection, not with the campaign code.
+    connect: (target: TargetConfig, signal?: AbortSignal) => loadBundle('board-link').connectToTarget(context, target, log, signal),
     recordsChanged: (file: string) => {
       tree.refresh();
       notifyServer(file);
@@ -62,16 +60,20 @@ export function registerCampaigns(context: vscode.ExtensionContext, client?: Lan
     watcher.onDidDelete(() => tree.refresh()),
     running.onDidChange(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('energyLens.targets') && tree.refresh()),
-    vscode.window.createTreeView(CAMPAIGNS_VIEW, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileOnJetsonTx1, (arg?: unknown) => profileOnJetsonTx1(services, arg)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileOnTarget, (arg?: unknown) => profileOnTarget(services, arg)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.profileWorkspace, () => profileWorkspace(services)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.resumeCampaign, (arg?: unknown) => resumeCampaign(services, arg)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.deleteCampaign, (arg?: unknown) => deleteCampaign(services, arg)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.openCampaignRecords, (arg?: unknown) => openCampaignRecords(arg)),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.refreshCampaigns, () => tree.refresh()),
-    vscode.commands.registerCommand(CAMPAIGN_COMMANDS.startEmulatedPhone, () => startEmulatedPhoneCommand(context)),
   );
+  return {
+    tree,
+    commands: {
+      [CAMPAIGN_COMMANDS.profileOnJetsonTx1]: (arg?: unknown) => profileOnJetsonTx1(services, arg),
+      [CAMPAIGN_COMMANDS.profileOnTarget]: (arg?: unknown) => profileOnTarget(services, arg),
+      [CAMPAIGN_COMMANDS.profileWorkspace]: () => profileWorkspace(services),
+      [CAMPAIGN_COMMANDS.resumeCampaign]: (arg?: unknown) => resumeCampaign(services, arg),
+      [CAMPAIGN_COMMANDS.deleteCampaign]: (arg?: unknown) => deleteCampaign(services, arg),
+      [CAMPAIGN_COMMANDS.openCampaignRecords]: (arg?: unknown) => openCampaignRecords(arg),
+      [CAMPAIGN_COMMANDS.refreshCampaigns]: () => tree.refresh(),
+      [CAMPAIGN_COMMANDS.startEmulatedPhone]: () => startEmulatedPhoneCommand(context),
+    },
+  };
 }
 
 /** Calls `fn(file)` at most once per `ms` per file, and always once more after the last call. */

@@ -26,12 +26,9 @@ import { checkPlatformId, modelForSave, platformFor } from './model-for-save';
 import { predictionsCsv } from './predictions-csv';
 import { webviewHtml } from './webview-html';
 
-export const REFIT_COMMAND = 'energyLens.refitModels';
-/** Test-only: the last render report and outcomes (see RefitTestReport). */
-export const RENDER_REPORT_COMMAND = 'energyLens.refit.lastRenderReport';
-/** Test-only: sets controls in the webview as a user would, and/or presses a button there. */
-export const DRIVE_COMMAND = 'energyLens.refit.drive';
-export const VIEW_TYPE = 'energyLens.refit';
+import { REFIT_COMMAND, VIEW_TYPE } from './panel-ids';
+
+export { DRIVE_COMMAND, REFIT_COMMAND, RENDER_REPORT_COMMAND, VIEW_TYPE } from './panel-ids';
 
 /** A dataset of a measurement campaign (rows produced by the board link). */
 export interface CampaignDataset {
@@ -108,17 +105,25 @@ interface LastFit {
 const REPORT_CACHE = 24;
 const FIT_DEBOUNCE_MS = 150;
 
-export function registerRefitPanel(context: vscode.ExtensionContext, deps: RefitPanelDeps): void {
+/** What the activation bundle's seam calls (client/src/extension.ts registers the commands and serializer). */
+export interface RefitPanel extends vscode.Disposable {
+  open(options: unknown): Promise<void>;
+  attach(panel: vscode.WebviewPanel): void;
+  /** Test builds only. */
+  testReport(): RefitTestReport;
+  /** Test builds only. */
+  drive(x: unknown): Promise<boolean>;
+}
+
+export function createRefitPanel(context: vscode.ExtensionContext, deps: RefitPanelDeps): RefitPanel {
   const host = new RefitPanelHost(context, deps);
-  context.subscriptions.push(
-    host,
-    vscode.commands.registerCommand(REFIT_COMMAND, (options?: unknown) => host.open(openOptions(options))),
-    vscode.commands.registerCommand(RENDER_REPORT_COMMAND, () => host.testReport()),
-    vscode.commands.registerCommand(DRIVE_COMMAND, (drive?: unknown) => host.drive(drive)),
-    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => host.attach(panel),
-    }),
-  );
+  return {
+    dispose: () => host.dispose(),
+    open: (options) => host.open(openOptions(options)),
+    attach: (panel) => host.attach(panel),
+    testReport: () => host.testReport(),
+    drive: (x) => host.drive(x),
+  };
 }
 
 /** The command's argument; a Uri (explorer menus) or nothing (palette) opens the panel as it is. */
@@ -330,7 +335,7 @@ class RefitPanelHost implements vscode.Disposable {
       case 'exportCsv': return this.exportCsv();
       case 'exportPng': return this.exportPng(message.chartId, message.dataUrl);
       case 'rendered':
-        this.lastRender = message.report;
+        if (ENERGY_LENS_TEST_HOOKS) this.lastRender = message.report; // only test builds' pages send it
         return;
     }
   }

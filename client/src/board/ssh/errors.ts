@@ -18,7 +18,15 @@ export type BoardErrorCode =
   | 'remote-failed'
   | 'other';
 
+// The campaign code and the SSH link are separate bundles, each with its own copy of this class
+// (client/src/lazy-bundles.ts): instanceof checks a brand, so either copy recognises the other's errors.
+const BRAND = Symbol.for('energyLens.BoardConnectionError');
+
 export class BoardConnectionError extends Error {
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as { [BRAND]?: unknown })[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   override name = 'BoardConnectionError';
   constructor(message: string, readonly code: BoardErrorCode, options?: { cause?: unknown }) {
     super(message, options);
