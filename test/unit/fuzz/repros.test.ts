@@ -30,6 +30,15 @@ describe('fuzz repros', () => {
     }
   });
 
+  it('a V1 layer type given as a huge number is named as written, never "Infinity" (fuzz seed 1, input 70474)', () => {
+    const huge = '9'.repeat(400);
+    const text = `name: "n"\ninput: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayers { name: "x" type: ${huge} bottom: "data" top: "x" }\n`;
+    const analysis = new DocumentAnalysis('file:///r.prototxt', 1, text, DEFAULT_SETTINGS);
+    const layer = analysis.net?.layers.find((l) => l.name === 'x');
+    assert.equal(layer?.type, huge);
+    for (const p of analysis.problems) assert.doesNotMatch(p.message, NON_FINITE, p.message);
+  });
+
   it('100,000 repetitions of an unknown field: "did you mean" is worked out once per name', () => {
     const text = `name: "n"\nlayer {\n  name: "l"\n${'  res3b1_branch2a: 1\n'.repeat(100_000)}}\n`;
     const { result, ms } = cpuMs(() => validateDocument(parse(text)));
