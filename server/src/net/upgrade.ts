@@ -102,7 +102,7 @@ function v1Layer(field: Field, m: MessageValue, index: number): LayerDef {
   const typeValue = lastValue(m, 'type');
   let v1Name = '';
   if (typeValue?.kind === 'identifier' || typeValue?.kind === 'string') v1Name = typeValue.value;
-  else if (typeValue?.kind === 'number') v1Name = V1_TYPE_BY_NUMBER[typeValue.value] ?? String(typeValue.value);
+  else if (typeValue?.kind === 'number') v1Name = V1_TYPE_BY_NUMBER[typeValue.value] ?? typeValue.raw; // as written: 1e999 is not "Infinity"
   const type = V1_TO_V2_TYPE[v1Name] ?? v1Name;
   return common(field, m, m, index, type, typeValue, 'V1');
 }

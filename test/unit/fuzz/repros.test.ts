@@ -22,12 +22,23 @@ describe('fuzz repros', () => {
       'input: "data"\ninput_dim: 10\ninput_dim: 1e309\ninput_dim: 28\ninput_dim: 28\n',
       'layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 64 dim: 1 dim: 1e309 dim: 28 } } }\n',
       'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 1e309 kernel_size: 3 axis: 1e309 } }\n',
+      // fuzz seed 1, input 39094: a ConvolutionDepthwise num_output of nan.
+      'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "d" type: "ConvolutionDepthwise" bottom: "data" top: "d" convolution_param { num_output: nan kernel_size: 3 } }\n',
     ]) {
       const analysis = new DocumentAnalysis('file:///r.prototxt', 1, header, DEFAULT_SETTINGS);
       const errors = analysis.problems.filter((p) => p.severity === 'error');
       assert.ok(errors.length > 0, header);
       for (const p of analysis.problems) assert.doesNotMatch(p.message, NON_FINITE, p.message);
     }
+  });
+
+  it('a V1 layer type given as a huge number is named as written, never "Infinity" (fuzz seed 1, input 70474)', () => {
+    const huge = '9'.repeat(400);
+    const text = `name: "n"\ninput: "data"\ninput_dim: 1\ninput_dim: 3\ninput_dim: 8\ninput_dim: 8\nlayers { name: "x" type: ${huge} bottom: "data" top: "x" }\n`;
+    const analysis = new DocumentAnalysis('file:///r.prototxt', 1, text, DEFAULT_SETTINGS);
+    const layer = analysis.net?.layers.find((l) => l.name === 'x');
+    assert.equal(layer?.type, huge);
+    for (const p of analysis.problems) assert.doesNotMatch(p.message, NON_FINITE, p.message);
   });
 
   it('100,000 repetitions of an unknown field: "did you mean" is worked out once per name', () => {

@@ -164,7 +164,7 @@ export function convolutionDepthwise(ctx: InferContext): InferResult {
   const [n, channels, h, w] = input;
   const numOutput = numberOf(p, 'num_output');
   if (numOutput !== undefined && numOutput !== channels) {
-    report(ctx, 'warning', 'invalid-layer-parameters', `num_output ${numOutput} differs from the ${channels} input channels; ConvolutionDepthwise outputs one channel per input channel.`, spanFor(ctx, BLOCK, 'num_output'));
+    report(ctx, 'warning', 'invalid-layer-parameters', `num_output ${numberText(numOutput)} differs from the ${channels} input channels; ConvolutionDepthwise outputs one channel per input channel.`, spanFor(ctx, BLOCK, 'num_output'));
   }
   const spatialOut: number[] = [];
   for (const [i, size] of [h, w].entries()) {
