@@ -21,7 +21,9 @@ if (flavour !== 'production') {
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const { files: _npmFiles, bin: _bin, scripts: _scripts, ...vsixManifest } = manifest;
+// The npm package's fields (the CLI's files and bin) and the scripts do not belong in the .vsix manifest.
+const vsixManifest = { ...manifest };
+for (const npmOnly of ['files', 'bin', 'scripts']) delete vsixManifest[npmOnly];
 
 fs.rmSync(STAGE, { recursive: true, force: true });
 fs.mkdirSync(STAGE, { recursive: true });

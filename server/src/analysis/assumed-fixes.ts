@@ -11,6 +11,8 @@ import type { Problem } from '../problem';
 const ASSUMABLE = new Set(['unknown-field', 'unknown-layer-type', 'wrong-value-type']);
 /** Caffe nets nest a handful of levels deep; deeper text is left as written (no deep recursion). */
 const MAX_DEPTH = 64;
+/** A layer names at most this many of the fixes it depends on (a chain of typos must not cost n²). */
+const MAX_NAMED = 5;
 
 export interface AssumedFix {
   /** The span the fix replaces (a field name or a value). */
@@ -42,43 +44,56 @@ export function assumableFixes(problems: readonly Problem[], text: string): Assu
 /** The document as the network analysis should read it: same spans, comments and errors. */
 export function withFixesApplied(doc: ParsedDocument, fixes: readonly AssumedFix[]): ParsedDocument {
   if (fixes.length === 0) return doc;
-  let root = doc.root;
-  for (const fix of fixes) root = patchMessage(root, fix, 0) ?? root;
+  const root = patchMessage(doc.root, fixes, 0) ?? doc.root;
   return { root, comments: doc.comments, errors: doc.errors, table: doc.table };
 }
 
-/** The message with `fix` applied somewhere inside it (a copy of the path to it), or undefined. */
-function patchMessage(message: MessageValue, fix: AssumedFix, depth: number): MessageValue | undefined {
+/**
+ * The message with `fixes` (sorted, all inside it) applied: a copy of the paths to them, in one walk
+ * (fields and fixes are both in document order), so the cost is the fields visited plus the fixes.
+ */
+function patchMessage(message: MessageValue, fixes: readonly AssumedFix[], depth: number): MessageValue | undefined {
   if (depth > MAX_DEPTH) return undefined;
-  for (let i = 0; i < message.fields.length; i++) {
+  let fields: Field[] | undefined;
+  let next = 0;
+  for (let i = 0; i < message.fields.length && next < fixes.length; i++) {
     const field = message.fields[i];
-    if (!within(field.span, fix.span)) continue;
-    const patched = patchField(field, fix, depth);
-    if (!patched) return undefined;
-    const fields = message.fields.slice();
+    while (next < fixes.length && fixes[next].span.start < field.span.start) next++;
+    let end = next;
+    while (end < fixes.length && within(field.span, fixes[end].span)) end++;
+    if (end === next) continue;
+    const patched = patchField(field, fixes.slice(next, end), depth);
+    next = end;
+    if (!patched) continue;
+    fields ??= message.fields.slice();
     fields[i] = patched;
-    return { ...message, fields };
   }
-  return undefined;
+  return fields ? { ...message, fields } : undefined;
 }
 
-function patchField(field: Field, fix: AssumedFix, depth: number): Field | undefined {
-  if (same(field.nameSpan, fix.span)) return { ...field, name: fix.assumed };
-  const value = field.value && patchValue(field.value, fix, depth);
-  return value ? { ...field, value } : undefined;
+function patchField(field: Field, fixes: readonly AssumedFix[], depth: number): Field | undefined {
+  const rename = fixes.find((f) => same(field.nameSpan, f.span));
+  const inside = fixes.filter((f) => f !== rename);
+  const value = field.value && inside.length ? patchValue(field.value, inside, depth) : undefined;
+  if (!rename && !value) return undefined;
+  return { ...field, ...(rename ? { name: rename.assumed } : {}), ...(value ? { value } : {}) };
 }
 
-function patchValue(value: Value, fix: AssumedFix, depth: number): Value | undefined {
-  if (value.kind === 'message') return patchMessage(value, fix, depth + 1);
+function patchValue(value: Value, fixes: readonly AssumedFix[], depth: number): Value | undefined {
+  if (value.kind === 'message') return patchMessage(value, fixes, depth + 1);
   if (value.kind === 'list') {
-    const i = value.items.findIndex((item) => within(item.span, fix.span));
-    const item = i >= 0 ? patchValue(value.items[i], fix, depth + 1) : undefined;
-    if (!item) return undefined;
-    const items = value.items.slice();
-    items[i] = item;
-    return { ...value, items };
+    let items: Value[] | undefined;
+    value.items.forEach((item, i) => {
+      const mine = fixes.filter((f) => within(item.span, f.span));
+      const patched = mine.length ? patchValue(item, mine, depth + 1) : undefined;
+      if (!patched) return;
+      items ??= value.items.slice();
+      items[i] = patched;
+    });
+    return items ? { ...value, items } : undefined;
   }
-  return same(value.span, fix.span) ? scalarFromText(fix.assumed, value.span) : undefined;
+  const fix = fixes.find((f) => same(value.span, f.span));
+  return fix ? scalarFromText(fix.assumed, value.span) : undefined;
 }
 
 /** The value a fix's replacement text stands for: a string literal, a number or an identifier. */
@@ -98,21 +113,44 @@ function scalarFromText(text: string, span: Span): ScalarValue | undefined {
 
 /**
  * Layers whose numbers depend on an assumed fix: the layers whose block holds one, and every layer
- * downstream of them (through the blobs they write), in execution order.
+ * downstream of them (through the blobs they write), in execution order. Linear in layers, blobs
+ * and fixes: the fixes of a layer are found by binary search in the sorted list.
  */
 export function dependentLayers(net: NetAnalysis, fixes: readonly AssumedFix[]): Map<number, AssumedFix[]> {
   const out = new Map<number, AssumedFix[]>();
   if (fixes.length === 0) return out;
-  const blobFixes = new Map<string, AssumedFix[]>();
+  const blobFixes = new Map<string, Set<AssumedFix>>();
   net.layers.forEach((layer, index) => {
-    const own = layer.span ? fixes.filter((f) => within(layer.span!, f.span)) : [];
-    const inherited = layer.bottoms.flatMap((b) => blobFixes.get(b) ?? []);
-    const all = [...new Set([...own, ...inherited])];
-    if (all.length === 0) return;
-    out.set(index, all);
-    for (const top of layer.tops) blobFixes.set(top, [...new Set([...(blobFixes.get(top) ?? []), ...all])]);
+    const all = new Set<AssumedFix>();
+    if (layer.span) {
+      for (let i = firstAtOrAfter(fixes, layer.span.start); i < fixes.length && fixes[i].span.start < layer.span.end; i++) {
+        if (within(layer.span, fixes[i].span) && all.size < MAX_NAMED) all.add(fixes[i]);
+      }
+    }
+    for (const bottom of new Set(layer.bottoms)) {
+      for (const f of blobFixes.get(bottom) ?? []) if (all.size < MAX_NAMED) all.add(f);
+    }
+    if (all.size === 0) return;
+    out.set(index, [...all]);
+    for (const top of new Set(layer.tops)) {
+      const set = blobFixes.get(top) ?? new Set<AssumedFix>();
+      for (const f of all) if (set.size < MAX_NAMED) set.add(f);
+      blobFixes.set(top, set);
+    }
   });
   return out;
+}
+
+/** Index of the first fix starting at or after `offset` (fixes sorted by start). */
+function firstAtOrAfter(fixes: readonly AssumedFix[], offset: number): number {
+  let lo = 0;
+  let hi = fixes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (fixes[mid].span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `assumes kernel_size for kernal_size` (names without quotes, as a user reads them). */
