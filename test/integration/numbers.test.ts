@@ -65,4 +65,12 @@ suite('Honest numbers', () => {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
   });
+
+  test('a layer outside the data its model was fitted on says so: AlexNet conv1 (kernel 11) on the SqueezeNet-fitted TX1 model', async () => {
+    const document = await openDocument(workspaceFile('samples', 'alexnet.prototxt'));
+    const hover = await eventually(() => hoverText(document, positionOf(document, '"conv1"', 2)), (h) => h.includes('Predicted energy'), 'the conv1 hover', 60_000);
+    assert.match(hover, /outside the model's data \(stride 4; trained on stride 1, 2; kernel 11; trained on kernel 1, 3, 7/, hover);
+    const conv2 = await hoverText(document, positionOf(document, '"conv2"', 2));
+    assert.match(conv2, /outside the model's data \(.*kernel 5; trained on kernel 1, 3, 7.*group 2; trained on group 1/, conv2);
+  });
 });

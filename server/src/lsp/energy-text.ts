@@ -112,6 +112,7 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
   if (current) {
     const m = current.layers.get(layer.name);
     if (!m) return `not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    if (m.belowResolution) return `measured: too short to resolve looped alone (below the harness's resolution), so no isolated value · ${md(shortDate(current.date))}, ${md(current.target)}`;
     const p = predictionOf(analysis, layer);
     const u = current.realUnits;
     const selected = analysis.settings.platform;

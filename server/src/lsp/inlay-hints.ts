@@ -16,7 +16,8 @@ export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, r
   const campaign = analysis.measured.current;
   net.layers.forEach((layer, i) => {
     const p = prediction.layers[i];
-    const m = campaign?.layers.get(layer.name);
+    const found = campaign?.layers.get(layer.name);
+    const m = found?.belowResolution ? undefined : found;
     const predicted = p.status === 'predicted';
     if (!layer.span || layer.isSplit || (!predicted && !m)) return;
     const line = document.positionAt(layer.span.start).line;

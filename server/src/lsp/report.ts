@@ -30,7 +30,7 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
         : null,
       energyNote: p && p.status !== 'predicted' && p.status !== 'no-compute' ? p.message : undefined,
       provisional: provisionalNote(analysis, i),
-      measured: measuredLayers?.get(layer.name),
+      measured: measuredLayers?.get(layer.name)?.belowResolution ? undefined : measuredLayers?.get(layer.name),
     });
   });
   // Measured energy per sub-model, summed over the layers the campaign measured.

@@ -24,6 +24,8 @@ export interface MeasuredLayer {
   line: number;
   /** The same layer inside whole forwards (cold caches), from the whole-net check, when it ran. */
   inForward_mJ?: number;
+  /** Shorter than the harness resolves when looped alone: its 0 is no measurement, and it is shown as such. */
+  belowResolution?: boolean;
 }
 
 export interface MeasuredNetwork {
@@ -81,6 +83,8 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
       method: l.method,
       line: l.line,
       ...inForwardOf(read.net?.inForward?.layers[l.name]?.energy_mJ, scale),
+      // A 0 (flagged by the agent, or from a loop too short to resolve) is no measurement.
+      ...(l.calibration?.belowResolution || !(l.energy_mJ > 0) ? { belowResolution: true } : {}),
     });
     total += l.energy_mJ / scale;
   }

@@ -37,9 +37,21 @@ export function registeredCommands(clientSrc: string, repoRoot: string): Registe
   const constants = commandConstants(files.map((f) => f.text));
   const found: RegisteredCommand[] = [];
   for (const { file, text } of files) {
-    for (const m of text.matchAll(/register(?:TextEditor)?Command\(\s*([^,)]+?)\s*,/g)) {
-      const where = `${path.relative(repoRoot, file)}:${text.slice(0, m.index).split('\n').length}`;
-      const arg = m[1];
+    const lineOf = (index: number | undefined) => `${path.relative(repoRoot, file)}:${text.slice(0, index).split('\n').length}`;
+    // The lazy seam (client/src/extension.ts) registers through a helper, `lazyCommand(ID, ...)`, and
+    // a whole ids object at once, `for (const id of Object.values(IDS)) lazyCommand(id, ...)`.
+    for (const m of text.matchAll(/for \(const (\w+) of Object\.values\((\w+)\)\) lazyCommand\(\1,/g)) {
+      const members = [...constants].filter(([name]) => name.startsWith(`${m[2]}.`));
+      if (members.length === 0) throw new Error(`${lineOf(m.index)}: cannot tell which commands ${m[2]} holds`);
+      for (const [, id] of members) found.push({ id, where: lineOf(m.index) });
+    }
+    for (const m of text.matchAll(/(register(?:TextEditor)?Command|lazyCommand)\(\s*([^,)]+?)\s*,/g)) {
+      const where = lineOf(m.index);
+      const arg = m[2];
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      if (/^\s*(\/\/|\*)/.test(text.slice(lineStart, m.index))) continue; // a comment, not a call
+      // The helper's own body and the ids-object loop (above) pass a variable through.
+      if (arg === 'id' && (m[1] !== 'lazyCommand' || /Object\.values/.test(text.slice(Math.max(0, m.index! - 80), m.index)))) continue;
       const literal = /^'([^']+)'$/.exec(arg)?.[1];
       const id = literal ?? constants.get(arg);
       if (!id) throw new Error(`${where}: cannot tell which command ${arg} is (use a string or a constant)`);

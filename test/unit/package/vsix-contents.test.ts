@@ -18,6 +18,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/out\/(client|server|media)\/[\w-]+\.js$/,
   /^extension\/media\/(panel\.css|icon\.png|readme\/[\w-]+\.png)$/,
+  // The Getting Started walkthrough's steps (contributes.walkthroughs).
+  /^extension\/media\/walkthrough\/[\w-]+\.md$/,
   /^extension\/client\/board\/agent\/energy_lens_agent\.py$/,
   // The emulated boards, by folder (emulator/, emulator-<kind>/): Python and their bin/ tools.
   /^extension\/client\/board\/emulator(-[\w-]+)?\/([\w-]+\/)*[\w-]+\.py$/,

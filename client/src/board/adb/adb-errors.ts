@@ -33,7 +33,7 @@ export function classifyAdbFailure(serial: string, stderr: string): AdbError {
   if (/not found|no devices\/emulators found/i.test(text)) {
     return new AdbError(`Android device ${serial} is not connected (adb devices does not list it).`, 'no-device');
   }
-  if (/error: closed|protocol fault|connection reset|broken pipe/i.test(text)) {
+  if (/error: closed|protocol fault|connection reset|broken pipe|couldn't read from device/i.test(text)) {
     return new AdbError(`Lost the adb connection to ${serial} (${last}).`, 'connection-lost');
   }
   return new AdbError(`adb failed for ${serial}: ${last || 'no message'}`, 'adb-failed');
