@@ -10,16 +10,27 @@ import path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const listTs = (dir) => fs.existsSync(dir)
-  ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(dir, f))
-  : [];
+const listTs = (dir) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .map((f) => path.join(dir, f))
+    : [];
 
 // Test-only commands and webview messages exist only where this is true (types/build-flags.d.ts).
 const define = { ENERGY_LENS_TEST_HOOKS: String(!production) };
 const node = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production,
-  minify: production, external: ['vscode', 'playwright-core', 'cpu-features', '*.node'], loader: { '.proto': 'text' },
-  logLevel: 'warning', define,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  external: ['vscode', 'playwright-core', 'cpu-features', '*.node'],
+  loader: { '.proto': 'text' },
+  logLevel: 'warning',
+  define,
 };
 /** Loaded by the extension on first use, never at activation: name -> entry (client/src/lazy-bundles.ts). */
 export const LAZY_BUNDLES = {
@@ -35,15 +46,30 @@ const builds = [
 ];
 if (!production) {
   builds.push(
-    { ...node, entryPoints: [...listTs('test/integration'), ...listTs('test/package')], outbase: '.', external: [...node.external, 'mocha'] },
+    {
+      ...node,
+      entryPoints: [...listTs('test/integration'), ...listTs('test/package')],
+      outbase: '.',
+      external: [...node.external, 'mocha'],
+    },
     { ...node, entryPoints: [...listTs('test/harness'), ...listTs('test/ui'), ...listTs('test/bench')], outbase: '.' },
   );
 }
 if (fs.existsSync('media/src/panel.ts')) {
-  builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, entryPoints: { 'media/panel': 'media/src/panel.ts' }, logLevel: 'warning', define });
+  builds.push({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: { 'media/panel': 'media/src/panel.ts' },
+    logLevel: 'warning',
+    define,
+  });
 }
-const exists = (b) => Array.isArray(b.entryPoints) ? b.entryPoints.length > 0 : Object.values(b.entryPoints).every((p) => fs.existsSync(p));
+const exists = (b) =>
+  Array.isArray(b.entryPoints) ? b.entryPoints.length > 0 : Object.values(b.entryPoints).every((p) => fs.existsSync(p));
 const active = builds.filter(exists).map((b) => ({ ...b, outdir: 'out' }));
 if (watch) {
   for (const b of active) await (await esbuild.context(b)).watch();

@@ -10,7 +10,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 const wanted = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
 const missing = wanted.filter((name) => !fs.existsSync(path.join(ROOT, 'node_modules', name, 'package.json')));
 if (missing.length > 0) {
-  console.log(`[deps] not installed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; running npm ci`);
+  console.log(
+    `[deps] not installed: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; running npm ci`,
+  );
   const npm = process.env.npm_execpath
     ? [process.execPath, [process.env.npm_execpath, 'ci', '--no-audit', '--no-fund', '--loglevel=error']]
     : ['npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']];

@@ -15,7 +15,14 @@ import { type Dataset, datasetFromLayers, FitError } from '../server/src/energy/
 import { importCsv, splitCsvLine } from '../server/src/energy/fit/csv';
 import { type FitReport, fitDataset, parseCvScheme } from '../server/src/energy/fit/engine';
 import type { FitSpec } from '../server/src/energy/fit/spec';
-import { DEFAULT_APPLIES_TO, datasetDomains, extrapolatedCopy, finishModel, fittedSubModel, round } from '../server/src/energy/fit/to-model';
+import {
+  DEFAULT_APPLIES_TO,
+  datasetDomains,
+  extrapolatedCopy,
+  finishModel,
+  fittedSubModel,
+  round,
+} from '../server/src/energy/fit/to-model';
 import { trainingDomain, type TrainingDomain } from '../server/src/energy/domain';
 import { comparisonTable } from '../server/src/energy/fit/table';
 import { formatFormula } from '../server/src/energy/formula';
@@ -54,7 +61,10 @@ const pct = (x: number) => `${x.toFixed(1)} %`;
  * convolution sub-model: measured on the sweep rows whose kernel covers the whole input (1×1 output),
  * which are fully connected layers in effect (see `fcLikeSpread`).
  */
-interface FcWidening { factor: number; from: string }
+interface FcWidening {
+  factor: number;
+  from: string;
+}
 
 /** An extrapolated FC copy of `conv` whose spread is widened by the data-derived factor. */
 function fcCopy(conv: SubModel, note: string, widening: FcWidening): SubModel {
@@ -62,28 +72,42 @@ function fcCopy(conv: SubModel, note: string, widening: FcWidening): SubModel {
   return {
     ...copy,
     sigmaLog: round(conv.sigmaLog * widening.factor, 4),
-    provenance: { ...copy.provenance, spreadFrom: `Convolution's spread (${conv.provenance.spreadFrom}) × ${round(widening.factor, 3)}: ${widening.from}` },
+    provenance: {
+      ...copy.provenance,
+      spreadFrom: `Convolution's spread (${conv.provenance.spreadFrom}) × ${round(widening.factor, 3)}: ${widening.from}`,
+    },
   };
 }
 
 // ---- Jetson TX1 CPU (Caffe + OpenBLAS, 1 thread): SqueezeNet per-layer read-off -------------------
 
-interface ReadoffRow { layer: string; type: string; energy: number; macMillions: number; line: number }
+interface ReadoffRow {
+  layer: string;
+  type: string;
+  energy: number;
+  macMillions: number;
+  line: number;
+}
 
 function readReadoff(file: string): ReadoffRow[] {
   const rows: ReadoffRow[] = [];
   let header: string[] | undefined;
-  fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((text, i) => {
-    if (text.trim() === '' || text.startsWith('#')) return;
-    const fields = splitCsvLine(text);
-    if (!Array.isArray(fields)) throw new FitError(`${file}:${i + 1}: ${fields.error}`);
-    if (!header) { header = fields; return; }
-    const get = (name: string) => fields[header!.indexOf(name)];
-    const energy = Number(get('energy_mJ_approx'));
-    const macMillions = Number(get('mac_millions'));
-    if (!(energy > 0) || !Number.isFinite(macMillions)) throw new FitError(`${file}:${i + 1}: bad energy or MAC value`);
-    rows.push({ layer: get('layer'), type: get('type'), energy, macMillions, line: i + 1 });
-  });
+  fs.readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((text, i) => {
+      if (text.trim() === '' || text.startsWith('#')) return;
+      const fields = splitCsvLine(text);
+      if (!Array.isArray(fields)) throw new FitError(`${file}:${i + 1}: ${fields.error}`);
+      if (!header) {
+        header = fields;
+        return;
+      }
+      const get = (name: string) => fields[header!.indexOf(name)];
+      const energy = Number(get('energy_mJ_approx'));
+      const macMillions = Number(get('mac_millions'));
+      if (!(energy > 0) || !Number.isFinite(macMillions)) throw new FitError(`${file}:${i + 1}: bad energy or MAC value`);
+      rows.push({ layer: get('layer'), type: get('type'), energy, macMillions, line: i + 1 });
+    });
   return rows;
 }
 
@@ -99,13 +123,20 @@ function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model
     if (!layer) throw new FitError(`${csvRel}:${r.line}: no layer '${r.layer}' in ${netRel}`);
     if (layer.type !== r.type) throw new FitError(`${csvRel}:${r.line}: '${r.layer}' is ${layer.type} in the net, ${r.type} in the data`);
     if (Math.abs((layer.features.macs ?? NaN) / 1e6 - r.macMillions) > 0.051) {
-      throw new FitError(`${csvRel}:${r.line}: '${r.layer}' has ${layer.features.macs} MACs by our analysis, ${r.macMillions} M in the data`);
+      throw new FitError(
+        `${csvRel}:${r.line}: '${r.layer}' has ${layer.features.macs} MACs by our analysis, ${r.macMillions} M in the data`,
+      );
     }
     return { features: layer.features, type: r.type, energy_mJ: r.energy, source: { file: csvRel, line: r.line } };
   });
   const ofType = (type: string) => joined.filter((j) => j.type === type);
   const data = (type: string) => [
-    source(shared, csvRel, ofType(type).length, 'SqueezeNet v1.0 per-layer system energy (VDD_IN) read off a chart of the SyNERGY slides, ±5 mJ'),
+    source(
+      shared,
+      csvRel,
+      ofType(type).length,
+      'SqueezeNet v1.0 per-layer system energy (VDD_IN) read off a chart of the SyNERGY slides, ±5 mJ',
+    ),
     source(shared, netRel, ofType(type).length, 'the network the energies belong to, analysed by Energy Lens for the features'),
   ];
 
@@ -119,9 +150,11 @@ function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model
   const convSub = fittedSubModel(conv, 'Convolution', {
     data: data('Convolution'),
     domain: domainOf('Convolution'),
-    why: 'the papers\' layer-type model: energy proportional to MACs, zero intercept, ordinary least squares',
+    why: "the papers' layer-type model: energy proportional to MACs, zero intercept, ordinary least squares",
   });
-  log.push(`TX1 CPU conv: ${formatFormula(convSub)} (${conv.subModels[0].samples} layers, leave-one-out MAPE ${pct(conv.cv!.layers.mape)}, σ ${convSub.sigmaLog})`);
+  log.push(
+    `TX1 CPU conv: ${formatFormula(convSub)} (${conv.subModels[0].samples} layers, leave-one-out MAPE ${pct(conv.cv!.layers.mape)}, σ ${convSub.sigmaLog})`,
+  );
 
   // Pooling has no MACs: pick the feature that explains the three pooling layers best (leave-one-out).
   const candidates = ['inputElements', 'outputElements', 'outputElements*kernelH*kernelW', 'activationBytes'];
@@ -156,8 +189,11 @@ function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model
     energyUnit: 'mJ',
     subModels: {
       Convolution: convSub,
-      InnerProduct: fcCopy(convSub,
-        'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.', widening),
+      InnerProduct: fcCopy(
+        convSub,
+        'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.',
+        widening,
+      ),
       Pooling: poolSub,
     },
     provenance: {
@@ -180,10 +216,25 @@ function sweepFeatures(v: Record<string, number>): LayerFeatures {
   const inputElements = wh_in * wh_in * c_in;
   const outputElements = h_out * h_out * c_out;
   return {
-    macs: h_out * h_out * k * k * c_in * c_out, params, inputElements, outputElements,
-    weightBytes: 4 * params, activationBytes: 4 * (inputElements + outputElements),
-    kernelH: k, kernelW: k, strideH: 1, strideW: 1, padH: 0, padW: 0, channelsIn: c_in, channelsOut: c_out,
-    group: 1, heightIn: wh_in, widthIn: wh_in, heightOut: h_out, widthOut: h_out,
+    macs: h_out * h_out * k * k * c_in * c_out,
+    params,
+    inputElements,
+    outputElements,
+    weightBytes: 4 * params,
+    activationBytes: 4 * (inputElements + outputElements),
+    kernelH: k,
+    kernelW: k,
+    strideH: 1,
+    strideW: 1,
+    padH: 0,
+    padW: 0,
+    channelsIn: c_in,
+    channelsOut: c_out,
+    group: 1,
+    heightIn: wh_in,
+    widthIn: wh_in,
+    heightOut: h_out,
+    widthOut: h_out,
   };
 }
 
@@ -191,24 +242,32 @@ export function loadTx2Sweep(shared: string, device: 'gpu' | 'cpu'): { dataset: 
   const rel = `data/tx2_${device}_conv_sweep.csv`;
   const columns = ['wh_in', 'c_in', 'k', 'c_out', 'h_out', 'macs'];
   const imported = importCsv(fs.readFileSync(path.join(shared, rel), 'utf8'), {
-    file: rel, target: 'energy_mJ', features: columns.map((column) => ({ column })),
+    file: rel,
+    target: 'energy_mJ',
+    features: columns.map((column) => ({ column })),
   });
   if (imported.badRows.length > 0) {
     throw new FitError(`${rel}: ${imported.badRows.length} bad rows, first ${imported.badRows[0].line}: ${imported.badRows[0].message}`);
   }
   const names = ['macs', 'inputElements', 'outputElements', 'params', 'heightIn', 'channelsIn', 'kernelH', 'channelsOut', 'heightOut'];
-  const dataset = datasetFromLayers(names, imported.dataset.rows.map((r) => {
-    const v = Object.fromEntries(columns.map((c, i) => [c, r.values[i]]));
-    const features = sweepFeatures(v);
-    if (v.h_out !== v.wh_in - v.k + 1 || features.macs !== v.macs) {
-      throw new FitError(`${rel}:${r.source!.line}: the row is not a stride-1, unpadded convolution (h_out or macs disagree)`);
-    }
-    return { features, type: 'Convolution', energy_mJ: r.target, source: r.source };
-  }));
+  const dataset = datasetFromLayers(
+    names,
+    imported.dataset.rows.map((r) => {
+      const v = Object.fromEntries(columns.map((c, i) => [c, r.values[i]]));
+      const features = sweepFeatures(v);
+      if (v.h_out !== v.wh_in - v.k + 1 || features.macs !== v.macs) {
+        throw new FitError(`${rel}:${r.source!.line}: the row is not a stride-1, unpadded convolution (h_out or macs disagree)`);
+      }
+      return { features, type: 'Convolution', energy_mJ: r.target, source: r.source };
+    }),
+  );
   return { dataset, rel };
 }
 
-interface Candidate { spec: FitSpec; report: FitReport }
+interface Candidate {
+  spec: FitSpec;
+  report: FitReport;
+}
 
 /** Spread of ln(measured / held-out prediction) over the sweep rows with a 1×1 output (FC layers in effect). */
 function fcLikeSpread(dataset: Dataset, report: FitReport): { sigma: number; bias: number; rows: number } {
@@ -241,42 +300,74 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: 
     .filter((c) => c.report.cv!.layers.mape <= bestMape + 1)
     .reduce((a, b) => (b.report.complexity < a.report.complexity ? b : a));
   const describe = (c: Candidate) => `${c.spec.features.join('+')} ${c.report.label} ${pct(c.report.cv!.layers.mape)}`;
-  const why = `chosen by 10-fold held-out per-layer MAPE (seed ${SEED}) among: ${candidates.map(describe).join('; ')}. `
-    + 'The sweep\'s energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: '
-    + 'an intercept absorbs it, and relative-error least squares (weights 1/E²) keeps the many small layers in view, where plain least squares fits the few large ones and ignores them.';
+  const why =
+    `chosen by 10-fold held-out per-layer MAPE (seed ${SEED}) among: ${candidates.map(describe).join('; ')}. ` +
+    "The sweep's energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: " +
+    'an intercept absorbs it, and relative-error least squares (weights 1/E²) keeps the many small layers in view, where plain least squares fits the few large ones and ignores them.';
   // The sweep's columns give the ranges; stride, pad and group are fixed by the sweep (checked on load).
   const swept = datasetDomains(dataset).Convolution;
   const domain: TrainingDomain = { ...swept, values: { ...swept?.values, strideH: [1], strideW: [1], padH: [0], padW: [0], group: [1] } };
   const convSub = fittedSubModel(chosen.report, 'Convolution', {
     domain,
-    data: [source(shared, rel, dataset.rows.length, `${dataset.rows.length} single stride-1 convolutions measured on a Jetson TX2 with PyTorch (walcarher/SysIdentif, no licence: used to fit, not shipped)`)],
+    data: [
+      source(
+        shared,
+        rel,
+        dataset.rows.length,
+        `${dataset.rows.length} single stride-1 convolutions measured on a Jetson TX2 with PyTorch (walcarher/SysIdentif, no licence: used to fit, not shipped)`,
+      ),
+    ],
     why,
   });
   log.push(`TX2 ${device} conv: ${formatFormula(convSub)} (${describe(chosen)}; σ ${convSub.sigmaLog})`);
-  const platform: Platform = device === 'gpu'
-    ? { id: 'jetson-tx2/pytorch-cuda/gpu', label: 'Jetson TX2 GPU (PyTorch, CUDA)', board: 'Jetson TX2', framework: 'PyTorch', backend: 'CUDA', device: 'gpu', powerRail: 'VDD_SYS_GPU (GPU rail, not idle-subtracted)', calibration: 'fitted' }
-    : { id: 'jetson-tx2/pytorch/cpu', label: 'Jetson TX2 CPU (PyTorch, default threads)', board: 'Jetson TX2', framework: 'PyTorch', device: 'cpu', powerRail: 'VDD_SYS_CPU (CPU rail, not idle-subtracted)', calibration: 'fitted' };
+  const platform: Platform =
+    device === 'gpu'
+      ? {
+          id: 'jetson-tx2/pytorch-cuda/gpu',
+          label: 'Jetson TX2 GPU (PyTorch, CUDA)',
+          board: 'Jetson TX2',
+          framework: 'PyTorch',
+          backend: 'CUDA',
+          device: 'gpu',
+          powerRail: 'VDD_SYS_GPU (GPU rail, not idle-subtracted)',
+          calibration: 'fitted',
+        }
+      : {
+          id: 'jetson-tx2/pytorch/cpu',
+          label: 'Jetson TX2 CPU (PyTorch, default threads)',
+          board: 'Jetson TX2',
+          framework: 'PyTorch',
+          device: 'cpu',
+          powerRail: 'VDD_SYS_CPU (CPU rail, not idle-subtracted)',
+          calibration: 'fitted',
+        };
   const fc = fcLikeSpread(dataset, chosen.report);
   const widening: FcWidening = {
     factor: Math.max(1, fc.sigma / convSub.sigmaLog),
-    from: `σ ${round(fc.sigma, 3)} of the held-out residuals of the ${fc.rows} TX2 ${device.toUpperCase()} sweep convolutions whose kernel covers the whole input (1×1 output: FC layers in effect), against σ ${convSub.sigmaLog} over all rows; `
-      + `those layers measured ${round(fc.bias, 2)}× the model's prediction on geometric average, so FC predictions are likely low`,
+    from:
+      `σ ${round(fc.sigma, 3)} of the held-out residuals of the ${fc.rows} TX2 ${device.toUpperCase()} sweep convolutions whose kernel covers the whole input (1×1 output: FC layers in effect), against σ ${convSub.sigmaLog} over all rows; ` +
+      `those layers measured ${round(fc.bias, 2)}× the model's prediction on geometric average, so FC predictions are likely low`,
   };
-  log.push(`TX2 ${device} FC extrapolation: σ ${round(fc.sigma, 3)} on ${fc.rows} 1×1-output rows vs ${convSub.sigmaLog} overall: ×${round(widening.factor, 3)}`);
+  log.push(
+    `TX2 ${device} FC extrapolation: σ ${round(fc.sigma, 3)} on ${fc.rows} 1×1-output rows vs ${convSub.sigmaLog} overall: ×${round(widening.factor, 3)}`,
+  );
   const model = finishModel({
     formatVersion: MODEL_FORMAT_VERSION,
     platform,
     energyUnit: 'mJ',
     subModels: {
       Convolution: convSub,
-      InnerProduct: fcCopy(convSub,
-        'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).', widening),
+      InnerProduct: fcCopy(
+        convSub,
+        'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).',
+        widening,
+      ),
     },
     provenance: {
       generator: GENERATOR,
       notes: [
         'Convolution sweep only (stride 1, no padding, batch 1, ReLU fused): pooling and other layer types are not modelled on this platform.',
-        'Energies are on one power rail and include that rail\'s idle power; compare layers and nets with each other, not with whole-board figures.',
+        "Energies are on one power rail and include that rail's idle power; compare layers and nets with each other, not with whole-board figures.",
       ],
     },
   });
@@ -312,7 +403,11 @@ function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string 
     energyUnit: 'mJ',
     subModels: {
       Convolution: conv,
-      InnerProduct: fcCopy(conv, 'No FC figure is published for this platform: FC layers are predicted with the convolution energy per MAC.', widening),
+      InnerProduct: fcCopy(
+        conv,
+        'No FC figure is published for this platform: FC layers are predicted with the convolution energy per MAC.',
+        widening,
+      ),
     },
     provenance: {
       generator: GENERATOR,
@@ -333,30 +428,61 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
   const models: EnergyModel[] = [tx1.model, tx2Gpu.model, tx2Cpu.model];
   // Coarse figures carry no per-layer residuals: borrow the fitted TX1 CPU convolution spread
   // (same measurement framework, real-net layers); it covers per-layer scatter, not the figure's own error.
-  const sigma = { value: tx1.convSigma, from: 'borrowed from jetson-tx1/caffe-openblas/cpu/1t Convolution (leave-one-out residuals on SqueezeNet): a published figure has no residuals of its own' };
+  const sigma = {
+    value: tx1.convSigma,
+    from: 'borrowed from jetson-tx1/caffe-openblas/cpu/1t Convolution (leave-one-out residuals on SqueezeNet): a published figure has no residuals of its own',
+  };
   const gpuPerMac = 150 / tx1.squeezenetMacs;
   log.push(`TX1 GPU coarse: 150 mJ / ${tx1.squeezenetMacs} SqueezeNet MACs = ${(gpuPerMac * 1e6).toFixed(4)} nJ/MAC`);
   const coarse: CoarseFigure[] = [
     {
-      platform: { id: 'jetson-tx1/caffe-cudnn/gpu', label: 'Jetson TX1 GPU (Caffe + cuDNN)', board: 'Jetson TX1', framework: 'Caffe', backend: 'cuDNN', device: 'gpu', powerRail: 'VDD_GPU', calibration: 'coarse' },
+      platform: {
+        id: 'jetson-tx1/caffe-cudnn/gpu',
+        label: 'Jetson TX1 GPU (Caffe + cuDNN)',
+        board: 'Jetson TX1',
+        framework: 'Caffe',
+        backend: 'cuDNN',
+        device: 'gpu',
+        powerRail: 'VDD_GPU',
+        calibration: 'coarse',
+      },
       perMac_mJ: gpuPerMac,
       method: `whole-net energy / whole-net MACs: about 150 mJ per SqueezeNet v1.0 image on the GPU rail, divided by ${tx1.squeezenetMacs} MACs (Energy Lens analysis of shared/corpus/prototxt/squeezenet_v1.0.prototxt)`,
-      source: 'Rodrigues, Riley, Luján: SyNERGY (arXiv 1803.11151; IISWC 2017 / PDPTA 2018): SqueezeNet on the TX1 GPU with cuDNN, about 150 mJ per image on the GPU rail',
-      note: 'All of SqueezeNet\'s GPU energy (pooling and other layers included) is attributed to MACs, so conv layers are slightly overestimated.',
+      source:
+        'Rodrigues, Riley, Luján: SyNERGY (arXiv 1803.11151; IISWC 2017 / PDPTA 2018): SqueezeNet on the TX1 GPU with cuDNN, about 150 mJ per image on the GPU rail',
+      note: "All of SqueezeNet's GPU energy (pooling and other layers included) is attributed to MACs, so conv layers are slightly overestimated.",
     },
     {
-      platform: { id: 'jetson-tx1/caffe2-eigen/cpu', label: 'Jetson TX1 CPU (Caffe2 + Eigen)', board: 'Jetson TX1', framework: 'Caffe2', backend: 'Eigen', device: 'cpu', calibration: 'coarse' },
+      platform: {
+        id: 'jetson-tx1/caffe2-eigen/cpu',
+        label: 'Jetson TX1 CPU (Caffe2 + Eigen)',
+        board: 'Jetson TX1',
+        framework: 'Caffe2',
+        backend: 'Eigen',
+        device: 'cpu',
+        calibration: 'coarse',
+      },
       perMac_mJ: 5.78e-6,
       method: 'published slope of convolution energy against MACs (5.78 nJ/MAC), zero intercept',
-      source: 'Rodrigues, Riley, Luján: Energy predictive models for ConvNets on mobile platforms (arXiv 2004.05137): conv energy vs MACs on Jetson TX1 with Caffe2 + Eigen, about 5.78 nJ/MAC',
-      note: 'Slope of the papers\' layer-type conv model on this platform.',
+      source:
+        'Rodrigues, Riley, Luján: Energy predictive models for ConvNets on mobile platforms (arXiv 2004.05137): conv energy vs MACs on Jetson TX1 with Caffe2 + Eigen, about 5.78 nJ/MAC',
+      note: "Slope of the papers' layer-type conv model on this platform.",
     },
     {
-      platform: { id: 'snapdragon-820/caffe2-eigen/cpu', label: 'Snapdragon 820 CPU (Caffe2 + Eigen)', board: 'Snapdragon 820', framework: 'Caffe2', backend: 'Eigen', device: 'cpu', calibration: 'coarse' },
+      platform: {
+        id: 'snapdragon-820/caffe2-eigen/cpu',
+        label: 'Snapdragon 820 CPU (Caffe2 + Eigen)',
+        board: 'Snapdragon 820',
+        framework: 'Caffe2',
+        backend: 'Eigen',
+        device: 'cpu',
+        calibration: 'coarse',
+      },
       perMac_mJ: 0.54e-6,
       method: 'published slope of convolution energy against MACs (0.54 nJ/MAC, read off a chart), zero intercept',
-      source: 'Rodrigues, Riley, Luján: Energy predictive models for ConvNets on mobile platforms (arXiv 2004.05137): conv energy vs MACs on Snapdragon 820, about 0.54 nJ/MAC (read off a chart)',
-      note: 'Slope of the papers\' layer-type conv model on this platform, read off a chart.',
+      source:
+        'Rodrigues, Riley, Luján: Energy predictive models for ConvNets on mobile platforms (arXiv 2004.05137): conv energy vs MACs on Snapdragon 820, about 0.54 nJ/MAC (read off a chart)',
+      note: "Slope of the papers' layer-type conv model on this platform, read off a chart.",
     },
   ];
   models.push(...coarse.map((figure) => coarseModel(figure, sigma, widening)));
@@ -398,7 +524,10 @@ function main(argv: string[]): number {
     const target = path.join(BUILTIN_DIR, f.name);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
     if (argv.includes('--check')) {
-      if (current !== f.text) { stale++; console.log(`differs: ${target}`); }
+      if (current !== f.text) {
+        stale++;
+        console.log(`differs: ${target}`);
+      }
     } else if (current !== f.text) {
       fs.writeFileSync(target, f.text);
       console.log(`wrote ${target}`);

@@ -12,7 +12,7 @@ function inside(poly, x, y) {
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
     const [xi, yi] = poly[i];
     const [xj, yj] = poly[j];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
   }
   return hit;
 }
@@ -24,7 +24,15 @@ function roundedRect(x, y, x0, y0, x1, y1, r) {
 
 const tile = (x, y) => roundedRect(x, y, 4, 4, 124, 124, 22);
 const layers = [30, 56, 82].map((top) => (x, y) => roundedRect(x, y, 18, top, 84, top + 18, 5));
-const bolt = [[92, 10], [56, 68], [78, 68], [62, 118], [108, 52], [84, 52], [100, 10]];
+const bolt = [
+  [92, 10],
+  [56, 68],
+  [78, 68],
+  [62, 118],
+  [108, 52],
+  [84, 52],
+  [100, 10],
+];
 
 const COLORS = { tile: [24, 36, 52], layer: [64, 110, 160], bolt: [255, 200, 40], edge: [255, 236, 160] };
 function colorAt(x, y) {
@@ -42,7 +50,10 @@ for (let py = 0; py < SIZE; py++) {
     for (let sy = 0; sy < SS; sy++) {
       for (let sx = 0; sx < SS; sx++) {
         const c = colorAt(px + (sx + 0.5) / SS, py + (sy + 0.5) / SS);
-        sum[0] += c[0] * c[3]; sum[1] += c[1] * c[3]; sum[2] += c[2] * c[3]; sum[3] += c[3];
+        sum[0] += c[0] * c[3];
+        sum[1] += c[1] * c[3];
+        sum[2] += c[2] * c[3];
+        sum[3] += c[3];
       }
     }
     const o = py * (SIZE * 4 + 1) + 1 + px * 4;

@@ -57,7 +57,9 @@ const activationBytes = fs.statSync(path.join(ROOT, manifest.main)).size;
 console.log(`[package] ${path.basename(vsix)}: ${kb(vsixBytes)} (budget ${kb(BUDGET.vsixBytes)}), ${shipped.length} files`);
 console.log(`[package] activation bundle ${manifest.main}: ${kb(activationBytes)} (budget ${kb(BUDGET.activationBundleBytes)})`);
 for (const f of fs.readdirSync(path.join(ROOT, 'out', 'client')).sort()) {
-  console.log(`[package]   out/client/${f}: ${kb(fs.statSync(path.join(ROOT, 'out', 'client', f)).size)}${`./out/client/${f}` === manifest.main ? ' (activation)' : ' (loaded on first use)'}`);
+  console.log(
+    `[package]   out/client/${f}: ${kb(fs.statSync(path.join(ROOT, 'out', 'client', f)).size)}${`./out/client/${f}` === manifest.main ? ' (activation)' : ' (loaded on first use)'}`,
+  );
 }
 if (vsixBytes > BUDGET.vsixBytes || activationBytes > BUDGET.activationBundleBytes) {
   console.error('[package] over budget');

@@ -13,9 +13,11 @@ export function reportMarkdown(report: EnergyReport): string {
     `# Energy report: ${report.network ? md(report.network) : '(unnamed network)'}`,
     '',
     report.platform
-      ? `Predicted by the **${md(report.platform.label)}** model (${md(report.platform.calibration)} calibration), gross energy per inference. `
-        + (total ? `Total **${formatTotal(total.predicted_mJ, total.lowerBound)}**, 90 % interval ${formatEnergy(total.low_mJ)} – ${formatEnergy(total.high_mJ)}${total.lowerBound ? ' (of the modelled layers)' : ''}; `
-          + `covers ${md(total.coveredTypes.join(', '), 2000)}${total.gaps.length ? `; ${md(total.gaps.join('; '), 2000)}` : ''}${total.provisional ? `; ${md(total.provisional, 400)}` : ''}.` : '')
+      ? `Predicted by the **${md(report.platform.label)}** model (${md(report.platform.calibration)} calibration), gross energy per inference. ` +
+        (total
+          ? `Total **${formatTotal(total.predicted_mJ, total.lowerBound)}**, 90 % interval ${formatEnergy(total.low_mJ)} – ${formatEnergy(total.high_mJ)}${total.lowerBound ? ' (of the modelled layers)' : ''}; ` +
+            `covers ${md(total.coveredTypes.join(', '), 2000)}${total.gaps.length ? `; ${md(total.gaps.join('; '), 2000)}` : ''}${total.provisional ? `; ${md(total.provisional, 400)}` : ''}.`
+          : '')
       : 'No energy model for the chosen platform.',
     '',
     measuredLine(report),
@@ -27,12 +29,18 @@ export function reportMarkdown(report: EnergyReport): string {
     '',
   ];
   if (report.totals.byType.length) {
-    lines.push('## By layer type', '',
+    lines.push(
+      '## By layer type',
+      '',
       `| Sub-model | Predicted energy | Share |${measuredColumn ? ' Measured |' : ''}`,
       `|---|---:|---:|${measuredColumn ? '---:|' : ''}`,
-      ...report.totals.byType.map((t) => `| ${md(t.type)} | ${formatEnergy(t.predicted_mJ)} | ${formatPercent(t.share)} |`
-        + (measuredColumn ? ` ${t.measured_mJ === undefined ? '—' : formatEnergy(t.measured_mJ)} |` : '')),
-      '');
+      ...report.totals.byType.map(
+        (t) =>
+          `| ${md(t.type)} | ${formatEnergy(t.predicted_mJ)} | ${formatPercent(t.share)} |` +
+          (measuredColumn ? ` ${t.measured_mJ === undefined ? '—' : formatEnergy(t.measured_mJ)} |` : ''),
+      ),
+      '',
+    );
   }
   if (source && !source.stale && report.totals.measured_mJ !== undefined) {
     lines.push(`Measured total (sum of the measured layers): **${formatEnergy(report.totals.measured_mJ)}**.`, '');
@@ -50,10 +58,12 @@ function measuredLine(report: EnergyReport): string {
 
 function layerRow(l: ReportLayer, measuredColumn: boolean): string {
   const predicted = l.energy
-    ? `${formatEnergy(l.energy.predicted_mJ)} | ${formatEnergy(l.energy.low_mJ)} – ${formatEnergy(l.energy.high_mJ)}`
-      + `${l.energy.extrapolated ? ' (extrapolated)' : ''}${l.provisional ? ' (provisional)' : ''} | ${formatPercent(l.energy.share)}`
+    ? `${formatEnergy(l.energy.predicted_mJ)} | ${formatEnergy(l.energy.low_mJ)} – ${formatEnergy(l.energy.high_mJ)}` +
+      `${l.energy.extrapolated ? ' (extrapolated)' : ''}${l.provisional ? ' (provisional)' : ''} | ${formatPercent(l.energy.share)}`
     : `— | ${md(l.energyNote ?? '', 400)} | `;
   const measured = measuredColumn ? ` ${l.measured ? formatEnergy(l.measured.energy_mJ) : '—'} |` : '';
-  return `| ${md(l.name)} | ${md(l.type)} | ${l.outputShapes.map((s) => formatShape(s)).join(', ')} | `
-    + `${l.macs === null ? '?' : formatCount(l.macs)} | ${predicted} |${measured}`;
+  return (
+    `| ${md(l.name)} | ${md(l.type)} | ${l.outputShapes.map((s) => formatShape(s)).join(', ')} | ` +
+    `${l.macs === null ? '?' : formatCount(l.macs)} | ${predicted} |${measured}`
+  );
 }

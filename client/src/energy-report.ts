@@ -28,7 +28,9 @@ export function registerEnergyReport(context: vscode.ExtensionContext, client: L
       }
       const report = await client.sendRequest(ReportRequest, { uri: document.uri.toString() });
       if (!report) {
-        void vscode.window.showInformationMessage('Energy Lens: this file is not a network definition (a solver?), so there is no energy report.');
+        void vscode.window.showInformationMessage(
+          'Energy Lens: this file is not a network definition (a solver?), so there is no energy report.',
+        );
         return;
       }
       await vscode.commands.executeCommand('markdown.showPreview', reportUri(document.uri));
@@ -64,7 +66,13 @@ class ReportProvider implements vscode.TextDocumentContentProvider, vscode.Dispo
     const key = uri.toString();
     if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.changed.fire(uri); }, REFRESH_MS));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.changed.fire(uri);
+      }, REFRESH_MS),
+    );
   }
 
   dispose(): void {

@@ -42,9 +42,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const campaigns = once(() => loadBundle('campaigns').createCampaignFeature(context, client));
   for (const id of Object.values(CAMPAIGN_COMMANDS)) lazyCommand(id, (arg?: unknown) => campaigns().commands[id](arg));
-  context.subscriptions.push(vscode.window.createTreeView(CAMPAIGNS_VIEW, {
-    treeDataProvider: lazyTreeDataProvider(() => campaigns().tree), showCollapseAll: true,
-  }));
+  context.subscriptions.push(
+    vscode.window.createTreeView(CAMPAIGNS_VIEW, {
+      treeDataProvider: lazyTreeDataProvider(() => campaigns().tree),
+      showCollapseAll: true,
+    }),
+  );
 
   const refit = once(() => {
     const panel = loadBundle('refit-panel').createRefitFeature(context);
@@ -52,9 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return panel;
   });
   lazyCommand(REFIT_COMMAND, (options?: unknown) => refit().open(options));
-  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-    deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => refit().attach(panel),
-  }));
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => refit().attach(panel),
+    }),
+  );
   if (ENERGY_LENS_TEST_HOOKS) {
     // Test builds only (esbuild.mjs): the development-path tests read and drive the panel with these.
     lazyCommand(RENDER_REPORT_COMMAND, () => refit().testReport());

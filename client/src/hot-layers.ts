@@ -13,9 +13,14 @@ export function registerHotLayerMarks(context: vscode.ExtensionContext, client: 
 
   const apply = (editor: vscode.TextEditor): void => {
     const hot = latest.get(editor.document.uri.toString());
-    const enabled = vscode.workspace.getConfiguration('energyLens', editor.document).get<boolean>('overviewRulerMarks', DEFAULT_SETTINGS.overviewRulerMarks);
+    const enabled = vscode.workspace
+      .getConfiguration('energyLens', editor.document)
+      .get<boolean>('overviewRulerMarks', DEFAULT_SETTINGS.overviewRulerMarks);
     const lines = enabled && hot && hot.version === editor.document.version ? hot.lines : [];
-    editor.setDecorations(decoration, lines.filter((l) => l < editor.document.lineCount).map((l) => editor.document.lineAt(l).range));
+    editor.setDecorations(
+      decoration,
+      lines.filter((l) => l < editor.document.lineCount).map((l) => editor.document.lineAt(l).range),
+    );
   };
 
   context.subscriptions.push(

@@ -29,11 +29,16 @@ export function startLanguageClient(context: vscode.ExtensionContext): LanguageC
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EnergyLensInitializationOptions,
   };
   const client = new LanguageClient('energyLens', 'Energy Lens', serverOptions, clientOptions);
-  context.subscriptions.push(client, vscode.workspace.onDidGrantWorkspaceTrust(() => {
-    void client.sendNotification(WorkspaceTrustNotification, { trusted: true });
-  }));
+  context.subscriptions.push(
+    client,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client.sendNotification(WorkspaceTrustNotification, { trusted: true });
+    }),
+  );
   client.start().catch((err: unknown) => {
-    void vscode.window.showErrorMessage(`Energy Lens: the language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    void vscode.window.showErrorMessage(
+      `Energy Lens: the language server did not start: ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
   return client;
 }

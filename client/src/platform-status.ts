@@ -32,14 +32,17 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
       const measuredText = measured !== undefined && source && !source.stale ? ` · $(pulse) ${formatEnergy(measured)} measured` : '';
       const restricted = vscode.workspace.isTrusted ? '' : ` · ${UNTRUSTED_STATUS}`;
       item.text = `$(zap) ${report?.platform?.label ?? 'no energy model'}${total ? ` · ${formatTotal(total.predicted_mJ, total.lowerBound)} predicted` : ''}${measuredText}${restricted}`;
-      item.tooltip = (total
-        ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} `
-          + `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})`
-          + `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.`
-          + `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}`
-          + ' Click to change platform.'
-        : 'Energy Lens: click to choose the platform whose energy model predicts this network.')
-        + (vscode.workspace.isTrusted ? '' : `\n${UNTRUSTED_STATUS}: workspace models, energyLens.modelFiles and measurement records are not read. Trust the workspace to use them.`);
+      item.tooltip =
+        (total
+          ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} ` +
+            `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})` +
+            `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.` +
+            `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}` +
+            ' Click to change platform.'
+          : 'Energy Lens: click to choose the platform whose energy model predicts this network.') +
+        (vscode.workspace.isTrusted
+          ? ''
+          : `\n${UNTRUSTED_STATUS}: workspace models, energyLens.modelFiles and measurement records are not read. Trust the workspace to use them.`);
       item.show();
     } catch {
       item.hide();
@@ -58,9 +61,11 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
     }),
   );
   // Activation does not wait for the server: a report asked for meanwhile may miss the document.
-  context.subscriptions.push(client.onDidChangeState((e) => {
-    if (e.newState === State.Running) scheduleRefresh();
-  }));
+  context.subscriptions.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) scheduleRefresh();
+    }),
+  );
   let timer: NodeJS.Timeout | undefined;
   const scheduleRefresh = (): void => {
     clearTimeout(timer);

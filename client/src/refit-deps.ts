@@ -22,7 +22,11 @@ export function campaignDataset(read: CampaignRead, workspaceName: string): Camp
     dataset: rows.dataset,
     platformId: rows.platformId,
     rowLabels: rows.rowLabels,
-    source: { file: path.relative(path.dirname(path.dirname(path.dirname(read.file))), read.file), rows: rows.rowLabels.length, description: `measured by Energy Lens on ${c.target.name}` },
+    source: {
+      file: path.relative(path.dirname(path.dirname(path.dirname(read.file))), read.file),
+      rows: rows.rowLabels.length,
+      description: `measured by Energy Lens on ${c.target.name}`,
+    },
   };
 }
 

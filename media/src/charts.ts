@@ -4,16 +4,49 @@
 // arrives already thinned by the host (≤ 2,000 points a chart), so drawing is unanimated and
 // unparsed (parsing: false): 10,000-row datasets draw in one frame.
 import {
-  BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, type ChartDataset, Legend, LineElement,
-  LinearScale, LogarithmicScale, type Plugin, PointElement, ScatterController, Tooltip, type TooltipItem,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartConfiguration,
+  type ChartDataset,
+  Legend,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  type Plugin,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type TooltipItem,
 } from 'chart.js';
 import type {
-  CandidatePoint, ChartId, ChartPoint, CurveChartData, FitView, FrontierPointView, FrontierView, NetworkBar, RenderedChart, ScatterChartData,
+  CandidatePoint,
+  ChartId,
+  ChartPoint,
+  CurveChartData,
+  FitView,
+  FrontierPointView,
+  FrontierView,
+  NetworkBar,
+  RenderedChart,
+  ScatterChartData,
 } from '../../client/src/panel/messages';
 import { sig } from './format';
 import { type ThemeColors, withAlpha } from './theme';
 
-Chart.register(ScatterController, BarController, PointElement, LineElement, BarElement, LinearScale, LogarithmicScale, CategoryScale, Tooltip, Legend);
+Chart.register(
+  ScatterController,
+  BarController,
+  PointElement,
+  LineElement,
+  BarElement,
+  LinearScale,
+  LogarithmicScale,
+  CategoryScale,
+  Tooltip,
+  Legend,
+);
 
 type AnyConfig = ChartConfiguration<'scatter' | 'bar', unknown[], unknown>;
 type Scatter = ChartDataset<'scatter', Array<{ x: number; y: number }>>;
@@ -48,11 +81,19 @@ export function typeColor(types: string[], type: string, theme: ThemeColors): st
   return theme.palette[i % theme.palette.length];
 }
 
-function baseOptions(theme: ThemeColors, x: { type: 'linear' | 'logarithmic' | 'category'; title: string }, y: { type: 'linear' | 'logarithmic'; title: string }) {
+function baseOptions(
+  theme: ThemeColors,
+  x: { type: 'linear' | 'logarithmic' | 'category'; title: string },
+  y: { type: 'linear' | 'logarithmic'; title: string },
+) {
   const axis = (a: { type: string; title: string }) => ({
     type: a.type,
     title: { display: true, text: a.title, color: theme.muted },
-    ticks: { color: theme.muted, maxTicksLimit: 8, ...(a.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}) },
+    ticks: {
+      color: theme.muted,
+      maxTicksLimit: 8,
+      ...(a.type === 'logarithmic' ? { callback: (v: number | string) => logTick(Number(v)) } : {}),
+    },
     grid: { color: theme.grid },
     border: { color: theme.grid },
   });
@@ -83,16 +124,35 @@ export function logTick(v: number): string {
 const pointLabel = (p: ChartPoint) => `${p.l}${p.n ? ` (${p.n})` : ''}`;
 
 function scatterOf(label: string, points: ChartPoint[], color: string, radius = 2.5): Scatter {
-  return { label, data: points, backgroundColor: withAlpha(color, 0.55), borderColor: color, borderWidth: 1, pointRadius: radius, pointHoverRadius: radius + 2.5 };
+  return {
+    label,
+    data: points,
+    backgroundColor: withAlpha(color, 0.55),
+    borderColor: color,
+    borderWidth: 1,
+    pointRadius: radius,
+    pointHoverRadius: radius + 2.5,
+  };
 }
 
 function lineOf(label: string, points: Array<{ x: number; y: number }>, color: string, dashed: boolean): Scatter {
-  return { label, data: points, showLine: true, borderColor: color, backgroundColor: color, borderWidth: dashed ? 1 : 2, borderDash: dashed ? [5, 4] : [], pointRadius: 0, pointHoverRadius: 0 };
+  return {
+    label,
+    data: points,
+    showLine: true,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: dashed ? 1 : 2,
+    borderDash: dashed ? [5, 4] : [],
+    pointRadius: 0,
+    pointHoverRadius: 0,
+  };
 }
 
 function thinnedNote(d: { total: number; shown: number }, notPositive = 0): string {
   const parts: string[] = [];
-  if (d.shown < d.total - notPositive) parts.push(`showing ${d.shown.toLocaleString('en-US')} of ${d.total.toLocaleString('en-US')} points (overlapping points thinned)`);
+  if (d.shown < d.total - notPositive)
+    parts.push(`showing ${d.shown.toLocaleString('en-US')} of ${d.total.toLocaleString('en-US')} points (overlapping points thinned)`);
   if (notPositive > 0) parts.push(`${notPositive} with a value ≤ 0 cannot be shown on a log axis`);
   return parts.join('; ');
 }
@@ -102,13 +162,36 @@ function measuredVsPredicted(data: ScatterChartData, inputs: ChartInputs, from: 
   const points = data.series.reduce((s, x) => s + x.points.length, 0);
   if (points === 0) return { config: null, note: 'No row was predicted.', points: 0 };
   const datasets: Scatter[] = data.series.map((s) => scatterOf(s.type, s.points, typeColor(types, s.type, theme)));
-  datasets.push(lineOf('', [{ x: data.min, y: data.min }, { x: data.max, y: data.max }], theme.muted, true));
-  const options = baseOptions(theme, { type: 'logarithmic', title: 'Measured energy (mJ)' }, { type: 'logarithmic', title: `Predicted energy, ${from} (mJ)` });
+  datasets.push(
+    lineOf(
+      '',
+      [
+        { x: data.min, y: data.min },
+        { x: data.max, y: data.max },
+      ],
+      theme.muted,
+      true,
+    ),
+  );
+  const options = baseOptions(
+    theme,
+    { type: 'logarithmic', title: 'Measured energy (mJ)' },
+    { type: 'logarithmic', title: `Predicted energy, ${from} (mJ)` },
+  );
   options.plugins.tooltip = {
     filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
-    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: measured ${sig(p.x)} mJ, predicted ${sig(p.y)} mJ`; } },
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const p = item.raw as ChartPoint;
+        return `${pointLabel(p)}: measured ${sig(p.x)} mJ, predicted ${sig(p.y)} mJ`;
+      },
+    },
   };
-  return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note: `y = x dashed. ${thinnedNote(data, data.notPositive)}`.trim(), points };
+  return {
+    config: { type: 'scatter', data: { datasets }, options } as AnyConfig,
+    note: `y = x dashed. ${thinnedNote(data, data.notPositive)}`.trim(),
+    points,
+  };
 }
 
 function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): Built {
@@ -119,11 +202,30 @@ function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): B
   const xLog = all.every((p) => p.x > 0);
   const xs = all.map((p) => p.x);
   const datasets: Scatter[] = data.series.map((s) => scatterOf(s.type, s.points, typeColor(types, s.type, theme)));
-  datasets.push(lineOf('', [{ x: Math.min(...xs), y: 0 }, { x: Math.max(...xs), y: 0 }], theme.muted, true));
-  const options = baseOptions(theme, { type: xLog ? 'logarithmic' : 'linear', title: 'Measured energy (mJ)' }, { type: 'linear', title: `Error of the ${from} prediction (%)` });
+  datasets.push(
+    lineOf(
+      '',
+      [
+        { x: Math.min(...xs), y: 0 },
+        { x: Math.max(...xs), y: 0 },
+      ],
+      theme.muted,
+      true,
+    ),
+  );
+  const options = baseOptions(
+    theme,
+    { type: xLog ? 'logarithmic' : 'linear', title: 'Measured energy (mJ)' },
+    { type: 'linear', title: `Error of the ${from} prediction (%)` },
+  );
   options.plugins.tooltip = {
     filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
-    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: measured ${sig(p.x)} mJ, error ${p.y.toFixed(1)} %`; } },
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const p = item.raw as ChartPoint;
+        return `${pointLabel(p)}: measured ${sig(p.x)} mJ, error ${p.y.toFixed(1)} %`;
+      },
+    },
   };
   return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note: thinnedNote(data, data.notPositive), points };
 }
@@ -140,13 +242,31 @@ function energyVsFeature(inputs: ChartInputs): Built {
   const datasets: Scatter[] = [scatterOf(`${c.type} measured`, c.measured, color)];
   if (c.curve) datasets.push(lineOf('fitted curve', c.curve, theme.foreground, false));
   else datasets.push({ ...scatterOf('fitted (other features vary)', c.fitted, theme.foreground, 2), backgroundColor: 'transparent' });
-  const options = baseOptions(theme, { type: c.xLog ? 'logarithmic' : 'linear', title: c.feature }, { type: c.yLog ? 'logarithmic' : 'linear', title: 'Energy (mJ)' });
+  const options = baseOptions(
+    theme,
+    { type: c.xLog ? 'logarithmic' : 'linear', title: c.feature },
+    { type: c.yLog ? 'logarithmic' : 'linear', title: 'Energy (mJ)' },
+  );
   options.plugins.tooltip = {
     filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
-    callbacks: { label: (item: TooltipItem<'scatter'>) => { const p = item.raw as ChartPoint; return `${pointLabel(p)}: ${c.feature} ${sig(p.x)}, ${sig(p.y)} mJ`; } },
+    callbacks: {
+      label: (item: TooltipItem<'scatter'>) => {
+        const p = item.raw as ChartPoint;
+        return `${pointLabel(p)}: ${c.feature} ${sig(p.x)}, ${sig(p.y)} mJ`;
+      },
+    },
   };
-  const note = [c.curve ? '' : `the ${c.type} model reads more than ${c.feature}: fitted values are drawn instead of a curve`, thinnedNote(c)].filter(Boolean).join('; ');
-  return { config: { type: 'scatter', data: { datasets }, options } as AnyConfig, note, points: c.measured.length + (c.curve ? 0 : c.fitted.length) };
+  const note = [
+    c.curve ? '' : `the ${c.type} model reads more than ${c.feature}: fitted values are drawn instead of a curve`,
+    thinnedNote(c),
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    config: { type: 'scatter', data: { datasets }, options } as AnyConfig,
+    note,
+    points: c.measured.length + (c.curve ? 0 : c.fitted.length),
+  };
 }
 
 /**
@@ -167,14 +287,16 @@ const methodLabels: Plugin<'scatter'> = {
     ctx.font = `${size}px ${Chart.defaults.font.family ?? 'sans-serif'}`;
     ctx.textBaseline = 'middle';
     const placed: Array<{ x0: number; x1: number; y0: number; y1: number }> = [];
-    const order = meta.data.map((el, i) => ({ el, c: (chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint }).c }))
+    const order = meta.data
+      .map((el, i) => ({ el, c: (chart.data.datasets[0].data[i] as unknown as { c: CandidatePoint }).c }))
       .sort((a, b) => Number(b.c.selected) - Number(a.c.selected));
     for (const { el, c } of order) {
       if (!c.label) continue;
       const width = ctx.measureText(c.label).width;
       const boxes = [el.x + 7, el.x - 7 - width].map((x0) => ({ x0, x1: x0 + width, y0: el.y - size / 2, y1: el.y + size / 2 }));
-      const free = boxes.find((b) => b.x0 >= area.left && b.x1 <= area.right
-        && !placed.some((p) => b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1));
+      const free = boxes.find(
+        (b) => b.x0 >= area.left && b.x1 <= area.right && !placed.some((p) => b.x0 < p.x1 && p.x0 < b.x1 && b.y0 < p.y1 && p.y0 < b.y1),
+      );
       if (!free) continue;
       placed.push(free);
       ctx.fillText(c.label, free.x0, el.y);
@@ -188,14 +310,18 @@ function accuracyVsComplexity(inputs: ChartInputs): Built {
   if (inputs.frontier) return frontierChart(inputs, inputs.frontier);
   const { theme, candidates } = inputs;
   const usable = candidates.filter((c) => c.mape !== null && c.mape > 0);
-  if (usable.length === 0) return { config: null, note: candidates.length > 0 ? 'No candidate has predictions.' : 'Fitting the candidates…', points: 0 };
+  if (usable.length === 0)
+    return { config: null, note: candidates.length > 0 ? 'No candidate has predictions.' : 'Fitting the candidates…', points: 0 };
   const data = usable.map((c) => ({ x: c.complexity, y: c.mape!, c }));
   const ys = data.map((d) => d.y);
   // A wide spread (30 % next to 2,800 %) is drawn on a log axis, so every model, the selected one
   // included, stays inside the range and none is clipped.
   const yLog = Math.max(...ys) / Math.min(...ys) > 20;
-  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
-    { type: yLog ? 'logarithmic' : 'linear', title: 'Per-layer MAPE, predicted vs measured (%), lower is better' });
+  const options = baseOptions(
+    theme,
+    { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: 'Per-layer MAPE, predicted vs measured (%), lower is better' },
+  );
   if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
   options.plugins.tooltip = {
     callbacks: {
@@ -219,7 +345,9 @@ function accuracyVsComplexity(inputs: ChartInputs): Built {
   const failed = inputs.candidates.length - usable.length;
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options, plugins: [methodLabels] } as AnyConfig,
-    note: ['selected method highlighted', yLog ? 'MAPE on a log scale' : '', failed > 0 ? `${failed} without predictions` : ''].filter(Boolean).join('; '),
+    note: ['selected method highlighted', yLog ? 'MAPE on a log scale' : '', failed > 0 ? `${failed} without predictions` : '']
+      .filter(Boolean)
+      .join('; '),
     points: data.length,
   };
 }
@@ -234,8 +362,11 @@ function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
   const data = t.points.map((p) => ({ x: p.complexity, y: p.mape, c: { label: label(p), selected: p.selected }, p }));
   const ys = data.map((d) => d.y);
   const yLog = Math.max(...ys) / Math.min(...ys) > 20;
-  const options = baseOptions(theme, { type: 'linear', title: 'Complexity (fitted parameters)' },
-    { type: yLog ? 'logarithmic' : 'linear', title: `Held-out per-layer MAPE (%), ${t.type}` });
+  const options = baseOptions(
+    theme,
+    { type: 'linear', title: 'Complexity (fitted parameters)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: `Held-out per-layer MAPE (%), ${t.type}` },
+  );
   if (!yLog) (options.scales.y as Record<string, unknown>).min = 0;
   (options.scales.x as Record<string, unknown>).grace = '15%';
   (options.scales.y as Record<string, unknown>).grace = '10%';
@@ -243,9 +374,12 @@ function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const { p } = item.raw as { p: FrontierPointView };
-        return [`${p.complexity} parameters, ${p.label}${p.recommended ? ' (recommended)' : ''}`,
+        return [
+          `${p.complexity} parameters, ${p.label}${p.recommended ? ' (recommended)' : ''}`,
           `held-out MAPE ${p.mape.toFixed(1)} %, median ${p.medianApe.toFixed(1)} %, p90 ${p.p90Ape.toFixed(1)} %`,
-          `90 % interval ×/÷ ${p.interval90Factor.toFixed(2)} (coverage ${(100 * p.coverage90).toFixed(1)} %)`, p.formula];
+          `90 % interval ×/÷ ${p.interval90Factor.toFixed(2)} (coverage ${(100 * p.coverage90).toFixed(1)} %)`,
+          p.formula,
+        ];
       },
     },
   };
@@ -266,20 +400,31 @@ function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
   const chosen = t.points.find((p) => p.selected);
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options: { ...options, onClick }, plugins: [methodLabels] } as AnyConfig,
-    note: [`frontier of a model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
-      chosen ? `selected: ${chosen.complexity} parameters, ${chosen.label}, MAPE ${chosen.mape.toFixed(1)} %, 90 % interval ×/÷ ${chosen.interval90Factor.toFixed(2)} (coverage ${(100 * chosen.coverage90).toFixed(1)} %): ${chosen.formula}` : '',
-      yLog ? 'MAPE on a log scale' : ''].filter(Boolean).join('; '),
+    note: [
+      `frontier of a model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
+      chosen
+        ? `selected: ${chosen.complexity} parameters, ${chosen.label}, MAPE ${chosen.mape.toFixed(1)} %, 90 % interval ×/÷ ${chosen.interval90Factor.toFixed(2)} (coverage ${(100 * chosen.coverage90).toFixed(1)} %): ${chosen.formula}`
+        : '',
+      yLog ? 'MAPE on a log scale' : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
     points: data.length,
   };
 }
 
 function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string): Built {
   const { theme } = inputs;
-  if (!bars || bars.length === 0) return { config: null, note: 'The rows name no networks, so there are no per-network totals.', points: 0 };
+  if (!bars || bars.length === 0)
+    return { config: null, note: 'The rows name no networks, so there are no per-network totals.', points: 0 };
   const values = bars.flatMap((b) => [b.measured, b.predicted]);
   const positive = values.every((v) => v > 0);
   const yLog = positive && Math.max(...values) / Math.min(...values) >= 100;
-  const options = baseOptions(theme, { type: 'category', title: 'Network' }, { type: yLog ? 'logarithmic' : 'linear', title: 'Energy per forward pass (mJ)' });
+  const options = baseOptions(
+    theme,
+    { type: 'category', title: 'Network' },
+    { type: yLog ? 'logarithmic' : 'linear', title: 'Energy per forward pass (mJ)' },
+  );
   options.interaction = { mode: 'index' as 'nearest', intersect: false };
   options.plugins.tooltip = {
     callbacks: {
@@ -296,17 +441,30 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
     data: {
       labels: bars.map((b) => b.network),
       datasets: [
-        { label: 'measured', data: bars.map((b) => b.measured), backgroundColor: withAlpha(theme.palette[0], 0.75), borderColor: theme.palette[0], borderWidth: 1 },
-        { label: `predicted (${from})`, data: bars.map((b) => b.predicted), backgroundColor: withAlpha(theme.palette[1], 0.75), borderColor: theme.palette[1], borderWidth: 1 },
+        {
+          label: 'measured',
+          data: bars.map((b) => b.measured),
+          backgroundColor: withAlpha(theme.palette[0], 0.75),
+          borderColor: theme.palette[0],
+          borderWidth: 1,
+        },
+        {
+          label: `predicted (${from})`,
+          data: bars.map((b) => b.predicted),
+          backgroundColor: withAlpha(theme.palette[1], 0.75),
+          borderColor: theme.palette[1],
+          borderWidth: 1,
+        },
       ],
     },
     options: { ...options, parsing: undefined },
   };
   const leftOut = bars.reduce((n, b) => n + b.leftOut, 0);
   const types = [...new Set(bars.flatMap((b) => b.leftOutTypes))].sort();
-  const note = leftOut > 0
-    ? `sums over the layers with a prediction only: ${leftOut} layer(s) of ${types.join(', ')} have none and are left out of both bars, so the bars are below the networks' whole-net totals`
-    : 'sums over every measured layer of each network';
+  const note =
+    leftOut > 0
+      ? `sums over the layers with a prediction only: ${leftOut} layer(s) of ${types.join(', ')} have none and are left out of both bars, so the bars are below the networks' whole-net totals`
+      : 'sums over every measured layer of each network';
   return { config: config as unknown as AnyConfig, note, points: bars.length * 2 };
 }
 
@@ -326,7 +484,12 @@ export class ChartCard {
   private chart?: Chart;
   private points = 0;
 
-  constructor(readonly id: ChartId, private readonly canvas: HTMLCanvasElement, private readonly note: HTMLElement, private readonly empty: HTMLElement) {}
+  constructor(
+    readonly id: ChartId,
+    private readonly canvas: HTMLCanvasElement,
+    private readonly note: HTMLElement,
+    private readonly empty: HTMLElement,
+  ) {}
 
   draw(built: Built, theme: ThemeColors): void {
     this.chart?.destroy();

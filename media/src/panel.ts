@@ -12,8 +12,19 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import {
-  type ButtonId, CHART_IDS, type CandidateFailure, type CandidatePoint, type ChartId, type CsvImportSpec, type DatasetSummary,
-  type FitView, type FrontierView, type HostToWebview, type PanelControls, type RenderReport, type ValidationKind,
+  type ButtonId,
+  CHART_IDS,
+  type CandidateFailure,
+  type CandidatePoint,
+  type ChartId,
+  type CsvImportSpec,
+  type DatasetSummary,
+  type FitView,
+  type FrontierView,
+  type HostToWebview,
+  type PanelControls,
+  type RenderReport,
+  type ValidationKind,
 } from '../../client/src/panel/messages';
 import { ChartCard, buildCharts, curveFor } from './charts';
 import { append, clear, h } from './dom';
@@ -22,12 +33,25 @@ import { coefficientTable, metricsCards, metricsText } from './tables';
 import { readTheme, watchTheme } from './theme';
 import { vscode } from './vscode-api';
 
-const FAMILIES: Array<[PanelControls['family'], string]> = [['layer-type', 'Layer-type (one model per layer type)'], ['individual', 'Individual (products of hyper-parameters)']];
-const METHODS: Array<[PanelControls['method'], string]> = [
-  ['ols', 'OLS (no intercept)'], ['ols-intercept', 'OLS with intercept'], ['nnls', 'Non-negative LS'], ['relative', 'Relative-error LS'],
-  ['log', 'Log space (power law)'], ['ridge', 'Ridge'], ['lasso', 'Lasso'],
+const FAMILIES: Array<[PanelControls['family'], string]> = [
+  ['layer-type', 'Layer-type (one model per layer type)'],
+  ['individual', 'Individual (products of hyper-parameters)'],
 ];
-const VALIDATIONS: Array<[ValidationKind, string]> = [['loo-network', 'Leave one network out'], ['kfold', 'K-fold'], ['holdout', 'Held-out split'], ['none', 'None (in-sample)']];
+const METHODS: Array<[PanelControls['method'], string]> = [
+  ['ols', 'OLS (no intercept)'],
+  ['ols-intercept', 'OLS with intercept'],
+  ['nnls', 'Non-negative LS'],
+  ['relative', 'Relative-error LS'],
+  ['log', 'Log space (power law)'],
+  ['ridge', 'Ridge'],
+  ['lasso', 'Lasso'],
+];
+const VALIDATIONS: Array<[ValidationKind, string]> = [
+  ['loo-network', 'Leave one network out'],
+  ['kfold', 'K-fold'],
+  ['holdout', 'Held-out split'],
+  ['none', 'None (in-sample)'],
+];
 const CHART_TITLES: Record<ChartId, string> = {
   measuredVsPredicted: 'Measured vs predicted',
   energyVsFeature: 'Energy against the main feature',
@@ -68,7 +92,14 @@ const buttons: Record<ButtonId, HTMLElement> = {
   save: h('vscode-button', { title: 'Write the fit as the energy model of this platform; the editor picks it up' }, 'Save as model'),
   exportCsv: h('vscode-button', { secondary: true, title: 'Every row with its measured and predicted energy' }, 'Export predictions (CSV)'),
   exportPng: h('vscode-button', { secondary: true, title: 'Save the measured-vs-predicted chart as a PNG' }, 'Export chart (PNG)'),
-  search: h('vscode-button', { secondary: true, title: 'Search model structures (size and tiled terms, log polynomials, rooflines) and draw the accuracy–complexity frontier' }, 'Search models'),
+  search: h(
+    'vscode-button',
+    {
+      secondary: true,
+      title: 'Search model structures (size and tiled terms, log polynomials, rooflines) and draw the accuracy–complexity frontier',
+    },
+    'Search models',
+  ),
 };
 const refreshButton = h('vscode-button', { secondary: true, title: 'Read the measurement campaigns again' }, 'Refresh');
 const removeButton = h('vscode-button', { secondary: true, title: 'Remove this imported file from the list' }, 'Remove');
@@ -85,7 +116,13 @@ const tableBox = h('div', { class: 'table-box' });
 const cards = {} as Record<ChartId, ChartCard>;
 
 function field(label: string, control: HTMLElement, hint?: string, id?: string): HTMLElement {
-  return h('div', { class: 'field', ...(id ? { id } : {}) }, h('label', {}, label), control, hint ? h('div', { class: 'hint' }, hint) : null);
+  return h(
+    'div',
+    { class: 'field', ...(id ? { id } : {}) },
+    h('label', {}, label),
+    control,
+    hint ? h('div', { class: 'hint' }, hint) : null,
+  );
 }
 
 function setOptions(select: VscodeSingleSelect, items: Array<[string, string]>, value: string | null): void {
@@ -118,16 +155,29 @@ function buildPage(): void {
   app.removeAttribute('aria-busy');
   setOptions(el.family, FAMILIES, 'layer-type');
   setOptions(el.method, METHODS, 'relative');
-  setOptions(el.degree, [1, 2, 3, 4, 5, 6].map((d) => [String(d), String(d)]), '2');
+  setOptions(
+    el.degree,
+    [1, 2, 3, 4, 5, 6].map((d) => [String(d), String(d)]),
+    '2',
+  );
   setOptions(el.validation, VALIDATIONS, 'kfold');
   el.extraTerms.placeholder = 'e.g. inputElements*kernelH*kernelW';
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
   el.progress.indeterminate = true;
   el.progress.hidden = true;
   // Screen readers name each dropdown and field (their visible labels are not tied to them).
-  const names: Array<[HTMLElement, string]> = [[el.dataset, 'Data'], [el.family, 'Family'], [el.method, 'Method'], [el.features, 'Features'],
-    [el.extraTerms, 'Extra terms'], [el.degree, 'Degree'], [el.validation, 'Validation'], [el.validationParam, 'Folds (K) or held-out fraction (F)'],
-    [el.platform, 'Platform to save the model for'], [el.curveType, 'Layer type of the energy-against-feature chart']];
+  const names: Array<[HTMLElement, string]> = [
+    [el.dataset, 'Data'],
+    [el.family, 'Family'],
+    [el.method, 'Method'],
+    [el.features, 'Features'],
+    [el.extraTerms, 'Extra terms'],
+    [el.degree, 'Degree'],
+    [el.validation, 'Validation'],
+    [el.validationParam, 'Folds (K) or held-out fraction (F)'],
+    [el.platform, 'Platform to save the model for'],
+    [el.curveType, 'Layer type of the energy-against-feature chart'],
+  ];
   for (const [control, name] of names) control.setAttribute('aria-label', name);
 
   const chartGrid = h('section', { class: 'charts' });
@@ -138,39 +188,71 @@ function buildPage(): void {
     const png = h('vscode-button', { secondary: true, class: 'chart-png', title: 'Save this chart as a PNG' }, 'PNG');
     png.addEventListener('click', () => exportPng(id));
     const header = h('div', { class: 'chart-header' }, h('h3', {}, CHART_TITLES[id]), id === 'energyVsFeature' ? el.curveType : null, png);
-    chartGrid.appendChild(h('div', { class: 'chart-card', 'data-card': id }, header, h('div', { class: 'chart-box' }, canvas, empty), note));
+    chartGrid.appendChild(
+      h('div', { class: 'chart-card', 'data-card': id }, header, h('div', { class: 'chart-box' }, canvas, empty), note),
+    );
     cards[id] = new ChartCard(id, canvas, note, empty);
   }
 
-  append(app,
-    h('section', { class: 'controls', 'aria-label': 'Data and model' },
-      h('div', { class: 'row' },
+  append(
+    app,
+    h(
+      'section',
+      { class: 'controls', 'aria-label': 'Data and model' },
+      h(
+        'div',
+        { class: 'row' },
         field('Data', el.dataset),
-        h('div', { class: 'field buttons' }, h('label', {}, '\u00a0'), h('div', { class: 'button-row' }, buttons.importCsv, refreshButton, removeButton))),
+        h(
+          'div',
+          { class: 'field buttons' },
+          h('label', {}, '\u00a0'),
+          h('div', { class: 'button-row' }, buttons.importCsv, refreshButton, removeButton),
+        ),
+      ),
       dataInfo,
       badRowsBox,
-      h('div', { class: 'row' },
+      h(
+        'div',
+        { class: 'row' },
         field('Family', el.family),
         field('Method', el.method),
-        h('div', { class: 'field' }, h('label', {}, 'Features'), el.features, featuresChosen,
-          h('div', { class: 'hint' }, 'Layer-type: one term each. Individual: products up to the degree, plus logs.')),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', {}, 'Features'),
+          el.features,
+          featuresChosen,
+          h('div', { class: 'hint' }, 'Layer-type: one term each. Individual: products up to the degree, plus logs.'),
+        ),
         field('Extra terms', el.extraTerms, 'Comma separated products, e.g. channelsIn^2*kernelH', 'extra-terms-field'),
         field('Degree', el.degree, undefined, 'degree-field'),
         field('Validation', el.validation),
-        field('K', el.validationParam, undefined, 'validation-param-field')),
-      h('div', { class: 'row actions' },
+        field('K', el.validationParam, undefined, 'validation-param-field'),
+      ),
+      h(
+        'div',
+        { class: 'row actions' },
         field('Platform', el.platform),
-        h('div', { class: 'field buttons' }, h('label', {}, '\u00a0'), h('div', { class: 'button-row' }, buttons.search, buttons.save, buttons.exportCsv, buttons.exportPng))),
+        h(
+          'div',
+          { class: 'field buttons' },
+          h('label', {}, '\u00a0'),
+          h('div', { class: 'button-row' }, buttons.search, buttons.save, buttons.exportCsv, buttons.exportPng),
+        ),
+      ),
       h('div', { class: 'progress' }, el.progress, progressText),
       messageBox,
-      noticeBox),
+      noticeBox,
+    ),
     metricsBox,
     warningsBox,
     chartGrid,
     h('section', { class: 'coefficients-box', 'aria-label': 'Coefficients' }, h('h3', {}, 'Coefficients'), tableBox),
   );
 
-  for (const select of [el.dataset, el.family, el.method, el.features, el.degree, el.validation]) select.addEventListener('change', onControlsChanged);
+  for (const select of [el.dataset, el.family, el.method, el.features, el.degree, el.validation])
+    select.addEventListener('change', onControlsChanged);
   for (const text of [el.extraTerms, el.validationParam, el.platform]) text.addEventListener('change', onControlsChanged);
   el.platform.addEventListener('input', updateSaveLabel);
   el.curveType.addEventListener('change', () => {
@@ -181,13 +263,24 @@ function buildPage(): void {
     if (view) renderCharts(['energyVsFeature']);
   });
   buttons.importCsv.addEventListener('click', () => vscode.postMessage({ type: 'importCsv' }));
-  buttons.save.addEventListener('click', () => { clearMessages(); vscode.postMessage({ type: 'save' }); });
+  buttons.save.addEventListener('click', () => {
+    clearMessages();
+    vscode.postMessage({ type: 'save' });
+  });
   buttons.exportCsv.addEventListener('click', () => vscode.postMessage({ type: 'exportCsv' }));
-  buttons.search.addEventListener('click', () => { clearMessages(); vscode.postMessage({ type: 'search' }); });
+  buttons.search.addEventListener('click', () => {
+    clearMessages();
+    vscode.postMessage({ type: 'search' });
+  });
   buttons.exportPng.addEventListener('click', () => exportPng('measuredVsPredicted'));
   refreshButton.addEventListener('click', () => vscode.postMessage({ type: 'refreshDatasets' }));
-  removeButton.addEventListener('click', () => { if (controls?.datasetId) vscode.postMessage({ type: 'removeDataset', datasetId: controls.datasetId }); });
-  watchTheme(() => { theme = readTheme(); if (view) renderCharts(); });
+  removeButton.addEventListener('click', () => {
+    if (controls?.datasetId) vscode.postMessage({ type: 'removeDataset', datasetId: controls.datasetId });
+  });
+  watchTheme(() => {
+    theme = readTheme();
+    if (view) renderCharts();
+  });
 }
 
 // ---- controls ------------------------------------------------------------------------------
@@ -229,7 +322,11 @@ function sendControls(c: PanelControls): void {
 function applyControls(c: PanelControls): void {
   controls = c;
   const summary = datasets.find((d) => d.id === c.datasetId);
-  setOptions(el.dataset, datasets.map((d) => [d.id, `${d.label} (${d.origin === 'csv' ? 'CSV' : 'campaign'}, ${count(d.rows)} rows)`]), c.datasetId);
+  setOptions(
+    el.dataset,
+    datasets.map((d) => [d.id, `${d.label} (${d.origin === 'csv' ? 'CSV' : 'campaign'}, ${count(d.rows)} rows)`]),
+    c.datasetId,
+  );
   el.family.value = c.family;
   el.method.value = c.method;
   setMultiOptions(el.features, summary?.features ?? [], c.features);
@@ -240,7 +337,11 @@ function applyControls(c: PanelControls): void {
   el.validationParam.value = String(c.validationParam);
   el.platform.value = c.platformId;
   const types = summary?.types ?? [];
-  setOptions(el.curveType, types.map((t) => [t, t]), c.curveType ?? types[0] ?? null);
+  setOptions(
+    el.curveType,
+    types.map((t) => [t, t]),
+    c.curveType ?? types[0] ?? null,
+  );
   persist();
   updateVisibility();
   renderDataInfo(summary);
@@ -273,7 +374,8 @@ function renderDataInfo(summary: DatasetSummary | undefined): void {
   clear(dataInfo);
   clear(badRowsBox);
   if (!summary) {
-    dataInfo.textContent = datasets.length === 0 ? 'No data yet: import a CSV file of measured energies, or run a measurement campaign.' : '';
+    dataInfo.textContent =
+      datasets.length === 0 ? 'No data yet: import a CSV file of measured energies, or run a measurement campaign.' : '';
     return;
   }
   dataInfo.textContent = `${count(summary.rows)} rows · types: ${summary.types.join(', ') || '–'} · ${summary.networks > 0 ? `${summary.networks} networks` : 'no networks'} · features: ${summary.features.join(', ')}`;
@@ -281,7 +383,14 @@ function renderDataInfo(summary: DatasetSummary | undefined): void {
     const list = h('ul');
     for (const b of summary.badRows.slice(0, 200)) list.appendChild(h('li', {}, h('code', {}, `${b.file}:${b.line}`), `: ${b.message}`));
     if (summary.badRows.length > 200) list.appendChild(h('li', {}, `… and ${summary.badRows.length - 200} more`));
-    badRowsBox.appendChild(h('details', {}, h('summary', {}, `${summary.badRows.length} row${summary.badRows.length === 1 ? '' : 's'} skipped (not usable)`), list));
+    badRowsBox.appendChild(
+      h(
+        'details',
+        {},
+        h('summary', {}, `${summary.badRows.length} row${summary.badRows.length === 1 ? '' : 's'} skipped (not usable)`),
+        list,
+      ),
+    );
   }
 }
 

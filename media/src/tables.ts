@@ -16,25 +16,47 @@ export function metricsText(m: MetricsView): string {
 }
 
 export function metricsCards(m: MetricsView): HTMLElement {
-  const card = (label: string, value: string, title: string) => h('div', { class: 'metric', title }, h('div', { class: 'metric-value' }, value), h('div', { class: 'metric-label' }, label));
+  const card = (label: string, value: string, title: string) =>
+    h('div', { class: 'metric', title }, h('div', { class: 'metric-value' }, value), h('div', { class: 'metric-label' }, label));
   const from = m.from === 'held-out' ? 'held-out' : 'in-sample';
-  return h('div', { class: 'metrics', 'data-metrics': metricsText(m) },
+  return h(
+    'div',
+    { class: 'metrics', 'data-metrics': metricsText(m) },
     card('MAPE', pct(m.mape), `Mean absolute percentage error per layer (${from})`),
     card('RMSPE', pct(m.rmspe), `Root mean square percentage error per layer (${from})`),
     card('Network accuracy', pct(m.networkAccuracy), `100 % − mean relative error of whole-network totals (${from})`),
     card('Complexity', String(m.complexity), 'Non-zero coefficients, +1 per intercept'),
-    card('σ (log)', m.sigmaLog === null ? '–' : m.sigmaLog.toFixed(3), 'Spread of ln(measured / predicted): the 90 % interval is ×/÷ exp(1.645 σ)'),
-    h('div', { class: 'metric-source' },
+    card(
+      'σ (log)',
+      m.sigmaLog === null ? '–' : m.sigmaLog.toFixed(3),
+      'Spread of ln(measured / predicted): the 90 % interval is ×/÷ exp(1.645 σ)',
+    ),
+    h(
+      'div',
+      { class: 'metric-source' },
       m.from === 'held-out' ? `Held out: ${m.validation}` : 'In-sample: no validation',
       `, ${count(m.rows)} rows`,
-      m.unpredicted > 0 ? `, ${count(m.unpredicted)} not predicted (their type was missing from the training folds)` : ''),
+      m.unpredicted > 0 ? `, ${count(m.unpredicted)} not predicted (their type was missing from the training folds)` : '',
+    ),
   );
 }
 
 export function coefficientTable(view: FitView): HTMLTableElement {
-  const head = h('thead', {}, h('tr', {},
-    h('th', {}, 'Layer type'), h('th', {}, 'Term'), h('th', { class: 'num' }, 'Coefficient'),
-    h('th', { class: 'num' }, 'Rows'), h('th', { class: 'num' }, 'Complexity'), h('th', { class: 'num' }, 'MAPE'), h('th', { class: 'num' }, 'RMSPE')));
+  const head = h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      h('th', {}, 'Layer type'),
+      h('th', {}, 'Term'),
+      h('th', { class: 'num' }, 'Coefficient'),
+      h('th', { class: 'num' }, 'Rows'),
+      h('th', { class: 'num' }, 'Complexity'),
+      h('th', { class: 'num' }, 'MAPE'),
+      h('th', { class: 'num' }, 'RMSPE'),
+    ),
+  );
   const body = h('tbody');
   for (const m of view.subModels) {
     const nonZero = m.terms.filter((t) => t.coefficient !== 0);
@@ -43,7 +65,8 @@ export function coefficientTable(view: FitView): HTMLTableElement {
       value: t.withUnit ?? sig(t.coefficient),
       title: t.withUnit ? `${sig(t.coefficient)} mJ per unit of ${t.term}` : 'exponent of the log-space term (ln E in ln mJ)',
     }));
-    if (m.intercept !== 0 || rows.length === 0) rows.push({ term: m.link === 'log' ? 'ln E: intercept' : 'intercept (mJ)', value: sig(m.intercept) });
+    if (m.intercept !== 0 || rows.length === 0)
+      rows.push({ term: m.link === 'log' ? 'ln E: intercept' : 'intercept (mJ)', value: sig(m.intercept) });
     if (m.lambda !== undefined) rows.push({ term: 'penalty λ (standardised)', value: sig(m.lambda), title: 'Chosen by cross-validation' });
     const zeroed = m.terms.length - nonZero.length;
     if (zeroed > 0) rows.push({ term: `${zeroed} more term${zeroed === 1 ? '' : 's'} at 0`, value: '' });

@@ -14,7 +14,14 @@ export interface ThemeColors {
   accent: string;
 }
 
-const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const PALETTE_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const FALLBACK_PALETTE = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
 export function readTheme(): ThemeColors {
@@ -44,7 +51,10 @@ export function withAlpha(color: string, alpha: number): string {
   }
   const rgb = /^rgba?\(([^)]+)\)$/i.exec(color);
   if (rgb) {
-    const parts = rgb[1].split(/[\s,/]+/).filter(Boolean).slice(0, 3);
+    const parts = rgb[1]
+      .split(/[\s,/]+/)
+      .filter(Boolean)
+      .slice(0, 3);
     return `rgba(${parts.join(', ')}, ${alpha})`;
   }
   return color;

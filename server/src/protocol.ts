@@ -41,7 +41,11 @@ export interface ReportTotals {
   macs: number;
   params: number;
   energy: {
-    predicted_mJ: number; low_mJ: number; high_mJ: number; coveredTypes: string[]; notModelledTypes: string[];
+    predicted_mJ: number;
+    low_mJ: number;
+    high_mJ: number;
+    coveredTypes: string[];
+    notModelledTypes: string[];
     /** True when layers add nothing to the total (not modelled, or no number): the total is a lower bound. */
     lowerBound: boolean;
     /** What the total leaves out, one phrase each ("ReLU, Concat not modelled"). */

@@ -1,7 +1,13 @@
 // The Energy Lens language server: wiring only. Each LSP feature lives in lsp/<feature>.ts; all
 // analysis goes through the AnalysisStore so a document version is parsed and analysed once.
 import {
-  CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Hover, type InitializeResult,
+  CodeLensRefreshRequest,
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Hover,
+  type InitializeResult,
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -19,7 +25,11 @@ import { inlayHints } from './lsp/inlay-hints';
 import { codeLenses } from './lsp/code-lens';
 import { buildReport, hotLayerLines } from './lsp/report';
 import {
-  HotLayersNotification, MeasurementsChangedNotification, PlatformsRequest, ReportRequest, WorkspaceTrustNotification,
+  HotLayersNotification,
+  MeasurementsChangedNotification,
+  PlatformsRequest,
+  ReportRequest,
+  WorkspaceTrustNotification,
   type EnergyLensInitializationOptions,
 } from './protocol';
 import { fileURLToPath } from 'url';
@@ -43,7 +53,9 @@ const documents = new TextDocuments<TextDocument>({
 
 connection.onInitialize((params): InitializeResult => {
   // Trust comes first so the first model load already respects it (untrusted unless the client says so).
-  store.setWorkspaceTrusted((params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true);
+  store.setWorkspaceTrusted(
+    (params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true,
+  );
   const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
   return {
@@ -66,10 +78,20 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
-const diagnostics = registerDiagnostics(connection, documents, store, (document) => {
-  const analysis = store.get(document);
-  void connection.sendNotification(HotLayersNotification, { uri: document.uri, version: document.version, lines: hotLayerLines(document, analysis) });
-}, weightsProblems);
+const diagnostics = registerDiagnostics(
+  connection,
+  documents,
+  store,
+  (document) => {
+    const analysis = store.get(document);
+    void connection.sendNotification(HotLayersNotification, {
+      uri: document.uri,
+      version: document.version,
+      lines: hotLayerLines(document, analysis),
+    });
+  },
+  weightsProblems,
+);
 registerCaffemodelSupport(connection, () => diagnostics.refreshAll());
 registerCodeActions(connection, documents);
 

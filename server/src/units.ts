@@ -19,7 +19,12 @@ export function formatTotal(mJ: number, lowerBound: boolean): string {
 export function formatCount(n: number, exact = false): string {
   if (!Number.isFinite(n)) return '?';
   if (exact || Math.abs(n) < 1e4) return Math.round(n).toLocaleString('en-US');
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: Array<[number, string]> = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [scale, suffix] of units) {
     if (Math.abs(n) >= scale) return `${significant(n / scale, 4)} ${suffix}`;
   }

@@ -32,7 +32,13 @@ interface LayerSpec {
 /** VGG-16 (configuration D) as a deploy net: 13 convolutions, 3 fully connected layers. */
 function vgg16Layers(): LayerSpec[] {
   const layers: LayerSpec[] = [];
-  const blocks = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]];
+  const blocks = [
+    [64, 64],
+    [128, 128],
+    [256, 256, 256],
+    [512, 512, 512],
+    [512, 512, 512],
+  ];
   let channels = 3;
   let blob = 'data';
   const add = (name: string, type: string, message: Record<string, unknown>, blobs: number[][], inPlace = false) => {
@@ -43,14 +49,21 @@ function vgg16Layers(): LayerSpec[] {
   blocks.forEach((block, b) => {
     block.forEach((out, i) => {
       const id = `${b + 1}_${i + 1}`;
-      add(`conv${id}`, 'Convolution', { convolution_param: { num_output: out, pad: [1], kernel_size: [3] } }, [[out, channels, 3, 3], [out]]);
+      add(`conv${id}`, 'Convolution', { convolution_param: { num_output: out, pad: [1], kernel_size: [3] } }, [
+        [out, channels, 3, 3],
+        [out],
+      ]);
       add(`relu${id}`, 'ReLU', {}, [], true);
       channels = out;
     });
     add(`pool${b + 1}`, 'Pooling', { pooling_param: { pool: 'MAX', kernel_size: 2, stride: 2 } }, []);
   });
   let inputs = channels * 7 * 7;
-  for (const [name, out] of [['fc6', 4096], ['fc7', 4096], ['fc8', 1000]] as const) {
+  for (const [name, out] of [
+    ['fc6', 4096],
+    ['fc7', 4096],
+    ['fc8', 1000],
+  ] as const) {
     add(name, 'InnerProduct', { inner_product_param: { num_output: out } }, [[out, inputs], [out]]);
     if (name !== 'fc8') {
       add(`relu${name.slice(2)}`, 'ReLU', {}, [], true);
@@ -84,9 +97,14 @@ function writeModel(file: string): { bytes: number; floats: number; layers: numb
   try {
     const layers = vgg16Layers();
     write(NetParameter.encode(NetParameter.fromObject({ name: 'VGG_ILSVRC_16_layers' })).finish());
-    const input = LayerParameter.encode(LayerParameter.fromObject({
-      name: 'data', type: 'Input', top: ['data'], input_param: { shape: [{ dim: [1, 3, 224, 224] }] },
-    })).finish();
+    const input = LayerParameter.encode(
+      LayerParameter.fromObject({
+        name: 'data',
+        type: 'Input',
+        top: ['data'],
+        input_param: { shape: [{ dim: [1, 3, 224, 224] }] },
+      }),
+    ).finish();
     write(Buffer.concat([varint((100 << 3) | 2), varint(input.length), input]));
     for (const layer of layers) {
       const blobs = layer.blobs.map((dims) => {
@@ -94,9 +112,15 @@ function writeModel(file: string): { bytes: number; floats: number; layers: numb
         const count = dims.reduce((a, b) => a * b, 1);
         return { shape, count };
       });
-      const header = LayerParameter.encode(LayerParameter.fromObject({
-        name: layer.name, type: layer.type, bottom: [layer.bottom], top: [layer.top], ...layer.message,
-      })).finish();
+      const header = LayerParameter.encode(
+        LayerParameter.fromObject({
+          name: layer.name,
+          type: layer.type,
+          bottom: [layer.bottom],
+          top: [layer.top],
+          ...layer.message,
+        }),
+      ).finish();
       // Lengths are computed up front so the payload can stream after the prefixes.
       const blobBodies = blobs.map((b) => b.shape.length + 1 + varint(b.count * 4).length + b.count * 4);
       const blobFields = blobBodies.map((len) => 1 + varint(len).length + len);
@@ -105,7 +129,7 @@ function writeModel(file: string): { bytes: number; floats: number; layers: numb
       blobs.forEach((b, i) => {
         write(Buffer.concat([varint((7 << 3) | 2), varint(blobBodies[i]), b.shape, varint((5 << 3) | 2), varint(b.count * 4)]));
         let left = b.count * 4;
-        let offset = (i * 4099) % chunk.length & ~3; // vary the weights a little between blobs
+        let offset = ((i * 4099) % chunk.length) & ~3; // vary the weights a little between blobs
         while (left > 0) {
           const n = Math.min(left, chunk.length - offset);
           write(chunk.subarray(offset, offset + n));
@@ -194,11 +218,14 @@ export async function benchCaffemodel(options: { fullDecode?: boolean } = {}): P
 
     let started = performance.now();
     const written = writeModel(file);
-    lines.push(`VGG-16-shaped caffemodel: ${fmtMb(written.bytes)} (${written.bytes.toLocaleString('en-US')} bytes, ${written.floats.toLocaleString('en-US')} floats, ${written.layers} layers), written in ${fmtMs(performance.now() - started)}`);
+    lines.push(
+      `VGG-16-shaped caffemodel: ${fmtMb(written.bytes)} (${written.bytes.toLocaleString('en-US')} bytes, ${written.floats.toLocaleString('en-US')} floats, ${written.layers} layers), written in ${fmtMs(performance.now() - started)}`,
+    );
 
     // Warm up: schema load and JIT on a small read, so the timing is the reader's.
     const warm = await readCaffemodelStructure(file);
-    if (warm.totals.storedValues !== written.floats) throw new Error(`reader counted ${warm.totals.storedValues} floats, wrote ${written.floats}`);
+    if (warm.totals.storedValues !== written.floats)
+      throw new Error(`reader counted ${warm.totals.storedValues} floats, wrote ${written.floats}`);
 
     const times: number[] = [];
     let worstPeak: MemoryPeak = { rss: 0, external: 0, arrayBuffers: 0, heapUsed: 0 };
@@ -209,26 +236,36 @@ export async function benchCaffemodel(options: { fullDecode?: boolean } = {}): P
         times.push(performance.now() - t);
       });
       worstPeak = {
-        rss: Math.max(worstPeak.rss, peak.rss), external: Math.max(worstPeak.external, peak.external),
-        arrayBuffers: Math.max(worstPeak.arrayBuffers, peak.arrayBuffers), heapUsed: Math.max(worstPeak.heapUsed, peak.heapUsed),
+        rss: Math.max(worstPeak.rss, peak.rss),
+        external: Math.max(worstPeak.external, peak.external),
+        arrayBuffers: Math.max(worstPeak.arrayBuffers, peak.arrayBuffers),
+        heapUsed: Math.max(worstPeak.heapUsed, peak.heapUsed),
       };
     }
     const sorted = [...times].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)];
     const extra = Math.max(worstPeak.rss, worstPeak.external + worstPeak.heapUsed);
-    lines.push(`structure read: median ${fmtMs(median)} over ${STRUCTURE_RUNS} runs (min ${fmtMs(sorted[0])}, max ${fmtMs(sorted[sorted.length - 1])}); ` +
-      `peak extra memory: rss +${fmtMb(worstPeak.rss)}, heap +${fmtMb(worstPeak.heapUsed)}, external +${fmtMb(worstPeak.external)}, arrayBuffers +${fmtMb(worstPeak.arrayBuffers)}`);
-    lines.push(`  target < ${TARGET_MS} ms: ${verdict(median < TARGET_MS)}; target < ${fmtMb(TARGET_EXTRA_BYTES)} extra: ${verdict(extra < TARGET_EXTRA_BYTES)}`);
+    lines.push(
+      `structure read: median ${fmtMs(median)} over ${STRUCTURE_RUNS} runs (min ${fmtMs(sorted[0])}, max ${fmtMs(sorted[sorted.length - 1])}); ` +
+        `peak extra memory: rss +${fmtMb(worstPeak.rss)}, heap +${fmtMb(worstPeak.heapUsed)}, external +${fmtMb(worstPeak.external)}, arrayBuffers +${fmtMb(worstPeak.arrayBuffers)}`,
+    );
+    lines.push(
+      `  target < ${TARGET_MS} ms: ${verdict(median < TARGET_MS)}; target < ${fmtMb(TARGET_EXTRA_BYTES)} extra: ${verdict(extra < TARGET_EXTRA_BYTES)}`,
+    );
 
     if (options.fullDecode !== false) {
       started = performance.now();
       const { result, peak } = await withMemorySampling(() => fullDecodeInWorker(file), 20);
       const fullMs = performance.now() - started;
-      lines.push(`protobufjs full decode (readFileSync + NetParameter.decode, in a worker): ${fmtMs(fullMs)} ` +
-        `(read ${fmtMs(result.readMs)}, decode ${fmtMs(result.decodeMs)}, ${result.layers} layers); peak extra rss +${fmtMb(peak.rss)}`);
+      lines.push(
+        `protobufjs full decode (readFileSync + NetParameter.decode, in a worker): ${fmtMs(fullMs)} ` +
+          `(read ${fmtMs(result.readMs)}, decode ${fmtMs(result.decodeMs)}, ${result.layers} layers); peak extra rss +${fmtMb(peak.rss)}`,
+      );
       const speedup = fullMs / median;
-      lines.push(`ratios: structure read is ${Math.round(speedup).toLocaleString('en-US')}x faster and needs ` +
-        `${Math.round(peak.rss / Math.max(extra, 1)).toLocaleString('en-US')}x less memory; target >= ${TARGET_SPEEDUP}x faster: ${verdict(speedup >= TARGET_SPEEDUP)}`);
+      lines.push(
+        `ratios: structure read is ${Math.round(speedup).toLocaleString('en-US')}x faster and needs ` +
+          `${Math.round(peak.rss / Math.max(extra, 1)).toLocaleString('en-US')}x less memory; target >= ${TARGET_SPEEDUP}x faster: ${verdict(speedup >= TARGET_SPEEDUP)}`,
+      );
     }
     return lines;
   } finally {

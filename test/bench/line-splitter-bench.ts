@@ -53,9 +53,15 @@ export function benchLineSplitter(): string[] {
   const new1 = best(5, () => run(linear, 1 * MIB));
   const new4 = best(5, () => run(linear, 4 * MIB));
   const new32 = best(3, () => run(linear, 32 * MIB));
-  lines.push(`line-splitter: baseline (old, rescans pending) 1 MiB ${old1.toFixed(1)} ms, 4 MiB ${old4.toFixed(1)} ms: growth ${(old4 / old1).toFixed(1)}x for 4x input`);
-  lines.push(`line-splitter: new 1 MiB ${new1.toFixed(2)} ms, 4 MiB ${new4.toFixed(2)} ms: growth ${(new4 / new1).toFixed(1)}x for 4x input; 32 MiB ${new32.toFixed(1)} ms (${(new32 / new4).toFixed(1)}x for 8x)`);
-  lines.push(`line-splitter: new vs baseline at 4 MiB: ${(old4 / new4).toFixed(0)}x faster ${new4 < old4 / 10 ? 'OK' : 'SLOW'}; consumed ${sink} callbacks`);
+  lines.push(
+    `line-splitter: baseline (old, rescans pending) 1 MiB ${old1.toFixed(1)} ms, 4 MiB ${old4.toFixed(1)} ms: growth ${(old4 / old1).toFixed(1)}x for 4x input`,
+  );
+  lines.push(
+    `line-splitter: new 1 MiB ${new1.toFixed(2)} ms, 4 MiB ${new4.toFixed(2)} ms: growth ${(new4 / new1).toFixed(1)}x for 4x input; 32 MiB ${new32.toFixed(1)} ms (${(new32 / new4).toFixed(1)}x for 8x)`,
+  );
+  lines.push(
+    `line-splitter: new vs baseline at 4 MiB: ${(old4 / new4).toFixed(0)}x faster ${new4 < old4 / 10 ? 'OK' : 'SLOW'}; consumed ${sink} callbacks`,
+  );
   return lines;
 }
 

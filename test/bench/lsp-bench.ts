@@ -71,8 +71,11 @@ export async function benchLsp(): Promise<string[]> {
 }
 
 if (process.argv[1]?.endsWith('lsp-bench.js') || process.argv[1]?.endsWith('lsp-bench.ts')) {
-  benchLsp().then((lines) => console.log(lines.join('\n')), (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  benchLsp().then(
+    (lines) => console.log(lines.join('\n')),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -46,7 +46,9 @@ export function generatedNet(layers: number): string {
   let n = 0;
   for (let block = 0; n < layers; block++) {
     const conv = `conv${block}`;
-    out.push(`layer { name: "${conv}" type: "Convolution" bottom: "${blob}" top: "${conv}" convolution_param { num_output: 16 kernel_size: 3 pad: 1 bias_term: false } }`);
+    out.push(
+      `layer { name: "${conv}" type: "Convolution" bottom: "${blob}" top: "${conv}" convolution_param { num_output: 16 kernel_size: 3 pad: 1 bias_term: false } }`,
+    );
     out.push(`layer { name: "${conv}_bn" type: "BatchNorm" bottom: "${conv}" top: "${conv}" }`);
     out.push(`layer { name: "${conv}_scale" type: "Scale" bottom: "${conv}" top: "${conv}" scale_param { bias_term: true } }`);
     out.push(`layer { name: "${conv}_relu" type: "ReLU" bottom: "${conv}" top: "${conv}" }`);
@@ -77,23 +79,32 @@ export async function benchNet(): Promise<string[]> {
     flip = !flip;
     analyzeText(resnetText.slice(0, at) + (flip ? '5' : '4') + resnetText.slice(at + 1));
   });
-  lines.push(`net: resnet152 (${resnetLayers} analysed layers) analyse ${fmt(analyseMs, 2)} (target < ${RESNET_TARGET_MS} ms) ${analyseMs.median < RESNET_TARGET_MS ? 'OK' : 'SLOW'}`);
-  lines.push(`net: resnet152 parse + analyse ${fmt(fullMs, 2)}; after a one-character edit ${fmt(editMs, 2)}; first (cold) analysis ${coldMs.toFixed(1)} ms`);
+  lines.push(
+    `net: resnet152 (${resnetLayers} analysed layers) analyse ${fmt(analyseMs, 2)} (target < ${RESNET_TARGET_MS} ms) ${analyseMs.median < RESNET_TARGET_MS ? 'OK' : 'SLOW'}`,
+  );
+  lines.push(
+    `net: resnet152 parse + analyse ${fmt(fullMs, 2)}; after a one-character edit ${fmt(editMs, 2)}; first (cold) analysis ${coldMs.toFixed(1)} ms`,
+  );
 
   const largeText = generatedNet(10_000);
   const largeDoc = parse(largeText);
   const large = analyzeDocument(largeDoc);
   const largeMs = time(20, () => analyzeDocument(largeDoc));
   const largeFullMs = time(8, () => analyzeText(largeText));
-  lines.push(`net: generated ${large.layers.filter((l) => !l.isSplit).length}-layer net (${large.layers.length} with splits, complete: ${large.complete}) analyse ${fmt(largeMs, 1)} (target < ${LARGE_TARGET_MS} ms) ${largeMs.median < LARGE_TARGET_MS ? 'OK' : 'SLOW'}; parse + analyse ${fmt(largeFullMs, 1)}`);
+  lines.push(
+    `net: generated ${large.layers.filter((l) => !l.isSplit).length}-layer net (${large.layers.length} with splits, complete: ${large.complete}) analyse ${fmt(largeMs, 1)} (target < ${LARGE_TARGET_MS} ms) ${largeMs.median < LARGE_TARGET_MS ? 'OK' : 'SLOW'}; parse + analyse ${fmt(largeFullMs, 1)}`,
+  );
   return lines;
 }
 
 if (require.main === module) {
-  benchNet().then((lines) => {
-    for (const l of lines) console.log(l);
-  }, (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  benchNet().then(
+    (lines) => {
+      for (const l of lines) console.log(l);
+    },
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -8,13 +8,19 @@ import { performance } from 'perf_hooks';
 import * as vm from 'vm';
 import { REPO_ROOT, TEST_RESULTS } from '../harness/harness-paths';
 
-const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string; main: string };
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  main: string;
+};
 const vsix = path.join(REPO_ROOT, `${manifest.name}-${manifest.version}.vsix`);
 if (!fs.existsSync(vsix)) {
   console.log(`package-bench: ${path.basename(vsix)} is missing: run \`npm run package\` first`);
   process.exit(1);
 }
-const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter((n) => /^extension\/out\/client\/[\w-]+\.js$/.test(n));
+const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' })
+  .split('\n')
+  .filter((n) => /^extension\/out\/client\/[\w-]+\.js$/.test(n));
 const read = (entry: string) => execFileSync('unzip', ['-p', vsix, entry], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
 const main = `extension/${manifest.main.replace(/^\.\//, '')}`;
 const sources = new Map(listing.map((n) => [n, read(n)]));
@@ -37,13 +43,25 @@ const all = [...sources.values()].join('\n;\n');
 const activationMs = compileMs(activation, 'activation');
 const eagerMs = compileMs(all, 'eager');
 console.log(`.vsix ${kb(fs.statSync(vsix).size)} (budget 1536.0 KB)`);
-console.log(`activation bundle ${kb(Buffer.byteLength(activation))} (budget 400.0 KB) vs all client bundles (baseline: everything eager) ${kb(Buffer.byteLength(all))}: ratio ${(Buffer.byteLength(activation) / Buffer.byteLength(all)).toFixed(2)}`);
-console.log(`compile, median of 15: activation bundle ${activationMs.toFixed(1)} ms vs all client bundles ${eagerMs.toFixed(1)} ms: ratio ${(activationMs / eagerMs).toFixed(2)}`);
+console.log(
+  `activation bundle ${kb(Buffer.byteLength(activation))} (budget 400.0 KB) vs all client bundles (baseline: everything eager) ${kb(Buffer.byteLength(all))}: ratio ${(Buffer.byteLength(activation) / Buffer.byteLength(all)).toFixed(2)}`,
+);
+console.log(
+  `compile, median of 15: activation bundle ${activationMs.toFixed(1)} ms vs all client bundles ${eagerMs.toFixed(1)} ms: ratio ${(activationMs / eagerMs).toFixed(2)}`,
+);
 
 const measured = path.join(TEST_RESULTS, 'activation-time.json');
 if (fs.existsSync(measured)) {
-  const m = JSON.parse(fs.readFileSync(measured, 'utf8')) as { activationMs: number; vscode: string; source: string; measuredAt: string; vsix: string };
-  console.log(`activation in a real VS Code ${m.vscode}: ${m.activationMs} ms (target < 150 ms; ${m.source}; ${m.vsix}, measured by npm run test:package at ${m.measuredAt})`);
+  const m = JSON.parse(fs.readFileSync(measured, 'utf8')) as {
+    activationMs: number;
+    vscode: string;
+    source: string;
+    measuredAt: string;
+    vsix: string;
+  };
+  console.log(
+    `activation in a real VS Code ${m.vscode}: ${m.activationMs} ms (target < 150 ms; ${m.source}; ${m.vsix}, measured by npm run test:package at ${m.measuredAt})`,
+  );
 } else {
   console.log('activation in a real VS Code: not measured yet (npm run test:package writes test-results/activation-time.json)');
 }

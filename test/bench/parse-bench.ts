@@ -20,8 +20,10 @@ interface Timing {
 
 /** A net of `targetBytes` or a little more: conv/bn/relu blocks with params, fillers and comments. */
 export function generateNet(targetBytes: number): string {
-  const parts: string[] = ['# generated benchmark net\nname: "bench"\n',
-    'input: "data"\ninput_shape {\n  dim: 1\n  dim: 3\n  dim: 224\n  dim: 224\n}\n'];
+  const parts: string[] = [
+    '# generated benchmark net\nname: "bench"\n',
+    'input: "data"\ninput_shape {\n  dim: 1\n  dim: 3\n  dim: 224\n  dim: 224\n}\n',
+  ];
   let size = parts[0].length + parts[1].length;
   let prev = 'data';
   for (let i = 0; size < targetBytes; i++) {
@@ -135,7 +137,13 @@ export async function benchParse(): Promise<string[]> {
   const baseline: { parse(text: string): unknown } = require('prototxt-parser');
   // Each text is made when its turn comes: a 20 MB string already on the heap slows the small case.
   const inputs = [
-    { name: 'resnet152.prototxt', make: () => fs.readFileSync(path.join(CORPUS_PROTOTXT, 'resnet152.prototxt'), 'utf8'), runs: 31, warmups: 10, baselineRuns: 11 },
+    {
+      name: 'resnet152.prototxt',
+      make: () => fs.readFileSync(path.join(CORPUS_PROTOTXT, 'resnet152.prototxt'), 'utf8'),
+      runs: 31,
+      warmups: 10,
+      baselineRuns: 11,
+    },
     { name: 'generated net', make: () => generateNet(20_000_000), runs: 7, warmups: 10, baselineRuns: 3 },
   ];
   const lines = ['prototxt parse + schema validation throughput (median after warm-up, same process)'];
@@ -148,7 +156,9 @@ export async function benchParse(): Promise<string[]> {
     const doc = parse(text);
     const problems = validateDocument(doc);
     const theirs = time((t) => baseline.parse(t), text, input.baselineRuns);
-    lines.push(`${input.name} (${(bytes / 1e6).toFixed(2)} MB, ${doc.table.size} syntax nodes, ${doc.errors.length} syntax errors, ${problems.length} schema problems):`);
+    lines.push(
+      `${input.name} (${(bytes / 1e6).toFixed(2)} MB, ${doc.table.size} syntax nodes, ${doc.errors.length} syntax errors, ${problems.length} schema problems):`,
+    );
     lines.push(`  ours, parse + validate: ${describeTiming(ours)}`);
     lines.push(`  ours, parse only: ${describeTiming(parseOnly)}; parse + object tree (built on first use): ${describeTiming(withTree)}`);
     lines.push(`  baseline (prototxt-parser, parse only): ${describeTiming(theirs)}`);
@@ -158,20 +168,32 @@ export async function benchParse(): Promise<string[]> {
       try {
         const ourLayers = doc.root.fields.filter((f) => f.name === 'layer').length;
         const theirLayers = baselineLayerCount(baseline.parse(text));
-        check = ourLayers === theirLayers ? `, both read ${ourLayers} layers` : `, layer counts differ: ours ${ourLayers}, baseline ${theirLayers}`;
-      } catch { /* the timing above already succeeded; nothing more to say */ }
+        check =
+          ourLayers === theirLayers
+            ? `, both read ${ourLayers} layers`
+            : `, layer counts differ: ours ${ourLayers}, baseline ${theirLayers}`;
+      } catch {
+        /* the timing above already succeeded; nothing more to say */
+      }
       lines.push(`  ratio ours (parse + validate) / baseline: ${ratio.toFixed(1)}x${check}`);
     }
     const met = ours.mbPerSecond >= TARGET_MB_PER_SECOND && ratio >= TARGET_RATIO;
-    lines.push(`  target >= ${TARGET_MB_PER_SECOND} MB/s and >= ${TARGET_RATIO}x baseline: ${met ? 'met' : 'MISSED'}${theirs.failure ? ' (the baseline cannot parse it)' : ''}`);
+    lines.push(
+      `  target >= ${TARGET_MB_PER_SECOND} MB/s and >= ${TARGET_RATIO}x baseline: ${met ? 'met' : 'MISSED'}${theirs.failure ? ' (the baseline cannot parse it)' : ''}`,
+    );
   }
-  lines.push(`machine: fresh memory is written at ${freshMemoryWriteSpeed().toFixed(0)} MB/s (first touch), which bounds building large object trees`);
+  lines.push(
+    `machine: fresh memory is written at ${freshMemoryWriteSpeed().toFixed(0)} MB/s (first touch), which bounds building large object trees`,
+  );
   return lines;
 }
 
 if (require.main === module) {
-  benchParse().then((lines) => console.log(lines.join('\n')), (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+  benchParse().then(
+    (lines) => console.log(lines.join('\n')),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

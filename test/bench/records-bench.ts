@@ -14,21 +14,53 @@ const TARGET_BYTES = 200 * 1024 * 1024;
 function writeFile(file: string): number {
   const fd = fs.openSync(file, 'w');
   const header = {
-    type: 'campaign', format: RECORDS_FORMAT, version: RECORDS_VERSION, id: '20240101T000000Z-abcd', created: '2024-01-01T00:00:00.000Z',
-    target: { name: 'tx1', kind: 'jetson-tx1', host: 'tx1.local', device: 'cpu' }, probe: { agent: '1.0.0' }, emulated: true,
+    type: 'campaign',
+    format: RECORDS_FORMAT,
+    version: RECORDS_VERSION,
+    id: '20240101T000000Z-abcd',
+    created: '2024-01-01T00:00:00.000Z',
+    target: { name: 'tx1', kind: 'jetson-tx1', host: 'tx1.local', device: 'cpu' },
+    probe: { agent: '1.0.0' },
+    emulated: true,
     network: { path: 'nets/big.prototxt', name: 'big', sha256: '0'.repeat(64), analysis: { phase: 'TEST', batch: 1 }, layers: [] },
     method: { requested: 'auto', repetitions: 3, minLoop_s: 2, netCheck: true, agentArgs: ['--cpu'] },
   };
   const names = Array.from({ length: 400 }, (_, i) => `layer_${i}`);
-  const sessionRecord = { type: 'session', session: 1, at: '2024-01-01T00:01:00.000Z', resumed: false, agent: '1.0.0', method: 'steady-state', rails: ['VDD_IN'], totalRail: 'VDD_IN', planned: names, skipped: [] };
+  const sessionRecord = {
+    type: 'session',
+    session: 1,
+    at: '2024-01-01T00:01:00.000Z',
+    resumed: false,
+    agent: '1.0.0',
+    method: 'steady-state',
+    rails: ['VDD_IN'],
+    totalRail: 'VDD_IN',
+    planned: names,
+    skipped: [],
+  };
   let bytes = fs.writeSync(fd, JSON.stringify(header) + '\n' + JSON.stringify(sessionRecord) + '\n');
   let batch: string[] = [];
   for (let i = 0; bytes < TARGET_BYTES; i++) {
     const e = 1 + (i % 13);
     const rec = {
-      type: 'layer', session: 1, at: '2024-01-01T00:01:30.000Z', name: names[i % names.length], layerType: 'Convolution', index: 1 + (i % 400), method: 'steady-state',
-      time_ms: 2, power_mW: e * 500, rails_mW: { VDD_IN: e * 500, VDD_CPU: e * 200, VDD_GPU: e * 100 }, idle_power_mW: 1000, energy_mJ: e, dynamic_energy_mJ: e - 2,
-      spread: { energy_mJ: 0.01, time_ms: 0.001, power_mW: 3 }, repetitions: 3, calls: 300, settled: true, inPlace: false,
+      type: 'layer',
+      session: 1,
+      at: '2024-01-01T00:01:30.000Z',
+      name: names[i % names.length],
+      layerType: 'Convolution',
+      index: 1 + (i % 400),
+      method: 'steady-state',
+      time_ms: 2,
+      power_mW: e * 500,
+      rails_mW: { VDD_IN: e * 500, VDD_CPU: e * 200, VDD_GPU: e * 100 },
+      idle_power_mW: 1000,
+      energy_mJ: e,
+      dynamic_energy_mJ: e - 2,
+      spread: { energy_mJ: 0.01, time_ms: 0.001, power_mW: 3 },
+      repetitions: 3,
+      calls: 300,
+      settled: true,
+      inPlace: false,
     };
     batch.push(i % 1000 === 999 ? '{"type": "layer", "name": "cut\n' : JSON.stringify(rec) + '\n');
     if (batch.length === 2000) {
@@ -41,7 +73,12 @@ function writeFile(file: string): number {
   return bytes;
 }
 
-function measure(fn: () => { problems: unknown[]; layers: unknown[] }): { ms: number; rssGrowthMB: number; problems: number; layers: number } {
+function measure(fn: () => { problems: unknown[]; layers: unknown[] }): {
+  ms: number;
+  rssGrowthMB: number;
+  problems: number;
+  layers: number;
+} {
   (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;

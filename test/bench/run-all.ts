@@ -3,12 +3,25 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 
-const BENCHES = ['parse-bench', 'net-bench', 'lsp-bench', 'fit-bench', 'search-bench', 'caffemodel-bench', 'line-splitter-bench', 'records-bench', 'scale-bench', 'package-bench'];
+const BENCHES = [
+  'parse-bench',
+  'net-bench',
+  'lsp-bench',
+  'fit-bench',
+  'search-bench',
+  'caffemodel-bench',
+  'line-splitter-bench',
+  'records-bench',
+  'scale-bench',
+  'package-bench',
+];
 
 let failed = 0;
 for (const name of BENCHES) {
   console.log(`\n=== ${name} ===`);
-  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, `${name}.js`), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, `${name}.js`), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     failed++;
     console.log(`${name}: exited with ${result.status ?? result.signal}`);

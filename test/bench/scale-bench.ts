@@ -30,14 +30,20 @@ function largeNet(layers: number): string {
   let n = 0;
   for (let b = 0; n < layers; b++) {
     const c = `res_block_${b}_conv`;
-    out.push(`layer {\n  name: "${c}"\n  type: "Convolution"\n  bottom: "${blob}"\n  top: "${c}"\n  convolution_param {\n    num_output: 16\n    kernel_size: 3\n    pad: 1\n    bias_term: false\n    weight_filler { type: "msra" }\n  }\n}`);
-    out.push(`layer {\n  name: "${c}_bn"\n  type: "BatchNorm"\n  bottom: "${c}"\n  top: "${c}"\n  batch_norm_param { use_global_stats: true }\n}`);
+    out.push(
+      `layer {\n  name: "${c}"\n  type: "Convolution"\n  bottom: "${blob}"\n  top: "${c}"\n  convolution_param {\n    num_output: 16\n    kernel_size: 3\n    pad: 1\n    bias_term: false\n    weight_filler { type: "msra" }\n  }\n}`,
+    );
+    out.push(
+      `layer {\n  name: "${c}_bn"\n  type: "BatchNorm"\n  bottom: "${c}"\n  top: "${c}"\n  batch_norm_param { use_global_stats: true }\n}`,
+    );
     out.push(`layer {\n  name: "${c}_scale"\n  type: "Scale"\n  bottom: "${c}"\n  top: "${c}"\n  scale_param { bias_term: true }\n}`);
     out.push(`layer {\n  name: "${c}_relu"\n  type: "ReLU"\n  bottom: "${c}"\n  top: "${c}"\n}`);
     n += 4;
     blob = c;
     if (b % 2 === 1) {
-      out.push(`layer {\n  name: "res_sum_${b}"\n  type: "Eltwise"\n  bottom: "${shortcut}"\n  bottom: "${blob}"\n  top: "res_sum_${b}"\n}`);
+      out.push(
+        `layer {\n  name: "res_sum_${b}"\n  type: "Eltwise"\n  bottom: "${shortcut}"\n  bottom: "${blob}"\n  top: "res_sum_${b}"\n}`,
+      );
       n++;
       blob = shortcut = `res_sum_${b}`;
     }
@@ -84,11 +90,18 @@ export function benchScale(): string[] {
   const [smallOk, bigOk] = [defined(small), defined(big)];
   const p2k = analyzeText(small).problems.length;
   const p8k = analyzeText(big).problems.length;
-  const [t2k, t8k, b2k, b8k] = interleaved(7, [() => analyzeText(small), () => analyzeText(big), () => analyzeText(smallOk), () => analyzeText(bigOk)]);
+  const [t2k, t8k, b2k, b8k] = interleaved(7, [
+    () => analyzeText(small),
+    () => analyzeText(big),
+    () => analyzeText(smallOk),
+    () => analyzeText(bigOk),
+  ]);
   const growth = t8k / t2k;
-  lines.push(`scale: reversed nets (every bottom undefined) 2,000 layers ${t2k.toFixed(0)} ms (${p2k} problems), 8,000 layers ${t8k.toFixed(0)} ms (${p8k} problems): ` +
-    `growth ${growth.toFixed(2)}x for ${(p8k / p2k).toFixed(0)}x problems (target < ${GROWTH_TARGET}x) ${growth < GROWTH_TARGET ? 'OK' : 'SLOW'}; ` +
-    `baseline without problems ${b2k.toFixed(0)} -> ${b8k.toFixed(0)} ms (${(b8k / b2k).toFixed(2)}x)`);
+  lines.push(
+    `scale: reversed nets (every bottom undefined) 2,000 layers ${t2k.toFixed(0)} ms (${p2k} problems), 8,000 layers ${t8k.toFixed(0)} ms (${p8k} problems): ` +
+      `growth ${growth.toFixed(2)}x for ${(p8k / p2k).toFixed(0)}x problems (target < ${GROWTH_TARGET}x) ${growth < GROWTH_TARGET ? 'OK' : 'SLOW'}; ` +
+      `baseline without problems ${b2k.toFixed(0)} -> ${b8k.toFixed(0)} ms (${(b8k / b2k).toFixed(2)}x)`,
+  );
 
   // 2. The 20 MB net: first answer, full analysis, memory.
   const text = largeNet(Number(process.env.N ?? 122_000));
@@ -109,8 +122,10 @@ export function benchScale(): string[] {
   const analysis = store.get(doc);
   const layerCount = analysis.net!.layers.filter((l) => !l.isSplit).length;
   const rss1 = process.memoryUsage().rss;
-  lines.push(`scale: generated net of ${(text.length / 1e6).toFixed(1)} M characters, ${layerCount.toLocaleString('en-US')} layers: first answer (syntax + schema problems) ${first.toFixed(0)} ms, ` +
-    `network analysis ${full.toFixed(0)} ms more, prediction ${predict.toFixed(0)} ms, the rest ${prepare.toFixed(0)} ms; RSS +${mb(rss1 - rss0)} (${((rss1 - rss0) / layerCount / 1024).toFixed(1)} KB a layer, ${((rss1 - rss0) / text.length).toFixed(0)}x the text)`);
+  lines.push(
+    `scale: generated net of ${(text.length / 1e6).toFixed(1)} M characters, ${layerCount.toLocaleString('en-US')} layers: first answer (syntax + schema problems) ${first.toFixed(0)} ms, ` +
+      `network analysis ${full.toFixed(0)} ms more, prediction ${predict.toFixed(0)} ms, the rest ${prepare.toFixed(0)} ms; RSS +${mb(rss1 - rss0)} (${((rss1 - rss0) / layerCount / 1024).toFixed(1)} KB a layer, ${((rss1 - rss0) / text.length).toFixed(0)}x the text)`,
+  );
 
   // 3. Hover right after a one-character edit (num_output 16 -> 160 in the first conv).
   const at = text.indexOf('num_output: 16') + 'num_output: 16'.length;
@@ -130,8 +145,10 @@ export function benchScale(): string[] {
   if (!quickValue) throw new Error('the hover after the edit gave no answer from the earlier analysis');
   const quickAgain = best(20, () => hoverFromEarlier(doc, store.earlierAnalysis(doc)!, position));
   const waiting = ms(() => hover(doc, store.get(doc), position));
-  lines.push(`scale: hover after a one-character edit of the large net: ${quick.toFixed(1)} ms first, ${quickAgain.toFixed(2)} ms after (target < ${HOVER_TARGET_MS} ms) ` +
-    `${quick < HOVER_TARGET_MS && quickValue.replace(/\\/g, '').includes(wanted) ? 'OK' : 'SLOW'}; baseline (waiting for the new version's analysis) ${waiting.toFixed(0)} ms: ${(waiting / quick).toFixed(0)}x`);
+  lines.push(
+    `scale: hover after a one-character edit of the large net: ${quick.toFixed(1)} ms first, ${quickAgain.toFixed(2)} ms after (target < ${HOVER_TARGET_MS} ms) ` +
+      `${quick < HOVER_TARGET_MS && quickValue.replace(/\\/g, '').includes(wanted) ? 'OK' : 'SLOW'}; baseline (waiting for the new version's analysis) ${waiting.toFixed(0)} ms: ${(waiting / quick).toFixed(0)}x`,
+  );
 
   // 4. layerAt by binary search vs a scan of every layer.
   const net = store.get(doc).net!;
@@ -140,7 +157,9 @@ export function benchScale(): string[] {
   layerAt(net, newText, target); // builds the sorted index once
   const searchMs = best(50, () => layerAt(net, newText, target));
   const scanMs = best(5, () => scan(target));
-  lines.push(`scale: layerAt on ${net.layers.length.toLocaleString('en-US')} layers: binary search ${(searchMs * 1000).toFixed(1)} µs vs scan (baseline) ${scanMs.toFixed(2)} ms: ${(scanMs / searchMs).toFixed(0)}x`);
+  lines.push(
+    `scale: layerAt on ${net.layers.length.toLocaleString('en-US')} layers: binary search ${(searchMs * 1000).toFixed(1)} µs vs scan (baseline) ${scanMs.toFixed(2)} ms: ${(scanMs / searchMs).toFixed(0)}x`,
+  );
   return lines;
 }
 

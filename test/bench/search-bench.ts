@@ -15,18 +15,29 @@ import { DATA, SHARED } from '../unit/shared-paths';
 
 const TARGET_SECONDS = 20;
 const TARGET_MAPE = { cpu: 14, gpu: 26 };
-const COLUMNS = [['wh_in', 'heightIn'], ['c_in', 'channelsIn'], ['k', 'kernelH'], ['c_out', 'channelsOut'], ['h_out', 'heightOut'], ['macs', 'macs']]
-  .map(([column, name]) => ({ column, name }));
+const COLUMNS = [
+  ['wh_in', 'heightIn'],
+  ['c_in', 'channelsIn'],
+  ['k', 'kernelH'],
+  ['c_out', 'channelsOut'],
+  ['h_out', 'heightOut'],
+  ['macs', 'macs'],
+].map(([column, name]) => ({ column, name }));
 
 export async function benchSearch(): Promise<string[]> {
   const lines: string[] = [];
   for (const device of ['cpu', 'gpu'] as const) {
     const file = path.join(DATA, `tx2_${device}_conv_sweep.csv`);
-    if (!fs.existsSync(file)) { lines.push(`search: ${file} not found (../shared absent): skipped`); continue; }
+    if (!fs.existsSync(file)) {
+      lines.push(`search: ${file} not found (../shared absent): skipped`);
+      continue;
+    }
     const baselineStart = performance.now();
-    const baseline = fitDataset(loadTx2Sweep(SHARED, device).dataset,
+    const baseline = fitDataset(
+      loadTx2Sweep(SHARED, device).dataset,
       { family: 'layer-type', method: 'relative', intercept: true, features: ['macs', 'inputElements', 'outputElements', 'params'] },
-      { cv: { kind: 'kfold', k: 10 }, seed: 1 });
+      { cv: { kind: 'kfold', k: 10 }, seed: 1 },
+    );
     const baselineMs = performance.now() - baselineStart;
     const { dataset } = importCsv(fs.readFileSync(file, 'utf8'), { file: path.basename(file), target: 'energy_mJ', features: COLUMNS });
     const cpu0 = process.cpuUsage();
@@ -37,10 +48,14 @@ export async function benchSearch(): Promise<string[]> {
     const t = report.types[0];
     const best = t.front[t.front.length - 1];
     const base = baseline.cv!.layers.mape;
-    lines.push(`search: TX2 ${device.toUpperCase()} sweep, ${dataset.rows.length} rows, ${report.validation}: ${seconds.toFixed(1)} s wall (${cpuSeconds.toFixed(1)} s CPU; target < ${TARGET_SECONDS} s) ${seconds < TARGET_SECONDS ? 'OK' : 'SLOW'}`);
-    lines.push(`search: best at ≤ 8 parameters: ${best.complexity} parameters, ${best.label}, held-out MAPE ${best.errors.mape.toFixed(1)} % `
-      + `(target ≤ ${TARGET_MAPE[device]} %) ${best.errors.mape <= TARGET_MAPE[device] ? 'OK' : 'MISSED'}; `
-      + `baseline relative MACs+in+out+params+intercept (5 parameters) ${base.toFixed(1)} % in ${baselineMs.toFixed(0)} ms: ratio ${(best.errors.mape / base).toFixed(2)}`);
+    lines.push(
+      `search: TX2 ${device.toUpperCase()} sweep, ${dataset.rows.length} rows, ${report.validation}: ${seconds.toFixed(1)} s wall (${cpuSeconds.toFixed(1)} s CPU; target < ${TARGET_SECONDS} s) ${seconds < TARGET_SECONDS ? 'OK' : 'SLOW'}`,
+    );
+    lines.push(
+      `search: best at ≤ 8 parameters: ${best.complexity} parameters, ${best.label}, held-out MAPE ${best.errors.mape.toFixed(1)} % ` +
+        `(target ≤ ${TARGET_MAPE[device]} %) ${best.errors.mape <= TARGET_MAPE[device] ? 'OK' : 'MISSED'}; ` +
+        `baseline relative MACs+in+out+params+intercept (5 parameters) ${base.toFixed(1)} % in ${baselineMs.toFixed(0)} ms: ratio ${(best.errors.mape / base).toFixed(2)}`,
+    );
     lines.push(`search: best model: ${frontierFormula(best)}`);
     lines.push(frontierTable(t));
   }
@@ -48,5 +63,13 @@ export async function benchSearch(): Promise<string[]> {
 }
 
 if (require.main === module) {
-  benchSearch().then((lines) => { for (const line of lines) console.log(line); }, (error) => { console.error(error); process.exitCode = 1; });
+  benchSearch().then(
+    (lines) => {
+      for (const line of lines) console.log(line);
+    },
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -22,7 +22,10 @@ export interface InputResult {
 }
 
 export function loadCorpus(folder: string): CorpusFile[] {
-  return fs.readdirSync(folder).filter((f) => f.endsWith('.prototxt')).sort()
+  return fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith('.prototxt'))
+    .sort()
     .map((name) => ({ name, text: fs.readFileSync(path.join(folder, name), 'utf8') }));
 }
 
@@ -38,13 +41,31 @@ export interface FuzzOptions {
   minimiseMs?: number;
 }
 
-export function fuzzOne(seed: number, index: number, corpus: readonly CorpusFile[], model: RegisteredModel | undefined, options: FuzzOptions = {}): InputResult {
+export function fuzzOne(
+  seed: number,
+  index: number,
+  corpus: readonly CorpusFile[],
+  model: RegisteredModel | undefined,
+  options: FuzzOptions = {},
+): InputResult {
   const input: FuzzInput = fuzzInput(seed, index, corpus, options.maxChars);
   const run = runFeatures(input.text, model, { slowMs: options.slowMs, probeSeed: index });
-  const result: InputResult = { index, source: input.source, mutations: input.mutations, chars: input.text.length, ms: run.ms, findings: run.findings };
+  const result: InputResult = {
+    index,
+    source: input.source,
+    mutations: input.mutations,
+    chars: input.text.length,
+    ms: run.ms,
+    findings: run.findings,
+  };
   if (run.findings.length > 0) {
     const key = findingKey(run.findings[0]);
-    result.minimised = minimise(input.text, (candidate) => runFeatures(candidate, model, { slowMs: options.slowMs, probeSeed: index }).findings.some((f) => findingKey(f) === key), options.minimiseMs ?? 30_000);
+    result.minimised = minimise(
+      input.text,
+      (candidate) =>
+        runFeatures(candidate, model, { slowMs: options.slowMs, probeSeed: index }).findings.some((f) => findingKey(f) === key),
+      options.minimiseMs ?? 30_000,
+    );
   }
   return result;
 }
@@ -56,6 +77,9 @@ export function writeFailure(folder: string, seed: number, index: number, text: 
   const base = path.join(dir, `input-${index}`);
   fs.writeFileSync(`${base}.prototxt`, text);
   if (minimised !== undefined) fs.writeFileSync(`${base}.min.prototxt`, minimised);
-  fs.writeFileSync(`${base}.json`, `${JSON.stringify({ seed, index, reproduce: `npm run fuzz -- --seed ${seed} --from ${index} --inputs 1`, ...details }, null, 2)}\n`);
+  fs.writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ seed, index, reproduce: `npm run fuzz -- --seed ${seed} --from ${index} --inputs 1`, ...details }, null, 2)}\n`,
+  );
   return base;
 }

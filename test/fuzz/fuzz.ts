@@ -43,7 +43,11 @@ interface Totals {
 }
 
 const totals: Totals = {
-  inputs: 0, inputsWithException: 0, exceptions: 0, nonFinite: 0, hangs: 0,
+  inputs: 0,
+  inputsWithException: 0,
+  exceptions: 0,
+  nonFinite: 0,
+  hangs: 0,
   overSlowLimit: Object.fromEntries(FEATURES.map((f) => [f, 0])) as Record<Feature, number>,
   maxMs: Object.fromEntries(FEATURES.map((f) => [f, 0])) as Record<Feature, number>,
   failures: [],
@@ -65,21 +69,35 @@ function record(result: InputResult): void {
   for (const f of result.findings) if (f.kind === 'slow') totals.overSlowLimit[f.feature]++;
   if (result.findings.length > 0) {
     const text = fuzzInput(SEED, result.index, corpus).text;
-    totals.failures.push(writeFailure(OUT, SEED, result.index, text, { source: result.source, mutations: result.mutations, findings: result.findings, ms: result.ms }, result.minimised));
+    totals.failures.push(
+      writeFailure(
+        OUT,
+        SEED,
+        result.index,
+        text,
+        { source: result.source, mutations: result.mutations, findings: result.findings, ms: result.ms },
+        result.minimised,
+      ),
+    );
   }
   if (totals.inputs % 1000 === 0) progress();
 }
 
 function progress(): void {
   const s = (Date.now() - started) / 1000;
-  console.log(`[fuzz seed ${SEED}] ${totals.inputs} inputs in ${s.toFixed(0)} s: ${totals.exceptions} exceptions, `
-    + `${Object.values(totals.overSlowLimit).reduce((a, b) => a + b, 0)} slow features, ${totals.nonFinite} non-finite, ${totals.hangs} hangs`);
+  console.log(
+    `[fuzz seed ${SEED}] ${totals.inputs} inputs in ${s.toFixed(0)} s: ${totals.exceptions} exceptions, ` +
+      `${Object.values(totals.overSlowLimit).reduce((a, b) => a + b, 0)} slow features, ${totals.nonFinite} non-finite, ${totals.hangs} hangs`,
+  );
 }
 
 /** One worker: feeds it indices one at a time; a worker silent for --hang-s on one input is stopped and replaced. */
 function runWorker(): Promise<void> {
   return new Promise((resolve) => {
-    const worker = new Worker(`require(${JSON.stringify(workerFile)});`, { eval: true, workerData: { seed: SEED, corpusFolder: CORPUS_PROTOTXT, slowMs: SLOW_MS, minimiseMs: MINIMISE_MS } });
+    const worker = new Worker(`require(${JSON.stringify(workerFile)});`, {
+      eval: true,
+      workerData: { seed: SEED, corpusFolder: CORPUS_PROTOTXT, slowMs: SLOW_MS, minimiseMs: MINIMISE_MS },
+    });
     let current = -1;
     let timer: NodeJS.Timeout | undefined;
     const feed = (): void => {
@@ -116,11 +134,19 @@ async function main(): Promise<void> {
   console.log(`[fuzz] seed ${SEED}, inputs ${FROM}..${end - 1}, ${WORKERS} worker(s), ${corpus.length} corpus files, failures to ${OUT}`);
   await Promise.all(Array.from({ length: WORKERS }, () => runWorker()));
   progress();
-  const summary = { seed: SEED, from: FROM, requested: INPUTS, seconds: Math.round((Date.now() - started) / 1000), slowMs: SLOW_MS, ...totals };
+  const summary = {
+    seed: SEED,
+    from: FROM,
+    requested: INPUTS,
+    seconds: Math.round((Date.now() - started) / 1000),
+    slowMs: SLOW_MS,
+    ...totals,
+  };
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, `summary-seed-${SEED}-from-${FROM}.json`), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(JSON.stringify({ ...summary, failures: totals.failures.length }, null, 2));
-  const clean = totals.exceptions === 0 && totals.nonFinite === 0 && totals.hangs === 0 && Object.values(totals.overSlowLimit).every((n) => n === 0);
+  const clean =
+    totals.exceptions === 0 && totals.nonFinite === 0 && totals.hangs === 0 && Object.values(totals.overSlowLimit).every((n) => n === 0);
   process.exitCode = clean ? 0 : 1;
 }
 

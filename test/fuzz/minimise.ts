@@ -9,7 +9,7 @@ export function minimise(text: string, stillFails: (candidate: string) => boolea
     let chunk = Math.max(1, Math.floor(parts.length / 2));
     while (chunk >= 1 && Date.now() < deadline) {
       let removed = false;
-      for (let at = 0; at < parts.length && Date.now() < deadline; ) {
+      for (let at = 0; at < parts.length && Date.now() < deadline;) {
         const candidate = [...parts.slice(0, at), ...parts.slice(at + chunk)];
         if (candidate.length < parts.length && stillFails(candidate.join(''))) {
           parts = candidate;

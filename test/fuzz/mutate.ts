@@ -23,8 +23,26 @@ const between = (random: Random, lo: number, hi: number): number => lo + Math.fl
 
 /** Numbers past every limit Caffe or a double has, and the edge cases around them. */
 const EXTREME_NUMBERS = [
-  '1e308', '1e309', '-1e309', '-1', '-2147483649', '2147483647', '2147483648', '4294967295', '4294967296',
-  '99999999999', '9007199254740993', '0', '-0', '1.5', '0.0000001', 'nan', 'inf', '-inf', '0x7fffffff', '1e-400',
+  '1e308',
+  '1e309',
+  '-1e309',
+  '-1',
+  '-2147483649',
+  '2147483647',
+  '2147483648',
+  '4294967295',
+  '4294967296',
+  '99999999999',
+  '9007199254740993',
+  '0',
+  '-0',
+  '1.5',
+  '0.0000001',
+  'nan',
+  'inf',
+  '-inf',
+  '0x7fffffff',
+  '1e-400',
 ];
 
 /** Roughly the prototxt tokens: strings, punctuation, words and numbers, whitespace runs. */
@@ -34,7 +52,10 @@ function tokenRanges(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
-    if (m[0].length === 0) { TOKEN.lastIndex++; continue; }
+    if (m[0].length === 0) {
+      TOKEN.lastIndex++;
+      continue;
+    }
     if (!/^\s+$/.test(m[0])) out.push([m.index, m.index + m[0].length]);
   }
   return out;
@@ -105,7 +126,11 @@ const MUTATIONS: Record<string, Mutation> = {
     const at = Math.floor(random() * (text.length + 1));
     if (random() < 0.5) {
       // What a decoder makes of invalid bytes (U+FFFD), as a file read from disk would give.
-      const bytes = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xe2, 0x82]), Buffer.from(text.slice(at))]);
+      const bytes = Buffer.concat([
+        Buffer.from(text.slice(0, at)),
+        Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xe2, 0x82]),
+        Buffer.from(text.slice(at)),
+      ]);
       return bytes.toString('utf8');
     }
     // Lone surrogates, which an editor buffer may hold.

@@ -19,10 +19,22 @@ import { definitions, highlights, prepareRename, references, rename } from '../.
 import { seededRandom } from '../../server/src/energy/fit/rng';
 
 export const FEATURES = [
-  'parse', 'schema', 'analysis', 'prediction', 'diagnostics', 'hover', 'completion', 'symbols', 'folding',
-  'formatting', 'inlayHints', 'codeLens', 'report', 'navigation',
+  'parse',
+  'schema',
+  'analysis',
+  'prediction',
+  'diagnostics',
+  'hover',
+  'completion',
+  'symbols',
+  'folding',
+  'formatting',
+  'inlayHints',
+  'codeLens',
+  'report',
+  'navigation',
 ] as const;
-export type Feature = typeof FEATURES[number];
+export type Feature = (typeof FEATURES)[number];
 
 export type Finding =
   | { kind: 'exception'; feature: Feature; message: string }
@@ -81,7 +93,11 @@ function nonFinite(value: unknown, inputText: string): string | undefined {
   return undefined;
 }
 
-export function runFeatures(text: string, model: RegisteredModel | undefined, options: { slowMs?: number; probeSeed?: number } = {}): FeatureRun {
+export function runFeatures(
+  text: string,
+  model: RegisteredModel | undefined,
+  options: { slowMs?: number; probeSeed?: number } = {},
+): FeatureRun {
   const slowMs = options.slowMs ?? 1000;
   const ms = Object.fromEntries(FEATURES.map((f) => [f, 0])) as Record<Feature, number>;
   const findings: Finding[] = [];
@@ -119,15 +135,19 @@ export function runFeatures(text: string, model: RegisteredModel | undefined, op
     run('hover', () => hover(document, analysis, position));
     run('completion', () => completionItems(document, analysis, position));
     run('navigation', () => [
-      definitions(document, analysis, position), references(document, analysis, position),
-      highlights(document, analysis, position), prepareRename(document, analysis, position),
+      definitions(document, analysis, position),
+      references(document, analysis, position),
+      highlights(document, analysis, position),
+      prepareRename(document, analysis, position),
       rename(document, analysis, position, 'renamed_blob'),
     ]);
   }
   run('symbols', () => documentSymbols(document, parsed.root));
   run('folding', () => foldingRanges(document, parsed));
   run('formatting', () => formattingEdits(document, parsed), false);
-  run('inlayHints', () => inlayHints(document, analysis, { start: { line: 0, character: 0 }, end: { line: document.lineCount, character: 0 } }));
+  run('inlayHints', () =>
+    inlayHints(document, analysis, { start: { line: 0, character: 0 }, end: { line: document.lineCount, character: 0 } }),
+  );
   run('codeLens', () => codeLenses(analysis));
   run('report', () => [buildReport(document, analysis), hotLayerLines(document, analysis)]);
 

@@ -17,9 +17,16 @@ const verbose = process.env.ENERGY_LENS_VERBOSE === '1';
 
 /** Workbench chatter forwarded with the test output; hidden unless ENERGY_LENS_VERBOSE=1. */
 const WORKBENCH_NOISE = [
-  /^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[reconnection-grace-time\]/,
-  /^Creation of workbench contribution/, /^Ignoring fetching additional builtin extensions/, /^\[Service Worker\]/,
-  /^\[AgentHost/, /^\[AccountPolicyGate\]/, /waiting for authentication provider/, /^Updating additional builtin extensions/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^\[reconnection-grace-time\]/,
+  /^Creation of workbench contribution/,
+  /^Ignoring fetching additional builtin extensions/,
+  /^\[Service Worker\]/,
+  /^\[AgentHost/,
+  /^\[AccountPolicyGate\]/,
+  /waiting for authentication provider/,
+  /^Updating additional builtin extensions/,
   /^No search provider registered for scheme/,
 ];
 
@@ -52,7 +59,9 @@ async function main(): Promise<number> {
     // The server's own chatter is noise for a test run: shown with ENERGY_LENS_VERBOSE=1, else kept for errors.
     const serverLog: string[] = [];
     const server = await startVsCodeServer({
-      tools, profile, env: process.env,
+      tools,
+      profile,
+      env: process.env,
       onLine: (line) => {
         if (verbose) process.stderr.write(`[vscode-server] ${line}\n`);
         else if (serverLog.push(line) > 200) serverLog.shift();
@@ -67,7 +76,9 @@ async function main(): Promise<number> {
     cleanups.push(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     let reportExit: (code: number) => void = () => undefined;
-    const exitCode = new Promise<number>((resolve) => { reportExit = resolve; });
+    const exitCode = new Promise<number>((resolve) => {
+      reportExit = resolve;
+    });
     await context.exposeFunction('codeAutomationLog', (type: string, logArgs: unknown) => {
       const text = formatLog(logArgs);
       if (!verbose && WORKBENCH_NOISE.some((re) => re.test(text))) return;
@@ -76,7 +87,10 @@ async function main(): Promise<number> {
     await context.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
     const page = await context.newPage();
     page.on('pageerror', (err) => process.stderr.write(`[workbench] page error: ${err.message}\n`));
-    page.on('crash', () => { process.stderr.write('[workbench] page crashed\n'); reportExit(1); });
+    page.on('crash', () => {
+      process.stderr.write('[workbench] page crashed\n');
+      reportExit(1);
+    });
     if (verbose) page.on('console', (m) => process.stderr.write(`[workbench:${m.type()}] ${m.text()}\n`));
     void server.process.exited.then((code) => {
       if (finished) return;

@@ -21,28 +21,48 @@ function descendants(root: number): Map<number, string> {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(Number(entry));
       names.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 120));
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   const found = new Map<number, string>();
-  const walk = (pid: number) => { for (const c of children.get(pid) ?? []) { found.set(c, names.get(c) ?? ''); walk(c); } };
+  const walk = (pid: number) => {
+    for (const c of children.get(pid) ?? []) {
+      found.set(c, names.get(c) ?? '');
+      walk(c);
+    }
+  };
   walk(root);
   return found;
 }
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<boolean> {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-demo-ws-'));
   // detached: npm leads its own process group, so a failed check can end exactly what it started.
   const npm = spawn('npm', ['start'], {
-    cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: '0', ENERGY_LENS_DEMO_WORKSPACE: workspace },
   });
   let output = '';
   let started = new Map<number, string>();
-  npm.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-  npm.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+  npm.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  npm.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   try {
     for (const deadline = Date.now() + READY_TIMEOUT_MS; !output.includes('Ctrl-C to stop.'); await sleep(500)) {
       if (npm.exitCode !== null || Date.now() > deadline) {
@@ -73,17 +93,24 @@ async function main(): Promise<boolean> {
     // After a failed check: end exactly what this run started (npm's group, and the recorded pids,
     // some of which lead groups of their own).
     for (const pid of [-npm.pid!, ...started.keys()]) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* already gone: the normal case */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone: the normal case */
+      }
     }
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 }
 
-main().then((ok) => {
-  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
-  process.exit(ok ? 0 : 1);
-}, (err: unknown) => {
-  console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-});
+main().then(
+  (ok) => {
+    console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
+    process.exit(ok ? 0 : 1);
+  },
+  (err: unknown) => {
+    console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

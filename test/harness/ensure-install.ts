@@ -4,7 +4,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CACHE, CHROMIUM, CODE_SERVER_DIR, CODE_SERVER_ENTRY, CODE_SERVER_VERSION, INSTALL_SCRIPT, NODE24, VSCODE_SERVER_MAIN,
+  CACHE,
+  CHROMIUM,
+  CODE_SERVER_DIR,
+  CODE_SERVER_ENTRY,
+  CODE_SERVER_VERSION,
+  INSTALL_SCRIPT,
+  NODE24,
+  VSCODE_SERVER_MAIN,
 } from './harness-paths';
 
 export interface Toolchain {
@@ -33,7 +40,9 @@ export function ensureInstalled(log: (line: string) => void = console.log): Tool
   if (missing.length > 0) {
     log(`[harness] missing: ${missing.join(', ')}; running ${INSTALL_SCRIPT} (cache ${CACHE})`);
     const result = spawnSync('bash', [INSTALL_SCRIPT], {
-      stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS, env: { ...process.env, ENERGY_LENS_CACHE: CACHE },
+      stdio: 'inherit',
+      timeout: INSTALL_TIMEOUT_MS,
+      env: { ...process.env, ENERGY_LENS_CACHE: CACHE },
     });
     if (result.error) throw new Error(`install-vscode.sh could not run: ${result.error.message}`);
     if (result.status !== 0) throw new Error(`install-vscode.sh failed (exit ${result.status ?? result.signal})`);

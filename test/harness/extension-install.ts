@@ -8,9 +8,16 @@ import type { Toolchain } from './ensure-install';
 import { startProcess, withTimeout } from './processes';
 import type { Profile } from './vscode-profile';
 
-export interface ExtensionManifest { publisher: string; name: string; version: string; main?: string }
+export interface ExtensionManifest {
+  publisher: string;
+  name: string;
+  version: string;
+  main?: string;
+}
 
-interface Vsce { listFiles(options: { cwd: string; packageManager: 'none' }): Promise<string[]> }
+interface Vsce {
+  listFiles(options: { cwd: string; packageManager: 'none' }): Promise<string[]>;
+}
 
 export function readManifest(extensionRoot: string): ExtensionManifest {
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionRoot, 'package.json'), 'utf8')) as ExtensionManifest;
@@ -55,14 +62,17 @@ export function builtVsixPath(extensionRoot: string): string {
 export async function installVsix(tools: Toolchain, profile: Profile, vsix: string): Promise<string> {
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   const lines: string[] = [];
-  const child = startProcess(tools.node24, [
-    tools.codeServerEntry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
-    '--install-extension', vsix,
-  ], { label: 'code-server --install-extension', env: profile.env, cwd: profile.home, onLine: (l) => lines.push(l) });
+  const child = startProcess(
+    tools.node24,
+    [tools.codeServerEntry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, '--install-extension', vsix],
+    { label: 'code-server --install-extension', env: profile.env, cwd: profile.home, onLine: (l) => lines.push(l) },
+  );
   const code = await withTimeout(child.exited, 120_000, 'code-server --install-extension');
   const installed = fs.readdirSync(profile.extensionsDir).filter((d) => fs.existsSync(path.join(profile.extensionsDir, d, 'package.json')));
   if (code !== 0 || installed.length !== 1) {
-    throw new Error(`installing ${path.basename(vsix)} failed (exit ${code}, installed: ${installed.join(', ') || 'nothing'}):\n${lines.join('\n')}`);
+    throw new Error(
+      `installing ${path.basename(vsix)} failed (exit ${code}, installed: ${installed.join(', ') || 'nothing'}):\n${lines.join('\n')}`,
+    );
   }
   return path.join(profile.extensionsDir, installed[0]);
 }

@@ -11,7 +11,9 @@ function findRepoRoot(start: string): string {
     if (fs.existsSync(manifest)) {
       try {
         if (JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'energy-lens') return dir;
-      } catch { /* not ours: keep walking */ }
+      } catch {
+        /* not ours: keep walking */
+      }
     }
     if (path.dirname(dir) === dir) throw new Error(`energy-lens repo root not found above ${start}`);
   }

@@ -26,14 +26,20 @@ const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try { process.kill(-pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous: SIGKILL whatever is left.
-  process.on('exit', () => { for (const pid of liveGroups) killGroup(pid, 'SIGKILL'); });
+  process.on('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  });
   // A signal ends Node without 'exit' handlers unless someone listens; give graceful handlers
   // (and Playwright's own) a moment, then exit so the hook above runs.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -47,7 +53,10 @@ function installExitHook(): void {
 export function startProcess(command: string, args: string[], options: StartOptions): RunningProcess {
   installExitHook();
   const child = spawn(command, args, {
-    cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const onLine = options.onLine ?? ((line: string) => process.stderr.write(`[${options.label}] ${line}\n`));
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -61,17 +70,29 @@ export function startProcess(command: string, args: string[], options: StartOpti
     });
     child.once('exit', (code, signal) => {
       // The leader exited; its helpers may linger in the group: reap them too.
-      if (child.pid !== undefined) { killGroup(child.pid, 'SIGKILL'); liveGroups.delete(child.pid); }
+      if (child.pid !== undefined) {
+        killGroup(child.pid, 'SIGKILL');
+        liveGroups.delete(child.pid);
+      }
       resolve(code ?? signal ?? 'unknown');
     });
   });
   if (child.pid === undefined) {
-    return { pid: -1, child, exited, stop: async () => { await exited; } };
+    return {
+      pid: -1,
+      child,
+      exited,
+      stop: async () => {
+        await exited;
+      },
+    };
   }
   const pid = child.pid;
   liveGroups.add(pid);
   return {
-    pid, child, exited,
+    pid,
+    child,
+    exited,
     async stop(graceMs = 3000) {
       if (!liveGroups.has(pid)) return;
       killGroup(pid, 'SIGTERM');
@@ -119,7 +140,9 @@ function httpStatus(url: string): Promise<number> {
 export async function waitForHttp(url: string, timeoutMs: number, abort?: Promise<unknown>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let aborted = false;
-  void abort?.then(() => { aborted = true; });
+  void abort?.then(() => {
+    aborted = true;
+  });
   while (Date.now() < deadline) {
     if (aborted) throw new Error(`process exited before ${url} answered`);
     const status = await httpStatus(url);

@@ -59,7 +59,10 @@ async function main(): Promise<number> {
   const tools = ensureInstalled();
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-it-'));
   const total: Counts = { passed: 0, failed: 0 };
-  const add = (c: Counts) => { total.passed += c.passed; total.failed += c.failed; };
+  const add = (c: Counts) => {
+    total.passed += c.passed;
+    total.failed += c.failed;
+  };
   try {
     if (only !== 'ui') {
       const started = Date.now();
@@ -88,8 +91,11 @@ setTimeout(() => {
   console.error(`[harness] overall timeout (${OVERALL_TIMEOUT_MS / 60_000} min): giving up`);
   process.exit(1);
 }, OVERALL_TIMEOUT_MS).unref();
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(`[harness] ${err instanceof Error ? err.message : String(err)}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`[harness] ${err instanceof Error ? err.message : String(err)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -24,7 +24,12 @@ async function main(): Promise<number> {
   const tools = ensureInstalled();
   const vsix = builtVsixPath(REPO_ROOT);
   if (!fs.existsSync(vsix)) throw new Error(`${path.basename(vsix)} is missing: run \`npm run package\` first`);
-  const files = fs.existsSync(TESTS_DIR) ? fs.readdirSync(TESTS_DIR).filter((f) => f.endsWith('.test.js')).sort() : [];
+  const files = fs.existsSync(TESTS_DIR)
+    ? fs
+        .readdirSync(TESTS_DIR)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+    : [];
   if (files.length === 0) throw new Error(`no tests in ${TESTS_DIR}: run \`npm run build\``);
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-pkg-'));
   const stops: (() => Promise<void>)[] = [];
@@ -34,10 +39,17 @@ async function main(): Promise<number> {
     const unpacked = path.join(runDir, 'vsix');
     execFileSync('unzip', ['-q', vsix, 'extension/client/board/*', '-d', unpacked]);
     process.env.ENERGY_LENS_EMULATOR_DIR = path.join(unpacked, 'extension', 'client', 'board', 'emulator');
-    const host = await startEmulatedBoardHost({ kind: 'jetson-tx1', timeScale: 0.05, name: 'tx1-emulated', repetitions: 1, minLoopSeconds: 4 });
+    const host = await startEmulatedBoardHost({
+      kind: 'jetson-tx1',
+      timeScale: 0.05,
+      name: 'tx1-emulated',
+      repetitions: 1,
+      minLoopSeconds: 4,
+    });
     stops.push(() => host.stop());
     const workspace = prepareWorkspace(path.join(runDir, 'workspace'), {
-      corpus: true, settings: { 'energyLens.targets': [{ ...host.target, idleSeconds: 0.2 }] },
+      corpus: true,
+      settings: { 'energyLens.targets': [{ ...host.target, idleSeconds: 0.2 }] },
     });
     const session = await startUiSession({ tools, workspace, vsix, keepProfile: process.env.ENERGY_LENS_KEEP === '1' });
     stops.push(() => session.close());
@@ -49,7 +61,13 @@ async function main(): Promise<number> {
     // mocha from the repo's node_modules at run time, as the UI runner does.
     const loaded = createRequire(path.join(REPO_ROOT, 'package.json'))('mocha') as { default?: typeof MochaType };
     const Mocha = loaded.default ?? (loaded as unknown as typeof MochaType);
-    const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 300_000, grep: process.env.ENERGY_LENS_GREP || undefined });
+    const mocha = new Mocha({
+      ui: 'tdd',
+      reporter: 'spec',
+      color: false,
+      timeout: 300_000,
+      grep: process.env.ENERGY_LENS_GREP || undefined,
+    });
     for (const f of files) mocha.addFile(path.join(TESTS_DIR, f));
     const failed = await new Promise<number>((resolve) => {
       const runner = mocha.run(() => {
@@ -74,8 +92,11 @@ setTimeout(() => {
   console.error(`[package] overall timeout (${OVERALL_TIMEOUT_MS / 60_000} min): giving up`);
   process.exit(1);
 }, OVERALL_TIMEOUT_MS).unref();
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(`[package] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`[package] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -78,9 +78,17 @@ export interface SshdFixture {
  * Generates an ed25519 key pair with ssh-keygen; returns the public key line. `kdfRounds` (-a)
  * lowers the bcrypt cost of an encrypted key so tests decrypting it stay fast.
  */
-export function generateKey(keyPath: string, passphrase = '', options: { kdfRounds?: number; comment?: string; type?: 'ed25519' | 'ecdsa' | 'rsa' } = {}): string {
+export function generateKey(
+  keyPath: string,
+  passphrase = '',
+  options: { kdfRounds?: number; comment?: string; type?: 'ed25519' | 'ecdsa' | 'rsa' } = {},
+): string {
   const rounds = options.kdfRounds === undefined ? [] : ['-a', String(options.kdfRounds)];
-  execFileSync('ssh-keygen', ['-q', '-t', options.type ?? 'ed25519', '-N', passphrase, '-C', options.comment ?? 'energy-lens-test', ...rounds, '-f', keyPath], { stdio: 'ignore' });
+  execFileSync(
+    'ssh-keygen',
+    ['-q', '-t', options.type ?? 'ed25519', '-N', passphrase, '-C', options.comment ?? 'energy-lens-test', ...rounds, '-f', keyPath],
+    { stdio: 'ignore' },
+  );
   return fs.readFileSync(`${keyPath}.pub`, 'utf8').trim();
 }
 
@@ -216,7 +224,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-sshd-'));
   const hostKeyPublic = generateKey(path.join(dir, 'host_key')).split(/\s+/).slice(0, 2).join(' ');
-  const extraHostPublics = (options.extraHostKeyTypes ?? []).map((t) => generateKey(path.join(dir, `host_key_${t}`), '', { type: t }).split(/\s+/).slice(0, 2));
+  const extraHostPublics = (options.extraHostKeyTypes ?? []).map((t) =>
+    generateKey(path.join(dir, `host_key_${t}`), '', { type: t })
+      .split(/\s+/)
+      .slice(0, 2),
+  );
   const userKeyPath = path.join(dir, 'user_key');
   const userPublic = generateKey(userKeyPath, options.userKeyPassphrase ?? '');
   const keys = [userPublic, ...(options.extraAuthorizedKeys ?? [])];
@@ -254,7 +266,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
         signalTree(pid, 'SIGKILL', rootSignal);
       }
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), STOP_TIMEOUT_MS)))]);
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), STOP_TIMEOUT_MS))),
+      ]);
       clearTimeout(timer);
       if (timedOut) {
         signalTree(pid, 'SIGKILL', 'SIGKILL');

@@ -33,7 +33,7 @@ async function startDemoBoards(stateDir: string): Promise<DemoBoards> {
 
 async function choosePort(): Promise<number> {
   const wanted = Number(process.env.PORT ?? 8080);
-  if (Number.isInteger(wanted) && wanted > 0 && await isPortFree(wanted)) return wanted;
+  if (Number.isInteger(wanted) && wanted > 0 && (await isPortFree(wanted))) return wanted;
   const port = await freePort();
   console.log(`[demo] port ${wanted} is taken; using ${port}`);
   return port;
@@ -56,15 +56,24 @@ async function main(): Promise<void> {
     const boards = await startDemoBoards(path.join(CACHE, 'demo-board'));
     stops.push(() => boards.stop());
     // The Welcome page opens, listing Energy Lens's Getting Started walkthrough (contributes.walkthroughs).
-    const settings: Record<string, unknown> = { 'energyLens.phase': 'TEST', 'energyLens.batchSize': 1, 'workbench.startupEditor': 'welcomePage' };
+    const settings: Record<string, unknown> = {
+      'energyLens.phase': 'TEST',
+      'energyLens.batchSize': 1,
+      'workbench.startupEditor': 'welcomePage',
+    };
     if (boards.targets.length > 0) settings['energyLens.targets'] = boards.targets;
     prepareWorkspace(DEMO_WORKSPACE, { corpus: false, settings });
     const profile = createProfile('energy-lens-demo');
     stops.push(async () => profile.remove());
     await installUnpackedExtension(REPO_ROOT, profile.extensionsDir);
     const server = await startCodeServer({
-      tools, profile, folder: DEMO_WORKSPACE, port: await choosePort(),
-      onLine: (line) => { if (process.env.ENERGY_LENS_VERBOSE === '1') console.log(`[code-server] ${line}`); },
+      tools,
+      profile,
+      folder: DEMO_WORKSPACE,
+      port: await choosePort(),
+      onLine: (line) => {
+        if (process.env.ENERGY_LENS_VERBOSE === '1') console.log(`[code-server] ${line}`);
+      },
     });
     stops.push(() => server.stop());
     void server.process.exited.then((code) => {

@@ -77,7 +77,12 @@ export function createProfile(prefix: string, options: ProfileOptions = {}): Pro
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return {
-    root: base, home, userDataDir, serverDataDir, extensionsDir, env,
+    root: base,
+    home,
+    userDataDir,
+    serverDataDir,
+    extensionsDir,
+    env,
     remove: () => fs.rmSync(base, { recursive: true, force: true, maxRetries: 3 }),
   };
 }

@@ -40,16 +40,30 @@ async function started(process: RunningProcess, port: number, readyPath: string)
 /** Mode A: `server-main.js` with the smoke-test driver enabled, no connection token. */
 export async function startVsCodeServer(options: ServerOptions): Promise<StartedServer> {
   const { tools, profile } = options;
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const args = [
-    tools.vscodeServerMain, '--host', '127.0.0.1', '--port', String(port),
-    '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
-    '--disable-telemetry', '--disable-workspace-trust',
-    '--server-data-dir', profile.serverDataDir, '--user-data-dir', profile.userDataDir,
-    '--extensions-dir', profile.extensionsDir,
+    tools.vscodeServerMain,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--enable-smoke-test-driver',
+    '--disable-telemetry',
+    '--disable-workspace-trust',
+    '--server-data-dir',
+    profile.serverDataDir,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
   ];
   const child = startProcess(tools.node24, args, {
-    label: 'vscode-server', env: { ...profile.env, ...options.env }, cwd: profile.home, onLine: options.onLine,
+    label: 'vscode-server',
+    env: { ...profile.env, ...options.env },
+    cwd: profile.home,
+    onLine: options.onLine,
   });
   return started(child, port, '/version');
 }
@@ -57,18 +71,34 @@ export async function startVsCodeServer(options: ServerOptions): Promise<Started
 /** Mode B: code-server with no auth, opening `folder`. */
 export async function startCodeServer(options: ServerOptions & { folder: string }): Promise<StartedServer> {
   const { tools, profile } = options;
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const config = path.join(profile.root, 'code-server.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
-    tools.codeServerEntry, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, options.folder,
+    tools.codeServerEntry,
+    '--config',
+    config,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
+    options.folder,
   ];
   // code-server lets $PORT override --bind-addr (and `npm start` takes PORT for the demo): keep it out.
   const { PORT: _port, ...env } = { ...profile.env, ...options.env };
   const child = startProcess(tools.node24, args, {
-    label: 'code-server', env, cwd: profile.home, onLine: options.onLine,
+    label: 'code-server',
+    env,
+    cwd: profile.home,
+    onLine: options.onLine,
   });
   return started(child, port, '/healthz');
 }

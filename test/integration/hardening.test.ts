@@ -15,10 +15,17 @@ suite('hardening (issue 13)', () => {
   });
 
   test('typing after a 60,000-character name: a hover still answers within a second', async () => {
-    const document = await openScratchCopy(LENET, 'long-name.prototxt',
-      (text) => `${text.trimEnd()}\nlayer {\n  name: "${LONG_NAME}"\n  type: "ReLU"\n  bottom: "ip2"\n  top: "ip2"\n}\n`);
+    const document = await openScratchCopy(
+      LENET,
+      'long-name.prototxt',
+      (text) => `${text.trimEnd()}\nlayer {\n  name: "${LONG_NAME}"\n  type: "ReLU"\n  bottom: "ip2"\n  top: "ip2"\n}\n`,
+    );
     const onConv1 = positionOf(document, '"conv1"', 2);
-    await eventually(() => hoverText(document, onConv1), (t) => /Predicted energy/.test(t), 'a hover on conv1 before typing');
+    await eventually(
+      () => hoverText(document, onConv1),
+      (t) => /Predicted energy/.test(t),
+      'a hover on conv1 before typing',
+    );
 
     const editor = await vscode.window.showTextDocument(document);
     const afterName = positionOf(document, LONG_NAME, LONG_NAME.length);

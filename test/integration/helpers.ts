@@ -24,7 +24,8 @@ export async function openDocument(file: string): Promise<vscode.TextDocument> {
 /** Polls `predicate` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 10_000, what = 'condition',
+  timeoutMs = 10_000,
+  what = 'condition',
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

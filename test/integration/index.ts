@@ -7,12 +7,17 @@ import * as path from 'path';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({
-    ui: 'tdd', color: false, reporter: 'spec',
+    ui: 'tdd',
+    color: false,
+    reporter: 'spec',
     timeout: Number(process.env.ENERGY_LENS_MOCHA_TIMEOUT_MS ?? 60_000),
     grep: process.env.ENERGY_LENS_GREP || undefined,
   });
   // helpers.js and this index are bundles too: only *.test.js are test files.
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
     if (files.length === 0) {

@@ -15,7 +15,11 @@ export const SERVER_TIMEOUT_MS = 30_000;
  * Writes `text` (default: the workspace file `source`'s text, passed through `transform`) to
  * scratch/<name> in the workspace and opens it, so a test may edit it without touching others.
  */
-export async function openScratchCopy(source: string[] | null, name: string, transform: (text: string) => string = (t) => t): Promise<vscode.TextDocument> {
+export async function openScratchCopy(
+  source: string[] | null,
+  name: string,
+  transform: (text: string) => string = (t) => t,
+): Promise<vscode.TextDocument> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');
   const original = source ? fs.readFileSync(workspaceFile(...source), 'utf8') : '';
@@ -111,7 +115,11 @@ export function unescapeMarkdown(markdown: string): string {
   return markdown.replace(/\\(.)/g, '$1').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-export interface Hint { line: number; label: string; tooltip: string }
+export interface Hint {
+  line: number;
+  label: string;
+  tooltip: string;
+}
 
 export async function inlayHints(document: vscode.TextDocument): Promise<Hint[]> {
   const whole = new vscode.Range(0, 0, document.lineCount, 0);
@@ -133,19 +141,33 @@ export async function codeLensTitles(document: vscode.TextDocument): Promise<str
  * range to the provider). The API command drops each action's `diagnostics`, so callers pick by title.
  */
 export async function quickFixes(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
-  const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-    'vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)) ?? [];
+  const actions =
+    (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    )) ?? [];
   return actions.filter((a): a is vscode.CodeAction => typeof a.command !== 'string');
 }
 
 /** Polls `query` until `accept` holds for its result; the failure message shows the last result. */
-export async function eventually<T>(query: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = SERVER_TIMEOUT_MS): Promise<T> {
+export async function eventually<T>(
+  query: () => Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+  timeoutMs = SERVER_TIMEOUT_MS,
+): Promise<T> {
   let last: T | undefined;
   try {
-    return await waitFor(async () => {
-      last = await query();
-      return accept(last) ? { value: last } : undefined;
-    }, timeoutMs, what).then((box) => box.value);
+    return await waitFor(
+      async () => {
+        last = await query();
+        return accept(last) ? { value: last } : undefined;
+      },
+      timeoutMs,
+      what,
+    ).then((box) => box.value);
   } catch (err) {
     throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)?.slice(0, 1500)}`, { cause: err });
   }
@@ -157,13 +179,23 @@ export async function eventually<T>(query: () => Promise<T>, accept: (value: T) 
  * Sets an `energyLens` setting at `target` and returns a function restoring the value that was
  * there before (tests must not leak settings into each other).
  */
-export async function setEnergyLensSetting(key: string, value: unknown, target = vscode.ConfigurationTarget.Workspace): Promise<() => Promise<void>> {
+export async function setEnergyLensSetting(
+  key: string,
+  value: unknown,
+  target = vscode.ConfigurationTarget.Workspace,
+): Promise<() => Promise<void>> {
   const config = vscode.workspace.getConfiguration('energyLens');
   const inspected = config.inspect(key);
-  const before = target === vscode.ConfigurationTarget.Global ? inspected?.globalValue
-    : target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.workspaceFolderValue;
+  const before =
+    target === vscode.ConfigurationTarget.Global
+      ? inspected?.globalValue
+      : target === vscode.ConfigurationTarget.Workspace
+        ? inspected?.workspaceValue
+        : inspected?.workspaceFolderValue;
   await config.update(key, value, target);
-  return async () => { await vscode.workspace.getConfiguration('energyLens').update(key, before, target); };
+  return async () => {
+    await vscode.workspace.getConfiguration('energyLens').update(key, before, target);
+  };
 }
 
 // ---- independent facts ---------------------------------------------------------------------------
@@ -202,8 +234,18 @@ export function layerBlocks(text: string): LayerBlock[] {
   let keywordAt = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '#') { while (i < text.length && text[i] !== '\n') i++; continue; }
-    if (c === '"' || c === "'") { i++; while (i < text.length && text[i] !== c) { if (text[i] === '\\') i++; i++; } continue; }
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      i++;
+      while (i < text.length && text[i] !== c) {
+        if (text[i] === '\\') i++;
+        i++;
+      }
+      continue;
+    }
     if (c === '{') {
       if (depth === 0) {
         const before = text.slice(0, i).replace(/\s+$/, '');

@@ -17,7 +17,12 @@ suite('Honest numbers', () => {
 
   test('ResNet-50: the total is a lower bound that names the layer types it leaves out', async () => {
     const document = await openDocument(workspaceFile('corpus', 'resnet50.prototxt'));
-    const titles = await eventually(() => codeLensTitles(document), (t) => predictedLens(t) !== undefined, 'the predicted CodeLens', 60_000);
+    const titles = await eventually(
+      () => codeLensTitles(document),
+      (t) => predictedLens(t) !== undefined,
+      'the predicted CodeLens',
+      60_000,
+    );
     const lens = predictedLens(titles)!;
     assert.match(lens, /^⚡ predicted ≥ [\d.]+ (?:mJ|J) per image/, `a lower bound: ${lens}`);
     for (const type of ['BatchNorm', 'Scale', 'Eltwise', 'ReLU']) assert.ok(lens.includes(type), `names ${type}: ${lens}`);
@@ -26,21 +31,38 @@ suite('Honest numbers', () => {
 
   test('a typo with one fix keeps the numbers, marked provisional on the layers that depend on it', async () => {
     const document = await openScratchCopy(SQUEEZENET, 'numbers-typo.prototxt', (t) => t.replace('kernel_size: 7', 'kernal_size: 7'));
-    const titles = await eventually(() => codeLensTitles(document), (t) => /provisional/.test(predictedLens(t) ?? ''), 'a provisional CodeLens', 60_000);
+    const titles = await eventually(
+      () => codeLensTitles(document),
+      (t) => /provisional/.test(predictedLens(t) ?? ''),
+      'a provisional CodeLens',
+      60_000,
+    );
     assert.match(predictedLens(titles)!, /provisional \(assumes kernel_size for kernal_size\)/);
     const diagnostics = vscode.languages.getDiagnostics(document.uri);
-    assert.ok(diagnostics.some((d) => /kernal_size/.test(d.message)), 'the typo is still an error in the file');
+    assert.ok(
+      diagnostics.some((d) => /kernal_size/.test(d.message)),
+      'the typo is still an error in the file',
+    );
     const hover = await hoverText(document, positionOf(document, '"conv10"', 2));
     assert.match(hover, /Predicted energy per image:\*\* [\d.]+ \S?J gross/, hover);
     assert.match(hover, /provisional \(assumes kernel_size for kernal_size\)/, `conv10 depends on conv1: ${hover}`);
     const hints = await inlayHints(document);
-    assert.ok(hints.some((h) => /\(provisional\)$/.test(h.label)), `hints say provisional: ${hints.map((h) => h.label).join(' | ')}`);
+    assert.ok(
+      hints.some((h) => /\(provisional\)$/.test(h.label)),
+      `hints say provisional: ${hints.map((h) => h.label).join(' | ')}`,
+    );
   });
 
   test('a typo without a fix: the other layers keep their numbers and the total says it is partial', async () => {
-    const document = await openScratchCopy(SQUEEZENET, 'numbers-partial.prototxt',
-      (t) => t.replace(/(name: "conv10"[\s\S]*?)kernel_size: 1/, '$1zzz_qqq: 1'));
-    const titles = await eventually(() => codeLensTitles(document), (t) => /partial/.test(predictedLens(t) ?? ''), 'a partial CodeLens', 60_000);
+    const document = await openScratchCopy(SQUEEZENET, 'numbers-partial.prototxt', (t) =>
+      t.replace(/(name: "conv10"[\s\S]*?)kernel_size: 1/, '$1zzz_qqq: 1'),
+    );
+    const titles = await eventually(
+      () => codeLensTitles(document),
+      (t) => /partial/.test(predictedLens(t) ?? ''),
+      'a partial CodeLens',
+      60_000,
+    );
     const lens = predictedLens(titles)!;
     assert.match(lens, /^⚡ predicted ≥ /, lens);
     assert.match(lens, /partial: no number for conv10/, lens);
@@ -51,11 +73,20 @@ suite('Honest numbers', () => {
 
   test('the energy report is a read-only document with a stable name, a per-type table and the lower-bound total', async () => {
     const document = await openDocument(workspaceFile(...SQUEEZENET));
-    await eventually(() => codeLensTitles(document), (t) => predictedLens(t) !== undefined, 'the predicted CodeLens', 60_000);
+    await eventually(
+      () => codeLensTitles(document),
+      (t) => predictedLens(t) !== undefined,
+      'the predicted CodeLens',
+      60_000,
+    );
     for (let round = 0; round < 2; round++) {
       await vscode.commands.executeCommand('energyLens.showReport', document.uri);
-      const reports = await eventually(async () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'energy-lens-report'),
-        (r) => r.length > 0 && r[0].getText().startsWith('# Energy report'), 'the report document', 20_000);
+      const reports = await eventually(
+        async () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'energy-lens-report'),
+        (r) => r.length > 0 && r[0].getText().startsWith('# Energy report'),
+        'the report document',
+        20_000,
+      );
       assert.strictEqual(reports.length, 1, 'one report document per network, however often it is opened');
       assert.strictEqual(reports[0].uri.path, '/squeezenet_v1.0.prototxt · energy report.md');
       const text = reports[0].getText();
@@ -68,7 +99,12 @@ suite('Honest numbers', () => {
 
   test('a layer outside the data its model was fitted on says so: AlexNet conv1 (kernel 11) on the SqueezeNet-fitted TX1 model', async () => {
     const document = await openDocument(workspaceFile('samples', 'alexnet.prototxt'));
-    const hover = await eventually(() => hoverText(document, positionOf(document, '"conv1"', 2)), (h) => h.includes('Predicted energy'), 'the conv1 hover', 60_000);
+    const hover = await eventually(
+      () => hoverText(document, positionOf(document, '"conv1"', 2)),
+      (h) => h.includes('Predicted energy'),
+      'the conv1 hover',
+      60_000,
+    );
     assert.match(hover, /outside the model's data \(stride 4; trained on stride 1, 2; kernel 11; trained on kernel 1, 3, 7/, hover);
     const conv2 = await hoverText(document, positionOf(document, '"conv2"', 2));
     assert.match(conv2, /outside the model's data \(.*kernel 5; trained on kernel 1, 3, 7.*group 2; trained on group 1/, conv2);

@@ -23,14 +23,18 @@ const report = async () => (await vscode.commands.executeCommand<RefitTestReport
 
 /** Waits for a render of the given fit choices with every data chart drawn. */
 async function rendered(what: string, match: (r: RenderReport) => boolean, candidates = 1): Promise<RenderReport> {
-  return waitFor(async () => {
-    const r = await report();
-    if (r.error && !r.render) throw new Error(r.error);
-    const render = r.render;
-    if (!render || !match(render) || render.candidates < candidates) return undefined;
-    const drawn = render.charts.filter((c) => c.id !== 'networks');
-    return drawn.every((c) => c.points > 0 && c.nonEmptyPixels > 0) ? render : undefined;
-  }, 150_000, what);
+  return waitFor(
+    async () => {
+      const r = await report();
+      if (r.error && !r.render) throw new Error(r.error);
+      const render = r.render;
+      if (!render || !match(render) || render.candidates < candidates) return undefined;
+      const drawn = render.charts.filter((c) => c.id !== 'networks');
+      return drawn.every((c) => c.points > 0 && c.nonEmptyPixels > 0) ? render : undefined;
+    },
+    150_000,
+    what,
+  );
 }
 
 suite('refit panel', () => {
@@ -56,11 +60,22 @@ suite('refit panel', () => {
     const csv: CsvImportSpec = {
       path: path.join(shared, 'data', 'tx2_gpu_conv_sweep.csv'),
       target: 'energy_mJ',
-      features: [{ column: 'macs', name: 'macs' }, { column: 'c_in', name: 'channelsIn' }, { column: 'k', name: 'kernelH' }, { column: 'c_out', name: 'channelsOut' }],
+      features: [
+        { column: 'macs', name: 'macs' },
+        { column: 'c_in', name: 'channelsIn' },
+        { column: 'k', name: 'kernelH' },
+        { column: 'c_out', name: 'channelsOut' },
+      ],
       defaultType: 'Convolution',
     };
     assert.ok(fs.existsSync(csv.path), `${csv.path} is missing: set ENERGY_LENS_SHARED`);
-    const controls: Partial<PanelControls> = { family: 'layer-type', method: 'relative', validation: 'holdout', validationParam: 0.2, platformId: PLATFORM };
+    const controls: Partial<PanelControls> = {
+      family: 'layer-type',
+      method: 'relative',
+      validation: 'holdout',
+      validationParam: 0.2,
+      platformId: PLATFORM,
+    };
     await vscode.commands.executeCommand(REFIT, { csv, controls });
 
     // 1. The first fit: every data chart drawn; the sweep names no networks, so that chart is empty.
@@ -74,7 +89,9 @@ suite('refit panel', () => {
     const all = await rendered('the 7 candidate methods', (r) => r.fitId === first.fitId, 7);
     assert.ok(all.charts.find((c) => c.id === 'accuracyVsComplexity')!.points >= 5, 'most methods give a candidate point');
     const state = await report();
-    console.log(`refit panel: runner ${state.runner}, view built in ${state.view?.buildMs.toFixed(0)} ms, first render ${first.renderMs} ms`);
+    console.log(
+      `refit panel: runner ${state.runner}, view built in ${state.view?.buildMs.toFixed(0)} ms, first render ${first.renderMs} ms`,
+    );
 
     // 2. Another method, as the method drop-down would send it: new figures.
     await vscode.commands.executeCommand(DRIVE, { controls: { method: 'log' } });
@@ -82,11 +99,19 @@ suite('refit panel', () => {
     assert.notStrictEqual(log.metricsText, first.metricsText);
 
     // 3. The individual family (NeuralPower-style products of hyper-parameters) with lasso.
-    await vscode.commands.executeCommand(DRIVE, { controls: { family: 'individual', method: 'lasso', features: ['channelsIn', 'kernelH', 'channelsOut'], degree: 2 } });
-    const lasso = await rendered('the individual lasso fit to be drawn', (r) => r.family === 'individual' && r.method === 'lasso' && r.fitId > log.fitId);
+    await vscode.commands.executeCommand(DRIVE, {
+      controls: { family: 'individual', method: 'lasso', features: ['channelsIn', 'kernelH', 'channelsOut'], degree: 2 },
+    });
+    const lasso = await rendered(
+      'the individual lasso fit to be drawn',
+      (r) => r.family === 'individual' && r.method === 'lasso' && r.fitId > log.fitId,
+    );
     assert.notStrictEqual(lasso.metricsText, log.metricsText);
     const complexity = (text: string) => Number(/complexity (\d+)/.exec(text)![1]);
-    assert.ok(complexity(lasso.metricsText) > complexity(first.metricsText), 'products of three features need more coefficients than macs alone');
+    assert.ok(
+      complexity(lasso.metricsText) > complexity(first.metricsText),
+      'products of three features need more coefficients than macs alone',
+    );
 
     // 4. Hidden, the webview is discarded; shown again it restores its choices and redraws the same fit.
     await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
@@ -98,7 +123,14 @@ suite('refit panel', () => {
 
     // 5. Save: the model file for the platform, written by the extension's wiring.
     await vscode.commands.executeCommand(DRIVE, { click: 'save' });
-    const done = await waitFor(async () => { const r = await report(); return r.saved ? r : undefined; }, 30_000, 'the model to be saved');
+    const done = await waitFor(
+      async () => {
+        const r = await report();
+        return r.saved ? r : undefined;
+      },
+      30_000,
+      'the model to be saved',
+    );
     saved = path.isAbsolute(done.saved!) ? done.saved! : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, done.saved!);
     const model = JSON.parse(fs.readFileSync(saved, 'utf8'));
     assert.strictEqual(model.platform.id, PLATFORM);
@@ -110,11 +142,17 @@ suite('refit panel', () => {
     // 6. The editor uses the saved model at once: the hover of a conv layer names it and its file.
     const lenet = await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
     const at = lenet.positionAt(lenet.getText().indexOf('"conv1"') + 2);
-    const hover = await waitFor(async () => {
-      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lenet.uri, at);
-      const text = unescapeMarkdown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
-      return text.includes(model.platform.label) && text.includes('workspace file') ? text : undefined;
-    }, 60_000, 'the hover to report the saved model');
+    const hover = await waitFor(
+      async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', lenet.uri, at);
+        const text = unescapeMarkdown(
+          hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'),
+        );
+        return text.includes(model.platform.label) && text.includes('workspace file') ? text : undefined;
+      },
+      60_000,
+      'the hover to report the saved model',
+    );
     assert.match(hover, /Predicted energy/);
     assert.ok(hover.includes(path.basename(saved)), `the hover names the saved file: ${hover}`);
 
@@ -130,8 +168,22 @@ suite('refit panel', () => {
     const chosen = points.find((p) => p.selected)!;
     assert.ok(chosen.recommended, 'with search, the default is the recommended model');
     await vscode.commands.executeCommand(DRIVE, { click: 'save' });
-    const savedSearch = await waitFor(async () => { const r = await report(); return r.notice?.startsWith('Saved the frontier model') ? r : undefined; }, 30_000, 'the frontier model to be saved');
-    const searchModel = JSON.parse(fs.readFileSync(path.isAbsolute(savedSearch.saved!) ? savedSearch.saved! : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedSearch.saved!), 'utf8'));
+    const savedSearch = await waitFor(
+      async () => {
+        const r = await report();
+        return r.notice?.startsWith('Saved the frontier model') ? r : undefined;
+      },
+      30_000,
+      'the frontier model to be saved',
+    );
+    const searchModel = JSON.parse(
+      fs.readFileSync(
+        path.isAbsolute(savedSearch.saved!)
+          ? savedSearch.saved!
+          : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedSearch.saved!),
+        'utf8',
+      ),
+    );
     assert.strictEqual(searchModel.subModels.Convolution.provenance.family, 'search');
     assert.strictEqual(searchModel.subModels.Convolution.metrics.complexity, chosen.complexity);
   });

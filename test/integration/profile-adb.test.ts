@@ -11,7 +11,10 @@ import { activeExtension, openDocument, workspaceFile } from './helpers';
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
@@ -21,7 +24,12 @@ suite('profile on the emulated Snapdragon 820 (real adb client)', () => {
   suiteTeardown(async function () {
     this.timeout(30_000);
     await vscode.workspace.getConfiguration('energyLens').update('targets', undefined, vscode.ConfigurationTarget.Workspace);
-    if (adbPort) try { execFileSync('adb', ['-P', String(adbPort), 'kill-server'], { stdio: 'ignore' }); } catch { /* not running */ }
+    if (adbPort)
+      try {
+        execFileSync('adb', ['-P', String(adbPort), 'kill-server'], { stdio: 'ignore' });
+      } catch {
+        /* not running */
+      }
   });
 
   test('measures AlexNet over adb and shows measured values in the hover', async function () {
@@ -33,9 +41,17 @@ suite('profile on the emulated Snapdragon 820 (real adb client)', () => {
     // Its own adb server, so test runs do not share one.
     adbPort = await freePort();
     const config = vscode.workspace.getConfiguration('energyLens');
-    const targets = (config.get<Array<Record<string, unknown>>>('targets') ?? []).map((t) => (t.name === 'sd820-emulated' ? { ...t, adbServerPort: adbPort, steadySeconds: 0.6, idleSeconds: 1 } : t));
+    const targets = (config.get<Array<Record<string, unknown>>>('targets') ?? []).map((t) =>
+      t.name === 'sd820-emulated' ? { ...t, adbServerPort: adbPort, steadySeconds: 0.6, idleSeconds: 1 } : t,
+    );
     await config.update('targets', targets, vscode.ConfigurationTarget.Workspace);
-    const result = await vscode.commands.executeCommand<{ status: string; file?: string; measured: number; planned: number; message?: string }>('energyLens.profileOnTarget', { target: 'sd820-emulated', network: document.uri });
+    const result = await vscode.commands.executeCommand<{
+      status: string;
+      file?: string;
+      measured: number;
+      planned: number;
+      message?: string;
+    }>('energyLens.profileOnTarget', { target: 'sd820-emulated', network: document.uri });
     assert.ok(result, 'the command returned a result');
     assert.strictEqual(result.status, 'complete', result.message);
     const read = readCampaignFile(result.file!);

@@ -15,7 +15,15 @@ import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
 import { activeExtension, openDocument, workspaceFile } from './helpers';
-import { eventually, hoverText as hoverAt, inlayHints, layerBlocks, parseEnergy, setEnergyLensSetting, unescapeMarkdown } from './lsp-queries';
+import {
+  eventually,
+  hoverText as hoverAt,
+  inlayHints,
+  layerBlocks,
+  parseEnergy,
+  setEnergyLensSetting,
+  unescapeMarkdown,
+} from './lsp-queries';
 import type { RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
 
@@ -64,8 +72,18 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     const knownHostsFile = path.join(board.root, 'known_hosts');
     fs.writeFileSync(knownHostsFile, sshd.knownHostsLine + '\n');
     target = {
-      name: 'tx1-emulated', kind: 'jetson-tx1', host: sshd.host, port: sshd.port, user: sshd.user, identityFile: sshd.userKeyPath,
-      knownHostsFile, threads: 1, repetitions: 1, minLoopSeconds: 0.2, idleSeconds: 0.2, timeScale: TIME_SCALE,
+      name: 'tx1-emulated',
+      kind: 'jetson-tx1',
+      host: sshd.host,
+      port: sshd.port,
+      user: sshd.user,
+      identityFile: sshd.userKeyPath,
+      knownHostsFile,
+      threads: 1,
+      repetitions: 1,
+      minLoopSeconds: 0.2,
+      idleSeconds: 0.2,
+      timeScale: TIME_SCALE,
     };
   });
 
@@ -95,14 +113,21 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     assert.deepStrictEqual(read.problems, []);
     assert.strictEqual(read.status, 'complete');
     // Every layer Caffe runs (the analysis's layers, inserted Splits included), each recorded once.
-    const expected = analyzeText(document.getText()).layers.filter((l) => l.type !== 'Input').map((l) => l.name);
+    const expected = analyzeText(document.getText())
+      .layers.filter((l) => l.type !== 'Input')
+      .map((l) => l.name);
     assert.deepStrictEqual(read.planned, expected);
     assert.deepStrictEqual(read.layers.map((l) => l.name).sort(), [...expected].sort());
     assert.strictEqual(result.measured, expected.length);
     // Layers shorter than the harness resolves (inserted Splits, ~µs) read 0, which the editor shows as "too short to
     // resolve", never as a number; every other layer has a positive time and energy.
-    assert.ok(read.layers.every((l) => (l.energy_mJ > 0 && l.time_ms > 0) || (l.energy_mJ === 0 && /_split(_\d+)?$/.test(l.name))),
-      read.layers.filter((l) => !(l.energy_mJ > 0)).map((l) => `${l.name} ${l.energy_mJ}`).join(', '));
+    assert.ok(
+      read.layers.every((l) => (l.energy_mJ > 0 && l.time_ms > 0) || (l.energy_mJ === 0 && /_split(_\d+)?$/.test(l.name))),
+      read.layers
+        .filter((l) => !(l.energy_mJ > 0))
+        .map((l) => `${l.name} ${l.energy_mJ}`)
+        .join(', '),
+    );
     assert.strictEqual(read.campaign!.network.path, 'corpus/squeezenet_v1.0.prototxt');
     assert.strictEqual(read.campaign!.network.sha256, networkTextSha256(document.getText()));
     assert.ok(read.net, 'whole-net cross-check recorded');
@@ -114,7 +139,9 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     let lensTitles: string[] = [];
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at);
-      hoverText = unescapeMarkdown(hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'));
+      hoverText = unescapeMarkdown(
+        hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n'),
+      );
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
       lensTitles = lenses.map((l) => l.command?.title ?? '');
       if (/measured/.test(hoverText) && lensTitles.some((t) => t.includes('measured'))) break;
@@ -130,15 +157,33 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     // The emulator's truth is a plausible TX1, so an honest comparison lands inside the model's 90 % interval.
     const interval = /90 % interval ([\d.]+ \S?J) – ([\d.]+ \S?J)/.exec(hoverText);
     assert.ok(interval, `the hover gives the predicted interval: ${hoverText}`);
-    assert.ok(shown >= parseEnergy(interval[1]) && shown <= parseEnergy(interval[2]), `measured ${shown} mJ inside the predicted interval ${interval[1]} – ${interval[2]}`);
-    assert.ok(lensTitles.some((t) => /^\$\(pulse\) measured .* \(emulated\b/.test(t)), `CodeLens shows the measured total: ${lensTitles.join(' | ')}`);
+    assert.ok(
+      shown >= parseEnergy(interval[1]) && shown <= parseEnergy(interval[2]),
+      `measured ${shown} mJ inside the predicted interval ${interval[1]} – ${interval[2]}`,
+    );
+    assert.ok(
+      lensTitles.some((t) => /^\$\(pulse\) measured .* \(emulated\b/.test(t)),
+      `CodeLens shows the measured total: ${lensTitles.join(' | ')}`,
+    );
 
     // Another platform selected: both values with their platforms, and no percentage between them.
     const restore = await setEnergyLensSetting('platform', 'jetson-tx2/pytorch-cuda/gpu');
     try {
-      const other = await eventually(() => hoverAt(document, at), (h) => /jetson-tx2\/pytorch-cuda\/gpu/.test(h) && /measured/.test(h), 'the hover for the TX2 GPU platform');
-      assert.match(other, /no comparison: measured on `?jetson-tx1\/caffe-openblas\/cpu\/1t`?, the selected platform is `?jetson-tx2\/pytorch-cuda\/gpu`?/, other);
-      assert.doesNotMatch(other.split('\n').find((l) => /measured [\d.]+ \S?J ±/.test(l)) ?? '', /\([+-]\d+ %\)/, 'no percentage across platforms');
+      const other = await eventually(
+        () => hoverAt(document, at),
+        (h) => /jetson-tx2\/pytorch-cuda\/gpu/.test(h) && /measured/.test(h),
+        'the hover for the TX2 GPU platform',
+      );
+      assert.match(
+        other,
+        /no comparison: measured on `?jetson-tx1\/caffe-openblas\/cpu\/1t`?, the selected platform is `?jetson-tx2\/pytorch-cuda\/gpu`?/,
+        other,
+      );
+      assert.doesNotMatch(
+        other.split('\n').find((l) => /measured [\d.]+ \S?J ±/.test(l)) ?? '',
+        /\([+-]\d+ %\)/,
+        'no percentage across platforms',
+      );
     } finally {
       await restore();
     }
@@ -147,7 +192,10 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     const hints = await inlayHints(document);
     const conv1Line = layerBlocks(document.getText()).find((b) => b.name === 'conv1')!.line;
     const conv1Hint = hints.find((h) => h.line === conv1Line);
-    assert.ok(conv1Hint && /^⚡ .* · measured [\d.]+ \S?J$/.test(conv1Hint.label), `conv1's hint shows the measured value: ${conv1Hint?.label}`);
+    assert.ok(
+      conv1Hint && /^⚡ .* · measured [\d.]+ \S?J$/.test(conv1Hint.label),
+      `conv1's hint shows the measured value: ${conv1Hint?.label}`,
+    );
     assert.match(conv1Hint.tooltip, /Measured energy of conv1: .* \(emulated board\)/);
 
     await vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(result.file!));
@@ -155,13 +203,25 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
 
     // The refit panel offers this campaign as data: fit the papers' layer-type model on it and draw it.
     await vscode.commands.executeCommand('energyLens.refitModels', {
-      controls: { datasetId: `campaign:${result.file}`, family: 'layer-type', method: 'ols', features: ['macs'], validation: 'kfold', validationParam: 3 },
+      controls: {
+        datasetId: `campaign:${result.file}`,
+        family: 'layer-type',
+        method: 'ols',
+        features: ['macs'],
+        validation: 'kfold',
+        validationParam: 3,
+      },
     });
     let render: RenderReport | undefined;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && !render; await new Promise((r) => setTimeout(r, 500))) {
       const r = (await vscode.commands.executeCommand<RefitTestReport>('energyLens.refit.lastRenderReport'))!;
       if (r.error && !r.render) assert.fail(`refit panel: ${r.error}`);
-      if (r.render && r.render.datasetId === `campaign:${result.file}` && r.render.charts.find((c) => c.id === 'measuredVsPredicted')!.nonEmptyPixels > 0) render = r.render;
+      if (
+        r.render &&
+        r.render.datasetId === `campaign:${result.file}` &&
+        r.render.charts.find((c) => c.id === 'measuredVsPredicted')!.nonEmptyPixels > 0
+      )
+        render = r.render;
     }
     assert.ok(render, 'the refit panel drew a fit of the campaign records');
     assert.match(render.metricsText, /MAPE \d/);

@@ -26,7 +26,10 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 suite('installed package (.vsix in a fresh code-server)', () => {
   teardown(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(currentSession().page, `package-failed-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await screenshot(currentSession().page, `package-failed-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60)}`).catch(
+        () => undefined,
+      );
   });
 
   test('code-server installed the .vsix: bundles without maps, no CLI, no sources', () => {
@@ -41,7 +44,10 @@ suite('installed package (.vsix in a fresh code-server)', () => {
     };
     walk(installedDir);
     assert.ok(files.includes(path.join('out', 'client', 'extension.js')), `installed files: ${files.join(', ')}`);
-    assert.deepEqual(files.filter((f) => /\.map$|\.ts$|^out[/\\]cli[/\\]/.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => /\.map$|\.ts$|^out[/\\]cli[/\\]/.test(f)),
+      [],
+    );
   });
 
   test('a sample network shows predicted mJ in the hover, the CodeLens and the status bar', async () => {
@@ -71,12 +77,24 @@ suite('installed package (.vsix in a fresh code-server)', () => {
     const m = /Activation: (\d+)ms/.exec(text);
     assert.ok(m, `activation time shown: "${text}"`);
     const activationMs = Number(m[1]);
-    console.log(`      activation of the installed package: ${activationMs} ms (VS Code ${VSCODE_VERSION}, Running Extensions: load code + call activate)`);
+    console.log(
+      `      activation of the installed package: ${activationMs} ms (VS Code ${VSCODE_VERSION}, Running Extensions: load code + call activate)`,
+    );
     fs.mkdirSync(TEST_RESULTS, { recursive: true });
-    fs.writeFileSync(path.join(TEST_RESULTS, 'activation-time.json'), `${JSON.stringify({
-      activationMs, vscode: VSCODE_VERSION, source: 'Developer: Show Running Extensions (codeLoadingTime + activateCallTime)',
-      vsix: path.basename(currentPackageRun().vsix), measuredAt: new Date().toISOString(),
-    }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(TEST_RESULTS, 'activation-time.json'),
+      `${JSON.stringify(
+        {
+          activationMs,
+          vscode: VSCODE_VERSION,
+          source: 'Developer: Show Running Extensions (codeLoadingTime + activateCallTime)',
+          vsix: path.basename(currentPackageRun().vsix),
+          measuredAt: new Date().toISOString(),
+        },
+        null,
+        2,
+      )}\n`,
+    );
     await page.keyboard.press('Control+w');
   });
 
@@ -99,10 +117,16 @@ suite('installed package (.vsix in a fresh code-server)', () => {
       return files.map((f) => readCampaignFile(path.join(folder, f))).find((r) => r.status === 'complete');
     });
     assert.deepEqual(read.problems, []);
-    assert.ok(read.layers.length > 30 && read.layers.length === read.planned.length, `${read.file}: ${read.layers.length} of ${read.planned.length} layers measured`);
+    assert.ok(
+      read.layers.length > 30 && read.layers.length === read.planned.length,
+      `${read.file}: ${read.layers.length} of ${read.planned.length} layers measured`,
+    );
     // Idle-subtracted energy of the tiniest layers can round to zero on the emulated board; convolutions cannot.
     const convs = read.layers.filter((l) => /^(conv\d+|fire\d+\/(squeeze|expand)\w+)$/.test(l.name));
-    assert.ok(convs.length > 10 && convs.every((l) => l.energy_mJ > 0), `convolutions measured: ${convs.map((l) => `${l.name}=${l.energy_mJ}`).join(', ')}`);
+    assert.ok(
+      convs.length > 10 && convs.every((l) => l.energy_mJ > 0),
+      `convolutions measured: ${convs.map((l) => `${l.name}=${l.energy_mJ}`).join(', ')}`,
+    );
     assert.equal(read.campaign?.emulated, true, 'the board says it is emulated');
     const hover = await waitFor('the measured value in the hover', 60_000, async () => {
       const text = await hoverText(page, { lineText: 'name: "conv1"', token: 'conv1' });
@@ -118,14 +142,23 @@ suite('installed package (.vsix in a fresh code-server)', () => {
     await runCommand(page, 'Energy Lens: Refit Models');
     const frame = await waitFor('the refit webview page', 60_000, async () => {
       for (const f of page.frames()) {
-        if (await f.locator('body[data-rendered-fit]').count().catch(() => 0)) return f;
+        if (
+          await f
+            .locator('body[data-rendered-fit]')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
       }
       return undefined;
     });
     const canvases = await frame.locator('canvas').count();
     assert.ok(canvases >= 3, `charts drawn: ${canvases} canvases`);
     const scripts = await frame.locator('script[src]').evaluateAll((els) => els.map((e) => (e as unknown as { src: string }).src));
-    assert.ok(scripts.some((s) => /energy-lens\.energy-lens-[^/]+\/out\/media\/panel\.js/.test(decodeURIComponent(s))), `the page script comes from the installed package: ${scripts.join(', ')}`);
+    assert.ok(
+      scripts.some((s) => /energy-lens\.energy-lens-[^/]+\/out\/media\/panel\.js/.test(decodeURIComponent(s))),
+      `the page script comes from the installed package: ${scripts.join(', ')}`,
+    );
     await screenshot(page, 'package-installed-refit');
   });
 });

@@ -7,7 +7,14 @@ import * as path from 'path';
 import { REPO_ROOT } from '../harness/harness-paths';
 import { currentSession } from './ui-session';
 import {
-  codeLensTexts, hoverText, openFileInExplorer, runCommand, screenshot, waitForCodeLens, waitForInlayHints, waitForLanguageMode,
+  codeLensTexts,
+  hoverText,
+  openFileInExplorer,
+  runCommand,
+  screenshot,
+  waitForCodeLens,
+  waitForInlayHints,
+  waitForLanguageMode,
   type RenderedHint,
 } from './workbench';
 
@@ -35,7 +42,7 @@ const HINT = new RegExp(String.raw`^⚡ (${ENERGY}) · ([\d.]+ %)$`);
 function hoversBelow(workspace: string): () => void {
   const file = path.join(workspace, '.vscode', 'settings.json');
   const original = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  const settings = original ? JSON.parse(original) as Record<string, unknown> : {};
+  const settings = original ? (JSON.parse(original) as Record<string, unknown>) : {};
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({ ...settings, 'editor.hover.above': false }, null, 2));
   return () => (original === undefined ? fs.rmSync(file, { force: true }) : fs.writeFileSync(file, original));
@@ -43,7 +50,9 @@ function hoversBelow(workspace: string): () => void {
 
 suite('UI: energy', () => {
   let restoreSettings: () => void = () => undefined;
-  suiteSetup(() => { restoreSettings = hoversBelow(currentSession().workspace); });
+  suiteSetup(() => {
+    restoreSettings = hoversBelow(currentSession().workspace);
+  });
   suiteTeardown(async () => {
     restoreSettings();
     // Leave the Explorer as we found it, collapsed, so other tests find their folders in view.
@@ -67,23 +76,35 @@ suite('UI: energy', () => {
     }
     const label = defaultPlatformLabel();
 
-    assert.match(lens, new RegExp(String.raw`^⚡ predicted ((?:≥ )?${ENERGY}) per image \((?:modelled layers, )?90 %: ${ENERGY} – ${ENERGY}\)`), `CodeLens: ${lens}`);
+    assert.match(
+      lens,
+      new RegExp(String.raw`^⚡ predicted ((?:≥ )?${ENERGY}) per image \((?:modelled layers, )?90 %: ${ENERGY} – ${ENERGY}\)`),
+      `CodeLens: ${lens}`,
+    );
     assert.ok(lens.includes(label), `the CodeLens names the platform "${label}": ${lens}`);
-    assert.ok((await codeLensTexts(page)).some((t) => t.includes('Change platform')), 'the "Change platform" lens is shown');
+    assert.ok(
+      (await codeLensTexts(page)).some((t) => t.includes('Change platform')),
+      'the "Change platform" lens is shown',
+    );
     assert.ok(await page.locator('.codelens-decoration', { hasText: 'per image' }).first().isVisible(), 'the CodeLens is visible');
 
     assert.ok(hints.length >= 2, `several hints are rendered: ${JSON.stringify(hints)}`);
-    assert.ok(hints.every((h) => HINT.test(h.text)), `every hint reads "⚡ <energy> · <share> %": ${JSON.stringify(hints)}`);
+    assert.ok(
+      hints.every((h) => HINT.test(h.text)),
+      `every hint reads "⚡ <energy> · <share> %": ${JSON.stringify(hints)}`,
+    );
     // The first rendered hint is on the first layer, conv1: it must say what the hover says.
     const [, hintEnergy, hintShare] = HINT.exec(hints[0].text)!;
 
     assert.match(hover, /Predicted energy/, `hover: ${hover}`);
     assert.match(hover, /conv1/);
     assert.ok(hover.includes(label), `the hover names the platform: ${hover}`);
-    assert.ok(hover.includes(hintEnergy) && hover.includes(hintShare),
-      `the hover's energy and share match conv1's inlay hint "${hints[0].text}": ${hover}`);
+    assert.ok(
+      hover.includes(hintEnergy) && hover.includes(hintShare),
+      `the hover's energy and share match conv1's inlay hint "${hints[0].text}": ${hover}`,
+    );
     assert.match(hover, /E = [\d.]+ \S+ × MACs/, 'the hover shows the formula');
-    assert.ok(hover.includes('1×96×111×111'), 'and conv1\'s output shape');
+    assert.ok(hover.includes('1×96×111×111'), "and conv1's output shape");
 
     // The status bar item shows the same total for the same platform.
     const total = /predicted ((?:≥ )?\S+ \S+) per image/.exec(lens)![1];

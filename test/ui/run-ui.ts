@@ -7,16 +7,22 @@ import { prepareWorkspace } from '../harness/test-workspace';
 import { runUiTests } from './ui-runner';
 
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-ui-'));
-const watchdog = setTimeout(() => { console.error('[ui] overall timeout (10 min)'); process.exit(1); }, 600_000);
+const watchdog = setTimeout(() => {
+  console.error('[ui] overall timeout (10 min)');
+  process.exit(1);
+}, 600_000);
 watchdog.unref();
 void runUiTests(ensureInstalled(), prepareWorkspace(path.join(runDir, 'workspace'), { corpus: true }))
-  .then((counts) => {
-    console.log(`${counts.passed} passed, ${counts.failed} failed`);
-    return counts.failed > 0 ? 1 : 0;
-  }, (err: unknown) => {
-    console.error(`[ui] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    return 1;
-  })
+  .then(
+    (counts) => {
+      console.log(`${counts.passed} passed, ${counts.failed} failed`);
+      return counts.failed > 0 ? 1 : 0;
+    },
+    (err: unknown) => {
+      console.error(`[ui] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return 1;
+    },
+  )
   .then((code) => {
     fs.rmSync(runDir, { recursive: true, force: true });
     process.exit(code);

@@ -7,13 +7,20 @@ import { Toolchain } from '../harness/ensure-install';
 import { REPO_ROOT, TEST_RESULTS } from '../harness/harness-paths';
 import { publishSession, saveSessionLog, startUiSession } from './ui-session';
 
-export interface Counts { passed: number; failed: number }
+export interface Counts {
+  passed: number;
+  failed: number;
+}
 
 const UI_TESTS_DIR = path.join(REPO_ROOT, 'out', 'test', 'ui');
 
 export async function runUiTests(tools: Toolchain, workspace: string): Promise<Counts> {
   const files = fs.existsSync(UI_TESTS_DIR)
-    ? fs.readdirSync(UI_TESTS_DIR).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(UI_TESTS_DIR, f))
+    ? fs
+        .readdirSync(UI_TESTS_DIR)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+        .map((f) => path.join(UI_TESTS_DIR, f))
     : [];
   if (files.length === 0) throw new Error(`no UI tests in ${UI_TESTS_DIR}: run \`npm run build\``);
   // mocha is loaded from the repo's node_modules at run time, not bundled into this file.
@@ -25,7 +32,11 @@ export async function runUiTests(tools: Toolchain, workspace: string): Promise<C
   publishSession(session);
   try {
     const mocha = new Mocha({
-      ui: 'tdd', reporter: 'spec', color: false, timeout: 120_000, grep: process.env.ENERGY_LENS_GREP || undefined,
+      ui: 'tdd',
+      reporter: 'spec',
+      color: false,
+      timeout: 120_000,
+      grep: process.env.ENERGY_LENS_GREP || undefined,
     });
     for (const file of files) mocha.addFile(file);
     return await new Promise<Counts>((resolve) => {

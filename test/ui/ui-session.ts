@@ -38,7 +38,10 @@ const GLOBAL_KEY = '__energyLensUiSession';
 export async function startUiSession(options: UiSessionOptions): Promise<UiSession> {
   const profile = createProfile('energy-lens-ui');
   const log: string[] = [];
-  const keep = (line: string) => { log.push(line); if (log.length > 2000) log.shift(); };
+  const keep = (line: string) => {
+    log.push(line);
+    if (log.length > 2000) log.shift();
+  };
   const steps: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const step of steps.splice(0).reverse()) await withTimeout(step(), 10_000, 'UI cleanup').catch(() => undefined);
@@ -48,7 +51,10 @@ export async function startUiSession(options: UiSessionOptions): Promise<UiSessi
     if (options.vsix) await installVsix(options.tools, profile, options.vsix);
     else await installUnpackedExtension(options.extensionRoot ?? REPO_ROOT, profile.extensionsDir);
     const server = await startCodeServer({
-      tools: options.tools, profile, folder: options.workspace, onLine: (line) => keep(`[code-server] ${line}`),
+      tools: options.tools,
+      profile,
+      folder: options.workspace,
+      onLine: (line) => keep(`[code-server] ${line}`),
     });
     steps.push(() => server.stop());
     const browser = await launchChromium(options.tools.chromium, profile.env);
@@ -56,7 +62,9 @@ export async function startUiSession(options: UiSessionOptions): Promise<UiSessi
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    page.on('console', (m) => { if (m.type() === 'error') keep(`[page] ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') keep(`[page] ${m.text()}`);
+    });
     page.on('pageerror', (err) => keep(`[page error] ${err.message}`));
     await page.goto(`${server.url}/?folder=${encodeURIComponent(options.workspace)}`, { timeout: 60_000 });
     await waitForWorkbench(page);

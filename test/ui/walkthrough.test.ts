@@ -35,14 +35,21 @@ suite('UI: walkthrough and palette', () => {
       await screenshot(page, 'walkthrough.png');
     }
     const titles = await page.locator('.getting-started-step .step-title').allInnerTexts();
-    assert.deepEqual(titles.map((t) => t.trim()).filter((t) => STEPS.includes(t)), STEPS, `steps in order: ${JSON.stringify(titles)}`);
+    assert.deepEqual(
+      titles.map((t) => t.trim()).filter((t) => STEPS.includes(t)),
+      STEPS,
+      `steps in order: ${JSON.stringify(titles)}`,
+    );
     await runCommand(page, 'View: Close Editor').catch(() => undefined);
   });
 
   test('the palette shows network commands in a workspace with Caffe files and hides the view-only ones', async () => {
     // Choose Platform is gated on energyLens.workspaceHasCaffeFiles: shown only once the client has set it.
     const shown = await paletteRows('Energy Lens: Choose Platform', 'Choose Platform for Predictions');
-    assert.ok(shown.some((r) => r.includes('Choose Platform for Predictions')), `Choose Platform is offered: ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.some((r) => r.includes('Choose Platform for Predictions')),
+      `Choose Platform is offered: ${JSON.stringify(shown)}`,
+    );
     // "Re" matches Refit Models (always offered) and Refresh Campaigns (view title only, when: false).
     const rows = await paletteRows('Energy Lens: Re', 'Refit Models');
     assert.ok(!rows.some((r) => r.includes('Refresh Campaigns')), `Refresh Campaigns is not offered: ${JSON.stringify(rows)}`);

@@ -12,8 +12,7 @@ const STEP_TIMEOUT_MS = 30_000;
 
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
-  await page.locator('.explorer-folders-view, .explorer-viewlet').first()
-    .waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
 }
 
 /** The Explorer row of `name` at tree depth `level` (1 = workspace root); rows are labelled by name. */
@@ -45,8 +44,7 @@ export async function openFileInExplorer(page: Page, relativePath: string): Prom
 
 /** Waits until the status bar's language indicator shows `languageName` (e.g. "Caffe prototxt"). */
 export async function waitForLanguageMode(page: Page, languageName: string, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
-  await page.locator('[id="status.editor.mode"]', { hasText: languageName }).first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('[id="status.editor.mode"]', { hasText: languageName }).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** Moves the cursor to a 1-based line with "Go to Line" so that line is rendered. */
@@ -60,46 +58,63 @@ export async function goToLine(page: Page, line: number): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
 }
 
-interface Point { x: number; y: number }
+interface Point {
+  x: number;
+  y: number;
+}
 
 // The few DOM shapes the in-page code below uses (the project compiles without lib "dom").
-interface PageText { textContent: string | null }
-interface PageRange { setStart(node: PageText, offset: number): void; setEnd(node: PageText, offset: number): void;
-  getBoundingClientRect(): { left: number; top: number; width: number; height: number } }
-interface PageDocument { querySelectorAll(selector: string): ArrayLike<PageText>;
-  createTreeWalker(root: PageText, whatToShow: number): { nextNode(): PageText | null }; createRange(): PageRange }
+interface PageText {
+  textContent: string | null;
+}
+interface PageRange {
+  setStart(node: PageText, offset: number): void;
+  setEnd(node: PageText, offset: number): void;
+  getBoundingClientRect(): { left: number; top: number; width: number; height: number };
+}
+interface PageDocument {
+  querySelectorAll(selector: string): ArrayLike<PageText>;
+  createTreeWalker(root: PageText, whatToShow: number): { nextNode(): PageText | null };
+  createRange(): PageRange;
+}
 
 /** Screen point at the middle of `token` in the first rendered line containing `lineText`. */
 async function tokenPoint(page: Page, lineText: string, token: string): Promise<Point | undefined> {
-  return page.evaluate(({ lineText, token }) => {
-    const doc = (globalThis as unknown as { document: PageDocument }).document;
-    const SHOW_TEXT = 4; // NodeFilter.SHOW_TEXT
-    // The editor renders spaces as U+00A0; compare with plain spaces (same length, same offsets).
-    const plain = (s: string) => s.replace(/\u00a0/g, ' ');
-    const lines = doc.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line');
-    for (const line of Array.from(lines)) {
-      const text = plain(line.textContent ?? '');
-      const lineAt = text.indexOf(lineText);
-      if (lineAt < 0) continue;
-      const at = text.indexOf(token, lineAt);
-      if (at < 0) continue;
-      const walker = doc.createTreeWalker(line, SHOW_TEXT);
-      const range = doc.createRange();
-      let offset = 0;
-      let startSet = false;
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const length = node.textContent?.length ?? 0;
-        if (!startSet && at < offset + length) { range.setStart(node, at - offset); startSet = true; }
-        if (startSet && at + token.length <= offset + length) {
-          range.setEnd(node, at + token.length - offset);
-          const rect = range.getBoundingClientRect();
-          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+  return page.evaluate(
+    ({ lineText, token }) => {
+      const doc = (globalThis as unknown as { document: PageDocument }).document;
+      const SHOW_TEXT = 4; // NodeFilter.SHOW_TEXT
+      // The editor renders spaces as U+00A0; compare with plain spaces (same length, same offsets).
+      const plain = (s: string) => s.replace(/\u00a0/g, ' ');
+      const lines = doc.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line');
+      for (const line of Array.from(lines)) {
+        const text = plain(line.textContent ?? '');
+        const lineAt = text.indexOf(lineText);
+        if (lineAt < 0) continue;
+        const at = text.indexOf(token, lineAt);
+        if (at < 0) continue;
+        const walker = doc.createTreeWalker(line, SHOW_TEXT);
+        const range = doc.createRange();
+        let offset = 0;
+        let startSet = false;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const length = node.textContent?.length ?? 0;
+          if (!startSet && at < offset + length) {
+            range.setStart(node, at - offset);
+            startSet = true;
+          }
+          if (startSet && at + token.length <= offset + length) {
+            range.setEnd(node, at + token.length - offset);
+            const rect = range.getBoundingClientRect();
+            return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+          }
+          offset += length;
         }
-        offset += length;
       }
-    }
-    return undefined;
-  }, { lineText, token });
+      return undefined;
+    },
+    { lineText, token },
+  );
 }
 
 export interface HoverTarget {
@@ -166,7 +181,10 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => undefined);
+  await page
+    .locator('.quick-input-widget')
+    .waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS })
+    .catch(() => undefined);
 }
 
 /** Saves a full-window screenshot as test-results/<name> and returns its path. */
@@ -189,13 +207,17 @@ export async function waitForCodeLens(page: Page, pattern: RegExp, timeoutMs = S
   for (;;) {
     const match = (await codeLensTexts(page)).find((t) => pattern.test(t));
     if (match) return match;
-    if (Date.now() > deadline) throw new Error(`no CodeLens matching ${pattern} after ${timeoutMs} ms; shown: ${JSON.stringify(await codeLensTexts(page))}`);
+    if (Date.now() > deadline)
+      throw new Error(`no CodeLens matching ${pattern} after ${timeoutMs} ms; shown: ${JSON.stringify(await codeLensTexts(page))}`);
     await page.waitForTimeout(250);
   }
 }
 
 /** An inlay hint as rendered: its text and the vertical position (px) of its line in the editor. */
-export interface RenderedHint { text: string; top: number }
+export interface RenderedHint {
+  text: string;
+  top: number;
+}
 
 /**
  * Inlay hints rendered in the editor, top to bottom. VS Code draws a hint as injected text: a
@@ -209,7 +231,7 @@ export async function inlayHintTexts(page: Page, prefix = '⚡'): Promise<Render
     const text = (await hint.innerText().catch(() => '')).replace(/\u00a0/g, ' ').trim();
     if (!text.startsWith(prefix)) continue;
     const line = hint.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " view-line ")][1]');
-    const top = Number.parseFloat((await line.getAttribute('style').catch(() => '') ?? '').match(/top:\s*([\d.]+)px/)?.[1] ?? 'NaN');
+    const top = Number.parseFloat(((await line.getAttribute('style').catch(() => '')) ?? '').match(/top:\s*([\d.]+)px/)?.[1] ?? 'NaN');
     found.push({ text, top });
   }
   return found.sort((a, b) => a.top - b.top);

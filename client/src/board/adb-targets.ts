@@ -37,9 +37,13 @@ export function parseAdbTarget(raw: Record<string, unknown>): AdbTargetConfig | 
   let power: AdbPowerSource;
   if (source === 'external-probe') {
     const command = str('probeCommand');
-    if (!command) return `"${name}": "probeCommand" is missing: the host command that prints the probe's CSV samples (or set "powerSource": "fuel-gauge")`;
+    if (!command)
+      return `"${name}": "probeCommand" is missing: the host command that prints the probe's CSV samples (or set "powerSource": "fuel-gauge")`;
     const columns = raw.probeColumns;
-    if (columns !== undefined && (typeof columns !== 'object' || columns === null || Object.values(columns).some((v) => typeof v !== 'string'))) {
+    if (
+      columns !== undefined &&
+      (typeof columns !== 'object' || columns === null || Object.values(columns).some((v) => typeof v !== 'string'))
+    ) {
       return `"${name}": "probeColumns" must map time/power/voltage/current to CSV header names`;
     }
     power = { kind: 'external-probe', command, columns: columns as Record<string, string> | undefined };
@@ -58,8 +62,18 @@ export function parseAdbTarget(raw: Record<string, unknown>): AdbTargetConfig | 
   if (typeof steady === 'string') return steady;
   if (typeof idle === 'string') return idle;
   const port = raw.adbServerPort;
-  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) return `"${name}": "adbServerPort" must be an integer from 1 to 65535`;
-  return { name, kind: 'adb', serial, power, adbPath: str('adbPath'), adbServerPort: port as number | undefined, steadySeconds: steady, idleSeconds: idle };
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535))
+    return `"${name}": "adbServerPort" must be an integer from 1 to 65535`;
+  return {
+    name,
+    kind: 'adb',
+    serial,
+    power,
+    adbPath: str('adbPath'),
+    adbServerPort: port as number | undefined,
+    steadySeconds: steady,
+    idleSeconds: idle,
+  };
 }
 
 /** The adb entries of the setting; bad ones are explained. */

@@ -6,7 +6,10 @@ import { toBoardTarget, type TargetConfig } from './targets';
 import { sshEnvironmentFor } from './vscode-ssh-ui';
 
 export function connectToTarget(
-  context: vscode.ExtensionContext, target: TargetConfig, log: (line: string) => void, signal?: AbortSignal,
+  context: vscode.ExtensionContext,
+  target: TargetConfig,
+  log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<BoardConnection> {
   return BoardConnection.connect(toBoardTarget(target), sshEnvironmentFor(context, target, log), { signal });
 }

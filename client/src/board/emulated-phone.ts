@@ -89,7 +89,9 @@ export async function startEmulatedPhone(opts: EmulatedPhoneOptions = {}): Promi
   sandbox.addVirtual(`${battery}/voltage_now`, () => gauge.voltageNow());
   sandbox.addVirtual('/sys/class/power_supply/usb/type', () => 'USB\n');
   sandbox.addVirtual('/sys/class/power_supply/usb/online', () => (usb ? '1\n' : '0\n'));
-  const programs = new Map<string, DeviceProgram>([[BENCHMARK_PATH, speedBenchmark({ timeline, seed, timeScale, runner: opts.runner ?? 'upstream' })]]);
+  const programs = new Map<string, DeviceProgram>([
+    [BENCHMARK_PATH, speedBenchmark({ timeline, seed, timeScale, runner: opts.runner ?? 'upstream' })],
+  ]);
   sandbox.write(BENCHMARK_PATH, 'emulated mobile_speedbenchmark (Caffe2 + Eigen, arm64)\n');
   sandbox.chmod(BENCHMARK_PATH, 0o755);
   // Like the emulated Jetson, the phone says it is emulated and how fast it runs (records keep both).
@@ -106,7 +108,9 @@ export async function startEmulatedPhone(opts: EmulatedPhoneOptions = {}): Promi
     timeScale,
     probeCommand: `${opts.nodeCommand ?? 'node'} -e "require('net').connect(${probePort},'127.0.0.1').pipe(process.stdout)"`,
     dropConnections: () => adbd.dropConnections(),
-    setUsbPower(on) { usb = on; },
+    setUsbPower(on) {
+      usb = on;
+    },
     truth(initBytes, predictBytes, inputDims) {
       const init = decodeNetDef(initBytes);
       const net = decodeNetDef(predictBytes);
@@ -119,8 +123,15 @@ export async function startEmulatedPhone(opts: EmulatedPhoneOptions = {}): Promi
         op.output.forEach((o, i) => shapes.set(o, outputs[i]));
         const c = opCost(seed, op, inputs, outputs);
         const t = c.boardTimeMs * timeScale;
-        return { name: op.name || op.output[0], type: op.type, time_ms: t, board_time_ms: c.boardTimeMs, power_mw: c.powerMw,
-          energy_mj: (c.powerMw * t) / 1000, dynamic_energy_mj: ((c.powerMw - IDLE_POWER_MW) * t) / 1000 };
+        return {
+          name: op.name || op.output[0],
+          type: op.type,
+          time_ms: t,
+          board_time_ms: c.boardTimeMs,
+          power_mw: c.powerMw,
+          energy_mj: (c.powerMw * t) / 1000,
+          dynamic_energy_mj: ((c.powerMw - IDLE_POWER_MW) * t) / 1000,
+        };
       });
       return { idle_power_mw: IDLE_POWER_MW, ops };
     },

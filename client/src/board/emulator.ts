@@ -113,8 +113,7 @@ export async function createEmulatedBoard(opts: EmulatedBoardOptions): Promise<E
   const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), `energy-lens-${opts.kind}-`));
   const timeScale = opts.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error(`timeScale must be > 0, got ${timeScale}`);
-  const args = [script, 'create', '--kind', opts.kind, '--root', root, '--time-scale', String(timeScale),
-    '--seed', String(opts.seed ?? 1)];
+  const args = [script, 'create', '--kind', opts.kind, '--root', root, '--time-scale', String(timeScale), '--seed', String(opts.seed ?? 1)];
   if (opts.analyzeCommand) args.push('--analyze', opts.analyzeCommand);
   if (opts.analyzeJson) args.push('--analyze-json', opts.analyzeJson);
   const created = JSON.parse(await run(python, args)) as { root: string; env: Record<string, string> };
@@ -134,10 +133,15 @@ export async function createEmulatedBoard(opts: EmulatedBoardOptions): Promise<E
         let err = '';
         let out = '';
         const timer = setTimeout(() => reject(new Error(`sensor did not start in 20 s: ${err}`)), 20000);
-        child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+        child.stderr!.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
         child.stdout!.on('data', (d: Buffer) => {
           out += d.toString();
-          if (out.includes('ready')) { clearTimeout(timer); resolve(); }
+          if (out.includes('ready')) {
+            clearTimeout(timer);
+            resolve();
+          }
         });
         child.on('exit', (code) => {
           clearTimeout(timer);
@@ -152,13 +156,15 @@ export async function createEmulatedBoard(opts: EmulatedBoardOptions): Promise<E
       if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-        child.once('exit', () => { clearTimeout(kill); resolve(); });
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       });
     },
     async truth(prototxtPath, truthOpts = {}) {
-      const targs = [script, 'truth', '--root', created.root, '--model', path.resolve(prototxtPath),
-        '--mode', truthOpts.mode ?? 'cpu'];
+      const targs = [script, 'truth', '--root', created.root, '--model', path.resolve(prototxtPath), '--mode', truthOpts.mode ?? 'cpu'];
       if (truthOpts.threads) targs.push('--threads', String(truthOpts.threads));
       return JSON.parse(await run(python, targs, { ...process.env, ...created.env })) as BoardTruth;
     },

@@ -18,7 +18,10 @@ export class LocalBoardLink {
   readonly hostKeyFingerprint = 'none (local board, no SSH)';
 
   /** `env` is the board login's environment (HOME, ENERGY_LENS_BOARD_ROOT, PATH...). */
-  constructor(readonly target: { readonly name: string }, private readonly env: Readonly<Record<string, string>>) {}
+  constructor(
+    readonly target: { readonly name: string },
+    private readonly env: Readonly<Record<string, string>>,
+  ) {}
 
   get isOpen(): boolean {
     return this.open;
@@ -31,11 +34,14 @@ export class LocalBoardLink {
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (!this.open) return Promise.reject(new BoardConnectionError(`The link to board "${this.target.name}" is closed`, 'connection-lost'));
     for (const k of Object.keys(options.env ?? {})) {
-      if (!isValidEnvName(k)) return Promise.reject(new BoardConnectionError(`Invalid environment variable name ${JSON.stringify(k)}`, 'remote-failed'));
+      if (!isValidEnvName(k))
+        return Promise.reject(new BoardConnectionError(`Invalid environment variable name ${JSON.stringify(k)}`, 'remote-failed'));
     }
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
-        env: { ...process.env, ...this.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+        env: { ...process.env, ...this.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       const out = new LineSplitter((l) => options.onStdout?.(l));
       const err = new LineSplitter((l) => options.onStderr?.(l));
@@ -58,7 +64,11 @@ export class LocalBoardLink {
       if (child.pid !== undefined) this.running.add(child.pid);
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.once('error', (e) => reject(new BoardConnectionError(`Could not run a command on board "${this.target.name}": ${e.message}`, 'remote-failed', { cause: e })));
+      child.once('error', (e) =>
+        reject(
+          new BoardConnectionError(`Could not run a command on board "${this.target.name}": ${e.message}`, 'remote-failed', { cause: e }),
+        ),
+      );
       child.once('close', (code, signal) => {
         clearTimeout(killTimer);
         options.signal?.removeEventListener('abort', onAbort);
@@ -85,7 +95,10 @@ export class LocalBoardLink {
     try {
       return crypto.createHash('sha256').update(fs.readFileSync(remotePath)).digest('hex');
     } catch (e) {
-      throw new BoardConnectionError(`sha256 of ${remotePath} failed on board "${this.target.name}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'remote-failed');
+      throw new BoardConnectionError(
+        `sha256 of ${remotePath} failed on board "${this.target.name}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'remote-failed',
+      );
     }
   }
 

@@ -77,7 +77,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Checks one entry; a string is the reason it cannot be used. */
 export function parseTarget(raw: unknown): TargetConfig | string {
   if (!isRecord(raw)) return 'must be an object';
-  const str = (key: string): string | undefined => (typeof raw[key] === 'string' && (raw[key] as string).trim() !== '' ? (raw[key] as string).trim() : undefined);
+  const str = (key: string): string | undefined =>
+    typeof raw[key] === 'string' && (raw[key] as string).trim() !== '' ? (raw[key] as string).trim() : undefined;
   const name = str('name');
   const host = str('host');
   if (!name) return '"name" is missing';
@@ -90,7 +91,8 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const int = (key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined | string => {
     const v = raw[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return `"${name}": "${key}" must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return `"${name}": "${key}" must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`;
     return v;
   };
   const num = (key: string): number | undefined | string => {
@@ -109,7 +111,8 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const settle = num('settleWindows');
   const windows = num('minWindows');
   const timeScale = num('timeScale');
-  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale]) if (typeof v === 'string') return v;
+  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale])
+    if (typeof v === 'string') return v;
   if (timeScale === 0) return `"${name}": "timeScale" must be > 0`;
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
@@ -123,7 +126,12 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const python = str('python') ?? TARGET_DEFAULTS.python;
   if (raw.netCheck !== undefined && typeof raw.netCheck !== 'boolean') return `"${name}": "netCheck" must be true or false`;
   return {
-    name, host, kind: kind as TargetKind, device, python, env,
+    name,
+    host,
+    kind: kind as TargetKind,
+    device,
+    python,
+    env,
     port: port as number | undefined,
     user: str('user'),
     identityFile: str('identityFile'),
@@ -152,7 +160,8 @@ export function parseTargets(raw: unknown): TargetsRead {
     if (isAdbEntry(entry)) return; // Android phones: adb-targets.ts
     const t = parseTarget(entry);
     if (typeof t === 'string') problems.push(`energyLens.targets[${i}]: ${t}`);
-    else if (targets.some((o) => o.name === t.name)) problems.push(`energyLens.targets[${i}]: a second target named "${t.name}" (names must be unique): left out`);
+    else if (targets.some((o) => o.name === t.name))
+      problems.push(`energyLens.targets[${i}]: a second target named "${t.name}" (names must be unique): left out`);
     else targets.push(t);
   });
   return { targets, problems };
@@ -175,7 +184,13 @@ export function describeTarget(t: TargetConfig): string {
 }
 
 /** The setting entry for a new target from the "add a board" walk-through (only what was asked). */
-export function newTargetEntry(answers: { name: string; host: string; user?: string; port?: number; kind: TargetKind }): Record<string, unknown> {
+export function newTargetEntry(answers: {
+  name: string;
+  host: string;
+  user?: string;
+  port?: number;
+  kind: TargetKind;
+}): Record<string, unknown> {
   const entry: Record<string, unknown> = { name: answers.name, host: answers.host };
   if (answers.port !== undefined && answers.port !== 22) entry.port = answers.port;
   if (answers.user) entry.user = answers.user;

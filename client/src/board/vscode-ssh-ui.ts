@@ -17,12 +17,16 @@ function hostLabel(host: string, port: number): string {
 export class VsCodeSshUi implements SshUi {
   async confirmUnknownHost(info: UnknownHostInfo): Promise<UnknownHostDecision> {
     const where = hostLabel(info.host, info.port);
-    const other = info.knownKeyTypes.length > 0 ? `\n\nThis host is known with other key types (${info.knownKeyTypes.join(', ')}), not ${info.keyType}.` : '';
+    const other =
+      info.knownKeyTypes.length > 0
+        ? `\n\nThis host is known with other key types (${info.knownKeyTypes.join(', ')}), not ${info.keyType}.`
+        : '';
     const answer = await vscode.window.showWarningMessage(
       `Energy Lens: the authenticity of board ${where} can't be established.`,
       {
         modal: true,
-        detail: `${info.keyType} key fingerprint is\n${info.fingerprint}\n\nCompare it with the board's own, e.g. \`ssh-keygen -lf /etc/ssh/ssh_host_${info.keyType.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}_key.pub\` on its console. ` +
+        detail:
+          `${info.keyType} key fingerprint is\n${info.fingerprint}\n\nCompare it with the board's own, e.g. \`ssh-keygen -lf /etc/ssh/ssh_host_${info.keyType.replace(/^ssh-/, '').replace(/^ecdsa-sha2-nistp\d+$/, 'ecdsa')}_key.pub\` on its console. ` +
           `Trust it only if they match.${other}`,
       },
       TRUST_ONCE,
@@ -55,7 +59,9 @@ function askSecret(o: { title: string; prompt: string }): Promise<SecretAnswer |
     let remember = false;
     const toggle = (): vscode.QuickInputButton => ({
       iconPath: new vscode.ThemeIcon(remember ? 'lock' : 'unlock'),
-      tooltip: remember ? 'Will be remembered in VS Code Secret Storage (click to not remember)' : 'Not remembered (click to remember it in VS Code Secret Storage)',
+      tooltip: remember
+        ? 'Will be remembered in VS Code Secret Storage (click to not remember)'
+        : 'Not remembered (click to remember it in VS Code Secret Storage)',
     });
     const refresh = (): void => {
       box.buttons = [toggle()];

@@ -32,10 +32,12 @@ export class CaffemodelEditorProvider implements vscode.CustomReadonlyEditorProv
     }
     // After resolve returns, so VS Code has finished opening this tab before it is replaced.
     setTimeout(() => {
-      openCaffemodelView(document.uri, { viewColumn: panel.viewColumn, preserveFocus: false })
-        .then(() => panel.dispose(), (err: unknown) => {
+      openCaffemodelView(document.uri, { viewColumn: panel.viewColumn, preserveFocus: false }).then(
+        () => panel.dispose(),
+        (err: unknown) => {
           panel.webview.html = `<!DOCTYPE html><html><body><p>Could not open ${escapeHtml(name)}: ${escapeHtml(err instanceof Error ? err.message : String(err))}</p></body></html>`;
-        });
+        },
+      );
     }, 0);
   }
 }

@@ -11,7 +11,10 @@ const STATE_KEY = 'energyLens.weightsPairings';
 
 type Pairings = Record<string, string>;
 
-export function registerWeightsPairing(context: vscode.ExtensionContext, client: Pick<LanguageClient, 'sendNotification' | 'onDidChangeState'>): void {
+export function registerWeightsPairing(
+  context: vscode.ExtensionContext,
+  client: Pick<LanguageClient, 'sendNotification' | 'onDidChangeState'>,
+): void {
   const stored = (): Pairings => context.workspaceState.get<Pairings>(STATE_KEY, {});
   const send = (params: PairWeightsParams) => client.sendNotification(PairWeightsNotification, params).catch(() => undefined);
   const sendAll = () => Object.entries(stored()).forEach(([prototxtUri, caffemodelPath]) => void send({ prototxtUri, caffemodelPath }));
@@ -33,12 +36,14 @@ export function registerWeightsPairing(context: vscode.ExtensionContext, client:
       }
       const name = path.basename(document.uri.fsPath);
       // A second argument pairs without asking (for scripts and tests).
-      const chosen = weights ?? await pickWeights(document.uri, stored()[document.uri.toString()]);
+      const chosen = weights ?? (await pickWeights(document.uri, stored()[document.uri.toString()]));
       if (chosen === undefined) return;
       await setPairing(document.uri, chosen === null ? null : chosen.fsPath);
-      void vscode.window.showInformationMessage(chosen === null
-        ? `Energy Lens: ${name} is no longer paired with a weights file.`
-        : `Energy Lens: ${name} is now checked against ${path.basename(chosen.fsPath)}.`);
+      void vscode.window.showInformationMessage(
+        chosen === null
+          ? `Energy Lens: ${name} is no longer paired with a weights file.`
+          : `Energy Lens: ${name} is now checked against ${path.basename(chosen.fsPath)}.`,
+      );
     }),
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) sendAll();
@@ -51,7 +56,10 @@ export function registerWeightsPairing(context: vscode.ExtensionContext, client:
 async function pickWeights(prototxt: vscode.Uri, current: string | undefined): Promise<vscode.Uri | null | undefined> {
   if (current) {
     const choice = await vscode.window.showQuickPick(
-      [{ label: 'Choose another weights file…', id: 'choose' }, { label: `Remove the pairing with ${path.basename(current)}`, id: 'remove' }],
+      [
+        { label: 'Choose another weights file…', id: 'choose' },
+        { label: `Remove the pairing with ${path.basename(current)}`, id: 'remove' },
+      ],
       { title: `${path.basename(prototxt.fsPath)} is paired with ${current}` },
     );
     if (!choice) return undefined;

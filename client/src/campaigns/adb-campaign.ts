@@ -8,7 +8,14 @@ import * as path from 'path';
 import type { AdbDevice } from '../board/adb';
 import { translateToCaffe2 } from '../../../server/src/caffe2/translate';
 import {
-  CampaignHeader, CampaignRecordWriter, LayerRecord, PowerSourceInfo, campaignFileName, measurementsFolder, newCampaignId, platformId,
+  CampaignHeader,
+  CampaignRecordWriter,
+  LayerRecord,
+  PowerSourceInfo,
+  campaignFileName,
+  measurementsFolder,
+  newCampaignId,
+  platformId,
 } from '../../../server/src/measurements';
 import { AdbPowerSource, AdbLayerResult, PowerSourceReport, measureOverAdb } from './adb-steady-state';
 import { networkInfo } from './campaign-plan';
@@ -42,7 +49,14 @@ export interface AdbCampaignOutcome {
 }
 
 async function deviceFacts(device: AdbDevice, signal?: AbortSignal): Promise<Record<string, string>> {
-  const names = ['ro.product.model', 'ro.board.platform', 'ro.build.version.release', 'ro.hardware', 'energylens.emulated', 'energylens.time_scale'];
+  const names = [
+    'ro.product.model',
+    'ro.board.platform',
+    'ro.build.version.release',
+    'ro.hardware',
+    'energylens.emulated',
+    'energylens.time_scale',
+  ];
   const r = await device.shell(names.map((n) => `getprop ${n}`).join('; '), { signal });
   const values = r.stdout.split('\n');
   return Object.fromEntries(names.map((n, i) => [n, (values[i] ?? '').trim()]));
@@ -78,31 +92,92 @@ export async function runAdbCampaign(o: AdbCampaignOptions): Promise<AdbCampaign
   const planned = translation.layers.map((l) => l.layer).filter((n) => !o.layers || o.layers.includes(n));
   try {
     const result = await measureOverAdb({
-      device: o.device, translation, power: o.power, localDir, steadyMs: o.steadyMs, idleMs: o.idleMs, layers: o.layers, signal: o.signal,
+      device: o.device,
+      translation,
+      power: o.power,
+      localDir,
+      steadyMs: o.steadyMs,
+      idleMs: o.idleMs,
+      layers: o.layers,
+      signal: o.signal,
       onPowerSource(report) {
         // The header waits for the power source: it records what was detected (sign, period, rate).
         const header: CampaignHeader = {
-          type: 'campaign', format: 'energy-lens-measurements', version: 1, id: newCampaignId(now), created: now.toISOString(),
+          type: 'campaign',
+          format: 'energy-lens-measurements',
+          version: 1,
+          id: newCampaignId(now),
+          created: now.toISOString(),
           target: { name: o.targetName, kind: 'snapdragon-820', host: o.device.serial, device: 'cpu', threads: 1 },
-          probe: facts, emulated,
-          platform: { id: platformId({ board: 'snapdragon-820', backend: ADB_BACKEND, device: 'cpu' }), board: 'snapdragon-820', backend: ADB_BACKEND, device: 'cpu', batch: analysis.batch },
+          probe: facts,
+          emulated,
+          platform: {
+            id: platformId({ board: 'snapdragon-820', backend: ADB_BACKEND, device: 'cpu' }),
+            board: 'snapdragon-820',
+            backend: ADB_BACKEND,
+            device: 'cpu',
+            batch: analysis.batch,
+          },
           powerSource: powerInfo(o.power, report),
           network,
-          method: { requested: 'steady-state', repetitions: 1, minLoop_s: (o.steadyMs ?? 3000) / 1000, idle_s: (o.idleMs ?? 2000) / 1000, netCheck: false, agentArgs: [] },
+          method: {
+            requested: 'steady-state',
+            repetitions: 1,
+            minLoop_s: (o.steadyMs ?? 3000) / 1000,
+            idle_s: (o.idleMs ?? 2000) / 1000,
+            netCheck: false,
+            agentArgs: [],
+          },
         };
         if (emulated) header.emulator = { timeScale: timeScale > 0 ? timeScale : null };
         writer = CampaignRecordWriter.create(recordsFile, header);
-        writer.append({ type: 'session', session: 1, at: at(), resumed: false, agent: 'energy-lens-adb', method: ADB_METHOD, board: facts['ro.product.model'] || null, l4t: null, rails: ['battery'], totalRail: 'battery', planned, skipped: [] });
-        writer.append({ type: 'idle', session: 1, at: at(), power_mW: report.idle_power_mW, window_s: report.updatePeriod_ms ? report.updatePeriod_ms / 1000 : 1 / (report.sampleRate_Hz ?? 1000), duration_s: (o.idleMs ?? 2000) / 1000 });
+        writer.append({
+          type: 'session',
+          session: 1,
+          at: at(),
+          resumed: false,
+          agent: 'energy-lens-adb',
+          method: ADB_METHOD,
+          board: facts['ro.product.model'] || null,
+          l4t: null,
+          rails: ['battery'],
+          totalRail: 'battery',
+          planned,
+          skipped: [],
+        });
+        writer.append({
+          type: 'idle',
+          session: 1,
+          at: at(),
+          power_mW: report.idle_power_mW,
+          window_s: report.updatePeriod_ms ? report.updatePeriod_ms / 1000 : 1 / (report.sampleRate_Hz ?? 1000),
+          duration_s: (o.idleMs ?? 2000) / 1000,
+        });
       },
       onLayer(r) {
         const planLayer = translation.layers.find((l) => l.layer === r.name);
         const analysed = network.layers[layerIndex.get(r.name) ?? 0];
         const record: LayerRecord = {
-          type: 'layer', session: 1, at: at(), name: r.name, layerType: planLayer?.layerType ?? analysed?.type ?? null, index: layerIndex.get(r.name) ?? 0,
-          method: ADB_METHOD, time_ms: r.time_ms, power_mW: r.power_mW, rails_mW: { battery: r.power_mW }, idle_power_mW: r.idle_power_mW,
-          energy_mJ: r.energy_mJ, dynamic_energy_mJ: r.dynamic_energy_mJ, spread: {}, repetitions: 1, calls: r.iterations, settled: true,
-          inPlace: planLayer ? planLayer.ops.some((k) => translation.predictNet.op[k].input[0] === translation.predictNet.op[k].output[0]) : false,
+          type: 'layer',
+          session: 1,
+          at: at(),
+          name: r.name,
+          layerType: planLayer?.layerType ?? analysed?.type ?? null,
+          index: layerIndex.get(r.name) ?? 0,
+          method: ADB_METHOD,
+          time_ms: r.time_ms,
+          power_mW: r.power_mW,
+          rails_mW: { battery: r.power_mW },
+          idle_power_mW: r.idle_power_mW,
+          energy_mJ: r.energy_mJ,
+          dynamic_energy_mJ: r.dynamic_energy_mJ,
+          spread: {},
+          repetitions: 1,
+          calls: r.iterations,
+          settled: true,
+          inPlace: planLayer
+            ? planLayer.ops.some((k) => translation.predictNet.op[k].input[0] === translation.predictNet.op[k].output[0])
+            : false,
         };
         writer!.append(record);
         measured++;
@@ -115,7 +190,13 @@ export async function runAdbCampaign(o: AdbCampaignOptions): Promise<AdbCampaign
     const cancelled = o.signal?.aborted === true;
     const message = e instanceof Error ? e.message : String(e);
     writer?.append({ type: 'end', session: 1, at: at(), status: cancelled ? 'cancelled' : 'failed', message, layersMeasured: measured });
-    return { recordsFile: writer ? recordsFile : undefined, status: cancelled ? 'cancelled' : 'failed', layersMeasured: measured, layersPlanned: planned.length, message };
+    return {
+      recordsFile: writer ? recordsFile : undefined,
+      status: cancelled ? 'cancelled' : 'failed',
+      layersMeasured: measured,
+      layersPlanned: planned.length,
+      message,
+    };
   } finally {
     writer?.close();
     fs.rmSync(localDir, { recursive: true, force: true });

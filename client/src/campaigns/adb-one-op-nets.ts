@@ -29,10 +29,22 @@ export function oneOpNets(t: Caffe2Translation): OneOpNet[] {
       for (const o of op.output) produced.add(o);
     });
     const init: NetDef = {
-      name: `${layer.layer}_init`, external_input: [], external_output: inputs.map(([n]) => n),
-      op: inputs.map(([n, s]) => ({ type: 'GaussianFill', input: [], output: [n], arg: [intsArg('shape', s), floatArg('mean', 0), floatArg('std', 0.01)] })),
+      name: `${layer.layer}_init`,
+      external_input: [],
+      external_output: inputs.map(([n]) => n),
+      op: inputs.map(([n, s]) => ({
+        type: 'GaussianFill',
+        input: [],
+        output: [n],
+        arg: [intsArg('shape', s), floatArg('mean', 0), floatArg('std', 0.01)],
+      })),
     };
-    const predict: NetDef = { name: layer.layer, op: ops, external_input: inputs.map(([n]) => n), external_output: [ops[ops.length - 1].output[0]] };
+    const predict: NetDef = {
+      name: layer.layer,
+      op: ops,
+      external_input: inputs.map(([n]) => n),
+      external_output: [ops[ops.length - 1].output[0]],
+    };
     return { layer, init, predict };
   });
 }

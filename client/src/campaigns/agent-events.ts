@@ -42,8 +42,22 @@ export interface AgentIdle {
   loop_time_ms?: number | null;
   /** First idle only: the sensor-period and harness calibration. */
   calibration?: {
-    window?: { window_s?: number; window_source?: string; window_configured_s?: number; window_estimates_s?: number[]; window_spread?: number | null };
-    harness?: { noop?: string; time_ms?: number; power_mw?: number; energy_mj?: number; time_ms_spread?: number; energy_mj_spread?: number; calls?: number } | null;
+    window?: {
+      window_s?: number;
+      window_source?: string;
+      window_configured_s?: number;
+      window_estimates_s?: number[];
+      window_spread?: number | null;
+    };
+    harness?: {
+      noop?: string;
+      time_ms?: number;
+      power_mw?: number;
+      energy_mj?: number;
+      time_ms_spread?: number;
+      energy_mj_spread?: number;
+      calls?: number;
+    } | null;
   };
 }
 
@@ -159,7 +173,8 @@ export function parseAgentLine(line: string): { event?: AgentEvent; ignored?: st
   }
   const v = value as { v?: unknown; event?: unknown };
   if (typeof v !== 'object' || v === null || typeof v.event !== 'string') return { ignored: `not an agent event: ${text.slice(0, 200)}` };
-  if (v.v !== AGENT_SCHEMA_VERSION) return { ignored: `agent event of schema version ${String(v.v)} (this client reads ${AGENT_SCHEMA_VERSION}): ${v.event}` };
+  if (v.v !== AGENT_SCHEMA_VERSION)
+    return { ignored: `agent event of schema version ${String(v.v)} (this client reads ${AGENT_SCHEMA_VERSION}): ${v.event}` };
   if (!KNOWN.has(v.event)) return { ignored: `unknown agent event "${v.event}"` };
   return { event: value as AgentEvent };
 }

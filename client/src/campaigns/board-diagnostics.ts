@@ -20,8 +20,11 @@ export class BoardDiagnostics implements vscode.Disposable {
       return;
     }
     const pos = new vscode.Position(at.line - 1, at.column - 1);
-    const d = new vscode.Diagnostic(new vscode.Range(pos, pos.translate(0, 1)),
-      `Caffe on the board cannot parse this network: ${at.message}`, vscode.DiagnosticSeverity.Error);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(pos, pos.translate(0, 1)),
+      `Caffe on the board cannot parse this network: ${at.message}`,
+      vscode.DiagnosticSeverity.Error,
+    );
     d.source = 'Energy Lens (board)';
     this.collection.set(uri, [d]);
   }

@@ -13,7 +13,10 @@ import { describeProbe, parseProbe, probeBlocker, type ProbeInfo } from './probe
 import { DEFAULT_PROGRESS_TIMEOUT_S, ProgressWatchdog } from './progress-watchdog';
 
 /** What a session needs of a link to a board: the SSH BoardConnection, or a local one (emulated board, no SSH). */
-export type BoardLink = Pick<BoardConnection, 'hostKeyFingerprint' | 'isOpen' | 'onClose' | 'exec' | 'upload' | 'mkdirp' | 'sha256' | 'close'> & {
+export type BoardLink = Pick<
+  BoardConnection,
+  'hostKeyFingerprint' | 'isOpen' | 'onClose' | 'exec' | 'upload' | 'mkdirp' | 'sha256' | 'close'
+> & {
   readonly target: { readonly name: string };
 };
 
@@ -43,7 +46,8 @@ export function linkFailure(err: unknown, what: string): CampaignError {
   if (err instanceof CampaignError) return err;
   if (err instanceof BoardConnectionError) {
     if (err.code === 'cancelled') return new CampaignError('Cancelled.', 'cancelled');
-    if (err.code === 'connection-lost') return new CampaignError(err.message, 'connection-lost', 'Check that the board is on and reachable, then try again.', { cause: err });
+    if (err.code === 'connection-lost')
+      return new CampaignError(err.message, 'connection-lost', 'Check that the board is on and reachable, then try again.', { cause: err });
     return new CampaignError(err.message, 'connect', connectStep(err), { cause: err });
   }
   return new CampaignError(`${what} failed: ${(err as Error)?.message ?? String(err)}`, 'connect', undefined, { cause: err });
@@ -132,7 +136,11 @@ export class BoardSession {
   }
 
   /** Runs the agent with `args` after the script path; stdout lines and stderr lines go to the handlers. */
-  runAgent(args: string[], handlers: { onStdout(line: string): void; onStderr(line: string): void; onWarning?(message: string): void }, signal?: AbortSignal): Promise<ExecResult> {
+  runAgent(
+    args: string[],
+    handlers: { onStdout(line: string): void; onStderr(line: string): void; onWarning?(message: string): void },
+    signal?: AbortSignal,
+  ): Promise<ExecResult> {
     const argv = [...pythonArgv(this.target.python), this.agentRemotePath, ...args];
     return this.connection.exec(buildCommand(argv), { env: this.target.env, signal, ...handlers });
   }
@@ -159,7 +167,12 @@ async function remoteSha256(connection: BoardLink, remote: string): Promise<stri
   }
 }
 
-async function uploadIfChanged(connection: BoardLink, local: string, remote: string, log: (l: string) => void): Promise<'uploaded' | 'unchanged'> {
+async function uploadIfChanged(
+  connection: BoardLink,
+  local: string,
+  remote: string,
+  log: (l: string) => void,
+): Promise<'uploaded' | 'unchanged'> {
   const want = sha256OfFile(local);
   if ((await remoteSha256(connection, remote)) === want) return 'unchanged';
   const folder = remote.slice(0, remote.lastIndexOf('/'));
@@ -168,21 +181,32 @@ async function uploadIfChanged(connection: BoardLink, local: string, remote: str
   const temporary = `${remote}.part-${crypto.randomBytes(4).toString('hex')}`;
   const up = await connection.upload(local, temporary);
   const mv = await connection.exec(buildCommand(['mv', '-f', temporary, remote]), { onStderr: log });
-  if (mv.code !== 0) throw new CampaignError(`Could not put ${remote} in place on board "${connection.target.name}" (mv exit ${mv.code}).`, 'probe-failed');
+  if (mv.code !== 0)
+    throw new CampaignError(`Could not put ${remote} in place on board "${connection.target.name}" (mv exit ${mv.code}).`, 'probe-failed');
   if ((await remoteSha256(connection, remote)) !== want) {
-    throw new CampaignError(`The copy of ${remote} on board "${connection.target.name}" does not match the local file (disk full?).`, 'probe-failed');
+    throw new CampaignError(
+      `The copy of ${remote} on board "${connection.target.name}" does not match the local file (disk full?).`,
+      'probe-failed',
+    );
   }
   log(`Uploaded ${remote} (${up.bytes} bytes, ${up.method}).`);
   return 'uploaded';
 }
 
 async function installAgent(connection: BoardLink, local: string, remote: string, log: (l: string) => void): Promise<void> {
-  if (!fs.existsSync(local)) throw new CampaignError(`The board agent ${local} is missing from the extension.`, 'probe-failed', 'Reinstall Energy Lens.');
+  if (!fs.existsSync(local))
+    throw new CampaignError(`The board agent ${local} is missing from the extension.`, 'probe-failed', 'Reinstall Energy Lens.');
   const result = await uploadIfChanged(connection, local, remote, log);
   if (result === 'unchanged') log(`The agent on board "${connection.target.name}" is up to date.`);
 }
 
-async function runProbe(connection: BoardLink, target: TargetConfig, agent: string, log: (l: string) => void, signal?: AbortSignal): Promise<ProbeInfo> {
+async function runProbe(
+  connection: BoardLink,
+  target: TargetConfig,
+  agent: string,
+  log: (l: string) => void,
+  signal?: AbortSignal,
+): Promise<ProbeInfo> {
   const out: string[] = [];
   const argv = [...pythonArgv(target.python), agent, 'probe'];
   // A probe that never answers (a hung board) is stopped like a silent agent run.
@@ -193,24 +217,38 @@ async function runProbe(connection: BoardLink, target: TargetConfig, agent: stri
   const watchdog = new ProgressWatchdog(timeout_s * 1000, () => stop.abort());
   let r: ExecResult;
   try {
-    r = await connection.exec(buildCommand(argv), { env: target.env, signal: stop.signal, onStdout: (l) => out.push(l), onStderr: (l) => log(`[probe] ${l}`) });
+    r = await connection.exec(buildCommand(argv), {
+      env: target.env,
+      signal: stop.signal,
+      onStdout: (l) => out.push(l),
+      onStderr: (l) => log(`[probe] ${l}`),
+    });
   } finally {
     watchdog.stop();
     signal?.removeEventListener('abort', forwardAbort);
   }
   const label = `board "${target.name}"`;
   if (watchdog.fired && !signal?.aborted) {
-    throw new CampaignError(`The agent's probe on ${label} gave no answer in ${timeout_s} s; stopped it.`, 'probe-failed',
-      'Check that the board is not hung or overloaded (log in with ssh and run the agent\'s probe by hand); "progressTimeoutSeconds" on this target sets how long to wait.');
+    throw new CampaignError(
+      `The agent's probe on ${label} gave no answer in ${timeout_s} s; stopped it.`,
+      'probe-failed',
+      'Check that the board is not hung or overloaded (log in with ssh and run the agent\'s probe by hand); "progressTimeoutSeconds" on this target sets how long to wait.',
+    );
   }
   if (r.cancelled) throw new CampaignError('Cancelled.', 'cancelled');
   if (r.code === 127) {
-    throw new CampaignError(`"${pythonArgv(target.python)[0]}" was not found on ${label}.`, 'no-python',
-      'Install Python 3 on the board, or set "python" on this target in energyLens.targets to its path.');
+    throw new CampaignError(
+      `"${pythonArgv(target.python)[0]}" was not found on ${label}.`,
+      'no-python',
+      'Install Python 3 on the board, or set "python" on this target in energyLens.targets to its path.',
+    );
   }
   if (r.code !== 0) {
-    throw new CampaignError(`The agent's probe failed on ${label} (exit ${r.code ?? r.signal}). The agent needs Python 3.5 or later.`, 'probe-failed',
-      'See the "Energy Lens" output for the agent\'s messages; set "python" on this target if the default python3 is too old.');
+    throw new CampaignError(
+      `The agent's probe failed on ${label} (exit ${r.code ?? r.signal}). The agent needs Python 3.5 or later.`,
+      'probe-failed',
+      'See the "Energy Lens" output for the agent\'s messages; set "python" on this target if the default python3 is too old.',
+    );
   }
   return parseProbe(out.join('\n'), label);
 }

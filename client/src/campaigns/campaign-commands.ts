@@ -44,18 +44,26 @@ function log(s: CampaignServices, line: string): void {
 }
 
 function toResult(o: CampaignOutcome): ProfileResult {
-  return { status: o.status, file: o.file, measured: o.measured, planned: o.planned, message: o.error ? `${o.error.message}${o.error.nextStep ? ` ${o.error.nextStep}` : ''}` : undefined };
+  return {
+    status: o.status,
+    file: o.file,
+    measured: o.measured,
+    planned: o.planned,
+    message: o.error ? `${o.error.message}${o.error.nextStep ? ` ${o.error.nextStep}` : ''}` : undefined,
+  };
 }
 
 /** Nothing remote runs from an untrusted workspace: its settings pick the host, the Python and the environment. */
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    'Energy Lens runs nothing on a board from an untrusted workspace: its settings (energyLens.targets: host, python, env) could make your board run commands you did not choose. Trust this workspace to profile.',
-    'Manage Workspace Trust',
-  ).then((a) => {
-    if (a) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  void vscode.window
+    .showWarningMessage(
+      'Energy Lens runs nothing on a board from an untrusted workspace: its settings (energyLens.targets: host, python, env) could make your board run commands you did not choose. Trust this workspace to profile.',
+      'Manage Workspace Trust',
+    )
+    .then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   return false;
 }
 
@@ -73,7 +81,10 @@ async function chooseNetwork(arg?: unknown): Promise<vscode.Uri | undefined> {
     void vscode.window.showInformationMessage('Energy Lens: open a Caffe .prototxt network to profile it.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(files.filter((f) => !/solver/i.test(path.basename(f.fsPath))).map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Network to profile' });
+  const picked = await vscode.window.showQuickPick(
+    files.filter((f) => !/solver/i.test(path.basename(f.fsPath))).map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+    { title: 'Network to profile' },
+  );
   return picked?.uri;
 }
 
@@ -87,8 +98,15 @@ async function chooseWeights(network: vscode.Uri): Promise<vscode.Uri | null | u
     return null;
   }
   if (models.length === 0) return null;
-  const none = { label: 'Without weights', description: 'recommended: time and energy do not depend on the weight values', file: undefined as string | undefined };
-  const picked = await vscode.window.showQuickPick([none, ...models.map((m) => ({ label: m, description: 'upload these weights too', file: m }))], { title: 'Weights for the campaign' });
+  const none = {
+    label: 'Without weights',
+    description: 'recommended: time and energy do not depend on the weight values',
+    file: undefined as string | undefined,
+  };
+  const picked = await vscode.window.showQuickPick(
+    [none, ...models.map((m) => ({ label: m, description: 'upload these weights too', file: m }))],
+    { title: 'Weights for the campaign' },
+  );
   if (!picked) return undefined;
   return picked.file ? vscode.Uri.file(path.join(folder, picked.file)) : null;
 }
@@ -116,8 +134,12 @@ function showOutcome(s: CampaignServices, o: CampaignOutcome, what: string): voi
   };
   if (o.status === 'complete') {
     const read = o.file ? readCampaignFile(o.file) : undefined;
-    const energy = read ? `, ${formatEnergy(sumOfLayers(read))} per forward (sum of layers${read.net ? `; whole net ${formatEnergy(read.net.energy_mJ)}` : ''})` : '';
-    void vscode.window.showInformationMessage(`Energy Lens: measured ${what}: ${o.measured} layers${energy} in ${formatDuration(o.elapsedMs)}.`, open).then(act);
+    const energy = read
+      ? `, ${formatEnergy(sumOfLayers(read))} per forward (sum of layers${read.net ? `; whole net ${formatEnergy(read.net.energy_mJ)}` : ''})`
+      : '';
+    void vscode.window
+      .showInformationMessage(`Energy Lens: measured ${what}: ${o.measured} layers${energy} in ${formatDuration(o.elapsedMs)}.`, open)
+      .then(act);
     return;
   }
   const message = `Energy Lens: ${what}: ${o.error?.message ?? o.status}${o.error?.nextStep ? ` Next: ${o.error.nextStep}` : ''}`;
@@ -141,7 +163,12 @@ function progressSink(progress: vscode.Progress<{ message?: string; increment?: 
   };
 }
 
-function hooksFor(s: CampaignServices, target: TargetConfig, sink: ProgressSink, prefix?: () => { text: string; overall: (f: number) => number }): CampaignHooks {
+function hooksFor(
+  s: CampaignServices,
+  target: TargetConfig,
+  sink: ProgressSink,
+  prefix?: () => { text: string; overall: (f: number) => number },
+): CampaignHooks {
   return {
     log: (line) => log(s, line),
     onProgress: (state, plan) => {
@@ -155,41 +182,69 @@ function hooksFor(s: CampaignServices, target: TargetConfig, sink: ProgressSink,
 }
 
 /** Runs `work` as the running campaign of `target` under a cancellable notification. */
-async function withCampaign<T>(s: CampaignServices, target: TargetConfig, network: string, title: string, work: (signal: AbortSignal, sink: ProgressSink) => Promise<T>): Promise<T | undefined> {
+async function withCampaign<T>(
+  s: CampaignServices,
+  target: TargetConfig,
+  network: string,
+  title: string,
+  work: (signal: AbortSignal, sink: ProgressSink) => Promise<T>,
+): Promise<T | undefined> {
   const controller = new AbortController();
   const done = s.running.start({ target: target.name, network, cancel: () => controller.abort() });
   if (!done) {
-    void vscode.window.showWarningMessage(`Energy Lens: a campaign is already running on "${target.name}"; a second one would disturb its power readings. Wait for it or cancel it.`);
+    void vscode.window.showWarningMessage(
+      `Energy Lens: a campaign is already running on "${target.name}"; a second one would disturb its power readings. Wait for it or cancel it.`,
+    );
     return undefined;
   }
   log(s, `--- ${title}`);
   try {
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Energy Lens: ${title}`, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => controller.abort());
-      return work(controller.signal, progressSink(progress));
-    });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Energy Lens: ${title}`, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        return work(controller.signal, progressSink(progress));
+      },
+    );
   } finally {
     done();
   }
 }
 
-export async function profileNetworkOn(s: CampaignServices, target: TargetConfig, network: vscode.Uri, weights?: vscode.Uri): Promise<ProfileResult | undefined> {
+export async function profileNetworkOn(
+  s: CampaignServices,
+  target: TargetConfig,
+  network: vscode.Uri,
+  weights?: vscode.Uri,
+): Promise<ProfileResult | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(network);
   if (!folder) {
-    void vscode.window.showWarningMessage('Energy Lens: open the folder that contains this network; its measurements are stored in the folder\'s .energy-lens/measurements/.');
+    void vscode.window.showWarningMessage(
+      "Energy Lens: open the folder that contains this network; its measurements are stored in the folder's .energy-lens/measurements/.",
+    );
     return undefined;
   }
   if (!(await saveIfDirty(network))) return undefined;
   const name = path.basename(network.fsPath);
-  const request: NewCampaignRequest = { kind: 'new', workspaceRoot: folder.uri.fsPath, networkFile: network.fsPath, weightsFile: weights?.fsPath };
+  const request: NewCampaignRequest = {
+    kind: 'new',
+    workspaceRoot: folder.uri.fsPath,
+    networkFile: network.fsPath,
+    weightsFile: weights?.fsPath,
+  };
   const outcome = await withCampaign(s, target, network.fsPath, `profiling ${name} on ${target.name}`, (signal, sink) =>
-    runCampaign({ target, connect: s.connect, agentLocalPath: s.agentPath, request, hooks: hooksFor(s, target, sink), signal }));
+    runCampaign({ target, connect: s.connect, agentLocalPath: s.agentPath, request, hooks: hooksFor(s, target, sink), signal }),
+  );
   if (!outcome) return undefined;
   showOutcome(s, outcome, `${name} on ${target.name}`);
   return toResult(outcome);
 }
 
-async function profileWith(s: CampaignServices, target: TargetConfig | AdbTargetConfig | undefined, arg: unknown): Promise<ProfileResult | undefined> {
+async function profileWith(
+  s: CampaignServices,
+  target: TargetConfig | AdbTargetConfig | undefined,
+  arg: unknown,
+): Promise<ProfileResult | undefined> {
   if (!target) return undefined;
   const network = await chooseNetwork(arg);
   if (!network) return undefined;
@@ -212,7 +267,10 @@ export async function profileOnJetsonTx1(s: CampaignServices, arg?: unknown): Pr
 export async function profileOnTarget(s: CampaignServices, arg?: unknown): Promise<ProfileResult | undefined> {
   if (!requireTrust()) return undefined;
   // `{ target: name, network: uri }` names both (scripts and tests); otherwise the user picks.
-  const named = typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string' ? (arg as { target: string; network?: unknown }) : undefined;
+  const named =
+    typeof arg === 'object' && arg !== null && typeof (arg as { target?: unknown }).target === 'string'
+      ? (arg as { target: string; network?: unknown })
+      : undefined;
   if (named) return profileWith(s, targetNamed(named.target) ?? adbTargetNamed(named.target), named.network);
   return profileWith(s, await pickTarget('Profile on Target'), arg);
 }
@@ -222,14 +280,22 @@ export async function profileWorkspace(s: CampaignServices): Promise<ProfileResu
   const target = await pickTarget('Profile Workspace Networks on Target');
   if (!target) return undefined;
   if (target.kind === 'adb') {
-    void vscode.window.showWarningMessage('Energy Lens: profiling several networks in a row is not available for adb phones yet; use "Profile on Target..." per network.');
+    void vscode.window.showWarningMessage(
+      'Energy Lens: profiling several networks in a row is not available for adb phones yet; use "Profile on Target..." per network.',
+    );
     return undefined;
   }
-  const files = (await vscode.workspace.findFiles(NETWORK_GLOB, '**/node_modules/**', 2000)).filter((f) => !/solver/i.test(path.basename(f.fsPath)));
+  const files = (await vscode.workspace.findFiles(NETWORK_GLOB, '**/node_modules/**', 2000)).filter(
+    (f) => !/solver/i.test(path.basename(f.fsPath)),
+  );
   files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-  const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f, picked: true })), {
-    title: `Networks to profile on ${target.name}, one after another`, canPickMany: true,
-  });
+  const picked = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f, picked: true })),
+    {
+      title: `Networks to profile on ${target.name}, one after another`,
+      canPickMany: true,
+    },
+  );
   if (!picked || picked.length === 0) return undefined;
   const requests: NewCampaignRequest[] = [];
   for (const p of picked) {
@@ -237,23 +303,35 @@ export async function profileWorkspace(s: CampaignServices): Promise<ProfileResu
     if (folder && (await saveIfDirty(p.uri))) requests.push({ kind: 'new', workspaceRoot: folder.uri.fsPath, networkFile: p.uri.fsPath });
   }
   let index = 0;
-  const outcomes = await withCampaign(s, target, requests[0]?.networkFile ?? '', `profiling ${requests.length} networks on ${target.name}`, (signal, sink) =>
-    runCampaignSeries({
-      target, connect: s.connect, agentLocalPath: s.agentPath, requests, signal,
-      hooks: {
-        ...hooksFor(s, target, sink, () => ({
-          text: `network ${index + 1} of ${requests.length} (${path.basename(requests[index]?.networkFile ?? '')}): `,
-          overall: (f) => (index + f) / requests.length,
-        })),
-        onNetwork: (i) => {
-          index = i;
+  const outcomes = await withCampaign(
+    s,
+    target,
+    requests[0]?.networkFile ?? '',
+    `profiling ${requests.length} networks on ${target.name}`,
+    (signal, sink) =>
+      runCampaignSeries({
+        target,
+        connect: s.connect,
+        agentLocalPath: s.agentPath,
+        requests,
+        signal,
+        hooks: {
+          ...hooksFor(s, target, sink, () => ({
+            text: `network ${index + 1} of ${requests.length} (${path.basename(requests[index]?.networkFile ?? '')}): `,
+            overall: (f) => (index + f) / requests.length,
+          })),
+          onNetwork: (i) => {
+            index = i;
+          },
         },
-      },
-    }));
+      }),
+  );
   if (!outcomes) return undefined;
   const complete = outcomes.filter((o) => o.status === 'complete').length;
   const failed = outcomes.filter((o) => o.status !== 'complete');
-  const detail = failed.map((o) => `${o.plan ? path.basename(o.plan.networkFile) : 'connection'}: ${o.error?.message ?? o.status}`).join(' | ');
+  const detail = failed
+    .map((o) => `${o.plan ? path.basename(o.plan.networkFile) : 'connection'}: ${o.error?.message ?? o.status}`)
+    .join(' | ');
   const text = `Energy Lens: ${complete} of ${requests.length} networks measured on ${target.name}${detail ? ` (${detail})` : ''}.`;
   if (failed.length === 0) void vscode.window.showInformationMessage(text);
   else void vscode.window.showWarningMessage(text, 'Show Output').then((a) => a && s.output.show(true));
@@ -269,15 +347,20 @@ async function campaignFileFrom(arg: unknown, onlyUnfinished: boolean, title: st
   const files = await vscode.workspace.findFiles('**/.energy-lens/measurements/*.jsonl');
   const reads = files.map((f) => readCampaignFile(f.fsPath)).filter((r) => r.campaign && (!onlyUnfinished || r.status !== 'complete'));
   if (reads.length === 0) {
-    void vscode.window.showInformationMessage(onlyUnfinished ? 'Energy Lens: no unfinished campaign in this workspace.' : 'Energy Lens: no campaign in this workspace.');
+    void vscode.window.showInformationMessage(
+      onlyUnfinished ? 'Energy Lens: no unfinished campaign in this workspace.' : 'Energy Lens: no campaign in this workspace.',
+    );
     return undefined;
   }
   reads.sort((a, b) => (b.updated ?? '').localeCompare(a.updated ?? ''));
-  const picked = await vscode.window.showQuickPick(reads.map((r) => ({
-    label: `${r.campaign!.network.path} on ${r.campaign!.target.name}`,
-    description: `${r.status} · ${r.layers.length}/${r.planned.length || '?'} layers · ${r.campaign!.created.slice(0, 16).replace('T', ' ')}`,
-    file: r.file,
-  })), { title });
+  const picked = await vscode.window.showQuickPick(
+    reads.map((r) => ({
+      label: `${r.campaign!.network.path} on ${r.campaign!.target.name}`,
+      description: `${r.status} · ${r.layers.length}/${r.planned.length || '?'} layers · ${r.campaign!.created.slice(0, 16).replace('T', ' ')}`,
+      file: r.file,
+    })),
+    { title },
+  );
   return picked?.file;
 }
 
@@ -287,21 +370,36 @@ export async function resumeCampaign(s: CampaignServices, arg?: unknown): Promis
   if (!file) return undefined;
   const read = readCampaignFile(file);
   if (!read.campaign) {
-    void vscode.window.showErrorMessage(`Energy Lens: ${path.basename(file)} cannot be resumed: ${read.problems[0]?.message ?? 'not a campaign file'}.`);
+    void vscode.window.showErrorMessage(
+      `Energy Lens: ${path.basename(file)} cannot be resumed: ${read.problems[0]?.message ?? 'not a campaign file'}.`,
+    );
     return undefined;
   }
   const target = targetNamed(read.campaign.target.name);
   if (!target) {
-    void vscode.window.showErrorMessage(`Energy Lens: this campaign was measured on "${read.campaign.target.name}", which is no longer in energyLens.targets. Add it back (same name) to resume.`, 'Open Settings').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'energyLens.targets');
-    });
+    void vscode.window
+      .showErrorMessage(
+        `Energy Lens: this campaign was measured on "${read.campaign.target.name}", which is no longer in energyLens.targets. Add it back (same name) to resume.`,
+        'Open Settings',
+      )
+      .then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'energyLens.targets');
+      });
     return undefined;
   }
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
   const root = folder?.uri.fsPath ?? path.resolve(path.dirname(file), '..', '..');
   const what = `${read.campaign.network.path} on ${target.name}`;
   const outcome = await withCampaign(s, target, path.join(root, read.campaign.network.path), `resuming ${what}`, (signal, sink) =>
-    runCampaign({ target, connect: s.connect, agentLocalPath: s.agentPath, request: { kind: 'resume', workspaceRoot: root, recordsFile: file }, hooks: hooksFor(s, target, sink), signal }));
+    runCampaign({
+      target,
+      connect: s.connect,
+      agentLocalPath: s.agentPath,
+      request: { kind: 'resume', workspaceRoot: root, recordsFile: file },
+      hooks: hooksFor(s, target, sink),
+      signal,
+    }),
+  );
   if (!outcome) return undefined;
   showOutcome(s, outcome, what);
   return toResult(outcome);
@@ -315,8 +413,14 @@ export async function deleteCampaign(s: CampaignServices, arg?: unknown): Promis
     return false;
   }
   const read = readCampaignFile(file);
-  const what = read.campaign ? `${read.campaign.network.path} on ${read.campaign.target.name} (${read.status}, ${read.layers.length} layers measured)` : path.basename(file);
-  const answer = await vscode.window.showWarningMessage(`Delete the measurements of ${what}?`, { modal: true, detail: `${file}\nIt goes to the trash where the system has one.` }, 'Delete');
+  const what = read.campaign
+    ? `${read.campaign.network.path} on ${read.campaign.target.name} (${read.status}, ${read.layers.length} layers measured)`
+    : path.basename(file);
+  const answer = await vscode.window.showWarningMessage(
+    `Delete the measurements of ${what}?`,
+    { modal: true, detail: `${file}\nIt goes to the trash where the system has one.` },
+    'Delete',
+  );
   if (answer !== 'Delete') return false;
   await vscode.workspace.fs.delete(vscode.Uri.file(file), { useTrash: true });
   s.recordsChanged(file, true);

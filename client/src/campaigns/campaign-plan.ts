@@ -73,7 +73,10 @@ function readText(file: string, what: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CampaignError(`Cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`, 'records');
+    throw new CampaignError(
+      `Cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`,
+      'records',
+    );
   }
 }
 
@@ -89,7 +92,13 @@ export function fileSha256(file: string): string {
   return hash.digest('hex');
 }
 
-export function networkInfo(workspaceRoot: string, file: string, text: string, analysis: { phase: 'TEST' | 'TRAIN'; batch: number }, weightsFile?: string): CampaignNetworkInfo {
+export function networkInfo(
+  workspaceRoot: string,
+  file: string,
+  text: string,
+  analysis: { phase: 'TEST' | 'TRAIN'; batch: number },
+  weightsFile?: string,
+): CampaignNetworkInfo {
   const net = analyzeText(text, analysis);
   const info: CampaignNetworkInfo = {
     path: recordedPath(workspaceRoot, file),
@@ -116,20 +125,36 @@ function freshRecordsFile(folder: string, networkFile: string, target: string, d
 
 export function planNewCampaign(r: NewCampaignRequest, target: TargetConfig, now: Date): CampaignPlan {
   const text = readText(r.networkFile, 'network');
-  if (r.weightsFile && !fs.existsSync(r.weightsFile)) throw new CampaignError(`The weights file ${r.weightsFile} does not exist.`, 'records');
+  if (r.weightsFile && !fs.existsSync(r.weightsFile))
+    throw new CampaignError(`The weights file ${r.weightsFile} does not exist.`, 'records');
   const network = networkInfo(r.workspaceRoot, r.networkFile, text, r.analysis ?? { phase: 'TEST', batch: 1 }, r.weightsFile);
   return {
-    id: newCampaignId(now), recordsFile: freshRecordsFile(r.recordsFolder ?? measurementsFolder(r.workspaceRoot), r.networkFile, target.name, now), resume: false,
-    created: now.toISOString(), networkFile: r.networkFile, weightsFile: r.weightsFile, network, skip: [], plannedBefore: [],
-    netCheck: target.netCheck, session: 1, alreadyComplete: false,
+    id: newCampaignId(now),
+    recordsFile: freshRecordsFile(r.recordsFolder ?? measurementsFolder(r.workspaceRoot), r.networkFile, target.name, now),
+    resume: false,
+    created: now.toISOString(),
+    networkFile: r.networkFile,
+    weightsFile: r.weightsFile,
+    network,
+    skip: [],
+    plannedBefore: [],
+    netCheck: target.netCheck,
+    session: 1,
+    alreadyComplete: false,
   };
 }
 
 /** The problems that make a campaign file unusable, as one message. */
 function unusable(read: CampaignRead): CampaignError {
-  const errors = read.problems.filter((p) => p.severity === 'error').slice(0, 3).map((p) => `line ${p.line}: ${p.message}`);
-  return new CampaignError(`${read.file} is not a usable campaign file (${errors.join('; ') || 'no header'}).`, 'records',
-    'Open the file to see what is wrong; start a new campaign instead.');
+  const errors = read.problems
+    .filter((p) => p.severity === 'error')
+    .slice(0, 3)
+    .map((p) => `line ${p.line}: ${p.message}`);
+  return new CampaignError(
+    `${read.file} is not a usable campaign file (${errors.join('; ') || 'no header'}).`,
+    'records',
+    'Open the file to see what is wrong; start a new campaign instead.',
+  );
 }
 
 export function planResume(r: ResumeCampaignRequest, target: TargetConfig): CampaignPlan {
@@ -137,22 +162,36 @@ export function planResume(r: ResumeCampaignRequest, target: TargetConfig): Camp
   const c = read.campaign;
   if (!c) throw unusable(read);
   if (c.target.name !== target.name) {
-    throw new CampaignError(`This campaign was measured on "${c.target.name}"; finishing it on "${target.name}" would mix two boards.`, 'records',
-      `Resume it with the target "${c.target.name}" (add it back to energyLens.targets if it was removed).`);
+    throw new CampaignError(
+      `This campaign was measured on "${c.target.name}"; finishing it on "${target.name}" would mix two boards.`,
+      'records',
+      `Resume it with the target "${c.target.name}" (add it back to energyLens.targets if it was removed).`,
+    );
   }
   const networkFile = localPath(r.workspaceRoot, c.network.path);
   if (!fs.existsSync(networkFile)) {
-    throw new CampaignError(`The network ${c.network.path} of this campaign no longer exists.`, 'network-changed', 'Start a new campaign on the network as it is now.');
+    throw new CampaignError(
+      `The network ${c.network.path} of this campaign no longer exists.`,
+      'network-changed',
+      'Start a new campaign on the network as it is now.',
+    );
   }
   if (networkTextSha256(readText(networkFile, 'network')) !== c.network.sha256) {
-    throw new CampaignError(`${c.network.path} changed since this campaign started: its remaining layers would be measured on another network.`, 'network-changed',
-      'Start a new campaign on the file as it is now (or undo the change to finish this one).');
+    throw new CampaignError(
+      `${c.network.path} changed since this campaign started: its remaining layers would be measured on another network.`,
+      'network-changed',
+      'Start a new campaign on the file as it is now (or undo the change to finish this one).',
+    );
   }
   let weightsFile: string | undefined;
   if (c.network.weights) {
     weightsFile = localPath(r.workspaceRoot, c.network.weights.path);
     if (!fs.existsSync(weightsFile) || fileSha256(weightsFile) !== c.network.weights.sha256) {
-      throw new CampaignError(`The weights ${c.network.weights.path} of this campaign are missing or changed.`, 'network-changed', 'Start a new campaign.');
+      throw new CampaignError(
+        `The weights ${c.network.weights.path} of this campaign are missing or changed.`,
+        'network-changed',
+        'Start a new campaign.',
+      );
     }
   }
   const skip = read.layers.map((l) => l.name);
@@ -160,9 +199,19 @@ export function planResume(r: ResumeCampaignRequest, target: TargetConfig): Camp
   const netCheck = target.netCheck && !read.net;
   const session = Math.max(0, ...read.sessions.map((s) => s.session), ...read.ends.map((e) => e.session)) + 1;
   return {
-    id: c.id, recordsFile: r.recordsFile, resume: true, created: c.created, networkFile, weightsFile, network: c.network,
-    skip, plannedBefore: read.planned, netCheck, session,
-    alreadyComplete: read.status === 'complete' || (read.planned.length > 0 && remaining.length === 0 && !netCheck && read.sessions.length > 0),
+    id: c.id,
+    recordsFile: r.recordsFile,
+    resume: true,
+    created: c.created,
+    networkFile,
+    weightsFile,
+    network: c.network,
+    skip,
+    plannedBefore: read.planned,
+    netCheck,
+    session,
+    alreadyComplete:
+      read.status === 'complete' || (read.planned.length > 0 && remaining.length === 0 && !netCheck && read.sessions.length > 0),
   };
 }
 

@@ -83,7 +83,12 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** The newest unfinished campaign of `networkFile` on `target` in `folder`, or a finished one when that is all there is. */
-export function findResumable(folder: string, workspaceRoot: string, networkFile: string, target: string): { file: string; complete: boolean } | undefined {
+export function findResumable(
+  folder: string,
+  workspaceRoot: string,
+  networkFile: string,
+  target: string,
+): { file: string; complete: boolean } | undefined {
   let names: string[];
   try {
     names = fs.readdirSync(folder).filter((n) => n.endsWith('.jsonl'));
@@ -91,10 +96,13 @@ export function findResumable(folder: string, workspaceRoot: string, networkFile
     return undefined;
   }
   const wanted = path.resolve(networkFile);
-  const matches = names.map((n) => readCampaignFile(path.join(folder, n))).filter((r) => {
-    const c = r.campaign;
-    return c && c.target.name === target && path.resolve(workspaceRoot, c.network.path) === wanted;
-  }).sort((a, b) => a.campaign!.created.localeCompare(b.campaign!.created));
+  const matches = names
+    .map((n) => readCampaignFile(path.join(folder, n)))
+    .filter((r) => {
+      const c = r.campaign;
+      return c && c.target.name === target && path.resolve(workspaceRoot, c.network.path) === wanted;
+    })
+    .sort((a, b) => a.campaign!.created.localeCompare(b.campaign!.created));
   const open = matches.filter((r) => r.status !== 'complete');
   const pick = open[open.length - 1] ?? matches[matches.length - 1];
   return pick ? { file: pick.file, complete: pick.status === 'complete' } : undefined;
@@ -108,7 +116,10 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
     const name = board.target().name;
     const hooks = o.hooksFor(name, networkFile);
     const fresh: CampaignRequest = {
-      kind: 'new', workspaceRoot: o.workspaceRoot, networkFile, recordsFolder: o.recordsFolder,
+      kind: 'new',
+      workspaceRoot: o.workspaceRoot,
+      networkFile,
+      recordsFolder: o.recordsFolder,
       ...(o.batch !== undefined ? { analysis: { phase: 'TEST', batch: o.batch } } : {}),
     };
     let request: CampaignRequest = fresh;
@@ -121,7 +132,14 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
       if (found) request = { kind: 'resume', workspaceRoot: o.workspaceRoot, recordsFile: found.file };
     }
     for (let attempt = 1; ; attempt++) {
-      const outcome = await runCampaign({ target: board.target(), connect: board.connect, agentLocalPath: board.agentPath, request, hooks, signal: o.signal });
+      const outcome = await runCampaign({
+        target: board.target(),
+        connect: board.connect,
+        agentLocalPath: board.agentPath,
+        request,
+        hooks,
+        signal: o.signal,
+      });
       if (!isTransient(outcome) || attempt > retry.retries || o.signal?.aborted) {
         const r = { target: name, networkFile, outcome, attempts: attempt };
         results.push(r);
@@ -129,7 +147,9 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
         break;
       }
       const wait = backoffMs(attempt, retry);
-      hooks.log(`${name}: ${outcome.error?.message ?? outcome.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retry.retries + 1}).`);
+      hooks.log(
+        `${name}: ${outcome.error?.message ?? outcome.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retry.retries + 1}).`,
+      );
       await sleep(wait, o.signal);
       // The layers on disk stay: the retry resumes the same file (or starts one if none was written yet).
       if (outcome.file) request = { kind: 'resume', workspaceRoot: o.workspaceRoot, recordsFile: outcome.file };

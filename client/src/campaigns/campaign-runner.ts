@@ -77,35 +77,65 @@ function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
   if (t.user !== undefined) target.user = t.user;
   if (t.threads !== undefined) target.threads = t.threads;
   const method: CampaignHeader['method'] = {
-    requested: 'auto', repetitions: t.repetitions, minLoop_s: t.minLoopSeconds, netCheck: plan.netCheck, agentArgs: measurementArgs(t),
+    requested: 'auto',
+    repetitions: t.repetitions,
+    minLoop_s: t.minLoopSeconds,
+    netCheck: plan.netCheck,
+    agentArgs: measurementArgs(t),
   };
   if (t.idleSeconds !== undefined) method.idle_s = t.idleSeconds;
   const nvpmodel = session.probe.raw.nvpmodel as { mode?: unknown } | null | undefined;
   const platform = campaignPlatform({
-    kind: t.kind, device: t.device, threads: t.device === 'cpu' ? t.threads : undefined, batch: plan.network.analysis.batch,
+    kind: t.kind,
+    device: t.device,
+    threads: t.device === 'cpu' ? t.threads : undefined,
+    batch: plan.network.analysis.batch,
     mode: typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null,
   });
   return {
-    type: 'campaign', format: RECORDS_FORMAT, version: RECORDS_VERSION, id: plan.id, created: plan.created, target,
-    probe: session.probe.raw, emulated: session.probe.emulated,
+    type: 'campaign',
+    format: RECORDS_FORMAT,
+    version: RECORDS_VERSION,
+    id: plan.id,
+    created: plan.created,
+    target,
+    probe: session.probe.raw,
+    emulated: session.probe.emulated,
     // The scale only the target can state (the agent never reads the emulator's private state).
     ...(session.probe.emulated ? { emulator: { timeScale: t.timeScale ?? null } } : {}),
-    platform, network: plan.network, method,
+    platform,
+    network: plan.network,
+    method,
   };
 }
 
 /** Measures one planned campaign on an open session. Never throws for board or agent failures. */
-export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, hooks: CampaignHooks, signal?: AbortSignal): Promise<CampaignOutcome> {
+export async function measureOnBoard(
+  session: BoardSession,
+  plan: CampaignPlan,
+  hooks: CampaignHooks,
+  signal?: AbortSignal,
+): Promise<CampaignOutcome> {
   const now = hooks.now ?? (() => new Date());
   const started = Date.now();
   const tracker = new ProgressTracker(session.target.repetitions, plan.netCheck);
   const report = (): void => hooks.onProgress?.(tracker.state(), plan);
   const state: RunState = {
-    measuredBefore: new Set(plan.skip), added: new Set(), planned: [...plan.plannedBefore], rails: {}, unusable: [],
+    measuredBefore: new Set(plan.skip),
+    added: new Set(),
+    planned: [...plan.plannedBefore],
+    rails: {},
+    unusable: [],
   };
   const outcome = (status: EndStatus, error?: CampaignError): CampaignOutcome => ({
-    status, error, plan, file: state.writer || plan.resume ? plan.recordsFile : undefined,
-    measured: state.measuredBefore.size + state.added.size, planned: state.planned.length, added: state.added.size, elapsedMs: Date.now() - started,
+    status,
+    error,
+    plan,
+    file: state.writer || plan.resume ? plan.recordsFile : undefined,
+    measured: state.measuredBefore.size + state.added.size,
+    planned: state.planned.length,
+    added: state.added.size,
+    elapsedMs: Date.now() - started,
   });
   if (signal?.aborted) return outcome('cancelled', new CampaignError('Cancelled.', 'cancelled'));
 
@@ -152,7 +182,9 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
       case 'layer': {
         state.lastLayer = { name: e.name, finished: true };
         if (e.partial) {
-          hooks.log(`Layer ${e.name}: stopped after ${Array.isArray(e.repetitions) ? e.repetitions.length : 0} repetition(s); not recorded (a resume measures it again).`);
+          hooks.log(
+            `Layer ${e.name}: stopped after ${Array.isArray(e.repetitions) ? e.repetitions.length : 0} repetition(s); not recorded (a resume measures it again).`,
+          );
           break;
         }
         tracker.layerFinished();
@@ -216,26 +248,38 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
       skipFile = `${folder}/skip-layers-${plan.session}.json`;
       await session.connection.upload(Buffer.from(JSON.stringify(plan.skip)), skipFile);
     }
-    const args = runArgs({ target: session.target, remoteModel, remoteWeights, skip: plan.skip, skipFile, netCheck: plan.netCheck, batch: plan.network.analysis.batch });
+    const args = runArgs({
+      target: session.target,
+      remoteModel,
+      remoteWeights,
+      skip: plan.skip,
+      skipFile,
+      netCheck: plan.netCheck,
+      batch: plan.network.analysis.batch,
+    });
     hooks.log(`Running the agent: ${args.join(' ')}`);
     const timeout_s = session.target.progressTimeoutSeconds ?? DEFAULT_PROGRESS_TIMEOUT_S;
     watchdog = new ProgressWatchdog(timeout_s * 1000, () => {
       state.silentFor_s = timeout_s;
       stopRun.abort();
     });
-    result = await session.runAgent(args, {
-      onStdout: (line) => {
-        const { event, ignored } = parseAgentLine(line);
-        if (ignored) hooks.log(`[agent stdout] ${ignored}`);
-        if (event) {
-          watchdog?.touch();
-          hooks.onAgentEvent?.(event);
-          onEvent(event);
-        }
+    result = await session.runAgent(
+      args,
+      {
+        onStdout: (line) => {
+          const { event, ignored } = parseAgentLine(line);
+          if (ignored) hooks.log(`[agent stdout] ${ignored}`);
+          if (event) {
+            watchdog?.touch();
+            hooks.onAgentEvent?.(event);
+            onEvent(event);
+          }
+        },
+        onStderr: (line) => hooks.log(`[agent] ${line}`),
+        onWarning: hooks.log,
       },
-      onStderr: (line) => hooks.log(`[agent] ${line}`),
-      onWarning: hooks.log,
-    }, stopRun.signal);
+      stopRun.signal,
+    );
   } catch (err) {
     failure = err;
   } finally {
@@ -247,7 +291,14 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
   const { status, error } = judge(session, plan, state, result, failure, signal);
   if (state.writer) {
     try {
-      state.writer.append({ type: 'end', session: plan.session, at: now().toISOString(), status, ...(error ? { message: error.message } : {}), layersMeasured: state.measuredBefore.size + state.added.size });
+      state.writer.append({
+        type: 'end',
+        session: plan.session,
+        at: now().toISOString(),
+        status,
+        ...(error ? { message: error.message } : {}),
+        layersMeasured: state.measuredBefore.size + state.added.size,
+      });
       hooks.onRecord?.(plan.recordsFile);
     } catch (err) {
       hooks.log(`Could not write the end record: ${(err as Error).message}`);
@@ -260,23 +311,43 @@ export async function measureOnBoard(session: BoardSession, plan: CampaignPlan, 
 }
 
 /** How the run went, from the agent's exit status and last events, or the link's error. */
-function judge(session: BoardSession, plan: CampaignPlan, state: RunState, result: ExecResult | undefined, failure: unknown, signal?: AbortSignal): { status: EndStatus; error?: CampaignError } {
+function judge(
+  session: BoardSession,
+  plan: CampaignPlan,
+  state: RunState,
+  result: ExecResult | undefined,
+  failure: unknown,
+  signal?: AbortSignal,
+): { status: EndStatus; error?: CampaignError } {
   const board = session.label;
   const net = path.basename(plan.networkFile);
   const resumable = (message: string, code: CampaignError['code']): CampaignError =>
     new CampaignError(message, code, state.writer ? RESUME_STEP : 'Try again.');
   if (failure !== undefined) {
-    if (failure instanceof RecordsWriteError) return { status: 'failed', error: new CampaignError(`Could not write the measurements: ${failure.message}`, 'records', 'Check the disk has space and the workspace is writable; then resume.') };
+    if (failure instanceof RecordsWriteError)
+      return {
+        status: 'failed',
+        error: new CampaignError(
+          `Could not write the measurements: ${failure.message}`,
+          'records',
+          'Check the disk has space and the workspace is writable; then resume.',
+        ),
+      };
     if (failure instanceof CampaignError) return { status: failure.code === 'cancelled' ? 'cancelled' : 'failed', error: failure };
     if (failure instanceof BoardConnectionError && failure.code === 'connection-lost') {
-      return { status: 'interrupted', error: resumable(`${failure.message}. ${state.added.size} layer(s) measured in this run are saved.`, 'connection-lost') };
+      return {
+        status: 'interrupted',
+        error: resumable(`${failure.message}. ${state.added.size} layer(s) measured in this run are saved.`, 'connection-lost'),
+      };
     }
     const e = linkFailure(failure, `Running the agent on ${board}`);
     return { status: e.code === 'cancelled' ? 'cancelled' : 'failed', error: e };
   }
   const r = result!;
   if (state.silentFor_s !== undefined && !signal?.aborted) {
-    const last = state.lastLayer ? `; last layer ${state.lastLayer.name} (${state.lastLayer.finished ? 'measured' : 'being measured'})` : '; no layer started';
+    const last = state.lastLayer
+      ? `; last layer ${state.lastLayer.name} (${state.lastLayer.finished ? 'measured' : 'being measured'})`
+      : '; no layer started';
     return {
       status: 'interrupted',
       error: new CampaignError(
@@ -288,20 +359,37 @@ function judge(session: BoardSession, plan: CampaignPlan, state: RunState, resul
   }
   const agentSaid = state.lastError ? `${state.lastError.message}` : undefined;
   if (r.cancelled || (signal?.aborted && r.code === AgentExit.cancelled)) {
-    return { status: 'cancelled', error: new CampaignError(`Cancelled. ${state.added.size} layer(s) measured in this run are saved.`, 'cancelled', state.writer ? RESUME_STEP : undefined) };
+    return {
+      status: 'cancelled',
+      error: new CampaignError(
+        `Cancelled. ${state.added.size} layer(s) measured in this run are saved.`,
+        'cancelled',
+        state.writer ? RESUME_STEP : undefined,
+      ),
+    };
   }
   switch (r.code) {
     case AgentExit.ok: {
-      if (state.done?.status !== 'ok') return { status: 'failed', error: resumable(`The agent on ${board} exited without reporting the end of the run.`, 'agent-error') };
+      if (state.done?.status !== 'ok')
+        return { status: 'failed', error: resumable(`The agent on ${board} exited without reporting the end of the run.`, 'agent-error') };
       const measured = new Set([...state.measuredBefore, ...state.added]);
       const missing = state.planned.filter((n) => !measured.has(n));
       if (missing.length > 0) {
-        return { status: 'failed', error: resumable(`${missing.length} layer(s) gave no usable measurement (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}).`, 'agent-error') };
+        return {
+          status: 'failed',
+          error: resumable(
+            `${missing.length} layer(s) gave no usable measurement (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}).`,
+            'agent-error',
+          ),
+        };
       }
       return { status: 'complete' };
     }
     case AgentExit.cancelled:
-      return { status: 'interrupted', error: resumable(`The agent on ${board} was stopped (SIGTERM or SIGHUP on the board).`, 'agent-died') };
+      return {
+        status: 'interrupted',
+        error: resumable(`The agent on ${board} was stopped (SIGTERM or SIGHUP on the board).`, 'agent-died'),
+      };
     case AgentExit.noSensor:
       return { status: 'failed', error: noSensor(board, state.lastError?.hint) };
     case AgentExit.noCaffe:
@@ -310,10 +398,24 @@ function judge(session: BoardSession, plan: CampaignPlan, state: RunState, resul
       return { status: 'failed', error: badNetwork(net, agentSaid ?? 'the agent gave no reason', state.lastError?.location) };
     case AgentExit.internal:
     case AgentExit.usage:
-      return { status: 'failed', error: resumable(`The agent failed on ${board}: ${agentSaid ?? `exit ${r.code}`}. See the "Energy Lens" output.`, 'agent-error') };
+      return {
+        status: 'failed',
+        error: resumable(`The agent failed on ${board}: ${agentSaid ?? `exit ${r.code}`}. See the "Energy Lens" output.`, 'agent-error'),
+      };
     default: {
-      const how = r.code === null ? `the session ended${r.signal ? ` by ${r.signal}` : ''}` : r.code > 128 ? `killed by signal ${r.code - 128}` : `exit ${r.code}`;
-      return { status: 'failed', error: resumable(`The agent on ${board} stopped without finishing (${how}). ${state.added.size} layer(s) measured in this run are saved.`, 'agent-died') };
+      const how =
+        r.code === null
+          ? `the session ended${r.signal ? ` by ${r.signal}` : ''}`
+          : r.code > 128
+            ? `killed by signal ${r.code - 128}`
+            : `exit ${r.code}`;
+      return {
+        status: 'failed',
+        error: resumable(
+          `The agent on ${board} stopped without finishing (${how}). ${state.added.size} layer(s) measured in this run are saved.`,
+          'agent-died',
+        ),
+      };
     }
   }
 }
@@ -333,8 +435,14 @@ export async function runCampaign(o: RunCampaignOptions): Promise<CampaignOutcom
   const failed = (err: unknown, plan?: CampaignPlan): CampaignOutcome => {
     const error = err instanceof CampaignError ? err : linkFailure(err, 'The campaign');
     return {
-      status: error.code === 'cancelled' ? 'cancelled' : 'failed', error, plan, file: plan?.resume ? plan.recordsFile : undefined,
-      measured: plan?.skip.length ?? 0, planned: plan?.plannedBefore.length ?? 0, added: 0, elapsedMs: Date.now() - started,
+      status: error.code === 'cancelled' ? 'cancelled' : 'failed',
+      error,
+      plan,
+      file: plan?.resume ? plan.recordsFile : undefined,
+      measured: plan?.skip.length ?? 0,
+      planned: plan?.plannedBefore.length ?? 0,
+      added: 0,
+      elapsedMs: Date.now() - started,
     };
   };
   let plan: CampaignPlan;
@@ -348,7 +456,11 @@ export async function runCampaign(o: RunCampaignOptions): Promise<CampaignOutcom
   let session: BoardSession;
   try {
     session = await BoardSession.open({
-      target: o.target, connect: o.connect, agentLocalPath: o.agentLocalPath, log: o.hooks.log, signal: o.signal,
+      target: o.target,
+      connect: o.connect,
+      agentLocalPath: o.agentLocalPath,
+      log: o.hooks.log,
+      signal: o.signal,
       onPhase: (phase) => o.hooks.onProgress?.({ phase, done: 0, elapsedMs: Date.now() - started, fraction: 0 }, plan),
     });
   } catch (err) {
@@ -368,14 +480,28 @@ function finishComplete(plan: CampaignPlan, hooks: CampaignHooks, started: numbe
   if (readCampaignFile(plan.recordsFile).status !== 'complete') {
     const { writer } = CampaignRecordWriter.reopen(plan.recordsFile);
     try {
-      writer.append({ type: 'end', session: plan.session, at: (hooks.now ?? (() => new Date()))().toISOString(), status: 'complete', layersMeasured: plan.skip.length });
+      writer.append({
+        type: 'end',
+        session: plan.session,
+        at: (hooks.now ?? (() => new Date()))().toISOString(),
+        status: 'complete',
+        layersMeasured: plan.skip.length,
+      });
     } finally {
       writer.close();
     }
     hooks.onRecord?.(plan.recordsFile);
   }
   hooks.log(`${path.basename(plan.recordsFile)}: every layer is already measured.`);
-  return { status: 'complete', plan, file: plan.recordsFile, measured: plan.skip.length, planned: plan.plannedBefore.length, added: 0, elapsedMs: Date.now() - started };
+  return {
+    status: 'complete',
+    plan,
+    file: plan.recordsFile,
+    measured: plan.skip.length,
+    planned: plan.plannedBefore.length,
+    added: 0,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 export interface SeriesHooks extends CampaignHooks {
@@ -388,20 +514,35 @@ export interface SeriesHooks extends CampaignHooks {
  * Stops at a cancel or a lost connection; a network that fails on its own (e.g. Caffe rejects it)
  * does not stop the others. Returns one outcome per network attempted.
  */
-export async function runCampaignSeries(o: Omit<RunCampaignOptions, 'request' | 'hooks'> & { requests: NewCampaignRequest[]; hooks: SeriesHooks }): Promise<CampaignOutcome[]> {
+export async function runCampaignSeries(
+  o: Omit<RunCampaignOptions, 'request' | 'hooks'> & { requests: NewCampaignRequest[]; hooks: SeriesHooks },
+): Promise<CampaignOutcome[]> {
   const outcomes: CampaignOutcome[] = [];
   if (o.requests.length === 0) return outcomes;
   const started = Date.now();
   let session: BoardSession;
   try {
     session = await BoardSession.open({
-      target: o.target, connect: o.connect, agentLocalPath: o.agentLocalPath, log: o.hooks.log, signal: o.signal,
+      target: o.target,
+      connect: o.connect,
+      agentLocalPath: o.agentLocalPath,
+      log: o.hooks.log,
+      signal: o.signal,
       onPhase: (phase) => o.hooks.onProgress?.({ phase, done: 0, elapsedMs: Date.now() - started, fraction: 0 }, undefined),
     });
   } catch (err) {
     const error = linkFailure(err, 'Connecting');
     o.hooks.log(`${error.message}${error.nextStep ? `\n  Next: ${error.nextStep}` : ''}`);
-    return [{ status: error.code === 'cancelled' ? 'cancelled' : 'failed', error, measured: 0, planned: 0, added: 0, elapsedMs: Date.now() - started }];
+    return [
+      {
+        status: error.code === 'cancelled' ? 'cancelled' : 'failed',
+        error,
+        measured: 0,
+        planned: 0,
+        added: 0,
+        elapsedMs: Date.now() - started,
+      },
+    ];
   }
   try {
     for (const [i, request] of o.requests.entries()) {

@@ -19,7 +19,12 @@ export function campaignTooltipLines(r: CampaignRead, campaignFile: string, plan
     `Started ${md(localDate(c.created))}, last record ${md(localDate(r.updated ?? c.created))}`,
     `${r.layers.length} of ${planned} layers measured, ${r.sessions.length} session(s)${last ? `, last ended: ${md(last.status)}${last.message ? ` (${md(last.message)})` : ''}` : ''}`,
     c.emulated ? 'Emulated board' : '',
-    r.problems.length ? `${r.problems.length} problem(s): ${r.problems.slice(0, 3).map((p) => `line ${p.line}: ${md(p.message)}`).join('; ')}` : '',
+    r.problems.length
+      ? `${r.problems.length} problem(s): ${r.problems
+          .slice(0, 3)
+          .map((p) => `line ${p.line}: ${md(p.message)}`)
+          .join('; ')}`
+      : '',
     markdownCode(campaignFile, { limit: 400 }),
   ].filter(Boolean);
 }

@@ -62,10 +62,18 @@ export class CampaignTreeProvider implements vscode.TreeDataProvider<CampaignTre
       return out;
     }
     if (node.kind === 'target') {
-      return [...node.campaigns].sort((a, b) => (b.campaign!.created).localeCompare(a.campaign!.created)).map((read) => ({ kind: 'campaign', read, campaignFile: read.file }));
+      return [...node.campaigns]
+        .sort((a, b) => b.campaign!.created.localeCompare(a.campaign!.created))
+        .map((read) => ({ kind: 'campaign', read, campaignFile: read.file }));
     }
     if (node.kind === 'unreadable') {
-      return node.reads.map((read) => ({ kind: 'problem', read, campaignFile: read.file, line: read.problems[0]?.line ?? 0, message: read.problems[0]?.message ?? 'unreadable' }));
+      return node.reads.map((read) => ({
+        kind: 'problem',
+        read,
+        campaignFile: read.file,
+        line: read.problems[0]?.line ?? 0,
+        message: read.problems[0]?.message ?? 'unreadable',
+      }));
     }
     return [];
   }
@@ -73,11 +81,16 @@ export class CampaignTreeProvider implements vscode.TreeDataProvider<CampaignTre
   getTreeItem(node: CampaignTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'target': {
-        const item = new vscode.TreeItem(node.name, node.campaigns.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          node.name,
+          node.campaigns.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+        );
         item.description = node.config ? describeTarget(node.config) : 'not in energyLens.targets';
         item.iconPath = new vscode.ThemeIcon(node.config ? 'circuit-board' : 'debug-disconnect');
         item.contextValue = node.config ? 'energyLens.target' : 'energyLens.target.unknown';
-        item.tooltip = node.config ? `${node.name}: ${describeTarget(node.config)}\n${node.campaigns.length} campaign(s)` : `Campaigns measured on "${node.name}", a target no longer configured`;
+        item.tooltip = node.config
+          ? `${node.name}: ${describeTarget(node.config)}\n${node.campaigns.length} campaign(s)`
+          : `Campaigns measured on "${node.name}", a target no longer configured`;
         return item;
       }
       case 'campaign':
@@ -109,7 +122,9 @@ export class CampaignTreeProvider implements vscode.TreeDataProvider<CampaignTre
     const status = running ? 'running' : r.status;
     const progress = running?.state ? ` · ${formatProgress(running.state)}` : '';
     item.description = `${status} · ${r.layers.length}/${planned} layers · ${localDate(c.created)}${c.emulated ? ' · emulated' : ''}${progress}`;
-    item.iconPath = new vscode.ThemeIcon(running ? 'loading~spin' : r.status === 'complete' ? 'pass' : r.status === 'partial' ? 'debug-pause' : 'circle-outline');
+    item.iconPath = new vscode.ThemeIcon(
+      running ? 'loading~spin' : r.status === 'complete' ? 'pass' : r.status === 'partial' ? 'debug-pause' : 'circle-outline',
+    );
     item.contextValue = `energyLens.campaign.${status}`;
     const lines = campaignTooltipLines(r, node.campaignFile, planned);
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));

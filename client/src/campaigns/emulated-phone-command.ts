@@ -14,11 +14,26 @@ let running: EmulatedPhone | undefined;
 
 export async function startEmulatedPhoneCommand(context: vscode.ExtensionContext): Promise<string | undefined> {
   if (!running) {
-    running = await startEmulatedPhone({ timeScale: TIME_SCALE, nodeCommand: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}` });
+    running = await startEmulatedPhone({
+      timeScale: TIME_SCALE,
+      nodeCommand: `env ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}`,
+    });
     const phone = running;
-    context.subscriptions.push({ dispose: () => { void phone.close(); if (running === phone) running = undefined; } });
+    context.subscriptions.push({
+      dispose: () => {
+        void phone.close();
+        if (running === phone) running = undefined;
+      },
+    });
   }
-  const entry = { name: EMULATED_PHONE_TARGET, kind: 'adb', host: running.serial, powerSource: 'external-probe', probeCommand: `exec ${running.probeCommand}`, steadySeconds: 1 };
+  const entry = {
+    name: EMULATED_PHONE_TARGET,
+    kind: 'adb',
+    host: running.serial,
+    powerSource: 'external-probe',
+    probeCommand: `exec ${running.probeCommand}`,
+    steadySeconds: 1,
+  };
   const config = vscode.workspace.getConfiguration(TARGETS_SECTION);
   const current = config.get<unknown[]>(TARGETS_KEY) ?? [];
   const others = (Array.isArray(current) ? current : []).filter((t) => (t as { name?: unknown })?.name !== EMULATED_PHONE_TARGET);

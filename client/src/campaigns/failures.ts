@@ -21,18 +21,24 @@ export class CampaignError extends Error {
   override name = 'CampaignError';
   /** Where in the network file the board's Caffe could not parse it (1-based line and column). */
   location?: { line: number; column: number; message: string };
-  constructor(message: string, readonly code: CampaignFailureCode, readonly nextStep?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code: CampaignFailureCode,
+    readonly nextStep?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
 
-export const RESUME_STEP = 'Run "Energy Lens: Resume Campaign" (or Resume in the Campaigns view) to measure the remaining layers; the layers measured so far are kept.';
+export const RESUME_STEP =
+  'Run "Energy Lens: Resume Campaign" (or Resume in the Campaigns view) to measure the remaining layers; the layers measured so far are kept.';
 
 export function noSensor(board: string, hint: string | null | undefined): CampaignError {
   return new CampaignError(
     `${board} has no power sensor the agent can read (no INA3221 under /sys/bus/i2c/devices), so there is nothing to measure energy with.`,
     'no-sensor',
-    hint ?? 'Enable the INA3221 power monitor in the board\'s kernel/device tree, or measure with an external meter.',
+    hint ?? "Enable the INA3221 power monitor in the board's kernel/device tree, or measure with an external meter.",
   );
 }
 
@@ -48,7 +54,7 @@ export function badNetwork(network: string, detail: string, location?: CampaignE
   const e = new CampaignError(
     `Caffe on the board cannot build ${network}: ${detail}`,
     'bad-network',
-    'Fix the problems the editor shows in this file, or check that the board\'s Caffe knows every layer type it uses (layers from Caffe forks need that fork on the board).',
+    "Fix the problems the editor shows in this file, or check that the board's Caffe knows every layer type it uses (layers from Caffe forks need that fork on the board).",
   );
   const ok = location && Number.isInteger(location.line) && location.line >= 1 && Number.isInteger(location.column) && location.column >= 1;
   if (ok) e.location = { line: location.line, column: location.column, message: String(location.message ?? '') };

@@ -24,7 +24,11 @@ const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : nu
 
 /** The probe's stdout (one JSON object) -> ProbeInfo; throws a CampaignError when it is not one. */
 export function parseProbe(stdout: string, board: string): ProbeInfo {
-  const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).pop();
+  const line = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'))
+    .pop();
   let value: Obj | undefined;
   try {
     value = line ? obj(JSON.parse(line)) : undefined;
@@ -32,8 +36,11 @@ export function parseProbe(stdout: string, board: string): ProbeInfo {
     value = undefined;
   }
   if (!value || value.event !== 'probe') {
-    throw new CampaignError(`The agent's probe on ${board} printed no probe result${stdout.trim() ? `: ${stdout.trim().slice(0, 300)}` : ''}.`, 'probe-failed',
-      'See the "Energy Lens" output for the agent\'s messages.');
+    throw new CampaignError(
+      `The agent's probe on ${board} printed no probe result${stdout.trim() ? `: ${stdout.trim().slice(0, 300)}` : ''}.`,
+      'probe-failed',
+      'See the "Energy Lens" output for the agent\'s messages.',
+    );
   }
   const { v: _v, event: _e, ...raw } = value;
   const boardInfo = obj(value.board);
@@ -66,7 +73,9 @@ export function probeBlocker(probe: ProbeInfo, board: string): CampaignError | u
 
 /** `Jetson TX1 (L4T 28.2.0, emulated), rails VDD_IN, VDD_CPU, VDD_GPU, pycaffe, Python 3.5.2` for the log. */
 export function describeProbe(p: ProbeInfo): string {
-  const what = [p.boardModel ?? 'unknown board', p.l4t ? `L4T ${p.l4t}` : undefined, p.emulated ? 'emulated' : undefined].filter(Boolean).join(', ');
+  const what = [p.boardModel ?? 'unknown board', p.l4t ? `L4T ${p.l4t}` : undefined, p.emulated ? 'emulated' : undefined]
+    .filter(Boolean)
+    .join(', ');
   const caffe = p.caffePython ? 'pycaffe' : p.caffeBinary ? `caffe binary ${p.caffeBinary}` : 'no Caffe';
   return `${what}; rails ${p.rails.length ? p.rails.join(', ') : 'none'}; ${caffe}; Python ${p.pythonVersion}; agent ${p.agentVersion}`;
 }

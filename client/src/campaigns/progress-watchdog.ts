@@ -10,7 +10,10 @@ export class ProgressWatchdog {
   private timer: NodeJS.Timeout | undefined;
   private firedAt: number | undefined;
 
-  constructor(private readonly timeoutMs: number, private readonly onSilent: () => void) {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onSilent: () => void,
+  ) {
     this.arm();
   }
 

@@ -26,7 +26,11 @@ export class ProgressTracker {
   private done = 0;
   private doneMs = 0;
 
-  constructor(private readonly repetitions: number, private readonly netCheck: boolean, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly repetitions: number,
+    private readonly netCheck: boolean,
+    private readonly now: () => number = Date.now,
+  ) {
     this.started = now();
   }
 
@@ -52,14 +56,23 @@ export class ProgressTracker {
 
   state(): ProgressState {
     const now = this.now();
-    const s: ProgressState = { done: this.done, elapsedMs: now - this.started, fraction: this.of > 0 ? Math.min(1, this.done / this.of) : 0 };
+    const s: ProgressState = {
+      done: this.done,
+      elapsedMs: now - this.started,
+      fraction: this.of > 0 ? Math.min(1, this.done / this.of) : 0,
+    };
     if (this.phase) s.phase = this.phase;
     if (this.current) {
       s.position = this.current.position;
       s.of = this.current.of;
       s.layer = this.current.name;
     }
-    const perLayer = this.done > 0 ? this.doneMs / this.done : this.current?.loopS !== undefined ? this.current.loopS * 1000 * this.repetitions * 1.15 : undefined;
+    const perLayer =
+      this.done > 0
+        ? this.doneMs / this.done
+        : this.current?.loopS !== undefined
+          ? this.current.loopS * 1000 * this.repetitions * 1.15
+          : undefined;
     if (perLayer !== undefined && this.of > 0) {
       const left = this.of - this.done + (this.netCheck ? 1 : 0);
       const intoCurrent = this.current ? now - this.current.startedAt : 0;

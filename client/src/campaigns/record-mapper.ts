@@ -1,12 +1,26 @@
 // Agent events -> measurement records (server/src/measurements). Pure: the runner appends what
 // this returns. Values the agent could not compute (null: a NaN on the board) make a layer unusable;
 // it is then not recorded (a resume measures it again) and the reason is returned instead.
-import type { IdleCalibration, IdleRecord, LayerCalibration, LayerRecord, NetInForward, NetRecord, SessionRecord, Spread } from '../../../server/src/measurements';
+import type {
+  IdleCalibration,
+  IdleRecord,
+  LayerCalibration,
+  LayerRecord,
+  NetInForward,
+  NetRecord,
+  SessionRecord,
+  Spread,
+} from '../../../server/src/measurements';
 import type { AgentIdle, AgentLayer, AgentNet, AgentStart } from './agent-events';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-function spreadOf(e: { time_ms_spread?: number | null; energy_mj_spread?: number | null; dynamic_energy_mj_spread?: number | null; power_mw_spread?: number | null }): Spread {
+function spreadOf(e: {
+  time_ms_spread?: number | null;
+  energy_mj_spread?: number | null;
+  dynamic_energy_mj_spread?: number | null;
+  power_mw_spread?: number | null;
+}): Spread {
   const s: Spread = {};
   if (isNum(e.time_ms_spread)) s.time_ms = e.time_ms_spread;
   if (isNum(e.energy_mj_spread)) s.energy_mJ = e.energy_mj_spread;
@@ -23,9 +37,18 @@ export interface RailNames {
 
 export function sessionRecord(e: AgentStart, session: number, at: string, resumed: boolean): SessionRecord {
   return {
-    type: 'session', session, at, resumed, agent: String(e.agent ?? '?'), method: e.method || 'unknown',
-    board: e.board ?? null, l4t: e.l4t ?? null, rails: Array.isArray(e.rails) ? e.rails.map(String) : [],
-    totalRail: e.total_rail ?? null, cpuRail: e.cpu_rail ?? null, gpuRail: e.gpu_rail ?? null,
+    type: 'session',
+    session,
+    at,
+    resumed,
+    agent: String(e.agent ?? '?'),
+    method: e.method || 'unknown',
+    board: e.board ?? null,
+    l4t: e.l4t ?? null,
+    rails: Array.isArray(e.rails) ? e.rails.map(String) : [],
+    totalRail: e.total_rail ?? null,
+    cpuRail: e.cpu_rail ?? null,
+    gpuRail: e.gpu_rail ?? null,
     planned: (e.layers ?? []).map((l) => l.name).filter((n) => typeof n === 'string' && n !== ''),
     skipped: (e.skipped_layers ?? []).filter((n) => typeof n === 'string' && n !== ''),
   };
@@ -93,14 +116,28 @@ function railPowers(e: AgentLayer, rails: RailNames): Record<string, number> {
 export function layerRecord(e: AgentLayer, session: number, at: string, idle_mW: number, rails: RailNames): LayerRecord | string {
   const missing = (['time_ms', 'power_mw', 'energy_mj', 'dynamic_energy_mj'] as const).filter((k) => !isNum(e[k]));
   if (missing.length > 0) return `layer "${e.name}": the agent gave no value for ${missing.join(', ')}`;
-  if ((e.energy_mj as number) < 0 || (e.time_ms as number) < 0 || (e.power_mw as number) < 0) return `layer "${e.name}": negative time, power or energy`;
+  if ((e.energy_mj as number) < 0 || (e.time_ms as number) < 0 || (e.power_mw as number) < 0)
+    return `layer "${e.name}": negative time, power or energy`;
   const reps = Array.isArray(e.repetitions) ? e.repetitions.length : 0;
   const r: LayerRecord = {
-    type: 'layer', session, at, name: e.name, layerType: e.type ?? null, index: Number.isInteger(e.index) ? e.index : 0,
-    method: e.method || 'unknown', time_ms: e.time_ms as number, power_mW: e.power_mw as number, rails_mW: railPowers(e, rails),
-    idle_power_mW: nonNeg(e.idle_power_mw) ? e.idle_power_mw : idle_mW, energy_mJ: e.energy_mj as number, dynamic_energy_mJ: e.dynamic_energy_mj as number,
-    spread: spreadOf(e), repetitions: Math.max(1, reps), calls: Math.max(1, Math.round(isNum(e.calls) ? e.calls : 1)),
-    settled: e.settled === true, inPlace: e.in_place === true,
+    type: 'layer',
+    session,
+    at,
+    name: e.name,
+    layerType: e.type ?? null,
+    index: Number.isInteger(e.index) ? e.index : 0,
+    method: e.method || 'unknown',
+    time_ms: e.time_ms as number,
+    power_mW: e.power_mw as number,
+    rails_mW: railPowers(e, rails),
+    idle_power_mW: nonNeg(e.idle_power_mw) ? e.idle_power_mw : idle_mW,
+    energy_mJ: e.energy_mj as number,
+    dynamic_energy_mJ: e.dynamic_energy_mj as number,
+    spread: spreadOf(e),
+    repetitions: Math.max(1, reps),
+    calls: Math.max(1, Math.round(isNum(e.calls) ? e.calls : 1)),
+    settled: e.settled === true,
+    inPlace: e.in_place === true,
   };
   const calibration = layerCalibration(e);
   if (calibration) r.calibration = calibration;
@@ -111,8 +148,15 @@ export function netRecord(e: AgentNet, session: number, at: string): NetRecord |
   const missing = (['time_ms', 'power_mw', 'energy_mj', 'dynamic_energy_mj'] as const).filter((k) => !isNum(e[k]));
   if (missing.length > 0) return `whole-net check: the agent gave no value for ${missing.join(', ')}`;
   const r: NetRecord = {
-    type: 'net', session, at, method: e.method || 'unknown', time_ms: e.time_ms as number, power_mW: e.power_mw as number,
-    energy_mJ: e.energy_mj as number, dynamic_energy_mJ: e.dynamic_energy_mj as number, spread: spreadOf(e),
+    type: 'net',
+    session,
+    at,
+    method: e.method || 'unknown',
+    time_ms: e.time_ms as number,
+    power_mW: e.power_mw as number,
+    energy_mJ: e.energy_mj as number,
+    dynamic_energy_mJ: e.dynamic_energy_mj as number,
+    spread: spreadOf(e),
     iterations: Math.max(1, Math.round(isNum(e.iterations) ? e.iterations : 1)),
   };
   if (nonNeg(e.sum_layers_energy_mj) && Number.isInteger(e.layers_in_sum)) {
@@ -131,7 +175,8 @@ export function netRecord(e: AgentNet, session: number, at: string): NetRecord |
 /** Per-layer in-forward values, by layer name (layers without a usable time are left out). */
 function netInForward(e: AgentNet): NetInForward | undefined {
   const f = e.in_forward;
-  if (!f || !Array.isArray(f.layers) || !Number.isInteger(f.forwards) || (f.forwards as number) < 1 || !nonNeg(f.sum_layers_energy_mj)) return undefined;
+  if (!f || !Array.isArray(f.layers) || !Number.isInteger(f.forwards) || (f.forwards as number) < 1 || !nonNeg(f.sum_layers_energy_mj))
+    return undefined;
   const layers: NetInForward['layers'] = {};
   for (const l of f.layers) {
     if (!l || typeof l.name !== 'string' || !nonNeg(l.time_ms)) continue;
@@ -140,7 +185,12 @@ function netInForward(e: AgentNet): NetInForward | undefined {
     if (isNum(l.dynamic_energy_mj)) entry.dynamic_energy_mJ = l.dynamic_energy_mj;
     layers[l.name] = entry;
   }
-  const out: NetInForward = { method: typeof f.method === 'string' ? f.method : 'unknown', forwards: f.forwards as number, layers, sum_energy_mJ: f.sum_layers_energy_mj };
+  const out: NetInForward = {
+    method: typeof f.method === 'string' ? f.method : 'unknown',
+    forwards: f.forwards as number,
+    layers,
+    sum_energy_mJ: f.sum_layers_energy_mj,
+  };
   if (nonNeg(f.callback_ms)) out.callback_ms = f.callback_ms;
   if (isNum(f.residual_pct)) out.residual_pct = f.residual_pct;
   return out;

@@ -82,9 +82,12 @@ function throttledPerFile(fn: (file: string) => void, ms: number): (file: string
   return (file) => {
     if (timers.has(file)) return;
     fn(file);
-    timers.set(file, setTimeout(() => {
-      timers.delete(file);
-      fn(file);
-    }, ms));
+    timers.set(
+      file,
+      setTimeout(() => {
+        timers.delete(file);
+        fn(file);
+      }, ms),
+    );
   };
 }

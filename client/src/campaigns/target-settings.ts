@@ -24,9 +24,11 @@ export function readTargets(): TargetConfig[] {
   const { targets, problems } = parseTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY));
   const text = problems.join('\n');
   if (text && text !== shownProblems) {
-    void vscode.window.showWarningMessage(`Energy Lens: some boards in energyLens.targets are ignored: ${problems.join('; ')}`, 'Open Settings').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
-    });
+    void vscode.window
+      .showWarningMessage(`Energy Lens: some boards in energyLens.targets are ignored: ${problems.join('; ')}`, 'Open Settings')
+      .then((a) => {
+        if (a) void vscode.commands.executeCommand('workbench.action.openSettingsJson');
+      });
   }
   shownProblems = text;
   return targets;
@@ -36,12 +38,18 @@ export function readTargets(): TargetConfig[] {
 export async function pickTarget(title: string): Promise<TargetConfig | AdbTargetConfig | undefined> {
   const targets = readTargets();
   const phones = parseAdbTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY));
-  if (phones.problems.length) void vscode.window.showWarningMessage(`Energy Lens: some phones in energyLens.targets are ignored: ${phones.problems.join('; ')}`);
+  if (phones.problems.length)
+    void vscode.window.showWarningMessage(`Energy Lens: some phones in energyLens.targets are ignored: ${phones.problems.join('; ')}`);
   type Item = vscode.QuickPickItem & { target?: TargetConfig | AdbTargetConfig };
-  const items: Item[] = [...targets.map((t) => ({ label: t.name, description: describeTarget(t), target: t })),
-    ...phones.targets.map((t) => ({ label: t.name, description: describeAdbTarget(t), target: t }))];
+  const items: Item[] = [
+    ...targets.map((t) => ({ label: t.name, description: describeTarget(t), target: t })),
+    ...phones.targets.map((t) => ({ label: t.name, description: describeAdbTarget(t), target: t })),
+  ];
   items.push({ label: '$(add) Add a board...', description: 'host name or ~/.ssh/config alias' });
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: targets.length ? 'Board to profile on' : 'No boards yet: add one' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: targets.length ? 'Board to profile on' : 'No boards yet: add one',
+  });
   if (!picked) return undefined;
   if (picked.target) return picked.target;
   const kind = await vscode.window.showQuickPick(
@@ -66,7 +74,8 @@ export async function addTarget(kind: TargetKind): Promise<TargetConfig | undefi
     prompt: `Host of the ${label}: an alias from ~/.ssh/config, a host name or an address (user@host:port works too)`,
     placeHolder: 'tx1  or  192.168.1.42  or  ubuntu@tx1.local:22',
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? 'Type the board\'s host' : typeof parseHostAnswer(v) === 'string' ? (parseHostAnswer(v) as string) : undefined),
+    validateInput: (v) =>
+      v.trim() === '' ? "Type the board's host" : typeof parseHostAnswer(v) === 'string' ? (parseHostAnswer(v) as string) : undefined,
   });
   if (hostText === undefined) return undefined;
   const host = parseHostAnswer(hostText);
@@ -90,7 +99,11 @@ export async function addTarget(kind: TargetKind): Promise<TargetConfig | undefi
   const current = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
   const taken = new Set(readTargets().map((t) => t.name));
   const entry = newTargetEntry({ name: defaultName(kind, taken), host: host.host, user, port: host.port, kind });
-  await config.update(TARGETS_KEY, [...(Array.isArray(current) ? current : []), entry], inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config.update(
+    TARGETS_KEY,
+    [...(Array.isArray(current) ? current : []), entry],
+    inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+  );
   const parsed = parseTarget(entry);
   if (typeof parsed === 'string') return undefined;
   void vscode.window.showInformationMessage(

@@ -10,11 +10,28 @@ import type { CsvImportSpec } from './messages';
 
 /** Column names seen in measurement files, and the layer feature each one is. */
 export const COLUMN_ALIASES: Readonly<Record<string, string>> = {
-  c_in: 'channelsIn', cin: 'channelsIn', in_channels: 'channelsIn', channels_in: 'channelsIn',
-  c_out: 'channelsOut', cout: 'channelsOut', out_channels: 'channelsOut', channels_out: 'channelsOut', num_output: 'channelsOut',
-  k: 'kernelH', kernel: 'kernelH', kernel_size: 'kernelH', kh: 'kernelH', kw: 'kernelW',
-  wh_in: 'heightIn', h_in: 'heightIn', w_in: 'widthIn', h_out: 'heightOut', w_out: 'widthOut',
-  stride: 'strideH', pad: 'padH', mac: 'macs',
+  c_in: 'channelsIn',
+  cin: 'channelsIn',
+  in_channels: 'channelsIn',
+  channels_in: 'channelsIn',
+  c_out: 'channelsOut',
+  cout: 'channelsOut',
+  out_channels: 'channelsOut',
+  channels_out: 'channelsOut',
+  num_output: 'channelsOut',
+  k: 'kernelH',
+  kernel: 'kernelH',
+  kernel_size: 'kernelH',
+  kh: 'kernelH',
+  kw: 'kernelW',
+  wh_in: 'heightIn',
+  h_in: 'heightIn',
+  w_in: 'widthIn',
+  h_out: 'heightOut',
+  w_out: 'widthOut',
+  stride: 'strideH',
+  pad: 'padH',
+  mac: 'macs',
 };
 
 /** The header of a CSV text (first line that is neither empty nor a `#` comment). */
@@ -46,14 +63,19 @@ export function featureNameFor(column: string): string {
 
 /** `c_in:channelsIn, k:kernelH, macs`: the mapping text the user confirms (the CLI's --features syntax). */
 export function mappingText(columns: readonly string[]): string {
-  return columns.map((c) => {
-    const name = featureNameFor(c);
-    return name === c ? c : `${c}:${name}`;
-  }).join(', ');
+  return columns
+    .map((c) => {
+      const name = featureNameFor(c);
+      return name === c ? c : `${c}:${name}`;
+    })
+    .join(', ');
 }
 
 export function parseMapping(text: string, header: readonly string[]): Array<{ column: string; name: string }> | { error: string } {
-  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   if (entries.length === 0) return { error: 'name at least one feature column' };
   const out: Array<{ column: string; name: string }> = [];
   for (const entry of entries) {
@@ -61,7 +83,8 @@ export function parseMapping(text: string, header: readonly string[]): Array<{ c
     const column = (colon >= 0 ? entry.slice(0, colon) : entry).trim();
     const name = (colon >= 0 ? entry.slice(colon + 1) : entry).trim();
     if (!header.includes(column)) return { error: `'${column}' is not a column of the file (columns: ${header.join(', ')})` };
-    if (!isFeatureName(name)) return { error: `'${name}' cannot be a feature name: letters, digits and _ only (write column:name to rename)` };
+    if (!isFeatureName(name))
+      return { error: `'${name}' cannot be a feature name: letters, digits and _ only (write column:name to rename)` };
     if (out.some((o) => o.name === name)) return { error: `feature '${name}' is named twice` };
     out.push({ column, name });
   }
@@ -93,7 +116,7 @@ export function loadCsvText(text: string, spec: CsvImportSpec): Omit<LoadedCsv, 
     const lines = text.split(/\r?\n/);
     rowLabels = imported.dataset.rows.map((row) => {
       const fields = row.source ? splitCsvLine(lines[row.source.line - 1]) : undefined;
-      return Array.isArray(fields) ? fields[col] ?? '' : '';
+      return Array.isArray(fields) ? (fields[col] ?? '') : '';
     });
   }
   return { dataset: imported.dataset, badRows: imported.badRows, ...(rowLabels ? { rowLabels } : {}) };

@@ -9,7 +9,13 @@ import type { CsvImportSpec } from './messages';
 const NONE = '(none)';
 const STEPS = 6;
 
-async function pickOne(step: number, title: string, items: string[], preferred: string | undefined, noneLabel?: string): Promise<string | undefined | null> {
+async function pickOne(
+  step: number,
+  title: string,
+  items: string[],
+  preferred: string | undefined,
+  noneLabel?: string,
+): Promise<string | undefined | null> {
   const picks: vscode.QuickPickItem[] = [
     ...(noneLabel ? [{ label: NONE, description: noneLabel }] : []),
     ...items.map((label) => ({ label })),
@@ -32,7 +38,9 @@ async function pickOne(step: number, title: string, items: string[], preferred: 
 /** Asks for a CSV file and its column mapping; undefined when the user cancels. */
 export async function askCsvImport(): Promise<CsvImportSpec | undefined> {
   const uris = await vscode.window.showOpenDialog({
-    canSelectMany: false, openLabel: 'Import', title: 'Import energy measurements (CSV)',
+    canSelectMany: false,
+    openLabel: 'Import',
+    title: 'Import energy measurements (CSV)',
     filters: { 'CSV files': ['csv', 'txt'], 'All files': ['*'] },
   });
   const uri = uris?.[0];
@@ -70,11 +78,29 @@ export async function askCsvImport(): Promise<CsvImportSpec | undefined> {
   const features = parseMapping(mapping, header);
   if ('error' in features) return undefined;
 
-  const typeColumn = await pickOne(4, 'which column is the layer type?', others, guessColumn(others, /^(layer_?)?type$/i), 'every row is a Convolution');
+  const typeColumn = await pickOne(
+    4,
+    'which column is the layer type?',
+    others,
+    guessColumn(others, /^(layer_?)?type$/i),
+    'every row is a Convolution',
+  );
   if (typeColumn === undefined) return undefined;
-  const groupColumn = await pickOne(5, 'which column names the network?', others, guessColumn(others, /^(network|net|model|group)$/i), 'no networks');
+  const groupColumn = await pickOne(
+    5,
+    'which column names the network?',
+    others,
+    guessColumn(others, /^(network|net|model|group)$/i),
+    'no networks',
+  );
   if (groupColumn === undefined) return undefined;
-  const labelColumn = await pickOne(6, 'which column names the layer?', others, guessColumn(others, /^(layer|name|layer_?name)$/i), 'no layer names');
+  const labelColumn = await pickOne(
+    6,
+    'which column names the layer?',
+    others,
+    guessColumn(others, /^(layer|name|layer_?name)$/i),
+    'no layer names',
+  );
   if (labelColumn === undefined) return undefined;
 
   return {

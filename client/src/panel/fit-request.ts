@@ -24,14 +24,24 @@ export function defaultControls(summary: DatasetSummary | undefined, fallbackPla
   if (!summary) return base;
   const features = summary.features.includes('macs') ? ['macs'] : summary.features.slice(0, 1);
   const validation = summary.allGrouped && summary.networks >= 2 ? 'loo-network' : summary.rows >= 2 ? 'kfold' : 'none';
-  return { ...base, features, validation, validationParam: validation === 'kfold' ? Math.min(DEFAULT_KFOLD, summary.rows) : base.validationParam };
+  return {
+    ...base,
+    features,
+    validation,
+    validationParam: validation === 'kfold' ? Math.min(DEFAULT_KFOLD, summary.rows) : base.validationParam,
+  };
 }
 
 /**
  * Keeps the user's choices that still make sense for the dataset: features it has, a curve type it
  * has, a sane K or F; a different dataset than before starts from that dataset's defaults.
  */
-export function normalizeControls(controls: PanelControls, summary: DatasetSummary | undefined, previous: PanelControls | undefined, fallbackPlatformId: string): PanelControls {
+export function normalizeControls(
+  controls: PanelControls,
+  summary: DatasetSummary | undefined,
+  previous: PanelControls | undefined,
+  fallbackPlatformId: string,
+): PanelControls {
   if (!summary) return { ...controls, datasetId: null };
   const fresh = defaultControls(summary, fallbackPlatformId);
   if (previous && previous.datasetId !== summary.id && controls.datasetId === summary.id) {
@@ -40,7 +50,8 @@ export function normalizeControls(controls: PanelControls, summary: DatasetSumma
   }
   const features = controls.features.filter((f) => summary.features.includes(f));
   let validationParam = controls.validationParam;
-  if (controls.validation === 'kfold' && !(Number.isInteger(validationParam) && validationParam >= 2)) validationParam = fresh.validation === 'kfold' ? fresh.validationParam : DEFAULT_KFOLD;
+  if (controls.validation === 'kfold' && !(Number.isInteger(validationParam) && validationParam >= 2))
+    validationParam = fresh.validation === 'kfold' ? fresh.validationParam : DEFAULT_KFOLD;
   if (controls.validation === 'holdout' && !(validationParam > 0 && validationParam < 1)) validationParam = DEFAULT_HOLDOUT;
   return {
     ...controls,
@@ -53,13 +64,15 @@ export function normalizeControls(controls: PanelControls, summary: DatasetSumma
 }
 
 export function splitTerms(text: string): string[] {
-  return text.split(/[,;\n]/).map((t) => t.trim()).filter((t) => t !== '');
+  return text
+    .split(/[,;\n]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
 }
 
 export function fitSpecFor(controls: PanelControls, method: Method = controls.method): FitSpec {
-  const features = controls.family === 'layer-type'
-    ? [...new Set([...controls.features, ...splitTerms(controls.extraTerms)])]
-    : controls.features;
+  const features =
+    controls.family === 'layer-type' ? [...new Set([...controls.features, ...splitTerms(controls.extraTerms)])] : controls.features;
   return {
     family: controls.family,
     method,
@@ -71,10 +84,14 @@ export function fitSpecFor(controls: PanelControls, method: Method = controls.me
 
 export function cvSchemeFor(controls: PanelControls): CvScheme | undefined {
   switch (controls.validation) {
-    case 'loo-network': return { kind: 'loo-network' };
-    case 'kfold': return { kind: 'kfold', k: controls.validationParam };
-    case 'holdout': return { kind: 'holdout', fraction: controls.validationParam };
-    case 'none': return undefined;
+    case 'loo-network':
+      return { kind: 'loo-network' };
+    case 'kfold':
+      return { kind: 'kfold', k: controls.validationParam };
+    case 'holdout':
+      return { kind: 'holdout', fraction: controls.validationParam };
+    case 'none':
+      return undefined;
   }
 }
 

@@ -36,7 +36,9 @@ export interface FitRunner {
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
-  constructor() { super('the fit was superseded'); }
+  constructor() {
+    super('the fit was superseded');
+  }
 }
 
 export class InProcessFitRunner implements FitRunner {
@@ -57,8 +59,12 @@ export class InProcessFitRunner implements FitRunner {
     return searchModels(job.dataset, job.options);
   }
 
-  cancel(): void { this.generation++; }
-  dispose(): void { this.cancel(); }
+  cancel(): void {
+    this.generation++;
+  }
+  dispose(): void {
+    this.cancel();
+  }
 }
 
 /** Messages of the worker protocol (see fit-worker.ts). */
@@ -73,9 +79,7 @@ export interface WorkerRequest {
   search?: SearchOptions;
 }
 export type WorkerResponse =
-  | { id: number; report: FitReport }
-  | { id: number; search: SearchReport }
-  | { id: number; error: string; fitError: boolean };
+  { id: number; report: FitReport } | { id: number; search: SearchReport } | { id: number; error: string; fitError: boolean };
 
 export class WorkerFitRunner implements FitRunner {
   readonly kind = 'worker';

@@ -7,7 +7,16 @@ import { type LayerMetrics, layerMetrics, networkMetrics } from '../../../server
 import { parseTerm } from '../../../server/src/energy/terms';
 import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import { compileTerms, evaluateFitted, fittedValues } from './fitted-values';
-import type { CandidatePoint, ChartPoint, CurveChartData, FitView, MetricsView, NetworkBar, ScatterChartData, SubModelView } from './messages';
+import type {
+  CandidatePoint,
+  ChartPoint,
+  CurveChartData,
+  FitView,
+  MetricsView,
+  NetworkBar,
+  ScatterChartData,
+  SubModelView,
+} from './messages';
 import { rowLabel } from './row-labels';
 import { DEFAULT_MAX_POINTS, thinPoints } from './thin-points';
 
@@ -66,7 +75,12 @@ function metricsView(dataset: Dataset, report: FitReport, fitted: Float64Array):
   } else {
     const measured = dataset.rows.map((r) => r.target);
     layers = layerMetrics(measured, fitted);
-    accuracy = networkMetrics(dataset.rows.map((r) => r.group), measured, fitted)?.accuracyPct ?? null;
+    accuracy =
+      networkMetrics(
+        dataset.rows.map((r) => r.group),
+        measured,
+        fitted,
+      )?.accuracyPct ?? null;
   }
   return {
     rows: dataset.rows.length,
@@ -87,7 +101,11 @@ function subModelViews(report: FitReport): SubModelView[] {
     return {
       type: m.type,
       samples: m.samples,
-      terms: m.terms.map((term, j) => ({ term, coefficient: m.coefficients[j], withUnit: m.link === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]) })),
+      terms: m.terms.map((term, j) => ({
+        term,
+        coefficient: m.coefficients[j],
+        withUnit: m.link === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]),
+      })),
       intercept: m.intercept,
       link: m.link,
       ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
@@ -100,7 +118,11 @@ function subModelViews(report: FitReport): SubModelView[] {
 }
 
 /** A point before thinning: `i` is its dataset row (labels are looked up only for drawn points). */
-interface RawPoint { x: number; y: number; i: number }
+interface RawPoint {
+  x: number;
+  y: number;
+  i: number;
+}
 
 function labeler(dataset: Dataset, labelOf: (i: number) => string): (p: RawPoint) => ChartPoint {
   return (p) => {
@@ -110,7 +132,14 @@ function labeler(dataset: Dataset, labelOf: (i: number) => string): (p: RawPoint
 }
 
 /** Thins (keeping each layer type visible) and splits the drawn points into one series per type. */
-function seriesByType(dataset: Dataset, raw: RawPoint[], maxPoints: number, xLog: boolean, yLog: boolean, toPoint: (p: RawPoint) => ChartPoint): ScatterChartData['series'] {
+function seriesByType(
+  dataset: Dataset,
+  raw: RawPoint[],
+  maxPoints: number,
+  xLog: boolean,
+  yLog: boolean,
+  toPoint: (p: RawPoint) => ChartPoint,
+): ScatterChartData['series'] {
   const shown = thinPoints(raw, maxPoints, { xLog, yLog, key: (p) => dataset.rows[p.i].type });
   const map = new Map<string, ChartPoint[]>();
   for (const p of shown) {
@@ -124,25 +153,45 @@ function seriesByType(dataset: Dataset, raw: RawPoint[], maxPoints: number, xLog
 
 const countPoints = (series: ScatterChartData['series']) => series.reduce((s, x) => s + x.points.length, 0);
 
-function measuredVsPredicted(dataset: Dataset, predicted: ArrayLike<number>, labelOf: (i: number) => string, maxPoints: number): ScatterChartData {
+function measuredVsPredicted(
+  dataset: Dataset,
+  predicted: ArrayLike<number>,
+  labelOf: (i: number) => string,
+  maxPoints: number,
+): ScatterChartData {
   const raw: RawPoint[] = [];
-  let notPositive = 0, total = 0, min = Infinity, max = -Infinity;
+  let notPositive = 0,
+    total = 0,
+    min = Infinity,
+    max = -Infinity;
   dataset.rows.forEach((row, i) => {
     const p = predicted[i];
     if (!Number.isFinite(p)) return; // not predicted out of sample (type absent from its training folds)
     total++;
-    if (!(p > 0) || !(row.target > 0)) { notPositive++; return; }
+    if (!(p > 0) || !(row.target > 0)) {
+      notPositive++;
+      return;
+    }
     raw.push({ x: row.target, y: p, i });
     min = Math.min(min, row.target, p);
     max = Math.max(max, row.target, p);
   });
   const series = seriesByType(dataset, raw, maxPoints, true, true, labeler(dataset, labelOf));
-  return { series, total, shown: countPoints(series), notPositive, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  return {
+    series,
+    total,
+    shown: countPoints(series),
+    notPositive,
+    min: Number.isFinite(min) ? min : 0,
+    max: Number.isFinite(max) ? max : 0,
+  };
 }
 
 function residuals(dataset: Dataset, predicted: ArrayLike<number>, labelOf: (i: number) => string, maxPoints: number): ScatterChartData {
   const raw: RawPoint[] = [];
-  let total = 0, min = Infinity, max = -Infinity;
+  let total = 0,
+    min = Infinity,
+    max = -Infinity;
   const xLog = dataset.rows.every((r) => r.target > 0);
   dataset.rows.forEach((row, i) => {
     const p = predicted[i];
@@ -154,7 +203,14 @@ function residuals(dataset: Dataset, predicted: ArrayLike<number>, labelOf: (i: 
     max = Math.max(max, y);
   });
   const series = seriesByType(dataset, raw, maxPoints, xLog, false, labeler(dataset, labelOf));
-  return { series, total, shown: countPoints(series), notPositive: 0, min: Number.isFinite(min) ? min : 0, max: Number.isFinite(max) ? max : 0 };
+  return {
+    series,
+    total,
+    shown: countPoints(series),
+    notPositive: 0,
+    min: Number.isFinite(min) ? min : 0,
+    max: Number.isFinite(max) ? max : 0,
+  };
 }
 
 /** The feature a layer type's energy is plotted against: the first name the model's first term reads. */
@@ -167,8 +223,12 @@ export function mainFeature(report: FitReport, dataset: Dataset): string {
 
 /** Smallest and largest value (a loop: spreading 100,000 values into Math.min overflows the stack). */
 function range(values: readonly number[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   return [lo, hi];
 }
 
@@ -177,18 +237,30 @@ function spansDecades(values: readonly number[]): boolean {
   return values.length > 0 && lo > 0 && hi / lo >= LOG_SPAN;
 }
 
-function curves(dataset: Dataset, report: FitReport, fitted: Float64Array, labelOf: (i: number) => string, maxPoints: number): CurveChartData[] {
+function curves(
+  dataset: Dataset,
+  report: FitReport,
+  fitted: Float64Array,
+  labelOf: (i: number) => string,
+  maxPoints: number,
+): CurveChartData[] {
   const feature = mainFeature(report, dataset);
   const col = dataset.features.indexOf(feature);
   const toPoint = labeler(dataset, labelOf);
   return report.subModels.map((model) => {
     const rows: number[] = [];
-    dataset.rows.forEach((r, i) => { if (r.type === model.type) rows.push(i); });
+    dataset.rows.forEach((r, i) => {
+      if (r.type === model.type) rows.push(i);
+    });
     const xs = rows.map((i) => dataset.rows[i].values[col]);
     const xLog = spansDecades(xs);
     const yLog = spansDecades(rows.map((i) => dataset.rows[i].target));
     const raw = (i: number, y: number): RawPoint => ({ x: dataset.rows[i].values[col], y, i });
-    const measured = thinPoints(rows.map((i) => raw(i, dataset.rows[i].target)), maxPoints, { xLog, yLog }).map(toPoint);
+    const measured = thinPoints(
+      rows.map((i) => raw(i, dataset.rows[i].target)),
+      maxPoints,
+      { xLog, yLog },
+    ).map(toPoint);
     const terms = compileTerms(model);
     const onlyFeature = terms.every((t) => t.factors.every((f) => f.name === feature));
     let curve: CurveChartData['curve'] = null;
@@ -198,7 +270,11 @@ function curves(dataset: Dataset, report: FitReport, fitted: Float64Array, label
       if (yLog) curve = curve.filter((p) => p.y > 0);
     } else {
       const usable = rows.filter((i) => Number.isFinite(fitted[i]) && (!yLog || fitted[i] > 0));
-      fittedPoints = thinPoints(usable.map((i) => raw(i, fitted[i])), maxPoints, { xLog, yLog }).map(toPoint);
+      fittedPoints = thinPoints(
+        usable.map((i) => raw(i, fitted[i])),
+        maxPoints,
+        { xLog, yLog },
+      ).map(toPoint);
     }
     return { type: model.type, feature, xLog, yLog, measured, curve, fitted: fittedPoints, total: rows.length, shown: measured.length };
   });
@@ -219,7 +295,11 @@ function sampleCurve(x0: number, x1: number, log: boolean, f: (x: number) => num
 function networkBars(dataset: Dataset, report: FitReport, fitted: Float64Array): NetworkBar[] | null {
   const metrics = report.cv
     ? report.cv.network
-    : networkMetrics(dataset.rows.map((r) => r.group), dataset.rows.map((r) => r.target), fitted);
+    : networkMetrics(
+        dataset.rows.map((r) => r.group),
+        dataset.rows.map((r) => r.target),
+        fitted,
+      );
   if (!metrics) return null;
   // Why a bar can be below the campaign's whole-net total: layers without a prediction are in neither bar.
   const predicted = report.cv ? report.cv.predictions : fitted;
@@ -232,8 +312,13 @@ function networkBars(dataset: Dataset, report: FitReport, fitted: Float64Array):
     leftOut.set(r.group, e);
   });
   return metrics.networks.map((n) => ({
-    network: n.group, measured: n.measured, predicted: n.predicted, errorPct: n.errorPct, layers: n.layers,
-    leftOut: leftOut.get(n.group)?.count ?? 0, leftOutTypes: [...(leftOut.get(n.group)?.types ?? [])].sort(),
+    network: n.group,
+    measured: n.measured,
+    predicted: n.predicted,
+    errorPct: n.errorPct,
+    layers: n.layers,
+    leftOut: leftOut.get(n.group)?.count ?? 0,
+    leftOutTypes: [...(leftOut.get(n.group)?.types ?? [])].sort(),
   }));
 }
 
@@ -245,7 +330,11 @@ export function candidatePoint(report: FitReport, selected: boolean, fitted?: Fl
     const f = fitted ?? fittedValues(dataset, report);
     const measured = dataset.rows.map((r) => r.target);
     mape = layerMetrics(measured, f).mape;
-    network = networkMetrics(dataset.rows.map((r) => r.group), measured, f)?.accuracyPct;
+    network = networkMetrics(
+      dataset.rows.map((r) => r.group),
+      measured,
+      f,
+    )?.accuracyPct;
   }
   const accuracyKind = network !== undefined && Number.isFinite(network) ? 'network' : 'layer';
   const accuracy = accuracyKind === 'network' ? network! : 100 - (mape ?? NaN);

@@ -15,7 +15,12 @@ export function selectedModels(report: SearchReport, picks: Readonly<Record<stri
   return out;
 }
 
-export function frontierView(report: SearchReport, datasetId: string, seconds: number, picks: Readonly<Record<string, number>>): FrontierView {
+export function frontierView(
+  report: SearchReport,
+  datasetId: string,
+  seconds: number,
+  picks: Readonly<Record<string, number>>,
+): FrontierView {
   const selected = selectedModels(report, picks);
   return {
     datasetId,

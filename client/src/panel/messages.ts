@@ -274,7 +274,8 @@ export type HostToWebview =
 
 type Check<T> = T | { error: string };
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const oneOf = <T extends string>(list: readonly T[], x: unknown): x is T => typeof x === 'string' && (list as readonly string[]).includes(x);
+const oneOf = <T extends string>(list: readonly T[], x: unknown): x is T =>
+  typeof x === 'string' && (list as readonly string[]).includes(x);
 const stringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
 export function parseControls(x: unknown): Check<PanelControls> {
@@ -284,19 +285,30 @@ export function parseControls(x: unknown): Check<PanelControls> {
   if (!oneOf(METHOD_CHOICES, x.method)) return { error: `controls.method must be one of ${METHOD_CHOICES.join(', ')}` };
   if (!stringArray(x.features)) return { error: 'controls.features must be a list of names' };
   if (typeof x.extraTerms !== 'string') return { error: 'controls.extraTerms must be text' };
-  if (typeof x.degree !== 'number' || !Number.isInteger(x.degree) || x.degree < 1 || x.degree > 6) return { error: 'controls.degree must be an integer from 1 to 6' };
+  if (typeof x.degree !== 'number' || !Number.isInteger(x.degree) || x.degree < 1 || x.degree > 6)
+    return { error: 'controls.degree must be an integer from 1 to 6' };
   if (!oneOf(VALIDATION_KINDS, x.validation)) return { error: `controls.validation must be one of ${VALIDATION_KINDS.join(', ')}` };
-  if (typeof x.validationParam !== 'number' || !Number.isFinite(x.validationParam)) return { error: 'controls.validationParam must be a number' };
+  if (typeof x.validationParam !== 'number' || !Number.isFinite(x.validationParam))
+    return { error: 'controls.validationParam must be a number' };
   if (typeof x.platformId !== 'string') return { error: 'controls.platformId must be text' };
   if (x.curveType !== null && typeof x.curveType !== 'string') return { error: 'controls.curveType must be a string or null' };
   return {
-    datasetId: x.datasetId, family: x.family, method: x.method, features: [...x.features], extraTerms: x.extraTerms,
-    degree: x.degree, validation: x.validation, validationParam: x.validationParam, platformId: x.platformId, curveType: x.curveType,
+    datasetId: x.datasetId,
+    family: x.family,
+    method: x.method,
+    features: [...x.features],
+    extraTerms: x.extraTerms,
+    degree: x.degree,
+    validation: x.validation,
+    validationParam: x.validationParam,
+    platformId: x.platformId,
+    curveType: x.curveType,
   };
 }
 
 export function parseCsvImportSpec(x: unknown): Check<CsvImportSpec> {
-  if (!isRecord(x) || typeof x.path !== 'string' || typeof x.target !== 'string') return { error: 'a CSV import needs a path and a target column' };
+  if (!isRecord(x) || typeof x.path !== 'string' || typeof x.target !== 'string')
+    return { error: 'a CSV import needs a path and a target column' };
   if (!Array.isArray(x.features) || !x.features.every((f) => isRecord(f) && typeof f.column === 'string' && typeof f.name === 'string')) {
     return { error: 'a CSV import needs features as {column, name} pairs' };
   }
@@ -304,7 +316,11 @@ export function parseCsvImportSpec(x: unknown): Check<CsvImportSpec> {
   for (const key of optional) {
     if (x[key] !== undefined && typeof x[key] !== 'string') return { error: `a CSV import's ${key} must be text` };
   }
-  const spec: CsvImportSpec = { path: x.path, target: x.target, features: x.features.map((f) => ({ column: f.column as string, name: f.name as string })) };
+  const spec: CsvImportSpec = {
+    path: x.path,
+    target: x.target,
+    features: x.features.map((f) => ({ column: f.column as string, name: f.name as string })),
+  };
   for (const key of optional) if (typeof x[key] === 'string') spec[key] = x[key] as string;
   return spec;
 }
@@ -326,8 +342,13 @@ function parseState(x: unknown): Check<PanelState | null> {
 
 function parseRenderReport(x: unknown): Check<RenderReport> {
   if (!isRecord(x)) return { error: 'report must be an object' };
-  if (typeof x.fitId !== 'number' || typeof x.datasetId !== 'string' || typeof x.metricsText !== 'string'
-    || typeof x.candidates !== 'number' || typeof x.renderMs !== 'number') {
+  if (
+    typeof x.fitId !== 'number' ||
+    typeof x.datasetId !== 'string' ||
+    typeof x.metricsText !== 'string' ||
+    typeof x.candidates !== 'number' ||
+    typeof x.renderMs !== 'number'
+  ) {
     return { error: 'report needs fitId, datasetId, metricsText, candidates and renderMs' };
   }
   if (!oneOf(FAMILY_CHOICES, x.family) || !oneOf(METHOD_CHOICES, x.method)) return { error: 'report needs a known family and method' };
@@ -340,8 +361,15 @@ function parseRenderReport(x: unknown): Check<RenderReport> {
     charts.push({ id: c.id, points: c.points, nonEmptyPixels: c.nonEmptyPixels });
   }
   return {
-    fitId: x.fitId, datasetId: x.datasetId, family: x.family, method: x.method, metricsText: x.metricsText,
-    candidates: x.candidates, ...(typeof x.frontierPoints === 'number' ? { frontierPoints: x.frontierPoints } : {}), charts, renderMs: x.renderMs,
+    fitId: x.fitId,
+    datasetId: x.datasetId,
+    family: x.family,
+    method: x.method,
+    metricsText: x.metricsText,
+    candidates: x.candidates,
+    ...(typeof x.frontierPoints === 'number' ? { frontierPoints: x.frontierPoints } : {}),
+    charts,
+    renderMs: x.renderMs,
   };
 }
 
@@ -367,10 +395,13 @@ export function parseWebviewMessage(x: unknown): Check<WebviewToHost> {
     case 'search':
       return { type: x.type };
     case 'selectFrontier':
-      if (typeof x.layerType !== 'string' || typeof x.complexity !== 'number' || !Number.isInteger(x.complexity)) return { error: 'selectFrontier needs a layerType and an integer complexity' };
+      if (typeof x.layerType !== 'string' || typeof x.complexity !== 'number' || !Number.isInteger(x.complexity))
+        return { error: 'selectFrontier needs a layerType and an integer complexity' };
       return { type: 'selectFrontier', layerType: x.layerType, complexity: x.complexity };
     case 'removeDataset':
-      return typeof x.datasetId === 'string' ? { type: 'removeDataset', datasetId: x.datasetId } : { error: 'removeDataset needs a datasetId' };
+      return typeof x.datasetId === 'string'
+        ? { type: 'removeDataset', datasetId: x.datasetId }
+        : { error: 'removeDataset needs a datasetId' };
     case 'exportPng':
       if (!oneOf(CHART_IDS, x.chartId)) return { error: `exportPng needs a chart id (${CHART_IDS.join(', ')})` };
       if (typeof x.dataUrl !== 'string' || !PNG_DATA_URL.test(x.dataUrl)) return { error: 'exportPng needs a base64 PNG data URL' };

@@ -11,8 +11,17 @@ const num = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPreci
 
 export function predictionsCsv(dataset: Dataset, report: FitReport, fitted: Float64Array, rowLabels?: readonly string[]): string {
   const held = report.cv?.predictions;
-  const header = ['layer', 'network', 'type', ...dataset.features, `measured_${dataset.target}`,
-    ...(held ? ['predicted_held_out'] : []), 'fitted_in_sample', 'error_pct', 'source'];
+  const header = [
+    'layer',
+    'network',
+    'type',
+    ...dataset.features,
+    `measured_${dataset.target}`,
+    ...(held ? ['predicted_held_out'] : []),
+    'fitted_in_sample',
+    'error_pct',
+    'source',
+  ];
   const lines = [
     `# Energy Lens refit: ${report.spec.family} ${report.label}; validation: ${report.cv?.scheme ?? 'none (in-sample)'}; error_pct uses the ${held ? 'held-out' : 'in-sample'} prediction`,
     header.map(csvField).join(','),
@@ -20,17 +29,19 @@ export function predictionsCsv(dataset: Dataset, report: FitReport, fitted: Floa
   dataset.rows.forEach((row, i) => {
     const predicted = held ? held[i] : fitted[i];
     const error = Number.isFinite(predicted) ? (100 * (predicted - row.target)) / row.target : NaN;
-    lines.push([
-      csvField(rowLabel(dataset, i, rowLabels)),
-      csvField(row.group ?? ''),
-      csvField(row.type),
-      ...row.values.map(num),
-      num(row.target),
-      ...(held ? [num(held[i])] : []),
-      num(fitted[i]),
-      num(error),
-      csvField(row.source ? `${row.source.file}:${row.source.line}` : ''),
-    ].join(','));
+    lines.push(
+      [
+        csvField(rowLabel(dataset, i, rowLabels)),
+        csvField(row.group ?? ''),
+        csvField(row.type),
+        ...row.values.map(num),
+        num(row.target),
+        ...(held ? [num(held[i])] : []),
+        num(fitted[i]),
+        num(error),
+        csvField(row.source ? `${row.source.file}:${row.source.line}` : ''),
+      ].join(','),
+    );
   });
   return `${lines.join('\n')}\n`;
 }

@@ -12,15 +12,39 @@ import type { DataSource } from '../../../server/src/energy/model';
 import { askCsvImport } from './csv-import-flow';
 import { loadCsvFile } from './csv-dataset';
 import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
-import { DEFAULT_KFOLD, FIT_SEED, candidateKey, cvSchemeFor, defaultControls, fitKey, fitOptionsFor, fitSpecFor, normalizeControls } from './fit-request';
+import {
+  DEFAULT_KFOLD,
+  FIT_SEED,
+  candidateKey,
+  cvSchemeFor,
+  defaultControls,
+  fitKey,
+  fitOptionsFor,
+  fitSpecFor,
+  normalizeControls,
+} from './fit-request';
 import type { SearchReport } from '../../../server/src/energy/fit/search/search';
 import { frontierEnergyModel } from '../../../server/src/energy/fit/search/to-model';
 import { frontierView, selectedModels } from './frontier-view';
 import { buildFitView, candidatePoint } from './fit-view';
 import { fittedValues } from './fitted-values';
 import {
-  BUTTONS, type ButtonId, type CandidateFailure, type CandidatePoint, type CsvImportSpec, type DatasetSummary, type FitView,
-  type FrontierView, type HostToWebview, METHOD_CHOICES, type PanelControls, type RenderReport, type WebviewToHost, parseControls, parseCsvImportSpec, parseWebviewMessage,
+  BUTTONS,
+  type ButtonId,
+  type CandidateFailure,
+  type CandidatePoint,
+  type CsvImportSpec,
+  type DatasetSummary,
+  type FitView,
+  type FrontierView,
+  type HostToWebview,
+  METHOD_CHOICES,
+  type PanelControls,
+  type RenderReport,
+  type WebviewToHost,
+  parseControls,
+  parseCsvImportSpec,
+  parseWebviewMessage,
 } from './messages';
 import { checkPlatformId, modelForSave, platformFor } from './model-for-save';
 import { predictionsCsv } from './predictions-csv';
@@ -163,7 +187,10 @@ class RefitPanelHost implements vscode.Disposable {
   private lastError?: string;
   private lastNotice?: string;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: RefitPanelDeps) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: RefitPanelDeps,
+  ) {
     this.runner = createFitRunner(path.join(context.extensionPath, 'out', 'client', 'refit-worker.js'));
   }
 
@@ -205,7 +232,9 @@ class RefitPanelHost implements vscode.Disposable {
       styleUri: media('media', 'panel.css'),
     });
     this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((m: unknown) => { void this.onMessage(m); }),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        void this.onMessage(m);
+      }),
       panel.onDidDispose(() => this.detach(panel)),
       panel.onDidChangeViewState(() => {
         // Hidden, the webview is discarded (retainContextWhenHidden: false); shown again, it reloads,
@@ -229,7 +258,18 @@ class RefitPanelHost implements vscode.Disposable {
       datasets: [...this.entries.keys()],
       controls: this.controls,
       ...(this.frontier ? { frontier: this.frontierViewNow(this.frontier) } : {}),
-      ...(view ? { view: { fitId: view.fitId, family: view.family, method: view.method, label: view.label, metrics: view.metrics, buildMs: view.buildMs } } : {}),
+      ...(view
+        ? {
+            view: {
+              fitId: view.fitId,
+              family: view.family,
+              method: view.method,
+              label: view.label,
+              metrics: view.metrics,
+              buildMs: view.buildMs,
+            },
+          }
+        : {}),
     };
   }
 
@@ -268,7 +308,10 @@ class RefitPanelHost implements vscode.Disposable {
     if (this.ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the refit panel did not load')), timeoutMs);
-      this.readyWaiters.push(() => { clearTimeout(timer); resolve(); });
+      this.readyWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
 
@@ -304,8 +347,10 @@ class RefitPanelHost implements vscode.Disposable {
 
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
-      case 'ready': return this.onReady(message.state);
-      case 'controls': return this.setControls(message.controls);
+      case 'ready':
+        return this.onReady(message.state);
+      case 'controls':
+        return this.setControls(message.controls);
       case 'importCsv': {
         const spec = await askCsvImport();
         if (!spec) return;
@@ -324,16 +369,20 @@ class RefitPanelHost implements vscode.Disposable {
         if (this.controls?.datasetId === message.datasetId) this.setControls({ ...this.controls, datasetId: this.firstDatasetId() });
         return;
       }
-      case 'save': return this.save();
-      case 'search': return this.runSearch();
+      case 'save':
+        return this.save();
+      case 'search':
+        return this.runSearch();
       case 'selectFrontier': {
         if (!this.frontier) return;
         this.frontier.picks[message.layerType] = message.complexity;
         await this.postFrontier();
         return;
       }
-      case 'exportCsv': return this.exportCsv();
-      case 'exportPng': return this.exportPng(message.chartId, message.dataUrl);
+      case 'exportCsv':
+        return this.exportCsv();
+      case 'exportPng':
+        return this.exportPng(message.chartId, message.dataUrl);
       case 'rendered':
         if (ENERGY_LENS_TEST_HOOKS) this.lastRender = message.report; // only test builds' pages send it
         return;
@@ -428,7 +477,13 @@ class RefitPanelHost implements vscode.Disposable {
   private async loadCsv(spec: CsvImportSpec): Promise<Entry> {
     const loaded = await loadCsvFile(spec);
     const id = csvId(spec);
-    const stem = path.basename(spec.path).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
+    const stem =
+      path
+        .basename(spec.path)
+        .replace(/\.[^.]*$/, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9._+-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '') || 'data';
     const badRows = loaded.badRows.map((b) => ({ file: b.file, line: b.line, message: b.message }));
     return {
       summary: summarize(id, path.basename(spec.path), 'csv', loaded.dataset, badRows, `custom/${stem}`),
@@ -472,14 +527,21 @@ class RefitPanelHost implements vscode.Disposable {
 
   private scheduleFit(delayMs: number): void {
     this.cancelWork();
-    this.debounce = setTimeout(() => { void this.runFits(this.generation); }, delayMs);
+    this.debounce = setTimeout(() => {
+      void this.runFits(this.generation);
+    }, delayMs);
   }
 
   private async fitCached(entry: Entry, controls: PanelControls, method: PanelControls['method']): Promise<FitReport> {
     const key = fitKey(entry.key, controls, method);
     const cached = this.reports.get(key);
     if (cached) return cached;
-    const report = await this.runner.fit({ datasetKey: entry.key, dataset: entry.dataset, spec: fitSpecFor(controls, method), options: fitOptionsFor(controls) });
+    const report = await this.runner.fit({
+      datasetKey: entry.key,
+      dataset: entry.dataset,
+      spec: fitSpecFor(controls, method),
+      options: fitOptionsFor(controls),
+    });
     this.reports.set(key, report);
     if (this.reports.size > REPORT_CACHE) this.reports.delete(this.reports.keys().next().value!);
     return report;
@@ -494,7 +556,12 @@ class RefitPanelHost implements vscode.Disposable {
     }
     const current = () => generation === this.generation;
     const total = METHOD_CHOICES.length;
-    void this.post({ type: 'progress', done: 0, total, label: `Fitting ${controls.family} ${controls.method} on ${entry.dataset.rows.length} rows…` });
+    void this.post({
+      type: 'progress',
+      done: 0,
+      total,
+      label: `Fitting ${controls.family} ${controls.method} on ${entry.dataset.rows.length} rows…`,
+    });
     let report: FitReport;
     try {
       report = await this.fitCached(entry, controls, controls.method);
@@ -507,7 +574,14 @@ class RefitPanelHost implements vscode.Disposable {
     }
     if (!current()) return;
     const fitted = fittedValues(entry.dataset, report);
-    const view = buildFitView({ fitId: ++this.fitSeq, datasetId: entry.summary.id, dataset: entry.dataset, report, rowLabels: entry.rowLabels, fitted });
+    const view = buildFitView({
+      fitId: ++this.fitSeq,
+      datasetId: entry.summary.id,
+      dataset: entry.dataset,
+      report,
+      rowLabels: entry.rowLabels,
+      fitted,
+    });
     const cKey = candidateKey(entry.key, controls);
     this.lastFit = { key: fitKey(entry.key, controls), candidateKey: cKey, report, entry, fitted, view };
     this.lastError = undefined;
@@ -523,7 +597,12 @@ class RefitPanelHost implements vscode.Disposable {
       if (!current()) return;
       const known = candidates.points.some((p) => p.method === method) || candidates.failures.some((f) => f.method === method);
       if (!known) {
-        void this.post({ type: 'progress', done: candidates.points.length + candidates.failures.length, total, label: `Fitting candidates: ${method}…` });
+        void this.post({
+          type: 'progress',
+          done: candidates.points.length + candidates.failures.length,
+          total,
+          label: `Fitting candidates: ${method}…`,
+        });
         try {
           const r = await this.fitCached(entry, controls, method);
           if (!current()) return;
@@ -548,11 +627,20 @@ class RefitPanelHost implements vscode.Disposable {
     const cv = cvSchemeFor(controls) ?? { kind: 'kfold' as const, k: Math.min(DEFAULT_KFOLD, entry.dataset.rows.length) };
     this.cancelWork();
     const generation = this.generation;
-    void this.post({ type: 'progress', done: 0, total: 1, label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${SEARCH_MAX_PARAMS} parameters)…` });
+    void this.post({
+      type: 'progress',
+      done: 0,
+      total: 1,
+      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${SEARCH_MAX_PARAMS} parameters)…`,
+    });
     const started = performance.now();
     let report: SearchReport;
     try {
-      report = await this.runner.search({ datasetKey: entry.key, dataset: entry.dataset, options: { cv, seed: FIT_SEED, maxParams: SEARCH_MAX_PARAMS } });
+      report = await this.runner.search({
+        datasetKey: entry.key,
+        dataset: entry.dataset,
+        options: { cv, seed: FIT_SEED, maxParams: SEARCH_MAX_PARAMS },
+      });
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;
       void this.post({ type: 'progress', done: 1, total: 1, label: '' });
@@ -576,7 +664,14 @@ class RefitPanelHost implements vscode.Disposable {
     const c = this.candidates!;
     const order = (m: string) => METHOD_CHOICES.indexOf(m as PanelControls['method']);
     const points = [...c.points].sort((a, b) => order(a.method) - order(b.method));
-    return this.post({ type: 'candidates', fitId, candidates: points, failures: c.failures, done: c.points.length + c.failures.length, total: c.total });
+    return this.post({
+      type: 'candidates',
+      fitId,
+      candidates: points,
+      failures: c.failures,
+      done: c.points.length + c.failures.length,
+      total: c.total,
+    });
   }
 
   private currentFit(): LastFit | undefined {
@@ -599,7 +694,10 @@ class RefitPanelHost implements vscode.Disposable {
     if (problem) return this.showError(problem);
     let model: unknown;
     try {
-      const platform = platformFor(platformId, BUILTIN_MODELS.map((b) => b.model.platform));
+      const platform = platformFor(
+        platformId,
+        BUILTIN_MODELS.map((b) => b.model.platform),
+      );
       model = modelForSave({ report: fit.report, dataset: fit.entry.dataset, platform, source: fit.entry.source });
     } catch (e) {
       return this.showError(`Cannot save this fit as a model: ${(e as Error).message}`);
@@ -616,19 +714,28 @@ class RefitPanelHost implements vscode.Disposable {
     const picked = selectedModels(frontier.report, frontier.picks);
     let model: unknown;
     try {
-      const platform = platformFor(platformId, BUILTIN_MODELS.map((b) => b.model.platform));
-      model = frontierEnergyModel(frontier.report, {
-        platform,
-        generator: 'Energy Lens: Refit Models (search)',
-        data: [entry.source],
-        why: 'chosen in the refit panel from the accuracy–complexity frontier of a model search',
-      }, picked);
+      const platform = platformFor(
+        platformId,
+        BUILTIN_MODELS.map((b) => b.model.platform),
+      );
+      model = frontierEnergyModel(
+        frontier.report,
+        {
+          platform,
+          generator: 'Energy Lens: Refit Models (search)',
+          data: [entry.source],
+          why: 'chosen in the refit panel from the accuracy–complexity frontier of a model search',
+        },
+        picked,
+      );
     } catch (e) {
       return this.showError(`Cannot save the frontier model: ${(e as Error).message}`);
     }
     const file = await this.deps.saveModel(platformId, model);
     this.lastSaved = file;
-    const what = Object.entries(picked).map(([type, m]) => `${type}: ${m.complexity} parameters, ${m.family}`).join('; ');
+    const what = Object.entries(picked)
+      .map(([type, m]) => `${type}: ${m.complexity} parameters, ${m.family}`)
+      .join('; ');
     this.showNotice(`Saved the frontier model (${what}) for ${platformId} to ${file}.`);
   }
 
@@ -671,7 +778,14 @@ function csvId(spec: CsvImportSpec): string {
   return `csv:${spec.path}`;
 }
 
-function summarize(id: string, label: string, origin: DatasetSummary['origin'], dataset: Dataset, badRows: DatasetSummary['badRows'], platformId: string): DatasetSummary {
+function summarize(
+  id: string,
+  label: string,
+  origin: DatasetSummary['origin'],
+  dataset: Dataset,
+  badRows: DatasetSummary['badRows'],
+  platformId: string,
+): DatasetSummary {
   const groups = new Set<string>();
   let allGrouped = dataset.rows.length > 0;
   for (const r of dataset.rows) {
@@ -679,7 +793,9 @@ function summarize(id: string, label: string, origin: DatasetSummary['origin'], 
     else groups.add(r.group);
   }
   return {
-    id, label, origin,
+    id,
+    label,
+    origin,
     rows: dataset.rows.length,
     features: dataset.features,
     types: [...new Set(dataset.rows.map((r) => r.type))].sort(),

@@ -22,7 +22,10 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
   const ty = (v: number) => (options.yLog ? Math.log10(v) : v);
   const X = new Float64Array(points.length);
   const Y = new Float64Array(points.length);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   points.forEach((p, i) => {
     X[i] = tx(p.x);
     Y[i] = ty(p.y);
@@ -33,12 +36,14 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
   });
   // Keys as small integers, so a cell is one number (fast to hash).
   const keyIds = new Map<number | string, number>();
-  const K = options.key ? Int32Array.from(points, (p) => {
-    const k = options.key!(p);
-    let id = keyIds.get(k);
-    if (id === undefined) keyIds.set(k, (id = keyIds.size));
-    return id;
-  }) : undefined;
+  const K = options.key
+    ? Int32Array.from(points, (p) => {
+        const k = options.key!(p);
+        let id = keyIds.get(k);
+        if (id === undefined) keyIds.set(k, (id = keyIds.size));
+        return id;
+      })
+    : undefined;
   const extremes = maxPoints >= 8 ? extremeIndexes(X, Y) : [];
 
   // One representative (the first) per cell of a g×g grid; the finest grid that stays within budget.
@@ -66,7 +71,10 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
   let hi = 0; // smallest g known to exceed the budget (0: none found)
   for (let g = Math.min(MAX_GRID, Math.max(2, Math.floor(Math.sqrt(budget)))); ; g = Math.min(MAX_GRID, g * 2)) {
     const kept = cellsOf(g);
-    if (kept.length > budget) { hi = g; break; }
+    if (kept.length > budget) {
+      hi = g;
+      break;
+    }
     best = kept;
     lo = g;
     if (g === MAX_GRID || kept.length === points.length) break;
@@ -75,7 +83,10 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
     const mid = (lo + hi) >> 1;
     const kept = cellsOf(mid);
     if (kept.length > budget) hi = mid;
-    else { best = kept; lo = mid; }
+    else {
+      best = kept;
+      lo = mid;
+    }
   }
   if (best.length > budget) best = best.slice(0, budget); // a single cell per key can still exceed it
   const chosen = new Set([...best, ...extremes]);
@@ -84,7 +95,10 @@ export function thinPoints<T extends { x: number; y: number }>(points: readonly 
 
 /** Indexes of the points with the smallest and largest x and y (the axes' ranges stay true). */
 function extremeIndexes(X: Float64Array, Y: Float64Array): number[] {
-  let a = 0, b = 0, c = 0, d = 0;
+  let a = 0,
+    b = 0,
+    c = 0,
+    d = 0;
   for (let i = 1; i < X.length; i++) {
     if (X[i] < X[a]) a = i;
     if (X[i] > X[b]) b = i;

@@ -79,7 +79,15 @@ export class AnalysisStore {
     // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
     const settings = settingsForDocument(document.uri, text, this.settings);
     const measured = this.trusted ? () => this.measurements.lookup(document.uri, text) : undefined;
-    const fresh = new DocumentAnalysis(document.uri, document.version, text, settings, this.models.get(settings.platform), measured, this.trusted);
+    const fresh = new DocumentAnalysis(
+      document.uri,
+      document.version,
+      text,
+      settings,
+      this.models.get(settings.platform),
+      measured,
+      this.trusted,
+    );
     this.byUri.set(document.uri, fresh);
     return fresh;
   }
@@ -114,5 +122,4 @@ export class AnalysisStore {
     this.lastAnalysed.delete(uri);
     this.edits.forget(uri);
   }
-
 }

@@ -15,7 +15,9 @@ export const CAFFEMODEL_SCHEME = 'energy-lens-caffemodel';
  * from the paired prototxt (or, failing that, implied by the weights) when the model lacks it.
  */
 export async function caffemodelText(
-  params: CaffemodelTextParams, crossCheck: WeightsCrossCheck, signal?: AbortSignal,
+  params: CaffemodelTextParams,
+  crossCheck: WeightsCrossCheck,
+  signal?: AbortSignal,
 ): Promise<CaffemodelTextResult> {
   const file = params.path;
   try {

@@ -103,7 +103,10 @@ export class DocumentAnalysis {
   /** Problems of the text alone: syntax and schema (no network analysis needed). */
   get textProblems(): Problem[] {
     const syntax: Problem[] = this.parsed.errors.map((e) => ({
-      severity: 'error', message: e.message, span: e.span, code: 'syntax',
+      severity: 'error',
+      message: e.message,
+      span: e.span,
+      code: 'syntax',
     }));
     return [...syntax, ...this.schemaProblems];
   }

@@ -48,7 +48,10 @@ export class EditLog {
     if (fromVersion === toVersion) return [];
     const edits = (this.byUri.get(uri) ?? []).filter((e) => e.version > fromVersion && e.version <= toVersion);
     // Several changes of one notification share a version; no version may be missing.
-    const consecutive = edits.length > 0 && edits[0].version === fromVersion + 1 && edits[edits.length - 1].version === toVersion &&
+    const consecutive =
+      edits.length > 0 &&
+      edits[0].version === fromVersion + 1 &&
+      edits[edits.length - 1].version === toVersion &&
       edits.every((e, i) => i === 0 || e.version - edits[i - 1].version <= 1);
     return consecutive ? edits : undefined;
   }

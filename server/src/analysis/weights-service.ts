@@ -134,10 +134,14 @@ export class WeightsCrossCheck {
     const entry = this.cache.ensure(weights, () => this.onLoaded());
     if (!entry || entry.state === 'loading') return [];
     if (entry.state === 'failed') {
-      return [{
-        severity: 'warning', code: 'weights-unreadable', span: { start: 0, end: 0 },
-        message: `The paired weights file could not be read, so the layers are not checked against it: ${entry.error}`,
-      }];
+      return [
+        {
+          severity: 'warning',
+          code: 'weights-unreadable',
+          span: { start: 0, end: 0 },
+          message: `The paired weights file could not be read, so the layers are not checked against it: ${entry.error}`,
+        },
+      ];
     }
     return this.check(analysis, entry.structure, weights).problems;
   }

@@ -9,12 +9,38 @@ import { FORK_FIELDS, FORK_LAYER_TYPES, FORK_PROTO, type ForkOrigin } from './fo
 export type FieldKind = 'message' | 'enum' | 'scalar';
 
 export type ScalarType =
-  | 'double' | 'float' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'sint32' | 'sint64'
-  | 'fixed32' | 'fixed64' | 'sfixed32' | 'sfixed64' | 'bool' | 'string' | 'bytes';
+  | 'double'
+  | 'float'
+  | 'int32'
+  | 'int64'
+  | 'uint32'
+  | 'uint64'
+  | 'sint32'
+  | 'sint64'
+  | 'fixed32'
+  | 'fixed64'
+  | 'sfixed32'
+  | 'sfixed64'
+  | 'bool'
+  | 'string'
+  | 'bytes';
 
 const SCALAR_TYPES: ReadonlySet<string> = new Set<ScalarType>([
-  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
 ]);
 
 export interface EnumValueInfo {
@@ -123,26 +149,76 @@ const BVLC_LAYER_TYPES: ReadonlyArray<[string, string[], string]> = [
 
 // V1 LayerType enum names and the V2 strings Caffe upgrades them to (upgrade_proto.cpp).
 const V1_TO_V2: Readonly<Record<string, string>> = {
-  NONE: '', ABSVAL: 'AbsVal', ACCURACY: 'Accuracy', ARGMAX: 'ArgMax', BNLL: 'BNLL', CONCAT: 'Concat',
-  CONTRASTIVE_LOSS: 'ContrastiveLoss', CONVOLUTION: 'Convolution', DECONVOLUTION: 'Deconvolution', DATA: 'Data',
-  DROPOUT: 'Dropout', DUMMY_DATA: 'DummyData', EUCLIDEAN_LOSS: 'EuclideanLoss', ELTWISE: 'Eltwise', EXP: 'Exp',
-  FLATTEN: 'Flatten', HDF5_DATA: 'HDF5Data', HDF5_OUTPUT: 'HDF5Output', HINGE_LOSS: 'HingeLoss', IM2COL: 'Im2col',
-  IMAGE_DATA: 'ImageData', INFOGAIN_LOSS: 'InfogainLoss', INNER_PRODUCT: 'InnerProduct', LRN: 'LRN',
-  MEMORY_DATA: 'MemoryData', MULTINOMIAL_LOGISTIC_LOSS: 'MultinomialLogisticLoss', MVN: 'MVN', POOLING: 'Pooling',
-  POWER: 'Power', RELU: 'ReLU', SIGMOID: 'Sigmoid', SIGMOID_CROSS_ENTROPY_LOSS: 'SigmoidCrossEntropyLoss',
-  SILENCE: 'Silence', SOFTMAX: 'Softmax', SOFTMAX_LOSS: 'SoftmaxWithLoss', SPLIT: 'Split', SLICE: 'Slice',
-  TANH: 'TanH', WINDOW_DATA: 'WindowData', THRESHOLD: 'Threshold',
+  NONE: '',
+  ABSVAL: 'AbsVal',
+  ACCURACY: 'Accuracy',
+  ARGMAX: 'ArgMax',
+  BNLL: 'BNLL',
+  CONCAT: 'Concat',
+  CONTRASTIVE_LOSS: 'ContrastiveLoss',
+  CONVOLUTION: 'Convolution',
+  DECONVOLUTION: 'Deconvolution',
+  DATA: 'Data',
+  DROPOUT: 'Dropout',
+  DUMMY_DATA: 'DummyData',
+  EUCLIDEAN_LOSS: 'EuclideanLoss',
+  ELTWISE: 'Eltwise',
+  EXP: 'Exp',
+  FLATTEN: 'Flatten',
+  HDF5_DATA: 'HDF5Data',
+  HDF5_OUTPUT: 'HDF5Output',
+  HINGE_LOSS: 'HingeLoss',
+  IM2COL: 'Im2col',
+  IMAGE_DATA: 'ImageData',
+  INFOGAIN_LOSS: 'InfogainLoss',
+  INNER_PRODUCT: 'InnerProduct',
+  LRN: 'LRN',
+  MEMORY_DATA: 'MemoryData',
+  MULTINOMIAL_LOGISTIC_LOSS: 'MultinomialLogisticLoss',
+  MVN: 'MVN',
+  POOLING: 'Pooling',
+  POWER: 'Power',
+  RELU: 'ReLU',
+  SIGMOID: 'Sigmoid',
+  SIGMOID_CROSS_ENTROPY_LOSS: 'SigmoidCrossEntropyLoss',
+  SILENCE: 'Silence',
+  SOFTMAX: 'Softmax',
+  SOFTMAX_LOSS: 'SoftmaxWithLoss',
+  SPLIT: 'Split',
+  SLICE: 'Slice',
+  TANH: 'TanH',
+  WINDOW_DATA: 'WindowData',
+  THRESHOLD: 'Threshold',
 };
 
 // V0 type strings and their V1 enum names (upgrade_proto.cpp UpgradeV0LayerType). "padding" has no
 // layer of its own: Caffe folds it into the following convolution's `pad`.
 const V0_TO_V1: Readonly<Record<string, string | null>> = {
-  accuracy: 'ACCURACY', bnll: 'BNLL', concat: 'CONCAT', conv: 'CONVOLUTION', data: 'DATA', dropout: 'DROPOUT',
-  euclidean_loss: 'EUCLIDEAN_LOSS', flatten: 'FLATTEN', hdf5_data: 'HDF5_DATA', hdf5_output: 'HDF5_OUTPUT',
-  im2col: 'IM2COL', images: 'IMAGE_DATA', infogain_loss: 'INFOGAIN_LOSS', innerproduct: 'INNER_PRODUCT',
-  lrn: 'LRN', multinomial_logistic_loss: 'MULTINOMIAL_LOGISTIC_LOSS', pool: 'POOLING', relu: 'RELU',
-  sigmoid: 'SIGMOID', softmax: 'SOFTMAX', softmax_loss: 'SOFTMAX_LOSS', split: 'SPLIT', tanh: 'TANH',
-  window_data: 'WINDOW_DATA', padding: null,
+  accuracy: 'ACCURACY',
+  bnll: 'BNLL',
+  concat: 'CONCAT',
+  conv: 'CONVOLUTION',
+  data: 'DATA',
+  dropout: 'DROPOUT',
+  euclidean_loss: 'EUCLIDEAN_LOSS',
+  flatten: 'FLATTEN',
+  hdf5_data: 'HDF5_DATA',
+  hdf5_output: 'HDF5_OUTPUT',
+  im2col: 'IM2COL',
+  images: 'IMAGE_DATA',
+  infogain_loss: 'INFOGAIN_LOSS',
+  innerproduct: 'INNER_PRODUCT',
+  lrn: 'LRN',
+  multinomial_logistic_loss: 'MULTINOMIAL_LOGISTIC_LOSS',
+  pool: 'POOLING',
+  relu: 'RELU',
+  sigmoid: 'SIGMOID',
+  softmax: 'SOFTMAX',
+  softmax_loss: 'SOFTMAX_LOSS',
+  split: 'SPLIT',
+  tanh: 'TANH',
+  window_data: 'WINDOW_DATA',
+  padding: null,
 };
 
 const PARSE_OPTIONS: protobuf.IParseOptions = { keepCase: true, alternateCommentMode: true };
@@ -219,9 +295,7 @@ export class CaffeSchema {
     let values = this.enumCache.get(enumName);
     if (values === undefined) {
       const e = this.enumType(enumName);
-      values = e
-        ? Object.entries(e.values).map(([name, number]) => ({ name, number, doc: e.comments[name] ?? undefined }))
-        : null;
+      values = e ? Object.entries(e.values).map(([name, number]) => ({ name, number, doc: e.comments[name] ?? undefined })) : null;
       this.enumCache.set(enumName, values);
     }
     return values ?? [];
@@ -294,9 +368,18 @@ export class CaffeSchema {
     const declared: unknown = f.options?.default;
     const hasExplicitDefault = declared !== undefined;
     return {
-      name: f.name, id: f.id, type, kind, scalarType, repeated: f.repeated, required: f.required,
+      name: f.name,
+      id: f.id,
+      type,
+      kind,
+      scalarType,
+      repeated: f.repeated,
+      required: f.required,
       defaultValue: hasExplicitDefault ? (declared as string | number | boolean) : implicitDefault(kind, scalarType, enumValues),
-      hasExplicitDefault, enumValues, doc: f.comment ?? undefined, parent,
+      hasExplicitDefault,
+      enumValues,
+      doc: f.comment ?? undefined,
+      parent,
     };
   }
 
@@ -307,9 +390,19 @@ export class CaffeSchema {
     const enumValues = kind === 'enum' ? this.enumValues(ext.type) : undefined;
     const hasExplicitDefault = ext.defaultValue !== undefined;
     return {
-      name: ext.name, id: ext.id, type: ext.type, kind, scalarType, repeated: ext.repeated, required: false,
+      name: ext.name,
+      id: ext.id,
+      type: ext.type,
+      kind,
+      scalarType,
+      repeated: ext.repeated,
+      required: false,
       defaultValue: hasExplicitDefault ? ext.defaultValue : implicitDefault(kind, scalarType, enumValues),
-      hasExplicitDefault, enumValues, doc: ext.doc, fork: { forks: ext.forks, note: ext.note }, parent: ext.parent,
+      hasExplicitDefault,
+      enumValues,
+      doc: ext.doc,
+      fork: { forks: ext.forks, note: ext.note },
+      parent: ext.parent,
     };
   }
 }

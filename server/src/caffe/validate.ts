@@ -96,10 +96,16 @@ function childContaining(message: MessageValue, offset: number): { field: Field;
 // ------------------------------------------------------------------------------------ values
 
 const INT_RANGES: Partial<Record<ScalarType, [bigint, bigint]>> = {
-  int32: [-(2n ** 31n), 2n ** 31n - 1n], sint32: [-(2n ** 31n), 2n ** 31n - 1n], sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
-  uint32: [0n, 2n ** 32n - 1n], fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n], sint64: [-(2n ** 63n), 2n ** 63n - 1n], sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n], fixed64: [0n, 2n ** 64n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  sint32: [-(2n ** 31n), 2n ** 31n - 1n],
+  sfixed32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  fixed32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+  fixed64: [0n, 2n ** 64n - 1n],
 };
 
 /** The words protobuf's text format accepts for a bool. */
@@ -119,11 +125,16 @@ function integerOf(n: NumberValue): bigint | undefined {
 
 function describeValue(v: Value): string {
   switch (v.kind) {
-    case 'string': return `the string ${JSON.stringify(v.value)}`;
-    case 'number': return v.isInteger ? `the integer ${v.raw}` : `the number ${v.raw}`;
-    case 'identifier': return `\`${v.value}\``;
-    case 'message': return 'a message';
-    case 'list': return 'a list';
+    case 'string':
+      return `the string ${JSON.stringify(v.value)}`;
+    case 'number':
+      return v.isInteger ? `the integer ${v.raw}` : `the number ${v.raw}`;
+    case 'identifier':
+      return `\`${v.value}\``;
+    case 'message':
+      return 'a message';
+    case 'list':
+      return 'a list';
   }
 }
 
@@ -131,11 +142,21 @@ function expectedOf(info: FieldInfo): string {
   if (info.kind === 'enum') return `an enum value of ${info.type}`;
   if (info.kind === 'message') return `a message (${info.type})`;
   switch (info.scalarType) {
-    case 'string': case 'bytes': return 'a quoted string';
-    case 'bool': return 'true or false';
-    case 'float': case 'double': return `a number (${info.scalarType})`;
-    case 'uint32': case 'uint64': case 'fixed32': case 'fixed64': return `a non-negative integer (${info.scalarType})`;
-    default: return `an integer (${info.scalarType})`;
+    case 'string':
+    case 'bytes':
+      return 'a quoted string';
+    case 'bool':
+      return 'true or false';
+    case 'float':
+    case 'double':
+      return `a number (${info.scalarType})`;
+    case 'uint32':
+    case 'uint64':
+    case 'fixed32':
+    case 'fixed64':
+      return `a non-negative integer (${info.scalarType})`;
+    default:
+      return `an integer (${info.scalarType})`;
   }
 }
 
@@ -153,7 +174,10 @@ class Validator {
   private readonly enumNames = new Map<FieldInfo, string[]>();
   private readonly fieldInfos = new Map<string, Array<FieldInfo | null | undefined>>();
 
-  constructor(private readonly schema: CaffeSchema, private readonly t: SyntaxTable) {}
+  constructor(
+    private readonly schema: CaffeSchema,
+    private readonly t: SyntaxTable,
+  ) {}
 
   /** Checks the message at `node` (the root, a field's message value or a list item) as `typeName`. */
   message(node: number, typeName: string): void {
@@ -177,9 +201,12 @@ class Validator {
       if (info.fork) this.report('information', this.nameSpan(c), forkMessage(`\`${name}\``, info.fork), 'fork-extension');
       if (!info.repeated) {
         if (seen.has(name)) {
-          this.report('error', this.nameSpan(c),
+          this.report(
+            'error',
+            this.nameSpan(c),
             `\`${name}\` is not repeated but is given more than once in this ${typeName} (Caffe rejects the file)`,
-            'duplicate-field');
+            'duplicate-field',
+          );
         }
         seen.add(name);
       }
@@ -214,11 +241,23 @@ class Validator {
   private unknownField(node: number, name: string, typeName: string): void {
     const key = `${typeName}\u0000${name}`;
     let suggestions = this.fieldSuggestions.get(key);
-    if (!suggestions) this.fieldSuggestions.set(key, (suggestions = suggestAll(name, this.schema.fieldsOf(typeName).map((f) => f.name))));
+    if (!suggestions)
+      this.fieldSuggestions.set(
+        key,
+        (suggestions = suggestAll(
+          name,
+          this.schema.fieldsOf(typeName).map((f) => f.name),
+        )),
+      );
     const hint = suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : '';
     const span = this.nameSpan(node);
-    this.report('error', span, `Unknown field \`${name}\` in ${typeName}${hint}`, 'unknown-field',
-      suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, span, s, i === 0)));
+    this.report(
+      'error',
+      span,
+      `Unknown field \`${name}\` in ${typeName}${hint}`,
+      'unknown-field',
+      suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, span, s, i === 0)),
+    );
   }
 
   private fieldValue(field: number, name: string, info: FieldInfo, parent: string): void {
@@ -239,9 +278,12 @@ class Validator {
     if (info.kind === 'message') {
       if (kind === ValueKind.Message) this.message(node, info.type);
       else {
-        this.report('error', this.valueSpan(node),
+        this.report(
+          'error',
+          this.valueSpan(node),
           `\`${name}\` is a message (${info.type}): write \`${name} { ... }\`, not ${describeValue(scalarAt(this.t, node))}`,
-          'expected-message');
+          'expected-message',
+        );
       }
       return;
     }
@@ -296,9 +338,13 @@ class Validator {
       if (names.includes(v.value)) return;
       const suggestions = suggestAll(v.value, names);
       const hint = suggestions.length ? ` Did you mean \`${suggestions[0]}\`?` : '';
-      this.report('error', v.span,
-        `\`${v.value}\` is not a value of ${info.type}.${hint} Valid: ${listOf(names)}`, 'unknown-enum-value',
-        suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, v.span, s, i === 0)));
+      this.report(
+        'error',
+        v.span,
+        `\`${v.value}\` is not a value of ${info.type}.${hint} Valid: ${listOf(names)}`,
+        'unknown-enum-value',
+        suggestions.map((s, i) => this.replaceFix(`Change to \`${s}\``, v.span, s, i === 0)),
+      );
       return;
     }
     if (v.kind === 'number') {
@@ -313,11 +359,17 @@ class Validator {
     if (names.includes(v.value)) fixes.push(this.replaceFix('Remove the quotes', v.span, v.value, true));
     const v1 = parent === 'V1LayerParameter' && name === 'type' ? this.schema.v2ToV1LayerType(v.value) : undefined;
     if (v1) fixes.push(this.replaceFix(`Change to \`${v1}\``, v.span, v1, true));
-    const extra = parent === 'V1LayerParameter' && name === 'type'
-      ? ' (V1 `layers` take an enum such as CONVOLUTION; quoted names belong in V2 `layer`)' : '';
-    this.report('error', v.span,
+    const extra =
+      parent === 'V1LayerParameter' && name === 'type'
+        ? ' (V1 `layers` take an enum such as CONVOLUTION; quoted names belong in V2 `layer`)'
+        : '';
+    this.report(
+      'error',
+      v.span,
       `\`${name}\` takes an unquoted enum value of ${info.type}, not ${describeValue(v)}${extra}`,
-      'wrong-value-type', fixes);
+      'wrong-value-type',
+      fixes,
+    );
   }
 
   private scalar(name: string, info: FieldInfo, v: ScalarValue, parent: string): void {
@@ -329,16 +381,21 @@ class Validator {
         return;
       }
       const text = v.kind === 'number' ? v.raw : v.value;
-      const v2 = parent === 'LayerParameter' && name === 'type' && v.kind === 'identifier'
-        ? this.schema.v1ToV2LayerType(v.value) : undefined;
+      const v2 =
+        parent === 'LayerParameter' && name === 'type' && v.kind === 'identifier' ? this.schema.v1ToV2LayerType(v.value) : undefined;
       if (v2) {
-        this.report('error', v.span,
-          `\`type\` of a V2 \`layer\` is a quoted string: the V1 enum \`${v.value}\` is written "${v2}"`, 'wrong-value-type',
-          [this.replaceFix(`Change to "${v2}"`, v.span, JSON.stringify(v2), true)]);
+        this.report(
+          'error',
+          v.span,
+          `\`type\` of a V2 \`layer\` is a quoted string: the V1 enum \`${v.value}\` is written "${v2}"`,
+          'wrong-value-type',
+          [this.replaceFix(`Change to "${v2}"`, v.span, JSON.stringify(v2), true)],
+        );
         return;
       }
-      this.report('error', v.span, `\`${name}\` takes a quoted string, not ${describeValue(v)}`, 'wrong-value-type',
-        [this.replaceFix('Quote the value', v.span, JSON.stringify(text), true)]);
+      this.report('error', v.span, `\`${name}\` takes a quoted string, not ${describeValue(v)}`, 'wrong-value-type', [
+        this.replaceFix('Quote the value', v.span, JSON.stringify(text), true),
+      ]);
       return;
     }
     if (type === 'bool') {
@@ -351,15 +408,17 @@ class Validator {
     if (type === 'float' || type === 'double') {
       if (v.kind === 'number') return;
       if (v.kind === 'identifier' && FLOAT_WORDS.has(v.value.replace(/^-/, '').toLowerCase())) return;
-      const fixes = v.kind === 'string' && v.value.trim() !== '' && Number.isFinite(Number(v.value))
-        ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)] : [];
+      const fixes =
+        v.kind === 'string' && v.value.trim() !== '' && Number.isFinite(Number(v.value))
+          ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)]
+          : [];
       this.report('error', v.span, `\`${name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
     // Integer types.
     if (v.kind !== 'number') {
-      const fixes = v.kind === 'string' && /^-?\d+$/.test(v.value.trim())
-        ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)] : [];
+      const fixes =
+        v.kind === 'string' && /^-?\d+$/.test(v.value.trim()) ? [this.replaceFix('Remove the quotes', v.span, v.value.trim(), true)] : [];
       this.report('error', v.span, `\`${name}\` takes ${expectedOf(info)}, not ${describeValue(v)}`, 'wrong-value-type', fixes);
       return;
     }
@@ -384,18 +443,26 @@ class Validator {
     }
     const suggestions = suggestAll(name, this.schema.v2LayerTypes());
     const hint = suggestions.length ? `; did you mean "${suggestions[0]}"?` : '';
-    this.report('warning', span,
+    this.report(
+      'warning',
+      span,
       `Unknown layer type "${name}"${hint} (Caffe fails unless a custom layer of this name is built in)`,
       'unknown-layer-type',
-      suggestions.map((s, i) => this.replaceFix(`Change to "${s}"`, span, JSON.stringify(s), i === 0)));
+      suggestions.map((s, i) => this.replaceFix(`Change to "${s}"`, span, JSON.stringify(s), i === 0)),
+    );
   }
 
   private v0LayerType(name: string, span: Span): void {
     if (this.schema.v0ToV2LayerType(name) !== undefined) return;
     const suggestions = suggestAll(name, this.schema.v0LayerTypeNames());
     const hint = suggestions.length ? `; did you mean "${suggestions[0]}"?` : '';
-    this.report('warning', span, `Unknown V0 layer type "${name}"${hint}`, 'unknown-layer-type',
-      suggestions.map((s, i) => this.replaceFix(`Change to "${s}"`, span, JSON.stringify(s), i === 0)));
+    this.report(
+      'warning',
+      span,
+      `Unknown V0 layer type "${name}"${hint}`,
+      'unknown-layer-type',
+      suggestions.map((s, i) => this.replaceFix(`Change to "${s}"`, span, JSON.stringify(s), i === 0)),
+    );
   }
 
   private replaceFix(title: string, span: Span, newText: string, preferred: boolean): QuickFix {

@@ -64,7 +64,10 @@ function operatorLine(m: RegExpExecArray, line: string): OperatorTiming {
   for (const g of m[5].matchAll(/ \(([^()]*)\)/g)) {
     const flops = /^(\S+) GFLOP, (\S+) GFLOPS$/.exec(g[1]);
     const mb = /^(\S+) MB$/.exec(g[1]);
-    if (flops) { op.gflop = num(flops[1], line); op.gflops = num(flops[2], line); } else if (mb) op.memoryMb.push(num(mb[1], line));
+    if (flops) {
+      op.gflop = num(flops[1], line);
+      op.gflops = num(flops[2], line);
+    } else if (mb) op.memoryMb.push(num(mb[1], line));
     else throw new BenchmarkParseError(`unknown group (${g[1]}) in benchmark line ${JSON.stringify(line)}`);
   }
   return op;
@@ -72,25 +75,57 @@ function operatorLine(m: RegExpExecArray, line: string): OperatorTiming {
 
 export function parseBenchmarkOutput(text: string): BenchmarkOutput {
   const out: Omit<BenchmarkOutput, 'msPerIter' | 'itersPerSecond'> & { msPerIter?: number; itersPerSecond?: number } = {
-    operators: [], tables: [], netRuns: 0, operatorStarts: [], unknownLines: [],
+    operators: [],
+    tables: [],
+    netRuns: 0,
+    operatorStarts: [],
+    unknownLines: [],
   };
   let table: MetricTable | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '');
     if (line.length > MAX_LINE) throw new BenchmarkParseError(`benchmark output line of ${line.length} characters (more than ${MAX_LINE})`);
     if (line === '' || line === 'Starting benchmark.' || line === 'Running warmup runs.' || line === 'Main runs.') continue;
-    if (line === 'Inside Run') { out.netRuns++; continue; }
-    if (line.startsWith('Running operator_')) { out.operatorStarts.push(line.slice('Running operator_'.length)); continue; }
+    if (line === 'Inside Run') {
+      out.netRuns++;
+      continue;
+    }
+    if (line.startsWith('Running operator_')) {
+      out.operatorStarts.push(line.slice('Running operator_'.length));
+      continue;
+    }
     let m: RegExpExecArray | null;
-    if ((m = MAIN_RUN.exec(line))) { out.msPerIter = num(m[1], line); out.itersPerSecond = num(m[2], line); continue; }
-    if ((m = OPERATOR.exec(line))) { out.operators.push(operatorLine(m, line)); continue; }
-    if ((m = TABLE_HEADER.exec(line))) { table = { metric: m[1], unit: '', rows: [], total: 0 }; out.tables.push(table); continue; }
-    if (table && (m = TOTAL_ROW.exec(line))) { table.total = num(m[1], line); table.unit = m[2]; table = undefined; continue; }
-    if (table && (m = TYPE_ROW.exec(line))) { table.rows.push({ value: num(m[1], line), percent: num(m[3], line), type: m[4] }); table.unit = m[2]; continue; }
+    if ((m = MAIN_RUN.exec(line))) {
+      out.msPerIter = num(m[1], line);
+      out.itersPerSecond = num(m[2], line);
+      continue;
+    }
+    if ((m = OPERATOR.exec(line))) {
+      out.operators.push(operatorLine(m, line));
+      continue;
+    }
+    if ((m = TABLE_HEADER.exec(line))) {
+      table = { metric: m[1], unit: '', rows: [], total: 0 };
+      out.tables.push(table);
+      continue;
+    }
+    if (table && (m = TOTAL_ROW.exec(line))) {
+      table.total = num(m[1], line);
+      table.unit = m[2];
+      table = undefined;
+      continue;
+    }
+    if (table && (m = TYPE_ROW.exec(line))) {
+      table.rows.push({ value: num(m[1], line), percent: num(m[3], line), type: m[4] });
+      table.unit = m[2];
+      continue;
+    }
     out.unknownLines.push(line);
   }
   if (out.msPerIter === undefined || out.itersPerSecond === undefined) {
-    throw new BenchmarkParseError('the benchmark printed no "Main run finished. Milliseconds per iter: …" line (did it fail before benchmarking?)');
+    throw new BenchmarkParseError(
+      'the benchmark printed no "Main run finished. Milliseconds per iter: …" line (did it fail before benchmarking?)',
+    );
   }
   out.operators.forEach((op, i) => {
     if (op.index !== i) throw new BenchmarkParseError(`operator lines out of order: #${op.index} where #${i} was expected`);

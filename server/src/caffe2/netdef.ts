@@ -55,7 +55,12 @@ export function decodeNetDef(bytes: Uint8Array): NetDef {
     throw new NetDefDecodeError(`not a Caffe2 NetDef: ${e instanceof Error ? e.message : String(e)}`);
   }
   const o = type().toObject(message, { longs: Number, defaults: false, arrays: true }) as NetDef;
-  for (const op of o.op) { op.input ??= []; op.output ??= []; op.arg ??= []; op.type ??= ''; }
+  for (const op of o.op) {
+    op.input ??= [];
+    op.output ??= [];
+    op.arg ??= [];
+    op.type ??= '';
+  }
   o.external_input ??= [];
   o.external_output ??= [];
   o.name ??= '';

@@ -11,7 +11,21 @@ export const CAFFE_LEGACY_POOLING = 3;
 
 export class Caffe2ShapeError extends Error {}
 
-const SAME_AS_INPUT = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'Tanh', 'Softmax', 'SpatialBN', 'Sum', 'Add', 'Mul', 'Dropout', 'LRN', 'Copy']);
+const SAME_AS_INPUT = new Set([
+  'Relu',
+  'LeakyRelu',
+  'PRelu',
+  'Sigmoid',
+  'Tanh',
+  'Softmax',
+  'SpatialBN',
+  'Sum',
+  'Add',
+  'Mul',
+  'Dropout',
+  'LRN',
+  'Copy',
+]);
 
 function perAxis(op: OperatorDef, name: string, fallback: number | undefined): [number, number] | undefined {
   const list = argInts(op, `${name}s`);
@@ -65,7 +79,14 @@ export function operatorOutputShapes(op: OperatorDef, inputs: Array<Shape | unde
       const stride = perAxis(op, 'stride', 1)!;
       const dilation = perAxis(op, 'dilation', 1)!;
       const [t, l, b, r] = pads(op);
-      return [[n, channels, windowSize(op, h, kernel[0], stride[0], dilation[0], t, b), windowSize(op, w, kernel[1], stride[1], dilation[1], l, r)]];
+      return [
+        [
+          n,
+          channels,
+          windowSize(op, h, kernel[0], stride[0], dilation[0], t, b),
+          windowSize(op, w, kernel[1], stride[1], dilation[1], l, r),
+        ],
+      ];
     }
     case 'ConvTranspose': {
       const weights = need(inputs[1], op, `weights ${op.input[1]}`);
@@ -80,7 +101,8 @@ export function operatorOutputShapes(op: OperatorDef, inputs: Array<Shape | unde
       const axis = argInt(op, 'axis') ?? 1;
       const outer = x.slice(0, axis).reduce((a, v) => a * v, 1);
       const inner = x.slice(axis).reduce((a, v) => a * v, 1);
-      if (inner !== weights[1]) throw new Caffe2ShapeError(`FC ${op.name}: input has ${inner} features per row, weights expect ${weights[1]}`);
+      if (inner !== weights[1])
+        throw new Caffe2ShapeError(`FC ${op.name}: input has ${inner} features per row, weights expect ${weights[1]}`);
       return [[outer, weights[0]]];
     }
     case 'Concat': {
@@ -104,8 +126,13 @@ export function operatorOutputShapes(op: OperatorDef, inputs: Array<Shape | unde
 export function inferNetShapes(net: NetDef, known: ReadonlyMap<string, Shape>): Map<string, Shape> {
   const shapes = new Map(known);
   for (const op of net.op) {
-    const outs = operatorOutputShapes(op, op.input.map((i) => shapes.get(i)));
-    op.output.forEach((o, i) => { if (outs[i]) shapes.set(o, outs[i]); });
+    const outs = operatorOutputShapes(
+      op,
+      op.input.map((i) => shapes.get(i)),
+    );
+    op.output.forEach((o, i) => {
+      if (outs[i]) shapes.set(o, outs[i]);
+    });
   }
   return shapes;
 }

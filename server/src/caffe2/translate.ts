@@ -38,7 +38,10 @@ export interface Caffe2Translation {
 }
 
 export class TranslationError extends Error {
-  constructor(message: string, readonly layer?: string) {
+  constructor(
+    message: string,
+    readonly layer?: string,
+  ) {
     super(message);
   }
 }
@@ -46,7 +49,11 @@ export class TranslationError extends Error {
 const order = stringArg('order', 'NCHW');
 
 /** One weight blob: shape plus how the init net fills it. */
-interface Param { name: string; shape: Shape; fill: 'gaussian' | number }
+interface Param {
+  name: string;
+  shape: Shape;
+  fill: 'gaussian' | number;
+}
 
 interface Emit {
   op(type: string, input: string[], output: string[], args: Argument[]): void;
@@ -64,9 +71,11 @@ function fail(layer: AnalyzedLayer, why: string): never {
 function windowArgs(layer: AnalyzedLayer, withKernel: boolean): Argument[] {
   const f = layer.features;
   const { kernelH: kh, kernelW: kw, strideH: sh, strideW: sw, padH: ph, padW: pw } = f;
-  if (kh === undefined || kw === undefined || sh === undefined || sw === undefined || ph === undefined || pw === undefined) fail(layer, 'kernel, stride or pad unknown');
+  if (kh === undefined || kw === undefined || sh === undefined || sw === undefined || ph === undefined || pw === undefined)
+    fail(layer, 'kernel, stride or pad unknown');
   const args: Argument[] = [];
-  const pair = (name: string, h: number, w: number) => (h === w ? args.push(intArg(name, h)) : args.push(intArg(`${name}_h`, h), intArg(`${name}_w`, w)));
+  const pair = (name: string, h: number, w: number) =>
+    h === w ? args.push(intArg(name, h)) : args.push(intArg(`${name}_h`, h), intArg(`${name}_w`, w));
   if (withKernel) pair('kernel', kh, kw);
   pair('stride', sh, sw);
   // Caffe2 has no pad_h/pad_w: an uneven pad is given per side.
@@ -80,7 +89,8 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
   const top = layer.tops[0];
   const x = inputShapes[0];
   const name = layer.name;
-  const sub = (block: string): MessageValue => subMessage(m, block) ?? { kind: 'message', fields: [], span: def.span } as unknown as MessageValue;
+  const sub = (block: string): MessageValue =>
+    subMessage(m, block) ?? ({ kind: 'message', fields: [], span: def.span } as unknown as MessageValue);
   switch (layer.type) {
     case 'Convolution':
     case 'ConvolutionDepthwise':
@@ -88,14 +98,15 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
     case 'Deconvolution': {
       const p = sub('convolution_param');
       // The ConvolutionDepthwise fork layer is a Convolution with one group per input channel.
-      const group = layer.type === 'ConvolutionDepthwise' ? x[1] : numberOf(p, 'group') ?? 1;
+      const group = layer.type === 'ConvolutionDepthwise' ? x[1] : (numberOf(p, 'group') ?? 1);
       const cout = numberOf(p, 'num_output');
       if (cout === undefined || x.length !== 4) fail(layer, 'only 2-D convolution with num_output is translated');
       const dilation = numberValues(p, 'dilation').map((v) => v.value);
       if (dilation.some((d) => d !== 1) && layer.type === 'Deconvolution') fail(layer, 'dilated deconvolution is not translated');
-      const weights = layer.type !== 'Deconvolution'
-        ? [cout, x[1] / group, layer.features.kernelH!, layer.features.kernelW!]
-        : [x[1], cout / group, layer.features.kernelH!, layer.features.kernelW!];
+      const weights =
+        layer.type !== 'Deconvolution'
+          ? [cout, x[1] / group, layer.features.kernelH!, layer.features.kernelW!]
+          : [x[1], cout / group, layer.features.kernelH!, layer.features.kernelW!];
       const ins = [...inputs.slice(0, 1), emit.param({ name: `${name}_w`, shape: weights, fill: 'gaussian' })];
       if (boolOf(p, 'bias_term') !== false) ins.push(emit.param({ name: `${name}_b`, shape: [cout], fill: 0 }));
       const args = [...windowArgs(layer, true), order];
@@ -144,10 +155,20 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
       return;
     case 'LRN': {
       const p = sub('lrn_param');
-      if ((enumOf(p, 'norm_region', ['ACROSS_CHANNELS', 'WITHIN_CHANNEL']) ?? 'ACROSS_CHANNELS') !== 'ACROSS_CHANNELS') fail(layer, 'WITHIN_CHANNEL LRN has no Caffe2 operator');
-      emit.op('LRN', inputs.slice(0, 1), [top, `_${top}_scale`], [
-        intArg('size', numberOf(p, 'local_size') ?? 5), floatArg('alpha', numberOf(p, 'alpha') ?? 1),
-        floatArg('beta', numberOf(p, 'beta') ?? 0.75), floatArg('bias', numberOf(p, 'k') ?? 1), order]);
+      if ((enumOf(p, 'norm_region', ['ACROSS_CHANNELS', 'WITHIN_CHANNEL']) ?? 'ACROSS_CHANNELS') !== 'ACROSS_CHANNELS')
+        fail(layer, 'WITHIN_CHANNEL LRN has no Caffe2 operator');
+      emit.op(
+        'LRN',
+        inputs.slice(0, 1),
+        [top, `_${top}_scale`],
+        [
+          intArg('size', numberOf(p, 'local_size') ?? 5),
+          floatArg('alpha', numberOf(p, 'alpha') ?? 1),
+          floatArg('beta', numberOf(p, 'beta') ?? 0.75),
+          floatArg('bias', numberOf(p, 'k') ?? 1),
+          order,
+        ],
+      );
       return;
     }
     case 'Concat': {
@@ -157,7 +178,12 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
       return;
     }
     case 'Dropout':
-      emit.op('Dropout', inputs.slice(0, 1), [top, `_${top}_mask`], [floatArg('ratio', numberOf(sub('dropout_param'), 'dropout_ratio') ?? 0.5), intArg('is_test', 1)]);
+      emit.op(
+        'Dropout',
+        inputs.slice(0, 1),
+        [top, `_${top}_mask`],
+        [floatArg('ratio', numberOf(sub('dropout_param'), 'dropout_ratio') ?? 0.5), intArg('is_test', 1)],
+      );
       return;
     case 'Softmax': {
       const axis = numberOf(sub('softmax_param'), 'axis') ?? 1;
@@ -167,7 +193,8 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
     }
     case 'Eltwise': {
       const p = sub('eltwise_param');
-      if ((enumOf(p, 'operation', ['PROD', 'SUM', 'MAX']) ?? 'SUM') !== 'SUM') fail(layer, 'only Eltwise SUM is translated (as caffe_translator does)');
+      if ((enumOf(p, 'operation', ['PROD', 'SUM', 'MAX']) ?? 'SUM') !== 'SUM')
+        fail(layer, 'only Eltwise SUM is translated (as caffe_translator does)');
       if (numberValues(p, 'coeff').some((c) => c.value !== 1)) fail(layer, 'Eltwise coefficients other than 1 are not translated');
       emit.op('Sum', inputs, [top], []);
       return;
@@ -175,10 +202,18 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
     case 'BatchNorm': {
       const c = x[1];
       const eps = numberOf(sub('batch_norm_param'), 'eps') ?? 1e-5;
-      emit.op('SpatialBN', [inputs[0],
-        emit.param({ name: `${name}_scale`, shape: [c], fill: 1 }), emit.param({ name: `${name}_bias`, shape: [c], fill: 0 }),
-        emit.param({ name: `${name}_mean`, shape: [c], fill: 0 }), emit.param({ name: `${name}_var`, shape: [c], fill: 1 })],
-      [top], [intArg('is_test', 1), floatArg('epsilon', eps), order]);
+      emit.op(
+        'SpatialBN',
+        [
+          inputs[0],
+          emit.param({ name: `${name}_scale`, shape: [c], fill: 1 }),
+          emit.param({ name: `${name}_bias`, shape: [c], fill: 0 }),
+          emit.param({ name: `${name}_mean`, shape: [c], fill: 0 }),
+          emit.param({ name: `${name}_var`, shape: [c], fill: 1 }),
+        ],
+        [top],
+        [intArg('is_test', 1), floatArg('epsilon', eps), order],
+      );
       return;
     }
     case 'Scale': {
@@ -188,12 +223,14 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
       const numAxes = numberOf(p, 'num_axes') ?? 1;
       const shape = x.slice(axis, axis + numAxes);
       emit.op('Mul', [inputs[0], emit.param({ name: `${name}_w`, shape, fill: 1 })], [top], [intArg('broadcast', 1), intArg('axis', axis)]);
-      if (boolOf(p, 'bias_term')) emit.op('Add', [top, emit.param({ name: `${name}_b`, shape, fill: 0 })], [top], [intArg('broadcast', 1), intArg('axis', axis)]);
+      if (boolOf(p, 'bias_term'))
+        emit.op('Add', [top, emit.param({ name: `${name}_b`, shape, fill: 0 })], [top], [intArg('broadcast', 1), intArg('axis', axis)]);
       return;
     }
     case 'Flatten': {
       const p = sub('flatten_param');
-      if ((numberOf(p, 'axis') ?? 1) !== 1 || (numberOf(p, 'end_axis') ?? -1) !== -1) fail(layer, 'only Flatten from axis 1 to the end is translated');
+      if ((numberOf(p, 'axis') ?? 1) !== 1 || (numberOf(p, 'end_axis') ?? -1) !== -1)
+        fail(layer, 'only Flatten from axis 1 to the end is translated');
       emit.op('Flatten', inputs.slice(0, 1), [top], []);
       return;
     }
@@ -204,7 +241,8 @@ function translateLayer(layer: AnalyzedLayer, def: LayerDef, inputs: string[], i
 
 function fillOp(p: Param): OperatorDef {
   const args: Argument[] = [intsArg('shape', p.shape)];
-  if (p.fill === 'gaussian') return { type: 'GaussianFill', input: [], output: [p.name], arg: [...args, floatArg('mean', 0), floatArg('std', 0.01)] };
+  if (p.fill === 'gaussian')
+    return { type: 'GaussianFill', input: [], output: [p.name], arg: [...args, floatArg('mean', 0), floatArg('std', 0.01)] };
   return { type: 'ConstantFill', input: [], output: [p.name], arg: [...args, floatArg('value', p.fill)] };
 }
 
@@ -263,13 +301,22 @@ export function translateToCaffe2(text: string, options: AnalyzeOptions = {}): C
         return p.name;
       },
     });
-    layer.tops.forEach((t, i) => { alias.delete(t); const s = layer.outputShapes[i]; if (s) shapes.set(t, s); });
+    layer.tops.forEach((t, i) => {
+      alias.delete(t);
+      const s = layer.outputShapes[i];
+      if (s) shapes.set(t, s);
+    });
     layers.push({ layer: layer.name, layerType: layer.type, ops, caffeShape });
   }
   if (!input) throw new TranslationError('the network has no input');
   predict.external_input = [input.name, ...paramList.map((p) => p.name)];
   const last = predict.op[predict.op.length - 1];
   if (last) predict.external_output = [last.output[0]];
-  const initNet: NetDef = { name: `${predict.name}_init`, op: paramList.map(fillOp), external_input: [], external_output: paramList.map((p) => p.name) };
+  const initNet: NetDef = {
+    name: `${predict.name}_init`,
+    op: paramList.map(fillOp),
+    external_input: [],
+    external_output: paramList.map((p) => p.name),
+  };
   return { predictNet: predict, initNet, input, params, layers };
 }

@@ -16,7 +16,9 @@ export const analyze: CliCommand = async (args, io) => {
   }
   const loaded = await loadAnalysis(parsed.file, io, parsed.options);
   if (typeof loaded === 'number') return loaded;
-  io.stdout(parsed.format === 'json' ? `${JSON.stringify(analysisJson(loaded.analysis), null, 2)}\n` : table(loaded.analysis, loaded.options));
+  io.stdout(
+    parsed.format === 'json' ? `${JSON.stringify(analysisJson(loaded.analysis), null, 2)}\n` : table(loaded.analysis, loaded.options),
+  );
   return reportProblems(loaded, io) > 0 ? 1 : 0;
 };
 

@@ -35,7 +35,11 @@ const BINARY = /[\u0000-\u0008\u000e-\u001a]/;
  * Loads `file` (relative to `io.cwd`) as a network: `.caffemodel` files (or any binary file) through the
  * structural reader, everything else as prototxt text. Fails with `{ error }`, a message naming the file.
  */
-export async function loadNetworkInput(file: string, io: Pick<CliIo, 'cwd'>, options: LoadOptions = {}): Promise<NetworkInput | { error: string }> {
+export async function loadNetworkInput(
+  file: string,
+  io: Pick<CliIo, 'cwd'>,
+  options: LoadOptions = {},
+): Promise<NetworkInput | { error: string }> {
   const absolute = path.resolve(io.cwd, file);
   let text: string | undefined;
   if (!/\.caffemodel$/i.test(file)) {
@@ -48,10 +52,15 @@ export async function loadNetworkInput(file: string, io: Pick<CliIo, 'cwd'>, opt
   }
   try {
     const structure = await readCaffemodelStructure(absolute, { signal: options.signal });
-    const network = caffemodelNetwork(structure, path.basename(file), options.inputShape ? { shape: options.inputShape, reason: 'from --input-shape' } : undefined);
-    const note = network.input && !options.inputShape
-      ? `${file}: note: input shape ${network.input.shape.join('x')} assumed: ${network.input.reason}; give --input-shape to change it`
-      : undefined;
+    const network = caffemodelNetwork(
+      structure,
+      path.basename(file),
+      options.inputShape ? { shape: options.inputShape, reason: 'from --input-shape' } : undefined,
+    );
+    const note =
+      network.input && !options.inputShape
+        ? `${file}: note: input shape ${network.input.shape.join('x')} assumed: ${network.input.reason}; give --input-shape to change it`
+        : undefined;
     return { text: network.text, kind: 'caffemodel', phase: network.phase, ...(note ? { note } : {}) };
   } catch (err) {
     if (err instanceof CaffemodelError) return { error: `${file}: error: not a readable Caffe model: ${err.message}` };

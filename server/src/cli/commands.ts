@@ -20,19 +20,23 @@ export const COMMANDS: Record<string, CliCommand> = {
 const SUMMARY: Record<string, string> = {
   check: 'check FILE...            print diagnostics as file:line:col: severity: message; exit 1 on errors',
   analyze: 'analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]   shapes, MACs, params per layer',
-  predict: 'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X]   per-layer predicted energy; with a budget exit 3 over it, 4 not fully predicted, 1 errors in the file',
+  predict:
+    'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X]   per-layer predicted energy; with a budget exit 3 over it, 4 not fully predicted, 1 errors in the file',
   platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
   fit: 'fit DATA... [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
-  profile: 'profile NET... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [--targets FILE] [--out DIR] [--resume] [--accept-new] [--json]\n' +
+  profile:
+    'profile NET... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [--targets FILE] [--out DIR] [--resume] [--accept-new] [--json]\n' +
     '                           measure every layer on a board; records in .energy-lens/measurements/ (profile --help for run options and exit codes)',
 };
 
 /** Each command's full usage (what `energy-lens <command> --help` prints). */
 export const HELP: Record<string, string> = {
-  check: 'usage: energy-lens check FILE...\n\nPrints the diagnostics of each prototxt/caffemodel as file:line:col: severity: message; exit 1 when any is an error.',
+  check:
+    'usage: energy-lens check FILE...\n\nPrints the diagnostics of each prototxt/caffemodel as file:line:col: severity: message; exit 1 when any is an error.',
   analyze: ANALYZE_USAGE,
   predict: PREDICT_USAGE,
-  platforms: 'usage: energy-lens platforms [--json] [--model-files a,b]\n\nLists the energy models available: built-in, --model-files, and .energy-lens/models of the current folder.',
+  platforms:
+    'usage: energy-lens platforms [--json] [--model-files a,b]\n\nLists the energy models available: built-in, --model-files, and .energy-lens/models of the current folder.',
   fit: FIT_USAGE,
   profile: PROFILE_USAGE,
 };
@@ -43,7 +47,15 @@ export function wantsHelp(args: readonly string[]): boolean {
 }
 
 export function usage(): string {
-  return ['Usage: energy-lens <command> [options]   (energy-lens <command> --help for one command)', '', 'Commands:',
-    ...Object.keys(COMMANDS).map((c) => `  ${SUMMARY[c] ?? c}`), '', 'Options of each command:', '',
-    ...Object.keys(COMMANDS).map((c) => `${(HELP[c] ?? c).split('\n\nExit codes')[0]}\n`), ''].join('\n');
+  return [
+    'Usage: energy-lens <command> [options]   (energy-lens <command> --help for one command)',
+    '',
+    'Commands:',
+    ...Object.keys(COMMANDS).map((c) => `  ${SUMMARY[c] ?? c}`),
+    '',
+    'Options of each command:',
+    '',
+    ...Object.keys(COMMANDS).map((c) => `${(HELP[c] ?? c).split('\n\nExit codes')[0]}\n`),
+    '',
+  ].join('\n');
 }

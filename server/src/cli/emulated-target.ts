@@ -26,12 +26,21 @@ function selfAnalyzeCommand(): string {
   return [process.execPath, ...process.execArgv, process.argv[1], 'analyze', '--json'].map(shellQuote).join(' ');
 }
 
-export async function startEmulatedTarget(kind: EmulatedKindName, timeScale: number, overrides: Record<string, unknown>, name = `emulated-${kind}`): Promise<EmulatedTarget | string> {
+export async function startEmulatedTarget(
+  kind: EmulatedKindName,
+  timeScale: number,
+  overrides: Record<string, unknown>,
+  name = `emulated-${kind}`,
+): Promise<EmulatedTarget | string> {
   const target = parseTarget({ name, host: 'localhost', kind: EMULATED_KINDS[kind], threads: 1, timeScale, ...overrides });
   if (typeof target === 'string') return `--emulated ${kind}: ${target}`;
   let board: EmulatedBoard;
   try {
-    board = await createEmulatedBoard({ kind: EMULATED_KINDS[kind], timeScale, analyzeCommand: process.env[ANALYZE_ENV] ?? selfAnalyzeCommand() });
+    board = await createEmulatedBoard({
+      kind: EMULATED_KINDS[kind],
+      timeScale,
+      analyzeCommand: process.env[ANALYZE_ENV] ?? selfAnalyzeCommand(),
+    });
     await board.start();
   } catch (e) {
     return `could not start the emulated ${kind}: ${(e as Error).message}`;

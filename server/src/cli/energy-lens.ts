@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   };
   const command = name ? COMMANDS[name] : undefined;
   if (name === 'help' || !command) {
-    io.stderr(name && name !== '--help' && name !== '-h' && name !== 'help' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage());
+    io.stderr(
+      name && name !== '--help' && name !== '-h' && name !== 'help' ? `energy-lens: unknown command '${name}'\n\n${usage()}` : usage(),
+    );
     process.exitCode = name === '--help' || name === '-h' || name === 'help' ? 0 : 2;
     return;
   }

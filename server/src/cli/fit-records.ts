@@ -20,7 +20,12 @@ export interface RecordsInput {
 }
 
 /** Undefined when the inputs are CSV tables; a number is the exit code after a message. */
-export function recordsInput(files: string[], io: CliIo, platform: string | undefined, featureNames: string[]): RecordsInput | number | undefined {
+export function recordsInput(
+  files: string[],
+  io: CliIo,
+  platform: string | undefined,
+  featureNames: string[],
+): RecordsInput | number | undefined {
   const absolute = files.map((f) => path.resolve(io.cwd, f));
   const kinds = absolute.map(isRecordsPath);
   if (!kinds.some(Boolean)) return undefined;
@@ -34,7 +39,9 @@ export function recordsInput(files: string[], io: CliIo, platform: string | unde
   const platforms = [...new Set(campaigns.map((c) => c.platformId))].sort();
   if (platform && platforms.includes(platform)) campaigns = campaigns.filter((c) => c.platformId === platform);
   else if (platforms.length > 1) {
-    io.stderr(`energy-lens fit: the records measured ${platforms.length} platforms (${platforms.join(', ')}); fitting them together would mix boards: give --platform ID\n`);
+    io.stderr(
+      `energy-lens fit: the records measured ${platforms.length} platforms (${platforms.join(', ')}); fitting them together would mix boards: give --platform ID\n`,
+    );
     return 2;
   }
   if (campaigns.length === 0) {
@@ -44,7 +51,9 @@ export function recordsInput(files: string[], io: CliIo, platform: string | unde
   const dataset = joinCampaignRows(campaigns);
   const missing = featureNames.filter((f) => !dataset.features.includes(f));
   if (missing.length > 0) {
-    io.stderr(`energy-lens fit: feature(s) ${missing.join(', ')} are not known for every measured layer (the records have ${dataset.features.join(', ')})\n`);
+    io.stderr(
+      `energy-lens fit: feature(s) ${missing.join(', ')} are not known for every measured layer (the records have ${dataset.features.join(', ')})\n`,
+    );
     return 2;
   }
   const emulated = campaigns.filter((c) => c.emulated);
@@ -79,6 +88,8 @@ export function printNetworkAccuracy(io: CliIo, report: FitReport, input: Record
     io.stdout('\n(network-level accuracy needs leave-one-network-out validation over 2 or more networks)\n');
     return;
   }
-  io.stdout(`\nwhole-net energy of each held-out network (${report.spec.family} ${report.label}; measured and predicted in real-board units):\n`);
+  io.stdout(
+    `\nwhole-net energy of each held-out network (${report.spec.family} ${report.label}; measured and predicted in real-board units):\n`,
+  );
   io.stdout(`${networkAccuracyTable(a, formatEnergy)}\n`);
 }

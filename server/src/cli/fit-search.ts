@@ -22,7 +22,9 @@ export interface SearchArgs {
 export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefined, a: SearchArgs, sources: DataSource[]): number {
   const maxParams = a.maxTerms === undefined ? 8 : Number(a.maxTerms);
   if (!Number.isInteger(maxParams) || maxParams < 1 || maxParams > 40) {
-    io.stderr(`energy-lens fit: --max-terms must be an integer from 1 to 40 (the largest number of fitted parameters), got '${a.maxTerms}'\n`);
+    io.stderr(
+      `energy-lens fit: --max-terms must be an integer from 1 to 40 (the largest number of fitted parameters), got '${a.maxTerms}'\n`,
+    );
     return 2;
   }
   const pick = a.pick === undefined ? undefined : Number(a.pick);
@@ -43,12 +45,16 @@ export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefin
   if (a.json) {
     io.stdout(`${JSON.stringify({ rows: dataset.rows.length, seconds: Number(seconds.toFixed(2)), ...frontierJson(report) }, null, 2)}\n`);
   } else {
-    io.stdout(`${dataset.rows.length} rows; validation: ${report.validation}; models of up to ${maxParams} fitted parameters; searched in ${seconds.toFixed(1)} s\n`);
+    io.stdout(
+      `${dataset.rows.length} rows; validation: ${report.validation}; models of up to ${maxParams} fitted parameters; searched in ${seconds.toFixed(1)} s\n`,
+    );
     for (const note of report.notes) io.stdout(`note: ${note}\n`);
     io.stdout('in formulas, x↑16 is x rounded up to a multiple of 16 (a hardware tile)\n');
     for (const t of report.types) {
       const sizes = `${t.librarySizes.relative} linear terms, ${t.librarySizes.log} log terms, ${t.librarySizes.roofline} roofline costs`;
-      io.stdout(`\n${t.type}: ${t.rows} rows, ${sizes}; frontier (held-out per-layer errors of predicted vs measured energy; ★ recommended):\n`);
+      io.stdout(
+        `\n${t.type}: ${t.rows} rows, ${sizes}; frontier (held-out per-layer errors of predicted vs measured energy; ★ recommended):\n`,
+      );
       io.stdout(`${frontierTable(t)}\n`);
       const r = t.front[t.recommended];
       if (r) io.stdout(`recommended: ${r.complexity} parameters, ${r.label} (the simplest model within 5 % of the lowest held-out MAPE)\n`);
@@ -65,19 +71,28 @@ function writeFrontierModel(io: CliIo, a: SearchArgs, report: SearchReport, pick
     for (const t of report.types) {
       const m = t.front.find((f) => f.complexity === pick);
       if (!m) {
-        io.stderr(`energy-lens fit: ${t.type} has no frontier model with ${pick} parameters (the frontier has ${t.front.map((f) => f.complexity).join(', ')})\n`);
+        io.stderr(
+          `energy-lens fit: ${t.type} has no frontier model with ${pick} parameters (the frontier has ${t.front.map((f) => f.complexity).join(', ')})\n`,
+        );
         return 1;
       }
       picks[t.type] = m;
     }
   }
   try {
-    const model = frontierEnergyModel(report, {
-      platform: a.platform!,
-      generator: 'energy-lens fit --search',
-      data: sources,
-      why: pick !== undefined ? `the frontier model with ${pick} parameters` : 'the recommended model of the frontier: the simplest within 5 % of the lowest held-out MAPE',
-    }, picks);
+    const model = frontierEnergyModel(
+      report,
+      {
+        platform: a.platform!,
+        generator: 'energy-lens fit --search',
+        data: sources,
+        why:
+          pick !== undefined
+            ? `the frontier model with ${pick} parameters`
+            : 'the recommended model of the frontier: the simplest within 5 % of the lowest held-out MAPE',
+      },
+      picks,
+    );
     const out = path.resolve(io.cwd, a.out!);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);

@@ -5,8 +5,26 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CliCommand, CliIo } from './io';
-import { type BadRow, type CsvColumn, type Dataset, type FitReport, type Family, type FitSpec, type Method, type CvScheme,
-  FAMILIES, METHODS, FitError, comparisonTable, concatDatasets, fitDataset, importCsv, parseCvScheme, toEnergyModel, datasetDomains } from '../energy/fit';
+import {
+  type BadRow,
+  type CsvColumn,
+  type Dataset,
+  type FitReport,
+  type Family,
+  type FitSpec,
+  type Method,
+  type CvScheme,
+  FAMILIES,
+  METHODS,
+  FitError,
+  comparisonTable,
+  concatDatasets,
+  fitDataset,
+  importCsv,
+  parseCvScheme,
+  toEnergyModel,
+  datasetDomains,
+} from '../energy/fit';
 import type { DataSource, Platform } from '../energy/model';
 import { formatFormula } from '../energy/formula';
 import { Z_90 } from '../energy/predict';
@@ -44,8 +62,25 @@ interface FitArgs {
   pick?: string;
 }
 
-const VALUE_FLAGS = new Set(['--target', '--features', '--type-features', '--type-column', '--group-column', '--layer-type', '--family', '--degree',
-  '--method', '--weights', '--cv', '--seed', '--out', '--platform', '--label', '--max-terms', '--pick']);
+const VALUE_FLAGS = new Set([
+  '--target',
+  '--features',
+  '--type-features',
+  '--type-column',
+  '--group-column',
+  '--layer-type',
+  '--family',
+  '--degree',
+  '--method',
+  '--weights',
+  '--cv',
+  '--seed',
+  '--out',
+  '--platform',
+  '--label',
+  '--max-terms',
+  '--pick',
+]);
 const BOOLEAN_FLAGS = new Set(['--json', '--intercept', '--no-intercept', '--search']);
 
 function parseArgs(args: string[]): FitArgs | string {
@@ -69,7 +104,11 @@ function parseArgs(args: string[]): FitArgs | string {
     }
   }
   if (files.length === 0) return 'no data file given';
-  const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const familyText = values.get('--family') ?? 'layer-type';
   const families = familyText === 'both' ? [...FAMILIES] : list(familyText)!;
   for (const f of families) if (!FAMILIES.includes(f as Family)) return `unknown family '${f}' (use layer-type, individual or both)`;
@@ -84,7 +123,10 @@ function parseArgs(args: string[]): FitArgs | string {
   if (weights !== undefined && weights !== 'none' && weights !== 'relative') return `--weights must be none or relative`;
   if (flags.has('--intercept') && flags.has('--no-intercept')) return 'give --intercept or --no-intercept, not both';
   const typeFeatures: Record<string, string[]> = {};
-  for (const part of (values.get('--type-features') ?? '').split(';').map((x) => x.trim()).filter(Boolean)) {
+  for (const part of (values.get('--type-features') ?? '')
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z][A-Za-z0-9_]*)=(.+)$/.exec(part);
     if (!m) return `--type-features: '${part}' is not TYPE=feature,feature`;
     typeFeatures[m[1]] = list(m[2])!;
@@ -93,7 +135,11 @@ function parseArgs(args: string[]): FitArgs | string {
   const cvText = values.get('--cv');
   if (cvText === 'none') cv = 'none';
   else if (cvText !== undefined) {
-    try { cv = parseCvScheme(cvText); } catch (e) { return (e as Error).message; }
+    try {
+      cv = parseCvScheme(cvText);
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
   return {
     files,
@@ -130,7 +176,11 @@ function featurePlan(entries: string[], typeEntries: Record<string, string[]>) {
     const terms: string[] = [];
     for (const e of list) {
       const m = /^([^:]+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(e);
-      if (m) { renames.set(m[2], m[1]); terms.push(m[2]); continue; }
+      if (m) {
+        renames.set(m[2], m[1]);
+        terms.push(m[2]);
+        continue;
+      }
       const t = parseTerm(e);
       if ('error' in t) return t.error;
       terms.push(t.text);
@@ -145,12 +195,18 @@ function featurePlan(entries: string[], typeEntries: Record<string, string[]>) {
     if (typeof t === 'string') return `${type}: ${t}`;
     typeTerms[type] = t;
   }
-  const basesOf = (list: string[]) => [...new Set(list.flatMap((t) => {
-    const parsed = parseTerm(t);
-    return 'error' in parsed ? [] : parsed.factors.map((f) => f.name);
-  }))];
+  const basesOf = (list: string[]) => [
+    ...new Set(
+      list.flatMap((t) => {
+        const parsed = parseTerm(t);
+        return 'error' in parsed ? [] : parsed.factors.map((f) => f.name);
+      }),
+    ),
+  ];
   const all = basesOf([...terms, ...Object.values(typeTerms).flat()]);
-  const plainOnly = [terms, ...Object.values(typeTerms)].every((list) => list.every((t) => basesOf([t])[0] === t && !t.includes('(') && !t.includes('*') && !t.includes('^')));
+  const plainOnly = [terms, ...Object.values(typeTerms)].every((list) =>
+    list.every((t) => basesOf([t])[0] === t && !t.includes('(') && !t.includes('*') && !t.includes('^')),
+  );
   return {
     columns: all.map((name): CsvColumn => ({ column: renames.get(name) ?? name, name })),
     terms,
@@ -171,7 +227,9 @@ export const fit: CliCommand = async (args, io) => {
   }
   const a = parsed;
   if (a.families.includes('individual') && !a.features) {
-    io.stderr('energy-lens fit: the individual-layer family needs --features (the hyper-parameter columns, e.g. c_in:channelsIn,k:kernelH)\n');
+    io.stderr(
+      'energy-lens fit: the individual-layer family needs --features (the hyper-parameter columns, e.g. c_in:channelsIn,k:kernelH)\n',
+    );
     return 2;
   }
   const plan = featurePlan(a.features ?? ['macs'], a.typeFeatures);
@@ -185,7 +243,12 @@ export const fit: CliCommand = async (args, io) => {
   }
 
   // Campaign records (folders, .jsonl): the refit panel's join, energies in real-board units.
-  const records = recordsInput(a.files, io, a.platform, plan.columns.map((c) => c.name ?? c.column));
+  const records = recordsInput(
+    a.files,
+    io,
+    a.platform,
+    plan.columns.map((c) => c.name ?? c.column),
+  );
   if (typeof records === 'number') return records;
   // Read every file; a bad row is reported with its line, never dropped silently.
   const parts: Dataset[] = records ? [records.dataset] : [];
@@ -202,7 +265,12 @@ export const fit: CliCommand = async (args, io) => {
     }
     try {
       const imported = importCsv(text, {
-        file, target: a.target, features: plan.columns, typeColumn: a.typeColumn, groupColumn: a.groupColumn, defaultType: a.layerType,
+        file,
+        target: a.target,
+        features: plan.columns,
+        typeColumn: a.typeColumn,
+        groupColumn: a.groupColumn,
+        defaultType: a.layerType,
       });
       parts.push(imported.dataset);
       badRows.push(...imported.badRows);
@@ -222,8 +290,11 @@ export const fit: CliCommand = async (args, io) => {
   }
 
   const networks = new Set(dataset.rows.map((r) => r.group)).size;
-  const cv: CvScheme | undefined = a.cv === 'none' ? undefined
-    : a.cv ?? ((a.groupColumn || records) && networks >= 2 ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
+  const cv: CvScheme | undefined =
+    a.cv === 'none'
+      ? undefined
+      : (a.cv ??
+        ((a.groupColumn || records) && networks >= 2 ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) }));
   if (a.search && a.cv === 'none') {
     io.stderr('energy-lens fit: --search scores every model on held-out rows; give --cv loo-network, kfold:K or holdout:F, not none\n');
     return 2;
@@ -234,8 +305,15 @@ export const fit: CliCommand = async (args, io) => {
   for (const family of a.families) {
     for (const method of a.methods) {
       const spec: FitSpec = {
-        family, method, features: plan.terms, typeFeatures: plan.typeTerms, degree: a.degree, seed: a.seed,
-        ...(a.intercept !== undefined && method !== 'log' && method !== 'ols' && method !== 'ols-intercept' ? { intercept: a.intercept } : {}),
+        family,
+        method,
+        features: plan.terms,
+        typeFeatures: plan.typeTerms,
+        degree: a.degree,
+        seed: a.seed,
+        ...(a.intercept !== undefined && method !== 'log' && method !== 'ols' && method !== 'ols-intercept'
+          ? { intercept: a.intercept }
+          : {}),
         ...(a.weighting !== undefined && method !== 'log' && method !== 'relative' ? { weighting: a.weighting } : {}),
       };
       try {
@@ -250,14 +328,28 @@ export const fit: CliCommand = async (args, io) => {
   const best = pickBest(reports);
 
   if (a.json) {
-    io.stdout(`${JSON.stringify({
-      rows: dataset.rows.length,
-      badRows: badRows.map((b) => ({ file: b.file, line: b.line, message: b.message })),
-      validation: reports[0]?.cv?.scheme ?? 'none',
-      models: [...reports.map(jsonModel), ...failures],
-      best: best ? reports.indexOf(best) : null,
-      ...(records ? { records: { notes: records.notes, platform: records.platformId, networkAccuracy: best ? reportNetworkAccuracy(best, records) ?? null : null } } : {}),
-    }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify(
+        {
+          rows: dataset.rows.length,
+          badRows: badRows.map((b) => ({ file: b.file, line: b.line, message: b.message })),
+          validation: reports[0]?.cv?.scheme ?? 'none',
+          models: [...reports.map(jsonModel), ...failures],
+          best: best ? reports.indexOf(best) : null,
+          ...(records
+            ? {
+                records: {
+                  notes: records.notes,
+                  platform: records.platformId,
+                  networkAccuracy: best ? (reportNetworkAccuracy(best, records) ?? null) : null,
+                },
+              }
+            : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     if (records) io.stdout(`${records.notes.join('; ')}\n`);
     printText(io, dataset, reports, failures, best);
@@ -282,20 +374,41 @@ function jsonModel(r: FitReport) {
     method: r.label,
     ...(r.spec.family === 'individual' ? { degree: r.spec.degree } : {}),
     complexity: r.complexity,
-    cv: r.cv ? { mape: r.cv.layers.mape, rmspe: r.cv.layers.rmspe, networkAccuracy: r.cv.network?.accuracyPct ?? null, sigmaLog: r.cv.layers.sigmaLog, unpredicted: r.cv.unpredicted } : null,
-    coefficients: Object.fromEntries(r.subModels.map((m) => [m.type, {
-      intercept: m.intercept,
-      terms: Object.fromEntries(m.terms.map((t, j) => [t, m.coefficients[j]]).filter(([, c]) => c !== 0)),
-      ...(m.link === 'log' ? { link: 'log' } : {}),
-      ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
-    }])),
+    cv: r.cv
+      ? {
+          mape: r.cv.layers.mape,
+          rmspe: r.cv.layers.rmspe,
+          networkAccuracy: r.cv.network?.accuracyPct ?? null,
+          sigmaLog: r.cv.layers.sigmaLog,
+          unpredicted: r.cv.unpredicted,
+        }
+      : null,
+    coefficients: Object.fromEntries(
+      r.subModels.map((m) => [
+        m.type,
+        {
+          intercept: m.intercept,
+          terms: Object.fromEntries(m.terms.map((t, j) => [t, m.coefficients[j]]).filter(([, c]) => c !== 0)),
+          ...(m.link === 'log' ? { link: 'log' } : {}),
+          ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
+        },
+      ]),
+    ),
     warnings: r.warnings,
   };
 }
 
-function printText(io: CliIo, dataset: Dataset, reports: FitReport[], failures: Array<{ family: Family; method: Method; error: string }>, best: FitReport | undefined) {
+function printText(
+  io: CliIo,
+  dataset: Dataset,
+  reports: FitReport[],
+  failures: Array<{ family: Family; method: Method; error: string }>,
+  best: FitReport | undefined,
+) {
   const types = [...new Set(dataset.rows.map((r) => r.type))].sort();
-  io.stdout(`${dataset.rows.length} rows (${types.join(', ')}); validation: ${reports[0]?.cv?.scheme ?? 'none (in-sample figures only)'}\n\n`);
+  io.stdout(
+    `${dataset.rows.length} rows (${types.join(', ')}); validation: ${reports[0]?.cv?.scheme ?? 'none (in-sample figures only)'}\n\n`,
+  );
   if (reports.length > 0) io.stdout(`${comparisonTable(reports)}\n`);
   const unpredicted = reports[0]?.cv?.unpredicted ?? 0;
   if (unpredicted > 0) io.stdout(`(${unpredicted} held-out row(s) of types without a sub-model are not in these errors)\n`);
@@ -305,8 +418,14 @@ function printText(io: CliIo, dataset: Dataset, reports: FitReport[], failures: 
     io.stdout(`\nbest by held-out MAPE: ${best.spec.family} ${best.label}\n`);
     for (const m of best.subModels) {
       const shown = formatFormula({
-        features: m.terms, coefficients: m.coefficients, intercept: m.intercept, link: m.link,
-        sigmaLog: m.sigmaLog, samples: m.samples, extrapolated: false, provenance: { family: best.spec.family, method: best.label, spreadFrom: m.sigmaFrom },
+        features: m.terms,
+        coefficients: m.coefficients,
+        intercept: m.intercept,
+        link: m.link,
+        sigmaLog: m.sigmaLog,
+        samples: m.samples,
+        extrapolated: false,
+        provenance: { family: best.spec.family, method: best.label, spreadFrom: m.sigmaFrom },
       });
       io.stdout(`  ${m.type}: ${shown}  (${m.samples} rows, 90 % interval ×/÷ ${Math.exp(Z_90 * m.sigmaLog).toFixed(2)})\n`);
     }
@@ -318,14 +437,26 @@ function usePaperNetworkAccuracy(r: FitReport, records: RecordsInput): void {
   const paper = reportNetworkAccuracy(r, records);
   if (!r.cv || !paper) return;
   r.cv.network = {
-    networks: paper.networks.map((n) => ({ group: n.network, layers: records.dataset.rows.filter((x) => x.group === n.network).length, measured: n.measured_mJ, predicted: n.predicted_mJ, errorPct: n.errorPct })),
+    networks: paper.networks.map((n) => ({
+      group: n.network,
+      layers: records.dataset.rows.filter((x) => x.group === n.network).length,
+      measured: n.measured_mJ,
+      predicted: n.predicted_mJ,
+      errorPct: n.errorPct,
+    })),
     meanErrorPct: 100 - paper.meanAccuracyPct,
     accuracyPct: paper.meanAccuracyPct,
   };
 }
 
 function platformOf(a: FitArgs, recordsPlatform?: string): Platform {
-  const stem = path.basename(a.files[0]).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9._+-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'data';
+  const stem =
+    path
+      .basename(a.files[0])
+      .replace(/\.[^.]*$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._+-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'data';
   return {
     id: a.platform ?? recordsPlatform ?? `custom/${stem}`,
     label: a.label ?? (recordsPlatform ? `${recordsPlatform} (fitted on campaign records)` : `Custom (${stem})`),

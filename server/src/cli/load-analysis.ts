@@ -64,19 +64,21 @@ export function analysisJson(a: NetAnalysis) {
   return {
     network: a.name,
     inputs: a.inputs.map((i) => ({ name: i.name, shape: i.shape ?? null })),
-    layers: a.layers.filter((l) => !l.isSplit).map((l) => {
-      const { macs, params, ...more } = l.features;
-      return {
-        name: l.name,
-        type: l.type,
-        bottoms: l.bottoms,
-        tops: l.tops,
-        outputShapes: l.outputShapes.map((s) => s ?? null),
-        macs: macs ?? null,
-        params: params ?? null,
-        ...more,
-      };
-    }),
+    layers: a.layers
+      .filter((l) => !l.isSplit)
+      .map((l) => {
+        const { macs, params, ...more } = l.features;
+        return {
+          name: l.name,
+          type: l.type,
+          bottoms: l.bottoms,
+          tops: l.tops,
+          outputShapes: l.outputShapes.map((s) => s ?? null),
+          macs: macs ?? null,
+          params: params ?? null,
+          ...more,
+        };
+      }),
     totals: { macs: a.totals.macs, params: a.totals.params },
   };
 }
@@ -84,7 +86,11 @@ export function analysisJson(a: NetAnalysis) {
 /** Left-aligned text columns, right-aligned number columns (from `firstNumberColumn` on). */
 export function alignedTable(rows: string[][], firstNumberColumn: number, totalRow = true): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => (c >= firstNumberColumn ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, c) => (c >= firstNumberColumn ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const body = totalRow ? rows.slice(1, -1) : rows.slice(1);
   return [line(rows[0]), rule, ...body.map(line), ...(totalRow ? [rule, line(rows[rows.length - 1])] : [])];

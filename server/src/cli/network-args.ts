@@ -31,7 +31,8 @@ export function parseNetworkArgs(args: string[], allowedFormats: OutputFormat[],
     else if (flag === '--input-shape') {
       const v = value();
       const dims = v?.split(/[,x]/).map((d) => Number(d.trim()));
-      if (!dims || dims.some((d) => !Number.isInteger(d) || d <= 0)) return `--input-shape needs positive integers like 1,3,224,224 (got '${v ?? ''}')`;
+      if (!dims || dims.some((d) => !Number.isInteger(d) || d <= 0))
+        return `--input-shape needs positive integers like 1,3,224,224 (got '${v ?? ''}')`;
       options.inputShape = dims;
     } else if (flag === '--phase') {
       const v = value()?.toUpperCase();

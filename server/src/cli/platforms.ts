@@ -12,10 +12,19 @@ export const platforms: CliCommand = async (args, io) => {
   for (const p of registry.problems) io.stderr(`warning: ${p.message}\n`);
   const entries = registry.list();
   if (json) {
-    io.stdout(`${JSON.stringify(entries.map((e) => ({
-      id: e.model.platform.id, label: e.model.platform.label, calibration: e.model.platform.calibration,
-      source: describeSource(e), subModels: Object.keys(e.model.subModels),
-    })), null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify(
+        entries.map((e) => ({
+          id: e.model.platform.id,
+          label: e.model.platform.label,
+          calibration: e.model.platform.calibration,
+          source: describeSource(e),
+          subModels: Object.keys(e.model.subModels),
+        })),
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   }
   for (const e of entries) {

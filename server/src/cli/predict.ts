@@ -15,7 +15,8 @@ import { ExitCode } from './exit-codes';
 import { escapeMarkdown } from '../markdown-escape';
 import { csvTextCell } from '../csv-escape';
 
-export const USAGE = 'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+export const USAGE =
+  'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const predict: CliCommand = async (args, io) => {
   const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--model-files']);
@@ -29,12 +30,20 @@ export const predict: CliCommand = async (args, io) => {
     io.stderr(`energy-lens predict: --budget-mj needs a positive finite number of millijoules (got '${budgetText}')\n`);
     return ExitCode.usage;
   }
-  const registry = buildRegistry({ modelFiles: (parsed.extra.get('--model-files') ?? '').split(',').filter(Boolean), workspaceFolders: [io.cwd] });
+  const registry = buildRegistry({
+    modelFiles: (parsed.extra.get('--model-files') ?? '').split(',').filter(Boolean),
+    workspaceFolders: [io.cwd],
+  });
   for (const p of registry.problems) io.stderr(`warning: ${p.message}\n`);
   const platformId = parsed.extra.get('--platform') ?? DEFAULT_PLATFORM_ID;
   const model = registry.get(platformId);
   if (!model) {
-    io.stderr(`energy-lens predict: no energy model for platform '${platformId}'. Known platforms:\n${registry.list().map((e) => `  ${e.model.platform.id}`).join('\n')}\n`);
+    io.stderr(
+      `energy-lens predict: no energy model for platform '${platformId}'. Known platforms:\n${registry
+        .list()
+        .map((e) => `  ${e.model.platform.id}`)
+        .join('\n')}\n`,
+    );
     return ExitCode.usage;
   }
   const loaded = await loadAnalysis(parsed.file, io, parsed.options);
@@ -58,7 +67,9 @@ export const predict: CliCommand = async (args, io) => {
     return ExitCode.notFullyPredicted;
   }
   if (prediction.total.predicted_mJ > budget) {
-    io.stderr(`${parsed.file}: energy budget exceeded: predicted ${formatEnergy(prediction.total.predicted_mJ)} per inference on ${model.model.platform.label} > budget ${formatEnergy(budget)}\n`);
+    io.stderr(
+      `${parsed.file}: energy budget exceeded: predicted ${formatEnergy(prediction.total.predicted_mJ)} per inference on ${model.model.platform.label} > budget ${formatEnergy(budget)}\n`,
+    );
     return ExitCode.overBudget;
   }
   return ExitCode.ok;
@@ -68,7 +79,10 @@ export const predict: CliCommand = async (args, io) => {
 function unpredictedReason(prediction: NetPrediction): string | undefined {
   const missing = prediction.layers.filter((p) => p.status === 'missing-features' || p.status === 'invalid');
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((p) => `'${p.name}' (${p.message ?? p.status})`).join('; ');
+    const shown = missing
+      .slice(0, 5)
+      .map((p) => `'${p.name}' (${p.message ?? p.status})`)
+      .join('; ');
     return `${missing.length} layer(s) without a number: ${shown}${missing.length > 5 ? '; …' : ''}`;
   }
   if (!prediction.layers.some((p) => p.status === 'predicted')) return 'no layer of the network has a prediction';
@@ -77,7 +91,10 @@ function unpredictedReason(prediction: NetPrediction): string | undefined {
 }
 
 /** Predictions of the file's own layers (inserted Split layers dropped), in file order. */
-function ownLayers(loaded: LoadedAnalysis, prediction: NetPrediction): Array<{ layer: LoadedAnalysis['analysis']['layers'][number]; p: LayerPrediction }> {
+function ownLayers(
+  loaded: LoadedAnalysis,
+  prediction: NetPrediction,
+): Array<{ layer: LoadedAnalysis['analysis']['layers'][number]; p: LayerPrediction }> {
   return loaded.analysis.layers.map((layer, i) => ({ layer, p: prediction.layers[i] })).filter((x) => !x.layer.isSplit);
 }
 
@@ -90,29 +107,46 @@ function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: Re
   const rows = ownLayers(loaded, prediction);
   const layers = base.layers.map((l, i) => {
     const p = rows[i].p;
-    const energy = p.status === 'predicted'
-      ? { ...energyJson(p, `${prediction.platform.id}:${p.subModel}`), share: p.share ?? 0, formula: p.formula, extrapolated: p.extrapolated }
-      : { ...energyJson({}, `${prediction.platform.id}`), status: p.status, note: p.message ?? null };
+    const energy =
+      p.status === 'predicted'
+        ? {
+            ...energyJson(p, `${prediction.platform.id}:${p.subModel}`),
+            share: p.share ?? 0,
+            formula: p.formula,
+            extrapolated: p.extrapolated,
+          }
+        : { ...energyJson({}, `${prediction.platform.id}`), status: p.status, note: p.message ?? null };
     return { ...l, energy };
   });
-  return `${JSON.stringify({
-    ...base,
-    layers,
-    totals: {
-      ...base.totals,
-      energy: {
-        ...energyJson(prediction.total, prediction.platform.id),
-        kind: 'predicted',
-        platform: prediction.platform.label,
-        modelSource: describeSource(model),
-        coveredTypes: prediction.coveredTypes,
-        notModelledTypes: prediction.notModelledTypes,
-        byType: prediction.byType.map((t) => ({ subModel: t.subModel, layerTypes: t.layerTypes, predicted_mJ: t.predicted_mJ, low_mJ: t.low_mJ, high_mJ: t.high_mJ, share: t.share })),
-        intervalLevel: prediction.intervalLevel,
-        intervalAssumption: prediction.intervalAssumption,
+  return `${JSON.stringify(
+    {
+      ...base,
+      layers,
+      totals: {
+        ...base.totals,
+        energy: {
+          ...energyJson(prediction.total, prediction.platform.id),
+          kind: 'predicted',
+          platform: prediction.platform.label,
+          modelSource: describeSource(model),
+          coveredTypes: prediction.coveredTypes,
+          notModelledTypes: prediction.notModelledTypes,
+          byType: prediction.byType.map((t) => ({
+            subModel: t.subModel,
+            layerTypes: t.layerTypes,
+            predicted_mJ: t.predicted_mJ,
+            low_mJ: t.low_mJ,
+            high_mJ: t.high_mJ,
+            share: t.share,
+          })),
+          intervalLevel: prediction.intervalLevel,
+          intervalAssumption: prediction.intervalAssumption,
+        },
       },
     },
-  }, null, 2)}\n`;
+    null,
+    2,
+  )}\n`;
 }
 
 /** Numbers as numbers (non-finite ones left empty), text through the shared CSV-injection guard. */
@@ -123,19 +157,70 @@ function csvCell(v: string | number | undefined | null): string {
 }
 
 function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
-  const lines = [['layer', 'type', 'output_shape', 'macs', 'params', 'predicted_mJ', 'low_mJ', 'high_mJ', 'share', 'sub_model', 'extrapolated', 'note'].join(',')];
+  const lines = [
+    [
+      'layer',
+      'type',
+      'output_shape',
+      'macs',
+      'params',
+      'predicted_mJ',
+      'low_mJ',
+      'high_mJ',
+      'share',
+      'sub_model',
+      'extrapolated',
+      'note',
+    ].join(','),
+  ];
   for (const { layer, p } of ownLayers(loaded, prediction)) {
-    lines.push([layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), layer.features.macs, layer.features.params,
-      p.predicted_mJ, p.low_mJ, p.high_mJ, p.share, p.subModel, p.status === 'predicted' ? String(p.extrapolated) : '', p.status === 'predicted' ? '' : p.message ?? p.status]
-      .map(csvCell).join(','));
+    lines.push(
+      [
+        layer.name,
+        layer.type,
+        layer.outputShapes.map(shapeText).join(' + '),
+        layer.features.macs,
+        layer.features.params,
+        p.predicted_mJ,
+        p.low_mJ,
+        p.high_mJ,
+        p.share,
+        p.subModel,
+        p.status === 'predicted' ? String(p.extrapolated) : '',
+        p.status === 'predicted' ? '' : (p.message ?? p.status),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
   }
-  lines.push(['total', '', '', loaded.analysis.totals.macs, loaded.analysis.totals.params, prediction.total.predicted_mJ, prediction.total.low_mJ, prediction.total.high_mJ, 1, prediction.platform.id, '', ''].map(csvCell).join(','));
+  lines.push(
+    [
+      'total',
+      '',
+      '',
+      loaded.analysis.totals.macs,
+      loaded.analysis.totals.params,
+      prediction.total.predicted_mJ,
+      prediction.total.low_mJ,
+      prediction.total.high_mJ,
+      1,
+      prediction.platform.id,
+      '',
+      '',
+    ]
+      .map(csvCell)
+      .join(','),
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function energyCell(p: LayerPrediction): string[] {
   if (p.status !== 'predicted') return ['-', '', ''];
-  return [formatEnergy(p.predicted_mJ!), `${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}`, `${formatPercent(p.share ?? 0)}${p.extrapolated ? ' (extrap.)' : ''}`];
+  return [
+    formatEnergy(p.predicted_mJ!),
+    `${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}`,
+    `${formatPercent(p.share ?? 0)}${p.extrapolated ? ' (extrap.)' : ''}`,
+  ];
 }
 
 function summary(prediction: NetPrediction, model: RegisteredModel, batch: number): string[] {
@@ -150,23 +235,46 @@ function summary(prediction: NetPrediction, model: RegisteredModel, batch: numbe
 function renderTable(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
   const rows: string[][] = [['layer', 'type', 'output shape', 'MACs', 'predicted', '90 % interval', 'share']];
   for (const { layer, p } of ownLayers(loaded, prediction)) {
-    rows.push([layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + ') || '-', countText(layer.features.macs), ...energyCell(p)]);
+    rows.push([
+      layer.name,
+      layer.type,
+      layer.outputShapes.map(shapeText).join(' + ') || '-',
+      countText(layer.features.macs),
+      ...energyCell(p),
+    ]);
   }
   const t = prediction.total;
-  rows.push(['total', '', '', countText(loaded.analysis.totals.macs), formatEnergy(t.predicted_mJ), `${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}`, '100 %']);
-  return [...networkHeader(loaded.analysis, loaded.options), ...alignedTable(rows, 3), '', ...summary(prediction, model, loaded.options.batch ?? 1), ''].join('\n');
+  rows.push([
+    'total',
+    '',
+    '',
+    countText(loaded.analysis.totals.macs),
+    formatEnergy(t.predicted_mJ),
+    `${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}`,
+    '100 %',
+  ]);
+  return [
+    ...networkHeader(loaded.analysis, loaded.options),
+    ...alignedTable(rows, 3),
+    '',
+    ...summary(prediction, model, loaded.options.batch ?? 1),
+    '',
+  ].join('\n');
 }
 
 function renderMarkdown(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
   const lines = [
-    `# Predicted energy: ${loaded.analysis.name ? escapeMarkdown(loaded.analysis.name) : '(unnamed network)'}`, '',
-    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)), '',
+    `# Predicted energy: ${loaded.analysis.name ? escapeMarkdown(loaded.analysis.name) : '(unnamed network)'}`,
+    '',
+    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)),
+    '',
     '| layer | type | output shape | MACs | predicted | 90 % interval | share |',
     '|---|---|---|---:|---:|---|---:|',
   ];
   for (const { layer, p } of ownLayers(loaded, prediction)) {
-    lines.push(`| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].map((cell) => escapeMarkdown(cell)).join(' | ')} |`);
+    lines.push(
+      `| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].map((cell) => escapeMarkdown(cell)).join(' | ')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
-

@@ -46,8 +46,24 @@ Exit codes: 0 complete, 1 failed (agent or records), 2 usage, 3 bad network, 4 n
 5 no Caffe on the board, 6 board unreachable (connect, login or connection lost), 7 host key unknown or
 changed, 130 cancelled (Ctrl-C; what was measured is kept, --resume finishes it).`;
 
-const VALUE_FLAGS = new Set(['--targets', '--time-scale', '--retries', '--retry-delay', '--out', '--kind', '--device', '--gpu', '--threads', '--repetitions',
-  '--min-loop', '--idle-time', '--settle-windows', '--min-windows', '--python', '--batch']);
+const VALUE_FLAGS = new Set([
+  '--targets',
+  '--time-scale',
+  '--retries',
+  '--retry-delay',
+  '--out',
+  '--kind',
+  '--device',
+  '--gpu',
+  '--threads',
+  '--repetitions',
+  '--min-loop',
+  '--idle-time',
+  '--settle-windows',
+  '--min-windows',
+  '--python',
+  '--batch',
+]);
 const BOOLEAN_FLAGS = new Set(['--resume', '--accept-new', '--json', '--no-net-check', '--help', '-h']);
 
 /** Target fields each numeric run option sets, with its bounds. */
@@ -87,7 +103,12 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
     } else if (name === '--target') {
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
       if (!value) return '--target needs a value';
-      targets.push(...value.split(',').map((t) => t.trim()).filter(Boolean));
+      targets.push(
+        ...value
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      );
     } else if (VALUE_FLAGS.has(name)) {
       const value = eq > 0 ? a.slice(eq + 1) : args[++i];
       if (value === undefined || value === '') return `${name} needs a value`;
@@ -101,9 +122,23 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
     }
   }
   const help = flags.has('--help') || flags.has('-h');
-  if (help) return { networks, targets, emulated, retries: 0, retryDelayS: 0, timeScale: 0.1, resume: false, acceptNew: false, json: false, overrides: {}, help };
+  if (help)
+    return {
+      networks,
+      targets,
+      emulated,
+      retries: 0,
+      retryDelayS: 0,
+      timeScale: 0.1,
+      resume: false,
+      acceptNew: false,
+      json: false,
+      overrides: {},
+      help,
+    };
   if (networks.length === 0) return 'no network given (NET.prototxt...)';
-  if (targets.length === 0 && emulated.length === 0) return 'say where to measure: --target NAME|user@host[:port] or --emulated [tx1|tx2|orin]';
+  if (targets.length === 0 && emulated.length === 0)
+    return 'say where to measure: --target NAME|user@host[:port] or --emulated [tx1|tx2|orin]';
   if (targets.length > 0 && emulated.length > 0) return 'give --target or --emulated, not both';
   const dup = targets.find((t, k) => targets.indexOf(t) !== k);
   if (dup) return `--target ${dup} is given twice (one queue per board)`;
@@ -111,9 +146,11 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
   if (!(timeScale > 0 && timeScale <= 1000)) return `--time-scale must be a number > 0 (got '${values.get('--time-scale')}')`;
   if (values.has('--time-scale') && emulated.length === 0) return '--time-scale is for --emulated boards only';
   const retries = Number(values.get('--retries') ?? 3);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 100) return `--retries must be an integer from 0 to 100 (got '${values.get('--retries')}')`;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 100)
+    return `--retries must be an integer from 0 to 100 (got '${values.get('--retries')}')`;
   const retryDelayS = Number(values.get('--retry-delay') ?? 2);
-  if (!(retryDelayS >= 0 && retryDelayS <= 3600)) return `--retry-delay must be seconds from 0 to 3600 (got '${values.get('--retry-delay')}')`;
+  if (!(retryDelayS >= 0 && retryDelayS <= 3600))
+    return `--retry-delay must be seconds from 0 to 3600 (got '${values.get('--retry-delay')}')`;
 
   const overrides: Record<string, unknown> = {};
   for (const [flag, spec] of Object.entries(NUMERIC)) {
@@ -133,7 +170,18 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
   if (values.has('--python')) overrides.python = values.get('--python');
   if (flags.has('--no-net-check')) overrides.netCheck = false;
   return {
-    networks, targets, targetsFile: values.get('--targets'), emulated, retries, retryDelayS, timeScale, out: values.get('--out'),
-    resume: flags.has('--resume'), acceptNew: flags.has('--accept-new'), json: flags.has('--json'), overrides, help,
+    networks,
+    targets,
+    targetsFile: values.get('--targets'),
+    emulated,
+    retries,
+    retryDelayS,
+    timeScale,
+    out: values.get('--out'),
+    resume: flags.has('--resume'),
+    acceptNew: flags.has('--accept-new'),
+    json: flags.has('--json'),
+    overrides,
+    help,
   };
 }

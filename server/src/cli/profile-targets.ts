@@ -31,7 +31,11 @@ export function readTargetsFile(file: string): unknown[] | string {
 }
 
 /** The target to measure on, with `overrides` applied and checked as a setting entry would be. */
-export function resolveProfileTarget(spec: string, targetsFile: string | undefined, overrides: Record<string, unknown>): { target: TargetConfig; warnings: string[] } | string {
+export function resolveProfileTarget(
+  spec: string,
+  targetsFile: string | undefined,
+  overrides: Record<string, unknown>,
+): { target: TargetConfig; warnings: string[] } | string {
   const warnings: string[] = [];
   let entry: Record<string, unknown> | undefined;
   if (targetsFile) {
@@ -41,13 +45,15 @@ export function resolveProfileTarget(spec: string, targetsFile: string | undefin
     warnings.push(...read.problems.map((p) => `${targetsFile}: ${p}`));
     const found = raw.find((t) => typeof t === 'object' && t !== null && (t as Record<string, unknown>).name === spec);
     if (found) {
-      if (!read.targets.some((t) => t.name === spec)) return `${targetsFile}: the target "${spec}" cannot be used (${read.problems.find((p) => p.includes(`"${spec}"`)) ?? 'see above'})`;
+      if (!read.targets.some((t) => t.name === spec))
+        return `${targetsFile}: the target "${spec}" cannot be used (${read.problems.find((p) => p.includes(`"${spec}"`)) ?? 'see above'})`;
       entry = { ...(found as Record<string, unknown>) };
     }
   }
   if (!entry) {
     const host = parseHostAnswer(spec);
-    if (typeof host === 'string') return `--target ${spec}: ${targetsFile ? `no target of that name in ${targetsFile}, and not a host: ` : ''}${host}`;
+    if (typeof host === 'string')
+      return `--target ${spec}: ${targetsFile ? `no target of that name in ${targetsFile}, and not a host: ` : ''}${host}`;
     entry = { name: host.host, host: host.host, kind: 'generic-linux', threads: 1 };
     if (host.user) entry.user = host.user;
     if (host.port !== undefined) entry.port = host.port;

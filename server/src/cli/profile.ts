@@ -22,7 +22,15 @@ import { terminalSshEnvironment } from './terminal-ssh';
 
 /** Documented in PROFILE_USAGE and the README. */
 export const PROFILE_EXIT = {
-  complete: 0, failed: 1, usage: 2, badNetwork: 3, noSensor: 4, noCaffe: 5, unreachable: 6, hostKey: 7, cancelled: 130,
+  complete: 0,
+  failed: 1,
+  usage: 2,
+  badNetwork: 3,
+  noSensor: 4,
+  noCaffe: 5,
+  unreachable: 6,
+  hostKey: 7,
+  cancelled: 130,
 } as const;
 
 const HOST_KEY_CODES = new Set(['host-key-unknown', 'host-key-rejected', 'host-key-changed', 'host-key-revoked']);
@@ -95,7 +103,8 @@ async function openBoards(a: ProfileArgs, io: CliIo, log: (l: string) => void): 
     const resolved = resolveProfileTarget(spec, a.targetsFile && path.resolve(io.cwd, a.targetsFile), overrides);
     if (typeof resolved === 'string') return resolved;
     resolved.warnings.forEach(log);
-    const connect: Connect = (t, signal) => BoardConnection.connect(toBoardTarget(t), terminalSshEnvironment(t, { acceptNew: a.acceptNew, log }), { signal });
+    const connect: Connect = (t, signal) =>
+      BoardConnection.connect(toBoardTarget(t), terminalSshEnvironment(t, { acceptNew: a.acceptNew, log }), { signal });
     queues.push({ target: () => resolved.target, connect, agentPath: agentPath() });
   }
   const names = queues.map((q) => q.target().name);
@@ -157,12 +166,20 @@ export const profile: CliCommand = async (args, io) => {
     if (all.length === 0) return;
     // The plan ends with its slowest board.
     const eta = all.some((s) => s.remainingMs !== undefined) ? Math.max(...all.map((s) => s.remainingMs ?? 0)) : undefined;
-    bar.update((e) => (several ? `${all.map((s) => s.short).join(' | ')}${e !== undefined ? ` · ETA ${formatDuration(e)}` : ''}` : all[0].render(e)), eta);
+    bar.update(
+      (e) => (several ? `${all.map((s) => s.short).join(' | ')}${e !== undefined ? ` · ETA ${formatDuration(e)}` : ''}` : all[0].render(e)),
+      eta,
+    );
   };
   let results: QueueResult[];
   try {
     results = await runCampaignPlan({
-      boards: boards.queues, networkFiles: networks, workspaceRoot: io.cwd, recordsFolder: folder, resume: a.resume, signal: controller.signal,
+      boards: boards.queues,
+      networkFiles: networks,
+      workspaceRoot: io.cwd,
+      recordsFolder: folder,
+      resume: a.resume,
+      signal: controller.signal,
       batch: a.overrides.batch as number | undefined,
       retry: { retries: a.retries, baseDelayMs: a.retryDelayS * 1000, maxDelayMs: 30000 },
       hooksFor: (target, networkFile) => {
@@ -196,7 +213,11 @@ export const profile: CliCommand = async (args, io) => {
     await boards.dispose();
   }
   if (controller.signal.aborted) return PROFILE_EXIT.cancelled;
-  return planExitCode(results, networks, boards.queues.map((q) => q.target().name));
+  return planExitCode(
+    results,
+    networks,
+    boards.queues.map((q) => q.target().name),
+  );
 };
 
 function reportResult(a: ProfileArgs, io: CliIo, bar: ProgressBar, r: QueueResult): void {
@@ -205,17 +226,30 @@ function reportResult(a: ProfileArgs, io: CliIo, bar: ProgressBar, r: QueueResul
   const where = outcome.file ? ` -> ${path.relative(io.cwd, outcome.file) || outcome.file}` : '';
   const tries = r.attempts > 1 ? `, after ${r.attempts} attempts` : '';
   bar.note(`${label}: ${outcome.status}, ${outcome.measured}/${outcome.planned || '?'} layers (${outcome.added} this run${tries})${where}`);
-  if (outcome.error && outcome.status !== 'complete') bar.note(`  ${outcome.error.message}${outcome.error.nextStep ? `\n  Next: ${cliStep(outcome.error.nextStep)}` : ''}`);
+  if (outcome.error && outcome.status !== 'complete')
+    bar.note(`  ${outcome.error.message}${outcome.error.nextStep ? `\n  Next: ${cliStep(outcome.error.nextStep)}` : ''}`);
   if (a.json) {
-    io.stdout(`${JSON.stringify({
-      event: 'campaign-end', network: path.relative(io.cwd, r.networkFile) || r.networkFile, target: r.target, status: outcome.status, file: outcome.file ?? null,
-      measured: outcome.measured, planned: outcome.planned, added: outcome.added, attempts: r.attempts, exitCode: exitCodeOf(outcome),
-      ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
-    })}\n`);
+    io.stdout(
+      `${JSON.stringify({
+        event: 'campaign-end',
+        network: path.relative(io.cwd, r.networkFile) || r.networkFile,
+        target: r.target,
+        status: outcome.status,
+        file: outcome.file ?? null,
+        measured: outcome.measured,
+        planned: outcome.planned,
+        added: outcome.added,
+        attempts: r.attempts,
+        exitCode: exitCodeOf(outcome),
+        ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
+      })}\n`,
+    );
   }
 }
 
 /** The runner's next steps name the extension's commands; in a terminal the same step is --resume. */
 function cliStep(step: string): string {
-  return step.startsWith('Run "Energy Lens: Resume Campaign"') ? 'run the same command again with --resume; the layers measured so far are kept.' : step;
+  return step.startsWith('Run "Energy Lens: Resume Campaign"')
+    ? 'run the same command again with --resume; the layers measured so far are kept.'
+    : step;
 }

@@ -23,13 +23,20 @@ export class EtaSmoother {
 /** `conv1`, or `split of conv1` for an inserted Split layer whose input blob is known. */
 export type LayerLabel = (layer: string) => string;
 
-export function renderProgressLine(s: ProgressState, label: string, etaMs: number | undefined, layerLabel: LayerLabel, totalBefore = 0, totalPlanned?: number): string {
+export function renderProgressLine(
+  s: ProgressState,
+  label: string,
+  etaMs: number | undefined,
+  layerLabel: LayerLabel,
+  totalBefore = 0,
+  totalPlanned?: number,
+): string {
   const of = totalPlanned ?? (s.of !== undefined ? s.of + totalBefore : undefined);
   const done = totalBefore + s.done;
   const fraction = of ? Math.min(1, done / of) : 0;
   const filled = Math.round(fraction * BAR_WIDTH);
   // Most telling first: a narrow terminal cuts the end of the line.
-  const parts = [`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${of ? `${done}/${of} layers` : s.phase ?? 'starting'}`];
+  const parts = [`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${of ? `${done}/${of} layers` : (s.phase ?? 'starting')}`];
   if (s.layer) parts.push(layerLabel(s.layer));
   else if (of && s.phase) parts.push(s.phase);
   if (etaMs !== undefined) parts.push(`ETA ${formatDuration(etaMs)}`);
@@ -40,7 +47,7 @@ export function renderProgressLine(s: ProgressState, label: string, etaMs: numbe
 /** `tx1 lenet.prototxt 3/8 conv2` for one board of several on the same line. */
 export function shortProgress(s: ProgressState, label: string, layerLabel: LayerLabel, totalBefore = 0, totalPlanned?: number): string {
   const of = totalPlanned ?? (s.of !== undefined ? s.of + totalBefore : undefined);
-  return `${label} ${of ? `${totalBefore + s.done}/${of}` : s.phase ?? 'starting'}${s.layer ? ` ${layerLabel(s.layer)}` : ''}`;
+  return `${label} ${of ? `${totalBefore + s.done}/${of}` : (s.phase ?? 'starting')}${s.layer ? ` ${layerLabel(s.layer)}` : ''}`;
 }
 
 /** Redraws one line on a TTY (at most every 200 ms); on a pipe prints nothing but what `note` says. */
@@ -49,7 +56,11 @@ export class ProgressBar {
   private shown = false;
   private readonly eta = new EtaSmoother();
 
-  constructor(private readonly write: (text: string) => void, private readonly tty: boolean, private readonly columns = 100) {}
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly tty: boolean,
+    private readonly columns = 100,
+  ) {}
 
   update(line: (etaMs: number | undefined) => string, remainingMs: number | undefined, force = false): void {
     const now = Date.now();

@@ -6,7 +6,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { PassphraseRequest, PasswordRequest, SecretAnswer, SshEnvironment, SshUi, UnknownHostDecision, UnknownHostInfo } from '../../../client/src/board/ssh';
+import type {
+  PassphraseRequest,
+  PasswordRequest,
+  SecretAnswer,
+  SshEnvironment,
+  SshUi,
+  UnknownHostDecision,
+  UnknownHostInfo,
+} from '../../../client/src/board/ssh';
 import { DEFAULT_GLOBAL_KNOWN_HOSTS } from '../../../client/src/board/ssh/host-key-verifier';
 import type { TargetConfig } from '../../../client/src/board/targets';
 
@@ -46,13 +54,18 @@ export function promptHidden(question: string): Promise<string | undefined> {
 }
 
 class TerminalSshUi implements SshUi {
-  constructor(private readonly acceptNew: boolean, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly acceptNew: boolean,
+    private readonly log: (line: string) => void,
+  ) {}
 
   async confirmUnknownHost(info: UnknownHostInfo): Promise<UnknownHostDecision> {
     if (this.acceptNew) return 'accept-and-remember';
     const where = info.port === 22 ? info.host : `[${info.host}]:${info.port}`;
-    this.log(`The host key of ${where} is not known: ${info.keyType} ${info.fingerprint}. Compare it with the board's own ` +
-      '(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console), then run again with --accept-new, or add it to ~/.ssh/known_hosts.');
+    this.log(
+      `The host key of ${where} is not known: ${info.keyType} ${info.fingerprint}. Compare it with the board's own ` +
+        '(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on its console), then run again with --accept-new, or add it to ~/.ssh/known_hosts.',
+    );
     return 'reject';
   }
 

@@ -56,7 +56,10 @@ export function trainingDomain(rows: ReadonlyArray<Partial<Record<string, number
  * `format` writes counts the way the caller shows numbers (energy/ stays free of display code).
  */
 export function outsideDomain(
-  domain: TrainingDomain | undefined, features: LayerFeatures, read: readonly string[], format: (n: number) => string = String,
+  domain: TrainingDomain | undefined,
+  features: LayerFeatures,
+  read: readonly string[],
+  format: (n: number) => string = String,
 ): string | undefined {
   if (!domain) return undefined;
   const f = features as Record<string, number | undefined>;

@@ -6,10 +6,7 @@ import type { SubModel } from './model';
 import { type Term, evaluateTerm, parseTerm, termNames } from './terms';
 import { smoothMax } from './smooth-max';
 
-export type SubModelValue =
-  | { ok: true; value_mJ: number }
-  | { ok: false; missing: string[] }
-  | { ok: false; invalid: string };
+export type SubModelValue = { ok: true; value_mJ: number } | { ok: false; missing: string[] } | { ok: false; invalid: string };
 
 interface Compiled {
   terms: Term[];

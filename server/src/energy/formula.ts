@@ -15,7 +15,14 @@ const DISPLAY: Record<string, string> = {
 /** Energy with an SI prefix chosen so the number is in [1, 1000): 1.54e-6 mJ → "1.54 nJ". */
 export function formatEnergyCoefficient(mJ: number): string {
   if (mJ === 0) return '0 mJ';
-  const units: Array<[number, string]> = [[1e3, 'J'], [1, 'mJ'], [1e-3, 'µJ'], [1e-6, 'nJ'], [1e-9, 'pJ'], [1e-12, 'fJ']];
+  const units: Array<[number, string]> = [
+    [1e3, 'J'],
+    [1, 'mJ'],
+    [1e-3, 'µJ'],
+    [1e-6, 'nJ'],
+    [1e-9, 'pJ'],
+    [1e-12, 'fJ'],
+  ];
   for (const [scale, unit] of units) {
     if (Math.abs(mJ) >= scale) return `${significant(mJ / scale)} ${unit}`;
   }
@@ -27,15 +34,20 @@ function significant(x: number): string {
 }
 
 const SINGULAR: Record<string, string> = {
-  macs: 'MAC', params: 'parameter', inputElements: 'input element', outputElements: 'output element',
-  weightBytes: 'weight byte', activationBytes: 'activation byte',
+  macs: 'MAC',
+  params: 'parameter',
+  inputElements: 'input element',
+  outputElements: 'output element',
+  weightBytes: 'weight byte',
+  activationBytes: 'activation byte',
 };
 
 /** A coefficient with its unit: "1.54 nJ per MAC", "20.8 nJ per unit of channelsIn × kernelH" (identity link). */
 export function coefficientWithUnit(text: string, mJ: number): string {
   const t = parseTerm(text);
   if ('error' in t) return `${formatEnergyCoefficient(mJ)} per unit of ${text}`;
-  const only = t.factors.length === 1 && !t.factors[0].log && !t.factors[0].tile && t.factors[0].power === 1 ? SINGULAR[t.factors[0].name] : undefined;
+  const only =
+    t.factors.length === 1 && !t.factors[0].log && !t.factors[0].tile && t.factors[0].power === 1 ? SINGULAR[t.factors[0].name] : undefined;
   return `${formatEnergyCoefficient(mJ)} per ${only ?? `unit of ${describeTerm(t)}`}`;
 }
 

@@ -14,9 +14,7 @@ export interface ModelFieldError {
   message: string;
 }
 
-export type ModelLoadResult =
-  | { model: EnergyModel }
-  | { error: string; errors: ModelFieldError[] };
+export type ModelLoadResult = { model: EnergyModel } | { error: string; errors: ModelFieldError[] };
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function schemaValidator(): ReturnType<Ajv['compile']> {
@@ -33,7 +31,8 @@ export function loadModelFile(path: string): ModelLoadResult {
     // A setting may name any path (/dev/zero, a huge file): check before reading it whole.
     const stat = fs.statSync(path);
     if (!stat.isFile()) return fail(path, [{ pointer: '', message: 'not a regular file' }]);
-    if (stat.size > MAX_MODEL_FILE_BYTES) return fail(path, [{ pointer: '', message: `${stat.size} bytes is too large for a model file (at most ${MAX_MODEL_FILE_BYTES})` }]);
+    if (stat.size > MAX_MODEL_FILE_BYTES)
+      return fail(path, [{ pointer: '', message: `${stat.size} bytes is too large for a model file (at most ${MAX_MODEL_FILE_BYTES})` }]);
     text = fs.readFileSync(path, 'utf8');
   } catch (e) {
     return fail(path, [{ pointer: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }]);
@@ -72,9 +71,15 @@ function describeSchemaError(e: ErrorObject): ModelFieldError {
     case 'required':
       return { pointer: `${e.instancePath}/${escapePointer(String(params.missingProperty))}`, message: 'required field is missing' };
     case 'additionalProperties':
-      return { pointer: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: 'unknown field (not in the model format)' };
+      return {
+        pointer: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`,
+        message: 'unknown field (not in the model format)',
+      };
     case 'enum':
-      return { pointer: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        pointer: e.instancePath,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'const':
       return { pointer: e.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'propertyNames':
@@ -102,13 +107,23 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
   for (const [key, sub] of Object.entries(model.subModels)) {
     const at = `/subModels/${escapePointer(key)}`;
     if (sub.sigmaLog > MAX_SIGMA_LOG) {
-      errors.push({ pointer: `${at}/sigmaLog`, message: `must be at most ${MAX_SIGMA_LOG} (got ${sub.sigmaLog}): the 90 % interval would span a factor of more than 10^14` });
+      errors.push({
+        pointer: `${at}/sigmaLog`,
+        message: `must be at most ${MAX_SIGMA_LOG} (got ${sub.sigmaLog}): the 90 % interval would span a factor of more than 10^14`,
+      });
     }
     if (sub.coefficients.length === sub.features.length && neverPositive(sub)) {
-      errors.push({ pointer: `${at}/coefficients`, message: 'every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive energy for any layer (energies are positive)' });
+      errors.push({
+        pointer: `${at}/coefficients`,
+        message:
+          'every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive energy for any layer (energies are positive)',
+      });
     }
     if (sub.coefficients.length !== sub.features.length) {
-      errors.push({ pointer: `${at}/coefficients`, message: `has ${sub.coefficients.length} values but features has ${sub.features.length}: one coefficient per feature` });
+      errors.push({
+        pointer: `${at}/coefficients`,
+        message: `has ${sub.coefficients.length} values but features has ${sub.features.length}: one coefficient per feature`,
+      });
     }
     sub.features.forEach((text, i) => {
       const term = parseTerm(text);
@@ -118,7 +133,10 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
       }
       for (const f of term.factors) {
         if (!isLayerFeatureName(f.name)) {
-          errors.push({ pointer: `${at}/features/${i}`, message: `unknown layer feature '${f.name}' (known: ${LAYER_FEATURE_NAMES.join(', ')})` });
+          errors.push({
+            pointer: `${at}/features/${i}`,
+            message: `unknown layer feature '${f.name}' (known: ${LAYER_FEATURE_NAMES.join(', ')})`,
+          });
         }
       }
     });
@@ -145,11 +163,16 @@ function escapePointer(segment: string): string {
 function describeJsonError(text: string, e: Error): string {
   const m = /position (\d+)/.exec(e.message);
   const offset = m ? Number(m[1]) : firstBadOffset(text);
-  const reason = /Unexpected end/.test(e.message) ? 'unexpected end of the file'
-    : /Unterminated string/.test(e.message) ? 'unterminated string'
-      : /after JSON/.test(e.message) ? 'unexpected text after the JSON value'
-        : /control character/i.test(e.message) ? 'control character in a string'
-          : /escape/i.test(e.message) ? 'bad escape in a string'
+  const reason = /Unexpected end/.test(e.message)
+    ? 'unexpected end of the file'
+    : /Unterminated string/.test(e.message)
+      ? 'unterminated string'
+      : /after JSON/.test(e.message)
+        ? 'unexpected text after the JSON value'
+        : /control character/i.test(e.message)
+          ? 'control character in a string'
+          : /escape/i.test(e.message)
+            ? 'bad escape in a string'
             : 'unexpected character';
   if (offset === undefined) return reason;
   const before = text.slice(0, offset);
@@ -174,7 +197,8 @@ function firstBadOffset(text: string): number | undefined {
     }
   };
   if (viable(text.length)) return undefined;
-  let lo = 0, hi = text.length; // viable(lo), !viable(hi)
+  let lo = 0,
+    hi = text.length; // viable(lo), !viable(hi)
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (viable(mid)) lo = mid;

@@ -121,10 +121,25 @@ export interface EnergyModel {
 
 // Every LayerFeatures key, checked by the compiler to stay complete: model files may only name these.
 const FEATURE_KEYS: Record<keyof LayerFeatures, true> = {
-  macs: true, params: true, inputElements: true, outputElements: true, weightBytes: true,
-  activationBytes: true, kernelH: true, kernelW: true, strideH: true, strideW: true, padH: true,
-  padW: true, channelsIn: true, channelsOut: true, group: true, heightIn: true, widthIn: true,
-  heightOut: true, widthOut: true,
+  macs: true,
+  params: true,
+  inputElements: true,
+  outputElements: true,
+  weightBytes: true,
+  activationBytes: true,
+  kernelH: true,
+  kernelW: true,
+  strideH: true,
+  strideW: true,
+  padH: true,
+  padW: true,
+  channelsIn: true,
+  channelsOut: true,
+  group: true,
+  heightIn: true,
+  widthIn: true,
+  heightOut: true,
+  widthOut: true,
 };
 export const LAYER_FEATURE_NAMES = Object.keys(FEATURE_KEYS) as Array<keyof LayerFeatures>;
 

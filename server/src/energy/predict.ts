@@ -136,7 +136,13 @@ export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyM
   const base = { index, name: layer.name, type: layer.type, extrapolated: false, notModelled: false };
   if (layer.isSplit || NO_COMPUTE_TYPES.has(layer.type)) return { ...base, status: 'no-compute' };
   const key = subModelKeyFor(model, layer.type);
-  if (key === undefined) return { ...base, status: 'not-modelled', notModelled: true, message: `${layer.type} layers are not modelled on ${model.platform.label}` };
+  if (key === undefined)
+    return {
+      ...base,
+      status: 'not-modelled',
+      notModelled: true,
+      message: `${layer.type} layers are not modelled on ${model.platform.label}`,
+    };
   const sub = model.subModels[key];
   const cache = options.cache ?? defaultCache;
   const values = compileSubModel(sub).names.map((n) => (layer.features as Record<string, number | undefined>)[n]);
@@ -144,17 +150,29 @@ export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyM
   const described = { ...base, subModel: key, formula: formatFormula(sub), extrapolated: sub.extrapolated };
   if (!result.ok) {
     if ('missing' in result) {
-      return { ...described, status: 'missing-features', message: `cannot predict: ${result.missing.join(', ')} unknown for this layer (shape not inferred)` };
+      return {
+        ...described,
+        status: 'missing-features',
+        message: `cannot predict: ${result.missing.join(', ')} unknown for this layer (shape not inferred)`,
+      };
     }
     return { ...described, status: 'invalid', message: `cannot predict: ${result.invalid}` };
   }
   if (!(result.value_mJ > 0)) {
-    return { ...described, status: 'invalid', message: `the model predicts ${result.value_mJ.toPrecision(3)} mJ (≤ 0) for this layer: it lies outside the range the model was fitted on` };
+    return {
+      ...described,
+      status: 'invalid',
+      message: `the model predicts ${result.value_mJ.toPrecision(3)} mJ (≤ 0) for this layer: it lies outside the range the model was fitted on`,
+    };
   }
   const spread = Math.exp(Z_90 * sub.sigmaLog);
   // Never a non-finite number on screen: a value or interval past double range is no prediction.
   if (!Number.isFinite(result.value_mJ) || !Number.isFinite(result.value_mJ * spread) || !(result.value_mJ / spread > 0)) {
-    return { ...described, status: 'invalid', message: `cannot predict: the model's value or 90 % interval for this layer is past the range of numbers (sub-model ${key}, sigmaLog ${sub.sigmaLog})` };
+    return {
+      ...described,
+      status: 'invalid',
+      message: `cannot predict: the model's value or 90 % interval for this layer is past the range of numbers (sub-model ${key}, sigmaLog ${sub.sigmaLog})`,
+    };
   }
   return {
     ...described,
@@ -170,7 +188,16 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
   const groups = new Map<string, TypeTotal>();
   for (const p of predictions) {
     if (p.status !== 'predicted') continue;
-    const g = groups.get(p.subModel!) ?? { subModel: p.subModel!, layerTypes: [], layers: 0, predicted_mJ: 0, low_mJ: 0, high_mJ: 0, share: 0, extrapolated: p.extrapolated };
+    const g = groups.get(p.subModel!) ?? {
+      subModel: p.subModel!,
+      layerTypes: [],
+      layers: 0,
+      predicted_mJ: 0,
+      low_mJ: 0,
+      high_mJ: 0,
+      share: 0,
+      extrapolated: p.extrapolated,
+    };
     if (!g.layerTypes.includes(p.type)) g.layerTypes.push(p.type);
     g.layers++;
     g.predicted_mJ += p.predicted_mJ!;
@@ -198,7 +225,9 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
 
 /** Sum of independent groups: central values add, half-widths add in quadrature (each side apart). */
 export function combineIndependent(groups: Interval[]): Interval {
-  let predicted = 0, up = 0, down = 0;
+  let predicted = 0,
+    up = 0,
+    down = 0;
   for (const g of groups) {
     predicted += g.predicted_mJ;
     up += (g.high_mJ - g.predicted_mJ) ** 2;

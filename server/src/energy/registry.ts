@@ -77,7 +77,10 @@ export class ModelRegistry {
       this.addFile(fileOrFolder, origin);
       return;
     }
-    for (const name of fs.readdirSync(fileOrFolder).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of fs
+      .readdirSync(fileOrFolder)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       this.addFile(path.join(fileOrFolder, name), origin);
     }
   }
@@ -115,8 +118,10 @@ export function buildRegistry(options: RegistryOptions = {}): ModelRegistry {
 
 /** "built-in", "workspace file /w/.energy-lens/models/x.json (overrides built-in)", ... */
 export function describeSource(entry: RegisteredModel): string {
-  const what = entry.source.origin === 'builtin' ? 'built-in'
-    : `${entry.source.origin === 'workspace' ? 'workspace' : 'setting'} file ${entry.source.path}`;
+  const what =
+    entry.source.origin === 'builtin'
+      ? 'built-in'
+      : `${entry.source.origin === 'workspace' ? 'workspace' : 'setting'} file ${entry.source.path}`;
   if (entry.overrides.length === 0) return what;
   const last = entry.overrides[entry.overrides.length - 1];
   return `${what} (overrides ${last.origin === 'builtin' ? 'built-in' : last.path})`;

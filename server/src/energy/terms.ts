@@ -21,13 +21,11 @@ export interface Term {
   factors: Factor[];
 }
 
-export type TermValue =
-  | { ok: true; value: number }
-  | { ok: false; missing: string[] }
-  | { ok: false; invalid: string };
+export type TermValue = { ok: true; value: number } | { ok: false; missing: string[] } | { ok: false; invalid: string };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const FACTOR = /^(?:([A-Za-z_][A-Za-z0-9_]*)|log\(([A-Za-z_][A-Za-z0-9_]*)\)|tile([1-9][0-9]*)\(([A-Za-z_][A-Za-z0-9_]*)\))(?:\^([1-9][0-9]*))?$/;
+const FACTOR =
+  /^(?:([A-Za-z_][A-Za-z0-9_]*)|log\(([A-Za-z_][A-Za-z0-9_]*)\)|tile([1-9][0-9]*)\(([A-Za-z_][A-Za-z0-9_]*)\))(?:\^([1-9][0-9]*))?$/;
 
 export function isFeatureName(name: string): boolean {
   return NAME.test(name);
@@ -39,7 +37,9 @@ export function parseTerm(text: string): Term | { error: string } {
   for (const part of parts) {
     const m = FACTOR.exec(part);
     if (!m) {
-      return { error: `'${text}' is not a term: write names joined by '*', each optionally log(name) or tileN(name) and/or ^power (e.g. channelsIn^2*kernelH)` };
+      return {
+        error: `'${text}' is not a term: write names joined by '*', each optionally log(name) or tileN(name) and/or ^power (e.g. channelsIn^2*kernelH)`,
+      };
     }
     const power = m[5] ? Number(m[5]) : 1;
     if (m[3] !== undefined) factors.push({ name: m[4], log: false, power, tile: Number(m[3]) });

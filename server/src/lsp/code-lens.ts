@@ -12,7 +12,13 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   const prediction = analysis.prediction;
   const lenses: CodeLens[] = [];
   if (!analysis.model) {
-    lenses.push({ range: TOP, command: { title: `⚡ No energy model for platform '${analysis.settings.platform}': choose a platform`, command: 'energyLens.choosePlatform' } });
+    lenses.push({
+      range: TOP,
+      command: {
+        title: `⚡ No energy model for platform '${analysis.settings.platform}': choose a platform`,
+        command: 'energyLens.choosePlatform',
+      },
+    });
     return lenses;
   }
   if (prediction && prediction.byType.length > 0) {
@@ -22,22 +28,41 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     lenses.push({
       range: TOP,
       command: {
-        title: `⚡ predicted ${formatTotal(t.predicted_mJ, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · `
-          + `${prediction.platform.label} · ${typeSplit(prediction)}${notes.map((n) => ` · ${n}`).join('')}`,
+        title:
+          `⚡ predicted ${formatTotal(t.predicted_mJ, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}) · ` +
+          `${prediction.platform.label} · ${typeSplit(prediction)}${notes.map((n) => ` · ${n}`).join('')}`,
         command: 'energyLens.showReport',
       },
     });
   } else {
-    lenses.push({ range: TOP, command: { title: `⚡ no prediction yet: ${analysis.net?.problems.find((p) => p.code === 'missing-input-shape') ? 'input shape unknown (see the warning on the data layer)' : 'no modelled layer with known shape'}`, command: '' } });
+    lenses.push({
+      range: TOP,
+      command: {
+        title: `⚡ no prediction yet: ${analysis.net?.problems.find((p) => p.code === 'missing-input-shape') ? 'input shape unknown (see the warning on the data layer)' : 'no modelled layer with known shape'}`,
+        command: '',
+      },
+    });
   }
   const { current, stale } = analysis.measured;
   if (current) {
     const status = current.status === 'complete' ? '' : ` · ${current.measuredCount}/${current.plannedCount} layers (${current.status})`;
-    lenses.push({ range: TOP, command: {
-      title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
-      command: 'energyLens.openCampaignRecords', arguments: [current.file] } });
+    lenses.push({
+      range: TOP,
+      command: {
+        title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
+        command: 'energyLens.openCampaignRecords',
+        arguments: [current.file],
+      },
+    });
   } else if (stale) {
-    lenses.push({ range: TOP, command: { title: `$(pulse) measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`, command: 'energyLens.openCampaignRecords', arguments: [stale.file] } });
+    lenses.push({
+      range: TOP,
+      command: {
+        title: `$(pulse) measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`,
+        command: 'energyLens.openCampaignRecords',
+        arguments: [stale.file],
+      },
+    });
   }
   lenses.push({ range: TOP, command: { title: '$(zap) Change platform', command: 'energyLens.choosePlatform' } });
   lenses.push({ range: TOP, command: { title: '▶ Profile on Jetson TX1', command: 'energyLens.profileOnJetsonTx1' } });

@@ -5,12 +5,9 @@
 /** How far back from the cursor the context is read; longer partial words complete nothing. */
 export const CONTEXT_WINDOW = 1024;
 
-export type CompletionContext =
-  | { kind: 'value'; field: string; partial: string; quoted: boolean }
-  | { kind: 'name'; partial: string };
+export type CompletionContext = { kind: 'value'; field: string; partial: string; quoted: boolean } | { kind: 'name'; partial: string };
 
-const isWord = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 13 || c === 10 || c === 12 || c === 11;
 /** Characters of a value being typed: `\w`, `.` and `-`. */

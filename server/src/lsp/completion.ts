@@ -22,7 +22,8 @@ export function completionItems(document: TextDocument, analysis: DocumentAnalys
     return field ? valueItems(field, analysis, offset, context.quoted) : [];
   }
   const present = new Set(at.message.fields.map((f) => f.name));
-  return schema.fieldsOf(at.typeName)
+  return schema
+    .fieldsOf(at.typeName)
     .filter((f) => f.repeated || !present.has(f.name))
     .map((f) => fieldItem(f));
 }

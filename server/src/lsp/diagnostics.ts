@@ -1,8 +1,6 @@
 // Publishes problems as diagnostics, off the typing path: each change (re)starts a short debounce,
 // and a result is dropped if the document moved on while it was computed.
-import {
-  DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic, type TextDocuments,
-} from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisStore } from '../analysis/analysis-store';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
@@ -59,7 +57,9 @@ export function registerDiagnostics(
 
   const send = (document: TextDocument, problems: Problem[]): void => {
     void connection.sendDiagnostics({
-      uri: document.uri, version: document.version, diagnostics: problems.map((p) => toDiagnostic(document, p)),
+      uri: document.uri,
+      version: document.version,
+      diagnostics: problems.map((p) => toDiagnostic(document, p)),
     });
   };
 
@@ -114,10 +114,13 @@ export function registerDiagnostics(
 
   const schedule = (document: TextDocument, delay: number): void => {
     clearTimeout(timers.get(document.uri));
-    timers.set(document.uri, setTimeout(() => {
-      timers.delete(document.uri);
-      guarded(document.uri, () => publish(document.uri, document.version));
-    }, delay));
+    timers.set(
+      document.uri,
+      setTimeout(() => {
+        timers.delete(document.uri);
+        guarded(document.uri, () => publish(document.uri, document.version));
+      }, delay),
+    );
   };
 
   documents.onDidOpen((e) => schedule(e.document, 0));

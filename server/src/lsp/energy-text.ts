@@ -10,7 +10,8 @@ import { outsideSubModelDomain, subModelFittedOn, subModelInputs } from '../anal
 import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
 
 /** What an untrusted workspace changes, in the words the status bar uses too. */
-export const UNTRUSTED_NOTE = '*Restricted: built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
+export const UNTRUSTED_NOTE =
+  '*Restricted: built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.net?.layers.indexOf(layer) ?? -1;
@@ -36,7 +37,8 @@ export function totalGaps(prediction: NetPrediction): string[] {
   const gaps: string[] = [];
   if (prediction.notModelledTypes.length) gaps.push(`${prediction.notModelledTypes.join(', ')} not modelled`);
   const missing = prediction.unpredictedLayers;
-  if (missing.length) gaps.push(`partial: no number for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+  if (missing.length)
+    gaps.push(`partial: no number for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
   return gaps;
 }
 
@@ -54,7 +56,9 @@ export function modelInputs(analysis: DocumentAnalysis, layer: AnalyzedLayer): A
   const sub = p?.subModel ? analysis.model?.model.subModels[p.subModel] : undefined;
   if (!sub) return [];
   const features = layer.features as Record<string, number | undefined>;
-  return subModelInputs(sub).filter((n) => n !== 'macs').map((name) => ({ name, value: features[name] }));
+  return subModelInputs(sub)
+    .filter((n) => n !== 'macs')
+    .map((name) => ({ name, value: features[name] }));
 }
 
 /** `outside the model's data (stride 2; trained on stride 1)`, or undefined inside it (or without a recorded domain). */
@@ -75,9 +79,7 @@ function networkNames(analysis: DocumentAnalysis): string[] {
 export function inSampleNote(analysis: DocumentAnalysis, layer?: AnalyzedLayer): string | undefined {
   const model = analysis.model?.model;
   if (!model) return undefined;
-  const subs = layer
-    ? [predictionOf(analysis, layer)?.subModel]
-    : [...new Set(analysis.prediction?.layers.map((p) => p.subModel) ?? [])];
+  const subs = layer ? [predictionOf(analysis, layer)?.subModel] : [...new Set(analysis.prediction?.layers.map((p) => p.subModel) ?? [])];
   const names = networkNames(analysis);
   const hit = subs.some((key) => key !== undefined && subModelFittedOn(model.subModels[key], names));
   return hit ? 'fitted on this net (in-sample: the error here is optimistic)' : undefined;
@@ -90,12 +92,24 @@ export function perInference(analysis: DocumentAnalysis): string {
 
 /** Short type names for the CodeLens split. */
 const SHORT_TYPE: Record<string, string> = {
-  Convolution: 'conv', InnerProduct: 'fc', Pooling: 'pool', Deconvolution: 'deconv', Eltwise: 'eltwise',
-  BatchNorm: 'bn', LRN: 'lrn', ReLU: 'relu', Concat: 'concat', Scale: 'scale', Softmax: 'softmax',
+  Convolution: 'conv',
+  InnerProduct: 'fc',
+  Pooling: 'pool',
+  Deconvolution: 'deconv',
+  Eltwise: 'eltwise',
+  BatchNorm: 'bn',
+  LRN: 'lrn',
+  ReLU: 'relu',
+  Concat: 'concat',
+  Scale: 'scale',
+  Softmax: 'softmax',
 };
 
 export function typeSplit(prediction: NetPrediction, max = 3): string {
-  return prediction.byType.slice(0, max).map((t) => `${SHORT_TYPE[t.subModel] ?? t.subModel} ${formatPercent(t.share)}`).join(' · ');
+  return prediction.byType
+    .slice(0, max)
+    .map((t) => `${SHORT_TYPE[t.subModel] ?? t.subModel} ${formatPercent(t.share)}`)
+    .join(' · ');
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -111,21 +125,30 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
   const { current, stale } = analysis.measured;
   if (current) {
     const m = current.layers.get(layer.name);
-    if (!m) return `not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
-    if (m.belowResolution) return `measured: too short to resolve looped alone (below the harness's resolution), so no isolated value · ${md(shortDate(current.date))}, ${md(current.target)}`;
+    if (!m)
+      return `not measured in the campaign of ${md(shortDate(current.date))} on ${md(current.target)}${current.status === 'complete' ? '' : ` (${current.status}: resume it to measure the rest)`}`;
+    if (m.belowResolution)
+      return `measured: too short to resolve looped alone (below the harness's resolution), so no isolated value · ${md(shortDate(current.date))}, ${md(current.target)}`;
     const p = predictionOf(analysis, layer);
     const u = current.realUnits;
     const selected = analysis.settings.platform;
     // A percentage only between numbers of the same platform, both in real-board units.
-    const vs = p?.status !== 'predicted' ? ''
-      : !u.known ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: ${md(u.reason, 400)}`
-      : current.platformId !== selected ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: measured on ${markdownCode(current.platformId)}, the selected platform is ${markdownCode(selected)}`
-      : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
+    const vs =
+      p?.status !== 'predicted'
+        ? ''
+        : !u.known
+          ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: ${md(u.reason, 400)}`
+          : current.platformId !== selected
+            ? ` · predicted ${formatEnergy(p.predicted_mJ!)} for ${markdownCode(selected)} · no comparison: measured on ${markdownCode(current.platformId)}, the selected platform is ${markdownCode(selected)}`
+            : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
     const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
-    return `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · `
-      + `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`;
+    return (
+      `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · ` +
+      `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`
+    );
   }
-  if (stale) return `*measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;
+  if (stale)
+    return `*measured on ${md(shortDate(stale.date))} on ${md(stale.target)}, but the file has changed since (stale): profile again to compare*`;
   return undefined;
 }
 
@@ -149,18 +172,22 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const p = predictionOf(analysis, layer);
   if (!p || p.status === 'no-compute') return [];
   const platform = model.model.platform;
-  const modelLine = `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}`
-    + (p.subModel ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}` : '');
+  const modelLine =
+    `Model: ${md(platform.label)}${platform.calibration === 'coarse' ? ' (coarse calibration)' : ''}, ${md(describeSource(model), 400)}` +
+    (p.subModel
+      ? ` · sub-model ${markdownCode(p.subModel)}: ${md(p.formula ?? '')}${p.extrapolated ? ' · **extrapolated** (no data of this layer type)' : ''}`
+      : '');
   const restricted = analysis.workspaceTrusted ? [] : ['', UNTRUSTED_NOTE];
   // Even without a number the hover says which model was asked, so the user knows what to change.
-  if (p.status !== 'predicted') return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine, ...restricted];
+  if (p.status !== 'predicted')
+    return [`⚡ **Predicted energy:** none · ${md(p.message ?? 'not modelled', 400)}`, '', modelLine, ...restricted];
   const provisional = provisionalNote(analysis, p.index);
   const outside = domainNote(analysis, layer);
   const inSample = inSampleNote(analysis, layer);
   const lines = [
     // Models predict gross energy (the board's total rail, idle included), the kind measured first.
-    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross `
-      + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
+    `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross ` +
+      `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
     ...(provisional ? ['', `*${md(provisional, 400)}: fix the error in the file to make it final*`] : []),
     ...(outside ? ['', `⚠ ${outside}`] : []),
     ...(inSample ? ['', `*${inSample}*`] : []),
@@ -170,7 +197,10 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
-    lines.push('', `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`);
+    lines.push(
+      '',
+      `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`,
+    );
   }
   lines.push(...restricted);
   return lines;

@@ -15,7 +15,8 @@ export function foldingRanges(document: TextDocument, parsed: ParsedDocument): F
         if (value.kind !== 'message') continue;
         const startLine = document.positionAt(value.span.start).line;
         const endLine = document.positionAt(value.span.end).line;
-        if (endLine > startLine) ranges.push({ startLine: document.positionAt(field.span.start).line, endLine: value.closed ? endLine - 1 : endLine });
+        if (endLine > startLine)
+          ranges.push({ startLine: document.positionAt(field.span.start).line, endLine: value.closed ? endLine - 1 : endLine });
         pending.push(value);
       }
     }

@@ -35,9 +35,7 @@ export function hoverAt(analysis: DocumentAnalysis, offset: number, range: (span
     const at = messageTypeAt(analysis.parsed, located.field.nameSpan.start, analysis.kind);
     const info = at ? caffeSchema().fieldOf(at.typeName, located.field.name) : undefined;
     if (info) {
-      const lines = [
-        `**${info.name}** · \`${info.repeated ? 'repeated ' : ''}${info.type}\` · ${info.parent} field ${info.id}`,
-      ];
+      const lines = [`**${info.name}** · \`${info.repeated ? 'repeated ' : ''}${info.type}\` · ${info.parent} field ${info.id}`];
       if (info.doc) lines.push('', info.doc);
       if (info.kind === 'enum' && info.enumValues) lines.push('', `Values: ${info.enumValues.map((v) => `\`${v.name}\``).join(', ')}`);
       if (info.defaultValue !== undefined && info.kind !== 'message') lines.push('', `Default: \`${String(info.defaultValue)}\``);

@@ -30,13 +30,17 @@ export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, r
     const tooltip: string[] = [];
     if (predicted) {
       parts.push(`⚡ ${formatEnergy(p.predicted_mJ!)}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`);
-      tooltip.push(`Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} `
-        + `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}`);
+      tooltip.push(
+        `Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} ` +
+          `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}`,
+      );
     }
     if (m && campaign) {
       parts.push(`measured ${formatEnergy(m.energy_mJ)}`);
-      tooltip.push(`Measured energy of ${layer.name}: ${formatEnergy(m.energy_mJ)} gross (${formatEnergy(m.dynamic_mJ)} above idle) `
-        + `on ${campaign.target}${campaign.emulated ? ' (emulated board)' : ''}, campaign of ${shortDate(campaign.date)}`);
+      tooltip.push(
+        `Measured energy of ${layer.name}: ${formatEnergy(m.energy_mJ)} gross (${formatEnergy(m.dynamic_mJ)} above idle) ` +
+          `on ${campaign.target}${campaign.emulated ? ' (emulated board)' : ''}, campaign of ${shortDate(campaign.date)}`,
+      );
     }
     hints.push({ position: endOfLine, label: parts.join(' · '), kind: InlayHintKind.Type, paddingLeft: true, tooltip: tooltip.join('\n') });
   });

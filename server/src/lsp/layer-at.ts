@@ -40,5 +40,10 @@ export function layerAt(net: NetAnalysis, text: string, offset: number): LayerAt
   const layer = layers[found];
   const span = layer.span!;
   if (offset > span.end) return undefined;
-  return { layer, nameSpan: layer.nameSpan, typeSpan: layer.typeSpan, keywordSpan: { start: span.start, end: span.start + (text.startsWith('layers', span.start) ? 6 : 5) } };
+  return {
+    layer,
+    nameSpan: layer.nameSpan,
+    typeSpan: layer.typeSpan,
+    keywordSpan: { start: span.start, end: span.start + (text.startsWith('layers', span.start) ? 6 : 5) },
+  };
 }

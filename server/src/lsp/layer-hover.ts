@@ -25,7 +25,9 @@ export function layerHoverMarkdown(analysis: DocumentAnalysis, layer: AnalyzedLa
   }
   if (f.params !== undefined) lines.push(`| Parameters | ${formatCount(f.params, true)}${storedStatistics(layer)} |`);
   for (const input of modelInputs(analysis, layer)) {
-    lines.push(`| Model input ${markdownCode(input.name, { inTable: true })} | ${input.value === undefined ? 'unknown' : formatCount(input.value)} |`);
+    lines.push(
+      `| Model input ${markdownCode(input.name, { inTable: true })} | ${input.value === undefined ? 'unknown' : formatCount(input.value)} |`,
+    );
   }
   return lines.join('\n');
 }

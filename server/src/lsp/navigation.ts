@@ -1,8 +1,14 @@
 // Go to definition, references, rename and highlights for blob and layer names (net/navigation.ts
 // knows where names are; this only converts to LSP shapes).
 import {
-  DocumentHighlightKind, ResponseError, ErrorCodes,
-  type DocumentHighlight, type Location, type Position, type Range, type WorkspaceEdit,
+  DocumentHighlightKind,
+  ResponseError,
+  ErrorCodes,
+  type DocumentHighlight,
+  type Location,
+  type Position,
+  type Range,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
@@ -11,11 +17,15 @@ import { toRange } from './ranges';
 const VALID_NAME = /^[^"\\\n]+$/;
 
 export function definitions(document: TextDocument, analysis: DocumentAnalysis, position: Position): Location[] {
-  return analysis.navigation.definitionOf(document.offsetAt(position)).map((span) => ({ uri: document.uri, range: toRange(document, span) }));
+  return analysis.navigation
+    .definitionOf(document.offsetAt(position))
+    .map((span) => ({ uri: document.uri, range: toRange(document, span) }));
 }
 
 export function references(document: TextDocument, analysis: DocumentAnalysis, position: Position): Location[] {
-  return analysis.navigation.referencesOf(document.offsetAt(position)).map((span) => ({ uri: document.uri, range: toRange(document, span) }));
+  return analysis.navigation
+    .referencesOf(document.offsetAt(position))
+    .map((span) => ({ uri: document.uri, range: toRange(document, span) }));
 }
 
 export function highlights(document: TextDocument, analysis: DocumentAnalysis, position: Position): DocumentHighlight[] {
@@ -27,7 +37,11 @@ export function highlights(document: TextDocument, analysis: DocumentAnalysis, p
   }));
 }
 
-export function prepareRename(document: TextDocument, analysis: DocumentAnalysis, position: Position): { range: Range; placeholder: string } | null {
+export function prepareRename(
+  document: TextDocument,
+  analysis: DocumentAnalysis,
+  position: Position,
+): { range: Range; placeholder: string } | null {
   const target = analysis.navigation.renameTarget(document.offsetAt(position));
   if (!target) return null;
   // Rename the name inside the quotes, so the user does not have to retype them.
@@ -36,7 +50,10 @@ export function prepareRename(document: TextDocument, analysis: DocumentAnalysis
 
 export function rename(document: TextDocument, analysis: DocumentAnalysis, position: Position, newName: string): WorkspaceEdit | null {
   if (!VALID_NAME.test(newName)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid blob or layer name (no quotes, backslashes or line breaks).`);
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `'${newName}' is not a valid blob or layer name (no quotes, backslashes or line breaks).`,
+    );
   }
   const edits = analysis.navigation.renameEdits(document.offsetAt(position), newName);
   if (!edits) return null;

@@ -25,9 +25,17 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
       macs: layer.features.macs ?? null,
       params: layer.features.params ?? null,
       features,
-      energy: p?.status === 'predicted'
-        ? { predicted_mJ: p.predicted_mJ!, low_mJ: p.low_mJ!, high_mJ: p.high_mJ!, share: p.share ?? 0, model: `${prediction!.platform.id}:${p.subModel}`, extrapolated: p.extrapolated }
-        : null,
+      energy:
+        p?.status === 'predicted'
+          ? {
+              predicted_mJ: p.predicted_mJ!,
+              low_mJ: p.low_mJ!,
+              high_mJ: p.high_mJ!,
+              share: p.share ?? 0,
+              model: `${prediction!.platform.id}:${p.subModel}`,
+              extrapolated: p.extrapolated,
+            }
+          : null,
       energyNote: p && p.status !== 'predicted' && p.status !== 'no-compute' ? p.message : undefined,
       provisional: provisionalNote(analysis, i),
       measured: measuredLayers?.get(layer.name)?.belowResolution ? undefined : measuredLayers?.get(layer.name),
@@ -47,22 +55,41 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
     uri: document.uri,
     version: document.version,
     network: net.name,
-    platform: prediction ? { id: prediction.platform.id, label: prediction.platform.label, calibration: prediction.platform.calibration } : null,
+    platform: prediction
+      ? { id: prediction.platform.id, label: prediction.platform.label, calibration: prediction.platform.calibration }
+      : null,
     layers,
     measuredSource: campaign && {
-      file: campaign.file, target: campaign.target, date: campaign.date, status: campaign.status, emulated: campaign.emulated,
-      measuredCount: campaign.measuredCount, plannedCount: campaign.plannedCount, stale: !current,
+      file: campaign.file,
+      target: campaign.target,
+      date: campaign.date,
+      status: campaign.status,
+      emulated: campaign.emulated,
+      measuredCount: campaign.measuredCount,
+      plannedCount: campaign.plannedCount,
+      stale: !current,
     },
     totals: {
       macs: net.totals.macs,
       params: net.totals.params,
-      energy: prediction && prediction.byType.length
-        ? {
-          ...prediction.total, coveredTypes: prediction.coveredTypes, notModelledTypes: prediction.notModelledTypes,
-          lowerBound: isLowerBound(prediction), gaps: totalGaps(prediction), provisional: provisionalTotalNote(analysis),
-        }
-        : null,
-      byType: prediction?.byType.map((t) => ({ type: t.subModel, predicted_mJ: t.predicted_mJ, share: t.share, measured_mJ: measuredOfType(t.subModel) })) ?? [],
+      energy:
+        prediction && prediction.byType.length
+          ? {
+              ...prediction.total,
+              coveredTypes: prediction.coveredTypes,
+              notModelledTypes: prediction.notModelledTypes,
+              lowerBound: isLowerBound(prediction),
+              gaps: totalGaps(prediction),
+              provisional: provisionalTotalNote(analysis),
+            }
+          : null,
+      byType:
+        prediction?.byType.map((t) => ({
+          type: t.subModel,
+          predicted_mJ: t.predicted_mJ,
+          share: t.share,
+          measured_mJ: measuredOfType(t.subModel),
+        })) ?? [],
       measured_mJ: measuredLayers && measuredLayers.size ? current!.total_mJ : undefined,
     },
   };

@@ -26,7 +26,8 @@ export function documentSymbols(document: TextDocument, root: MessageValue): Doc
         const symbol = messageSymbol(document, field, value, topLevel);
         into.push(symbol);
         if (depth + 1 < MAX_OUTLINE_DEPTH) pending.push({ message: value, into: symbol.children!, depth: depth + 1 });
-      } else if (topLevel) { // scalars inside messages would drown the outline
+      } else if (topLevel) {
+        // scalars inside messages would drown the outline
         into.push({
           name: field.name,
           detail: scalarText(value),
@@ -69,10 +70,15 @@ function describeLayer(block: MessageValue): { name: string; type: string; nameS
 /** A scalar as the outline shows it; lists are not nested (the parser keeps list items scalar or message). */
 function scalarText(value: Value): string {
   switch (value.kind) {
-    case 'string': return value.value;
-    case 'number': return value.raw;
-    case 'identifier': return value.value;
-    case 'list': return `[${value.items.map((item) => (item.kind === 'list' ? '[…]' : scalarText(item))).join(', ')}]`;
-    case 'message': return '{…}';
+    case 'string':
+      return value.value;
+    case 'number':
+      return value.raw;
+    case 'identifier':
+      return value.value;
+    case 'list':
+      return `[${value.items.map((item) => (item.kind === 'list' ? '[…]' : scalarText(item))).join(', ')}]`;
+    case 'message':
+      return '{…}';
   }
 }

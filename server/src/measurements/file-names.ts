@@ -4,13 +4,20 @@ import { MEASUREMENTS_FOLDER } from './types';
 
 /** Letters, digits, `.`, `_` and `-` only; at most 40 characters; never empty. */
 export function safeNamePart(text: string, fallback = 'net'): string {
-  const cleaned = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '').slice(0, 40);
+  const cleaned = text
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+|[._-]+$/g, '')
+    .slice(0, 40);
   return cleaned || fallback;
 }
 
 /** `20240131T120501Z` (UTC, sortable, no characters file systems dislike). */
 export function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The folder of campaign files of a workspace folder. */
@@ -20,7 +27,9 @@ export function measurementsFolder(workspaceRoot: string): string {
 
 /** A campaign id: timestamp plus a random suffix (two campaigns started in the same second differ). */
 export function newCampaignId(date: Date, random: () => number = Math.random): string {
-  const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  const suffix = Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
   return `${compactTimestamp(date)}-${suffix}`;
 }
 

@@ -89,11 +89,23 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
     total += l.energy_mJ / scale;
   }
   return {
-    campaign: c, file: read.file, layers, total_mJ: total, net_mJ: read.net ? read.net.energy_mJ / scale : undefined, realUnits, platformId: platformIdOfCampaign(c),
+    campaign: c,
+    file: read.file,
+    layers,
+    total_mJ: total,
+    net_mJ: read.net ? read.net.energy_mJ / scale : undefined,
+    realUnits,
+    platformId: platformIdOfCampaign(c),
     unitsNote: !c.emulated ? '' : realUnits.known ? describeRealUnits(realUnits) : 'emulated, unknown time scale: as measured',
-    date: c.created, updated: read.updated ?? c.created, target: c.target.name, emulated: c.emulated,
-    status: read.status, measuredCount: read.layers.length, plannedCount: read.planned.length,
-    textSha256: c.network.sha256, networkPath: c.network.path,
+    date: c.created,
+    updated: read.updated ?? c.created,
+    target: c.target.name,
+    emulated: c.emulated,
+    status: read.status,
+    measuredCount: read.layers.length,
+    plannedCount: read.planned.length,
+    textSha256: c.network.sha256,
+    networkPath: c.network.path,
   };
 }
 
@@ -116,7 +128,10 @@ export class MeasurementIndex {
     const index = new MeasurementIndex();
     let names: string[] = [];
     try {
-      names = fs.readdirSync(folder).filter((n) => n.endsWith('.jsonl')).sort();
+      names = fs
+        .readdirSync(folder)
+        .filter((n) => n.endsWith('.jsonl'))
+        .sort();
     } catch {
       // no campaigns yet
     }

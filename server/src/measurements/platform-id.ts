@@ -15,9 +15,21 @@ export function platformId(p: { board: string; backend: string; device: 'cpu' | 
 }
 
 /** What the runner records in a new campaign header. */
-export function campaignPlatform(o: { kind: TargetKindName; device: 'cpu' | 'gpu'; threads?: number; batch: number; mode?: number | null }): CampaignPlatformInfo {
+export function campaignPlatform(o: {
+  kind: TargetKindName;
+  device: 'cpu' | 'gpu';
+  threads?: number;
+  batch: number;
+  mode?: number | null;
+}): CampaignPlatformInfo {
   const backend = caffeBackend(o.device);
-  const info: CampaignPlatformInfo = { id: platformId({ board: o.kind, backend, device: o.device, threads: o.threads }), board: o.kind, backend, device: o.device, batch: o.batch };
+  const info: CampaignPlatformInfo = {
+    id: platformId({ board: o.kind, backend, device: o.device, threads: o.threads }),
+    board: o.kind,
+    backend,
+    device: o.device,
+    batch: o.batch,
+  };
   if (o.threads !== undefined) info.threads = o.threads;
   if (o.mode !== undefined) info.mode = o.mode;
   return info;

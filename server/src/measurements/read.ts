@@ -83,8 +83,14 @@ class ProblemList {
 
   finish(): RecordProblem[] {
     for (const [kind, m] of this.more) {
-      const where = m.count === 1 ? `at line ${m.first}` : `from line ${m.first.toLocaleString('en-US')} to line ${m.last.toLocaleString('en-US')}`;
-      this.problems.push({ file: this.file, line: m.first, severity: m.severity, message: `${m.count.toLocaleString('en-US')} more ${KIND_SUMMARY[kind]}, ${where}` });
+      const where =
+        m.count === 1 ? `at line ${m.first}` : `from line ${m.first.toLocaleString('en-US')} to line ${m.last.toLocaleString('en-US')}`;
+      this.problems.push({
+        file: this.file,
+        line: m.first,
+        severity: m.severity,
+        message: `${m.count.toLocaleString('en-US')} more ${KIND_SUMMARY[kind]}, ${where}`,
+      });
     }
     return this.problems;
   }
@@ -133,7 +139,13 @@ class CampaignParser {
     try {
       value = JSON.parse(raw);
     } catch (err) {
-      if (torn) this.problems.add('torn', lineNo, 'warning', 'torn last line (a record cut off by a crash or a lost connection): ignored; resuming measures it again');
+      if (torn)
+        this.problems.add(
+          'torn',
+          lineNo,
+          'warning',
+          'torn last line (a record cut off by a crash or a lost connection): ignored; resuming measures it again',
+        );
       else this.problems.add('json', lineNo, 'error', `not valid JSON (${(err as Error).message}): line ignored`);
       return;
     }
@@ -159,7 +171,12 @@ class CampaignParser {
       case 'layer': {
         const before = this.byName.get(record.name);
         if (before) {
-          this.problems.add('measured-again', lineNo, 'warning', `layer "${record.name}" was measured again (first on line ${before.line}): the later measurement is used`);
+          this.problems.add(
+            'measured-again',
+            lineNo,
+            'warning',
+            `layer "${record.name}" was measured again (first on line ${before.line}): the later measurement is used`,
+          );
           this.byName.delete(record.name);
         }
         this.byName.set(record.name, { ...record, line: lineNo });
@@ -179,10 +196,21 @@ class CampaignParser {
     const lineNo = ++this.lines;
     if (lineNo === 1) {
       this.rejected = true;
-      this.problems.add(undefined, 1, 'error', `not an Energy Lens measurement records file: line 1 is over ${MAX_RECORD_LINE_BYTES / (1024 * 1024)} MiB`);
+      this.problems.add(
+        undefined,
+        1,
+        'error',
+        `not an Energy Lens measurement records file: line 1 is over ${MAX_RECORD_LINE_BYTES / (1024 * 1024)} MiB`,
+      );
       return;
     }
-    if (!this.rejected) this.problems.add('too-long', lineNo, 'error', `a line of ${bytes.toLocaleString('en-US')} bytes, too long for a record: line ignored`);
+    if (!this.rejected)
+      this.problems.add(
+        'too-long',
+        lineNo,
+        'error',
+        `a line of ${bytes.toLocaleString('en-US')} bytes, too long for a record: line ignored`,
+      );
   }
 
   private headerLine(raw: string, bytes: number): void {
@@ -196,7 +224,12 @@ class CampaignParser {
       header = JSON.parse(raw);
     } catch (err) {
       this.rejected = true;
-      this.problems.add(undefined, 1, 'error', `not an Energy Lens measurement records file: line 1 is not JSON (${(err as Error).message})`);
+      this.problems.add(
+        undefined,
+        1,
+        'error',
+        `not an Energy Lens measurement records file: line 1 is not JSON (${(err as Error).message})`,
+      );
       return;
     }
     const bad = headerProblem(header);
@@ -213,7 +246,8 @@ class CampaignParser {
     const problems = this.problems.finish();
     const campaign = this.campaign;
     if (!campaign) {
-      if ((this.lines === 0 || this.blankFirst) && problems.length === 0) problems.push({ file: this.file, line: 0, severity: 'error', message: 'empty file: no campaign header' });
+      if ((this.lines === 0 || this.blankFirst) && problems.length === 0)
+        problems.push({ file: this.file, line: 0, severity: 'error', message: 'empty file: no campaign header' });
       return emptyRead(this.file, problems);
     }
     const layers = [...this.byName.values()];
@@ -228,8 +262,18 @@ class CampaignParser {
       }
     }
     return {
-      file: this.file, campaign, layers, sessions: this.sessions, idle: this.idle, net: this.net, ends: this.ends, planned,
-      status: campaignStatus(layers, planned, this.ends), updated: this.updated ?? campaign.created, problems, validBytes: this.validBytes,
+      file: this.file,
+      campaign,
+      layers,
+      sessions: this.sessions,
+      idle: this.idle,
+      net: this.net,
+      ends: this.ends,
+      planned,
+      status: campaignStatus(layers, planned, this.ends),
+      updated: this.updated ?? campaign.created,
+      problems,
+      validBytes: this.validBytes,
     };
   }
 }

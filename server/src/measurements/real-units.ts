@@ -21,6 +21,11 @@ export function realUnitsOf(c: CampaignHeader): RealUnits {
 /** `10x speed (emulated), shown in real-board units` for labels; empty for a real board. */
 export function describeRealUnits(u: RealUnits & { known: true }): string {
   if (!u.emulated) return '';
-  const speed = u.timeScale < 1 ? `${+(1 / u.timeScale).toPrecision(3)}x speed` : u.timeScale > 1 ? `${+u.timeScale.toPrecision(3)}x slower` : 'real-time';
+  const speed =
+    u.timeScale < 1
+      ? `${+(1 / u.timeScale).toPrecision(3)}x speed`
+      : u.timeScale > 1
+        ? `${+u.timeScale.toPrecision(3)}x slower`
+        : 'real-time';
   return `emulated (${speed}), in real-board units`;
 }

@@ -11,7 +11,8 @@ export const RECORDS_VERSION = 1;
 /** Where campaign files live, relative to a workspace folder. */
 export const MEASUREMENTS_FOLDER = '.energy-lens/measurements';
 
-export type TargetKindName = 'jetson-tx1' | 'jetson-tx2' | 'jetson-nano' | 'jetson-xavier' | 'jetson-orin' | 'generic-linux' | 'snapdragon-820';
+export type TargetKindName =
+  'jetson-tx1' | 'jetson-tx2' | 'jetson-nano' | 'jetson-xavier' | 'jetson-orin' | 'generic-linux' | 'snapdragon-820';
 
 export interface CampaignTargetInfo {
   /** The name of the target in `energyLens.targets` (used to reconnect on resume). */

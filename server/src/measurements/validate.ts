@@ -28,7 +28,8 @@ function describe(errors: ErrorObject[], type: string): string {
   const shown = (specific.length > 0 ? specific : errors).slice(0, 3).map((e) => {
     const field = e.instancePath || '/';
     if (e.keyword === 'required') return `${type} record: missing '${(e.params as { missingProperty: string }).missingProperty}'`;
-    if (e.keyword === 'enum') return `${type} record ${field}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (e.keyword === 'enum')
+      return `${type} record ${field}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     return `${type} record ${field}: ${e.message ?? 'invalid'}`;
   });
   const more = specific.length > 3 ? ` (and ${specific.length - 3} more)` : '';

@@ -38,7 +38,10 @@ export interface ReopenResult {
 export class CampaignRecordWriter {
   private fd: number | undefined;
 
-  private constructor(readonly file: string, fd: number) {
+  private constructor(
+    readonly file: string,
+    fd: number,
+  ) {
     this.fd = fd;
   }
 

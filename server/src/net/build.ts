@@ -3,9 +3,7 @@
 // layer's features. Unknown stays unknown: a layer whose bottoms are not all known gets no numbers.
 import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
-import type {
-  AnalyzedLayer, AnalyzeOptions, ExcludedLayer, LayerFeatures, NetAnalysis, NetInput, Shape, TypeTotals,
-} from './types';
+import type { AnalyzedLayer, AnalyzeOptions, ExcludedLayer, LayerFeatures, NetAnalysis, NetInput, Shape, TypeTotals } from './types';
 import type { LayerDef, NetDefinition, NetState } from './model';
 import { upgradeNet } from './upgrade';
 import { layerIncluded } from './phase';
@@ -77,7 +75,8 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
   const offset = def.headerInputs.length > 0 ? 1 : 0;
   const nodes: GraphNode[] = [];
   if (offset) nodes.push({ name: HEADER_INPUT_LAYER, bottoms: [], tops: def.headerInputs.map((h) => h.name), lossWeights: [] });
-  for (const l of active) nodes.push({ name: l.name, bottoms: l.bottoms.map((b) => b.name), tops: l.tops.map((t) => t.name), lossWeights: l.lossWeights });
+  for (const l of active)
+    nodes.push({ name: l.name, bottoms: l.bottoms.map((b) => b.name), tops: l.tops.map((t) => t.name), lossWeights: l.lossWeights });
   const plan = planSplits(nodes);
   const splitsAfter = new Map<number, SplitLayer[]>();
   for (const s of plan.splits) {
@@ -87,10 +86,20 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
   }
 
   const walk: Walk = {
-    doc, def, active, plan, batch, text,
+    doc,
+    def,
+    active,
+    plan,
+    batch,
+    text,
     provided: providedShapes(doc, def, active, options, batch, problems),
-    shapes: new Map(), inputs: [], layers: [], problems,
-    report: (p) => { problems.push(p); },
+    shapes: new Map(),
+    inputs: [],
+    layers: [],
+    problems,
+    report: (p) => {
+      problems.push(p);
+    },
   };
   if (offset) {
     headerInputs(walk);
@@ -110,7 +119,9 @@ function filterLayers(def: NetDefinition, state: NetState, problems: Problem[]):
   for (const layer of def.layers) {
     if (layer.include.length > 0 && layer.exclude.length > 0) {
       problems.push({
-        severity: 'error', code: 'invalid-state-rules', span: layer.nameSpan ?? layer.span,
+        severity: 'error',
+        code: 'invalid-state-rules',
+        span: layer.nameSpan ?? layer.span,
         message: `${layer.name}: specify either include rules or exclude rules, not both (Caffe refuses the layer).`,
       });
     }
@@ -125,7 +136,12 @@ function headerInputs(w: Walk): void {
   w.def.headerInputs.forEach((h, i) => {
     let shape = w.provided.forBlob(h.name, i === 0 && w.provided.firstIsHeader) ?? (h.dims ? withBatch(h.dims, w.batch) : undefined);
     if (shape && !shape.every((d) => Number.isInteger(d) && d > 0)) {
-      w.report({ severity: 'error', code: 'invalid-input-header', span: h.span, message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.map(numberText).join(', ')}).` });
+      w.report({
+        severity: 'error',
+        code: 'invalid-input-header',
+        span: h.span,
+        message: `Input '${h.name}' has a dimension that is not a positive integer (${h.dims?.map(numberText).join(', ')}).`,
+      });
       shape = undefined;
     }
     const tooLarge = shape && blobShapeProblem(shape);
@@ -136,8 +152,17 @@ function headerInputs(w: Walk): void {
     w.shapes.set(h.name, shape);
     w.inputs.push({ name: h.name, shape });
     if (!shape && !h.dims) {
-      w.report(missingInputProblem(`Input '${h.name}' has no shape in the file (no input_dim or input_shape).`,
-        h.span, headerLineStart(w.doc), [], h.name, !w.provided.namedFirst(h.name), w.text));
+      w.report(
+        missingInputProblem(
+          `Input '${h.name}' has no shape in the file (no input_dim or input_shape).`,
+          h.span,
+          headerLineStart(w.doc),
+          [],
+          h.name,
+          !w.provided.namedFirst(h.name),
+          w.text,
+        ),
+      );
     }
   });
 }
@@ -148,7 +173,12 @@ function addSplits(w: Walk, splits: SplitLayer[] | undefined): void {
     const shape = w.shapes.get(s.blob);
     const outputs = s.tops.map(() => shape);
     w.layers.push({
-      name: s.name, type: 'Split', bottoms: [s.blob], tops: s.tops, outputShapes: outputs, isSplit: true,
+      name: s.name,
+      type: 'Split',
+      bottoms: [s.blob],
+      tops: s.tops,
+      outputShapes: outputs,
+      isSplit: true,
       features: finishFeatures({ macs: 0, params: 0 }, [shape], outputs),
     });
   }
@@ -164,13 +194,14 @@ function analyzeLayer(w: Walk, layer: LayerDef, node: number, names: GraphNode):
     if (!bottomShapes[j]) allKnown = false;
   }
   const rule = shapeRule(layer.type);
-  const provided = bottoms.length === 0
-    ? tops.map((t, j) => w.provided.forBlob(t.name, j === 0 && w.provided.firstLayer === layer)) : [];
+  const provided = bottoms.length === 0 ? tops.map((t, j) => w.provided.forBlob(t.name, j === 0 && w.provided.firstLayer === layer)) : [];
   let outputs: Array<Shape | undefined> | undefined;
   let features: LayerFeatures | undefined;
   if (!rule) {
     w.report({
-      severity: 'warning', code: 'unknown-layer-type', span: layer.typeSpan ?? layer.nameSpan ?? layer.span,
+      severity: 'warning',
+      code: 'unknown-layer-type',
+      span: layer.typeSpan ?? layer.nameSpan ?? layer.span,
       message: layer.type
         ? `${layer.name}: unknown layer type '${layer.type}'; its outputs and everything computed from them stay unknown.`
         : `${layer.name}: the layer has no type; its outputs stay unknown.`,
@@ -190,7 +221,9 @@ function analyzeLayer(w: Walk, layer: LayerDef, node: number, names: GraphNode):
     const inPlace = j < bottoms.length && bottoms[j].name === top.name;
     if (!inPlace && w.shapes.has(top.name)) {
       w.report({
-        severity: 'error', code: 'duplicate-top', span: top.span,
+        severity: 'error',
+        code: 'duplicate-top',
+        span: top.span,
         message: `Top blob '${top.name}' is produced by multiple sources; a layer may only reuse a name in place (top ${j} = bottom ${j}).`,
       });
     }
@@ -227,11 +260,17 @@ function dataLayerInputs(w: Walk, layer: LayerDef, outputs: Array<Shape | undefi
   const first = unknown[0];
   const isFirst = w.provided.firstLayer === layer && first === layer.tops[0];
   const what = unknown.map((t) => `'${t.name}'`).join(', ');
-  w.report(missingInputProblem(
-    `${layer.name}: the shape of ${what} is not in the file (${layer.type} reads it at run time). Add a comment '# energy-lens: input ${isFirst ? '' : `${first.name} `}N,C,H,W' so the net can be analysed.`,
-    layer.nameSpan ?? layer.typeSpan ?? layer.span, layer.span.start, suggestedInputShape(layer.message) ?? [],
-    first.name, !isFirst, w.text,
-  ));
+  w.report(
+    missingInputProblem(
+      `${layer.name}: the shape of ${what} is not in the file (${layer.type} reads it at run time). Add a comment '# energy-lens: input ${isFirst ? '' : `${first.name} `}N,C,H,W' so the net can be analysed.`,
+      layer.nameSpan ?? layer.typeSpan ?? layer.span,
+      layer.span.start,
+      suggestedInputShape(layer.message) ?? [],
+      first.name,
+      !isFirst,
+      w.text,
+    ),
+  );
 }
 
 function summarize(w: Walk): Pick<NetAnalysis, 'inputs' | 'layers' | 'totals' | 'complete' | 'byType'> {
@@ -242,15 +281,25 @@ function summarize(w: Walk): Pick<NetAnalysis, 'inputs' | 'layers' | 'totals' | 
     const t = (byType[l.type] ??= { layers: 0, macs: 0, params: 0 });
     t.layers++;
     const { macs, params } = l.features;
-    if (macs !== undefined) { totals.macs += macs; t.macs += macs; } else complete = false;
-    if (params !== undefined) { totals.params += params; t.params += params; } else complete = false;
+    if (macs !== undefined) {
+      totals.macs += macs;
+      t.macs += macs;
+    } else complete = false;
+    if (params !== undefined) {
+      totals.params += params;
+      t.params += params;
+    } else complete = false;
     if (l.type !== 'Silence' && l.outputShapes.some((s) => !s)) complete = false;
   }
   return { inputs: w.inputs, layers: w.layers, totals, complete, byType };
 }
 
 /** Element counts and fp32 bytes, added once for every layer; unknown values are left out. */
-function finishFeatures(base: LayerFeatures | undefined, inputs: Array<Shape | undefined>, outputs: Array<Shape | undefined>): LayerFeatures {
+function finishFeatures(
+  base: LayerFeatures | undefined,
+  inputs: Array<Shape | undefined>,
+  outputs: Array<Shape | undefined>,
+): LayerFeatures {
   // Rules return a fresh object, so it is completed in place.
   const f: LayerFeatures = base ?? {};
   const inputElements = elements(inputs);
@@ -273,10 +322,16 @@ function elements(shapes: Array<Shape | undefined>): number | undefined {
 
 function undefinedBottomProblem(layer: LayerDef, j: number, producers: ProducerIndex): Problem {
   const bottom = layer.bottoms[j];
-  const why = (producers.lastActive.get(bottom.name) ?? -Infinity) > layer.index ? ' (it is only produced by a later layer)'
-    : producers.byExcluded.has(bottom.name) ? ' (it is only produced by layers left out of this phase)' : '';
+  const why =
+    (producers.lastActive.get(bottom.name) ?? -Infinity) > layer.index
+      ? ' (it is only produced by a later layer)'
+      : producers.byExcluded.has(bottom.name)
+        ? ' (it is only produced by layers left out of this phase)'
+        : '';
   return {
-    severity: 'error', code: 'undefined-bottom', span: bottom.span,
+    severity: 'error',
+    code: 'undefined-bottom',
+    span: bottom.span,
     message: `${layer.name}: bottom blob '${bottom.name}' is not produced by any earlier layer or input${why}.`,
   };
 }

@@ -21,7 +21,9 @@ function duplicateNames(active: LayerDef[]): Problem[] {
     const first = seen.get(layer.name);
     if (first) {
       problems.push({
-        severity: 'warning', code: 'duplicate-layer-name', span: layer.nameSpan ?? layer.span,
+        severity: 'warning',
+        code: 'duplicate-layer-name',
+        span: layer.nameSpan ?? layer.span,
         message: `Another layer of this phase is already named '${layer.name}'; Caffe matches trained weights by layer name, so both would get the same weights.`,
       });
     } else seen.set(layer.name, layer);
@@ -44,7 +46,10 @@ function unusedOutputs(active: LayerDef[], plan: SplitPlan, offset: number): Pro
     layer.tops.forEach((top, j) => {
       if (consumerCount(plan, k + offset, j) > 0 || layer.lossWeights[j]) return;
       problems.push({
-        severity: 'hint', code: 'unused-output', span: top.span, tags: ['unnecessary'],
+        severity: 'hint',
+        code: 'unused-output',
+        span: top.span,
+        tags: ['unnecessary'],
         message: `Output '${top.name}' of layer '${layer.name}' is never used by a later layer; Caffe still computes it (as a net output).`,
       });
     });

@@ -51,7 +51,14 @@ export function directiveText(shape: number[], blob?: string): string {
  * A quick fix inserting the directive on its own line above `at` (a layer's start). With the document
  * text the new line gets the layer's indentation; without it the comment goes right before the layer.
  */
-export function insertDirectiveFix(title: string, at: number, shape: number[], blob: string | undefined, text?: string, preferred?: boolean): QuickFix {
+export function insertDirectiveFix(
+  title: string,
+  at: number,
+  shape: number[],
+  blob: string | undefined,
+  text?: string,
+  preferred?: boolean,
+): QuickFix {
   let start = at;
   let indent = '';
   if (text !== undefined) {
@@ -62,8 +69,7 @@ export function insertDirectiveFix(title: string, at: number, shape: number[], b
       indent = before;
     }
   }
-  const newText = text !== undefined && start !== at
-    ? `${indent}${directiveText(shape, blob)}\n`
-    : `${directiveText(shape, blob)}\n${indent}`;
+  const newText =
+    text !== undefined && start !== at ? `${indent}${directiveText(shape, blob)}\n` : `${directiveText(shape, blob)}\n${indent}`;
   return { title, edits: [{ span: { start, end: start }, newText }], preferred };
 }

@@ -26,7 +26,12 @@ export interface Provided {
 }
 
 export function providedShapes(
-  doc: ParsedDocument, def: NetDefinition, active: LayerDef[], options: AnalyzeOptions, batch: number, problems: Problem[],
+  doc: ParsedDocument,
+  def: NetDefinition,
+  active: LayerDef[],
+  options: AnalyzeOptions,
+  batch: number,
+  problems: Problem[],
 ): Provided {
   const { directives, problems: directiveProblems } = parseInputDirectives(doc);
   problems.push(...directiveProblems);
@@ -39,17 +44,30 @@ export function providedShapes(
   if (options.inputShape) {
     const s = options.inputShape;
     if (s.length > 0 && s.every((x) => Number.isInteger(x) && x > 0)) first = withBatch(s, batch);
-    else problems.push({ severity: 'error', code: 'invalid-input-shape', span: { start: 0, end: 0 }, message: `The input shape option ${s.map(numberText).join(',')} must be positive integers.` });
+    else
+      problems.push({
+        severity: 'error',
+        code: 'invalid-input-shape',
+        span: { start: 0, end: 0 },
+        message: `The input shape option ${s.map(numberText).join(',')} must be positive integers.`,
+      });
   }
-  const firstLayer = def.headerInputs.length > 0 ? undefined
-    : active.find((l) => l.bottoms.length === 0 && l.tops.length > 0 && (DATA_LAYER_TYPES.has(l.type) || !shapeRule(l.type)));
+  const firstLayer =
+    def.headerInputs.length > 0
+      ? undefined
+      : active.find((l) => l.bottoms.length === 0 && l.tops.length > 0 && (DATA_LAYER_TYPES.has(l.type) || !shapeRule(l.type)));
 
   // A named directive must name an input, or it silently does nothing.
   const inputNames = new Set<string>(def.headerInputs.map((h) => h.name));
   for (const l of def.layers) if (l.bottoms.length === 0) for (const t of l.tops) inputNames.add(t.name);
   for (const d of directives) {
     if (d.blob && !inputNames.has(d.blob)) {
-      problems.push({ severity: 'warning', code: 'invalid-directive', span: d.span, message: `No input or data-layer top is named '${d.blob}'; this directive has no effect.` });
+      problems.push({
+        severity: 'warning',
+        code: 'invalid-directive',
+        span: d.span,
+        message: `No input or data-layer top is named '${d.blob}'; this directive has no effect.`,
+      });
     }
   }
   return {
@@ -66,13 +84,21 @@ export function headerLineStart(doc: ParsedDocument): number {
 }
 
 export function missingInputProblem(
-  message: string, span: Span, insertAt: number, suggestion: number[], blob: string, named: boolean, text?: string,
+  message: string,
+  span: Span,
+  insertAt: number,
+  suggestion: number[],
+  blob: string,
+  named: boolean,
+  text?: string,
 ): Problem {
   const name = named ? blob : undefined;
   const fixes = [];
   if (suggestion.length > 0) {
     fixes.push(insertDirectiveFix(`Analyse with input ${suggestion.join(',')} (from crop_size)`, insertAt, suggestion, name, text, true));
   }
-  fixes.push(insertDirectiveFix(`Analyse with input ${GENERIC_INPUT.join(',')}`, insertAt, GENERIC_INPUT, name, text, suggestion.length === 0));
+  fixes.push(
+    insertDirectiveFix(`Analyse with input ${GENERIC_INPUT.join(',')}`, insertAt, GENERIC_INPUT, name, text, suggestion.length === 0),
+  );
   return { severity: 'warning', code: 'missing-input-shape', message, span, fixes };
 }

@@ -74,24 +74,70 @@ export const V1_TO_V2_TYPE: Readonly<Record<string, string>> = {
 
 /** V1 LayerType enum numbers (a V1 `type:` may be written as a number). */
 export const V1_TYPE_BY_NUMBER: Readonly<Record<number, string>> = {
-  0: 'NONE', 35: 'ABSVAL', 1: 'ACCURACY', 30: 'ARGMAX', 2: 'BNLL', 3: 'CONCAT', 37: 'CONTRASTIVE_LOSS',
-  4: 'CONVOLUTION', 5: 'DATA', 39: 'DECONVOLUTION', 6: 'DROPOUT', 32: 'DUMMY_DATA', 7: 'EUCLIDEAN_LOSS',
-  25: 'ELTWISE', 38: 'EXP', 8: 'FLATTEN', 9: 'HDF5_DATA', 10: 'HDF5_OUTPUT', 28: 'HINGE_LOSS', 11: 'IM2COL',
-  12: 'IMAGE_DATA', 13: 'INFOGAIN_LOSS', 14: 'INNER_PRODUCT', 15: 'LRN', 29: 'MEMORY_DATA',
-  16: 'MULTINOMIAL_LOGISTIC_LOSS', 34: 'MVN', 17: 'POOLING', 26: 'POWER', 18: 'RELU', 19: 'SIGMOID',
-  27: 'SIGMOID_CROSS_ENTROPY_LOSS', 36: 'SILENCE', 20: 'SOFTMAX', 21: 'SOFTMAX_LOSS', 22: 'SPLIT', 33: 'SLICE',
-  23: 'TANH', 24: 'WINDOW_DATA', 31: 'THRESHOLD',
+  0: 'NONE',
+  35: 'ABSVAL',
+  1: 'ACCURACY',
+  30: 'ARGMAX',
+  2: 'BNLL',
+  3: 'CONCAT',
+  37: 'CONTRASTIVE_LOSS',
+  4: 'CONVOLUTION',
+  5: 'DATA',
+  39: 'DECONVOLUTION',
+  6: 'DROPOUT',
+  32: 'DUMMY_DATA',
+  7: 'EUCLIDEAN_LOSS',
+  25: 'ELTWISE',
+  38: 'EXP',
+  8: 'FLATTEN',
+  9: 'HDF5_DATA',
+  10: 'HDF5_OUTPUT',
+  28: 'HINGE_LOSS',
+  11: 'IM2COL',
+  12: 'IMAGE_DATA',
+  13: 'INFOGAIN_LOSS',
+  14: 'INNER_PRODUCT',
+  15: 'LRN',
+  29: 'MEMORY_DATA',
+  16: 'MULTINOMIAL_LOGISTIC_LOSS',
+  34: 'MVN',
+  17: 'POOLING',
+  26: 'POWER',
+  18: 'RELU',
+  19: 'SIGMOID',
+  27: 'SIGMOID_CROSS_ENTROPY_LOSS',
+  36: 'SILENCE',
+  20: 'SOFTMAX',
+  21: 'SOFTMAX_LOSS',
+  22: 'SPLIT',
+  33: 'SLICE',
+  23: 'TANH',
+  24: 'WINDOW_DATA',
+  31: 'THRESHOLD',
 };
 
 /** Layers with no bottoms that produce the net's data; their shapes come from the file or a directive. */
 export const DATA_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'Input', 'Data', 'ImageData', 'HDF5Data', 'DummyData', 'MemoryData', 'WindowData', 'AnnotatedData', 'VideoData',
+  'Input',
+  'Data',
+  'ImageData',
+  'HDF5Data',
+  'DummyData',
+  'MemoryData',
+  'WindowData',
+  'AnnotatedData',
+  'VideoData',
 ]);
 
 /** Layers whose top 0 is a scalar loss (Caffe's LossLayer::Reshape). */
 export const LOSS_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'SoftmaxWithLoss', 'EuclideanLoss', 'SigmoidCrossEntropyLoss', 'HingeLoss', 'InfogainLoss',
-  'MultinomialLogisticLoss', 'ContrastiveLoss',
+  'SoftmaxWithLoss',
+  'EuclideanLoss',
+  'SigmoidCrossEntropyLoss',
+  'HingeLoss',
+  'InfogainLoss',
+  'MultinomialLogisticLoss',
+  'ContrastiveLoss',
 ]);
 
 /**
@@ -99,5 +145,11 @@ export const LOSS_LAYER_TYPES: ReadonlySet<string> = new Set([
  * on them would be noise.
  */
 export const OUTPUT_LAYER_TYPES: ReadonlySet<string> = new Set([
-  ...LOSS_LAYER_TYPES, 'Accuracy', 'Softmax', 'ArgMax', 'Sigmoid', 'HDF5Output', 'Python',
+  ...LOSS_LAYER_TYPES,
+  'Accuracy',
+  'Softmax',
+  'ArgMax',
+  'Sigmoid',
+  'HDF5Output',
+  'Python',
 ]);

@@ -76,9 +76,7 @@ export class NavigationIndex {
     if (!symbol || newName.length === 0) return undefined;
     const newText = quote(newName);
     if (symbol.kind === 'layer') return [{ span: symbol.span, newText }];
-    return this.symbols
-      .filter((s) => s.kind === 'blob' && s.name === symbol.name)
-      .map((s) => ({ span: s.span, newText }));
+    return this.symbols.filter((s) => s.kind === 'blob' && s.name === symbol.name).map((s) => ({ span: s.span, newText }));
   }
 }
 

@@ -4,9 +4,7 @@
 // aside (Caffe turns them into an Input layer named "input").
 import type { Field, MessageValue, ParsedDocument, Span, Value } from '../text/ast';
 import type { Problem } from '../problem';
-import {
-  enumOf, lastField, lastValue, numberOf, numberValues, stringValue, stringValues, subMessage, subMessages,
-} from './fields';
+import { enumOf, lastField, lastValue, numberOf, numberValues, stringValue, stringValues, subMessage, subMessages } from './fields';
 import { V0_TO_V1_TYPE, V1_TO_V2_TYPE, V1_TYPE_BY_NUMBER } from './layer-types';
 import type { BlobRef, FileFormat, HeaderInput, LayerDef, NetDefinition, StateRule } from './model';
 
@@ -68,14 +66,26 @@ function headerInputs(root: MessageValue, problems: Problem[]): HeaderInput[] {
   if (shapes.length > 0) {
     // Caffe's UpgradeNetInput prefers input_shape when both are given.
     if (shapes.length !== names.length) {
-      problems.push(headerProblem(root, 'input_shape', `${names.length} input(s) but ${shapes.length} input_shape block(s); Caffe needs one input_shape per input.`));
+      problems.push(
+        headerProblem(
+          root,
+          'input_shape',
+          `${names.length} input(s) but ${shapes.length} input_shape block(s); Caffe needs one input_shape per input.`,
+        ),
+      );
     }
     inputs.forEach((input, i) => {
       if (shapes[i]) input.dims = numberValues(shapes[i], 'dim').map((d) => d.value);
     });
   } else if (dims.length > 0) {
     if (dims.length !== names.length * 4) {
-      problems.push(headerProblem(root, 'input_dim', `${names.length} input(s) but ${dims.length} input_dim value(s); Caffe needs exactly 4 (N, C, H, W) per input.`));
+      problems.push(
+        headerProblem(
+          root,
+          'input_dim',
+          `${names.length} input(s) but ${dims.length} input_dim value(s); Caffe needs exactly 4 (N, C, H, W) per input.`,
+        ),
+      );
     }
     inputs.forEach((input, i) => {
       const four = dims.slice(i * 4, i * 4 + 4);
@@ -108,8 +118,13 @@ function v1Layer(field: Field, m: MessageValue, index: number): LayerDef {
 }
 
 function common(
-  field: Field, m: MessageValue, nameHolder: MessageValue, index: number, type: string,
-  typeValue: Value | undefined, format: FileFormat,
+  field: Field,
+  m: MessageValue,
+  nameHolder: MessageValue,
+  index: number,
+  type: string,
+  typeValue: Value | undefined,
+  format: FileFormat,
 ): LayerDef {
   const name = stringValue(nameHolder, 'name');
   // Bottoms/tops sized exactly, rules and losses only when present: this runs for every layer on every
@@ -198,8 +213,14 @@ function rule(m: MessageValue): StateRule {
 
 /** Per V0 type: V2 parameter block -> { V0 flat field: V2 field } (UpgradeV0LayerParameter). */
 const CONV_FIELDS = {
-  num_output: 'num_output', biasterm: 'bias_term', weight_filler: 'weight_filler', bias_filler: 'bias_filler',
-  pad: 'pad', kernelsize: 'kernel_size', group: 'group', stride: 'stride',
+  num_output: 'num_output',
+  biasterm: 'bias_term',
+  weight_filler: 'weight_filler',
+  bias_filler: 'bias_filler',
+  pad: 'pad',
+  kernelsize: 'kernel_size',
+  group: 'group',
+  stride: 'stride',
 };
 const TRANSFORM_FIELDS = { scale: 'scale', meanfile: 'mean_file', cropsize: 'crop_size', mirror: 'mirror' };
 const V0_FIELDS: Record<string, Record<string, Record<string, string>>> = {
@@ -207,7 +228,10 @@ const V0_FIELDS: Record<string, Record<string, Record<string, string>>> = {
   pool: { pooling_param: { pool: 'pool', pad: 'pad', kernelsize: 'kernel_size', stride: 'stride' } },
   innerproduct: {
     inner_product_param: {
-      num_output: 'num_output', biasterm: 'bias_term', weight_filler: 'weight_filler', bias_filler: 'bias_filler',
+      num_output: 'num_output',
+      biasterm: 'bias_term',
+      weight_filler: 'weight_filler',
+      bias_filler: 'bias_filler',
     },
   },
   lrn: { lrn_param: { local_size: 'local_size', alpha: 'alpha', beta: 'beta', k: 'k' } },
@@ -216,8 +240,12 @@ const V0_FIELDS: Record<string, Record<string, Record<string, string>>> = {
   data: { data_param: { source: 'source', batchsize: 'batch_size', rand_skip: 'rand_skip' }, transform_param: TRANSFORM_FIELDS },
   images: {
     image_data_param: {
-      source: 'source', batchsize: 'batch_size', new_height: 'new_height', new_width: 'new_width',
-      shuffle_images: 'shuffle', rand_skip: 'rand_skip',
+      source: 'source',
+      batchsize: 'batch_size',
+      new_height: 'new_height',
+      new_width: 'new_width',
+      shuffle_images: 'shuffle',
+      rand_skip: 'rand_skip',
     },
     transform_param: TRANSFORM_FIELDS,
   },
@@ -231,7 +259,7 @@ function v0Layer(field: Field, outer: MessageValue, inner: MessageValue, index: 
   const typeValue = lastField(inner, 'type')?.value;
   const v0Type = typeValue?.kind === 'string' ? typeValue.value : '';
   const v1Type = V0_TO_V1_TYPE[v0Type];
-  const type = v0Type === 'padding' ? 'padding' : v1Type ? V1_TO_V2_TYPE[v1Type] ?? v1Type : v0Type;
+  const type = v0Type === 'padding' ? 'padding' : v1Type ? (V1_TO_V2_TYPE[v1Type] ?? v1Type) : v0Type;
 
   const fields: Field[] = [];
   const nameField = lastField(inner, 'name');
@@ -251,7 +279,10 @@ function v0Layer(field: Field, outer: MessageValue, inner: MessageValue, index: 
 
 function syntheticField(name: string, fields: Field[], span: Span): Field {
   return {
-    name, nameSpan: span, hasColon: false, span,
+    name,
+    nameSpan: span,
+    hasColon: false,
+    span,
     value: { kind: 'message', fields, span, closed: true },
   };
 }

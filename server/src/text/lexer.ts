@@ -43,8 +43,15 @@ for (let c = 0; c < 128; c++) {
 }
 
 const PUNCT: Partial<Record<number, Tok>> = {
-  0x7b: Tok.LBrace, 0x7d: Tok.RBrace, 0x3c: Tok.LAngle, 0x3e: Tok.RAngle, 0x5b: Tok.LBracket,
-  0x5d: Tok.RBracket, 0x3a: Tok.Colon, 0x2c: Tok.Comma, 0x3b: Tok.Semicolon,
+  0x7b: Tok.LBrace,
+  0x7d: Tok.RBrace,
+  0x3c: Tok.LAngle,
+  0x3e: Tok.RAngle,
+  0x5b: Tok.LBracket,
+  0x5d: Tok.RBracket,
+  0x3a: Tok.Colon,
+  0x2c: Tok.Comma,
+  0x3b: Tok.Semicolon,
 };
 const PUNCT_TABLE = new Uint8Array(128);
 for (const [code, kind] of Object.entries(PUNCT)) PUNCT_TABLE[Number(code)] = kind as number;
@@ -99,18 +106,32 @@ export class Lexer {
 
   /** Kind of the token after the current one, without consuming anything. */
   peekKind(): Tok {
-    const kind = this.kind, start = this.start, end = this.end, prevEnd = this.prevEnd;
-    const lineBreakBefore = this.lineBreakBefore, pos = this.pos;
-    const numIsFloat = this.numIsFloat, numBase = this.numBase, numValid = this.numValid;
-    const strHasEscape = this.strHasEscape, strTerminated = this.strTerminated;
+    const kind = this.kind,
+      start = this.start,
+      end = this.end,
+      prevEnd = this.prevEnd;
+    const lineBreakBefore = this.lineBreakBefore,
+      pos = this.pos;
+    const numIsFloat = this.numIsFloat,
+      numBase = this.numBase,
+      numValid = this.numValid;
+    const strHasEscape = this.strHasEscape,
+      strTerminated = this.strTerminated;
     this.quiet = true;
     this.next();
     const peeked = this.kind;
     this.quiet = false;
-    this.kind = kind; this.start = start; this.end = end; this.prevEnd = prevEnd;
-    this.lineBreakBefore = lineBreakBefore; this.pos = pos;
-    this.numIsFloat = numIsFloat; this.numBase = numBase; this.numValid = numValid;
-    this.strHasEscape = strHasEscape; this.strTerminated = strTerminated;
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.prevEnd = prevEnd;
+    this.lineBreakBefore = lineBreakBefore;
+    this.pos = pos;
+    this.numIsFloat = numIsFloat;
+    this.numBase = numBase;
+    this.numValid = numValid;
+    this.strHasEscape = strHasEscape;
+    this.strTerminated = strTerminated;
     return peeked;
   }
 
@@ -131,8 +152,15 @@ export class Lexer {
       const c = text.charCodeAt(p);
       if (c < 128) {
         const cls = CLASS[c];
-        if (cls === C_SPACE) { p++; continue; }
-        if (cls === C_NEWLINE) { p++; lineBreak = true; continue; }
+        if (cls === C_SPACE) {
+          p++;
+          continue;
+        }
+        if (cls === C_NEWLINE) {
+          p++;
+          lineBreak = true;
+          continue;
+        }
         if (c === 0x23 /* # */) {
           const cStart = p;
           p++;
@@ -144,7 +172,10 @@ export class Lexer {
           if (!this.quiet) this.comments.addComment(cStart, p);
           continue;
         }
-      } else if (c === BOM) { p++; continue; }
+      } else if (c === BOM) {
+        p++;
+        continue;
+      }
       break;
     }
     this.lineBreakBefore = lineBreak;
@@ -168,14 +199,20 @@ export class Lexer {
         this.end = this.pos = p;
         return;
       }
-      if (cls === C_DIGIT) { this.scanNumber(p); return; }
+      if (cls === C_DIGIT) {
+        this.scanNumber(p);
+        return;
+      }
       const punct = PUNCT_TABLE[c];
       if (punct !== 0) {
         this.kind = punct;
         this.end = this.pos = p + 1;
         return;
       }
-      if (c === 0x22 || c === 0x27) { this.scanString(p, c); return; }
+      if (c === 0x22 || c === 0x27) {
+        this.scanString(p, c);
+        return;
+      }
       if (c === 0x2d /* - */) {
         const d = p + 1 < len ? text.charCodeAt(p + 1) : 0;
         if (isDigit(d) || (d === 0x2e && p + 2 < len && isDigit(text.charCodeAt(p + 2)))) {
@@ -279,7 +316,11 @@ export class Lexer {
     let terminated = false;
     while (p < len) {
       const c = text.charCodeAt(p);
-      if (c === quote) { p++; terminated = true; break; }
+      if (c === quote) {
+        p++;
+        terminated = true;
+        break;
+      }
       if (c === 0x0a || c === 0x0d) break;
       if (c === 0x5c /* \ */) {
         hasEscape = true;
@@ -303,16 +344,29 @@ export class Lexer {
     const c = text.charCodeAt(p + 1);
     if (c === 0x0a || c === 0x0d) return p + 1; // the string is unterminated; scanString reports it
     switch (c) {
-      case 0x61: case 0x62: case 0x66: case 0x6e: case 0x72: case 0x74: case 0x76: // a b f n r t v
-      case 0x5c: case 0x27: case 0x22: case 0x3f: // \ ' " ?
+      case 0x61:
+      case 0x62:
+      case 0x66:
+      case 0x6e:
+      case 0x72:
+      case 0x74:
+      case 0x76: // a b f n r t v
+      case 0x5c:
+      case 0x27:
+      case 0x22:
+      case 0x3f: // \ ' " ?
         return p + 2;
-      case 0x78: case 0x58: { // \xH or \xHH
+      case 0x78:
+      case 0x58: {
+        // \xH or \xHH
         let q = p + 2;
         while (q < len && q < p + 4 && isHexDigit(text.charCodeAt(q))) q++;
         if (q === p + 2) this.error("invalid escape '\\x': expected 1 or 2 hex digits", p, q);
         return q;
       }
-      case 0x75: case 0x55: { // \uHHHH, \UHHHHHHHH
+      case 0x75:
+      case 0x55: {
+        // \uHHHH, \UHHHHHHHH
         const n = c === 0x75 ? 4 : 8;
         let q = p + 2;
         let cp = 0;
@@ -355,36 +409,59 @@ export function decodeStringContent(text: string, start: number, end: number): s
   };
   let p = start;
   while (p < end) {
-    if (text.charCodeAt(p) !== 0x5c) { p++; continue; }
-    if (p > runStart) { flushBytes(); parts.push(text.slice(runStart, p)); }
+    if (text.charCodeAt(p) !== 0x5c) {
+      p++;
+      continue;
+    }
+    if (p > runStart) {
+      flushBytes();
+      parts.push(text.slice(runStart, p));
+    }
     const c = p + 1 < end ? text.charCodeAt(p + 1) : -1;
     let q = p + 2;
     let ch: string | undefined;
     switch (c) {
-      case 0x61: ch = '\x07'; break;
-      case 0x62: ch = '\b'; break;
-      case 0x66: ch = '\f'; break;
-      case 0x6e: ch = '\n'; break;
-      case 0x72: ch = '\r'; break;
-      case 0x74: ch = '\t'; break;
-      case 0x76: ch = '\v'; break;
-      case 0x78: case 0x58: {
+      case 0x61:
+        ch = '\x07';
+        break;
+      case 0x62:
+        ch = '\b';
+        break;
+      case 0x66:
+        ch = '\f';
+        break;
+      case 0x6e:
+        ch = '\n';
+        break;
+      case 0x72:
+        ch = '\r';
+        break;
+      case 0x74:
+        ch = '\t';
+        break;
+      case 0x76:
+        ch = '\v';
+        break;
+      case 0x78:
+      case 0x58: {
         let v = 0;
         while (q < end && q < p + 4 && isHexDigit(text.charCodeAt(q))) v = v * 16 + hexValue(text.charCodeAt(q++));
         if (q === p + 2) ch = 'x';
         else bytes.push(v);
         break;
       }
-      case 0x75: case 0x55: {
+      case 0x75:
+      case 0x55: {
         const n = c === 0x75 ? 4 : 8;
         let cp = 0;
         while (q < end && q < p + 2 + n && isHexDigit(text.charCodeAt(q))) cp = cp * 16 + hexValue(text.charCodeAt(q++));
-        ch = q === p + 2 + n && cp <= 0x10ffff
-          ? (cp <= 0xffff ? String.fromCharCode(cp) : String.fromCodePoint(cp))
-          : text.slice(p + 1, q);
+        ch = q === p + 2 + n && cp <= 0x10ffff ? (cp <= 0xffff ? String.fromCharCode(cp) : String.fromCodePoint(cp)) : text.slice(p + 1, q);
         break;
       }
-      case -1: q = p + 1; ch = '\\'; break;
+      case -1:
+        q = p + 1;
+        ch = '\\';
+        break;
       default:
         if (isOctalDigit(c)) {
           q = p + 1;
@@ -398,7 +475,10 @@ export function decodeStringContent(text: string, start: number, end: number): s
           q = p + 1 + ch.length;
         }
     }
-    if (ch !== undefined) { flushBytes(); parts.push(ch); }
+    if (ch !== undefined) {
+      flushBytes();
+      parts.push(ch);
+    }
     p = runStart = q;
   }
   flushBytes();

@@ -11,7 +11,10 @@ export class ParsedText implements ParsedDocument {
   private rootTree?: MessageValue;
   private commentList?: Comment[];
 
-  constructor(readonly table: SyntaxTable, readonly errors: SyntaxError[]) {}
+  constructor(
+    readonly table: SyntaxTable,
+    readonly errors: SyntaxError[],
+  ) {}
 
   get root(): MessageValue {
     return (this.rootTree ??= buildTree(this.table));
@@ -59,7 +62,10 @@ function buildTree(t: SyntaxTable): MessageValue {
       const start = t.start(node);
       const nameEnd = t.nameEnd(node);
       const field: Field = {
-        name: t.name(node), nameSpan: { start, end: nameEnd }, hasColon: t.hasColon(node), span: { start, end: t.end(node) },
+        name: t.name(node),
+        nameSpan: { start, end: nameEnd },
+        hasColon: t.hasColon(node),
+        span: { start, end: t.end(node) },
       };
       if (value) field.value = value;
       top.message?.fields.push(field);

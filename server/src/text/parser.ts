@@ -24,7 +24,12 @@ export function parse(text: string): ParsedDocument {
 }
 
 /** What an open message is, for error messages. */
-const enum Opened { Document, Field, Block, ListItem }
+const enum Opened {
+  Document,
+  Field,
+  Block,
+  ListItem,
+}
 
 interface MessageFrame {
   isList: false;
@@ -120,10 +125,10 @@ class Parser {
           this.stack.pop();
           return;
         }
-        this.error(
-          `missing '${CLOSER[frame.close]}' to close ${this.labelOf(frame)} opened at line ${this.lineOf(frame.openStart)}`,
-          { start: frame.reportStart, end: frame.openStart + 1 },
-        );
+        this.error(`missing '${CLOSER[frame.close]}' to close ${this.labelOf(frame)} opened at line ${this.lineOf(frame.openStart)}`, {
+          start: frame.reportStart,
+          end: frame.openStart + 1,
+        });
         this.closeMessage(frame, false);
         return;
       case Tok.Comma:
@@ -138,7 +143,9 @@ class Parser {
         return;
       default:
         this.errorAtToken(
-          lx.kind === Tok.Invalid ? `unexpected character ${this.describeToken()}` : `expected a field name but found ${this.describeToken()}`,
+          lx.kind === Tok.Invalid
+            ? `unexpected character ${this.describeToken()}`
+            : `expected a field name but found ${this.describeToken()}`,
         );
         this.skipToFieldStart();
     }
@@ -147,10 +154,14 @@ class Parser {
   /** How errors name an open message, e.g. `'layer'`. */
   private labelOf(frame: MessageFrame): string {
     switch (frame.opened) {
-      case Opened.Document: return 'the document';
-      case Opened.Field: return `'${this.t.name(frame.node)}'`;
-      case Opened.Block: return 'the block';
-      case Opened.ListItem: return `a message in the list of '${this.t.name(frame.list)}'`;
+      case Opened.Document:
+        return 'the document';
+      case Opened.Field:
+        return `'${this.t.name(frame.node)}'`;
+      case Opened.Block:
+        return 'the block';
+      case Opened.ListItem:
+        return `a message in the list of '${this.t.name(frame.list)}'`;
     }
   }
 
@@ -482,7 +493,8 @@ class Parser {
     const lx = this.lx;
     const open = this.t.valueStart(frame.node);
     this.error(`missing ']' to close the list of '${this.t.name(frame.node)}' opened at line ${this.lineOf(open)}`, {
-      start: open, end: open + 1,
+      start: open,
+      end: open + 1,
     });
     this.t.close(frame.node, Math.max(lx.prevEnd, open + 1), false);
     this.stack.pop();
@@ -506,10 +518,14 @@ class Parser {
   private describeToken(): string {
     const lx = this.lx;
     switch (lx.kind) {
-      case Tok.EOF: return 'the end of the file';
-      case Tok.String: return 'a string';
-      case Tok.Number: return `number '${this.tokenText()}'`;
-      case Tok.Ident: return `'${this.tokenText()}'`;
+      case Tok.EOF:
+        return 'the end of the file';
+      case Tok.String:
+        return 'a string';
+      case Tok.Number:
+        return `number '${this.tokenText()}'`;
+      case Tok.Ident:
+        return `'${this.tokenText()}'`;
       case Tok.Invalid: {
         const t = this.tokenText();
         const c = t.charCodeAt(0);
@@ -518,7 +534,8 @@ class Parser {
         if (c < 0x20 || c === 0x7f) return code;
         return c < 0x80 ? `'${t}'` : `'${t}' (${code})`;
       }
-      default: return `'${this.tokenText()}'`;
+      default:
+        return `'${this.tokenText()}'`;
     }
   }
 

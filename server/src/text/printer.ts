@@ -122,9 +122,12 @@ function trailingText(comment: string): string {
 /** A scalar as canonical text: strings re-quoted, numbers as written, identifiers as is. */
 export function formatScalar(v: ScalarValue): string {
   switch (v.kind) {
-    case 'string': return quoteString(v.value);
-    case 'number': return v.raw;
-    case 'identifier': return v.value;
+    case 'string':
+      return quoteString(v.value);
+    case 'number':
+      return v.raw;
+    case 'identifier':
+      return v.value;
   }
 }
 
@@ -167,7 +170,10 @@ function requoteStringSource(text: string, span: Span): string {
       while (p < span.end && text.charCodeAt(p) !== 0x0a && text.charCodeAt(p) !== 0x0d) p++;
       continue;
     }
-    if (c !== 0x22 && c !== 0x27) { p++; continue; }
+    if (c !== 0x22 && c !== 0x27) {
+      p++;
+      continue;
+    }
     const quote = c;
     let piece = '"';
     let run = p + 1;
@@ -175,7 +181,10 @@ function requoteStringSource(text: string, span: Span): string {
     while (q < span.end && text.charCodeAt(q) !== quote) {
       const d = text.charCodeAt(q);
       if (d === 0x5c) {
-        if (text.charCodeAt(q + 1) === 0x27) { piece += `${text.slice(run, q)}'`; run = q + 2; }
+        if (text.charCodeAt(q + 1) === 0x27) {
+          piece += `${text.slice(run, q)}'`;
+          run = q + 2;
+        }
         q += 2;
       } else if (d === 0x22) {
         piece += `${text.slice(run, q)}\\"`;
@@ -213,7 +222,10 @@ export function formatDocument(text: string, doc?: ParsedDocument): string {
 class PrintTreeBuilder {
   private next = 0;
 
-  constructor(private readonly text: string, private readonly comments: readonly Comment[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly comments: readonly Comment[],
+  ) {}
 
   /**
    * Nodes for the fields of a message body spanning [bodyStart, bodyEnd), plus the own-line

@@ -22,7 +22,8 @@ export interface InferredInput {
  * as its stored weights have. `analyze` analyses the net with a candidate input shape.
  */
 export function inferInputFromWeights(
-  structure: CaffemodelStructure, analyze: (inputShape: number[]) => NetAnalysis,
+  structure: CaffemodelStructure,
+  analyze: (inputShape: number[]) => NetAnalysis,
 ): InferredInput | undefined {
   const weighted = structure.layers.filter((l) => l.blobs.length > 0 && l.blobs[0].dims.length > 0);
   const first = weighted[0];
@@ -126,7 +127,10 @@ export function caffemodelNetwork(structure: CaffemodelStructure, fileName: stri
   const input = knownInput ?? inferInputFromWeights(structure, (inputShape) => analyzeDocument(doc, { phase, inputShape }));
   if (!input) return { text, phase };
   const lines = text.split('\n');
-  const at = Math.max(0, lines.findIndex((l) => !l.startsWith('#')));
+  const at = Math.max(
+    0,
+    lines.findIndex((l) => !l.startsWith('#')),
+  );
   const directive = [`# Input shape not stored in the file: ${input.reason}.`, directiveText(input.shape)];
   return { text: [...lines.slice(0, at), ...directive, ...lines.slice(at)].join('\n'), phase, input };
 }

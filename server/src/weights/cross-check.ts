@@ -63,7 +63,13 @@ export function impliedBlobs(def: LayerDef, inputs: Array<Shape | undefined>): I
       const g = convGeometry(p, 2);
       if (typeof g === 'string') return undefined;
       const c = input?.[1];
-      const blobs: ImpliedBlob[] = [{ role: 'weights', dims: [c, 1, ...g.kernel], causes: [INPUT_CHANNELS, { label: 'one filter per channel' }, ...kernelCauses(p, 2)] }];
+      const blobs: ImpliedBlob[] = [
+        {
+          role: 'weights',
+          dims: [c, 1, ...g.kernel],
+          causes: [INPUT_CHANNELS, { label: 'one filter per channel' }, ...kernelCauses(p, 2)],
+        },
+      ];
       if (boolOf(p, 'bias_term') ?? true) blobs.push({ role: 'bias', dims: [c], causes: [INPUT_CHANNELS] });
       return blobs;
     }
@@ -73,16 +79,24 @@ export function impliedBlobs(def: LayerDef, inputs: Array<Shape | undefined>): I
       const axis = input ? canonicalAxis(numberOf(p, 'axis') ?? 1, input.length) : undefined;
       const k = input && axis !== undefined ? product(input.slice(axis)) : undefined;
       const inFeatures: DimCause = { label: 'input features' };
-      const blobs: ImpliedBlob[] = [boolOf(p, 'transpose')
-        ? { role: 'weights', dims: [k, n], causes: [inFeatures, NUM_OUTPUT('inner_product_param')] }
-        : { role: 'weights', dims: [n, k], causes: [NUM_OUTPUT('inner_product_param'), inFeatures] }];
+      const blobs: ImpliedBlob[] = [
+        boolOf(p, 'transpose')
+          ? { role: 'weights', dims: [k, n], causes: [inFeatures, NUM_OUTPUT('inner_product_param')] }
+          : { role: 'weights', dims: [n, k], causes: [NUM_OUTPUT('inner_product_param'), inFeatures] },
+      ];
       if (boolOf(p, 'bias_term') ?? true) blobs.push({ role: 'bias', dims: [n], causes: [NUM_OUTPUT('inner_product_param')] });
       return blobs;
     }
     case 'Embed': {
       const p = subMessage(m, 'embed_param') ?? EMPTY;
       const n = numberOf(p, 'num_output');
-      const blobs: ImpliedBlob[] = [{ role: 'weights', dims: [numberOf(p, 'input_dim'), n], causes: [{ label: 'input_dim', block: 'embed_param', field: 'input_dim' }, NUM_OUTPUT('embed_param')] }];
+      const blobs: ImpliedBlob[] = [
+        {
+          role: 'weights',
+          dims: [numberOf(p, 'input_dim'), n],
+          causes: [{ label: 'input_dim', block: 'embed_param', field: 'input_dim' }, NUM_OUTPUT('embed_param')],
+        },
+      ];
       if (boolOf(p, 'bias_term') ?? true) blobs.push({ role: 'bias', dims: [n], causes: [NUM_OUTPUT('embed_param')] });
       return blobs;
     }
@@ -117,7 +131,8 @@ export function impliedBlobs(def: LayerDef, inputs: Array<Shape | undefined>): I
     }
     case 'Normalize': {
       // SSD's Normalize: a per-channel (or shared) scale.
-      if (boolOf(subMessage(m, 'norm_param') ?? EMPTY, 'channel_shared') ?? true) return [{ role: 'scale', dims: [1], causes: [{ label: 'channel_shared' }] }];
+      if (boolOf(subMessage(m, 'norm_param') ?? EMPTY, 'channel_shared') ?? true)
+        return [{ role: 'scale', dims: [1], causes: [{ label: 'channel_shared' }] }];
       return [{ role: 'scale', dims: [input?.[1]], causes: [INPUT_CHANNELS] }];
     }
     default:
@@ -140,9 +155,8 @@ function convolutionBlobs(m: MessageValue, input: Shape | undefined, transposed:
   const group = numberOf(p, 'group') ?? 1;
   const c = input?.[axis];
   const perGroup = (x: number | undefined) => (x === undefined ? undefined : x / group);
-  const grouped = (label: string, field?: string): DimCause => (group === 1
-    ? { label, block: field ? block : undefined, field }
-    : { label: `${label} / group`, block, field: field ?? 'group' });
+  const grouped = (label: string, field?: string): DimCause =>
+    group === 1 ? { label, block: field ? block : undefined, field } : { label: `${label} / group`, block, field: field ?? 'group' };
   const kernel = kernelCauses(p, g.kernel.length);
   // Deconvolution swaps the roles of the channel counts (base_conv_layer.cpp reverse_dimensions).
   const weights: ImpliedBlob = transposed
@@ -155,7 +169,10 @@ function convolutionBlobs(m: MessageValue, input: Shape | undefined, transposed:
 
 function kernelCauses(p: MessageValue, axes: number): DimCause[] {
   if (has(p, 'kernel_h') && axes === 2) {
-    return [{ label: 'kernel_h', block: 'convolution_param', field: 'kernel_h' }, { label: 'kernel_w', block: 'convolution_param', field: 'kernel_w' }];
+    return [
+      { label: 'kernel_h', block: 'convolution_param', field: 'kernel_h' },
+      { label: 'kernel_w', block: 'convolution_param', field: 'kernel_w' },
+    ];
   }
   return new Array<DimCause>(axes).fill({ label: 'kernel_size', block: 'convolution_param', field: 'kernel_size' });
 }
@@ -226,7 +243,9 @@ export function crossCheckWeights(doc: ParsedDocument, net: NetAnalysis, structu
     if (!source) {
       if (implied.length > 0) {
         problems.push({
-          severity: 'hint', code: 'weights-missing-layer', span: def.nameSpan ?? def.span,
+          severity: 'hint',
+          code: 'weights-missing-layer',
+          span: def.nameSpan ?? def.span,
           message: `${layer.name}: not in ${fileName}; Caffe would leave its ${implied.map((b) => b.role).join(' and ')} at their initial (filler) values.`,
         });
       }
@@ -256,7 +275,8 @@ function compareLayer(def: LayerDef, implied: ImpliedBlob[], source: LayerStruct
     const block = biasTermBlock(def);
     const aboutBias = block !== undefined && Math.abs(source.blobs.length - implied.length) === 1;
     return {
-      severity: 'error', code: 'weights-blob-count',
+      severity: 'error',
+      code: 'weights-blob-count',
       span: (aboutBias ? fieldSpan(def, block, 'bias_term') : undefined) ?? def.nameSpan ?? def.span,
       message: `${def.name}: ${fileName} holds ${plural(source.blobs.length, 'blob')} for this layer but it implies ${implied.length} (${roles})${aboutBias ? ', see bias_term' : ''}; Caffe refuses to copy them.`,
     };
@@ -269,9 +289,11 @@ function compareLayer(def: LayerDef, implied: ImpliedBlob[], source: LayerStruct
     const labels = [...new Set(result.mismatched.map((d) => blob.causes[d]?.label).filter((l): l is string => !!l))];
     const verb = blob.role === 'weights' ? 'are' : 'is';
     const storedText = dimsText(source.blobs[i].dims);
-    clauses.push(clauses.length === 0
-      ? `${blob.role} in ${fileName} ${verb} ${storedText} but this layer implies ${dimsText(result.shown)}${labels.length > 0 ? ` (${labels.join(', ')})` : ''}`
-      : `${blob.role} ${verb} ${storedText}, implied ${dimsText(result.shown)}`);
+    clauses.push(
+      clauses.length === 0
+        ? `${blob.role} in ${fileName} ${verb} ${storedText} but this layer implies ${dimsText(result.shown)}${labels.length > 0 ? ` (${labels.join(', ')})` : ''}`
+        : `${blob.role} ${verb} ${storedText}, implied ${dimsText(result.shown)}`,
+    );
     cause ??= blob.causes[result.mismatched[0]] ?? { label: '' };
   }
   if (!cause) return undefined;
@@ -281,11 +303,19 @@ function compareLayer(def: LayerDef, implied: ImpliedBlob[], source: LayerStruct
 
 function biasTermBlock(def: LayerDef): string | undefined {
   switch (def.type) {
-    case 'Convolution': case 'Deconvolution': case 'DepthwiseConvolution': case 'ConvolutionDepthwise': return 'convolution_param';
-    case 'InnerProduct': return 'inner_product_param';
-    case 'Embed': return 'embed_param';
-    case 'Scale': return 'scale_param';
-    default: return undefined;
+    case 'Convolution':
+    case 'Deconvolution':
+    case 'DepthwiseConvolution':
+    case 'ConvolutionDepthwise':
+      return 'convolution_param';
+    case 'InnerProduct':
+      return 'inner_product_param';
+    case 'Embed':
+      return 'embed_param';
+    case 'Scale':
+      return 'scale_param';
+    default:
+      return undefined;
   }
 }
 

@@ -23,8 +23,14 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
       const networkFile = path.join(workspace, 'alexnet.prototxt');
       fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), networkFile);
       const out = await runAdbCampaign({
-        workspaceRoot: workspace, networkFile, targetName: 'sd820', device: new AdbDevice(phone.serial, server),
-        power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` }, steadyMs: 500, idleMs: 800, layers: ['conv1', 'relu1', 'pool1'],
+        workspaceRoot: workspace,
+        networkFile,
+        targetName: 'sd820',
+        device: new AdbDevice(phone.serial, server),
+        power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` },
+        steadyMs: 500,
+        idleMs: 800,
+        layers: ['conv1', 'relu1', 'pool1'],
       });
       assert.strictEqual(out.status, 'complete', out.message);
       const read = readCampaignFile(out.recordsFile!);
@@ -34,7 +40,14 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
       assert.strictEqual(read.campaign!.target.kind, 'snapdragon-820');
       assert.strictEqual(read.campaign!.powerSource?.kind, 'external-probe');
       assert.deepStrictEqual(read.campaign!.emulator, { timeScale: 0.05 });
-      assert.deepStrictEqual(read.layers.map((l) => [l.name, l.layerType, l.inPlace]), [['conv1', 'Convolution', false], ['relu1', 'ReLU', true], ['pool1', 'Pooling', false]]);
+      assert.deepStrictEqual(
+        read.layers.map((l) => [l.name, l.layerType, l.inPlace]),
+        [
+          ['conv1', 'Convolution', false],
+          ['relu1', 'ReLU', true],
+          ['pool1', 'Pooling', false],
+        ],
+      );
       for (const l of read.layers) {
         assert.ok(l.power_mW > l.idle_power_mW && l.energy_mJ > l.dynamic_energy_mJ && l.dynamic_energy_mJ > 0, JSON.stringify(l));
         assert.deepStrictEqual(Object.keys(l.rails_mW), ['battery']);
@@ -61,15 +74,26 @@ describe('adb campaign records (emulated Snapdragon 820, real adb client)', func
       fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), networkFile);
       let seen = 0;
       const out = await runAdbCampaign({
-        workspaceRoot: workspace, networkFile, targetName: 'sd820', device: new AdbDevice(phone.serial, server),
-        power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` }, steadyMs: 400, idleMs: 800, layers: ['conv1', 'relu1', 'pool1', 'norm1'],
-        onLayer: () => { if (++seen === 2) setTimeout(() => phone.dropConnections(), 150); },
+        workspaceRoot: workspace,
+        networkFile,
+        targetName: 'sd820',
+        device: new AdbDevice(phone.serial, server),
+        power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` },
+        steadyMs: 400,
+        idleMs: 800,
+        layers: ['conv1', 'relu1', 'pool1', 'norm1'],
+        onLayer: () => {
+          if (++seen === 2) setTimeout(() => phone.dropConnections(), 150);
+        },
       });
       assert.strictEqual(out.status, 'failed');
       assert.match(out.message ?? '', /Lost the adb connection|offline|not connected/);
       const read = readCampaignFile(out.recordsFile!);
       assert.strictEqual(read.status, 'partial');
-      assert.deepStrictEqual(read.layers.map((l) => l.name), ['conv1', 'relu1']);
+      assert.deepStrictEqual(
+        read.layers.map((l) => l.name),
+        ['conv1', 'relu1'],
+      );
       assert.strictEqual(read.ends[read.ends.length - 1].status, 'failed');
     } finally {
       server.kill();

@@ -78,7 +78,10 @@ describe('adb transport against the emulated Snapdragon 820 (real adb client)', 
     const seen: Array<{ line: string; at: number }> = [];
     const start = Date.now();
     await device.shell('echo first; sleep 1; echo second', { onStdout: (line) => seen.push({ line, at: Date.now() - start }) });
-    assert.deepStrictEqual(seen.map((s) => s.line), ['first', 'second']);
+    assert.deepStrictEqual(
+      seen.map((s) => s.line),
+      ['first', 'second'],
+    );
     assert.ok(seen[1].at - seen[0].at >= 800, `second line ${seen[1].at - seen[0].at} ms after the first`);
   });
 
@@ -99,14 +102,22 @@ describe('adb transport against the emulated Snapdragon 820 (real adb client)', 
     const local = path.join(tmp, 'small.txt');
     fs.writeFileSync(local, 'x');
     await rejectsWith(device.push(local, '/system/bin/small.txt'), 'transfer-failed', /push .* failed: .*Read-only file system/);
-    await rejectsWith(device.pull('/data/local/tmp/none.bin', path.join(tmp, 'none')), 'transfer-failed', /remote object '\/data\/local\/tmp\/none.bin' does not exist/);
+    await rejectsWith(
+      device.pull('/data/local/tmp/none.bin', path.join(tmp, 'none')),
+      'transfer-failed',
+      /remote object '\/data\/local\/tmp\/none.bin' does not exist/,
+    );
   });
 
   it('cancels a running command: adb is stopped and the device command ends', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 500);
     const start = Date.now();
-    await rejectsWith(device.shell('sleep 3; echo late > /data/local/tmp/late.txt', { signal: controller.signal }), 'cancelled', /cancelled/);
+    await rejectsWith(
+      device.shell('sleep 3; echo late > /data/local/tmp/late.txt', { signal: controller.signal }),
+      'cancelled',
+      /cancelled/,
+    );
     assert.ok(Date.now() - start < 2500, `cancel took ${Date.now() - start} ms`);
     await new Promise((r) => setTimeout(r, 3500));
     assert.ok(!fs.existsSync(path.join(phone.root, 'device', 'data', 'local', 'tmp', 'late.txt')), 'the command went on after the cancel');
@@ -116,7 +127,10 @@ describe('adb transport against the emulated Snapdragon 820 (real adb client)', 
     await device.ensureReady();
     setTimeout(() => phone.dropConnections(), 700);
     await rejectsWith(device.shell('sleep 5'), 'connection-lost', /Lost the adb connection to 127\.0\.0\.1:\d+/);
-    const after = await device.shell('echo x').then(() => undefined, (e: unknown) => e);
+    const after = await device.shell('echo x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(after instanceof AdbError && ['offline', 'no-device', 'connection-lost'].includes(after.code), String(after));
     // adb connect brings it back.
     assert.strictEqual((await device.ensureReady()).state, 'device');
@@ -126,7 +140,9 @@ describe('adb transport against the emulated Snapdragon 820 (real adb client)', 
 describe('adb transport errors (real adb client)', function () {
   this.timeout(60000);
   let server: Awaited<ReturnType<typeof privateAdbServer>>;
-  before(async () => { server = await privateAdbServer(); });
+  before(async () => {
+    server = await privateAdbServer();
+  });
   after(() => server.kill());
 
   it('says adb is not installed when the executable is missing', async () => {
@@ -141,17 +157,28 @@ describe('adb transport errors (real adb client)', function () {
   it('says an unauthorised phone must accept the host key', async () => {
     const phone = await startEmulatedPhone({ behaviour: 'unauthorized' });
     try {
-      await rejectsWith(new AdbDevice(phone.serial, server).ensureReady(), 'unauthorized', /unauthorised: unlock it and accept "Allow USB debugging"/);
-    } finally { await phone.close(); }
+      await rejectsWith(
+        new AdbDevice(phone.serial, server).ensureReady(),
+        'unauthorized',
+        /unauthorised: unlock it and accept "Allow USB debugging"/,
+      );
+    } finally {
+      await phone.close();
+    }
   });
 
   it('says a phone that never answers is offline or could not be connected', async () => {
     const phone = await startEmulatedPhone({ behaviour: 'offline' });
     try {
-      const e = await new AdbDevice(phone.serial, server).ensureReady().then(() => undefined, (err: unknown) => err);
+      const e = await new AdbDevice(phone.serial, server).ensureReady().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       assert.ok(e instanceof AdbError && ['offline', 'connect-failed'].includes(e.code), String(e));
       assert.match(e.message, new RegExp(phone.serial.replace(/\./g, '\\.')));
-    } finally { await phone.close(); }
+    } finally {
+      await phone.close();
+    }
   });
 
   it('says nothing listens on a host:port', async () => {

@@ -14,7 +14,13 @@ describe('adb targets in energyLens.targets', () => {
 
   it('reads serials, host:port and power sources', () => {
     const r = parseAdbTargets(setting);
-    assert.deepStrictEqual(r.targets.map((t) => [t.name, t.serial, t.power.kind, t.steadySeconds]), [['phone', '192.168.1.50:5555', 'external-probe', 3], ['usb-phone', 'ZX1G22ABCD', 'fuel-gauge', 5]]);
+    assert.deepStrictEqual(
+      r.targets.map((t) => [t.name, t.serial, t.power.kind, t.steadySeconds]),
+      [
+        ['phone', '192.168.1.50:5555', 'external-probe', 3],
+        ['usb-phone', 'ZX1G22ABCD', 'fuel-gauge', 5],
+      ],
+    );
     assert.deepStrictEqual(r.targets[0].power, { kind: 'external-probe', command: 'arm-probe --csv', columns: { time: 't', power: 'P' } });
     assert.deepStrictEqual(r.problems, [
       'energyLens.targets[3]: "bad": "probeCommand" is missing: the host command that prints the probe\'s CSV samples (or set "powerSource": "fuel-gauge")',
@@ -24,7 +30,10 @@ describe('adb targets in energyLens.targets', () => {
 
   it('the SSH parser keeps its boards and does not complain about phones', () => {
     const r = parseTargets(setting);
-    assert.deepStrictEqual(r.targets.map((t) => t.name), ['tx1']);
+    assert.deepStrictEqual(
+      r.targets.map((t) => t.name),
+      ['tx1'],
+    );
     assert.deepStrictEqual(r.problems, []);
   });
 });

@@ -10,7 +10,15 @@ import { parseCommandLine, expandWord } from '../../../client/src/board/emulator
 async function run(shell: DeviceShell, line: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await shell.run(line, { out: (d) => { out += d.toString(); }, err: (d) => { err += d.toString(); }, signal: new AbortController().signal });
+  const code = await shell.run(line, {
+    out: (d) => {
+      out += d.toString();
+    },
+    err: (d) => {
+      err += d.toString();
+    },
+    signal: new AbortController().signal,
+  });
   return { code, out, err };
 }
 
@@ -29,7 +37,11 @@ describe('emulated phone shell', () => {
   });
 
   it('runs ; && || with $? and keeps going after a failure', async () => {
-    assert.deepStrictEqual(await run(shell, 'false; echo $?; false && echo no || echo yes; true && echo ok'), { code: 0, out: '1\nyes\nok\n', err: '' });
+    assert.deepStrictEqual(await run(shell, 'false; echo $?; false && echo no || echo yes; true && echo ok'), {
+      code: 0,
+      out: '1\nyes\nok\n',
+      err: '',
+    });
   });
 
   it('redirects into the writable places only, and appends', async () => {
@@ -57,7 +69,12 @@ describe('emulated phone shell', () => {
   });
 
   it('mkdir -p, chmod, rm -r, getprop', async () => {
-    assert.strictEqual((await run(shell, 'mkdir -p /data/local/tmp/a/b && chmod 755 /data/local/tmp/a && ls -l /data/local/tmp')).out.startsWith('drwxr-xr-x'), true);
+    assert.strictEqual(
+      (await run(shell, 'mkdir -p /data/local/tmp/a/b && chmod 755 /data/local/tmp/a && ls -l /data/local/tmp')).out.startsWith(
+        'drwxr-xr-x',
+      ),
+      true,
+    );
     assert.strictEqual((await run(shell, 'rm /data/local/tmp/a')).code, 1);
     assert.strictEqual((await run(shell, 'rm -r /data/local/tmp/a && test -e /data/local/tmp/a; echo $?')).out, '1\n');
     assert.strictEqual((await run(shell, 'getprop ro.hardware; getprop')).out, 'qcom\n[ro.hardware]: [qcom]\n');

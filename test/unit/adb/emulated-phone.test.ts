@@ -34,7 +34,7 @@ describe('emulated Snapdragon 820 (real adb client)', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs a pushed AlexNet with --run_individual and prints Caffe2\'s output, timed as the truth says', async () => {
+  it("runs a pushed AlexNet with --run_individual and prints Caffe2's output, timed as the truth says", async () => {
     const t = translateToCaffe2(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), 'utf8'));
     const init = encodeNetDef(t.initNet);
     const predict = encodeNetDef(t.predictNet);
@@ -42,23 +42,43 @@ describe('emulated Snapdragon 820 (real adb client)', function () {
     fs.writeFileSync(path.join(tmp, 'predict_net.pb'), predict);
     await device.push(path.join(tmp, 'init_net.pb'), '/data/local/tmp/init_net.pb');
     await device.push(path.join(tmp, 'predict_net.pb'), '/data/local/tmp/predict_net.pb');
-    const r = await device.shell(shellCommand(['.' + BENCHMARK_PATH, '--init_net=/data/local/tmp/init_net.pb', '--net=/data/local/tmp/predict_net.pb',
-      '--warmup=0', '--iter=3', '--run_individual=true', `--input_dims=${t.input.shape.join(',')}`]));
+    const r = await device.shell(
+      shellCommand([
+        '.' + BENCHMARK_PATH,
+        '--init_net=/data/local/tmp/init_net.pb',
+        '--net=/data/local/tmp/predict_net.pb',
+        '--warmup=0',
+        '--iter=3',
+        '--run_individual=true',
+        `--input_dims=${t.input.shape.join(',')}`,
+      ]),
+    );
     assert.strictEqual(r.code, 0, r.stderr);
     const out = parseBenchmarkOutput(r.stdout);
     assert.deepStrictEqual(out.unknownLines, []);
-    assert.deepStrictEqual(out.operators.map((o) => `${o.name}/${o.type}`), t.predictNet.op.map((o) => `${o.name}/${o.type}`));
-    assert.deepStrictEqual(out.tables.map((x) => x.metric), ['Time', 'FLOP', 'Feature Memory', 'Parameter Memory']);
+    assert.deepStrictEqual(
+      out.operators.map((o) => `${o.name}/${o.type}`),
+      t.predictNet.op.map((o) => `${o.name}/${o.type}`),
+    );
+    assert.deepStrictEqual(
+      out.tables.map((x) => x.metric),
+      ['Time', 'FLOP', 'Feature Memory', 'Parameter Memory'],
+    );
     const truth = phone.truth(init, predict, t.input.shape);
     const netTruth = truth.ops.reduce((a, o) => a + o.time_ms, 0);
     assert.ok(Math.abs(out.msPerIter - netTruth) / netTruth < 0.1, `net ${out.msPerIter} ms vs truth ${netTruth}`);
     const conv1 = out.operators.find((o) => o.name === 'conv1')!;
-    assert.ok(Math.abs(conv1.msPerIter - truth.ops[0].time_ms) / truth.ops[0].time_ms < 0.1, `conv1 ${conv1.msPerIter} vs ${truth.ops[0].time_ms}`);
-    assert.ok(Math.abs(conv1.gflop! - 2 * 105415200 / 1e9) < 1e-6, `conv1 GFLOP ${conv1.gflop}`);
+    assert.ok(
+      Math.abs(conv1.msPerIter - truth.ops[0].time_ms) / truth.ops[0].time_ms < 0.1,
+      `conv1 ${conv1.msPerIter} vs ${truth.ops[0].time_ms}`,
+    );
+    assert.ok(Math.abs(conv1.gflop! - (2 * 105415200) / 1e9) < 1e-6, `conv1 GFLOP ${conv1.gflop}`);
   });
 
   it('fails as Caffe2 does for a missing net file and an unknown flag', async () => {
-    const missing = await device.shell(shellCommand([BENCHMARK_PATH, '--init_net=/data/local/tmp/none.pb', '--net=/data/local/tmp/none.pb']));
+    const missing = await device.shell(
+      shellCommand([BENCHMARK_PATH, '--init_net=/data/local/tmp/none.pb', '--net=/data/local/tmp/none.pb']),
+    );
     assert.strictEqual(missing.code, 134);
     assert.match(missing.stderr, /caffe2::EnforceNotMet[\s\S]*ReadProtoFromFile\(FLAGS_init_net, &net_def\)/);
     const flag = await device.shell(shellCommand([BENCHMARK_PATH, '--iters=3']));
@@ -68,7 +88,9 @@ describe('emulated Snapdragon 820 (real adb client)', function () {
 
   it('shows a fuel gauge in µA and µV, negative while discharging, charging with USB power on', async () => {
     const read = async () => {
-      const r = await device.shell('cat /sys/class/power_supply/battery/current_now /sys/class/power_supply/battery/voltage_now /sys/class/power_supply/battery/status /sys/class/power_supply/usb/online');
+      const r = await device.shell(
+        'cat /sys/class/power_supply/battery/current_now /sys/class/power_supply/battery/voltage_now /sys/class/power_supply/battery/status /sys/class/power_supply/usb/online',
+      );
       const [ua, uv, status, online] = r.stdout.trim().split('\n');
       return { ua: Number(ua), uv: Number(uv), status, online };
     };
@@ -90,7 +112,9 @@ describe('emulated Snapdragon 820 (real adb client)', function () {
   it('streams Energy Probe samples as CSV from its capture command', async () => {
     const child = spawn('sh', ['-c', phone.probeCommand], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let text = '';
-    child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     await new Promise((res) => setTimeout(res, 600));
     process.kill(-child.pid!, 'SIGTERM');
     await new Promise((res) => child.once('close', res));

@@ -19,7 +19,11 @@ export async function privateAdbServer(): Promise<AdbClientOptions & { serverPor
   return {
     serverPort,
     kill() {
-      try { execFileSync('adb', ['-P', String(serverPort), 'kill-server'], { stdio: 'ignore', timeout: 10000 }); } catch { /* not running */ }
+      try {
+        execFileSync('adb', ['-P', String(serverPort), 'kill-server'], { stdio: 'ignore', timeout: 10000 });
+      } catch {
+        /* not running */
+      }
     },
   };
 }

@@ -14,7 +14,13 @@ import { Caffe2Translation, translateToCaffe2 } from '../../../server/src/caffe2
 import { CORPUS_PROTOTXT } from '../shared-paths';
 import { privateAdbServer } from './helpers';
 
-interface Row { name: string; boardMs: number; energyErr: number; timeErr: number; powerErr: number }
+interface Row {
+  name: string;
+  boardMs: number;
+  energyErr: number;
+  timeErr: number;
+  powerErr: number;
+}
 
 function compare(phone: EmulatedPhone, t: Caffe2Translation, measured: AdbLayerResult[]): Row[] {
   const nets = new Map(oneOpNets(t).map((n) => [n.layer.layer, n]));
@@ -23,12 +29,21 @@ function compare(phone: EmulatedPhone, t: Caffe2Translation, measured: AdbLayerR
     const truth = phone.truth(encodeNetDef(n.init), encodeNetDef(n.predict)).ops;
     const time = truth.reduce((a, o) => a + o.time_ms, 0);
     const energy = truth.reduce((a, o) => a + o.energy_mj, 0);
-    return { name: m.name, boardMs: truth.reduce((a, o) => a + o.board_time_ms, 0), energyErr: m.energy_mJ / energy - 1, timeErr: m.time_ms / time - 1, powerErr: m.power_mW / ((1000 * energy) / time) - 1 };
+    return {
+      name: m.name,
+      boardMs: truth.reduce((a, o) => a + o.board_time_ms, 0),
+      energyErr: m.energy_mJ / energy - 1,
+      timeErr: m.time_ms / time - 1,
+      powerErr: m.power_mW / ((1000 * energy) / time) - 1,
+    };
   });
 }
 
 function summary(label: string, rows: Row[]): string {
-  const bin = (r: Row[]) => (r.length ? `${r.length} layers, median |err| ${(100 * r.map((x) => Math.abs(x.energyErr)).sort((a, b) => a - b)[Math.floor(r.length / 2)]).toFixed(2)} %, max ${(100 * Math.max(...r.map((x) => Math.abs(x.energyErr)))).toFixed(2)} %` : 'none');
+  const bin = (r: Row[]) =>
+    r.length
+      ? `${r.length} layers, median |err| ${(100 * r.map((x) => Math.abs(x.energyErr)).sort((a, b) => a - b)[Math.floor(r.length / 2)]).toFixed(2)} %, max ${(100 * Math.max(...r.map((x) => Math.abs(x.energyErr)))).toFixed(2)} %`
+      : 'none';
   return `${label}: >= 1 ms: ${bin(rows.filter((r) => r.boardMs >= 1))}; < 1 ms: ${bin(rows.filter((r) => r.boardMs < 1))}`;
 }
 
@@ -51,17 +66,36 @@ describe('steady-state campaign over adb against the emulated truth', function (
     const phone = await startEmulatedPhone({ timeScale: 0.05 });
     try {
       const device = new AdbDevice(phone.serial, server);
-      const r = await measureOverAdb({ device, translation: alexnet, power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` }, localDir: tmp, steadyMs: 1000, idleMs: 1000 });
+      const r = await measureOverAdb({
+        device,
+        translation: alexnet,
+        power: { kind: 'external-probe', command: `exec ${phone.probeCommand}` },
+        localDir: tmp,
+        steadyMs: 1000,
+        idleMs: 1000,
+      });
       assert.strictEqual(r.layers.length, alexnet.layers.length);
       assert.ok(Math.abs(r.power.idle_power_mW - 640) < 10, `idle ${r.power.idle_power_mW} mW`);
       const rows = compare(phone, alexnet, r.layers);
       console.log(`      ${summary('probe', rows)}`);
-      if (process.env.ENERGY_LENS_VERBOSE) for (const x of rows) console.log(`        ${x.name} ${x.boardMs.toFixed(2)} ms: energy ${(100 * x.energyErr).toFixed(2)} %, time ${(100 * x.timeErr).toFixed(2)} %, power ${(100 * x.powerErr).toFixed(2)} %`);
+      if (process.env.ENERGY_LENS_VERBOSE)
+        for (const x of rows)
+          console.log(
+            `        ${x.name} ${x.boardMs.toFixed(2)} ms: energy ${(100 * x.energyErr).toFixed(2)} %, time ${(100 * x.timeErr).toFixed(2)} %, power ${(100 * x.powerErr).toFixed(2)} %`,
+          );
       for (const row of rows.filter((x) => x.boardMs >= 1)) {
-        assert.ok(Math.abs(row.energyErr) <= 0.05, `${row.name}: energy ${(100 * row.energyErr).toFixed(2)} % (time ${(100 * row.timeErr).toFixed(2)} %, power ${(100 * row.powerErr).toFixed(2)} %)`);
+        assert.ok(
+          Math.abs(row.energyErr) <= 0.05,
+          `${row.name}: energy ${(100 * row.energyErr).toFixed(2)} % (time ${(100 * row.timeErr).toFixed(2)} %, power ${(100 * row.powerErr).toFixed(2)} %)`,
+        );
       }
-      assert.ok(rows.some((x) => x.boardMs >= 1), 'no layer of 1 ms or more: the check would be empty');
-    } finally { await phone.close(); }
+      assert.ok(
+        rows.some((x) => x.boardMs >= 1),
+        'no layer of 1 ms or more: the check would be empty',
+      );
+    } finally {
+      await phone.close();
+    }
   });
 
   it('fuel gauge: detects sign and update period, and measures the big layers', async () => {
@@ -69,21 +103,37 @@ describe('steady-state campaign over adb against the emulated truth', function (
     try {
       const device = new AdbDevice(phone.serial, server);
       const big = ['conv1', 'conv2', 'conv3', 'fc6'];
-      const r = await measureOverAdb({ device, translation: alexnet, power: { kind: 'fuel-gauge' }, localDir: tmp, steadyMs: 1500, idleMs: 1500, layers: big });
+      const r = await measureOverAdb({
+        device,
+        translation: alexnet,
+        power: { kind: 'fuel-gauge' },
+        localDir: tmp,
+        steadyMs: 1500,
+        idleMs: 1500,
+        layers: big,
+      });
       assert.strictEqual(r.power.dischargeSign, -1);
       assert.ok(Math.abs(r.power.updatePeriod_ms! - 200) < 50, `update period ${r.power.updatePeriod_ms} ms (true 1000 ms x 0.2)`);
       const rows = compare(phone, alexnet, r.layers);
-      console.log(`      ${summary('fuel gauge', rows)}; update period ${r.power.updatePeriod_ms?.toFixed(0)} ms (true 200), sign ${r.power.dischargeSign}`);
+      console.log(
+        `      ${summary('fuel gauge', rows)}; update period ${r.power.updatePeriod_ms?.toFixed(0)} ms (true 200), sign ${r.power.dischargeSign}`,
+      );
       for (const row of rows) assert.ok(Math.abs(row.energyErr) <= 0.15, `${row.name}: energy ${(100 * row.energyErr).toFixed(2)} %`);
-    } finally { await phone.close(); }
+    } finally {
+      await phone.close();
+    }
   });
 
   it('fuel gauge: refuses to measure while USB power is on, and says how to fix it', async () => {
     const phone = await startEmulatedPhone({ timeScale: 0.2, usbPower: true });
     try {
       const device = new AdbDevice(phone.serial, server);
-      await assert.rejects(measureOverAdb({ device, translation: alexnet, power: { kind: 'fuel-gauge' }, localDir: tmp, layers: ['conv1'] }),
-        (e: unknown) => e instanceof AdbError && /usb power is online.*Unplug USB and use adb over Wi-Fi/.test(e.message));
-    } finally { await phone.close(); }
+      await assert.rejects(
+        measureOverAdb({ device, translation: alexnet, power: { kind: 'fuel-gauge' }, localDir: tmp, layers: ['conv1'] }),
+        (e: unknown) => e instanceof AdbError && /usb power is online.*Unplug USB and use adb over Wi-Fi/.test(e.message),
+      );
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -36,7 +36,10 @@ describe('assumed fixes (provisional analysis)', () => {
   it('a typo with one fix gives the same numbers as the fixed text, marked provisional where they depend on it', () => {
     const typo = analyse(net('num_output: 8 kernal_size: 5'));
     const fixed = analyse(net('num_output: 8 kernel_size: 5'));
-    assert.ok(typo.schemaProblems.some((p) => p.code === 'unknown-field'), 'the typo is still reported');
+    assert.ok(
+      typo.schemaProblems.some((p) => p.code === 'unknown-field'),
+      'the typo is still reported',
+    );
     assert.equal(fixed.schemaProblems.length, 0);
     for (const name of ['a', 'a_pool', 'b']) {
       assert.equal(predicted(typo, name).predicted_mJ, predicted(fixed, name).predicted_mJ, `${name}: same number as the fixed text`);
@@ -66,7 +69,10 @@ describe('assumed fixes (provisional analysis)', () => {
   it('a misspelt layer type with one suggestion is assumed too', () => {
     const text = net('num_output: 8 kernel_size: 5').replace('type: "Pooling"', 'type: "Poolin"');
     const a = analyse(text);
-    assert.deepEqual(a.assumptions.fixes.map((f) => [f.written, f.assumed]), [['"Poolin"', '"Pooling"']]);
+    assert.deepEqual(
+      a.assumptions.fixes.map((f) => [f.written, f.assumed]),
+      [['"Poolin"', '"Pooling"']],
+    );
     assert.equal(layer(a, 'a_pool').type, 'Pooling');
     assert.equal(predicted(a, 'a_pool').status, 'predicted');
     assert.ok(a.assumptions.layers.has(a.net!.layers.indexOf(layer(a, 'a_pool'))));

@@ -45,7 +45,7 @@ describe('board agent: run outcomes on emulated boards', function () {
     assert.equal(only(r.events, 'error')[0].code, 'no-caffe');
   });
 
-  it('bad network: missing file, or a prototxt Caffe cannot build: exit 5 with Caffe\'s message', async () => {
+  it("bad network: missing file, or a prototxt Caffe cannot build: exit 5 with Caffe's message", async () => {
     const missing = await runAgent(board, ['run', '--model', '/nonexistent/net.prototxt']);
     assert.equal(missing.code, EXIT.badNetwork);
     assert.match(only(missing.events, 'error')[0].message as string, /not found: \/nonexistent\/net.prototxt/);
@@ -94,20 +94,34 @@ describe('board agent: run outcomes on emulated boards', function () {
       const ran = fs.readFileSync(`${seen}.path`, 'utf8');
       assert.notEqual(ran, model, 'caffe time ran a rewritten copy');
       assert.equal(fs.existsSync(ran), false, 'the copy is removed after the run');
-      assert.match(fs.readFileSync(model, 'utf8'), /dim: 10 dim: 3/, 'the user\'s file is untouched');
+      assert.match(fs.readFileSync(model, 'utf8'), /dim: 10 dim: 3/, "the user's file is untouched");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('resume: --skip-layers leaves out layers already measured', async () => {
-    const r = await runAgent(board, ['run', '--model', FIXTURE_NET, '--threads', '1', '--layers', 'conv1,relu1,fc5',
-      '--skip-layers', 'relu1,nosuch', '--no-net-check', ...FAST]);
+    const r = await runAgent(board, [
+      'run',
+      '--model',
+      FIXTURE_NET,
+      '--threads',
+      '1',
+      '--layers',
+      'conv1,relu1,fc5',
+      '--skip-layers',
+      'relu1,nosuch',
+      '--no-net-check',
+      ...FAST,
+    ]);
     assert.equal(r.code, EXIT.ok, r.stderr.slice(-2000));
     const start = only(r.events, 'start')[0];
     assert.deepEqual(start.skipped_layers, ['relu1']);
     assert.deepEqual(start.unknown_layers, ['nosuch']);
-    assert.deepEqual(only(r.events, 'layer').map((l) => l.name), ['conv1', 'fc5']);
+    assert.deepEqual(
+      only(r.events, 'layer').map((l) => l.name),
+      ['conv1', 'fc5'],
+    );
     assert.equal(only(r.events, 'net').length, 0);
     assert.deepEqual(r.events[r.events.length - 1].layers_measured, ['conv1', 'fc5']);
   });
@@ -115,15 +129,37 @@ describe('board agent: run outcomes on emulated boards', function () {
   it('SIGTERM mid-run: stops within a second, prints what was measured, exits 6', async () => {
     let sentAt = 0;
     let starts = 0;
-    const r = await runAgent(board, ['run', '--model', FIXTURE_NET, '--threads', '1', '--min-loop', '0.6',
-      '--repetitions', '2', '--max-repetitions', '2', '--settle-windows', '3', '--idle-time', '0.2'], {
-      onEvent: (e, child) => {
-        if (e.event === 'layer-start' && ++starts === 2) {
-          // relu1 is in place: its restore-only loop (0.6 s) runs first, so 1.5 s is during its 2nd loop
-          setTimeout(() => { sentAt = Date.now(); child.kill('SIGTERM'); }, 1500);
-        }
+    const r = await runAgent(
+      board,
+      [
+        'run',
+        '--model',
+        FIXTURE_NET,
+        '--threads',
+        '1',
+        '--min-loop',
+        '0.6',
+        '--repetitions',
+        '2',
+        '--max-repetitions',
+        '2',
+        '--settle-windows',
+        '3',
+        '--idle-time',
+        '0.2',
+      ],
+      {
+        onEvent: (e, child) => {
+          if (e.event === 'layer-start' && ++starts === 2) {
+            // relu1 is in place: its restore-only loop (0.6 s) runs first, so 1.5 s is during its 2nd loop
+            setTimeout(() => {
+              sentAt = Date.now();
+              child.kill('SIGTERM');
+            }, 1500);
+          }
+        },
       },
-    });
+    );
     assert.ok(sentAt > 0, 'signal was sent');
     assert.equal(r.code, EXIT.cancelled, r.stderr.slice(-2000));
     assert.ok(r.exitedAt - sentAt < 1000, `took ${r.exitedAt - sentAt} ms`);

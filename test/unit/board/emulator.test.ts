@@ -24,14 +24,17 @@ describe('board emulator: TypeScript handle', function () {
       await board.start();
       await board.start(); // idempotent
       // a busy loop of the emulated caffe raises VDD_IN within a few (21 ms) windows
-      const script = 'import caffe, sys, time\nn = caffe.Net(sys.argv[1], caffe.TEST)\nt = time.monotonic()\n' +
+      const script =
+        'import caffe, sys, time\nn = caffe.Net(sys.argv[1], caffe.TEST)\nt = time.monotonic()\n' +
         'while time.monotonic() - t < 0.6: n._forward(4, 4)\n';
       const seen = new Set<string>();
       const poll = setInterval(() => seen.add(read()), 5);
-      await promisify(execFile)('python3', ['-c', script, FIXTURE_NET],
-        { env: { ...process.env, ...board.env, GLOG_minloglevel: '2' } });
+      await promisify(execFile)('python3', ['-c', script, FIXTURE_NET], { env: { ...process.env, ...board.env, GLOG_minloglevel: '2' } });
       clearInterval(poll);
-      const values = [...seen].map((t) => { assert.match(t, /^\d+\n$/); return Number(t); });
+      const values = [...seen].map((t) => {
+        assert.match(t, /^\d+\n$/);
+        return Number(t);
+      });
       assert.ok(values.length > 5, `only ${values.length} distinct readings`);
       assert.ok(Math.max(...values) > 3300, `VDD_IN never rose: ${Math.max(...values)} mW`);
       await board.stop();

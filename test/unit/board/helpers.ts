@@ -61,8 +61,13 @@ export function runAgent(board: EmulatedBoard, args: string[], opts: RunOptions 
         opts.onEvent?.(e, child);
       }
     });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, events, stdout, stderr, exitedAt: Date.now() });

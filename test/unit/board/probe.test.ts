@@ -40,7 +40,9 @@ describe('board agent: probe on emulated boards', function () {
     boards.push(b);
     return b;
   };
-  after(async () => { for (const b of boards) await b.dispose(); });
+  after(async () => {
+    for (const b of boards) await b.dispose();
+  });
 
   it('TX1: iio layout, VDD_IN total, ~0.42 s window, idle readings', async () => {
     const p = await probe(await make('jetson-tx1'));
@@ -49,8 +51,14 @@ describe('board agent: probe on emulated boards', function () {
     assert.equal(p.board.model, 'jetson_tx1');
     assert.equal(p.board.l4t.l4t, '28.2.0');
     assert.equal(p.board.emulated, true);
-    assert.deepEqual(p.sensor.rails.map((r) => r.name), ['VDD_IN', 'VDD_GPU', 'VDD_CPU']);
-    assert.deepEqual(p.sensor.devices.map((d) => [d.bus, d.layout, d.running_mode]), [['1-0040', 'iio', 'continuous']]);
+    assert.deepEqual(
+      p.sensor.rails.map((r) => r.name),
+      ['VDD_IN', 'VDD_GPU', 'VDD_CPU'],
+    );
+    assert.deepEqual(
+      p.sensor.devices.map((d) => [d.bus, d.layout, d.running_mode]),
+      [['1-0040', 'iio', 'continuous']],
+    );
     assert.equal(p.sensor.devices[0].path, '/sys/bus/i2c/devices/1-0040/iio:device0');
     assert.equal(p.sensor.total_rail, 'VDD_IN');
     assert.equal(p.sensor.cpu_rail, 'VDD_CPU');
@@ -71,9 +79,14 @@ describe('board agent: probe on emulated boards', function () {
 
   it('TX2: two sensors, VDD_IN on 0-0041, nvpmodel', async () => {
     const p = await probe(await make('jetson-tx2'));
-    assert.deepEqual(p.sensor.devices.map((d) => d.bus), ['0-0040', '0-0041']);
-    assert.deepEqual(p.sensor.rails.map((r) => r.name),
-      ['VDD_SYS_GPU', 'VDD_SYS_SOC', 'VDD_4V0_WIFI', 'VDD_IN', 'VDD_SYS_CPU', 'VDD_SYS_DDR']);
+    assert.deepEqual(
+      p.sensor.devices.map((d) => d.bus),
+      ['0-0040', '0-0041'],
+    );
+    assert.deepEqual(
+      p.sensor.rails.map((r) => r.name),
+      ['VDD_SYS_GPU', 'VDD_SYS_SOC', 'VDD_4V0_WIFI', 'VDD_IN', 'VDD_SYS_CPU', 'VDD_SYS_DDR'],
+    );
     assert.equal(p.sensor.total_rail, 'VDD_IN');
     assert.equal(p.sensor.rails.find((r) => r.name === 'VDD_IN')!.device, '0-0041');
     assert.equal(p.sensor.cpu_rail, 'VDD_SYS_CPU');
@@ -83,7 +96,10 @@ describe('board agent: probe on emulated boards', function () {
 
   it('AGX Orin: hwmon layout, NC channels skipped, total is the sum, readable averaging', async () => {
     const p = await probe(await make('jetson-orin'));
-    assert.deepEqual(p.sensor.rails.map((r) => r.name), ['VDD_GPU_SOC', 'VDD_CPU_CV', 'VIN_SYS_5V0', 'VDDQ_VDD2_1V8AO']);
+    assert.deepEqual(
+      p.sensor.rails.map((r) => r.name),
+      ['VDD_GPU_SOC', 'VDD_CPU_CV', 'VIN_SYS_5V0', 'VDDQ_VDD2_1V8AO'],
+    );
     assert.ok(p.sensor.rails.every((r) => r.layout === 'hwmon'));
     assert.equal(p.sensor.total_rail, 'sum');
     assert.equal(p.sensor.devices[0].samples, 1);

@@ -9,8 +9,17 @@ import { SHARED } from '../shared-paths';
 // The corpus notes list BVLC caffe.proto's fields as "name = id  (label type [options])" under a
 // "Message:" header, with nested enums as "enum Name: A=0, B=1". Parsed here so that any
 // difference between the notes and our caffe.proto fails a test.
-interface NoteField { name: string; id: number; label: string; type: string; options?: string }
-interface NoteMessage { fields: NoteField[]; enums: Map<string, Map<string, number>> }
+interface NoteField {
+  name: string;
+  id: number;
+  label: string;
+  type: string;
+  options?: string;
+}
+interface NoteMessage {
+  fields: NoteField[];
+  enums: Map<string, Map<string, number>>;
+}
 
 function parseNotes(text: string): { messages: Map<string, NoteMessage>; topEnums: Map<string, Map<string, number>> } {
   const messages = new Map<string, NoteMessage>();
@@ -18,10 +27,13 @@ function parseNotes(text: string): { messages: Map<string, NoteMessage>; topEnum
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((l) => l.startsWith('Field listing'));
   assert.ok(start >= 0, 'notes file has a "Field listing" section');
-  const parseEnum = (body: string) => new Map(body.split(',').map((kv) => {
-    const [k, v] = kv.trim().split('=');
-    return [k, Number(v)] as [string, number];
-  }));
+  const parseEnum = (body: string) =>
+    new Map(
+      body.split(',').map((kv) => {
+        const [k, v] = kv.trim().split('=');
+        return [k, Number(v)] as [string, number];
+      }),
+    );
   let current: NoteMessage | undefined;
   for (const line of lines.slice(start + 1)) {
     let m: RegExpExecArray | null;
@@ -73,10 +85,15 @@ describe('caffe schema', () => {
         assert.equal(info.repeated, nf.label === 'repeated', `${where} repeated`);
         assert.equal(info.required, nf.label === 'required', `${where} required`);
         assert.equal(lastSegment(info.type), nf.type, `${where} type`);
-        const opts = new Map((nf.options ?? '').split(',').filter((s) => s.trim()).map((s) => {
-          const [k, v] = s.split('=').map((x) => x.trim());
-          return [k, v] as [string, string];
-        }));
+        const opts = new Map(
+          (nf.options ?? '')
+            .split(',')
+            .filter((s) => s.trim())
+            .map((s) => {
+              const [k, v] = s.split('=').map((x) => x.trim());
+              return [k, v] as [string, string];
+            }),
+        );
         if (opts.has('default')) {
           assert.ok(info.hasExplicitDefault, `${where} has a declared default`);
           assert.equal(info.defaultValue, noteDefault(opts.get('default')!), `${where} default`);
@@ -102,7 +119,10 @@ describe('caffe schema', () => {
     const pool = schema.fieldOf('PoolingParameter', 'pool')!;
     assert.equal(pool.kind, 'enum');
     assert.equal(pool.type, 'PoolingParameter.PoolMethod');
-    assert.deepEqual(pool.enumValues!.map((v) => v.name), ['MAX', 'AVE', 'STOCHASTIC']);
+    assert.deepEqual(
+      pool.enumValues!.map((v) => v.name),
+      ['MAX', 'AVE', 'STOCHASTIC'],
+    );
     assert.equal(pool.defaultValue, 'MAX');
     assert.match(pool.doc ?? '', /pooling method/i);
     assert.match(pool.enumValues![1].doc ?? '', /average/i);

@@ -15,19 +15,23 @@ describe('caffe did-you-mean suggestions', () => {
   it('stops at the limit with limit + 1', () => {
     assert.equal(editDistance('convolution_param', 'x', 2), 3);
     assert.equal(editDistance('abcdef', 'uvwxyz', 2), 3);
-    fc.assert(fc.property(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), fc.nat(6), (a, b, limit) => {
-      const full = editDistance(a, b);
-      assert.equal(editDistance(a, b, limit), Math.min(full, limit + 1));
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), fc.nat(6), (a, b, limit) => {
+        const full = editDistance(a, b);
+        assert.equal(editDistance(a, b, limit), Math.min(full, limit + 1));
+      }),
+    );
   });
 
   it('is a symmetric distance that is zero only for equal strings', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
-      const d = editDistance(a, b);
-      assert.equal(d, editDistance(b, a));
-      assert.equal(d === 0, a === b);
-      assert.ok(d <= Math.max(a.length, b.length));
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+        const d = editDistance(a, b);
+        assert.equal(d, editDistance(b, a));
+        assert.equal(d === 0, a === b);
+        assert.ok(d <= Math.max(a.length, b.length));
+      }),
+    );
   });
 
   it('suggests the closest names, ignoring case, and nothing for far-off words', () => {

@@ -28,7 +28,8 @@ function assertSpan(text: string, p: Problem, needle: string, nth = 0): void {
 }
 
 function applyEdits(text: string, edits: TextEdit[]): string {
-  return [...edits].sort((a, b) => b.span.start - a.span.start)
+  return [...edits]
+    .sort((a, b) => b.span.start - a.span.start)
     .reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
 }
 
@@ -38,13 +39,20 @@ function assertFixes(text: string, p: Problem, expected: string): void {
   assert.ok(fix, `a preferred fix for: ${p.message}`);
   const fixed = applyEdits(text, fix.edits);
   assert.equal(fixed, expected);
-  assert.deepEqual(check(fixed).filter((q) => q.severity === 'error' || q.severity === 'warning'), []);
+  assert.deepEqual(
+    check(fixed).filter((q) => q.severity === 'error' || q.severity === 'warning'),
+    [],
+  );
 }
 
 const conv = (body: string) => `layer {\n  name: "c"\n  type: "Convolution"\n  convolution_param {\n    ${body}\n  }\n}\n`;
 
 function corpusFiles(): string[] {
-  const list = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.prototxt')).map((f) => path.join(dir, f));
+  const list = (dir: string) =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.prototxt'))
+      .map((f) => path.join(dir, f));
   return [...list(CORPUS_PROTOTXT), ...list(CORPUS_CAFFEMODEL)];
 }
 
@@ -60,7 +68,10 @@ describe('caffe validation: the real corpus', () => {
       assert.deepEqual(doc.errors, [], 'parser errors (parser, not schema)');
       assert.equal(detectFileKind(doc), 'net');
       const bad = validateDocument(doc).filter((p) => p.severity === 'error' || p.severity === 'warning');
-      assert.deepEqual(bad.map((p) => `${p.code}: ${p.message} at ${JSON.stringify(text.slice(p.span.start, p.span.end))}`), []);
+      assert.deepEqual(
+        bad.map((p) => `${p.code}: ${p.message} at ${JSON.stringify(text.slice(p.span.start, p.span.end))}`),
+        [],
+      );
     });
   }
 
@@ -249,15 +260,24 @@ describe('caffe validation: diagnostics', () => {
     assertSpan(text, p, 'ceil_mode');
     assert.match(p.message, /^`ceil_mode` is not in BVLC Caffe; accepted by forks: .*round_mode: FLOOR/);
     const wrong = check(text.replace('ceil_mode: false', 'ceil_mode: maybe'));
-    assert.deepEqual(wrong.map((q) => q.code), ['fork-extension', 'wrong-value-type']);
+    assert.deepEqual(
+      wrong.map((q) => q.code),
+      ['fork-extension', 'wrong-value-type'],
+    );
 
     const shuffle = 'layer { name: "s" type: "ShuffleChannel" shuffle_channel_param { group: 3 } }';
     const found = check(shuffle);
-    assert.deepEqual(found.map((q) => [q.severity, q.code, shuffle.slice(q.span.start, q.span.end)]), [
-      ['information', 'fork-extension', '"ShuffleChannel"'],
-      ['information', 'fork-extension', 'shuffle_channel_param'],
-    ]);
-    only(check(shuffle.replace('group', 'groups')).filter((q) => q.severity === 'error'), 'unknown-field');
+    assert.deepEqual(
+      found.map((q) => [q.severity, q.code, shuffle.slice(q.span.start, q.span.end)]),
+      [
+        ['information', 'fork-extension', '"ShuffleChannel"'],
+        ['information', 'fork-extension', 'shuffle_channel_param'],
+      ],
+    );
+    only(
+      check(shuffle.replace('group', 'groups')).filter((q) => q.severity === 'error'),
+      'unknown-field',
+    );
   });
 
   it('SSD detection layers (fork) validate, with their parameters type-checked', () => {

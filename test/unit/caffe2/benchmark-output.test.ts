@@ -57,7 +57,13 @@ describe('Caffe2 benchmark output parser', () => {
     const r = parseBenchmarkOutput(UPSTREAM);
     assert.strictEqual(r.msPerIter, 49.2862);
     assert.strictEqual(r.itersPerSecond, 20.2897);
-    assert.deepStrictEqual(r.tables.map((t) => [t.metric, t.unit, t.rows.length, t.total]), [['Time', 'ms', 8, 49.1416], ['FLOP', 'GFLOP', 5, 0.807256]]);
+    assert.deepStrictEqual(
+      r.tables.map((t) => [t.metric, t.unit, t.rows.length, t.total]),
+      [
+        ['Time', 'ms', 8, 49.1416],
+        ['FLOP', 'GFLOP', 5, 0.807256],
+      ],
+    );
     assert.deepStrictEqual(r.tables[0].rows[7], { type: 'Squeeze', value: 0.0032607, percent: 0.00663532 });
     assert.deepStrictEqual(r.unknownLines, []);
   });
@@ -67,13 +73,26 @@ describe('Caffe2 benchmark output parser', () => {
     assert.strictEqual(r.netRuns, 2);
     assert.deepStrictEqual(r.operatorStarts, ['conv1', 'conv1', 'conv1', 'conv1']);
     assert.strictEqual(r.operators.length, 2);
-    assert.deepStrictEqual(r.operators[0], { index: 0, name: 'conv1', type: 'Conv', msPerIter: 20.5123, gflop: 0.21083, gflops: 10.278231, memoryMb: [1.1616, 0.139776] });
+    assert.deepStrictEqual(r.operators[0], {
+      index: 0,
+      name: 'conv1',
+      type: 'Conv',
+      msPerIter: 20.5123,
+      gflop: 0.21083,
+      gflops: 10.278231,
+      memoryMb: [1.1616, 0.139776],
+    });
     assert.deepStrictEqual(r.operators[1], { index: 1, name: 'conv1', type: 'Relu', msPerIter: 1.0412, memoryMb: [] });
-    assert.deepStrictEqual(r.tables.map((t) => t.metric), ['Time', 'FLOP', 'Feature Memory', 'Parameter Memory']);
+    assert.deepStrictEqual(
+      r.tables.map((t) => t.metric),
+      ['Time', 'FLOP', 'Feature Memory', 'Parameter Memory'],
+    );
   });
 
   it('keeps op names with commas and parentheses, and glog lines as unknown', () => {
-    const r = parseBenchmarkOutput('I1202 10:00:00.000 1 init.cc:1] hello\nMain run finished. Milliseconds per iter: 4.5e-05. Iters per second: 2.22222e+07\nOperator #0 (a, b (c), Conv) 4.5e-05 ms/iter\n');
+    const r = parseBenchmarkOutput(
+      'I1202 10:00:00.000 1 init.cc:1] hello\nMain run finished. Milliseconds per iter: 4.5e-05. Iters per second: 2.22222e+07\nOperator #0 (a, b (c), Conv) 4.5e-05 ms/iter\n',
+    );
     assert.strictEqual(r.operators[0].name, 'a, b (c)');
     assert.strictEqual(r.operators[0].msPerIter, 4.5e-5);
     assert.strictEqual(r.itersPerSecond, 2.22222e7);
@@ -82,15 +101,30 @@ describe('Caffe2 benchmark output parser', () => {
 
   it('refuses output without the main-run line, microseconds, cut-off tables and bad numbers', () => {
     assert.throws(() => parseBenchmarkOutput('Starting benchmark.\nRunning warmup runs.\n'), BenchmarkParseError);
-    assert.throws(() => parseBenchmarkOutput('Main run finished. Microseconds per iter: 426.187. Iters per second: 2346.39\n'), /no "Main run finished/);
+    assert.throws(
+      () => parseBenchmarkOutput('Main run finished. Microseconds per iter: 426.187. Iters per second: 2346.39\n'),
+      /no "Main run finished/,
+    );
     assert.throws(() => parseBenchmarkOutput(`${UPSTREAM}Time per operator type:\n        1 ms.   100%. Conv\n`), /no "in Total" line/);
     assert.throws(() => parseBenchmarkOutput('Main run finished. Milliseconds per iter: 1.2.3. Iters per second: 1\n'), /not a number/);
-    assert.throws(() => parseBenchmarkOutput(`Main run finished. Milliseconds per iter: 1. Iters per second: 1\nOperator #1 (a, Conv) 1 ms/iter\n`), /out of order/);
+    assert.throws(
+      () => parseBenchmarkOutput(`Main run finished. Milliseconds per iter: 1. Iters per second: 1\nOperator #1 (a, Conv) 1 ms/iter\n`),
+      /out of order/,
+    );
     assert.throws(() => parseBenchmarkOutput('x'.repeat(5000)), /more than 4096/);
   });
 
   it('formats numbers as C++ streams do (%g, 6 digits) and std::to_string (%f)', () => {
-    const cases: Array<[number, string]> = [[49.28621, '49.2862'], [20, '20'], [0.000045, '4.5e-05'], [1234567, '1.23457e+06'], [100000, '100000'], [0.0001, '0.0001'], [999999.5, '1e+06'], [0, '0']];
+    const cases: Array<[number, string]> = [
+      [49.28621, '49.2862'],
+      [20, '20'],
+      [0.000045, '4.5e-05'],
+      [1234567, '1.23457e+06'],
+      [100000, '100000'],
+      [0.0001, '0.0001'],
+      [999999.5, '1e+06'],
+      [0, '0'],
+    ];
     for (const [x, s] of cases) assert.strictEqual(formatCppDefault(x), s, String(x));
     assert.strictEqual(formatCppToString(0.21083), '0.210830');
   });

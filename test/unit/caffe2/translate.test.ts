@@ -12,7 +12,10 @@ const CORPUS = path.join(SHARED, 'corpus', 'prototxt');
 
 describe('Caffe → Caffe2 translation (corpus)', function () {
   this.timeout(120000);
-  const files = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.prototxt')).sort();
+  const files = fs
+    .readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.prototxt'))
+    .sort();
   const translated: string[] = [];
   const refused: string[] = [];
 
@@ -49,7 +52,14 @@ describe('Caffe → Caffe2 translation (corpus)', function () {
   });
 
   it('translates the seed networks (AlexNet, SqueezeNet, GoogLeNet, VGG-16, ResNet-50, MobileNet)', () => {
-    for (const f of ['alexnet.prototxt', 'squeezenet_v1.0.prototxt', 'googlenet.prototxt', 'vgg16.prototxt', 'resnet50.prototxt', 'mobilenet_v1.prototxt']) {
+    for (const f of [
+      'alexnet.prototxt',
+      'squeezenet_v1.0.prototxt',
+      'googlenet.prototxt',
+      'vgg16.prototxt',
+      'resnet50.prototxt',
+      'mobilenet_v1.prototxt',
+    ]) {
       const t = translateToCaffe2(fs.readFileSync(path.join(CORPUS, f), 'utf8'));
       assert.ok(t.predictNet.op.length > 5, f);
     }
@@ -61,14 +71,23 @@ describe('Caffe → Caffe2 translation (corpus)', function () {
     const conv2 = byLayer.get('conv2')!;
     assert.strictEqual(conv2.type, 'Conv');
     assert.deepStrictEqual(conv2.input.slice(1), ['conv2_w', 'conv2_b']);
-    assert.deepStrictEqual(conv2.arg.find((a) => a.name === 'group'), { name: 'group', i: 2 });
+    assert.deepStrictEqual(
+      conv2.arg.find((a) => a.name === 'group'),
+      { name: 'group', i: 2 },
+    );
     assert.deepStrictEqual(t.params.get('conv2_w'), [256, 48, 5, 5]);
     const pool1 = byLayer.get('pool1')!;
     assert.strictEqual(pool1.type, 'MaxPool');
-    assert.deepStrictEqual(pool1.arg.find((a) => a.name === 'legacy_pad'), { name: 'legacy_pad', i: 3 });
+    assert.deepStrictEqual(
+      pool1.arg.find((a) => a.name === 'legacy_pad'),
+      { name: 'legacy_pad', i: 3 },
+    );
     assert.deepStrictEqual(byLayer.get('norm1')!.output, ['norm1', '_norm1_scale']);
     assert.deepStrictEqual(byLayer.get('drop6')!.output, ['fc6', '_fc6_mask']);
-    assert.deepStrictEqual(byLayer.get('drop6')!.arg.find((a) => a.name === 'is_test'), { name: 'is_test', i: 1 });
+    assert.deepStrictEqual(
+      byLayer.get('drop6')!.arg.find((a) => a.name === 'is_test'),
+      { name: 'is_test', i: 1 },
+    );
     assert.strictEqual(byLayer.get('fc6')!.type, 'FC');
     assert.deepStrictEqual(t.params.get('fc6_w'), [4096, 9216]);
     assert.strictEqual(byLayer.get('prob')!.type, 'Softmax');
@@ -79,7 +98,11 @@ describe('Caffe → Caffe2 translation (corpus)', function () {
   });
 
   it('refuses an unsupported layer by name', () => {
-    const text = 'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "odd" type: "Power" bottom: "data" top: "p" }\n';
-    assert.throws(() => translateToCaffe2(text), (e: unknown) => e instanceof TranslationError && e.layer === 'odd' && /Layer "odd" \(Power\): no Caffe2 translation/.test(e.message));
+    const text =
+      'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\nlayer { name: "odd" type: "Power" bottom: "data" top: "p" }\n';
+    assert.throws(
+      () => translateToCaffe2(text),
+      (e: unknown) => e instanceof TranslationError && e.layer === 'odd' && /Layer "odd" \(Power\): no Caffe2 translation/.test(e.message),
+    );
   });
 });

@@ -14,7 +14,9 @@ function ok(result: NetworkInput | { error: string }): NetworkInput {
 
 describe('CLI network input', () => {
   let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-cli-input-')); });
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-cli-input-'));
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads a prototxt as its text', async () => {
@@ -35,7 +37,9 @@ describe('CLI network input', () => {
   });
 
   it('takes --input-shape instead of inferring one', async () => {
-    const input = ok(await loadNetworkInput(path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel'), { cwd: dir }, { inputShape: [1, 1, 32, 32] }));
+    const input = ok(
+      await loadNetworkInput(path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel'), { cwd: dir }, { inputShape: [1, 1, 32, 32] }),
+    );
     assert.equal(input.note, undefined);
     assert.deepEqual(analyzeText(input.text, { phase: input.phase, inputShape: [1, 1, 32, 32] }).inputs[0].shape, [1, 1, 32, 32]);
   });
@@ -43,7 +47,10 @@ describe('CLI network input', () => {
   it('names the file for a missing file, a broken model and a binary file that is no model', async () => {
     const missing = await loadNetworkInput('nope.caffemodel', { cwd: dir });
     assert.deepEqual(missing, { error: 'nope.caffemodel: error: cannot read file: no such file' });
-    fs.writeFileSync(path.join(dir, 'cut.caffemodel'), fs.readFileSync(path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel')).subarray(0, 5000));
+    fs.writeFileSync(
+      path.join(dir, 'cut.caffemodel'),
+      fs.readFileSync(path.join(CORPUS_CAFFEMODEL, 'lenet_iter_10000.caffemodel')).subarray(0, 5000),
+    );
     const cut = await loadNetworkInput('cut.caffemodel', { cwd: dir });
     assert.match('error' in cut ? cut.error : '', /^cut\.caffemodel: error: not a readable Caffe model: at byte \d+: /);
     fs.writeFileSync(path.join(dir, 'image.prototxt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));

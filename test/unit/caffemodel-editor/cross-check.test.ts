@@ -49,7 +49,10 @@ for (const { model, companion } of REAL) {
 
     it('finds no disagreement and matches every weighted layer', () => {
       const result = check(text, structure, model);
-      assert.deepEqual(result.problems.map((p) => p.message), []);
+      assert.deepEqual(
+        result.problems.map((p) => p.message),
+        [],
+      );
       const weighted = structure.layers.filter((l) => l.blobs.length > 0).map((l) => l.name);
       assert.ok(weighted.length >= 4);
       for (const name of weighted) assert.ok(result.matched.has(name), `${name} is matched by name`);
@@ -62,7 +65,12 @@ for (const { model, companion } of REAL) {
       assert.equal(problem.severity, 'error');
       assert.equal(problem.code, 'weights-shape-mismatch');
       assert.equal(planted.slice(problem.span.start, problem.span.end), '12');
-      assert.match(problem.message, new RegExp(`^ip2: weights in ${model.replace(/\./g, '\\.')} are ${storedDims(structure, 'ip2')} but this layer implies (1x1x)?12x\\d+ \\(num_output\\); bias is`));
+      assert.match(
+        problem.message,
+        new RegExp(
+          `^ip2: weights in ${model.replace(/\./g, '\\.')} are ${storedDims(structure, 'ip2')} but this layer implies (1x1x)?12x\\d+ \\(num_output\\); bias is`,
+        ),
+      );
     });
 
     it('reports a planted kernel_size on its value', () => {
@@ -72,7 +80,12 @@ for (const { model, companion } of REAL) {
       assert.ok(conv1, problems.map((p) => p.message).join('\n'));
       assert.equal(planted.slice(conv1.span.start, conv1.span.end), '7');
       const stored = storedDims(structure, 'conv1').split('x');
-      assert.ok(conv1.message.includes(`are ${stored.join('x')} but this layer implies ${[...stored.slice(0, 2), '7', '7'].join('x')} (kernel_size)`), conv1.message);
+      assert.ok(
+        conv1.message.includes(
+          `are ${stored.join('x')} but this layer implies ${[...stored.slice(0, 2), '7', '7'].join('x')} (kernel_size)`,
+        ),
+        conv1.message,
+      );
       // A wider kernel shrinks later blobs: where ip1's input features change, they disagree too, on the layer name.
       const features = (t: string) => analyzeText(t).layers.find((l) => l.name === 'ip1')?.features.channelsIn;
       const ip1 = problems.find((p) => p.message.startsWith('ip1:'));
@@ -107,22 +120,49 @@ for (const { model, companion } of REAL) {
 /** A structure as the reader returns it, from blob shapes (legacy: stored as num/channels/height/width). */
 function structureOf(layers: Array<{ name: string; type: string; blobs: number[][]; legacy?: boolean }>): CaffemodelStructure {
   const blob = (dims: number[], legacy: boolean): BlobStructure => ({
-    offset: 0, byteLength: 0, dims, dataCount: dims.reduce((a, b) => a * b, 1), diffCount: 0, doubleDataCount: 0, doubleDiffCount: 0,
+    offset: 0,
+    byteLength: 0,
+    dims,
+    dataCount: dims.reduce((a, b) => a * b, 1),
+    diffCount: 0,
+    doubleDataCount: 0,
+    doubleDiffCount: 0,
     ...(legacy ? { legacyShape: dims as [number, number, number, number] } : { shape: dims }),
   });
   const structured: LayerStructure[] = layers.map((l, index) => ({
-    index, format: 'V2', offset: 0, byteLength: 0, name: l.name, type: l.type, bottoms: [], tops: [], message: {},
-    blobs: l.blobs.map((d) => blob(d, l.legacy ?? false)), unknownFields: [],
+    index,
+    format: 'V2',
+    offset: 0,
+    byteLength: 0,
+    name: l.name,
+    type: l.type,
+    bottoms: [],
+    tops: [],
+    message: {},
+    blobs: l.blobs.map((d) => blob(d, l.legacy ?? false)),
+    unknownFields: [],
   }));
   return {
-    path: '/x/w.caffemodel', fileSize: 0, name: 'net', format: 'V2', header: {}, inputs: [], layers: structured, unknownFields: [],
+    path: '/x/w.caffemodel',
+    fileSize: 0,
+    name: 'net',
+    format: 'V2',
+    header: {},
+    inputs: [],
+    layers: structured,
+    unknownFields: [],
     totals: { blobs: 0, storedValues: 0, shapeValues: 0, skippedBytes: 0 },
   };
 }
 
 describe('cross-check blob rules', () => {
   // Input C x H x W, a grouped conv, BatchNorm + Scale (with bias), PReLU, fc: Caffe's blob shapes.
-  const C = 8, H = 6, OUT = 6, GROUP = 2, K = 3, FC = 5;
+  const C = 8,
+    H = 6,
+    OUT = 6,
+    GROUP = 2,
+    K = 3,
+    FC = 5;
   const net = `name: "rules"
 layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim: ${C} dim: ${H} dim: ${H} } } }
 layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: ${OUT} group: ${GROUP} kernel_size: ${K} } }
@@ -170,7 +210,16 @@ layer { name: "prob" type: "Softmax" bottom: "fc" top: "prob" }
   }
 
   it('compares legacy blobs as Caffe does: padding axes must be 1', () => {
-    const legacy = (dims: number[]): BlobStructure => ({ offset: 0, byteLength: 0, legacyShape: dims as [number, number, number, number], dims, dataCount: 0, diffCount: 0, doubleDataCount: 0, doubleDiffCount: 0 });
+    const legacy = (dims: number[]): BlobStructure => ({
+      offset: 0,
+      byteLength: 0,
+      legacyShape: dims as [number, number, number, number],
+      dims,
+      dataCount: 0,
+      diffCount: 0,
+      doubleDataCount: 0,
+      doubleDiffCount: 0,
+    });
     assert.deepEqual(compareBlob(legacy([1, 1, 10, 64]), [10, 64])?.mismatched, []);
     assert.deepEqual(compareBlob(legacy([1, 2, 10, 64]), [10, 64])?.mismatched, [-1]);
     assert.deepEqual(compareBlob(legacy([1, 1, 10, 64]), [10, undefined])?.mismatched, []);

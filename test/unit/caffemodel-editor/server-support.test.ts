@@ -33,7 +33,8 @@ describe('caffemodel support in the language server', () => {
   let dir: string;
   let prototxt: string;
   let weights: string;
-  const analysisOf = (file: string, text: string, version = 1) => new DocumentAnalysis(pathToFileURL(file).toString(), version, text, DEFAULT_SETTINGS);
+  const analysisOf = (file: string, text: string, version = 1) =>
+    new DocumentAnalysis(pathToFileURL(file).toString(), version, text, DEFAULT_SETTINGS);
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-weights-'));
@@ -61,11 +62,20 @@ describe('caffemodel support in the language server', () => {
     const [stored, ...rest] = conv2.blobs[0].dims;
     assert.equal(stored, 50);
     // conv2 itself, and ip1 whose input features grow with conv2's outputs.
-    assert.deepEqual(problems.map((p) => p.message.split(':')[0]), ['conv2', 'ip1']);
-    assert.equal(problems[0].message, `conv2: weights in lenet.caffemodel are ${[stored, ...rest].join('x')} but this layer implies ${[64, ...rest].join('x')} (num_output); bias is 50, implied 64.`);
+    assert.deepEqual(
+      problems.map((p) => p.message.split(':')[0]),
+      ['conv2', 'ip1'],
+    );
+    assert.equal(
+      problems[0].message,
+      `conv2: weights in lenet.caffemodel are ${[stored, ...rest].join('x')} but this layer implies ${[64, ...rest].join('x')} (num_output); bias is 50, implied 64.`,
+    );
     assert.equal(planted.slice(problems[0].span.start, problems[0].span.end), '64');
     assert.match(problems[1].message, /\(input features\)/);
-    assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'), `**Weights** from \`lenet.caffemodel\`: ${escapeMarkdown(describeBlobs(conv2) ?? "", 400)}`);
+    assert.equal(
+      crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'conv2'),
+      `**Weights** from \`lenet.caffemodel\`: ${escapeMarkdown(describeBlobs(conv2) ?? '', 400)}`,
+    );
     assert.equal(crossCheck.hoverLine(pathToFileURL(prototxt).toString(), 'pool1'), undefined, 'no blobs, no line');
   });
 
@@ -75,7 +85,10 @@ describe('caffemodel support in the language server', () => {
     assert.deepEqual(await loadedProblems(crossCheck, analysis), []);
     fs.copyFileSync(CIFAR, weights); // another net under the same name
     const problems = await loadedProblems(crossCheck, analysisOf(prototxt, LENET_DEPLOY, 2));
-    assert.ok(problems.some((p) => p.code === 'weights-shape-mismatch' && p.message.startsWith('conv1:')), problems.map((p) => p.message).join('\n'));
+    assert.ok(
+      problems.some((p) => p.code === 'weights-shape-mismatch' && p.message.startsWith('conv1:')),
+      problems.map((p) => p.message).join('\n'),
+    );
   });
 
   it('uses a chosen pairing over the same-name one, and unpairing restores it', async () => {
@@ -110,7 +123,10 @@ describe('caffemodel support in the language server', () => {
     const settings = settingsForDocument(uri, result.text!, DEFAULT_SETTINGS);
     assert.equal(settings.phase, 'TRAIN');
     const view = new DocumentAnalysis(uri, 1, result.text!, settings);
-    assert.deepEqual(view.problems.filter((p) => p.severity === 'error' || p.severity === 'warning').map((p) => p.message), []);
+    assert.deepEqual(
+      view.problems.filter((p) => p.severity === 'error' || p.severity === 'warning').map((p) => p.message),
+      [],
+    );
     assert.equal(view.net?.layers.find((l) => l.name === 'ip1')?.features.channelsIn, 800);
   });
 
@@ -120,7 +136,10 @@ describe('caffemodel support in the language server', () => {
     const result = await caffemodelText({ path: broken }, new WeightsCrossCheck());
     assert.equal(result.text, undefined);
     assert.match(result.error ?? '', /^broken\.caffemodel: at byte \d+: /);
-    assert.match((await caffemodelText({ path: path.join(dir, 'none.caffemodel') }, new WeightsCrossCheck())).error ?? '', /^none\.caffemodel: no such file$/);
+    assert.match(
+      (await caffemodelText({ path: path.join(dir, 'none.caffemodel') }, new WeightsCrossCheck())).error ?? '',
+      /^none\.caffemodel: no such file$/,
+    );
   });
 
   it('stops a cancelled caffemodelText request', async () => {
@@ -132,6 +151,9 @@ describe('caffemodel support in the language server', () => {
 
   it('leaves the phase of ordinary documents to the settings', () => {
     assert.equal(settingsForDocument(pathToFileURL(prototxt).toString(), '  phase: TRAIN\n', DEFAULT_SETTINGS), DEFAULT_SETTINGS);
-    assert.equal(settingsForDocument(`${CAFFEMODEL_SCHEME}:/x.caffemodel.prototxt`, 'layer {\n  phase: TEST\n}\n', DEFAULT_SETTINGS).phase, 'TEST');
+    assert.equal(
+      settingsForDocument(`${CAFFEMODEL_SCHEME}:/x.caffemodel.prototxt`, 'layer {\n  phase: TEST\n}\n', DEFAULT_SETTINGS).phase,
+      'TEST',
+    );
   });
 });

@@ -27,7 +27,7 @@ export function companionLayers(text: string): CompanionLayer[] {
     const name = stringValues(m, 'name')[0]?.value ?? '';
     const typeValue = lastField(m, 'type')?.value;
     const raw = typeValue?.kind === 'string' || typeValue?.kind === 'identifier' ? typeValue.value : '';
-    const type = typeValue?.kind === 'identifier' ? schema.v1ToV2LayerType(raw) ?? raw : raw;
+    const type = typeValue?.kind === 'identifier' ? (schema.v1ToV2LayerType(raw) ?? raw) : raw;
     const bottom = stringValues(m, 'bottom')[0]?.value;
     const tops = stringValues(m, 'top').map((s) => s.value);
     const input = bottom !== undefined ? shapes.get(bottom) : undefined;

@@ -3,7 +3,12 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CaffemodelError } from '../../../server/src/caffe/caffemodel/errors';
-import { MAX_DEFINITION_FIELDS, MAX_LAYERS, MAX_UNKNOWN_FIELDS, readCaffemodelStructure } from '../../../server/src/caffe/caffemodel/structure';
+import {
+  MAX_DEFINITION_FIELDS,
+  MAX_LAYERS,
+  MAX_UNKNOWN_FIELDS,
+  readCaffemodelStructure,
+} from '../../../server/src/caffe/caffemodel/structure';
 import { CORPUS_CAFFEMODEL } from '../shared-paths';
 import { TempFiles, bytes, ld, packedFloats, tag, varint, varintField } from './model-bytes';
 
@@ -46,7 +51,10 @@ describe('caffemodel reader errors', () => {
     const layer = bytes(tag(100, 2), varint(blob.length), blob, Buffer.alloc(2000));
     const err = await readError(files.write(layer));
     const layerEnd = 3 + blob.length; // 2-byte tag, 1-byte length, the blob
-    assert.equal(err.message, `at byte 3: length 1000 of field 'blobs' (7) runs past the end of the enclosing 'LayerParameter' message (byte ${layerEnd})`);
+    assert.equal(
+      err.message,
+      `at byte 3: length 1000 of field 'blobs' (7) runs past the end of the enclosing 'LayerParameter' message (byte ${layerEnd})`,
+    );
   });
 
   it('rejects invalid wire types, field number 0, overlong varints and wrong wire types', async () => {
@@ -54,7 +62,11 @@ describe('caffemodel reader errors', () => {
       [bytes(ld(1, 'net'), tag(3, 7), [1, 2, 3]), 5, /invalid wire type 7 in 'NetParameter'/],
       [bytes(ld(1, 'net'), [0x02, 0x00]), 5, /invalid field number 0/],
       [bytes(ld(1, 'net'), tag(100, 2), Buffer.alloc(11, 0xff)), 7, /length of field 'layer' \(100\): varint too long/],
-      [bytes(ld(100, varintField(1, 5))), 3, /field 'name' \(1\) of LayerParameter has wire type 0 \(varint\), expected 2 \(length-delimited\)/],
+      [
+        bytes(ld(100, varintField(1, 5))),
+        3,
+        /field 'name' \(1\) of LayerParameter has wire type 0 \(varint\), expected 2 \(length-delimited\)/,
+      ],
       [bytes(ld(100, ld(7, ld(5, Buffer.alloc(10))))), 5, /packed field 'data' \(5\) has length 10, not a multiple of 4/],
       [bytes(ld(100, ld(106, ld(7, varintField(1, 3))))), 8, /field 'type' \(1\) of FillerParameter has wire type 0/],
       [bytes(ld(100, ld(1, 'a')), tag(2, 4)), 6, /unexpected end-group marker/],
@@ -90,11 +102,17 @@ describe('caffemodel reader errors', () => {
   it('gives up quickly on floods of unknown fields or of tiny definition fields', async () => {
     let started = performance.now();
     let err = await readError(files.write(Buffer.alloc(4 * 1024 * 1024, Buffer.from(varintField(9, 0)))));
-    assert.equal(err.message, `at byte ${MAX_UNKNOWN_FIELDS * 2}: more than ${MAX_UNKNOWN_FIELDS} fields unknown to caffe.proto: not a plausible Caffe model`);
+    assert.equal(
+      err.message,
+      `at byte ${MAX_UNKNOWN_FIELDS * 2}: more than ${MAX_UNKNOWN_FIELDS} fields unknown to caffe.proto: not a plausible Caffe model`,
+    );
     assert.ok(performance.now() - started < 2000);
     started = performance.now();
     err = await readError(files.write(Buffer.alloc(1024 * 1024, Buffer.from(varintField(7, 0))))); // debug_info
-    assert.equal(err.message, `at byte ${MAX_DEFINITION_FIELDS * 2}: the network definition has more than ${MAX_DEFINITION_FIELDS} fields: not a plausible Caffe model`);
+    assert.equal(
+      err.message,
+      `at byte ${MAX_DEFINITION_FIELDS * 2}: the network definition has more than ${MAX_DEFINITION_FIELDS} fields: not a plausible Caffe model`,
+    );
     assert.ok(performance.now() - started < 5000);
   });
 

@@ -58,7 +58,10 @@ function apply(original: Original, c: Corruption, pick: (n: number) => number): 
 
 const corruption: fc.Arbitrary<Corruption> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('flip' as const), flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('flip' as const),
+    flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), garbage: fc.uint8Array({ minLength: 1, maxLength: 32 }) }),
   fc.record({ kind: fc.constant('varint' as const), at: fc.nat(), length: fc.integer({ min: 5, max: 14 }) }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
@@ -92,7 +95,8 @@ describe('caffemodel reader on corrupted files (property)', function () {
       const file = path.join(CORPUS_CAFFEMODEL, name);
       const s = await readCaffemodelStructure(file);
       const hotSpots = s.layers.flatMap((l) => [
-        l.offset, l.offset + l.byteLength,
+        l.offset,
+        l.offset + l.byteLength,
         ...l.blobs.flatMap((b) => [b.offset, b.offset + b.byteLength]),
       ]);
       originals.push({ name, bytes: fs.readFileSync(file), hotSpots });
@@ -101,15 +105,19 @@ describe('caffemodel reader on corrupted files (property)', function () {
 
   it('never fails with anything but a CaffemodelError, and stays fast and small', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 1 }), corruption, fc.boolean(), fc.integer({ min: -8, max: 64 }), async (which, c, nearStructure, delta) => {
-        const original = originals[which];
-        // Half the positions land next to a layer or blob boundary, where every byte matters.
-        const pick = (n: number) => nearStructure
-          ? Math.max(0, original.hotSpots[n % original.hotSpots.length] + delta)
-          : n;
-        const content = apply(original, c, pick);
-        await checkRead(files.write(content, 'corrupt.caffemodel'), content.length);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: 1 }),
+        corruption,
+        fc.boolean(),
+        fc.integer({ min: -8, max: 64 }),
+        async (which, c, nearStructure, delta) => {
+          const original = originals[which];
+          // Half the positions land next to a layer or blob boundary, where every byte matters.
+          const pick = (n: number) => (nearStructure ? Math.max(0, original.hotSpots[n % original.hotSpots.length] + delta) : n);
+          const content = apply(original, c, pick);
+          await checkRead(files.write(content, 'corrupt.caffemodel'), content.length);
+        },
+      ),
       { numRuns: 250 },
     );
   });

@@ -10,13 +10,18 @@ import { companionLayers, type CompanionLayer } from './companion';
 
 const MODELS = [
   { file: 'lenet_iter_10000.caffemodel', companion: 'lenet_iter_10000.companion_mnist_deploy.prototxt', format: 'V2', name: 'LeNet' },
-  { file: 'cifar10_quick_iter_5000.caffemodel', companion: 'cifar10_quick_iter_5000.companion_prediction_example.prototxt', format: 'V1', name: 'CIFAR10_quick' },
+  {
+    file: 'cifar10_quick_iter_5000.caffemodel',
+    companion: 'cifar10_quick_iter_5000.companion_prediction_example.prototxt',
+    format: 'V1',
+    name: 'CIFAR10_quick',
+  },
 ];
 
 const DATA_TYPES = new Set(['Data', 'ImageData', 'Input', 'MemoryData', 'HDF5Data', 'DummyData', 'WindowData']);
 
 function v2Type(layer: LayerStructure): string {
-  return layer.format === 'V2' ? layer.type : caffeSchema().v1ToV2LayerType(layer.type) ?? layer.type;
+  return layer.format === 'V2' ? layer.type : (caffeSchema().v1ToV2LayerType(layer.type) ?? layer.type);
 }
 
 /**
@@ -61,10 +66,22 @@ for (const model of MODELS) {
     it('stores exactly the blobs the companion implies, shape by shape', () => {
       const learnable = companion.filter((c) => c.blobs.length > 0);
       const withBlobs = structure.layers.filter((l) => l.blobs.length > 0);
-      assert.deepEqual(withBlobs.map((l) => l.name), learnable.map((c) => c.name));
+      assert.deepEqual(
+        withBlobs.map((l) => l.name),
+        learnable.map((c) => c.name),
+      );
       for (const [i, layer] of withBlobs.entries()) {
-        assert.deepEqual(layer.blobs.map((b) => effectiveDims(b.dims)), learnable[i].blobs, `blobs of ${layer.name}`);
-        for (const blob of layer.blobs) assert.equal(blob.dataCount, blob.dims.reduce((a, b) => a * b, 1), `stored floats of ${layer.name}`);
+        assert.deepEqual(
+          layer.blobs.map((b) => effectiveDims(b.dims)),
+          learnable[i].blobs,
+          `blobs of ${layer.name}`,
+        );
+        for (const blob of layer.blobs)
+          assert.equal(
+            blob.dataCount,
+            blob.dims.reduce((a, b) => a * b, 1),
+            `stored floats of ${layer.name}`,
+          );
       }
     });
 
@@ -79,7 +96,9 @@ for (const model of MODELS) {
 
 describe('real caffemodel learnable counts', () => {
   it('are 431,080 for LeNet and 145,578 for cifar10_quick', async () => {
-    const counts = await Promise.all(MODELS.map(async (m) => (await readCaffemodelStructure(path.join(CORPUS_CAFFEMODEL, m.file))).totals.storedValues));
+    const counts = await Promise.all(
+      MODELS.map(async (m) => (await readCaffemodelStructure(path.join(CORPUS_CAFFEMODEL, m.file))).totals.storedValues),
+    );
     assert.deepEqual(counts, [431_080, 145_578]);
   });
 });

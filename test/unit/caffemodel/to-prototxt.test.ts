@@ -18,7 +18,10 @@ function parseClean(text: string): ParsedDocument {
   const doc = parse(text);
   assert.deepEqual(doc.errors, []);
   const errors = validateDocument(doc).filter((p) => p.severity === 'error');
-  assert.deepEqual(errors.map((p) => p.message), []);
+  assert.deepEqual(
+    errors.map((p) => p.message),
+    [],
+  );
   assert.equal(formatDocument(text, doc), text, 'the text is already formatted');
   return doc;
 }
@@ -38,8 +41,14 @@ describe('caffemodel to prototxt', () => {
       const text = caffemodelToPrototxt(structure, file);
       const doc = parseClean(text);
       const layers = subMessages(doc.root, layerField);
-      assert.deepEqual(layers.map((l) => stringValues(l, 'name')[0]?.value), structure.layers.map((l) => l.name));
-      assert.deepEqual(layers.map((l) => lastField(l, 'type')?.value && (lastField(l, 'type')!.value as { value: string }).value), structure.layers.map((l) => l.type));
+      assert.deepEqual(
+        layers.map((l) => stringValues(l, 'name')[0]?.value),
+        structure.layers.map((l) => l.name),
+      );
+      assert.deepEqual(
+        layers.map((l) => lastField(l, 'type')?.value && (lastField(l, 'type')!.value as { value: string }).value),
+        structure.layers.map((l) => l.type),
+      );
 
       // Each learnable layer is preceded by a comment with the weight shape the companion implies.
       const comments = doc.comments.map((c) => c.text.trim());
@@ -56,30 +65,51 @@ describe('caffemodel to prototxt', () => {
       }
       const size = fs.statSync(path.join(CORPUS_CAFFEMODEL, file)).size.toLocaleString('en-US');
       assert.ok(text.startsWith(`# ${file}: ${size} bytes, ${structure.layers.length} layers, `));
-      assert.match(comments[1], new RegExp(`the ${structure.totals.blobs} weight blobs \\(${structure.totals.storedValues.toLocaleString('en-US')} stored values, .*skipped`));
+      assert.match(
+        comments[1],
+        new RegExp(
+          `the ${structure.totals.blobs} weight blobs \\(${structure.totals.storedValues.toLocaleString('en-US')} stored values, .*skipped`,
+        ),
+      );
     });
   }
 
   it('renders V0 layers, fork fields, unknown fields, float literals and odd blobs', async () => {
-    const file = files.write(bytes(
-      ld(1, 'odd'),
-      ld(2, ld(1, ld(1, 'conv1'), ld(2, 'conv'), varintField(3, 4), varintField(8, 3),
-        ld(50, varintField(1, 4), varintField(2, 3), varintField(3, 3), varintField(4, 3), packedFloats(5, 100))),
-      ld(2, 'data'), ld(3, 'conv1')),
-      ld(2, ld(4, 'drop'), varintField(5, 6), ld(12, float32Field(1, 0.1)), ld(2, 'conv1'), ld(3, 'conv1'), varintField(777, 1)),
-    ));
+    const file = files.write(
+      bytes(
+        ld(1, 'odd'),
+        ld(
+          2,
+          ld(
+            1,
+            ld(1, 'conv1'),
+            ld(2, 'conv'),
+            varintField(3, 4),
+            varintField(8, 3),
+            ld(50, varintField(1, 4), varintField(2, 3), varintField(3, 3), varintField(4, 3), packedFloats(5, 100)),
+          ),
+          ld(2, 'data'),
+          ld(3, 'conv1'),
+        ),
+        ld(2, ld(4, 'drop'), varintField(5, 6), ld(12, float32Field(1, 0.1)), ld(2, 'conv1'), ld(3, 'conv1'), varintField(777, 1)),
+      ),
+    );
     const structure = await readCaffemodelStructure(file);
     const text = caffemodelToPrototxt(structure);
     parseClean(text);
     assert.match(text, /^# m\d+\.caffemodel: /); // defaults to the file's base name
     assert.match(text, /V0 format, shown as stored/);
-    assert.match(text, /# weights: 4x3x3x3 \(shape calls for 108 values but 100 floats are stored\)\nlayers \{\n {2}layer \{\n {4}name: "conv1"\n {4}type: "conv"\n {4}num_output: 4\n {4}kernelsize: 3\n {2}\}\n {2}bottom: "data"\n/);
+    assert.match(
+      text,
+      /# weights: 4x3x3x3 \(shape calls for 108 values but 100 floats are stored\)\nlayers \{\n {2}layer \{\n {4}name: "conv1"\n {4}type: "conv"\n {4}num_output: 4\n {4}kernelsize: 3\n {2}\}\n {2}bottom: "data"\n/,
+    );
     assert.match(text, /the 1 weight blob \(100 stored values, 400 bytes\) was skipped/);
     assert.match(text, /dropout_ratio: 0\.1\n/);
     assert.match(text, /# unknown field 777 of V1LayerParameter \(wire type 0, 3 bytes at byte \d+\) not shown\n/);
 
-    const v2 = files.write(bytes(ld(100, ld(1, 's'), ld(2, 'ShuffleChannel'), ld(164, varintField(1, 3)),
-      ld(7, ld(7, blobShape()), packedFloats(8, 1, 8)))));
+    const v2 = files.write(
+      bytes(ld(100, ld(1, 's'), ld(2, 'ShuffleChannel'), ld(164, varintField(1, 3)), ld(7, ld(7, blobShape()), packedFloats(8, 1, 8)))),
+    );
     const v2Text = caffemodelToPrototxt(await readCaffemodelStructure(v2));
     parseClean(v2Text);
     assert.match(v2Text, /shuffle_channel_param \{\n {4}group: 3\n {2}\}/);

@@ -35,7 +35,8 @@ export function sshEnvironment(home: string, knownHostsFile: string | undefined,
 }
 
 export function connectWith(home: string, log: (l: string) => void): Connect {
-  return (t: TargetConfig, signal?: AbortSignal) => BoardConnection.connect(toBoardTarget(t), sshEnvironment(home, t.knownHostsFile, log), { signal });
+  return (t: TargetConfig, signal?: AbortSignal) =>
+    BoardConnection.connect(toBoardTarget(t), sshEnvironment(home, t.knownHostsFile, log), { signal });
 }
 
 export interface Lab {
@@ -75,8 +76,17 @@ export async function startLab(kind: EmulatedBoardKind, timeScale = 0.05): Promi
     target(extra = {}) {
       const knownHosts = path.join(home, `known_hosts-${lab.sshd.port}`);
       fs.writeFileSync(knownHosts, lab.sshd.knownHostsLine + '\n');
-      const t = parseTarget({ name: 'tx1', host: lab.sshd.host, port: lab.sshd.port, user: lab.sshd.user, identityFile: lab.sshd.userKeyPath,
-        kind: 'jetson-tx1', knownHostsFile: knownHosts, ...FAST, ...extra });
+      const t = parseTarget({
+        name: 'tx1',
+        host: lab.sshd.host,
+        port: lab.sshd.port,
+        user: lab.sshd.user,
+        identityFile: lab.sshd.userKeyPath,
+        kind: 'jetson-tx1',
+        knownHostsFile: knownHosts,
+        ...FAST,
+        ...extra,
+      });
       if (typeof t === 'string') throw new Error(t);
       return t;
     },

@@ -32,8 +32,15 @@ describe('campaign plan: three boards behind three real sshd instances at once',
     let killedAt = 0;
     let restarted: Promise<void> | undefined;
     const results: QueueResult[] = await runCampaignPlan({
-      boards: labs.map((lab, i) => ({ target: () => lab.target({ name: names[i], netCheck: false, repetitions: 2 }), connect: lab.connect, agentPath: AGENT })),
-      networkFiles: [net], workspaceRoot: workspace, recordsFolder: folder, resume: false,
+      boards: labs.map((lab, i) => ({
+        target: () => lab.target({ name: names[i], netCheck: false, repetitions: 2 }),
+        connect: lab.connect,
+        agentPath: AGENT,
+      })),
+      networkFiles: [net],
+      workspaceRoot: workspace,
+      recordsFolder: folder,
+      resume: false,
       retry: { retries: 12, baseDelayMs: 500, maxDelayMs: 4000 },
       hooksFor: (target) => ({
         log: (l) => labs[names.indexOf(target)].logs.push(l),
@@ -41,18 +48,27 @@ describe('campaign plan: three boards behind three real sshd instances at once',
           if (target === 'board-b' && s.done >= 3 && !killedAt) {
             killedAt = Date.now();
             // The machine dies, then comes back (new server, same board) a second later.
-            restarted = labs[1].sshd.kill().then(() => new Promise((r) => setTimeout(r, 1000))).then(() => labs[1].restartSshd());
+            restarted = labs[1].sshd
+              .kill()
+              .then(() => new Promise((r) => setTimeout(r, 1000)))
+              .then(() => labs[1].restartSshd());
           }
         },
       }),
     });
     await restarted;
-    assert.ok(killedAt > 0, `board-b was killed mid-run: ${results.map((r) => `${r.target} ${r.outcome.status} x${r.attempts} ${r.outcome.error?.message}`).join('; ')}`);
+    assert.ok(
+      killedAt > 0,
+      `board-b was killed mid-run: ${results.map((r) => `${r.target} ${r.outcome.status} x${r.attempts} ${r.outcome.error?.message}`).join('; ')}`,
+    );
     assert.equal(results.length, 3);
     for (const r of results) {
       assert.equal(r.outcome.status, 'complete', `${r.target}: ${r.outcome.error?.message}`);
       const read = readCampaignFile(r.outcome.file!);
-      assert.deepEqual(read.problems.filter((p) => p.severity === 'error'), []);
+      assert.deepEqual(
+        read.problems.filter((p) => p.severity === 'error'),
+        [],
+      );
       assert.ok(!read.problems.some((p) => /measured again/.test(p.message)), `${r.target}: no layer measured twice`);
       assert.deepEqual(read.layers.map((l) => l.name).sort(), [...LENET_LAYERS].sort(), `${r.target}: every layer once`);
       assert.equal(read.campaign!.target.name, r.target);
@@ -80,7 +96,10 @@ describe('campaign plan: three boards behind three real sshd instances at once',
 
   it('retries only link failures, with exponential back-off capped', () => {
     const p = { retries: 3, baseDelayMs: 1000, maxDelayMs: 5000 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffMs(a, p)), [1000, 2000, 4000, 5000, 5000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((a) => backoffMs(a, p)),
+      [1000, 2000, 4000, 5000, 5000],
+    );
     const base = { measured: 0, planned: 0, added: 0, elapsedMs: 0 };
     assert.equal(isTransient({ ...base, status: 'interrupted' }), true);
     assert.equal(isTransient({ ...base, status: 'complete' }), false);

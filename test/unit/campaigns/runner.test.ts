@@ -45,7 +45,10 @@ function processRunning(command: string): boolean {
 
 /** Every layer recorded exactly once, in the net's order, and the file reads without errors. */
 function assertAllLayersOnce(read: CampaignRead, expected: string[]): void {
-  assert.deepEqual(read.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    read.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.ok(!read.problems.some((p) => /measured again/.test(p.message)), 'no layer measured twice');
   assert.deepEqual([...read.layers.map((l) => l.name)].sort(), [...expected].sort());
   assert.deepEqual(read.planned, expected);
@@ -58,12 +61,21 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
   // The fault tests skip the whole-net check (the first test covers it) to keep the suite short.
   const newCampaign = (signal?: AbortSignal, onProgress?: (s: ProgressState) => void, netCheck = false): Promise<CampaignOutcome> =>
     runCampaign({
-      target: lab.target({ netCheck }), connect: lab.connect, agentLocalPath: AGENT, signal,
+      target: lab.target({ netCheck }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      signal,
       request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
       hooks: { ...lab.hooks, onProgress },
     });
   const resume = (file: string): Promise<CampaignOutcome> =>
-    runCampaign({ target: lab.target({ netCheck: false }), connect: lab.connect, agentLocalPath: AGENT, request: { kind: 'resume', workspaceRoot: lab.workspace, recordsFile: file }, hooks: lab.hooks });
+    runCampaign({
+      target: lab.target({ netCheck: false }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      request: { kind: 'resume', workspaceRoot: lab.workspace, recordsFile: file },
+      hooks: lab.hooks,
+    });
 
   before(async () => {
     lab = await startLab('jetson-tx1');
@@ -91,20 +103,32 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.equal(c.emulated, true);
     assert.deepEqual([c.target.name, c.target.kind, c.target.threads, c.method.repetitions], ['tx1', 'jetson-tx1', 1, 1]);
     assert.equal((c.probe.board as { model: string }).model, 'jetson_tx1');
-    assert.deepEqual(read.sessions.map((s) => [s.session, s.method, s.resumed]), [[1, 'steady-state', false]]);
+    assert.deepEqual(
+      read.sessions.map((s) => [s.session, s.method, s.resumed]),
+      [[1, 'steady-state', false]],
+    );
     // idle brackets: before the layers (with the sensor and harness calibration) and after them
-    assert.deepEqual(read.idle.map((i) => i.bracket?.index), [0, 1]);
+    assert.deepEqual(
+      read.idle.map((i) => i.bracket?.index),
+      [0, 1],
+    );
     assert.ok(read.idle[0].calibration?.harness && read.idle[0].calibration.harness.time_ms > 0, 'harness calibration recorded');
     assert.equal(read.idle[0].calibration?.window?.source, 'measured');
     assert.ok(read.net && read.net.energy_mJ > 0, 'whole-net record');
-    assert.deepEqual(read.ends.map((e) => [e.status, e.layersMeasured]), [['complete', 8]]);
+    assert.deepEqual(
+      read.ends.map((e) => [e.status, e.layersMeasured]),
+      [['complete', 8]],
+    );
 
     const idle = read.idle[0].power_mW;
     const truth = await lab.board.truth(net, { threads: 1 });
     assert.ok(Math.abs(idle - truth.idle_power_mw) / truth.idle_power_mw < 0.03, `idle ${idle} mW vs ${truth.idle_power_mw}`);
     for (const l of read.layers) {
       assert.ok(Math.abs(l.energy_mJ - (l.power_mW * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ, `${l.name}: energy = power x time`);
-      assert.ok(Math.abs(l.dynamic_energy_mJ - ((l.power_mW - idle) * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ + 1e-9, `${l.name}: dynamic`);
+      assert.ok(
+        Math.abs(l.dynamic_energy_mJ - ((l.power_mW - idle) * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ + 1e-9,
+        `${l.name}: dynamic`,
+      );
       assert.equal(l.idle_power_mW, idle);
       assert.deepEqual(Object.keys(l.rails_mW).sort(), ['VDD_CPU', 'VDD_GPU', 'VDD_IN']);
       const t = truth.layers.find((x) => x.name === l.name)!;
@@ -120,8 +144,14 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     const layerSteps = progress.filter((p) => p.position !== undefined);
     assert.deepEqual([...new Set(layerSteps.map((p) => p.position))], [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.ok(layerSteps.every((p) => p.of === 8));
-    assert.ok(progress.some((p) => p.remainingMs !== undefined && p.remainingMs > 0), 'an estimate is given');
-    assert.ok(lab.logs.some((l) => /rails VDD_IN, VDD_GPU, VDD_CPU; pycaffe/.test(l)), 'probe logged');
+    assert.ok(
+      progress.some((p) => p.remainingMs !== undefined && p.remainingMs > 0),
+      'an estimate is given',
+    );
+    assert.ok(
+      lab.logs.some((l) => /rails VDD_IN, VDD_GPU, VDD_CPU; pycaffe/.test(l)),
+      'probe logged',
+    );
   });
 
   it('Cancel stops the remote agent within a second, keeps the layers measured; resume adds exactly the rest', async () => {
@@ -143,7 +173,10 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     const partial = readCampaignFile(out.file!);
     assert.equal(partial.status, 'partial');
     assert.ok(partial.layers.length >= 2 && partial.layers.length < 8, `${partial.layers.length} layers`);
-    assert.deepEqual(partial.ends.map((e) => e.status), ['cancelled']);
+    assert.deepEqual(
+      partial.ends.map((e) => e.status),
+      ['cancelled'],
+    );
     const before = partial.layers.map((l) => JSON.stringify(l));
 
     lab.logs.length = 0;
@@ -152,10 +185,26 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.equal(resumed.added, 8 - partial.layers.length);
     const read = readCampaignFile(out.file!);
     assertAllLayersOnce(read, LENET_LAYERS);
-    assert.deepEqual(read.layers.slice(0, before.length).map((l) => JSON.stringify(l)), before, 'earlier records untouched');
-    assert.deepEqual(read.sessions.map((s) => [s.session, s.resumed, s.skipped.length]), [[1, false, 0], [2, true, partial.layers.length]]);
-    assert.deepEqual(read.ends.map((e) => e.status), ['cancelled', 'complete']);
-    assert.ok(lab.logs.some((l) => /agent on board "tx1" is up to date/.test(l)), 'the agent was not uploaded again');
+    assert.deepEqual(
+      read.layers.slice(0, before.length).map((l) => JSON.stringify(l)),
+      before,
+      'earlier records untouched',
+    );
+    assert.deepEqual(
+      read.sessions.map((s) => [s.session, s.resumed, s.skipped.length]),
+      [
+        [1, false, 0],
+        [2, true, partial.layers.length],
+      ],
+    );
+    assert.deepEqual(
+      read.ends.map((e) => e.status),
+      ['cancelled', 'complete'],
+    );
+    assert.ok(
+      lab.logs.some((l) => /agent on board "tx1" is up to date/.test(l)),
+      'the agent was not uploaded again',
+    );
   });
 
   it('the SSH server killed mid-campaign: a clear error, partial records kept, resume on the restarted server completes', async () => {
@@ -170,8 +219,14 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.equal(out.error?.nextStep, RESUME_STEP);
     const partial = readCampaignFile(out.file!);
     assert.ok(partial.layers.length >= 3 && partial.layers.length < 8, `${partial.layers.length} layers kept`);
-    assert.deepEqual(partial.problems.filter((p) => p.severity === 'error'), []);
-    assert.deepEqual(partial.ends.map((e) => e.status), ['interrupted']);
+    assert.deepEqual(
+      partial.problems.filter((p) => p.severity === 'error'),
+      [],
+    );
+    assert.deepEqual(
+      partial.ends.map((e) => e.status),
+      ['interrupted'],
+    );
 
     await lab.restartSshd();
     const resumed = await resume(out.file!);
@@ -207,11 +262,17 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     // holds the output open and says nothing: a hung board, alive but silent.
     const token = `600.${Date.now() % 100000}`;
     const shim = path.join(lab.home, 'silent-python');
-    fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in run) python3 "$@" | { n=0; while [ $n -lt 2 ] && IFS= read -r l; do printf "%s\\n" "$l"; case "$l" in *'"event":"layer",'*|*'"event": "layer",'*) n=$((n+1)) ;; esac; done; exec sleep ${token}; } ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      shim,
+      `#!/bin/sh\ncase "$2" in run) python3 "$@" | { n=0; while [ $n -lt 2 ] && IFS= read -r l; do printf "%s\\n" "$l"; case "$l" in *'"event":"layer",'*|*'"event": "layer",'*) n=$((n+1)) ;; esac; done; exec sleep ${token}; } ;; *) exec python3 "$@" ;; esac\n`,
+      { mode: 0o755 },
+    );
     const started = Date.now();
     const recordedAt: number[] = [];
     const out = await runCampaign({
-      target: lab.target({ netCheck: false, progressTimeoutSeconds: 6, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
+      target: lab.target({ netCheck: false, progressTimeoutSeconds: 6, python: shim }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
       request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
       hooks: { ...lab.hooks, onRecord: () => recordedAt.push(Date.now()) },
     });
@@ -219,13 +280,22 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     const waited = recordedAt[recordedAt.length - 1] - recordedAt[recordedAt.length - 2];
     assert.equal(out.status, 'interrupted', out.error?.message);
     assert.equal(out.error?.code, 'agent-died');
-    assert.match(out.error!.message, /^The agent on board "tx1" reported no progress for 6 s; last layer pool1 \(measured\); stopped it\. 2 layer\(s\) measured in this run are saved\.$/);
+    assert.match(
+      out.error!.message,
+      /^The agent on board "tx1" reported no progress for 6 s; last layer pool1 \(measured\); stopped it\. 2 layer\(s\) measured in this run are saved\.$/,
+    );
     assert.match(out.error!.nextStep ?? '', /progressTimeoutSeconds/);
     assert.ok(waited >= 5900 && waited < 15000, `stopped ${waited} ms after the last record (run ${Date.now() - started} ms)`);
     assert.ok(!processRunning(`sleep ${token}`), 'the silent command was stopped on the board');
     const partial = readCampaignFile(out.file!);
-    assert.deepEqual(partial.layers.map((l) => l.name), ['conv1', 'pool1']);
-    assert.deepEqual(partial.ends.map((e) => [e.status, e.message]), [['interrupted', out.error!.message]]);
+    assert.deepEqual(
+      partial.layers.map((l) => l.name),
+      ['conv1', 'pool1'],
+    );
+    assert.deepEqual(
+      partial.ends.map((e) => [e.status, e.message]),
+      [['interrupted', out.error!.message]],
+    );
     const resumed = await resume(out.file!);
     assert.equal(resumed.status, 'complete', resumed.error?.message);
     assertAllLayersOnce(readCampaignFile(out.file!), LENET_LAYERS);
@@ -237,8 +307,11 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     fs.writeFileSync(shim, `#!/bin/sh\ncase "$2" in probe) exec sleep ${token} ;; *) exec python3 "$@" ;; esac\n`, { mode: 0o755 });
     const started = Date.now();
     const out = await runCampaign({
-      target: lab.target({ progressTimeoutSeconds: 1, python: shim }), connect: lab.connect, agentLocalPath: AGENT,
-      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net }, hooks: lab.hooks,
+      target: lab.target({ progressTimeoutSeconds: 1, python: shim }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
+      hooks: lab.hooks,
     });
     assert.equal(out.status, 'failed');
     assert.equal(out.error?.code, 'probe-failed');
@@ -251,8 +324,11 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
 
   it('a board without Caffe (no pycaffe, no caffe binary): stops after the probe with how to point at Caffe', async () => {
     const out = await runCampaign({
-      target: lab.target({ env: { PYTHONPATH: '', PATH: '/usr/bin:/bin' } }), connect: lab.connect, agentLocalPath: AGENT,
-      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net }, hooks: lab.hooks,
+      target: lab.target({ env: { PYTHONPATH: '', PATH: '/usr/bin:/bin' } }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
+      hooks: lab.hooks,
     });
     assert.equal(out.status, 'failed');
     assert.equal(out.error?.code, 'no-caffe');
@@ -261,13 +337,16 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.equal(out.file, undefined);
   });
 
-  it('a network Caffe rejects: the agent\'s reason and what to do, nothing recorded', async () => {
+  it("a network Caffe rejects: the agent's reason and what to do, nothing recorded", async () => {
     const broken = path.join(lab.workspace, 'nets', 'broken.prototxt');
     fs.writeFileSync(broken, fs.readFileSync(LENET, 'utf8').replace('bottom: "pool1"', 'bottom: "pool9"'));
     const files = fs.readdirSync(measurementsFolder(lab.workspace)).length;
     const out = await runCampaign({
-      target: lab.target({ netCheck: false }), connect: lab.connect, agentLocalPath: AGENT,
-      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: broken }, hooks: lab.hooks,
+      target: lab.target({ netCheck: false }),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: broken },
+      hooks: lab.hooks,
     });
     assert.equal(out.status, 'failed');
     assert.equal(out.error?.code, 'bad-network');
@@ -291,8 +370,11 @@ describe('campaign runner: a board without power sensor', function () {
   it('stops after the probe with the reason and the next step; nothing is recorded', async () => {
     const net = addNetwork(lab, LENET);
     const out = await runCampaign({
-      target: lab.target(), connect: lab.connect, agentLocalPath: AGENT,
-      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net }, hooks: lab.hooks,
+      target: lab.target(),
+      connect: lab.connect,
+      agentLocalPath: AGENT,
+      request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
+      hooks: lab.hooks,
     });
     assert.equal(out.status, 'failed');
     assert.equal(out.error?.code, 'no-sensor');

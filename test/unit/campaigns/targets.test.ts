@@ -1,6 +1,13 @@
 // energyLens.targets: defaults, every rejected entry explained, and the agent arguments they give.
 import { strict as assert } from 'assert';
-import { newTargetEntry, parseHostAnswer, parseTarget, parseTargets, toBoardTarget, type TargetConfig } from '../../../client/src/board/targets';
+import {
+  newTargetEntry,
+  parseHostAnswer,
+  parseTarget,
+  parseTargets,
+  toBoardTarget,
+  type TargetConfig,
+} from '../../../client/src/board/targets';
 import { measurementArgs, runArgs, skipListNeedsFile } from '../../../client/src/campaigns/agent-args';
 import { pythonArgv } from '../../../client/src/campaigns/board-session';
 
@@ -17,13 +24,22 @@ describe('campaign targets (energyLens.targets)', () => {
       [t.device, t.gpuDevice, t.python, t.repetitions, t.minLoopSeconds, t.netCheck, t.threads, t.idleSeconds, t.env],
       ['cpu', 0, 'python3', 3, 2, true, undefined, undefined, {}],
     );
-    assert.deepEqual(toBoardTarget(target({ name: 'b', host: 'h', port: 2222, user: 'ubuntu', identityFile: '~/.ssh/id' })),
-      { name: 'b', host: 'h', port: 2222, user: 'ubuntu', identityFile: '~/.ssh/id', proxyJump: undefined });
+    assert.deepEqual(toBoardTarget(target({ name: 'b', host: 'h', port: 2222, user: 'ubuntu', identityFile: '~/.ssh/id' })), {
+      name: 'b',
+      host: 'h',
+      port: 2222,
+      user: 'ubuntu',
+      identityFile: '~/.ssh/id',
+      proxyJump: undefined,
+    });
     assert.equal(target({ name: 'b', host: 'h' }).kind, 'generic-linux');
     // The agent's progress timeout: unset means the runner's default; whole seconds from 1.
     assert.equal(t.progressTimeoutSeconds, undefined);
     assert.equal(target({ name: 'b', host: 'h', progressTimeoutSeconds: 60 }).progressTimeoutSeconds, 60);
-    assert.equal(parseTarget({ name: 'b', host: 'h', progressTimeoutSeconds: 0 }), '"b": "progressTimeoutSeconds" must be an integer from 1');
+    assert.equal(
+      parseTarget({ name: 'b', host: 'h', progressTimeoutSeconds: 0 }),
+      '"b": "progressTimeoutSeconds" must be an integer from 1',
+    );
   });
 
   it('leaves out bad entries and says which and why; names must be unique', () => {
@@ -37,7 +53,10 @@ describe('campaign targets (energyLens.targets)', () => {
       { name: 'ok', host: 'g' },
       'tx1',
     ]);
-    assert.deepEqual(targets.map((t) => t.name), ['ok']);
+    assert.deepEqual(
+      targets.map((t) => t.name),
+      ['ok'],
+    );
     assert.deepEqual(problems, [
       'energyLens.targets[1]: "name" is missing',
       'energyLens.targets[2]: "x": "kind" must be one of jetson-tx1, jetson-tx2, jetson-nano, jetson-xavier, jetson-orin, generic-linux',
@@ -55,8 +74,25 @@ describe('campaign targets (energyLens.targets)', () => {
     const cpu = target({ name: 't', host: 'h', threads: 1, repetitions: 5, minLoopSeconds: 2.5, idleSeconds: 3 });
     assert.deepEqual(measurementArgs(cpu), ['--cpu', '--threads', '1', '--repetitions', '5', '--min-loop', '2.5', '--idle-time', '3']);
     const gpu = target({ name: 'g', host: 'h', device: 'gpu', gpuDevice: 1, netCheck: false });
-    assert.deepEqual(runArgs({ target: gpu, remoteModel: '/home/u/net.prototxt', remoteWeights: '/home/u/w.caffemodel', skip: ['conv1', 'relu1'] }),
-      ['run', '--model', '/home/u/net.prototxt', '--weights', '/home/u/w.caffemodel', '--gpu', '1', '--repetitions', '3', '--min-loop', '2', '--skip-layers-json', '["conv1","relu1"]', '--no-net-check']);
+    assert.deepEqual(
+      runArgs({ target: gpu, remoteModel: '/home/u/net.prototxt', remoteWeights: '/home/u/w.caffemodel', skip: ['conv1', 'relu1'] }),
+      [
+        'run',
+        '--model',
+        '/home/u/net.prototxt',
+        '--weights',
+        '/home/u/w.caffemodel',
+        '--gpu',
+        '1',
+        '--repetitions',
+        '3',
+        '--min-loop',
+        '2',
+        '--skip-layers-json',
+        '["conv1","relu1"]',
+        '--no-net-check',
+      ],
+    );
     // A name with a comma survives; a list too long for one argument goes through a file on the board.
     const comma = runArgs({ target: cpu, remoteModel: 'm', skip: ['inception_3a/1x1,relu', 'b'] });
     assert.deepEqual(JSON.parse(comma[comma.indexOf('--skip-layers-json') + 1]), ['inception_3a/1x1,relu', 'b']);
@@ -64,7 +100,10 @@ describe('campaign targets (energyLens.targets)', () => {
     assert.equal(skipListNeedsFile(many), true);
     assert.equal(skipListNeedsFile(['a']), false);
     const viaFile = runArgs({ target: cpu, remoteModel: 'm', skip: many, skipFile: '/home/u/skip.json' });
-    assert.deepEqual(viaFile.slice(viaFile.indexOf('--skip-layers-file'), viaFile.indexOf('--skip-layers-file') + 2), ['--skip-layers-file', '/home/u/skip.json']);
+    assert.deepEqual(viaFile.slice(viaFile.indexOf('--skip-layers-file'), viaFile.indexOf('--skip-layers-file') + 2), [
+      '--skip-layers-file',
+      '/home/u/skip.json',
+    ]);
     assert.ok(!viaFile.includes('--skip-layers-json'));
     assert.deepEqual(runArgs({ target: cpu, remoteModel: 'm', netCheck: false }).slice(-1), ['--no-net-check']);
     // The analysed batch goes to the agent, which reshapes the inputs (a deploy file may say dim: 10).

@@ -29,12 +29,28 @@ describe('CSV exports: no live formulas', () => {
 
   it('predict --csv: a layer named like a formula is text; numbers are unchanged', async () => {
     const file = path.join(os.tmpdir(), `el-csv-${process.pid}.prototxt`);
-    fs.writeFileSync(file, `name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n`
-      + `layer { name: ${JSON.stringify(FORMULA)} type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\n`
-      + 'layer { name: "@SUM(1)" type: "ReLU" bottom: "c" top: "c" }\n');
-    const io = { out: '', err: '', cwd: process.cwd(), stdout(t: string) { io.out += t; }, stderr(t: string) { io.err += t; } };
+    fs.writeFileSync(
+      file,
+      `name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n` +
+        `layer { name: ${JSON.stringify(FORMULA)} type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\n` +
+        'layer { name: "@SUM(1)" type: "ReLU" bottom: "c" top: "c" }\n',
+    );
+    const io = {
+      out: '',
+      err: '',
+      cwd: process.cwd(),
+      stdout(t: string) {
+        io.out += t;
+      },
+      stderr(t: string) {
+        io.err += t;
+      },
+    };
     assert.equal(await predict([file, '--csv'], io), 0, io.err);
-    const rows = io.out.trimEnd().split('\n').map((l) => splitCsvLine(l) as string[]);
+    const rows = io.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => splitCsvLine(l) as string[]);
     assert.equal(rows[1][0], `'${FORMULA}`);
     assert.equal(rows[2][0], "'@SUM(1)");
     assert.equal(rows[1][3], String(2 * 6 * 6 * 3 * 3 * 3), 'MACs stay a number');
@@ -50,6 +66,9 @@ describe('CSV exports: no live formulas', () => {
     assert.equal(rows[0][0], `'${FORMULA}`);
     assert.equal(rows[1][0], "'-2+3");
     const errorColumn = lines[1].split(',').indexOf('error_pct');
-    assert.ok(rows.some((r) => r[errorColumn].startsWith('-') && Number.isFinite(Number(r[errorColumn]))), 'negative numbers are not prefixed');
+    assert.ok(
+      rows.some((r) => r[errorColumn].startsWith('-') && Number.isFinite(Number(r[errorColumn]))),
+      'negative numbers are not prefixed',
+    );
   });
 });

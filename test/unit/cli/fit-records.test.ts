@@ -20,22 +20,32 @@ function capture(cwd: string) {
   return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), cwd } };
 }
 
-describe('network-level accuracy (the paper\'s): all layers against the measured whole net', () => {
+describe("network-level accuracy (the paper's): all layers against the measured whole net", () => {
   it('counts unmodelled layers as nothing and names them; measured is the whole net, not the modelled rows', () => {
     const dataset = {
-      features: ['macs'], target: 'energy_mJ',
+      features: ['macs'],
+      target: 'energy_mJ',
       rows: [
         { values: [100], target: 10, type: 'Convolution', group: 'A' },
         { values: [0], target: 2, type: 'ReLU', group: 'A' },
         { values: [200], target: 20, type: 'Convolution', group: 'B' },
       ],
     };
-    const a = networkAccuracy(dataset, [9, NaN, 22], [
-      { network: 'A', measured_mJ: 12, measuredFrom: 'whole-net record' },
-      { network: 'B', measured_mJ: 20, measuredFrom: 'sum of measured layers' },
-    ])!;
-    assert.deepEqual(a.networks.map((n) => [n.network, n.predicted_mJ, n.accuracyPct, n.unmodelledTypes, n.unmodelled_mJ]),
-      [['A', 9, 75, ['ReLU'], 2], ['B', 22, 90, [], 0]]);
+    const a = networkAccuracy(
+      dataset,
+      [9, NaN, 22],
+      [
+        { network: 'A', measured_mJ: 12, measuredFrom: 'whole-net record' },
+        { network: 'B', measured_mJ: 20, measuredFrom: 'sum of measured layers' },
+      ],
+    )!;
+    assert.deepEqual(
+      a.networks.map((n) => [n.network, n.predicted_mJ, n.accuracyPct, n.unmodelledTypes, n.unmodelled_mJ]),
+      [
+        ['A', 9, 75, ['ReLU'], 2],
+        ['B', 22, 90, [], 0],
+      ],
+    );
     assert.equal(a.meanAccuracyPct, 82.5);
   });
 });
@@ -49,7 +59,22 @@ describe('energy-lens fit RECORDS: campaign records from profile --emulated', fu
     for (const n of NETS) fs.copyFileSync(path.join(CORPUS_PROTOTXT, `${n}.prototxt`), path.join(cwd, `${n}.prototxt`));
     process.env.ENERGY_LENS_ANALYZE = ANALYZE_COMMAND;
     const { out, io } = capture(cwd);
-    const code = await profile([...NETS.map((n) => `${n}.prototxt`), '--emulated', 'tx1', '--time-scale', '0.05', '--repetitions', '1', '--min-loop', '0.2', '--idle-time', '0.2'], io);
+    const code = await profile(
+      [
+        ...NETS.map((n) => `${n}.prototxt`),
+        '--emulated',
+        'tx1',
+        '--time-scale',
+        '0.05',
+        '--repetitions',
+        '1',
+        '--min-loop',
+        '0.2',
+        '--idle-time',
+        '0.2',
+      ],
+      io,
+    );
     assert.equal(code, 0, out.stderr);
   });
   after(() => {
@@ -62,13 +87,32 @@ describe('energy-lens fit RECORDS: campaign records from profile --emulated', fu
     const folder = path.join(cwd, '.energy-lens', 'measurements');
     const text = capture(cwd);
     assert.equal(await fit(['.energy-lens/measurements/', '--method', 'ols'], text.io), 0, text.out.stderr);
-    assert.match(text.out.stdout, /3 campaign\(s\) on jetson-tx1\/caffe-openblas\/cpu\/1t; 3 emulated \(time scale 0\.05\), energies rescaled to real-board units/);
+    assert.match(
+      text.out.stdout,
+      /3 campaign\(s\) on jetson-tx1\/caffe-openblas\/cpu\/1t; 3 emulated \(time scale 0\.05\), energies rescaled to real-board units/,
+    );
     assert.match(text.out.stdout, /validation: leave-one-network-out/);
     assert.match(text.out.stdout, /mean network accuracy over 3 held-out networks: \d+\.\d %/);
 
     const json = capture(cwd);
     assert.equal(await fit([folder, '--method', 'ols', '--json'], json.io), 0, json.out.stderr);
-    const report = JSON.parse(json.out.stdout) as { records: { platform: string; networkAccuracy: { networks: Array<{ network: string; measured_mJ: number; predicted_mJ: number; accuracyPct: number; unmodelledTypes: string[]; measuredFrom: string }>; meanAccuracyPct: number } }; models: Array<{ cv: { networkAccuracy: number } }> };
+    const report = JSON.parse(json.out.stdout) as {
+      records: {
+        platform: string;
+        networkAccuracy: {
+          networks: Array<{
+            network: string;
+            measured_mJ: number;
+            predicted_mJ: number;
+            accuracyPct: number;
+            unmodelledTypes: string[];
+            measuredFrom: string;
+          }>;
+          meanAccuracyPct: number;
+        };
+      };
+      models: Array<{ cv: { networkAccuracy: number } }>;
+    };
     const acc = report.records.networkAccuracy;
     assert.equal(report.records.platform, 'jetson-tx1/caffe-openblas/cpu/1t');
     assert.equal(acc.networks.length, 3);
@@ -109,16 +153,29 @@ describe('energy-lens fit RECORDS: campaign records from profile --emulated', fu
       assert.match(noScale.out.stderr, /skipped: measured on an emulated board whose time scale was not recorded/);
       assert.match(noScale.out.stdout, /2 campaign\(s\)/);
 
-      const tx2 = rewrite(files[1], (h) => (h.platform = { ...(h.platform as object), id: 'jetson-tx2/caffe-openblas/cpu/1t', board: 'jetson-tx2' }));
+      const tx2 = rewrite(
+        files[1],
+        (h) => (h.platform = { ...(h.platform as object), id: 'jetson-tx2/caffe-openblas/cpu/1t', board: 'jetson-tx2' }),
+      );
       const mixed = capture(cwd);
       assert.equal(await fit([files[0], tx2, '--method', 'ols'], mixed.io), 2);
-      assert.match(mixed.out.stderr, /2 platforms \(jetson-tx1\/caffe-openblas\/cpu\/1t, jetson-tx2\/caffe-openblas\/cpu\/1t\).*give --platform ID/);
+      assert.match(
+        mixed.out.stderr,
+        /2 platforms \(jetson-tx1\/caffe-openblas\/cpu\/1t, jetson-tx2\/caffe-openblas\/cpu\/1t\).*give --platform ID/,
+      );
 
       // A second board (same platform) that measured one of the networks: a row per network and board.
       const boardB = rewrite(files[0], (h) => (h.target = { ...(h.target as object), name: 'tx1-b' }));
       const two = capture(cwd);
       assert.equal(await fit([...files, boardB, '--method', 'ols', '--json'], two.io), 0, two.out.stderr);
-      const rows = (JSON.parse(two.out.stdout) as { records: { notes: string[]; networkAccuracy: { networks: Array<{ network: string; target: string; predicted_mJ: number; measured_mJ: number }> } } }).records;
+      const rows = (
+        JSON.parse(two.out.stdout) as {
+          records: {
+            notes: string[];
+            networkAccuracy: { networks: Array<{ network: string; target: string; predicted_mJ: number; measured_mJ: number }> };
+          };
+        }
+      ).records;
       assert.match(rows.notes[0], /4 campaign\(s\) on jetson-tx1\/caffe-openblas\/cpu\/1t from 2 boards \(emulated-tx1, tx1-b\)/);
       assert.equal(rows.networkAccuracy.networks.length, 4);
       const b = rows.networkAccuracy.networks.find((n) => n.target === 'tx1-b')!;

@@ -19,10 +19,14 @@ describe('cli: --help and the usage text', () => {
     }
   });
 
-  it('energy-lens <command> --help prints that command\'s usage and exits 0', function () {
+  it("energy-lens <command> --help prints that command's usage and exits 0", function () {
     this.timeout(30000);
     for (const name of ['fit', 'profile', 'check']) {
-      const out = execFileSync(process.execPath, ['--require', TSX, '--require', path.join(REPO, 'test', 'unit', 'setup.js'), CLI, name, '--help'], { encoding: 'utf8' });
+      const out = execFileSync(
+        process.execPath,
+        ['--require', TSX, '--require', path.join(REPO, 'test', 'unit', 'setup.js'), CLI, name, '--help'],
+        { encoding: 'utf8' },
+      );
       assert.ok(out.startsWith(`usage: energy-lens ${name}`), out);
     }
   });

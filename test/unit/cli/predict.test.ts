@@ -10,7 +10,17 @@ import { ExitCode } from '../../../server/src/cli/exit-codes';
 import { CORPUS_PROTOTXT, CORPUS_CAFFEMODEL } from '../shared-paths';
 
 function capture(cwd = process.cwd()): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', cwd, stdout: (t: string) => { io.out += t; }, stderr: (t: string) => { io.err += t; } };
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
   return io;
 }
 
@@ -33,7 +43,15 @@ describe('cli: energy-lens predict', () => {
   });
 
   it('--budget-mj exits 3 when the prediction exceeds it, 0 when it fits', async () => {
-    const total = JSON.parse((await (async () => { const io = capture(); await predict([squeezenet, '--json'], io); return io; })()).out).totals.energy.predicted_mJ;
+    const total = JSON.parse(
+      (
+        await (async () => {
+          const io = capture();
+          await predict([squeezenet, '--json'], io);
+          return io;
+        })()
+      ).out,
+    ).totals.energy.predicted_mJ;
     const over = capture();
     assert.equal(await predict([squeezenet, '--budget-mj', String(total * 0.9)], over), ExitCode.overBudget);
     assert.match(over.err, /energy budget exceeded/);
@@ -105,7 +123,10 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
   });
 
   it('num_output: 1e308 is an error in the file (exit 1) reported with its position, budget or not', async () => {
-    const file = tmpNet('huge', `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 1e308 kernel_size: 3 } }\n`);
+    const file = tmpNet(
+      'huge',
+      `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 1e308 kernel_size: 3 } }\n`,
+    );
     const io = capture();
     assert.equal(await predict([file, '--budget-mj', '1e30'], io), ExitCode.errorsInFile);
     assert.match(io.err, /:4:\d+: error: `num_output` takes a non-negative integer/);
@@ -116,7 +137,10 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
   });
 
   it('a schema error (unknown field) fails the gate even when the total fits', async () => {
-    const file = tmpNet('typo', `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 kernal_size: 3 } }\n`);
+    const file = tmpNet(
+      'typo',
+      `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 kernal_size: 3 } }\n`,
+    );
     const io = capture();
     assert.equal(await predict([file, '--budget-mj', '1e9'], io), ExitCode.errorsInFile);
     assert.match(io.err, /kernal_size/);
@@ -124,7 +148,8 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
   });
 
   it('a budget that is not a positive finite number is a usage error', async () => {
-    for (const bad of ['0', '-1', 'Infinity', 'NaN', 'x']) assert.equal(await predict([squeezenet, '--budget-mj', bad], capture()), ExitCode.usage, bad);
+    for (const bad of ['0', '-1', 'Infinity', 'NaN', 'x'])
+      assert.equal(await predict([squeezenet, '--budget-mj', bad], capture()), ExitCode.usage, bad);
   });
 });
 

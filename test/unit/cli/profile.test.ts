@@ -35,7 +35,9 @@ interface RunHandle {
 function startCli(args: string[], cwd: string, env: Record<string, string>): RunHandle {
   const started = Date.now();
   const child = spawn(process.execPath, ['--require', TSX, '--require', PROTO_HOOK, CLI, ...args], {
-    cwd, env: { ...process.env, ...env, SSH_AUTH_SOCK: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
+    env: { ...process.env, ...env, SSH_AUTH_SOCK: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -68,7 +70,10 @@ function agentsRunning(home: string): number[] {
 }
 
 function assertEveryLayerOnce(read: CampaignRead): void {
-  assert.deepEqual(read.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    read.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
   assert.ok(!read.problems.some((p) => /measured again/.test(p.message)), 'no layer measured twice');
   assert.deepEqual(read.layers.map((l) => l.name).sort(), [...LENET_LAYERS].sort());
 }
@@ -92,8 +97,21 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
     fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), path.join(cwd, 'nets', 'lenet.prototxt'));
     targetsFile = path.join(cwd, 'targets.json');
     // No knownHostsFile: the host key must come from ~/.ssh/known_hosts, as for a real user.
-    fs.writeFileSync(targetsFile, JSON.stringify([{ name: 'tx1', host: lab.sshd.host, port: lab.sshd.port, user: lab.sshd.user,
-      identityFile: lab.sshd.userKeyPath, kind: 'jetson-tx1', threads: 1, timeScale: lab.board.timeScale }]));
+    fs.writeFileSync(
+      targetsFile,
+      JSON.stringify([
+        {
+          name: 'tx1',
+          host: lab.sshd.host,
+          port: lab.sshd.port,
+          user: lab.sshd.user,
+          identityFile: lab.sshd.userKeyPath,
+          kind: 'jetson-tx1',
+          threads: 1,
+          timeScale: lab.board.timeScale,
+        },
+      ]),
+    );
   });
   after(async () => {
     await lab?.dispose();
@@ -121,8 +139,14 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
     assert.equal(read.campaign!.target.name, 'tx1');
     assert.deepEqual(read.campaign!.emulator, { timeScale: 0.05 });
     assert.equal(read.campaign!.platform?.id, 'jetson-tx1/caffe-openblas/cpu/1t');
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; name?: string; status?: string });
-    assert.deepEqual(events.filter((e) => e.event === 'layer').map((e) => e.name), LENET_LAYERS);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; name?: string; status?: string });
+    assert.deepEqual(
+      events.filter((e) => e.event === 'layer').map((e) => e.name),
+      LENET_LAYERS,
+    );
     assert.deepEqual(events.at(-1), { ...events.at(-1), event: 'campaign-end', status: 'complete', file: files[0] });
     fs.rmSync(files[0]);
   });
@@ -174,7 +198,11 @@ describe('energy-lens profile: the CLI against a real sshd serving an emulated J
   });
 
   it('a target that does not answer exits 6 with the host in the message; a missing network exits 3', async () => {
-    const down = await startCli(['profile', 'nets/lenet.prototxt', '--target', `${lab.sshd.user}@127.0.0.1:1`, '--accept-new', '--retries', '0'], cwd, { HOME: home }).done;
+    const down = await startCli(
+      ['profile', 'nets/lenet.prototxt', '--target', `${lab.sshd.user}@127.0.0.1:1`, '--accept-new', '--retries', '0'],
+      cwd,
+      { HOME: home },
+    ).done;
     assert.equal(down.code, 6, down.stderr);
     assert.match(down.stderr, /127\.0\.0\.1:1.*refused/);
     const missing = await profile(['nets/nope.prototxt']).done;
@@ -189,8 +217,10 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
     const cwd = tempDir('cli-emulated');
     try {
       fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), path.join(cwd, 'lenet.prototxt'));
-      const r = await startCli(['profile', 'lenet.prototxt', '--emulated', 'tx1', '--time-scale', '0.05', '--out', 'data', ...FAST], cwd,
-        { HOME: cwd, ENERGY_LENS_ANALYZE: ANALYZE_COMMAND }).done;
+      const r = await startCli(['profile', 'lenet.prototxt', '--emulated', 'tx1', '--time-scale', '0.05', '--out', 'data', ...FAST], cwd, {
+        HOME: cwd,
+        ENERGY_LENS_ANALYZE: ANALYZE_COMMAND,
+      }).done;
       assert.equal(r.code, 0, r.stderr);
       const files = fs.readdirSync(path.join(cwd, 'data'));
       assert.equal(files.length, 1);
@@ -200,7 +230,15 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       assert.equal(read.campaign!.emulated, true);
       assert.equal(read.campaign!.target.kind, 'jetson-tx1');
       assert.deepEqual(read.campaign!.emulator, { timeScale: 0.05 });
-      assert.deepEqual(read.campaign!.platform, { id: 'jetson-tx1/caffe-openblas/cpu/1t', board: 'jetson-tx1', backend: 'caffe-openblas', device: 'cpu', threads: 1, batch: 1, mode: null });
+      assert.deepEqual(read.campaign!.platform, {
+        id: 'jetson-tx1/caffe-openblas/cpu/1t',
+        board: 'jetson-tx1',
+        backend: 'caffe-openblas',
+        device: 'cpu',
+        threads: 1,
+        batch: 1,
+        mode: null,
+      });
       assert.ok(!fs.existsSync(path.join(cwd, '.energy-lens')), 'nothing written outside --out');
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });

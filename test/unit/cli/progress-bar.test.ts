@@ -8,10 +8,23 @@ describe('cli: profile progress line', () => {
   const label = (l: string): string => (l === 'data_conv1_0_split' ? 'split of data' : l);
 
   it('shows done/total across sessions, the layer (Split as "split of <blob>"), ETA and elapsed', () => {
-    const line = renderProgressLine({ done: 2, of: 15, position: 3, layer: 'data_conv1_0_split', elapsedMs: 65000, fraction: 2 / 15 }, 'net on tx1', 125000, label, 8, 23);
+    const line = renderProgressLine(
+      { done: 2, of: 15, position: 3, layer: 'data_conv1_0_split', elapsedMs: 65000, fraction: 2 / 15 },
+      'net on tx1',
+      125000,
+      label,
+      8,
+      23,
+    );
     assert.equal(line, '[#########-----------] 10/23 layers · split of data · ETA 2:05 · 1:05 elapsed · net on tx1');
-    assert.equal(shortProgress({ done: 2, of: 15, layer: 'conv2', elapsedMs: 0, fraction: 0 }, 'tx1 lenet', label, 8, 23), 'tx1 lenet 10/23 conv2');
-    assert.match(renderProgressLine({ done: 0, elapsedMs: 1000, fraction: 0, phase: 'connecting to tx1' }, 'n', undefined, label), /connecting to tx1/);
+    assert.equal(
+      shortProgress({ done: 2, of: 15, layer: 'conv2', elapsedMs: 0, fraction: 0 }, 'tx1 lenet', label, 8, 23),
+      'tx1 lenet 10/23 conv2',
+    );
+    assert.match(
+      renderProgressLine({ done: 0, elapsedMs: 1000, fraction: 0, phase: 'connecting to tx1' }, 'n', undefined, label),
+      /connecting to tx1/,
+    );
   });
 
   it('smooths the ETA: a raw estimate that doubles moves the shown one by a quarter of the jump', () => {

@@ -23,10 +23,17 @@ describe('energy: built-in models (real data)', function () {
   });
 
   it('re-fits every committed built-in byte for byte', () => {
-    const committed = fs.readdirSync(BUILTIN_DIR).filter((f) => f.endsWith('.json')).sort();
+    const committed = fs
+      .readdirSync(BUILTIN_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     assert.deepEqual(fitted.files.map((f) => f.name).sort(), committed);
     for (const f of fitted.files) {
-      assert.equal(fs.readFileSync(path.join(BUILTIN_DIR, f.name), 'utf8'), f.text, `${f.name} is stale: run npx tsx scripts/fit-builtin-models.ts`);
+      assert.equal(
+        fs.readFileSync(path.join(BUILTIN_DIR, f.name), 'utf8'),
+        f.text,
+        `${f.name} is stale: run npx tsx scripts/fit-builtin-models.ts`,
+      );
     }
   });
 
@@ -50,9 +57,16 @@ describe('energy: built-in models (real data)', function () {
     assert.deepEqual(tx1.subModels.Convolution.features, ['macs']);
     const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));
     const p = predictNet(net.layers, tx1, { cache: new PredictionCache() });
-    const readoff = fs.readFileSync(path.join(DATA, 'squeezenet_tx1_cpu_layer_energy_readoff.csv'), 'utf8')
-      .split('\n').filter((l) => /^[a-z]/.test(l) && !l.startsWith('layer,'));
-    const measured = new Map(readoff.map((l) => { const [name, , e] = l.split(','); return [name, Number(e)] as [string, number]; }));
+    const readoff = fs
+      .readFileSync(path.join(DATA, 'squeezenet_tx1_cpu_layer_energy_readoff.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[a-z]/.test(l) && !l.startsWith('layer,'));
+    const measured = new Map(
+      readoff.map((l) => {
+        const [name, , e] = l.split(',');
+        return [name, Number(e)] as [string, number];
+      }),
+    );
     const measuredTotal = [...measured.values()].reduce((s, e) => s + e, 0);
     const predictedSame = p.layers.filter((l) => measured.has(l.name)).reduce((s, l) => s + l.predicted_mJ!, 0);
     assert.ok(Math.abs(predictedSame - measuredTotal) / measuredTotal < 0.1, `${predictedSame} vs ${measuredTotal}`);
@@ -73,7 +87,7 @@ describe('energy: built-in models (real data)', function () {
     }
   });
 
-  it('gives extrapolated sub-models a wider interval than the fitted one they copy, sized from the sweeps\' FC-like rows', () => {
+  it("gives extrapolated sub-models a wider interval than the fitted one they copy, sized from the sweeps' FC-like rows", () => {
     for (const { model } of BUILTIN_MODELS) {
       const fc = model.subModels.InnerProduct;
       const conv = model.subModels.Convolution;
@@ -84,7 +98,7 @@ describe('energy: built-in models (real data)', function () {
     }
   });
 
-  it('derives the TX1 GPU coarse figure from 150 mJ over SqueezeNet\'s MACs', () => {
+  it("derives the TX1 GPU coarse figure from 150 mJ over SqueezeNet's MACs", () => {
     const gpu = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-cudnn/gpu')!.model;
     const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));
     const p = predictNet(net.layers, gpu, { cache: new PredictionCache() });

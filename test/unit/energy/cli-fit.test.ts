@@ -10,7 +10,15 @@ import { lcg } from './helpers';
 async function run(args: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
-  const code = await fit(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd });
+  const code = await fit(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -21,7 +29,9 @@ describe('energy-lens fit (CLI)', () => {
   const lines = ['network,layer,kind,macs,c_in,k,energy'];
   nets.forEach((net) => {
     for (let i = 0; i < 8; i++) {
-      const c = 16 * (1 + Math.floor(rand() * 8)), k = [1, 3, 5][i % 3], macs = c * k * k * 1000 * (1 + Math.floor(rand() * 20));
+      const c = 16 * (1 + Math.floor(rand() * 8)),
+        k = [1, 3, 5][i % 3],
+        macs = c * k * k * 1000 * (1 + Math.floor(rand() * 20));
       lines.push(`${net},conv${i},Convolution,${macs},${c},${k},${(3e-6 * macs * (1 + 0.1 * (rand() - 0.5))).toFixed(5)}`);
     }
     lines.push(`${net},pool,Pooling,0,64,3,${(2 + rand()).toFixed(3)}`);
@@ -35,12 +45,32 @@ describe('energy-lens fit (CLI)', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('prints the JSON report: one entry per method with complexity, held-out errors and coefficients', async () => {
-    const r = await run(['runs.csv', '--target', 'energy', '--type-column', 'kind', '--group-column', 'network',
-      '--features', 'macs', '--type-features', 'Pooling=c_in', '--method', 'ols,relative', '--json'], dir);
+    const r = await run(
+      [
+        'runs.csv',
+        '--target',
+        'energy',
+        '--type-column',
+        'kind',
+        '--group-column',
+        'network',
+        '--features',
+        'macs',
+        '--type-features',
+        'Pooling=c_in',
+        '--method',
+        'ols,relative',
+        '--json',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.validation, 'leave-one-network-out');
-    assert.deepEqual(out.models.map((m: { method: string }) => m.method), ['ols', 'relative']);
+    assert.deepEqual(
+      out.models.map((m: { method: string }) => m.method),
+      ['ols', 'relative'],
+    );
     for (const m of out.models) {
       assert.equal(m.family, 'layer-type');
       assert.equal(m.complexity, 2, 'one coefficient for conv, one for pooling');
@@ -54,8 +84,26 @@ describe('energy-lens fit (CLI)', () => {
   });
 
   it('prints the comparison table and writes the best model as a loadable model file', async () => {
-    const r = await run(['runs.csv', '--target', 'energy', '--type-column', 'kind', '--group-column', 'network',
-      '--features', 'macs', '--method', 'ols,relative,log', '--out', 'models/mine.json', '--platform', 'lab/board/cpu'], dir);
+    const r = await run(
+      [
+        'runs.csv',
+        '--target',
+        'energy',
+        '--type-column',
+        'kind',
+        '--group-column',
+        'network',
+        '--features',
+        'macs',
+        '--method',
+        'ols,relative,log',
+        '--out',
+        'models/mine.json',
+        '--platform',
+        'lab/board/cpu',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\| Family \| Features \| Method \| Complexity \| Held-out MAPE \|/);
     assert.match(r.stdout, /\| layer-type \| macs \| relative \| 1 \|/);
@@ -70,8 +118,29 @@ describe('energy-lens fit (CLI)', () => {
   });
 
   it('fits the individual family from renamed hyper-parameter columns', async () => {
-    const r = await run(['runs.csv', '--target', 'energy', '--type-column', 'kind', '--features', 'c_in:channelsIn,k:kernelH',
-      '--family', 'individual', '--degree', '2', '--method', 'lasso', '--cv', 'kfold:4', '--seed', '3', '--json'], dir);
+    const r = await run(
+      [
+        'runs.csv',
+        '--target',
+        'energy',
+        '--type-column',
+        'kind',
+        '--features',
+        'c_in:channelsIn,k:kernelH',
+        '--family',
+        'individual',
+        '--degree',
+        '2',
+        '--method',
+        'lasso',
+        '--cv',
+        'kfold:4',
+        '--seed',
+        '3',
+        '--json',
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.validation, 'kfold:4 (seed 3)');
@@ -82,7 +151,10 @@ describe('energy-lens fit (CLI)', () => {
 
   it('reports a method that cannot be fitted without stopping the others', async () => {
     fs.writeFileSync(path.join(dir, 'zero.csv'), 'macs,pad,energy\n1,0,1\n2,0,2\n3,0,3\n4,0,4\n');
-    const r = await run(['zero.csv', '--target', 'energy', '--features', 'macs,pad', '--method', 'ols,lasso', '--cv', 'none', '--json'], dir);
+    const r = await run(
+      ['zero.csv', '--target', 'energy', '--features', 'macs,pad', '--method', 'ols,lasso', '--cv', 'none', '--json'],
+      dir,
+    );
     const out = JSON.parse(r.stdout);
     assert.equal(r.code, 0);
     assert.match(out.models.find((m: { method: string }) => m.method === 'ols').error, /'pad' is 0 in every row/);

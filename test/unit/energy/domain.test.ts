@@ -19,12 +19,20 @@ describe('training domain', () => {
   });
 
   it('names what lies outside: discrete values always, ranges only of features the model reads', () => {
-    const d = { ranges: { macs: [100, 900] as [number, number], channelsIn: [3, 64] as [number, number] }, values: { strideH: [1], strideW: [1], padH: [0], padW: [0] } };
-    assert.equal(outsideDomain(d, { macs: 500, strideH: 1, strideW: 1, padH: 0, padW: 0, channelsIn: 512 }, ['macs']), undefined,
-      'channelsIn is out of range but the model does not read it');
+    const d = {
+      ranges: { macs: [100, 900] as [number, number], channelsIn: [3, 64] as [number, number] },
+      values: { strideH: [1], strideW: [1], padH: [0], padW: [0] },
+    };
+    assert.equal(
+      outsideDomain(d, { macs: 500, strideH: 1, strideW: 1, padH: 0, padW: 0, channelsIn: 512 }, ['macs']),
+      undefined,
+      'channelsIn is out of range but the model does not read it',
+    );
     assert.equal(outsideDomain(d, { macs: 500, strideH: 2, strideW: 2, padH: 0, padW: 0 }, ['macs']), 'stride 2; trained on stride 1');
-    assert.equal(outsideDomain(d, { macs: 5000, strideH: 2, strideW: 1, padH: 1, padW: 1 }, ['macs']),
-      'stride 2×1; trained on stride 1; pad 1; trained on pad 0; macs 5000; trained on 100 – 900');
+    assert.equal(
+      outsideDomain(d, { macs: 5000, strideH: 2, strideW: 1, padH: 1, padW: 1 }, ['macs']),
+      'stride 2×1; trained on stride 1; pad 1; trained on pad 0; macs 5000; trained on 100 – 900',
+    );
     assert.equal(outsideDomain(undefined, { macs: 1e12 }, ['macs']), undefined, 'no recorded domain: nothing to say');
   });
 
@@ -32,13 +40,19 @@ describe('training domain', () => {
     const platform = 'jetson-tx2/pytorch-cuda/gpu';
     const model = new ModelRegistry().get(platform)!;
     assert.deepEqual(model.model.subModels.Convolution.domain?.values?.strideH, [1]);
-    const text = (stride: number) => [
-      'input: "data"', 'input_shape { dim: 1 dim: 16 dim: 56 dim: 56 }',
-      `layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 32 kernel_size: 3 stride: ${stride} } }`, '',
-    ].join('\n');
+    const text = (stride: number) =>
+      [
+        'input: "data"',
+        'input_shape { dim: 1 dim: 16 dim: 56 dim: 56 }',
+        `layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 32 kernel_size: 3 stride: ${stride} } }`,
+        '',
+      ].join('\n');
     const hoverOf = (stride: number) => {
       const a = new DocumentAnalysis('file:///w/d.prototxt', 1, text(stride), { ...DEFAULT_SETTINGS, platform }, model);
-      return hoverEnergyLines(a, a.net!.layers.find((l) => l.name === 'c')!).join('\n');
+      return hoverEnergyLines(
+        a,
+        a.net!.layers.find((l) => l.name === 'c')!,
+      ).join('\n');
     };
     assert.match(hoverOf(2), /outside the model's data \(stride 2; trained on stride 1\)/);
     assert.doesNotMatch(hoverOf(1), /outside the model's data/);
@@ -47,8 +61,9 @@ describe('training domain', () => {
   it('a net the model was fitted on says so (in-sample), another does not', () => {
     const model = new ModelRegistry().get(DEFAULT_SETTINGS.platform)!;
     assert.deepEqual(model.model.subModels.Convolution.domain?.networks, ['squeezenet_v1.0']);
-    const text = 'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n'
-      + 'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 16 kernel_size: 3 } }\n';
+    const text =
+      'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n' +
+      'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 16 kernel_size: 3 } }\n';
     const hoverOf = (file: string) => {
       const a = new DocumentAnalysis(`file:///w/${file}`, 1, text, DEFAULT_SETTINGS, model);
       return hoverEnergyLines(a, a.net!.layers[0]).join('\n');

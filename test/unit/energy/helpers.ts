@@ -7,7 +7,13 @@ export function dataset(features: string[], rows: Array<{ x: number[]; y: number
   return {
     features,
     target: 'energy_mJ',
-    rows: rows.map((r, i) => ({ values: r.x, target: r.y, type: r.type ?? 'Convolution', group: r.group, source: { file: 'test.csv', line: i + 2 } })),
+    rows: rows.map((r, i) => ({
+      values: r.x,
+      target: r.y,
+      type: r.type ?? 'Convolution',
+      group: r.group,
+      source: { file: 'test.csv', line: i + 2 },
+    })),
   };
 }
 

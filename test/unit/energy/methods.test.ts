@@ -17,7 +17,13 @@ describe('energy fit: methods on exact data', () => {
   const xs = [1, 2, 3, 5, 8, 13, 21];
 
   it('ols (no intercept) recovers E = 3x', () => {
-    const m = only({ family: 'layer-type', method: 'ols', features: ['macs'] }, dataset(['macs'], xs.map((x) => ({ x: [x], y: 3 * x }))));
+    const m = only(
+      { family: 'layer-type', method: 'ols', features: ['macs'] },
+      dataset(
+        ['macs'],
+        xs.map((x) => ({ x: [x], y: 3 * x })),
+      ),
+    );
     close(m.coefficients[0], 3);
     assert.equal(m.intercept, 0);
     assert.equal(m.complexity, 1);
@@ -32,7 +38,13 @@ describe('energy fit: methods on exact data', () => {
   });
 
   it('ols-intercept recovers E = 2 + 3x and counts the intercept in the complexity', () => {
-    const m = only({ family: 'layer-type', method: 'ols-intercept', features: ['macs'] }, dataset(['macs'], xs.map((x) => ({ x: [x], y: 2 + 3 * x }))));
+    const m = only(
+      { family: 'layer-type', method: 'ols-intercept', features: ['macs'] },
+      dataset(
+        ['macs'],
+        xs.map((x) => ({ x: [x], y: 2 + 3 * x })),
+      ),
+    );
     close(m.intercept, 2);
     close(m.coefficients[0], 3);
     assert.equal(m.complexity, 2);
@@ -50,7 +62,14 @@ describe('energy fit: methods on exact data', () => {
 
   it('nnls sets a coefficient that OLS makes negative to zero and refits the rest', () => {
     // y = 2a − 0.5b + 1: OLS (no intercept) gives b a negative coefficient; NNLS must return b = 0 and a = Σay/Σa².
-    const rows = [[1, 1], [2, 0.5], [3, 4], [4, 1], [5, 3], [6, 2]].map(([a, b]) => ({ x: [a, b], y: 2 * a - 0.5 * b + 1 }));
+    const rows = [
+      [1, 1],
+      [2, 0.5],
+      [3, 4],
+      [4, 1],
+      [5, 3],
+      [6, 2],
+    ].map(([a, b]) => ({ x: [a, b], y: 2 * a - 0.5 * b + 1 }));
     const ds = dataset(['a', 'b'], rows);
     const ols = only({ family: 'layer-type', method: 'ols', features: ['a', 'b'] }, ds);
     assert.ok(ols.coefficients[1] < 0);
@@ -61,15 +80,36 @@ describe('energy fit: methods on exact data', () => {
   });
 
   it('nnls equals ols when the OLS solution is already non-negative', () => {
-    const rows = [[1, 2], [2, 1], [3, 5], [4, 4], [7, 1]].map(([a, b]) => ({ x: [a, b], y: 0.5 * a + 1.5 * b }));
+    const rows = [
+      [1, 2],
+      [2, 1],
+      [3, 5],
+      [4, 4],
+      [7, 1],
+    ].map(([a, b]) => ({ x: [a, b], y: 0.5 * a + 1.5 * b }));
     const m = only({ family: 'layer-type', method: 'nnls', features: ['a', 'b'] }, dataset(['a', 'b'], rows));
     close(m.coefficients[0], 0.5);
     close(m.coefficients[1], 1.5);
   });
 
   it('log space recovers a power law E = 5·x^0.7', () => {
-    const m = only({ family: 'layer-type', method: 'log', features: ['macs'] }, dataset(['macs'], xs.map((x) => ({ x: [x], y: 5 * x ** 0.7 }))));
-    assert.deepEqual(fitDataset(dataset(['macs'], xs.map((x) => ({ x: [x], y: 5 * x ** 0.7 }))), { family: 'layer-type', method: 'log', features: ['macs'] }).subModels[0].terms, ['log(macs)']);
+    const m = only(
+      { family: 'layer-type', method: 'log', features: ['macs'] },
+      dataset(
+        ['macs'],
+        xs.map((x) => ({ x: [x], y: 5 * x ** 0.7 })),
+      ),
+    );
+    assert.deepEqual(
+      fitDataset(
+        dataset(
+          ['macs'],
+          xs.map((x) => ({ x: [x], y: 5 * x ** 0.7 })),
+        ),
+        { family: 'layer-type', method: 'log', features: ['macs'] },
+      ).subModels[0].terms,
+      ['log(macs)'],
+    );
     close(m.intercept, Math.log(5));
     close(m.coefficients[0], 0.7);
     assert.equal(m.link, 'log');
@@ -78,7 +118,8 @@ describe('energy fit: methods on exact data', () => {
   it('ridge recovers E = 2 + 3a − b on noise-free data (cross-validation picks a negligible penalty)', () => {
     const rand = lcg(11);
     const rows = Array.from({ length: 40 }, () => {
-      const a = 1 + 10 * rand(), b = 1 + 5 * rand();
+      const a = 1 + 10 * rand(),
+        b = 1 + 5 * rand();
       return { x: [a, b], y: 2 + 3 * a - b };
     });
     const m = only({ family: 'layer-type', method: 'ridge', features: ['a', 'b'] }, dataset(['a', 'b'], rows));
@@ -99,7 +140,9 @@ describe('energy fit: methods on exact data', () => {
   it('lasso keeps the one informative term and zeroes the others', () => {
     const rand = lcg(13);
     const rows = Array.from({ length: 50 }, () => {
-      const a = rand() * 10, b = rand() * 10, c = rand() * 10;
+      const a = rand() * 10,
+        b = rand() * 10,
+        c = rand() * 10;
       return { x: [a, b, c], y: 4 + 3 * a };
     });
     const m = only({ family: 'layer-type', method: 'lasso', features: ['a', 'b', 'c'] }, dataset(['a', 'b', 'c'], rows));
@@ -112,20 +155,38 @@ describe('energy fit: methods on exact data', () => {
   it('lasso on the individual-layer family selects the true product term among the polynomial terms', () => {
     const rand = lcg(17);
     const rows = Array.from({ length: 80 }, () => {
-      const c = 1 + Math.floor(rand() * 64), k = 1 + 2 * Math.floor(rand() * 3), h = 4 + Math.floor(rand() * 28);
+      const c = 1 + Math.floor(rand() * 64),
+        k = 1 + 2 * Math.floor(rand() * 3),
+        h = 4 + Math.floor(rand() * 28);
       return { x: [c, k, h], y: 0.5 + 0.01 * c * k * k };
     });
     const r = fitDataset(dataset(['c', 'k', 'h'], rows), { family: 'individual', method: 'lasso', features: ['c', 'k', 'h'], degree: 3 });
     const m = r.subModels[0];
     assert.ok(m.terms.includes('c*k^2') && m.terms.includes('log(c)'), m.terms.join(' '));
-    const biggest = m.terms[m.coefficients.map((v, i) => [Math.abs(v) * Math.max(...rows.map((row) => termValue(m.terms[i], row.x))), i]).sort((p, q) => q[0] - p[0])[0][1]];
+    const biggest =
+      m.terms[
+        m.coefficients
+          .map((v, i) => [Math.abs(v) * Math.max(...rows.map((row) => termValue(m.terms[i], row.x))), i])
+          .sort((p, q) => q[0] - p[0])[0][1]
+      ];
     assert.equal(biggest, 'c*k^2');
     assert.ok(m.complexity < m.terms.length + 1, 'lasso must drop terms');
     assert.ok(r.subModels[0].inSample.mape < 1, `in-sample MAPE ${r.subModels[0].inSample.mape}`);
   });
 
   it('individual family builds products up to the degree plus logs of positive features', () => {
-    const rows = [[1, 2], [2, 3], [3, 1], [4, 4], [5, 2], [6, 6], [7, 1], [2, 8], [9, 3], [5, 5]].map(([a, b]) => ({ x: [a, b], y: a * b + 1 }));
+    const rows = [
+      [1, 2],
+      [2, 3],
+      [3, 1],
+      [4, 4],
+      [5, 2],
+      [6, 6],
+      [7, 1],
+      [2, 8],
+      [9, 3],
+      [5, 5],
+    ].map(([a, b]) => ({ x: [a, b], y: a * b + 1 }));
     const r = fitDataset(dataset(['a', 'b'], rows), { family: 'individual', method: 'ols-intercept', features: ['a', 'b'], degree: 2 });
     assert.deepEqual(r.subModels[0].terms, ['a', 'b', 'a^2', 'a*b', 'b^2', 'log(a)', 'log(b)']);
   });

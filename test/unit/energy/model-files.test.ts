@@ -16,7 +16,10 @@ function errorsOf(value: unknown, source = 'm.json') {
 }
 
 describe('energy models: validation of model files', () => {
-  const good = model({ Convolution: subModel({ appliesTo: ['ConvolutionDepthwise'] }), Pooling: subModel({ features: ['inputElements*kernelH*kernelW'] }) });
+  const good = model({
+    Convolution: subModel({ appliesTo: ['ConvolutionDepthwise'] }),
+    Pooling: subModel({ features: ['inputElements*kernelH*kernelW'] }),
+  });
 
   it('accepts a well-formed model', () => {
     const r = parseModelText(JSON.stringify(good), 'good.json');
@@ -28,7 +31,10 @@ describe('energy models: validation of model files', () => {
     const bad = structuredClone(good);
     (bad.subModels.Convolution.coefficients as unknown[])[0] = 'fast';
     const r = errorsOf(bad, 'models/bad.json');
-    assert.deepEqual(r.errors.map((e) => e.pointer), ['/subModels/Convolution/coefficients/0']);
+    assert.deepEqual(
+      r.errors.map((e) => e.pointer),
+      ['/subModels/Convolution/coefficients/0'],
+    );
     assert.match(r.error, /^models\/bad\.json: \/subModels\/Convolution\/coefficients\/0: must be number$/);
   });
 
@@ -56,7 +62,10 @@ describe('energy models: validation of model files', () => {
     bad.subModels.Pooling.features = ['inputElements*kernelArea'];
     bad.subModels.Pooling.appliesTo = ['ConvolutionDepthwise'];
     const r = errorsOf(bad);
-    assert.deepEqual(r.errors.map((e) => e.pointer), ['/subModels/Convolution/coefficients', '/subModels/Pooling/features/0', '/subModels/Pooling/appliesTo/0']);
+    assert.deepEqual(
+      r.errors.map((e) => e.pointer),
+      ['/subModels/Convolution/coefficients', '/subModels/Pooling/features/0', '/subModels/Pooling/appliesTo/0'],
+    );
     assert.match(r.errors[0].message, /has 2 values but features has 1/);
     assert.match(r.errors[1].message, /unknown layer feature 'kernelArea'/);
     assert.match(r.errors[2].message, /already predicted by sub-model 'Convolution'/);
@@ -65,7 +74,10 @@ describe('energy models: validation of model files', () => {
   it('rejects a term that does not parse, at the schema level', () => {
     const bad = structuredClone(good);
     bad.subModels.Convolution.features = ['macs+params'];
-    assert.deepEqual(errorsOf(bad).errors.map((e) => e.pointer), ['/subModels/Convolution/features/0']);
+    assert.deepEqual(
+      errorsOf(bad).errors.map((e) => e.pointer),
+      ['/subModels/Convolution/features/0'],
+    );
   });
 
   it('reports invalid JSON with its line and column, and unreadable files', () => {
@@ -80,15 +92,23 @@ describe('energy models: validation of model files', () => {
 
 describe('energy models: built-ins and the registry', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-models-')); });
-  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-models-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('ships valid built-ins, the default platform among them, each fitted or coarse', () => {
     const ids = BUILTIN_MODELS.map((b) => b.model.platform.id);
     assert.ok(ids.includes(DEFAULT_PLATFORM_ID));
     assert.deepEqual([...ids].sort(), [
-      'jetson-tx1/caffe-cudnn/gpu', 'jetson-tx1/caffe-openblas/cpu/1t', 'jetson-tx1/caffe2-eigen/cpu',
-      'jetson-tx2/pytorch-cuda/gpu', 'jetson-tx2/pytorch/cpu', 'snapdragon-820/caffe2-eigen/cpu',
+      'jetson-tx1/caffe-cudnn/gpu',
+      'jetson-tx1/caffe-openblas/cpu/1t',
+      'jetson-tx1/caffe2-eigen/cpu',
+      'jetson-tx2/pytorch-cuda/gpu',
+      'jetson-tx2/pytorch/cpu',
+      'snapdragon-820/caffe2-eigen/cpu',
     ]);
     for (const { model: m } of BUILTIN_MODELS) {
       assert.ok(m.subModels.Convolution, m.platform.id);
@@ -99,7 +119,10 @@ describe('energy models: built-ins and the registry', () => {
 
   it('lists every JSON file of the builtin folder', () => {
     const folder = path.resolve(__dirname, '../../../server/src/energy/builtin');
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+    const files = fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     assert.deepEqual(BUILTIN_MODELS.map((b) => b.name).sort(), files);
   });
 
@@ -111,13 +134,19 @@ describe('energy models: built-ins and the registry', () => {
     fs.mkdirSync(path.join(ws, '.energy-lens', 'models'), { recursive: true });
     const wsModel = model({ Convolution: subModel({ coefficients: [7e-6] }) }, DEFAULT_PLATFORM_ID);
     fs.writeFileSync(path.join(ws, '.energy-lens', 'models', 'a.json'), JSON.stringify(wsModel));
-    fs.writeFileSync(path.join(ws, '.energy-lens', 'models', 'b.json'), JSON.stringify(model({ Pooling: subModel() }, 'lab/new-board/cpu')));
+    fs.writeFileSync(
+      path.join(ws, '.energy-lens', 'models', 'b.json'),
+      JSON.stringify(model({ Pooling: subModel() }, 'lab/new-board/cpu')),
+    );
 
     const registry = buildRegistry({ modelFiles: [settingFile], workspaceFolders: [ws] });
     const entry = registry.get(DEFAULT_PLATFORM_ID)!;
     assert.equal(entry.model.subModels.Convolution.coefficients[0], 7e-6);
     assert.equal(entry.source.origin, 'workspace');
-    assert.deepEqual(entry.overrides.map((s) => s.origin), ['builtin', 'setting']);
+    assert.deepEqual(
+      entry.overrides.map((s) => s.origin),
+      ['builtin', 'setting'],
+    );
     assert.match(describeSource(entry), /^workspace file .*a\.json \(overrides .*mine\.json\)$/);
     assert.equal(registry.get('lab/new-board/cpu')!.source.origin, 'workspace');
     assert.equal(describeSource(registry.get('jetson-tx2/pytorch/cpu')!), 'built-in');

@@ -7,7 +7,10 @@ import * as path from 'path';
 import { loadModelFile, parseModelText } from '../../../server/src/energy/load-model';
 import { REPO_ROOT } from '../shared-paths';
 
-const BUILTIN = fs.readFileSync(path.join(REPO_ROOT, 'server', 'src', 'energy', 'builtin', 'jetson-tx1_caffe-openblas_cpu_1t.json'), 'utf8');
+const BUILTIN = fs.readFileSync(
+  path.join(REPO_ROOT, 'server', 'src', 'energy', 'builtin', 'jetson-tx1_caffe-openblas_cpu_1t.json'),
+  'utf8',
+);
 
 function errorOf(text: string): string {
   const result = parseModelText(text, 'm.json');
@@ -27,7 +30,14 @@ describe('energy model files: ranges and errors', () => {
   });
 
   it('sigmaLog: 1e308 is rejected naming the field', () => {
-    assert.match(errorOf(withConv((c) => { c.sigmaLog = 1e308; })), /m\.json: \/subModels\/Convolution\/sigmaLog: must be at most 10 \(got 1e\+308\)/);
+    assert.match(
+      errorOf(
+        withConv((c) => {
+          c.sigmaLog = 1e308;
+        }),
+      ),
+      /m\.json: \/subModels\/Convolution\/sigmaLog: must be at most 10 \(got 1e\+308\)/,
+    );
   });
 
   it('a number past double range (1e309 parses as Infinity) is rejected', () => {
@@ -37,8 +47,20 @@ describe('energy model files: ranges and errors', () => {
   });
 
   it('a sub-model that can only predict energies ≤ 0 is rejected; mixed signs are allowed', () => {
-    assert.match(errorOf(withConv((c) => { c.coefficients = [-1e-6]; c.intercept = 0; })), /\/subModels\/Convolution\/coefficients: every coefficient and the intercept are ≤ 0/);
-    const mixed = withConv((c) => { c.features = ['macs', 'channelsIn']; c.coefficients = [1e-6, -0.01]; c.intercept = 0.5; });
+    assert.match(
+      errorOf(
+        withConv((c) => {
+          c.coefficients = [-1e-6];
+          c.intercept = 0;
+        }),
+      ),
+      /\/subModels\/Convolution\/coefficients: every coefficient and the intercept are ≤ 0/,
+    );
+    const mixed = withConv((c) => {
+      c.features = ['macs', 'channelsIn'];
+      c.coefficients = [1e-6, -0.01];
+      c.intercept = 0.5;
+    });
     assert.ok('model' in parseModelText(mixed, 'm.json'), 'individual-style fits have negative terms');
   });
 

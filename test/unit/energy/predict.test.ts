@@ -40,7 +40,10 @@ describe('energy prediction', () => {
 
   it('says which layers are not modelled, lack features or do no work', () => {
     const p = predictNet(layers, m, { cache: new PredictionCache() });
-    assert.deepEqual(p.layers.map((l) => l.status), ['no-compute', 'predicted', 'predicted', 'not-modelled', 'predicted', 'predicted', 'missing-features', 'no-compute']);
+    assert.deepEqual(
+      p.layers.map((l) => l.status),
+      ['no-compute', 'predicted', 'predicted', 'not-modelled', 'predicted', 'predicted', 'missing-features', 'no-compute'],
+    );
     assert.equal(p.layers[3].notModelled, true);
     assert.match(p.layers[3].message!, /ReLU layers are not modelled on Test board/);
     assert.match(p.layers[6].message!, /macs unknown/);
@@ -61,14 +64,24 @@ describe('energy prediction', () => {
     near(p.total.high_mJ, 248 + Math.sqrt(groups.reduce((s, g) => s + g.up ** 2, 0)));
     near(p.total.low_mJ, 248 - Math.sqrt(groups.reduce((s, g) => s + g.down ** 2, 0)));
     assert.ok(p.total.high_mJ - p.total.predicted_mJ < groups.reduce((s, g) => s + g.up, 0), 'narrower than fully correlated');
-    assert.deepEqual(p.byType.map((t) => t.subModel), ['Convolution', 'Pooling', 'InnerProduct'], 'largest first');
+    assert.deepEqual(
+      p.byType.map((t) => t.subModel),
+      ['Convolution', 'Pooling', 'InnerProduct'],
+      'largest first',
+    );
   });
 
   it('gives shares of the predicted total that add up to one', () => {
     const p = predictNet(layers, m, { cache: new PredictionCache() });
     near(p.layers[1].share!, 200 / 248);
-    near(p.layers.reduce((s, l) => s + (l.share ?? 0), 0), 1);
-    near(p.byType.reduce((s, t) => s + t.share, 0), 1);
+    near(
+      p.layers.reduce((s, l) => s + (l.share ?? 0), 0),
+      1,
+    );
+    near(
+      p.byType.reduce((s, t) => s + t.share, 0),
+      1,
+    );
   });
 
   it('flags a prediction at or below zero instead of showing it', () => {
@@ -80,7 +93,9 @@ describe('energy prediction', () => {
   });
 
   it('evaluates log-link models as power laws', () => {
-    const power = model({ Convolution: subModel({ features: ['log(macs)'], coefficients: [0.5], intercept: Math.log(3e-3), link: 'log' }) });
+    const power = model({
+      Convolution: subModel({ features: ['log(macs)'], coefficients: [0.5], intercept: Math.log(3e-3), link: 'log' }),
+    });
     const p = predictNet([layer('c', 'Convolution', { macs: 1e6 })], power, { cache: new PredictionCache() });
     near(p.layers[0].predicted_mJ!, 3e-3 * 1000);
     assert.equal(p.layers[0].formula, 'E = 3 µJ × MACs^0.5');
@@ -112,7 +127,11 @@ describe('energy prediction', () => {
 
   it('bounds the cache size', () => {
     const cache = new PredictionCache(10);
-    predictNet(Array.from({ length: 25 }, (_, i) => layer(`c${i}`, 'Convolution', { macs: i + 1 })), m, { cache });
+    predictNet(
+      Array.from({ length: 25 }, (_, i) => layer(`c${i}`, 'Convolution', { macs: i + 1 })),
+      m,
+      { cache },
+    );
     assert.equal(cache.size, 10);
   });
 });
@@ -126,11 +145,18 @@ describe('energy formulas', () => {
   });
 
   it('writes intercepts, several terms, negative terms and long models readably', () => {
-    assert.equal(formatFormula(subModel({ features: ['macs', 'inputElements'], coefficients: [43.7e-9, 30.7e-6], intercept: 0.693 })),
-      'E = 693 µJ + 43.7 pJ × MACs + 30.7 nJ × input elements');
-    assert.equal(formatFormula(subModel({ features: ['macs', 'channelsIn^2*kernelH'], coefficients: [1e-6, -2e-9] })),
-      'E = 1 nJ × MACs − 2 pJ × channelsIn^2 × kernelH');
-    const many = subModel({ features: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((_, i) => `channelsIn^${i + 1}`), coefficients: [1, 1, 1, 1, 1, 1] });
+    assert.equal(
+      formatFormula(subModel({ features: ['macs', 'inputElements'], coefficients: [43.7e-9, 30.7e-6], intercept: 0.693 })),
+      'E = 693 µJ + 43.7 pJ × MACs + 30.7 nJ × input elements',
+    );
+    assert.equal(
+      formatFormula(subModel({ features: ['macs', 'channelsIn^2*kernelH'], coefficients: [1e-6, -2e-9] })),
+      'E = 1 nJ × MACs − 2 pJ × channelsIn^2 × kernelH',
+    );
+    const many = subModel({
+      features: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((_, i) => `channelsIn^${i + 1}`),
+      coefficients: [1, 1, 1, 1, 1, 1],
+    });
     assert.match(formatFormula(many), /\+ … \(2 more terms\)$/);
   });
 });

@@ -12,7 +12,7 @@ describe('energy fit: metrics', () => {
     const predicted = [11, 18, 40, 75];
     const m = layerMetrics(measured, predicted);
     // relative errors: +0.1, −0.1, 0, +0.5
-    assert.ok(Math.abs(m.mape - 100 * (0.1 + 0.1 + 0 + 0.5) / 4) < 1e-12);
+    assert.ok(Math.abs(m.mape - (100 * (0.1 + 0.1 + 0 + 0.5)) / 4) < 1e-12);
     assert.ok(Math.abs(m.rmspe - 100 * Math.sqrt((0.01 + 0.01 + 0 + 0.25) / 4)) < 1e-12);
     const logs = [Math.log(10 / 11), Math.log(20 / 18), 0, Math.log(50 / 75)];
     assert.ok(Math.abs(m.sigmaLog - Math.sqrt(logs.reduce((s, l) => s + l * l, 0) / 4)) < 1e-12);
@@ -32,7 +32,13 @@ describe('energy fit: metrics', () => {
     const predicted = [12, 32, 5, 4, 10];
     const n = networkMetrics(groups, measured, predicted)!;
     // a: |44 − 40| / 40 = 10 %; b: |19 − 20| / 20 = 5 %
-    assert.deepEqual(n.networks.map((x) => [x.group, x.layers, x.measured, x.predicted]), [['a', 2, 40, 44], ['b', 3, 20, 19]]);
+    assert.deepEqual(
+      n.networks.map((x) => [x.group, x.layers, x.measured, x.predicted]),
+      [
+        ['a', 2, 40, 44],
+        ['b', 3, 20, 19],
+      ],
+    );
     assert.ok(Math.abs(n.meanErrorPct - 7.5) < 1e-12);
     assert.ok(Math.abs(n.accuracyPct - 92.5) < 1e-12);
     assert.equal(networkMetrics([undefined, undefined], [1, 2], [1, 2]), null);
@@ -42,10 +48,12 @@ describe('energy fit: metrics', () => {
 describe('energy fit: validation schemes', () => {
   const rand = lcg(21);
   const nets = ['alexnet', 'googlenet', 'squeezenet', 'vgg'];
-  const rows = nets.flatMap((group, g) => Array.from({ length: 6 }, (_, i) => {
-    const macs = 1e6 * (1 + i + 3 * g + rand());
-    return { x: [macs], y: 2e-6 * macs * (1 + 0.2 * (rand() - 0.5)), group };
-  }));
+  const rows = nets.flatMap((group, g) =>
+    Array.from({ length: 6 }, (_, i) => {
+      const macs = 1e6 * (1 + i + 3 * g + rand());
+      return { x: [macs], y: 2e-6 * macs * (1 + 0.2 * (rand() - 0.5)), group };
+    }),
+  );
   const ds = dataset(['macs'], rows);
 
   it('leave-one-network-out predicts each network from a fit on the others only', () => {
@@ -60,8 +68,14 @@ describe('energy fit: validation schemes', () => {
         if (x.group === held) assert.ok(Math.abs(r.cv!.predictions[i] - slope * x.x[0]) < 1e-9 * x.y, `${held} row ${i}`);
       });
     }
-    assert.deepEqual(r.cv!.network!.networks.map((n) => n.group), nets);
-    const expectedMape = layerMetrics(rows.map((x) => x.y), Array.from(r.cv!.predictions)).mape;
+    assert.deepEqual(
+      r.cv!.network!.networks.map((n) => n.group),
+      nets,
+    );
+    const expectedMape = layerMetrics(
+      rows.map((x) => x.y),
+      Array.from(r.cv!.predictions),
+    ).mape;
     assert.ok(Math.abs(r.cv!.layers.mape - expectedMape) < 1e-12);
   });
 
@@ -72,7 +86,11 @@ describe('energy fit: validation schemes', () => {
     const c = dealIntoFolds(items, 5, 43);
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
-    assert.deepEqual(a.flat().sort((x, y) => x - y), items, 'every item exactly once');
+    assert.deepEqual(
+      a.flat().sort((x, y) => x - y),
+      items,
+      'every item exactly once',
+    );
     assert.ok(a.every((f) => f.length === 4 || f.length === 5));
     const r1 = fitDataset(ds, { family: 'layer-type', method: 'relative', features: ['macs'] }, { cv: parseCvScheme('kfold:4'), seed: 9 });
     const r2 = fitDataset(ds, { family: 'layer-type', method: 'relative', features: ['macs'] }, { cv: parseCvScheme('kfold:4'), seed: 9 });
@@ -87,10 +105,7 @@ describe('energy fit: validation schemes', () => {
   });
 
   it('reports rows of a type missing from the training folds as unpredicted', () => {
-    const mixed = dataset(['macs'], [
-      ...rows.slice(0, 12),
-      { x: [1e6], y: 5, type: 'Pooling', group: 'alexnet' },
-    ]);
+    const mixed = dataset(['macs'], [...rows.slice(0, 12), { x: [1e6], y: 5, type: 'Pooling', group: 'alexnet' }]);
     const r = fitDataset(mixed, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } });
     assert.equal(r.cv!.unpredicted, 1);
     assert.ok(Number.isNaN(r.cv!.predictions[12]));
@@ -112,7 +127,16 @@ describe('energy fit: validation schemes', () => {
   });
 
   it('leave-one-network-out without groups says which option is missing', () => {
-    const noGroups = dataset(['macs'], [{ x: [1], y: 1 }, { x: [2], y: 2 }]);
-    assert.throws(() => fitDataset(noGroups, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } }), /--group-column/);
+    const noGroups = dataset(
+      ['macs'],
+      [
+        { x: [1], y: 1 },
+        { x: [2], y: 2 },
+      ],
+    );
+    assert.throws(
+      () => fitDataset(noGroups, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } }),
+      /--group-column/,
+    );
   });
 });

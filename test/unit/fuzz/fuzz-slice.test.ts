@@ -22,7 +22,9 @@ describe('fuzz: a seeded slice of mutated corpus networks', function () {
       const result = fuzzOne(SEED, index, corpus, model, { minimiseMs: 0 });
       chars += result.chars;
       for (const f of result.findings) {
-        failures.push(`input ${index} (${result.source}; ${result.mutations.join(', ')}): ${f.kind} in ${f.feature}: ${'message' in f ? f.message.split('\n').slice(0, 3).join(' | ') : 'ms' in f ? `${f.ms} ms` : f.where}`);
+        failures.push(
+          `input ${index} (${result.source}; ${result.mutations.join(', ')}): ${f.kind} in ${f.feature}: ${'message' in f ? f.message.split('\n').slice(0, 3).join(' | ') : 'ms' in f ? `${f.ms} ms` : f.where}`,
+        );
       }
     }
     assert.ok(chars > INPUTS * 1000, 'the inputs are real networks, not empty texts');

@@ -52,7 +52,9 @@ describe('fuzz repros', () => {
   it('thousands of assumable typos (one did-you-mean fix each): assuming them costs time linear in layers and fixes (fuzz seed 7, input 1762)', () => {
     const layers: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      layers.push(`layer { name: "c${i}" type: "ReLU" bottom: "${i === 0 ? 'data' : `c${i - 1}`}" top: "c${i}" relu_param { negative_slop: 0.1 } }`);
+      layers.push(
+        `layer { name: "c${i}" type: "ReLU" bottom: "${i === 0 ? 'data' : `c${i - 1}`}" top: "c${i}" relu_param { negative_slop: 0.1 } }`,
+      );
     }
     const text = `input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n${layers.join('\n')}\n`;
     const { result: analysis, ms } = cpuMs(() => {
@@ -62,7 +64,10 @@ describe('fuzz repros', () => {
     });
     assert.equal(analysis.assumptions.fixes.length, 3000, 'every typo has its one fix assumed');
     assert.equal(analysis.assumptions.layers.size, 3000, 'and each layer is provisional');
-    assert.ok([...analysis.assumptions.layers.values()].every((f) => f.length <= 5), 'naming at most five of the fixes it rests on');
+    assert.ok(
+      [...analysis.assumptions.layers.values()].every((f) => f.length <= 5),
+      'naming at most five of the fixes it rests on',
+    );
     assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms of CPU`);
   });
 });

@@ -38,16 +38,31 @@ describe('completion context', () => {
 
   it('a 60,000-character name: no context, at once', () => {
     const name = 'a'.repeat(60_000);
-    assert.equal(timed(() => completionContext(`  ${name}`), 2000, 'name context'), undefined);
-    assert.equal(timed(() => completionContext(`  name: "${name}`), 2000, 'value context'), undefined);
-    assert.equal(timed(() => completionContext(`  ${name}: `), 2000, 'value of a long field'), undefined);
+    assert.equal(
+      timed(() => completionContext(`  ${name}`), 2000, 'name context'),
+      undefined,
+    );
+    assert.equal(
+      timed(() => completionContext(`  name: "${name}`), 2000, 'value context'),
+      undefined,
+    );
+    assert.equal(
+      timed(() => completionContext(`  ${name}: `), 2000, 'value of a long field'),
+      undefined,
+    );
   });
 
   it('a 1 MB line: still answers for the short word at its end', () => {
     const line = `${'x: 1 '.repeat(200_000)}{ kern`;
     assert.ok(line.length > 1_000_000);
-    assert.deepEqual(timed(() => completionContext(line), 2000, '1 MB line'), { kind: 'name', partial: 'kern' });
-    assert.equal(timed(() => completionContext('b'.repeat(1_000_000)), 2000, '1 MB word'), undefined);
+    assert.deepEqual(
+      timed(() => completionContext(line), 2000, '1 MB line'),
+      { kind: 'name', partial: 'kern' },
+    );
+    assert.equal(
+      timed(() => completionContext('b'.repeat(1_000_000)), 2000, '1 MB word'),
+      undefined,
+    );
   });
 });
 
@@ -60,7 +75,10 @@ describe('completion items', () => {
 
   it('right after a 60,000-character name: nothing offered, no freeze', () => {
     const text = `${HEAD}}\nlayer {\n  name: "${'n'.repeat(60_000)}`;
-    assert.deepEqual(timed(() => completeAtEnd(text), 5000, 'completion after a long name'), []);
+    assert.deepEqual(
+      timed(() => completeAtEnd(text), 5000, 'completion after a long name'),
+      [],
+    );
   });
 
   it('at the end of a 1 MB line: the field names of the block', () => {

@@ -15,7 +15,10 @@ function fakes(onSend: (params: PublishDiagnosticsParams) => void = () => undefi
   const open = new Map<string, TextDocument>();
   const listeners: Record<'open' | 'change' | 'close', Listener[]> = { open: [], change: [], close: [] };
   const connection = {
-    sendDiagnostics: async (params: PublishDiagnosticsParams) => { sent.push(params); onSend(params); },
+    sendDiagnostics: async (params: PublishDiagnosticsParams) => {
+      sent.push(params);
+      onSend(params);
+    },
     console: { error: (m: string) => errors.push(m) },
   } as unknown as Connection;
   const documents = {
@@ -34,9 +37,10 @@ function fakes(onSend: (params: PublishDiagnosticsParams) => void = () => undefi
 
 /** A net with a typo in the text and a graph problem (a bottom nobody produces), padded to `size`. */
 function netText(size: number): string {
-  const head = 'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n'
-    + 'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernal_size: 3 kernel_size: 3 } }\n'
-    + 'layer { name: "r" type: "ReLU" bottom: "nowhere" top: "r" }\n';
+  const head =
+    'input: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n' +
+    'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernal_size: 3 kernel_size: 3 } }\n' +
+    'layer { name: "r" type: "ReLU" bottom: "nowhere" top: "r" }\n';
   const pad = '# padding comment line to make the file large enough for the early publish\n';
   return head + pad.repeat(Math.max(0, Math.ceil((size - head.length) / pad.length)));
 }
@@ -102,6 +106,10 @@ describe('diagnostics publishing', () => {
     };
     f.emit('open', v1);
     await until(() => f.sent.some((p) => p.version === 2 && p.diagnostics.length > 1), 'the full publish of version 2');
-    assert.deepEqual(f.sent.map((p) => p.version), [1, 2, 2], 'version 1 got only its early publish');
+    assert.deepEqual(
+      f.sent.map((p) => p.version),
+      [1, 2, 2],
+      'version 1 got only its early publish',
+    );
   });
 });

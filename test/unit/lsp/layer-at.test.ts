@@ -13,7 +13,12 @@ function scan(net: NetAnalysis, offset: number): string | undefined {
 }
 
 describe('lsp: layerAt', () => {
-  for (const file of ['googlenet.prototxt', 'lenet_2014-02_v0.prototxt', 'alexnet_2014-09_v1_layers.prototxt', 'all_cnn_c_trainval.prototxt']) {
+  for (const file of [
+    'googlenet.prototxt',
+    'lenet_2014-02_v0.prototxt',
+    'alexnet_2014-09_v1_layers.prototxt',
+    'all_cnn_c_trainval.prototxt',
+  ]) {
     it(`${file}: the same layer as a scan, at every offset`, () => {
       const text = fs.readFileSync(path.join(CORPUS_PROTOTXT, file), 'utf8');
       const net = analyzeText(text);
@@ -31,7 +36,8 @@ describe('lsp: layerAt', () => {
   }
 
   it('nothing before the first layer or after the last', () => {
-    const text = 'input: "data" input_shape { dim: 1 dim: 1 dim: 4 dim: 4 }\nlayer { name: "r" type: "ReLU" bottom: "data" top: "r" }\n# end\n';
+    const text =
+      'input: "data" input_shape { dim: 1 dim: 1 dim: 4 dim: 4 }\nlayer { name: "r" type: "ReLU" bottom: "data" top: "r" }\n# end\n';
     const net = analyzeText(text);
     assert.equal(layerAt(net, text, 3), undefined);
     assert.equal(layerAt(net, text, text.indexOf('"r"'))?.layer.name, 'r');

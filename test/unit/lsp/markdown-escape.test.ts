@@ -56,7 +56,13 @@ describe('markdown escaping', () => {
     for (const name of CRAFTED) {
       const html = render(`**${escapeMarkdown(name)}** · x`);
       assertInert(html, name);
-      const text = html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+      const text = html
+        .replace(/<[^>]+>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .trim();
       assert.equal(text, `${name.replace(/\n/g, ' ')} · x`, 'shows exactly the name, newlines as spaces');
     }
   });
@@ -82,8 +88,9 @@ describe('markdown escaping', () => {
     const models = new ModelService();
     for (const name of CRAFTED) {
       const q = JSON.stringify(name);
-      const text = `name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n`
-        + `layer { name: ${q} type: "Convolution" bottom: "data" top: ${q} convolution_param { num_output: 2 kernel_size: 3 } }\n`;
+      const text =
+        `name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n` +
+        `layer { name: ${q} type: "Convolution" bottom: "data" top: ${q} convolution_param { num_output: 2 kernel_size: 3 } }\n`;
       const doc = TextDocument.create('file:///md.prototxt', 'prototxt', 1, text);
       const analysis = new DocumentAnalysis(doc.uri, 1, text, DEFAULT_SETTINGS, models.get(DEFAULT_SETTINGS.platform));
       const result = hover(doc, analysis, doc.positionAt(text.indexOf('layer {') + 2));
@@ -105,8 +112,14 @@ describe('markdown escaping', () => {
     const evil = CRAFTED[0];
     const h = header({ target: { name: evil, kind: 'jetson-tx1', host: CRAFTED[3], device: 'cpu', threads: 1 } });
     h.network.path = CRAFTED[1];
-    const text = [h, session(1, ['conv1']), layer('conv1', 10), { type: 'end', session: 1, at: '2024-01-01T00:02:00.000Z', status: 'failed', message: CRAFTED[5], layersMeasured: 1 }]
-      .map((r) => JSON.stringify(r)).join('\n');
+    const text = [
+      h,
+      session(1, ['conv1']),
+      layer('conv1', 10),
+      { type: 'end', session: 1, at: '2024-01-01T00:02:00.000Z', status: 'failed', message: CRAFTED[5], layersMeasured: 1 },
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n');
     const read = parseCampaignText(text, '/tmp/x.jsonl');
     assert.ok(read.campaign, JSON.stringify(read.problems));
     const html = render(campaignTooltipLines(read, '/tmp/[x](https://evil.example).jsonl', 2).join('\n\n'));
@@ -115,9 +128,21 @@ describe('markdown escaping', () => {
   });
 
   it('predict --markdown escapes layer names in its table', async () => {
-    const file = tmpNet(`name: "# big"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n`
-      + `layer { name: "![i](https://evil.example/t.png) | x" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\n`);
-    const io = { out: '', err: '', cwd: process.cwd(), stdout(t: string) { io.out += t; }, stderr(t: string) { io.err += t; } };
+    const file = tmpNet(
+      `name: "# big"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 8 dim: 8 }\n` +
+        `layer { name: "![i](https://evil.example/t.png) | x" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }\n`,
+    );
+    const io = {
+      out: '',
+      err: '',
+      cwd: process.cwd(),
+      stdout(t: string) {
+        io.out += t;
+      },
+      stderr(t: string) {
+        io.err += t;
+      },
+    };
     assert.equal(await predict([file, '--markdown'], io), 0, io.err);
     const html = render(io.out);
     assert.equal((html.match(/<h1>/g) ?? []).length, 1, 'only the report heading');

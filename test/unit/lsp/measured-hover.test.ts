@@ -18,12 +18,27 @@ describe('hover: measured vs predicted only when comparable', () => {
   let folder: string;
   const registry = new ModelRegistry();
   const hover = (emulator: { timeScale: number | null } | undefined, platform: string): string => {
-    fs.writeFileSync(path.join(folder, 'c.jsonl'), jsonl(
-      header({ ...(emulator ? { emulator } : {}), network: { ...header().network, path: 'lenet.prototxt', sha256: networkTextSha256(LENET) } }),
-      session(1, ['conv1']), layer('conv1', 0.5), end('complete', 1, 1)));
+    fs.writeFileSync(
+      path.join(folder, 'c.jsonl'),
+      jsonl(
+        header({
+          ...(emulator ? { emulator } : {}),
+          network: { ...header().network, path: 'lenet.prototxt', sha256: networkTextSha256(LENET) },
+        }),
+        session(1, ['conv1']),
+        layer('conv1', 0.5),
+        end('complete', 1, 1),
+      ),
+    );
     const index = MeasurementIndex.fromFolder(folder);
-    const analysis = new DocumentAnalysis('file:///w/lenet.prototxt', 1, LENET, { ...DEFAULT_SETTINGS, platform }, registry.get(platform),
-      () => ({ current: index.measuredFor(networkTextSha256(LENET)) }));
+    const analysis = new DocumentAnalysis(
+      'file:///w/lenet.prototxt',
+      1,
+      LENET,
+      { ...DEFAULT_SETTINGS, platform },
+      registry.get(platform),
+      () => ({ current: index.measuredFor(networkTextSha256(LENET)) }),
+    );
     const conv1 = analysis.net!.layers.find((l) => l.name === 'conv1')!;
     return measuredHoverLine(analysis, conv1)!;
   };
@@ -40,7 +55,10 @@ describe('hover: measured vs predicted only when comparable', () => {
   it('another platform selected: both values with their platforms, no percentage', () => {
     const line = hover({ timeScale: 0.1 }, 'jetson-tx2/pytorch-cuda/gpu');
     assert.doesNotMatch(line, /%\)/);
-    assert.match(line, /no comparison: measured on `jetson-tx1\/caffe-openblas\/cpu\/1t`, the selected platform is `jetson-tx2\/pytorch-cuda\/gpu`/);
+    assert.match(
+      line,
+      /no comparison: measured on `jetson-tx1\/caffe-openblas\/cpu\/1t`, the selected platform is `jetson-tx2\/pytorch-cuda\/gpu`/,
+    );
   });
 
   it('an emulated campaign of unknown scale: no percentage, and the reason', () => {

@@ -30,11 +30,18 @@ describe('outline and folding of deeply nested text', () => {
   });
 
   it('a shallow net keeps its full outline in file order', () => {
-    const text = 'name: "n"\nlayer {\n  name: "a"\n  type: "Pooling"\n  pooling_param { pool: MAX }\n  param { lr_mult: 1 }\n}\nlayer { name: "b" type: "ReLU" }\n';
+    const text =
+      'name: "n"\nlayer {\n  name: "a"\n  type: "Pooling"\n  pooling_param { pool: MAX }\n  param { lr_mult: 1 }\n}\nlayer { name: "b" type: "ReLU" }\n';
     const doc = TextDocument.create('file:///n.prototxt', 'prototxt', 1, text);
     const symbols = documentSymbols(doc, parse(text).root);
-    assert.deepEqual(symbols.map((s) => s.name), ['name', 'a', 'b']);
-    assert.deepEqual(symbols[1].children?.map((s) => s.name), ['pooling_param', 'param']);
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['name', 'a', 'b'],
+    );
+    assert.deepEqual(
+      symbols[1].children?.map((s) => s.name),
+      ['pooling_param', 'param'],
+    );
     assert.equal(depthOf(symbols), 2);
   });
 

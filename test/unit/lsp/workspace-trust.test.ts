@@ -12,8 +12,9 @@ import { hover } from '../../../server/src/lsp/hover';
 import { REPO_ROOT } from '../shared-paths';
 
 const BUILTIN = path.join(REPO_ROOT, 'server', 'src', 'energy', 'builtin', 'jetson-tx1_caffe-openblas_cpu_1t.json');
-const NET = 'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n'
-  + 'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 8 kernel_size: 3 } }\n';
+const NET =
+  'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n' +
+  'layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 8 kernel_size: 3 } }\n';
 
 /** A workspace whose model for the default platform claims 1000x the built-in energy, and a settings model file. */
 function hostileWorkspace(): { root: string; settingFile: string } {
@@ -66,7 +67,10 @@ describe('workspace trust (server side)', () => {
     const doc = TextDocument.create(`file://${root}/n.prototxt`, 'prototxt', 1, NET);
     let asked = 0;
     const original = store.measurements.lookup.bind(store.measurements);
-    store.measurements.lookup = (uri, text) => { asked++; return original(uri, text); };
+    store.measurements.lookup = (uri, text) => {
+      asked++;
+      return original(uri, text);
+    };
     assert.deepEqual(store.get(doc).measured, {});
     assert.equal(asked, 0, 'records are not looked up');
     store.setWorkspaceTrusted(true);

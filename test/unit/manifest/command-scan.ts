@@ -25,7 +25,8 @@ function commandConstants(texts: string[]): Map<string, string> {
   for (const text of texts) {
     for (const m of text.matchAll(/const\s+([A-Za-z_$][\w$]*)\s*=\s*'(energyLens\.[\w.]+)'/g)) constants.set(m[1], m[2]);
     for (const m of text.matchAll(/const\s+([A-Za-z_$][\w$]*)\s*=\s*\{([^}]*)\}/g)) {
-      for (const member of m[2].matchAll(/([A-Za-z_$][\w$]*)\s*:\s*'(energyLens\.[\w.]+)'/g)) constants.set(`${m[1]}.${member[1]}`, member[2]);
+      for (const member of m[2].matchAll(/([A-Za-z_$][\w$]*)\s*:\s*'(energyLens\.[\w.]+)'/g))
+        constants.set(`${m[1]}.${member[1]}`, member[2]);
     }
   }
   return constants;

@@ -32,7 +32,10 @@ interface Manifest {
     menus: Record<string, Array<{ command: string; when?: string }>>;
     views?: Record<string, Array<{ id: string; when?: string }>>;
     viewsWelcome?: Array<{ view: string; contents: string }>;
-    walkthroughs?: Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }> }>;
+    walkthroughs?: Array<{
+      id: string;
+      steps: Array<{ id: string; description: string; media: { markdown?: string; image?: string }; completionEvents?: string[] }>;
+    }>;
   };
 }
 
@@ -77,8 +80,12 @@ describe('manifest: contributes agrees with the code', () => {
   });
 
   it('the server settings and their defaults are the ones DEFAULT_SETTINGS and readSettings use', () => {
-    const serverKeys = Object.keys(DEFAULT_SETTINGS).map((k) => `energyLens.${k}`).sort();
-    const contributed = Object.keys(settings).filter((k) => !CLIENT_SETTINGS.includes(k)).sort();
+    const serverKeys = Object.keys(DEFAULT_SETTINGS)
+      .map((k) => `energyLens.${k}`)
+      .sort();
+    const contributed = Object.keys(settings)
+      .filter((k) => !CLIENT_SETTINGS.includes(k))
+      .sort();
     assert.deepEqual(contributed, serverKeys, 'contributed settings = EnergyLensSettings keys (+ the client settings)');
     for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
       assert.deepEqual(settings[`energyLens.${key}`].default, value, `default of energyLens.${key}`);
@@ -98,7 +105,7 @@ describe('manifest: contributes agrees with the code', () => {
     }
   });
 
-  it('energyLens.targets: its fields are TargetConfig\'s, and each default means the same as leaving the field out', () => {
+  it("energyLens.targets: its fields are TargetConfig's, and each default means the same as leaving the field out", () => {
     const targets = settings['energyLens.targets'];
     assert.deepEqual(targets.default, []);
     assert.deepEqual(parseTargets(targets.default).targets, []);
@@ -106,21 +113,51 @@ describe('manifest: contributes agrees with the code', () => {
     const bare = parseTarget({ name: 'board', host: 'board.local' });
     assert.ok(typeof bare !== 'string', `a minimal target is read: ${String(bare)}`);
     // Every field the code always fills is in the manifest, and every manifest field is one the code reads.
-    assert.deepEqual(Object.keys(bare).filter((k) => !(k in fields)), [], 'fields parseTarget returns that the manifest lacks');
-    const full = parseTarget({ name: 'board', host: 'board.local', ...Object.fromEntries(Object.entries(fields).map(([k, n]) => [k, sampleValue(n)])) });
+    assert.deepEqual(
+      Object.keys(bare).filter((k) => !(k in fields)),
+      [],
+      'fields parseTarget returns that the manifest lacks',
+    );
+    const full = parseTarget({
+      name: 'board',
+      host: 'board.local',
+      ...Object.fromEntries(Object.entries(fields).map(([k, n]) => [k, sampleValue(n)])),
+    });
     assert.ok(typeof full !== 'string', `a target with every field is read: ${String(full)}`);
     // adb phones' own fields are read by parseAdbTarget (client/src/board/adb-targets.ts).
-    assert.deepEqual(Object.keys(fields).filter((k) => !(k in full) && !(ADB_ONLY_FIELDS as readonly string[]).includes(k)), [], 'manifest fields parseTarget does not read');
-    const phone = parseAdbTarget({ name: 'phone', kind: 'adb', host: '10.0.0.2:5555', powerSource: 'external-probe', probeCommand: 'probe', probeColumns: { time: 't', power: 'p' }, adbPath: '/usr/bin/adb', adbServerPort: 5038, steadySeconds: 2 });
+    assert.deepEqual(
+      Object.keys(fields).filter((k) => !(k in full) && !(ADB_ONLY_FIELDS as readonly string[]).includes(k)),
+      [],
+      'manifest fields parseTarget does not read',
+    );
+    const phone = parseAdbTarget({
+      name: 'phone',
+      kind: 'adb',
+      host: '10.0.0.2:5555',
+      powerSource: 'external-probe',
+      probeCommand: 'probe',
+      probeColumns: { time: 't', power: 'p' },
+      adbPath: '/usr/bin/adb',
+      adbServerPort: 5038,
+      steadySeconds: 2,
+    });
     assert.ok(typeof phone !== 'string', `an adb target with every field is read: ${String(phone)}`);
-    assert.deepEqual(ADB_ONLY_FIELDS.filter((k) => !(k in fields)), [], 'adb fields the manifest lacks');
+    assert.deepEqual(
+      ADB_ONLY_FIELDS.filter((k) => !(k in fields)),
+      [],
+      'adb fields the manifest lacks',
+    );
     for (const [field, node] of Object.entries(fields)) {
       if (field in APPLIED_LATER) {
         assert.deepEqual(node.default, APPLIED_LATER[field], `${field}: the manifest default is the one the campaign code applies`);
         continue;
       }
       if (targets.items?.required?.includes(field)) {
-        assert.equal(typeof parseTarget({ name: 'board', host: 'board.local', [field]: node.default }), 'string', `${field} is required: its empty default is refused`);
+        assert.equal(
+          typeof parseTarget({ name: 'board', host: 'board.local', [field]: node.default }),
+          'string',
+          `${field} is required: its empty default is refused`,
+        );
         continue;
       }
       const withDefault = parseTarget({ name: 'board', host: 'board.local', [field]: node.default });
@@ -137,20 +174,34 @@ describe('manifest: contributes agrees with the code', () => {
     const contributed = manifest.contributes.commands.map((c) => c.command).sort();
     const shipped = ids.filter((id) => !TEST_ONLY_COMMANDS.includes(id)).sort();
     assert.deepEqual(contributed, shipped, 'package.json contributes.commands = registerCommand call sites');
-    for (const id of TEST_ONLY_COMMANDS) assert.ok(ids.includes(id), `${id} is listed as test-only but no longer registered: drop it from the list`);
+    for (const id of TEST_ONLY_COMMANDS)
+      assert.ok(ids.includes(id), `${id} is listed as test-only but no longer registered: drop it from the list`);
     assert.ok(registered.length >= 10, `the scan found the registrations (${registered.length})`);
   });
 
   it('menus, views and welcome links name contributed commands; context keys are set by the client', () => {
     const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
-    const menuCommands = Object.values(manifest.contributes.menus).flat().map((m) => m.command);
-    assert.deepEqual(menuCommands.filter((c) => !contributed.has(c)), []);
-    const links = (manifest.contributes.viewsWelcome ?? []).flatMap((w) => [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
-    assert.deepEqual(links.filter((c) => !contributed.has(c)), []);
+    const menuCommands = Object.values(manifest.contributes.menus)
+      .flat()
+      .map((m) => m.command);
+    assert.deepEqual(
+      menuCommands.filter((c) => !contributed.has(c)),
+      [],
+    );
+    const links = (manifest.contributes.viewsWelcome ?? []).flatMap((w) =>
+      [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]),
+    );
+    assert.deepEqual(
+      links.filter((c) => !contributed.has(c)),
+      [],
+    );
     // Every energyLens.* context key used in a when clause is set with setContext in client/src.
-    const whens = [...Object.values(manifest.contributes.menus).flat(), ...Object.values(manifest.contributes.views ?? {}).flat()]
-      .map((m) => m.when ?? '');
-    const keys = new Set(whens.flatMap((w) => [...w.matchAll(/\b(energyLens\.[\w.]+)/g)].map((m) => m[1])).filter((k) => !k.startsWith('energyLens.campaign')));
+    const whens = [...Object.values(manifest.contributes.menus).flat(), ...Object.values(manifest.contributes.views ?? {}).flat()].map(
+      (m) => m.when ?? '',
+    );
+    const keys = new Set(
+      whens.flatMap((w) => [...w.matchAll(/\b(energyLens\.[\w.]+)/g)].map((m) => m[1])).filter((k) => !k.startsWith('energyLens.campaign')),
+    );
     assert.ok(keys.has('energyLens.workspaceHasCaffeFiles'), 'commands are gated on the workspace having Caffe files');
     const clientText = fs.readFileSync(path.join(REPO_ROOT, 'client', 'src', 'workspace-context.ts'), 'utf8');
     for (const key of keys) assert.ok(clientText.includes(`'${key}'`) && clientText.includes('setContext'), `${key} is set by the client`);
@@ -175,7 +226,10 @@ describe('manifest: contributes agrees with the code', () => {
     assert.equal(walkthrough.id, 'energyLens.gettingStarted');
     // It must ship: .vscodeignore keeps media/walkthrough/ in the package.
     assert.match(fs.readFileSync(path.join(REPO_ROOT, '.vscodeignore'), 'utf8'), /^!media\/walkthrough\/\*\*$/m);
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openNetwork', 'readHover', 'profile', 'refit']);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['openNetwork', 'readHover', 'profile', 'refit'],
+    );
     const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
     for (const step of walkthrough.steps) {
       const media = step.media.markdown ?? step.media.image;

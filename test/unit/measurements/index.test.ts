@@ -41,9 +41,28 @@ describe('measurement records: MeasurementIndex', () => {
 
   it('measuredFor: per-layer values of the campaign that measured exactly this text', () => {
     const sha = networkTextSha256(NET_TEXT);
-    write('a.jsonl', jsonl(header(), session(1, ['conv1', 'relu1']), layer('conv1', 10, 1, 0.5), layer('relu1', 2),
-      { type: 'net', session: 1, at: '2024-01-01T00:01:40.000Z', method: 'steady-state', time_ms: 5, power_mW: 2000, energy_mJ: 11, dynamic_energy_mJ: 6, spread: {}, iterations: 20 },
-      end('complete', 1, 2)));
+    write(
+      'a.jsonl',
+      jsonl(
+        header(),
+        session(1, ['conv1', 'relu1']),
+        layer('conv1', 10, 1, 0.5),
+        layer('relu1', 2),
+        {
+          type: 'net',
+          session: 1,
+          at: '2024-01-01T00:01:40.000Z',
+          method: 'steady-state',
+          time_ms: 5,
+          power_mW: 2000,
+          energy_mJ: 11,
+          dynamic_energy_mJ: 6,
+          spread: {},
+          iterations: 20,
+        },
+        end('complete', 1, 2),
+      ),
+    );
     const index = MeasurementIndex.forWorkspace(root);
     const m = index.measuredFor(sha);
     assert.ok(m);
@@ -57,18 +76,30 @@ describe('measurement records: MeasurementIndex', () => {
     assert.equal(conv.line, 3);
     assert.equal(m.total_mJ, 12);
     assert.equal(m.net_mJ, 11);
-    assert.deepEqual([m.target, m.emulated, m.date, m.measuredCount, m.plannedCount, m.networkPath], ['tx1', true, '2024-01-01T00:00:00.000Z', 2, 2, 'nets/tiny.prototxt']);
+    assert.deepEqual(
+      [m.target, m.emulated, m.date, m.measuredCount, m.plannedCount, m.networkPath],
+      ['tx1', true, '2024-01-01T00:00:00.000Z', 2, 2, 'nets/tiny.prototxt'],
+    );
     assert.equal(index.measuredFor(networkTextSha256(NET_TEXT + ' ')), undefined);
     assert.equal(index.measuredFor(sha, { target: 'nano' }), undefined);
   });
 
   it('prefers a complete campaign over a newer partial one, and the newest among equals', () => {
     const sha = networkTextSha256(NET_TEXT);
-    write('old-complete.jsonl', jsonl(header({ id: 'old', created: '2024-01-01T00:00:00.000Z' }), session(1, ['conv1']), layer('conv1', 10), end('complete', 1, 1)));
-    write('new-partial.jsonl', jsonl(header({ id: 'newp', created: '2024-02-01T00:00:00.000Z' }), session(1, ['conv1', 'relu1']), layer('relu1', 3)));
+    write(
+      'old-complete.jsonl',
+      jsonl(header({ id: 'old', created: '2024-01-01T00:00:00.000Z' }), session(1, ['conv1']), layer('conv1', 10), end('complete', 1, 1)),
+    );
+    write(
+      'new-partial.jsonl',
+      jsonl(header({ id: 'newp', created: '2024-02-01T00:00:00.000Z' }), session(1, ['conv1', 'relu1']), layer('relu1', 3)),
+    );
     const index = MeasurementIndex.forWorkspace(root);
     assert.equal(index.measuredFor(sha)?.campaign.id, 'old');
-    write('newer-complete.jsonl', jsonl(header({ id: 'newc', created: '2024-03-01T00:00:00.000Z' }), session(1, ['conv1']), layer('conv1', 9), end('complete', 1, 1)));
+    write(
+      'newer-complete.jsonl',
+      jsonl(header({ id: 'newc', created: '2024-03-01T00:00:00.000Z' }), session(1, ['conv1']), layer('conv1', 9), end('complete', 1, 1)),
+    );
     index.update(path.join(folder, 'newer-complete.jsonl'));
     assert.equal(index.measuredFor(sha)?.campaign.id, 'newc');
     fs.rmSync(path.join(folder, 'newer-complete.jsonl'));
@@ -78,8 +109,19 @@ describe('measurement records: MeasurementIndex', () => {
 
   it('latestForPath finds the last campaign of a file even when its text changed since (stale)', () => {
     const oldText = NET_TEXT.replace('8 dim: 8', '16 dim: 16');
-    write('a.jsonl', jsonl(header({ id: 'first', created: '2024-01-01T00:00:00.000Z' }, oldText), session(1, ['conv1']), layer('conv1', 10), end('complete', 1, 1)));
-    write('b.jsonl', jsonl(header({ id: 'second', created: '2024-01-02T00:00:00.000Z' }, oldText), session(1, ['conv1']), layer('conv1', 11)));
+    write(
+      'a.jsonl',
+      jsonl(
+        header({ id: 'first', created: '2024-01-01T00:00:00.000Z' }, oldText),
+        session(1, ['conv1']),
+        layer('conv1', 10),
+        end('complete', 1, 1),
+      ),
+    );
+    write(
+      'b.jsonl',
+      jsonl(header({ id: 'second', created: '2024-01-02T00:00:00.000Z' }, oldText), session(1, ['conv1']), layer('conv1', 11)),
+    );
     const index = MeasurementIndex.forWorkspace(root);
     const latest = index.latestForPath('nets/tiny.prototxt');
     assert.equal(latest?.campaign.id, 'second');
@@ -96,7 +138,10 @@ describe('measurement records: MeasurementIndex', () => {
     const index = MeasurementIndex.forWorkspace(root);
     assert.equal(index.measuredFor(networkTextSha256(NET_TEXT)), undefined);
     assert.equal(index.campaigns().length, 2, 'only *.jsonl files are campaign files');
-    const problems = index.problems().map((p) => `${path.basename(p.file)}:${p.line}:${p.severity}`).sort();
+    const problems = index
+      .problems()
+      .map((p) => `${path.basename(p.file)}:${p.line}:${p.severity}`)
+      .sort();
     assert.deepEqual(problems, ['broken.jsonl:3:warning', 'foreign.jsonl:1:error']);
   });
 

@@ -38,7 +38,10 @@ describe('measurements: large and damaged campaign files', () => {
     assert.deepEqual(read.problems, []);
     assert.equal(read.planned.length, 150000);
     assert.equal(read.planned[149999], 'layer_149999_ü');
-    assert.deepEqual(read.layers.map((l) => l.line), [3]);
+    assert.deepEqual(
+      read.layers.map((l) => l.line),
+      [3],
+    );
   });
 
   it('summarises repeated problems: the first three of a kind in full, then one line with the count and where', () => {
@@ -51,8 +54,14 @@ describe('measurements: large and damaged campaign files', () => {
     const messages = read.problems.map((p) => `${p.line} ${p.severity}: ${p.message}`);
     assert.equal(messages.length, 3 + 1 + 3 + 1 + 1, messages.join('\n'));
     assert.match(messages[0], /^4 error: not valid JSON/);
-    assert.ok(messages.includes('7 error: 12,342 more lines that are not valid JSON (ignored), from line 7 to line 12,348'), messages.join('\n'));
-    assert.ok(messages.includes('12352 warning: 2 more layers measured again (the later measurement is used), from line 12,352 to line 12,353'), messages.join('\n'));
+    assert.ok(
+      messages.includes('7 error: 12,342 more lines that are not valid JSON (ignored), from line 7 to line 12,348'),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.includes('12352 warning: 2 more layers measured again (the later measurement is used), from line 12,352 to line 12,353'),
+      messages.join('\n'),
+    );
     assert.ok(messages.some((m) => /^12354 warning: torn last line/.test(m)));
     assert.equal(read.layers.length, 1);
     assert.equal(read.layers[0].energy_mJ, 10, 'the last measurement is used');
@@ -60,15 +69,27 @@ describe('measurements: large and damaged campaign files', () => {
 
   it('skips a line over the record limit without keeping it, and reads on', () => {
     const huge = Buffer.alloc(MAX_RECORD_LINE_BYTES + 10, 0x61);
-    const file = write('long-line.jsonl', Buffer.concat([Buffer.from(jsonl(header(), session(1, ['conv1']))), huge, Buffer.from('\n' + jsonl(layer('conv1', 3)))]));
+    const file = write(
+      'long-line.jsonl',
+      Buffer.concat([Buffer.from(jsonl(header(), session(1, ['conv1']))), huge, Buffer.from('\n' + jsonl(layer('conv1', 3)))]),
+    );
     const read = readCampaignFile(file);
-    assert.deepEqual(read.problems.map((p) => [p.line, p.message]), [[3, `a line of ${(MAX_RECORD_LINE_BYTES + 10).toLocaleString('en-US')} bytes, too long for a record: line ignored`]]);
-    assert.deepEqual(read.layers.map((l) => [l.name, l.line]), [['conv1', 4]]);
+    assert.deepEqual(
+      read.problems.map((p) => [p.line, p.message]),
+      [[3, `a line of ${(MAX_RECORD_LINE_BYTES + 10).toLocaleString('en-US')} bytes, too long for a record: line ignored`]],
+    );
+    assert.deepEqual(
+      read.layers.map((l) => [l.name, l.line]),
+      [['conv1', 4]],
+    );
   });
 
   it('a foreign file is judged by its first line and not read further; empty and blank files say so', () => {
     const foreign = write('foreign.jsonl', Buffer.concat([Buffer.from('{"hello": 1}\n'), Buffer.alloc(3 * 1024 * 1024, 0x62)]));
-    assert.deepEqual(readCampaignFile(foreign).problems.map((p) => p.line), [1]);
+    assert.deepEqual(
+      readCampaignFile(foreign).problems.map((p) => p.line),
+      [1],
+    );
     assert.match(readCampaignFile(write('empty.jsonl', '')).problems[0].message, /^empty file/);
     assert.match(readCampaignFile(write('blank.jsonl', '\n')).problems[0].message, /^empty file/);
     assert.match(readCampaignFile(write('blank-then.jsonl', `\n${jsonl(header())}`)).problems[0].message, /line 1 is not JSON/);

@@ -5,7 +5,13 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILTIN_MODELS } from '../../../server/src/energy/builtin';
-import { MeasurementIndex, networkTextSha256, platformIdOfCampaign, realUnitsOf, recordSchemaError } from '../../../server/src/measurements';
+import {
+  MeasurementIndex,
+  networkTextSha256,
+  platformIdOfCampaign,
+  realUnitsOf,
+  recordSchemaError,
+} from '../../../server/src/measurements';
 import { end, header, jsonl, layer, NET_TEXT, session, tempFolder } from './helpers';
 
 describe('measured values in real-board units (emulated time scale) and platform ids', () => {
@@ -48,7 +54,17 @@ describe('measured values in real-board units (emulated time scale) and platform
     const gpu = header({ target: { name: 'tx1', kind: 'jetson-tx1', host: 'h', device: 'gpu', threads: 4 } });
     assert.equal(platformIdOfCampaign(gpu), 'jetson-tx1/caffe-cudnn/gpu');
     assert.ok(builtinIds.includes(platformIdOfCampaign(gpu)));
-    const recorded = header({ platform: { id: 'jetson-tx2/caffe-openblas/cpu/2t', board: 'jetson-tx2', backend: 'caffe-openblas', device: 'cpu', threads: 2, batch: 1, mode: 3 } });
+    const recorded = header({
+      platform: {
+        id: 'jetson-tx2/caffe-openblas/cpu/2t',
+        board: 'jetson-tx2',
+        backend: 'caffe-openblas',
+        device: 'cpu',
+        threads: 2,
+        batch: 1,
+        mode: 3,
+      },
+    });
     assert.equal(platformIdOfCampaign(recorded), 'jetson-tx2/caffe-openblas/cpu/2t');
     assert.equal(recordSchemaError(old), undefined);
     assert.equal(recordSchemaError(recorded), undefined);

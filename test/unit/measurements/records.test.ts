@@ -27,7 +27,10 @@ describe('measurement records: writer and reader', () => {
     w.append(layer('conv1', 12.5));
     // Another reader sees the record immediately (no buffering in the writer).
     const mid = readCampaignFile(file);
-    assert.deepEqual(mid.layers.map((l) => [l.name, l.energy_mJ, l.line]), [['conv1', 12.5, 3]]);
+    assert.deepEqual(
+      mid.layers.map((l) => [l.name, l.energy_mJ, l.line]),
+      [['conv1', 12.5, 3]],
+    );
     assert.equal(mid.status, 'partial');
     w.append(layer('relu1', 3));
     w.append(end('complete', 1, 2));
@@ -52,7 +55,10 @@ describe('measurement records: writer and reader', () => {
     assert.throws(() => writer.append({ ...layer('conv1', 1), time_ms: undefined as unknown as number }), /missing 'time_ms'/);
     writer.close();
     assert.equal(fs.readFileSync(file, 'utf8'), before);
-    assert.throws(() => CampaignRecordWriter.create(path.join(dir, 'h.jsonl'), { ...header(), network: { ...header().network, sha256: 'xyz' } }), /sha256/);
+    assert.throws(
+      () => CampaignRecordWriter.create(path.join(dir, 'h.jsonl'), { ...header(), network: { ...header().network, sha256: 'xyz' } }),
+      /sha256/,
+    );
   });
 
   it('a record torn by a crash: ignored with a warning, every earlier layer kept', () => {
@@ -61,7 +67,10 @@ describe('measurement records: writer and reader', () => {
     const torn = JSON.stringify(layer('relu1', 2)).slice(0, 57);
     fs.writeFileSync(file, whole + torn);
     const read = readCampaignFile(file);
-    assert.deepEqual(read.layers.map((l) => l.name), ['conv1']);
+    assert.deepEqual(
+      read.layers.map((l) => l.name),
+      ['conv1'],
+    );
     assert.equal(read.problems.length, 1);
     assert.deepEqual([read.problems[0].line, read.problems[0].severity, read.problems[0].file], [4, 'warning', file]);
     assert.match(read.problems[0].message, /torn last line/);
@@ -80,7 +89,10 @@ describe('measurement records: writer and reader', () => {
     writer.close();
     const read = readCampaignFile(file);
     assert.deepEqual(read.problems, []);
-    assert.deepEqual(read.layers.map((l) => l.name), ['conv1', 'relu1']);
+    assert.deepEqual(
+      read.layers.map((l) => l.name),
+      ['conv1', 'relu1'],
+    );
     assert.ok(fs.readFileSync(file, 'utf8').startsWith(whole));
   });
 
@@ -98,9 +110,17 @@ describe('measurement records: writer and reader', () => {
   it('reports a broken line in the middle, and schema errors, with file, line and field; the rest is used', () => {
     const file = path.join(dir, 'c.jsonl');
     const bad = { ...layer('relu1', 2), power_mW: 'high' };
-    fs.writeFileSync(file, jsonl(header(), session(1, ['conv1', 'relu1', 'fc'])) + '{"type": "layer", oops\n' + jsonl(bad, layer('fc', 4), { type: 'telemetry', at: 'x' }));
+    fs.writeFileSync(
+      file,
+      jsonl(header(), session(1, ['conv1', 'relu1', 'fc'])) +
+        '{"type": "layer", oops\n' +
+        jsonl(bad, layer('fc', 4), { type: 'telemetry', at: 'x' }),
+    );
     const read = readCampaignFile(file);
-    assert.deepEqual(read.layers.map((l) => [l.name, l.line]), [['fc', 5]]);
+    assert.deepEqual(
+      read.layers.map((l) => [l.name, l.line]),
+      [['fc', 5]],
+    );
     const p = read.problems.map((x) => [x.line, x.severity, x.message]);
     assert.equal(p.length, 3);
     assert.deepEqual(p[0].slice(0, 2), [3, 'error']);
@@ -115,7 +135,11 @@ describe('measurement records: writer and reader', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['csv.jsonl', 'layer,energy\nconv1,12\n', /line 1 is not JSON/],
       ['other.jsonl', '{"type":"campaign","format":"someone-else"}\n{"type":"layer"}\n', /not an Energy Lens measurement records file/],
-      ['newer.jsonl', jsonl({ ...header(), version: 2 }, layer('conv1', 1)), /newer Energy Lens \(records version 2; this version reads 1\)/],
+      [
+        'newer.jsonl',
+        jsonl({ ...header(), version: 2 }, layer('conv1', 1)),
+        /newer Energy Lens \(records version 2; this version reads 1\)/,
+      ],
       ['noheader.jsonl', jsonl(layer('conv1', 1)), /must be a "campaign" header/],
       ['badheader.jsonl', jsonl({ ...header(), created: 'yesterday' }), /campaign record \/created: must match pattern/],
       ['empty.jsonl', '', /empty file/],
@@ -141,12 +165,26 @@ describe('measurement records: writer and reader', () => {
     const done = parseCampaignText(second, 'c.jsonl');
     assert.equal(done.status, 'complete');
     assert.deepEqual(done.planned, ['conv1', 'relu1', 'fc']);
-    assert.deepEqual(done.layers.map((l) => [l.name, l.session]), [['conv1', 1], ['relu1', 2], ['fc', 2]]);
+    assert.deepEqual(
+      done.layers.map((l) => [l.name, l.session]),
+      [
+        ['conv1', 1],
+        ['relu1', 2],
+        ['fc', 2],
+      ],
+    );
     assert.deepEqual(layersToMeasure(done), []);
     assert.deepEqual(done.problems, []);
 
     const twice = parseCampaignText(second + jsonl(layer('conv1', 11, 3)), 'c.jsonl');
-    assert.deepEqual(twice.layers.map((l) => [l.name, l.energy_mJ]), [['relu1', 2], ['fc', 5], ['conv1', 11]]);
+    assert.deepEqual(
+      twice.layers.map((l) => [l.name, l.energy_mJ]),
+      [
+        ['relu1', 2],
+        ['fc', 5],
+        ['conv1', 11],
+      ],
+    );
     assert.equal(twice.problems.length, 1);
     assert.match(twice.problems[0].message, /layer "conv1" was measured again \(first on line 3\)/);
     assert.equal(twice.problems[0].severity, 'warning');

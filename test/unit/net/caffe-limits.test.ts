@@ -10,7 +10,8 @@ import { predictNet } from '../../../server/src/energy/predict';
 import type { EnergyModel } from '../../../server/src/energy/model';
 
 const HEAD = 'name: "n"\ninput: "data"\ninput_shape { dim: 1 dim: 3 dim: 32 dim: 32 }\n';
-const conv = (numOutput: string) => `layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: ${numOutput} kernel_size: 3 } }\n`;
+const conv = (numOutput: string) =>
+  `layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: ${numOutput} kernel_size: 3 } }\n`;
 
 /** Every number the analysis gives is finite. */
 function assertFinite(text: string): void {
@@ -31,7 +32,11 @@ describe("net: Caffe's size limits", () => {
     assert.match(blobShapeProblem([1, Infinity])!, /not a non-negative whole number/);
   });
 
-  for (const [what, value] of [['1e308', '1e308'], ['4294967295 (valid uint32, blob too large)', '4294967295'], ['300000000', '300000000']] as const) {
+  for (const [what, value] of [
+    ['1e308', '1e308'],
+    ['4294967295 (valid uint32, blob too large)', '4294967295'],
+    ['300000000', '300000000'],
+  ] as const) {
     it(`num_output: ${what} is an error on the layer, its top unknown, everything finite`, () => {
       const text = HEAD + conv(value);
       const a = analyzeText(text);
@@ -69,7 +74,11 @@ describe("net: Caffe's size limits", () => {
   });
 
   it('uint32 fields out of range or not whole: schema errors with the value as range', () => {
-    for (const [field, value, code] of [['kernel_size', '4294967296', 'out-of-range'], ['num_output', '-1', 'out-of-range'], ['stride', '2.5', 'wrong-value-type']]) {
+    for (const [field, value, code] of [
+      ['kernel_size', '4294967296', 'out-of-range'],
+      ['num_output', '-1', 'out-of-range'],
+      ['stride', '2.5', 'wrong-value-type'],
+    ]) {
       const text = `${HEAD}layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 ${field}: ${value} } }\n`;
       const analysis = new DocumentAnalysis('file:///n.prototxt', 1, text, DEFAULT_SETTINGS);
       const problem = analysis.schemaProblems.find((p) => p.severity === 'error' && p.code === code);

@@ -41,11 +41,21 @@ describe('net: shapes equal real Caffe logs', () => {
   });
 
   it('All-CNN-C TRAIN net, batch 256, with Caffe-inserted Split layers', () => {
-    expectLog('all_cnn_c_trainval.prototxt', 'all_cnn_c_caffe_log_top_shapes.tsv', { phase: 'TRAIN', batch: 256, inputShape: [256, 3, 32, 32] }, 'TRAIN');
+    expectLog(
+      'all_cnn_c_trainval.prototxt',
+      'all_cnn_c_caffe_log_top_shapes.tsv',
+      { phase: 'TRAIN', batch: 256, inputShape: [256, 3, 32, 32] },
+      'TRAIN',
+    );
   });
 
   it('All-CNN-C TEST net, batch 200', () => {
-    expectLog('all_cnn_c_trainval.prototxt', 'all_cnn_c_caffe_log_top_shapes.tsv', { phase: 'TEST', batch: 200, inputShape: [200, 3, 32, 32] }, 'TEST');
+    expectLog(
+      'all_cnn_c_trainval.prototxt',
+      'all_cnn_c_caffe_log_top_shapes.tsv',
+      { phase: 'TEST', batch: 200, inputShape: [200, 3, 32, 32] },
+      'TEST',
+    );
   });
 
   it('the batch option replaces N whatever the file says (AlexNet Input says 10)', () => {

@@ -6,7 +6,15 @@ import { CORPUS_PROTOTXT } from '../shared-paths';
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await analyze(args, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, cwd: CORPUS_PROTOTXT });
+  const code = await analyze(args, {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    cwd: CORPUS_PROTOTXT,
+  });
   return { code, out, err };
 }
 
@@ -25,7 +33,10 @@ describe('cli: analyze', () => {
     assert.deepEqual(conv1.outputShapes, [[1, 64, 113, 113]]);
     assert.equal(conv1.kernelH, 3);
     assert.equal(json.totals.params, 1_235_496);
-    assert.equal(json.totals.macs, json.layers.reduce((n: number, l: { macs: number }) => n + l.macs, 0));
+    assert.equal(
+      json.totals.macs,
+      json.layers.reduce((n: number, l: { macs: number }) => n + l.macs, 0),
+    );
   });
 
   it('the table lists each layer with shape, MACs and params, and the totals', async () => {
@@ -40,7 +51,16 @@ describe('cli: analyze', () => {
   });
 
   it('--input-shape, --batch and --phase reach the analysis', async () => {
-    const { code, out } = await run('all_cnn_c_trainval.prototxt', '--json', '--input-shape', '1,3,32,32', '--batch', '4', '--phase', 'TRAIN');
+    const { code, out } = await run(
+      'all_cnn_c_trainval.prototxt',
+      '--json',
+      '--input-shape',
+      '1,3,32,32',
+      '--batch',
+      '4',
+      '--phase',
+      'TRAIN',
+    );
     assert.equal(code, 0);
     const json = JSON.parse(out);
     assert.deepEqual(json.inputs[0].shape, [4, 3, 32, 32]);

@@ -13,8 +13,14 @@ const DATA_INPUTS: Record<string, AnalyzeOptions> = {
 
 /** The output of the last layer (of `types`, if given) with spatial size hw x hw: a stage's output. */
 function lastAt(a: NetAnalysis, hw: number, types?: string[]): number[] {
-  const hits = a.layers.filter((l) => !l.isSplit && (!types || types.includes(l.type))
-    && l.outputShapes[0]?.length === 4 && l.outputShapes[0][2] === hw && l.outputShapes[0][3] === hw);
+  const hits = a.layers.filter(
+    (l) =>
+      !l.isSplit &&
+      (!types || types.includes(l.type)) &&
+      l.outputShapes[0]?.length === 4 &&
+      l.outputShapes[0][2] === hw &&
+      l.outputShapes[0][3] === hw,
+  );
   assert.ok(hits.length > 0, `no layer at ${hw}x${hw}`);
   return hits[hits.length - 1].outputShapes[0] as number[];
 }
@@ -25,11 +31,17 @@ describe('net: corpus', () => {
       const a = analyzeCorpus(file, DATA_INPUTS[file]);
       assert.equal(a.complete, true);
       for (const l of a.layers) {
-        assert.ok(l.outputShapes.every((s) => s !== undefined), `${l.name}: unknown output`);
+        assert.ok(
+          l.outputShapes.every((s) => s !== undefined),
+          `${l.name}: unknown output`,
+        );
         assert.ok(l.features.macs !== undefined && l.features.params !== undefined, `${l.name}: features`);
       }
       const serious = a.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
-      assert.deepEqual(serious.map((p) => `${p.code}: ${p.message}`), []);
+      assert.deepEqual(
+        serious.map((p) => `${p.code}: ${p.message}`),
+        [],
+      );
       assert.ok(a.totals.macs > 0 && a.totals.params > 0);
     });
   }
@@ -56,9 +68,15 @@ describe('net: corpus', () => {
   it('GoogLeNet inception outputs equal the paper (Table 1)', () => {
     const a = analyzeCorpus('googlenet.prototxt');
     const expected: Record<string, number[]> = {
-      'inception_3a/output': [256, 28], 'inception_3b/output': [480, 28], 'inception_4a/output': [512, 14],
-      'inception_4b/output': [512, 14], 'inception_4c/output': [512, 14], 'inception_4d/output': [528, 14],
-      'inception_4e/output': [832, 14], 'inception_5a/output': [832, 7], 'inception_5b/output': [1024, 7],
+      'inception_3a/output': [256, 28],
+      'inception_3b/output': [480, 28],
+      'inception_4a/output': [512, 14],
+      'inception_4b/output': [512, 14],
+      'inception_4c/output': [512, 14],
+      'inception_4d/output': [528, 14],
+      'inception_4e/output': [832, 14],
+      'inception_5a/output': [832, 7],
+      'inception_5b/output': [1024, 7],
     };
     for (const [name, [c, hw]] of Object.entries(expected)) assert.deepEqual(layer(a, name).outputShapes, [[1, c, hw, hw]], name);
   });
@@ -66,9 +84,18 @@ describe('net: corpus', () => {
   it('SqueezeNet v1.0 fire outputs equal the paper (Table 1, 227 input)', () => {
     const a = analyzeCorpus('squeezenet_v1.0.prototxt');
     const expected: Array<[string, number, number]> = [
-      ['conv1', 96, 111], ['pool1', 96, 55], ['fire2/concat', 128, 55], ['fire3/concat', 128, 55], ['fire4/concat', 256, 55],
-      ['pool4', 256, 27], ['fire5/concat', 256, 27], ['fire6/concat', 384, 27], ['fire7/concat', 384, 27],
-      ['fire8/concat', 512, 27], ['pool8', 512, 13], ['fire9/concat', 512, 13],
+      ['conv1', 96, 111],
+      ['pool1', 96, 55],
+      ['fire2/concat', 128, 55],
+      ['fire3/concat', 128, 55],
+      ['fire4/concat', 256, 55],
+      ['pool4', 256, 27],
+      ['fire5/concat', 256, 27],
+      ['fire6/concat', 384, 27],
+      ['fire7/concat', 384, 27],
+      ['fire8/concat', 512, 27],
+      ['pool8', 512, 13],
+      ['fire9/concat', 512, 13],
     ];
     for (const [name, c, hw] of expected) assert.deepEqual(layer(a, name).outputShapes, [[1, c, hw, hw]], name);
     // The Caffe file pads conv10 by 1 (the paper's table says 13x13): the file wins.

@@ -28,7 +28,9 @@ layer { name: "fc" type: "InnerProduct" bottom: "r" top: "fc" inner_product_para
   });
 
   it('a bottom produced only by a later layer is still undefined (Caffe builds in file order)', () => {
-    const a = analyzeText(`${INPUT}layer { name: "a" type: "ReLU" bottom: "b" top: "a" }\nlayer { name: "b" type: "ReLU" bottom: "data" top: "b" }`);
+    const a = analyzeText(
+      `${INPUT}layer { name: "a" type: "ReLU" bottom: "b" top: "a" }\nlayer { name: "b" type: "ReLU" bottom: "data" top: "b" }`,
+    );
     assert.match(problem(a, 'undefined-bottom').message, /later layer/);
   });
 
@@ -67,7 +69,10 @@ layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 1 dim:
     const p = problem(analyzeText(conv), 'kernel-too-large');
     assert.equal(textAt(conv, p), '11');
     assert.match(p.message, /extent 11 .* padded input 10/);
-    problem(analyzeText(`${INPUT}layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { kernel_size: 9 } }`), 'kernel-too-large');
+    problem(
+      analyzeText(`${INPUT}layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { kernel_size: 9 } }`),
+      'kernel-too-large',
+    );
     const deconv = analyzeText(`input: "x" input_shape { dim: 1 dim: 2 dim: 1 dim: 1 }
 layer { name: "d" type: "Deconvolution" bottom: "x" top: "d" convolution_param { num_output: 2 kernel_size: 1 pad: 1 } }`);
     problem(deconv, 'non-positive-output');
@@ -101,13 +106,17 @@ layer { name: "aux" type: "InnerProduct" bottom: "data" top: "aux" loss_weight: 
 layer { name: "last" type: "ReLU" bottom: "fc" top: "last" }`;
     const a = analyzeText(text);
     const unused = a.problems.filter((p) => p.code === 'unused-output');
-    assert.deepEqual(unused.map((p) => textAt(text, p)), ['"branch"']);
+    assert.deepEqual(
+      unused.map((p) => textAt(text, p)),
+      ['"branch"'],
+    );
     assert.equal(unused[0].severity, 'hint');
     assert.deepEqual(unused[0].tags, ['unnecessary']);
   });
 
   it('nets without result layers (feature extractors, detection heads) get no unused-output hints', () => {
-    const a = analyzeText(`${INPUT}layer { name: "h1" type: "Convolution" bottom: "data" top: "h1" convolution_param { num_output: 2 kernel_size: 1 } }
+    const a =
+      analyzeText(`${INPUT}layer { name: "h1" type: "Convolution" bottom: "data" top: "h1" convolution_param { num_output: 2 kernel_size: 1 } }
 layer { name: "h2" type: "Convolution" bottom: "data" top: "h2" convolution_param { num_output: 2 kernel_size: 1 } }`);
     assert.ok(!a.problems.some((p) => p.code === 'unused-output'));
   });

@@ -18,7 +18,11 @@ describe('net: one model for V0/V1/V2 files', () => {
   it('AlexNet as V1 (input_dim), V2 input_dim, V2 input_shape and V2 Input layer: identical layers', () => {
     const reference = signature(analyzeCorpus('alexnet.prototxt'));
     assert.equal(Object.keys(reference).length, 23);
-    for (const file of ['alexnet_2014-09_v1_layers.prototxt', 'alexnet_2015-02_v2_input_dim.prototxt', 'alexnet_2015-08_v2_input_shape.prototxt']) {
+    for (const file of [
+      'alexnet_2014-09_v1_layers.prototxt',
+      'alexnet_2015-02_v2_input_dim.prototxt',
+      'alexnet_2015-08_v2_input_shape.prototxt',
+    ]) {
       assert.deepEqual(signature(analyzeCorpus(file)), reference, file);
     }
     assert.equal(analyzeCorpus('alexnet_2014-09_v1_layers.prototxt').format, 'V1');
@@ -43,7 +47,9 @@ describe('net: one model for V0/V1/V2 files', () => {
   });
 
   it('V1 enum types may be written as numbers (type: 4 is CONVOLUTION)', () => {
-    const a = analyzeText('input: "x" input_dim: 1 input_dim: 3 input_dim: 8 input_dim: 8\nlayers { name: "c" type: 4 bottom: "x" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }');
+    const a = analyzeText(
+      'input: "x" input_dim: 1 input_dim: 3 input_dim: 8 input_dim: 8\nlayers { name: "c" type: 4 bottom: "x" top: "c" convolution_param { num_output: 2 kernel_size: 3 } }',
+    );
     assert.equal(layer(a, 'c').type, 'Convolution');
     assert.deepEqual(layer(a, 'c').outputShapes, [[1, 2, 6, 6]]);
   });
@@ -51,11 +57,17 @@ describe('net: one model for V0/V1/V2 files', () => {
 
 describe('net: input headers', () => {
   it('several inputs with 4 input_dim each; N becomes the batch', () => {
-    const a = analyzeText(`input: "a" input: "b"
+    const a = analyzeText(
+      `input: "a" input: "b"
       input_dim: 10 input_dim: 3 input_dim: 4 input_dim: 5
       input_dim: 10 input_dim: 6 input_dim: 4 input_dim: 5
-      layer { name: "cat" type: "Concat" bottom: "a" bottom: "b" top: "cat" }`, { batch: 2 });
-    assert.deepEqual(a.inputs, [{ name: 'a', shape: [2, 3, 4, 5] }, { name: 'b', shape: [2, 6, 4, 5] }]);
+      layer { name: "cat" type: "Concat" bottom: "a" bottom: "b" top: "cat" }`,
+      { batch: 2 },
+    );
+    assert.deepEqual(a.inputs, [
+      { name: 'a', shape: [2, 3, 4, 5] },
+      { name: 'b', shape: [2, 6, 4, 5] },
+    ]);
     assert.deepEqual(layer(a, 'cat').outputShapes, [[2, 9, 4, 5]]);
   });
 
@@ -63,7 +75,10 @@ describe('net: input headers', () => {
     const shaped = analyzeText('input: "data" input_shape { dim: 7 dim: 1 dim: 9 dim: 9 }');
     assert.deepEqual(shaped.inputs, [{ name: 'data', shape: [1, 1, 9, 9] }]);
     const layerStyle = analyzeText('layer { name: "in" type: "Input" top: "x" top: "y" input_param { shape { dim: 4 dim: 2 } } }');
-    assert.deepEqual(layerStyle.inputs, [{ name: 'x', shape: [1, 2] }, { name: 'y', shape: [1, 2] }]);
+    assert.deepEqual(layerStyle.inputs, [
+      { name: 'x', shape: [1, 2] },
+      { name: 'y', shape: [1, 2] },
+    ]);
   });
 
   it('a wrong number of input_dim values is an error, not a guess', () => {
@@ -95,14 +110,17 @@ describe('net: phase, stage and level rules (NetStateRule)', () => {
     assert.deepEqual(names(analyzeText(net, { phase: 'TRAIN' })), ['train_only', 'not_test', 'not_deploy', 'always']);
   });
 
-  it('stages and levels from options, or from the file\'s state block', () => {
+  it("stages and levels from options, or from the file's state block", () => {
     assert.deepEqual(names(analyzeText(net, { stages: ['deploy'], level: 3 })), ['deploy_stage', 'level2', 'always']);
     assert.deepEqual(names(analyzeText(`state { stage: "deploy" }\n${net}`)), ['deploy_stage', 'always']);
   });
 
   it('excluded layers are listed with their spans', () => {
     const a = analyzeText(net);
-    assert.deepEqual(a.excluded?.map((e) => e.name), ['train_only', 'not_test', 'deploy_stage', 'level2']);
+    assert.deepEqual(
+      a.excluded?.map((e) => e.name),
+      ['train_only', 'not_test', 'deploy_stage', 'level2'],
+    );
     assert.ok(a.excluded?.every((e) => e.span.end > e.span.start));
   });
 
@@ -114,7 +132,9 @@ describe('net: phase, stage and level rules (NetStateRule)', () => {
   });
 
   it('include and exclude on one layer is an error', () => {
-    const a = analyzeText('input: "x" input_shape { dim: 1 } layer { name: "r" type: "ReLU" bottom: "x" top: "x" include { phase: TEST } exclude { phase: TRAIN } }');
+    const a = analyzeText(
+      'input: "x" input_shape { dim: 1 } layer { name: "r" type: "ReLU" bottom: "x" top: "x" include { phase: TEST } exclude { phase: TRAIN } }',
+    );
     assert.ok(a.problems.some((p) => p.code === 'invalid-state-rules'));
   });
 });

@@ -29,8 +29,11 @@ export function layer(a: NetAnalysis, name: string): AnalyzedLayer {
 
 /** Rows of a reference_shapes TSV: `[phase?, layer, "N C H W", count]` without comments. */
 export function referenceShapeRows(file: string): string[][] {
-  return fs.readFileSync(path.join(REFERENCE_SHAPES, file), 'utf8')
-    .split('\n').filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split('\t'));
+  return fs
+    .readFileSync(path.join(REFERENCE_SHAPES, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => l.split('\t'));
 }
 
 export interface ReferenceRow {
@@ -43,7 +46,10 @@ export interface ReferenceRow {
 }
 
 export function referenceRows(): ReferenceRow[] {
-  const lines = fs.readFileSync(path.join(SHARED, 'corpus', 'REFERENCE.tsv'), 'utf8').split('\n').filter((l) => l.trim());
+  const lines = fs
+    .readFileSync(path.join(SHARED, 'corpus', 'REFERENCE.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.slice(1).map((l) => {
     const c = l.split('\t');
     return { shortName: c[0], input: c[1], value: c[2], valueKind: c[3], params: c[5], source: c[7] };

@@ -21,7 +21,8 @@ function at(text: string, needle: string, n = 0): number {
 }
 
 function applyEdits(text: string, edits: TextEdit[]): string {
-  return [...edits].sort((a, b) => b.span.start - a.span.start)
+  return [...edits]
+    .sort((a, b) => b.span.start - a.span.start)
     .reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
 }
 
@@ -36,7 +37,10 @@ describe('net: navigation', () => {
     assert.equal(defs.length, 1);
     assert.equal(defs[0].start, TEXT.indexOf('top: "conv1"') + 5);
     // a header input is a definition
-    assert.deepEqual(nav.definitionOf(at(TEXT, 'bottom: "data"') + 8).map((s) => slice(TEXT, s)), ['"data"']);
+    assert.deepEqual(
+      nav.definitionOf(at(TEXT, 'bottom: "data"') + 8).map((s) => slice(TEXT, s)),
+      ['"data"'],
+    );
     assert.equal(nav.definitionOf(at(TEXT, 'bottom: "data"') + 8)[0].start, TEXT.indexOf('"data"'));
   });
 
@@ -55,7 +59,10 @@ describe('net: navigation', () => {
     const before = analyzeText(TEXT);
     const after = analyzeText(renamed);
     assert.deepEqual(after.problems, []);
-    assert.deepEqual(after.layers.map((l) => l.outputShapes), before.layers.map((l) => l.outputShapes));
+    assert.deepEqual(
+      after.layers.map((l) => l.outputShapes),
+      before.layers.map((l) => l.outputShapes),
+    );
   });
 
   it('renaming a layer leaves a same-named top alone', () => {
@@ -88,6 +95,9 @@ describe('net: navigation', () => {
     const symbol = nav0.symbolAt(at(text, 'name: "conv2"') + 6);
     assert.equal(symbol?.kind, 'layer');
     assert.equal(symbol?.name, 'conv2');
-    assert.deepEqual(nav0.definitionOf(at(text, 'bottom: "pad2"') + 8).map((s) => slice(text, s)), ['"pad2"']);
+    assert.deepEqual(
+      nav0.definitionOf(at(text, 'bottom: "pad2"') + 8).map((s) => slice(text, s)),
+      ['"pad2"'],
+    );
   });
 });

@@ -34,13 +34,27 @@ const CHECKS: Check[] = [
   { file: 'alexnet', row: 'alexnet', column: 'value', startsWith: '724M', count: 'macs' },
   { file: 'alexnet', row: 'alexnet', column: 'value', startsWith: '724,406,816', count: 'macs' },
   { file: 'squeezenet_v1.0', row: 'squeezenet_v1.0', column: 'value', startsWith: '1.72 GFLOPS', count: 'flops' },
-  { file: 'squeezenet_v1.1', row: 'squeezenet_v1.1', column: 'value', startsWith: '349,320,936', count: 'macs', options: { inputShape: [1, 3, 224, 224] } },
+  {
+    file: 'squeezenet_v1.1',
+    row: 'squeezenet_v1.1',
+    column: 'value',
+    startsWith: '349,320,936',
+    count: 'macs',
+    options: { inputShape: [1, 3, 224, 224] },
+  },
   { file: 'resnet101', row: 'resnet101', column: 'value', startsWith: '7.6x10^9', count: 'macs' },
   { file: 'resnet152', row: 'resnet152', column: 'value', startsWith: '11.3x10^9', count: 'macs' },
   { file: 'vgg_cnn_s_lpa_modified', row: 'vgg_cnn_s_lpa_modified', column: 'value', startsWith: '2,637,708,320', count: 'macs' },
   { file: 'inception_v3', row: 'inception_v3', column: 'value', startsWith: '5.713 GFLOPS', count: 'macs' },
   { file: 'places_cnds_8conv3fc', row: 'places_cnds_8conv3fc', column: 'value', startsWith: '2,018,873,344', count: 'macs' },
-  { file: 'all_cnn_c_trainval', row: 'all_cnn_c_trainval', column: 'value', startsWith: '270,798,336', count: 'macs', options: { inputShape: [1, 3, 32, 32] } },
+  {
+    file: 'all_cnn_c_trainval',
+    row: 'all_cnn_c_trainval',
+    column: 'value',
+    startsWith: '270,798,336',
+    count: 'macs',
+    options: { inputShape: [1, 3, 32, 32] },
+  },
   { file: 'wrn50_2', row: 'wrn50_2', column: 'value', startsWith: '11.398 GFLOPS', count: 'macs' },
   { file: 'mobilenet_v1', row: 'mobilenet_v1', column: 'value', startsWith: '569M', count: 'macs' },
   { file: 'densenet121', row: 'densenet121', column: 'value', startsWith: '2.83-2.90 G', count: 'macs' },
@@ -63,7 +77,14 @@ const CHECKS: Check[] = [
   { file: 'vgg_cnn_s_lpa_modified', row: 'vgg_cnn_s_lpa_modified', column: 'params', startsWith: '102,908,520', count: 'params' },
   { file: 'inception_v3', row: 'inception_v3', column: 'params', startsWith: '23.8M w/o aux', count: 'params' },
   { file: 'places_cnds_8conv3fc', row: 'places_cnds_8conv3fc', column: 'params', startsWith: '60,407,885', count: 'params' },
-  { file: 'all_cnn_c_trainval', row: 'all_cnn_c_trainval', column: 'params', startsWith: '1,369,738', count: 'params', options: { inputShape: [1, 3, 32, 32] } },
+  {
+    file: 'all_cnn_c_trainval',
+    row: 'all_cnn_c_trainval',
+    column: 'params',
+    startsWith: '1,369,738',
+    count: 'params',
+    options: { inputShape: [1, 3, 32, 32] },
+  },
   { file: 'wrn50_2', row: 'wrn50_2', column: 'params', startsWith: '68,883,240', count: 'params' },
   { file: 'mobilenet_v1', row: 'mobilenet_v1', column: 'params', startsWith: '4.221 MParams', count: 'folded-params' },
   { file: 'mobilenet_v2', row: 'mobilenet_v2', column: 'params', startsWith: '3.489 MParams', count: 'folded-params' },
@@ -76,10 +97,14 @@ const CHECKS: Check[] = [
 
 function measured(a: NetAnalysis, count: Count): number {
   switch (count) {
-    case 'macs': return a.totals.macs;
-    case 'flops': return 2 * a.totals.macs;
-    case 'params': return a.totals.params;
-    case 'folded-params': return a.totals.params - (a.byType?.Scale?.params ?? 0) / 2;
+    case 'macs':
+      return a.totals.macs;
+    case 'flops':
+      return 2 * a.totals.macs;
+    case 'params':
+      return a.totals.params;
+    case 'folded-params':
+      return a.totals.params - (a.byType?.Scale?.params ?? 0) / 2;
   }
 }
 
@@ -98,7 +123,7 @@ describe('net: totals against published figures (REFERENCE.tsv, within 1 %)', ()
     });
   }
 
-  it('the brief\'s exact figures: AlexNet 724,406,816 MACs / 60,965,224 params; VGG-16 138,357,544 params', () => {
+  it("the brief's exact figures: AlexNet 724,406,816 MACs / 60,965,224 params; VGG-16 138,357,544 params", () => {
     const alex = analyzeCorpus('alexnet.prototxt');
     assert.equal(alex.totals.macs, 724_406_816);
     assert.equal(alex.totals.params, 60_965_224);

@@ -5,7 +5,8 @@ import type { TextEdit } from '../../../server/src/problem';
 import { corpusText } from './helpers';
 
 function applyEdits(text: string, edits: TextEdit[]): string {
-  return [...edits].sort((a, b) => b.span.start - a.span.start)
+  return [...edits]
+    .sort((a, b) => b.span.start - a.span.start)
     .reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
 }
 
@@ -16,11 +17,18 @@ layer { name: "a" type: "ReLU" bottom: "data" top: "x" }
 layer { name: "b" type: "ReLU" bottom: "x" top: "b" }
 layer { name: "c" type: "ReLU" bottom: "x" top: "c" }
 layer { name: "d" type: "Eltwise" bottom: "x" bottom: "b" top: "d" }`);
-    assert.deepEqual(a.layers.map((l) => l.name), ['a', 'x_a_0_split', 'b', 'c', 'd']);
+    assert.deepEqual(
+      a.layers.map((l) => l.name),
+      ['a', 'x_a_0_split', 'b', 'c', 'd'],
+    );
     const split = a.layers[1];
     assert.equal(split.isSplit, true);
     assert.deepEqual(split.tops, ['x_a_0_split_0', 'x_a_0_split_1', 'x_a_0_split_2']);
-    assert.deepEqual(split.outputShapes, [[1, 4], [1, 4], [1, 4]]);
+    assert.deepEqual(split.outputShapes, [
+      [1, 4],
+      [1, 4],
+      [1, 4],
+    ]);
     assert.deepEqual(a.layers[4].caffeBottoms, ['x_a_0_split_2', 'b']);
     assert.deepEqual(a.layers[4].bottoms, ['x', 'b'], 'bottoms keep the names of the file');
   });
@@ -30,9 +38,14 @@ layer { name: "d" type: "Eltwise" bottom: "x" bottom: "b" top: "d" }`);
 layer { name: "r" type: "ReLU" bottom: "data" top: "data" }
 layer { name: "s" type: "Sigmoid" bottom: "data" top: "s" }
 layer { name: "t" type: "TanH" bottom: "data" top: "t" }`);
-    assert.deepEqual(a.layers.map((l) => l.name), ['r', 'data_r_0_split', 's', 't'],
-      'data feeds only r (in place); r\'s output feeds s and t');
-    const b = analyzeText('input: "data" input_shape { dim: 1 dim: 4 }\nlayer { name: "s" type: "Sigmoid" bottom: "data" top: "s" }\nlayer { name: "t" type: "TanH" bottom: "data" top: "t" }');
+    assert.deepEqual(
+      a.layers.map((l) => l.name),
+      ['r', 'data_r_0_split', 's', 't'],
+      "data feeds only r (in place); r's output feeds s and t",
+    );
+    const b = analyzeText(
+      'input: "data" input_shape { dim: 1 dim: 4 }\nlayer { name: "s" type: "Sigmoid" bottom: "data" top: "s" }\nlayer { name: "t" type: "TanH" bottom: "data" top: "t" }',
+    );
     assert.equal(b.layers[0].name, 'data_input_0_split');
   });
 
@@ -65,7 +78,10 @@ layer { name: "loss" type: "SoftmaxWithLoss" bottom: "conv" bottom: "label" top:
     assert.ok(p);
     assert.equal(p.severity, 'warning');
     assert.equal(dataNet.slice(p.span.start, p.span.end), '"data"');
-    assert.deepEqual(p.fixes?.map((f) => f.edits[0].newText), ['# energy-lens: input 1,3,227,227\n', '# energy-lens: input 1,3,224,224\n']);
+    assert.deepEqual(
+      p.fixes?.map((f) => f.edits[0].newText),
+      ['# energy-lens: input 1,3,227,227\n', '# energy-lens: input 1,3,224,224\n'],
+    );
     assert.equal(p.fixes?.[0].preferred, true);
     assert.deepEqual(a.layers[0].outputShapes, [undefined, [1]], 'the label shape is known: [batch]');
   });
@@ -81,7 +97,7 @@ layer { name: "loss" type: "SoftmaxWithLoss" bottom: "conv" bottom: "label" top:
     assert.deepEqual(a.problems, []);
   });
 
-  it('the fix keeps the layer\'s indentation', () => {
+  it("the fix keeps the layer's indentation", () => {
     const indented = dataNet.replace('layer {\n  name: "data"', '  layer {\n  name: "data"');
     const fix = analyzeText(indented).problems.find((x) => x.code === 'missing-input-shape')?.fixes?.[0];
     assert.ok(applyEdits(indented, fix?.edits ?? []).includes('\n  # energy-lens: input 1,3,227,227\n  layer {'));
@@ -108,7 +124,10 @@ layer { name: "loss" type: "SoftmaxWithLoss" bottom: "conv" bottom: "label" top:
 
   it('a V1 ImageData net with new_height/new_width needs no directive', () => {
     const a = analyzeText(corpusText('cifar10_quick_iter_5000.companion_prediction_example.prototxt'));
-    assert.deepEqual(a.inputs.map((i) => i.shape), [[1, 3, 32, 32], [1]]);
+    assert.deepEqual(
+      a.inputs.map((i) => i.shape),
+      [[1, 3, 32, 32], [1]],
+    );
     assert.equal(a.complete, true);
   });
 });

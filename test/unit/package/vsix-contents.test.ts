@@ -13,7 +13,8 @@ const MAX_ACTIVATION_BUNDLE_BYTES = 400 * 1024;
 
 /** Every file the package may hold (paths inside the .vsix). */
 const ALLOWED: RegExp[] = [
-  /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json)$/,
   /^extension\/syntaxes\/[\w.-]+\.tmLanguage\.json$/,
   /^extension\/out\/(client|server|media)\/[\w-]+\.js$/,
@@ -28,13 +29,19 @@ const ALLOWED: RegExp[] = [
 ];
 const NEVER = /\.map$|\.ts$|__pycache__|\.pyc$|(^|\/)test\/|(^|\/)shared\/|(^|\/)node_modules\/|^extension\/out\/cli\//;
 
-interface Entry { name: string; bytes: number }
+interface Entry {
+  name: string;
+  bytes: number;
+}
 
 function listVsix(): Entry[] {
   if (!fs.existsSync(VSIX)) assert.fail(`${path.basename(VSIX)} is missing: run \`npm run package\` first`);
   const out = execFileSync('unzip', ['-l', VSIX], { encoding: 'utf8' });
   // Rows: "  <length>  <date> <time>   <name>", between the dashed lines.
-  return out.split('\n').map((l) => /^\s*(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(l)).filter((m) => m !== null)
+  return out
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+\S+\s+\S+\s+(.+)$/.exec(l))
+    .filter((m) => m !== null)
     .map((m) => ({ bytes: Number(m![1]), name: m![2].trim() }));
 }
 
@@ -51,13 +58,24 @@ describe('package: the .vsix', () => {
   it('holds every file the manifest and the lazy bundles refer to', () => {
     const packaged = JSON.parse(execFileSync('unzip', ['-p', VSIX, 'extension/package.json'], { encoding: 'utf8' }));
     const needed = [
-      packaged.main, 'out/server/server.js', 'out/media/panel.js', 'media/panel.css', packaged.icon,
-      'out/client/campaigns.js', 'out/client/board-link.js', 'out/client/refit-panel.js', 'out/client/refit-worker.js',
+      packaged.main,
+      'out/server/server.js',
+      'out/media/panel.js',
+      'media/panel.css',
+      packaged.icon,
+      'out/client/campaigns.js',
+      'out/client/board-link.js',
+      'out/client/refit-panel.js',
+      'out/client/refit-worker.js',
       ...packaged.contributes.grammars.map((g: { path: string }) => g.path),
       ...packaged.contributes.languages.map((l: { configuration: string }) => l.configuration),
       ...packaged.contributes.jsonValidation.map((j: { url: string }) => j.url),
-      'client/board/agent/energy_lens_agent.py', 'client/board/emulator/emulate.py', 'client/board/emulator/bin/caffe',
-      'LICENSE.txt', 'changelog.md', 'readme.md',
+      'client/board/agent/energy_lens_agent.py',
+      'client/board/emulator/emulate.py',
+      'client/board/emulator/bin/caffe',
+      'LICENSE.txt',
+      'changelog.md',
+      'readme.md',
     ];
     const missing = needed.filter((f) => !inPackage(f));
     assert.deepEqual(missing, [], `missing from the package: ${missing.join(', ')}`);
@@ -76,9 +94,14 @@ describe('package: the .vsix', () => {
     const vsixBytes = fs.statSync(VSIX).size;
     const activation = entries.find((e) => e.name === `extension/${manifest.main.replace(/^\.\//, '')}`);
     assert.ok(activation, `${manifest.main} is in the package`);
-    console.log(`      .vsix ${(vsixBytes / 1024).toFixed(1)} KB, ${names.length} entries; activation bundle ${(activation.bytes / 1024).toFixed(1)} KB`);
+    console.log(
+      `      .vsix ${(vsixBytes / 1024).toFixed(1)} KB, ${names.length} entries; activation bundle ${(activation.bytes / 1024).toFixed(1)} KB`,
+    );
     assert.ok(vsixBytes <= MAX_VSIX_BYTES, `.vsix is ${vsixBytes} bytes (budget ${MAX_VSIX_BYTES})`);
-    assert.ok(activation.bytes <= MAX_ACTIVATION_BUNDLE_BYTES, `activation bundle is ${activation.bytes} bytes (budget ${MAX_ACTIVATION_BUNDLE_BYTES})`);
+    assert.ok(
+      activation.bytes <= MAX_ACTIVATION_BUNDLE_BYTES,
+      `activation bundle is ${activation.bytes} bytes (budget ${MAX_ACTIVATION_BUNDLE_BYTES})`,
+    );
   });
 
   it('ships no test-only hooks, and ssh2 only in the bundle loaded at the first connection', () => {

@@ -6,7 +6,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { importCsv } from '../../../server/src/energy/fit/csv';
 import { fitDataset } from '../../../server/src/energy/fit/engine';
-import { csvHeader, featureNameFor, guessTargetColumn, loadCsvFile, loadCsvText, mappingText, parseMapping } from '../../../client/src/panel/csv-dataset';
+import {
+  csvHeader,
+  featureNameFor,
+  guessTargetColumn,
+  loadCsvFile,
+  loadCsvText,
+  mappingText,
+  parseMapping,
+} from '../../../client/src/panel/csv-dataset';
 import { fittedValues } from '../../../client/src/panel/fitted-values';
 import { csvField, predictionsCsv } from '../../../client/src/panel/predictions-csv';
 import { DATA } from '../shared-paths';
@@ -18,7 +26,18 @@ const SQUEEZENET = path.join(DATA, 'squeezenet_tx1_cpu_layer_energy_readoff.csv'
 describe('refit panel: CSV mapping, import and export', () => {
   it('guesses the energy column and layer feature names from a sweep header', () => {
     const header = csvHeader(fs.readFileSync(SWEEP, 'utf8'));
-    assert.deepEqual(header, ['wh_in', 'c_in', 'k', 'c_out', 'h_out', 'macs', 'latency_ms', 'power_w', 'energy_mJ', 'energy_col_J_original']);
+    assert.deepEqual(header, [
+      'wh_in',
+      'c_in',
+      'k',
+      'c_out',
+      'h_out',
+      'macs',
+      'latency_ms',
+      'power_w',
+      'energy_mJ',
+      'energy_col_J_original',
+    ]);
     assert.equal(guessTargetColumn(header), 'energy_mJ');
     assert.equal(mappingText(['wh_in', 'c_in', 'k', 'macs', 'latency_ms']), 'wh_in:heightIn, c_in:channelsIn, k:kernelH, macs, latency_ms');
     assert.equal(featureNameFor('CHANNELSOUT'), 'channelsOut');
@@ -27,8 +46,14 @@ describe('refit panel: CSV mapping, import and export', () => {
 
   it('parses the edited mapping and explains mistakes', () => {
     const header = ['c_in', 'k', 'energy'];
-    assert.deepEqual(parseMapping('c_in:channelsIn, k', header), [{ column: 'c_in', name: 'channelsIn' }, { column: 'k', name: 'k' }]);
-    assert.match((parseMapping('c_out:channelsOut', header) as { error: string }).error, /'c_out' is not a column of the file \(columns: c_in, k, energy\)/);
+    assert.deepEqual(parseMapping('c_in:channelsIn, k', header), [
+      { column: 'c_in', name: 'channelsIn' },
+      { column: 'k', name: 'k' },
+    ]);
+    assert.match(
+      (parseMapping('c_out:channelsOut', header) as { error: string }).error,
+      /'c_out' is not a column of the file \(columns: c_in, k, energy\)/,
+    );
     assert.match((parseMapping('k:kernel-h', header) as { error: string }).error, /'kernel-h' cannot be a feature name/);
     assert.match((parseMapping('c_in:x, k:x', header) as { error: string }).error, /named twice/);
     assert.match((parseMapping(' , ', header) as { error: string }).error, /at least one/);
@@ -38,20 +63,35 @@ describe('refit panel: CSV mapping, import and export', () => {
     const text = `${fs.readFileSync(SQUEEZENET, 'utf8').trimEnd()}\nbroken,Convolution,abc,1\n`;
     const lines = text.split('\n').length;
     const loaded = loadCsvText(text, {
-      path: 'squeezenet.csv', target: 'energy_mJ_approx', features: [{ column: 'mac_millions', name: 'mac_millions' }], typeColumn: 'type', labelColumn: 'layer',
+      path: 'squeezenet.csv',
+      target: 'energy_mJ_approx',
+      features: [{ column: 'mac_millions', name: 'mac_millions' }],
+      typeColumn: 'type',
+      labelColumn: 'layer',
     });
     assert.equal(loaded.rowLabels![0], 'conv1');
     assert.equal(loaded.rowLabels![1], 'pool1');
     assert.equal(loaded.rowLabels!.length, loaded.dataset.rows.length);
     assert.deepEqual(loaded.dataset.rows[0].values, [173.9]);
-    assert.deepEqual(loaded.badRows.map((b) => [b.line, b.message]), [[lines - 1, "target 'energy_mJ_approx' is 'abc', not a number"]]);
+    assert.deepEqual(
+      loaded.badRows.map((b) => [b.line, b.message]),
+      [[lines - 1, "target 'energy_mJ_approx' is 'abc', not a number"]],
+    );
     assert.ok(loaded.dataset.rows.some((r) => r.type === 'Pooling'));
   });
 
   it('reads files with their hash and names a missing file', async () => {
-    const loaded = await loadCsvFile({ path: SQUEEZENET, target: 'energy_mJ_approx', features: [{ column: 'mac_millions', name: 'm' }], typeColumn: 'type' });
+    const loaded = await loadCsvFile({
+      path: SQUEEZENET,
+      target: 'energy_mJ_approx',
+      features: [{ column: 'mac_millions', name: 'm' }],
+      typeColumn: 'type',
+    });
     assert.equal(loaded.sha256, createHash('sha256').update(fs.readFileSync(SQUEEZENET)).digest('hex'));
-    await assert.rejects(loadCsvFile({ path: '/nonexistent/x.csv', target: 'e', features: [] }), /\/nonexistent\/x.csv: cannot read the file \(ENOENT\)/);
+    await assert.rejects(
+      loadCsvFile({ path: '/nonexistent/x.csv', target: 'e', features: [] }),
+      /\/nonexistent\/x.csv: cannot read the file \(ENOENT\)/,
+    );
   });
 
   it('quotes only fields that need it', () => {
@@ -74,8 +114,15 @@ describe('refit panel: CSV mapping, import and export', () => {
     assert.ok(lines[2].startsWith('"conv ""a"", 1",net0,'));
     // The export is itself a valid input: read it back with the engine's importer.
     const back = importCsv(text, {
-      file: 'out.csv', target: 'predicted_held_out', features: [{ column: 'measured_energy_mJ', name: 'measured' }, { column: 'fitted_in_sample', name: 'fitted' }, { column: 'error_pct', name: 'err' }],
-      typeColumn: 'type', groupColumn: 'network',
+      file: 'out.csv',
+      target: 'predicted_held_out',
+      features: [
+        { column: 'measured_energy_mJ', name: 'measured' },
+        { column: 'fitted_in_sample', name: 'fitted' },
+        { column: 'error_pct', name: 'err' },
+      ],
+      typeColumn: 'type',
+      groupColumn: 'network',
     });
     assert.equal(back.badRows.length, 0);
     back.dataset.rows.forEach((r, i) => {

@@ -3,14 +3,30 @@
 import { strict as assert } from 'assert';
 import { fitDataset } from '../../../server/src/energy/fit/engine';
 import {
-  candidateKey, cvSchemeFor, defaultControls, fitKey, fitOptionsFor, fitSpecFor, normalizeControls, splitTerms,
+  candidateKey,
+  cvSchemeFor,
+  defaultControls,
+  fitKey,
+  fitOptionsFor,
+  fitSpecFor,
+  normalizeControls,
+  splitTerms,
 } from '../../../client/src/panel/fit-request';
 import type { DatasetSummary, PanelControls } from '../../../client/src/panel/messages';
 import { lawDataset } from './panel-data';
 
 const summary = (patch: Partial<DatasetSummary> = {}): DatasetSummary => ({
-  id: 'a', label: 'a.csv', origin: 'csv', rows: 50, features: ['macs', 'channelsIn'], types: ['Convolution'], networks: 0,
-  allGrouped: false, badRows: [], platformId: 'custom/a', ...patch,
+  id: 'a',
+  label: 'a.csv',
+  origin: 'csv',
+  rows: 50,
+  features: ['macs', 'channelsIn'],
+  types: ['Convolution'],
+  networks: 0,
+  allGrouped: false,
+  badRows: [],
+  platformId: 'custom/a',
+  ...patch,
 });
 
 describe('refit panel: controls to fit requests', () => {
@@ -24,7 +40,13 @@ describe('refit panel: controls to fit requests', () => {
   });
 
   it('switching dataset takes its defaults but keeps family, method and degree', () => {
-    const before: PanelControls = { ...defaultControls(summary(), 'p'), family: 'individual', method: 'lasso', degree: 3, features: ['channelsIn'] };
+    const before: PanelControls = {
+      ...defaultControls(summary(), 'p'),
+      family: 'individual',
+      method: 'lasso',
+      degree: 3,
+      features: ['channelsIn'],
+    };
     const other = summary({ id: 'b', features: ['c_in', 'k'], platformId: 'custom/b', networks: 3, allGrouped: true });
     const after = normalizeControls({ ...before, datasetId: 'b' }, other, before, 'p');
     assert.deepEqual([after.datasetId, after.features, after.validation, after.platformId], ['b', ['c_in'], 'loo-network', 'custom/b']);
@@ -33,11 +55,21 @@ describe('refit panel: controls to fit requests', () => {
 
   it('drops features the data lacks and repairs K, F, platform and curve type', () => {
     const base = defaultControls(summary(), 'p');
-    const fixed = normalizeControls({ ...base, features: ['nope'], validation: 'kfold', validationParam: 1.5, platformId: ' ', curveType: 'Pooling' }, summary(), base, 'p');
+    const fixed = normalizeControls(
+      { ...base, features: ['nope'], validation: 'kfold', validationParam: 1.5, platformId: ' ', curveType: 'Pooling' },
+      summary(),
+      base,
+      'p',
+    );
     assert.deepEqual([fixed.features, fixed.validationParam, fixed.platformId, fixed.curveType], [['macs'], 10, 'custom/a', null]);
     const holdout = normalizeControls({ ...base, validation: 'holdout', validationParam: 3 }, summary(), base, 'p');
     assert.equal(holdout.validationParam, 0.2);
-    const kept = normalizeControls({ ...base, features: ['channelsIn'], validation: 'holdout', validationParam: 0.3, curveType: 'Convolution' }, summary(), base, 'p');
+    const kept = normalizeControls(
+      { ...base, features: ['channelsIn'], validation: 'holdout', validationParam: 0.3, curveType: 'Convolution' },
+      summary(),
+      base,
+      'p',
+    );
     assert.deepEqual([kept.features, kept.validationParam, kept.curveType], [['channelsIn'], 0.3, 'Convolution']);
   });
 
@@ -57,7 +89,11 @@ describe('refit panel: controls to fit requests', () => {
     assert.deepEqual(cvSchemeFor({ ...base, validation: 'holdout', validationParam: 0.25 }), { kind: 'holdout', fraction: 0.25 });
     assert.equal(cvSchemeFor({ ...base, validation: 'none' }), undefined);
     const dataset = lawDataset({ rows: 40, noise: 0.1 });
-    const report = fitDataset(dataset, fitSpecFor({ ...base, validation: 'holdout', validationParam: 0.25 }), fitOptionsFor({ ...base, validation: 'holdout', validationParam: 0.25 }));
+    const report = fitDataset(
+      dataset,
+      fitSpecFor({ ...base, validation: 'holdout', validationParam: 0.25 }),
+      fitOptionsFor({ ...base, validation: 'holdout', validationParam: 0.25 }),
+    );
     assert.equal(report.cv!.predicted, 10, 'a quarter of 40 rows held out');
   });
 
@@ -65,7 +101,11 @@ describe('refit panel: controls to fit requests', () => {
     const c = defaultControls(summary(), 'p');
     assert.notEqual(fitKey('a#1', c), fitKey('a#1', { ...c, method: 'ols' }));
     assert.notEqual(fitKey('a#1', c), fitKey('a#2', c), 'a reloaded dataset is a new fit');
-    assert.equal(fitKey('a#1', c), fitKey('a#1', { ...c, platformId: 'other', curveType: 'Convolution' }), 'platform and shown type do not change a fit');
+    assert.equal(
+      fitKey('a#1', c),
+      fitKey('a#1', { ...c, platformId: 'other', curveType: 'Convolution' }),
+      'platform and shown type do not change a fit',
+    );
     assert.equal(candidateKey('a#1', c), candidateKey('a#1', { ...c, method: 'lasso' }));
     assert.notEqual(candidateKey('a#1', c), candidateKey('a#1', { ...c, family: 'individual' }));
   });

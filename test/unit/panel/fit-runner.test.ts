@@ -11,14 +11,22 @@ import { CancelledError, InProcessFitRunner, WorkerFitRunner, createFitRunner } 
 import { lawDataset } from './panel-data';
 
 const dataset = lawDataset({ rows: 60, groups: 3, noise: 0.2 });
-const job = { datasetKey: 'law#1', dataset, spec: { family: 'layer-type' as const, method: 'relative' as const, features: ['macs'] }, options: { cv: { kind: 'loo-network' as const } } };
+const job = {
+  datasetKey: 'law#1',
+  dataset,
+  spec: { family: 'layer-type' as const, method: 'relative' as const, features: ['macs'] },
+  options: { cv: { kind: 'loo-network' as const } },
+};
 
 describe('refit panel: fit runners', () => {
   it('in-process: the same report as the engine, and cancellation of a queued fit', async () => {
     const runner = new InProcessFitRunner();
     const report = await runner.fit(job);
     const direct = fitDataset(dataset, job.spec, job.options);
-    assert.deepEqual(report.subModels.map((m) => m.coefficients), direct.subModels.map((m) => m.coefficients));
+    assert.deepEqual(
+      report.subModels.map((m) => m.coefficients),
+      direct.subModels.map((m) => m.coefficients),
+    );
     const queued = runner.fit(job);
     runner.cancel();
     await assert.rejects(queued, CancelledError);
@@ -34,8 +42,13 @@ describe('refit panel: fit runners', () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refit-worker-'));
       workerFile = path.join(dir, 'refit-worker.js');
       await esbuild.build({
-        entryPoints: [path.resolve(__dirname, '../../../client/src/panel/fit-worker.ts')], bundle: true, platform: 'node', format: 'cjs',
-        target: 'node20', outfile: workerFile, logLevel: 'error',
+        entryPoints: [path.resolve(__dirname, '../../../client/src/panel/fit-worker.ts')],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        outfile: workerFile,
+        logLevel: 'error',
       });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +59,10 @@ describe('refit panel: fit runners', () => {
       try {
         const report = await runner.fit(job);
         const direct = fitDataset(dataset, job.spec, job.options);
-        assert.deepEqual(report.subModels.map((m) => m.coefficients), direct.subModels.map((m) => m.coefficients));
+        assert.deepEqual(
+          report.subModels.map((m) => m.coefficients),
+          direct.subModels.map((m) => m.coefficients),
+        );
         assert.ok(report.cv!.predictions instanceof Float64Array, 'typed arrays survive the thread boundary');
         assert.deepEqual(Array.from(report.cv!.predictions), Array.from(direct.cv!.predictions));
         // A second fit on the same dataset key: the worker uses the dataset it holds.
@@ -64,7 +80,8 @@ describe('refit panel: fit runners', () => {
         await runner.fit(job);
         const viaWorker = await runner.search(searchJob);
         const direct = await new InProcessFitRunner().search(searchJob);
-        const summary = (r: typeof direct) => r.types.map((t) => t.front.map((m) => [m.complexity, m.terms, m.coefficients, m.errors.mape]));
+        const summary = (r: typeof direct) =>
+          r.types.map((t) => t.front.map((m) => [m.complexity, m.terms, m.coefficients, m.errors.mape]));
         assert.ok(direct.types[0].front.length > 0);
         assert.deepEqual(summary(viaWorker), summary(direct));
       } finally {
@@ -76,9 +93,17 @@ describe('refit panel: fit runners', () => {
       const runner = new WorkerFitRunner(workerFile);
       try {
         const noGroups = lawDataset({ rows: 10 });
-        await assert.rejects(runner.fit({ ...job, datasetKey: 'plain#1', dataset: noGroups }), (e: unknown) => e instanceof FitError && /leave-one-network-out needs a network/.test(e.message));
+        await assert.rejects(
+          runner.fit({ ...job, datasetKey: 'plain#1', dataset: noGroups }),
+          (e: unknown) => e instanceof FitError && /leave-one-network-out needs a network/.test(e.message),
+        );
         const big = lawDataset({ rows: 3000, groups: 10, noise: 0.3 });
-        const slow = runner.fit({ datasetKey: 'big#1', dataset: big, spec: { family: 'individual', method: 'lasso', features: ['macs', 'channelsIn'], degree: 3 }, options: { cv: { kind: 'loo-network' } } });
+        const slow = runner.fit({
+          datasetKey: 'big#1',
+          dataset: big,
+          spec: { family: 'individual', method: 'lasso', features: ['macs', 'channelsIn'], degree: 3 },
+          options: { cv: { kind: 'loo-network' } },
+        });
         runner.cancel();
         await assert.rejects(slow, CancelledError);
         const after = await runner.fit(job);

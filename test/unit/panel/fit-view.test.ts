@@ -22,7 +22,10 @@ describe('refit panel: chart data from a fit', () => {
     const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'kfold', k: 5 } });
     const view = buildFitView({ fitId: 7, datasetId: 'law', dataset, report });
     assert.equal(view.fitId, 7);
-    assert.deepEqual(view.measuredVsPredicted.series.map((s) => s.type), ['Convolution', 'InnerProduct']);
+    assert.deepEqual(
+      view.measuredVsPredicted.series.map((s) => s.type),
+      ['Convolution', 'InnerProduct'],
+    );
     assert.equal(view.measuredVsPredicted.total, 60);
     assert.equal(view.measuredVsPredicted.shown, 60);
     for (const s of view.measuredVsPredicted.series) for (const p of s.points) assert.ok(close(p.x, p.y, 1e-6), `${p.l}: ${p.x} vs ${p.y}`);
@@ -47,7 +50,10 @@ describe('refit panel: chart data from a fit', () => {
     assert.equal(point.l, `layer${row}`);
     assert.equal(point.n, dataset.rows[row].group);
     assert.ok(close(point.y, report.cv!.predictions[row]), 'predicted is the held-out prediction');
-    assert.deepEqual(view.networks!.map((n) => n.network), ['net0', 'net1', 'net2', 'net3']);
+    assert.deepEqual(
+      view.networks!.map((n) => n.network),
+      ['net0', 'net1', 'net2', 'net3'],
+    );
     const net1 = dataset.rows.map((r, i) => [r, i] as const).filter(([r]) => r.group === 'net1');
     const measured = net1.reduce((s, [r]) => s + r.target, 0);
     const predicted = net1.reduce((s, [, i]) => s + report.cv!.predictions[i], 0);
@@ -67,16 +73,24 @@ describe('refit panel: chart data from a fit', () => {
     assert.equal(view.networks, null, 'rows without networks have no per-network chart');
     assert.equal(view.metrics.networkAccuracy, null);
     const conv = report.subModels.find((m) => m.type === 'Convolution')!;
-    assert.ok(close(view.metrics.mape!, 100 * dataset.rows.reduce((s, r, i) => s + Math.abs(fitted[i] - r.target) / r.target, 0) / 30));
+    assert.ok(close(view.metrics.mape!, (100 * dataset.rows.reduce((s, r, i) => s + Math.abs(fitted[i] - r.target) / r.target, 0)) / 30));
     assert.ok(close(view.subModels[0].mape!, conv.inSample.mape));
-    assert.deepEqual(view.subModels[0].terms, [{ term: 'macs', coefficient: conv.coefficients[0], withUnit: coefficientWithUnit('macs', conv.coefficients[0]) }]);
+    assert.deepEqual(view.subModels[0].terms, [
+      { term: 'macs', coefficient: conv.coefficients[0], withUnit: coefficientWithUnit('macs', conv.coefficients[0]) },
+    ]);
     assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?J per MAC$/);
   });
 
   it('says which layers the per-network bars leave out (types without a sub-model)', () => {
     const base = lawDataset({ rows: 40, groups: 4 });
     // ReLU rows: no MACs, so a MACs-only fit leaves ReLU unmodelled; they are in neither bar.
-    const relu = Array.from({ length: 8 }, (_, i) => ({ values: [0, 16], target: 0.05, type: 'ReLU', group: `net${i % 4}`, source: { file: 'law.csv', line: 100 + i } }));
+    const relu = Array.from({ length: 8 }, (_, i) => ({
+      values: [0, 16],
+      target: 0.05,
+      type: 'ReLU',
+      group: `net${i % 4}`,
+      source: { file: 'law.csv', line: 100 + i },
+    }));
     const dataset = { ...base, rows: [...base.rows, ...relu] };
     const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } });
     const view = buildFitView({ fitId: 9, datasetId: 'law', dataset, report });
@@ -97,7 +111,11 @@ describe('refit panel: chart data from a fit', () => {
     for (const c of view.curves) {
       assert.equal(c.curve, null);
       assert.equal(c.fitted.length, c.total);
-      for (const p of c.fitted) assert.ok(dataset.rows.some((r) => r.values[0] === p.x), 'x is the row\'s MACs');
+      for (const p of c.fitted)
+        assert.ok(
+          dataset.rows.some((r) => r.values[0] === p.x),
+          "x is the row's MACs",
+        );
     }
   });
 
@@ -130,13 +148,27 @@ describe('refit panel: chart data from a fit', () => {
   it('agrees with the editor: fitted values equal what the saved model predicts', () => {
     const text = fs.readFileSync(path.join(DATA, 'tx2_gpu_conv_sweep.csv'), 'utf8');
     const { dataset } = loadCsvText(text, {
-      path: 'tx2_gpu_conv_sweep.csv', target: 'energy_mJ',
-      features: [{ column: 'c_in', name: 'channelsIn' }, { column: 'k', name: 'kernelH' }, { column: 'c_out', name: 'channelsOut' }],
+      path: 'tx2_gpu_conv_sweep.csv',
+      target: 'energy_mJ',
+      features: [
+        { column: 'c_in', name: 'channelsIn' },
+        { column: 'k', name: 'kernelH' },
+        { column: 'c_out', name: 'channelsOut' },
+      ],
     });
     const small = { ...dataset, rows: dataset.rows.slice(0, 400) };
-    const report = fitDataset(small, { family: 'individual', method: 'lasso', features: ['channelsIn', 'kernelH', 'channelsOut'], degree: 2 });
+    const report = fitDataset(small, {
+      family: 'individual',
+      method: 'lasso',
+      features: ['channelsIn', 'kernelH', 'channelsOut'],
+      degree: 2,
+    });
     const fitted = fittedValues(small, report);
-    const model = toEnergyModel(report, { platform: { id: 'test/x', label: 'x', board: 'b', framework: 'f', device: 'gpu', calibration: 'fitted' }, generator: 'test', data: [] });
+    const model = toEnergyModel(report, {
+      platform: { id: 'test/x', label: 'x', board: 'b', framework: 'f', device: 'gpu', calibration: 'fitted' },
+      generator: 'test',
+      data: [],
+    });
     const sub = model.subModels.Convolution;
     // The file rounds coefficients to 6 digits; terms cancel, so compare on the data's scale.
     const scale = Math.max(...small.rows.map((r) => r.target));

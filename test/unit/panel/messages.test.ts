@@ -3,12 +3,25 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import {
-  CHART_IDS, FAMILY_CHOICES, METHOD_CHOICES, type PanelControls, VALIDATION_KINDS, parseWebviewMessage,
+  CHART_IDS,
+  FAMILY_CHOICES,
+  METHOD_CHOICES,
+  type PanelControls,
+  VALIDATION_KINDS,
+  parseWebviewMessage,
 } from '../../../client/src/panel/messages';
 
 const controls: PanelControls = {
-  datasetId: 'csv:/data/a.csv', family: 'individual', features: ['channelsIn', 'kernelH'], extraTerms: '', method: 'lasso',
-  degree: 3, validation: 'kfold', validationParam: 10, platformId: 'custom/a', curveType: null,
+  datasetId: 'csv:/data/a.csv',
+  family: 'individual',
+  features: ['channelsIn', 'kernelH'],
+  extraTerms: '',
+  method: 'lasso',
+  degree: 3,
+  validation: 'kfold',
+  validationParam: 10,
+  platformId: 'custom/a',
+  curveType: null,
 };
 
 const arbControls: fc.Arbitrary<PanelControls> = fc.record({
@@ -26,13 +39,19 @@ const arbControls: fc.Arbitrary<PanelControls> = fc.record({
 
 describe('refit panel: messages from the webview', () => {
   it('accepts well-formed controls unchanged (property)', () => {
-    fc.assert(fc.property(arbControls, (c) => {
-      assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: c }), { type: 'controls', controls: { ...c } });
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(arbControls, (c) => {
+        assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: c }), { type: 'controls', controls: { ...c } });
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('restores a saved state with its CSV imports, and accepts a fresh page without one', () => {
-    const state = { controls, csvImports: [{ path: '/d/a.csv', target: 'energy_mJ', features: [{ column: 'c_in', name: 'channelsIn' }], groupColumn: 'net' }] };
+    const state = {
+      controls,
+      csvImports: [{ path: '/d/a.csv', target: 'energy_mJ', features: [{ column: 'c_in', name: 'channelsIn' }], groupColumn: 'net' }],
+    };
     assert.deepEqual(parseWebviewMessage({ type: 'ready', state }), { type: 'ready', state });
     assert.deepEqual(parseWebviewMessage({ type: 'ready', state: null }), { type: 'ready', state: null });
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready', state: null });
@@ -51,25 +70,41 @@ describe('refit panel: messages from the webview', () => {
 
   it('checks PNG exports are base64 PNG data URLs for a known chart', () => {
     const png = 'data:image/png;base64,iVBORw0KGgo=';
-    assert.deepEqual(parseWebviewMessage({ type: 'exportPng', chartId: 'residuals', dataUrl: png }), { type: 'exportPng', chartId: 'residuals', dataUrl: png });
+    assert.deepEqual(parseWebviewMessage({ type: 'exportPng', chartId: 'residuals', dataUrl: png }), {
+      type: 'exportPng',
+      chartId: 'residuals',
+      dataUrl: png,
+    });
     assert.ok('error' in parseWebviewMessage({ type: 'exportPng', chartId: 'residuals', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' }));
     assert.ok('error' in parseWebviewMessage({ type: 'exportPng', chartId: 'pie', dataUrl: png }));
   });
 
   it('checks frontier selections: a layer type and a whole number of parameters', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'search' }), { type: 'search' });
-    assert.deepEqual(parseWebviewMessage({ type: 'selectFrontier', layerType: 'Convolution', complexity: 4 }), { type: 'selectFrontier', layerType: 'Convolution', complexity: 4 });
+    assert.deepEqual(parseWebviewMessage({ type: 'selectFrontier', layerType: 'Convolution', complexity: 4 }), {
+      type: 'selectFrontier',
+      layerType: 'Convolution',
+      complexity: 4,
+    });
     assert.ok('error' in parseWebviewMessage({ type: 'selectFrontier', layerType: 'Convolution', complexity: 2.5 }));
     assert.ok('error' in parseWebviewMessage({ type: 'selectFrontier', complexity: 3 }));
   });
 
   it('checks render reports', () => {
     const report = {
-      fitId: 3, datasetId: 'x', family: 'layer-type', method: 'ols', metricsText: 'MAPE 1 %', candidates: 7, renderMs: 40,
+      fitId: 3,
+      datasetId: 'x',
+      family: 'layer-type',
+      method: 'ols',
+      metricsText: 'MAPE 1 %',
+      candidates: 7,
+      renderMs: 40,
       charts: CHART_IDS.map((id) => ({ id, points: 10, nonEmptyPixels: 1000 })),
     };
     assert.deepEqual(parseWebviewMessage({ type: 'rendered', report }), { type: 'rendered', report });
-    assert.ok('error' in parseWebviewMessage({ type: 'rendered', report: { ...report, charts: [{ id: 'x', points: 1, nonEmptyPixels: 1 }] } }));
+    assert.ok(
+      'error' in parseWebviewMessage({ type: 'rendered', report: { ...report, charts: [{ id: 'x', points: 1, nonEmptyPixels: 1 }] } }),
+    );
     assert.ok('error' in parseWebviewMessage({ type: 'rendered', report: { ...report, fitId: '3' } }));
   });
 
@@ -77,13 +112,19 @@ describe('refit panel: messages from the webview', () => {
     assert.match((parseWebviewMessage({ type: 'rm -rf' }) as { error: string }).error, /unknown message type 'rm -rf'/);
     assert.ok('error' in parseWebviewMessage(null));
     assert.ok('error' in parseWebviewMessage({ type: 'removeDataset' }));
-    fc.assert(fc.property(fc.anything(), (x) => {
-      const r = parseWebviewMessage(x);
-      assert.ok(typeof r === 'object' && r !== null);
-    }), { numRuns: 300 });
-    fc.assert(fc.property(fc.constantFrom('ready', 'controls', 'exportPng', 'rendered', 'removeDataset'), fc.anything(), (type, junk) => {
-      const r = parseWebviewMessage({ type, state: junk, controls: junk, report: junk, dataUrl: junk, chartId: junk, datasetId: junk });
-      assert.ok('error' in r || r.type === type);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.anything(), (x) => {
+        const r = parseWebviewMessage(x);
+        assert.ok(typeof r === 'object' && r !== null);
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('ready', 'controls', 'exportPng', 'rendered', 'removeDataset'), fc.anything(), (type, junk) => {
+        const r = parseWebviewMessage({ type, state: junk, controls: junk, report: junk, dataUrl: junk, chartId: junk, datasetId: junk });
+        assert.ok('error' in r || r.type === type);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

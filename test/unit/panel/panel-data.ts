@@ -3,7 +3,13 @@
 import type { Dataset } from '../../../server/src/energy/fit/dataset';
 
 /** E = a·macs (+ b·channelsIn) per type, with optional multiplicative noise from a fixed sequence. */
-export function lawDataset(options: { rows: number; groups?: number; noise?: number; types?: Record<string, number>; channelsCoefficient?: number }): Dataset {
+export function lawDataset(options: {
+  rows: number;
+  groups?: number;
+  noise?: number;
+  types?: Record<string, number>;
+  channelsCoefficient?: number;
+}): Dataset {
   const types = options.types ?? { Convolution: 2e-6, InnerProduct: 5e-6 };
   const names = Object.keys(types);
   const rows: Dataset['rows'] = [];

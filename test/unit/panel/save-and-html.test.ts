@@ -14,14 +14,20 @@ import { lawDataset } from './panel-data';
 const known = BUILTIN_MODELS.map((b) => b.model.platform);
 
 describe('refit panel: saving a fit as a model', () => {
-  it('keeps a known platform\'s description and marks it fitted', () => {
+  it("keeps a known platform's description and marks it fitted", () => {
     const tx1 = known.find((p) => p.id === 'jetson-tx1/caffe-openblas/cpu/1t')!;
     assert.deepEqual(platformFor(tx1.id, known), { ...tx1, calibration: 'fitted' });
   });
 
   it('describes a new platform from its id', () => {
     assert.deepEqual(platformFor('jetson-nano/caffe-cudnn/gpu', known), {
-      id: 'jetson-nano/caffe-cudnn/gpu', label: 'jetson-nano/caffe-cudnn/gpu (refitted)', board: 'jetson-nano', framework: 'caffe', backend: 'cudnn', device: 'gpu', calibration: 'fitted',
+      id: 'jetson-nano/caffe-cudnn/gpu',
+      label: 'jetson-nano/caffe-cudnn/gpu (refitted)',
+      board: 'jetson-nano',
+      framework: 'caffe',
+      backend: 'cudnn',
+      device: 'gpu',
+      calibration: 'fitted',
     });
     const p = platformFor('rpi4/tflite/cpu/4t', known);
     assert.deepEqual([p.framework, p.backend, p.threads], ['tflite', undefined, 4]);
@@ -35,10 +41,15 @@ describe('refit panel: saving a fit as a model', () => {
     assert.throws(() => platformFor('A/B', known), /not a platform id/);
   });
 
-  it('writes a valid model whose predictions are the fit\'s', () => {
+  it("writes a valid model whose predictions are the fit's", () => {
     const dataset = lawDataset({ rows: 40, groups: 4, noise: 0.1 });
     const report = fitDataset(dataset, { family: 'layer-type', method: 'relative', features: ['macs'] }, { cv: { kind: 'loo-network' } });
-    const model = modelForSave({ report, dataset, platform: platformFor('jetson-tx1/caffe-openblas/cpu/1t', known), source: { file: 'law.csv', rows: 40 } });
+    const model = modelForSave({
+      report,
+      dataset,
+      platform: platformFor('jetson-tx1/caffe-openblas/cpu/1t', known),
+      source: { file: 'law.csv', rows: 40 },
+    });
     const checked = validateModel(JSON.parse(JSON.stringify(model)), 'saved');
     assert.ok(!('error' in checked), 'error' in checked ? checked.error : '');
     assert.equal(model.platform.id, 'jetson-tx1/caffe-openblas/cpu/1t');
@@ -55,18 +66,31 @@ describe('refit panel: saving a fit as a model', () => {
   it('explains why a fit on non-layer features cannot become a model', () => {
     const dataset = { ...lawDataset({ rows: 20 }), features: ['c_in', 'k'] };
     const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['c_in'] });
-    assert.throws(() => modelForSave({ report, dataset, platform: platformFor('custom/x', known), source: { file: 'x.csv', rows: 20 } }), /feature 'c_in' is not a layer feature/);
+    assert.throws(
+      () => modelForSave({ report, dataset, platform: platformFor('custom/x', known), source: { file: 'x.csv', rows: 20 } }),
+      /feature 'c_in' is not a layer feature/,
+    );
   });
 });
 
 describe('refit panel: webview HTML', () => {
-  const html = webviewHtml({ cspSource: 'https://file+.vscode-resource.test', scriptUri: 'https://file+.vscode-resource.test/out/media/panel.js', styleUri: 'https://file+.vscode-resource.test/media/panel.css', nonce: 'N0nce' });
+  const html = webviewHtml({
+    cspSource: 'https://file+.vscode-resource.test',
+    scriptUri: 'https://file+.vscode-resource.test/out/media/panel.js',
+    styleUri: 'https://file+.vscode-resource.test/media/panel.css',
+    nonce: 'N0nce',
+  });
 
   it('has a strict CSP: nothing by default, our script and styles by nonce, no network', () => {
     const csp = contentSecurityPolicy('https://res.test', 'abc');
-    assert.equal(csp, "default-src 'none'; script-src 'nonce-abc'; style-src https://res.test 'nonce-abc'; img-src https://res.test data:; font-src https://res.test");
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'nonce-abc'; style-src https://res.test 'nonce-abc'; img-src https://res.test data:; font-src https://res.test",
+    );
     assert.ok(!csp.includes('unsafe'));
-    assert.ok(html.includes(`content="default-src 'none'; script-src 'nonce-N0nce'; style-src https://file+.vscode-resource.test 'nonce-N0nce';`));
+    assert.ok(
+      html.includes(`content="default-src 'none'; script-src 'nonce-N0nce'; style-src https://file+.vscode-resource.test 'nonce-N0nce';`),
+    );
   });
 
   it('loads the bundled script and stylesheet with the nonce, and nothing else', () => {

@@ -19,8 +19,21 @@ describe('refit panel webview: formatting', () => {
   });
 
   it('writes the metrics line the panel shows (and tests read)', () => {
-    const m: MetricsView = { rows: 10, mape: 12.34, rmspe: 20, networkAccuracy: null, complexity: 3, sigmaLog: 0.2, validation: 'kfold:5 (seed 1)', from: 'held-out', unpredicted: 0 };
-    assert.equal(metricsText(m), 'MAPE 12.3 % · RMSPE 20.0 % · network accuracy – · complexity 3 · σ(log) 0.200 — held out (kfold:5 (seed 1))');
+    const m: MetricsView = {
+      rows: 10,
+      mape: 12.34,
+      rmspe: 20,
+      networkAccuracy: null,
+      complexity: 3,
+      sigmaLog: 0.2,
+      validation: 'kfold:5 (seed 1)',
+      from: 'held-out',
+      unpredicted: 0,
+    };
+    assert.equal(
+      metricsText(m),
+      'MAPE 12.3 % · RMSPE 20.0 % · network accuracy – · complexity 3 · σ(log) 0.200 — held out (kfold:5 (seed 1))',
+    );
     assert.match(metricsText({ ...m, from: 'in-sample', validation: 'in-sample' }), /— in-sample \(no validation\)$/);
   });
 

@@ -5,7 +5,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { BoardConnection, BoardConnectionError, buildCommand, passphraseSecretKey, passwordSecretKey, type BoardTarget } from '../../../client/src/board/ssh';
+import {
+  BoardConnection,
+  BoardConnectionError,
+  buildCommand,
+  passphraseSecretKey,
+  passwordSecretKey,
+  type BoardTarget,
+} from '../../../client/src/board/ssh';
 import { freePort, generateKey, startSshAgent, startSshd, type SshdFixture } from '../../harness/sshd-fixture';
 import { makeTestEnv, MemorySecretStore } from './helpers';
 
@@ -96,7 +103,10 @@ describe('BoardConnection against a real sshd', function () {
       const c = await connect(target(), env);
       const out: string[] = [];
       const err: string[] = [];
-      const r = await c.exec('echo "root=$ENERGY_LENS_BOARD_ROOT"; echo warn >&2; printf "é\\r\\nlast"; exit 3', { onStdout: (l) => out.push(l), onStderr: (l) => err.push(l) });
+      const r = await c.exec('echo "root=$ENERGY_LENS_BOARD_ROOT"; echo warn >&2; printf "é\\r\\nlast"; exit 3', {
+        onStdout: (l) => out.push(l),
+        onStderr: (l) => err.push(l),
+      });
       assert.deepStrictEqual(r, { code: 3, signal: null, cancelled: false });
       assert.deepStrictEqual(out, ['root=/opt/board root', 'é', 'last']);
       assert.deepStrictEqual(err, ['warn']);
@@ -115,7 +125,10 @@ describe('BoardConnection against a real sshd', function () {
       const t0 = Date.now();
       await c.exec('echo first; sleep 0.6; echo second', { onStdout: (line) => seen.push({ line, at: Date.now() - t0 }) });
       const done = Date.now() - t0;
-      assert.deepStrictEqual(seen.map((s) => s.line), ['first', 'second']);
+      assert.deepStrictEqual(
+        seen.map((s) => s.line),
+        ['first', 'second'],
+      );
       assert.ok(done - seen[0].at >= 400, `first line came ${done - seen[0].at} ms before the end`);
     });
 
@@ -183,7 +196,13 @@ describe('BoardConnection against a real sshd', function () {
       const t = testEnv({ hostDecision: 'accept-and-remember' });
       const c = await connect(target(), t.env);
       assert.deepStrictEqual(t.ui.hostPrompts, [
-        { host: '127.0.0.1', port: board.port, keyType: 'ssh-ed25519', fingerprint: fingerprintOf(board.hostKeyPublic, keysDir), knownKeyTypes: [] },
+        {
+          host: '127.0.0.1',
+          port: board.port,
+          keyType: 'ssh-ed25519',
+          fingerprint: fingerprintOf(board.hostKeyPublic, keysDir),
+          knownKeyTypes: [],
+        },
       ]);
       assert.strictEqual(c.hostKeyFingerprint, t.ui.hostPrompts[0].fingerprint);
       assert.strictEqual(fs.readFileSync(t.env.extensionKnownHostsPath, 'utf8'), board.knownHostsLine + '\n');
@@ -206,7 +225,9 @@ describe('BoardConnection against a real sshd', function () {
       await expectBoardError(
         connect(target(), t.env),
         'host-key-rejected',
-        new RegExp(`^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port}\\): the host key ssh-ed25519 ${fp.replace(/[+/]/g, '\\$&')} was not accepted$`),
+        new RegExp(
+          `^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port}\\): the host key ssh-ed25519 ${fp.replace(/[+/]/g, '\\$&')} was not accepted$`,
+        ),
       );
       assert.ok(!fs.existsSync(t.env.extensionKnownHostsPath));
     });
@@ -225,7 +246,10 @@ describe('BoardConnection against a real sshd', function () {
     });
 
     it('refuses a changed key without asking, naming host, both fingerprints, file and line', async () => {
-      const otherPub = generateKey(path.join(keysDir, `other-${crypto.randomBytes(3).toString('hex')}`)).split(' ').slice(0, 2).join(' ');
+      const otherPub = generateKey(path.join(keysDir, `other-${crypto.randomBytes(3).toString('hex')}`))
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
       const t = testEnv({ knownHosts: `# line 1\n[127.0.0.1]:${board.port} ${otherPub}\n`, hostDecision: 'accept-and-remember' });
       const err = await expectBoardError(connect(target(), t.env), 'host-key-changed', /has CHANGED/);
       assert.strictEqual(t.ui.hostPrompts.length, 0, 'never a prompt');
@@ -261,13 +285,21 @@ describe('BoardConnection against a real sshd', function () {
         return new Promise(() => undefined); // the user never answers
       };
       const t0 = Date.now();
-      await expectBoardError(connect(target(), t.env, { signal: ac.signal }), 'cancelled', /^Could not connect to board "tx1" \(127\.0\.0\.1:\d+\): cancelled$/);
+      await expectBoardError(
+        connect(target(), t.env, { signal: ac.signal }),
+        'cancelled',
+        /^Could not connect to board "tx1" \(127\.0\.0\.1:\d+\): cancelled$/,
+      );
       assert.ok(Date.now() - t0 < 2000);
     });
 
     it('reports a bad config as a config error', async () => {
       const t = testEnv({ sshConfig: 'Host tx1\n  Port 0\n' });
-      await expectBoardError(connect({ name: 'tx1', host: 'tx1' }, t.env), 'config', /^Could not connect to board "tx1": Invalid port "0" for host "tx1"$/);
+      await expectBoardError(
+        connect({ name: 'tx1', host: 'tx1' }, t.env),
+        'config',
+        /^Could not connect to board "tx1": Invalid port "0" for host "tx1"$/,
+      );
     });
   });
 
@@ -289,7 +321,10 @@ describe('BoardConnection against a real sshd', function () {
       const t = testEnv({
         knownHosts: board.knownHostsLine + '\n',
         secretStore: store,
-        passphrases: [{ value: 'wrong', remember: true }, { value: PASSPHRASE, remember: true }],
+        passphrases: [
+          { value: 'wrong', remember: true },
+          { value: PASSPHRASE, remember: true },
+        ],
       });
       await connect(target({ identityFile: encryptedKey }), t.env);
       assert.deepStrictEqual(t.ui.passphrasePrompts, [
@@ -301,7 +336,11 @@ describe('BoardConnection against a real sshd', function () {
       await connect(target({ identityFile: encryptedKey }), t.env);
       assert.strictEqual(t.ui.passphrasePrompts.length, 2);
 
-      const noRemember = testEnv({ knownHosts: board.knownHostsLine + '\n', secretStore: new MemorySecretStore(), passphrases: [{ value: PASSPHRASE, remember: false }] });
+      const noRemember = testEnv({
+        knownHosts: board.knownHostsLine + '\n',
+        secretStore: new MemorySecretStore(),
+        passphrases: [{ value: PASSPHRASE, remember: false }],
+      });
       await connect(target({ identityFile: encryptedKey }), noRemember.env);
       assert.strictEqual((noRemember.env.secretStore as MemorySecretStore).values.size, 0);
     });
@@ -311,20 +350,31 @@ describe('BoardConnection against a real sshd', function () {
       const t = testEnv({
         knownHosts: board.knownHostsLine + '\n',
         secretStore: store,
-        passphrases: [{ value: 'no', remember: true }, { value: 'still no', remember: true }],
-        passwords: [{ value: 'not-the-password', remember: true }, { value: 'nor-this', remember: true }],
+        passphrases: [
+          { value: 'no', remember: true },
+          { value: 'still no', remember: true },
+        ],
+        passwords: [
+          { value: 'not-the-password', remember: true },
+          { value: 'nor-this', remember: true },
+        ],
       });
       const err = await expectBoardError(
         connect(target({ identityFile: encryptedKey }), t.env),
         'auth-failed',
-        new RegExp(`^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port}\\): authentication failed for user "${board.user}" \\(tried: password; the server accepts: publickey, password\\)$`),
+        new RegExp(
+          `^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port}\\): authentication failed for user "${board.user}" \\(tried: password; the server accepts: publickey, password\\)$`,
+        ),
       );
       assert.ok(err);
       assert.strictEqual(t.ui.passphrasePrompts.length, 2);
-      assert.deepStrictEqual(t.ui.passwordPrompts.map((p) => [p.attempt, p.previousWasWrong, p.host, p.port]), [
-        [1, false, '127.0.0.1', board.port],
-        [2, true, '127.0.0.1', board.port],
-      ]);
+      assert.deepStrictEqual(
+        t.ui.passwordPrompts.map((p) => [p.attempt, p.previousWasWrong, p.host, p.port]),
+        [
+          [1, false, '127.0.0.1', board.port],
+          [2, true, '127.0.0.1', board.port],
+        ],
+      );
       assert.strictEqual(store.values.size, 0);
     });
 
@@ -342,7 +392,11 @@ describe('BoardConnection against a real sshd', function () {
     it('says "connection refused" with the board name and address', async () => {
       const port = await freePort();
       const { env } = testEnv();
-      await expectBoardError(connect(target({ port }), env), 'refused', new RegExp(`^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${port}\\): connection refused$`));
+      await expectBoardError(
+        connect(target({ port }), env),
+        'refused',
+        new RegExp(`^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${port}\\): connection refused$`),
+      );
     });
 
     it('times out on a server that never speaks, within the connect timeout', async () => {
@@ -374,7 +428,11 @@ describe('BoardConnection against a real sshd', function () {
             }
           },
         });
-        await expectBoardError(running, 'connection-lost', new RegExp(`^Lost the connection to board "tx1" \\(127\\.0\\.0\\.1:${doomed.port}\\) while running "echo go; sleep 30": `));
+        await expectBoardError(
+          running,
+          'connection-lost',
+          new RegExp(`^Lost the connection to board "tx1" \\(127\\.0\\.0\\.1:${doomed.port}\\) while running "echo go; sleep 30": `),
+        );
         assert.ok(Date.now() - killedAt < 3000, 'noticed promptly');
         const closeError = await closed;
         assert.strictEqual(closeError?.code, 'connection-lost');
@@ -447,16 +505,27 @@ describe('BoardConnection against a real sshd', function () {
         const fromFile = await c.upload(local, path.join(folder, 'agent.py'), { mode: 0o755 });
         assert.strictEqual(fromFile.method, kind);
         assert.strictEqual(fs.statSync(path.join(folder, 'agent.py')).mode & 0o777, 0o755);
-        assert.strictEqual(await c.sha256(path.join(folder, 'agent.py')), crypto.createHash('sha256').update(fs.readFileSync(local)).digest('hex'));
+        assert.strictEqual(
+          await c.sha256(path.join(folder, 'agent.py')),
+          crypto.createHash('sha256').update(fs.readFileSync(local)).digest('hex'),
+        );
 
-        await expectBoardError(c.sha256(path.join(folder, 'missing')), 'remote-failed', /^Hashing .*missing failed on board "tx1" \(exit 1\): .*(No such file|nonexistent|can't open)/);
+        await expectBoardError(
+          c.sha256(path.join(folder, 'missing')),
+          'remote-failed',
+          /^Hashing .*missing failed on board "tx1" \(exit 1\): .*(No such file|nonexistent|can't open)/,
+        );
       });
     }
 
     it('says so when SFTP is required but not offered', async () => {
       const t = testEnv({ knownHosts: noSftp.knownHostsLine + '\n' });
       const c = await connect(target({ port: noSftp.port, identityFile: noSftp.userKeyPath }), t.env);
-      await expectBoardError(c.upload(Buffer.from('x'), path.join(noSftp.home, 'x'), { method: 'sftp' }), 'remote-failed', /the server offers no SFTP/);
+      await expectBoardError(
+        c.upload(Buffer.from('x'), path.join(noSftp.home, 'x'), { method: 'sftp' }),
+        'remote-failed',
+        /the server offers no SFTP/,
+      );
     });
   });
 
@@ -494,11 +563,17 @@ describe('BoardConnection against a real sshd', function () {
       const t = testEnv({ hostDecision: 'accept-and-remember' });
       configFor(jump, t.home);
       const c = await connect({ name: 'tx1', host: 'tx1-via-jump' }, t.env);
-      assert.deepStrictEqual(t.ui.hostPrompts.map((p) => [p.port, p.fingerprint]), [
-        [jump.port, fingerprintOf(jump.hostKeyPublic, keysDir)],
-        [board.port, fingerprintOf(board.hostKeyPublic, keysDir)],
-      ]);
-      assert.deepStrictEqual(c.target.jumps.map((j) => j.port), [jump.port]);
+      assert.deepStrictEqual(
+        t.ui.hostPrompts.map((p) => [p.port, p.fingerprint]),
+        [
+          [jump.port, fingerprintOf(jump.hostKeyPublic, keysDir)],
+          [board.port, fingerprintOf(board.hostKeyPublic, keysDir)],
+        ],
+      );
+      assert.deepStrictEqual(
+        c.target.jumps.map((j) => j.port),
+        [jump.port],
+      );
       const out: string[] = [];
       await c.exec('echo "$ENERGY_LENS_BOARD_ROOT"', { onStdout: (l) => out.push(l) });
       assert.deepStrictEqual(out, ['/opt/board root'], 'the command ran on the board, not on the jump host');
@@ -511,15 +586,24 @@ describe('BoardConnection against a real sshd', function () {
       await expectBoardError(
         connect({ name: 'tx1', host: 'tx1-via-jump' }, t.env),
         'tunnel-failed',
-        new RegExp(`^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port} via 127\\.0\\.0\\.1:${closedJump.port}\\): jump host "jumpbox" \\(127\\.0\\.0\\.1:${closedJump.port}\\) could not open a tunnel to 127\\.0\\.0\\.1:${board.port}: administratively prohibited \\(is AllowTcpForwarding off on the jump host\\?\\)$`),
+        new RegExp(
+          `^Could not connect to board "tx1" \\(127\\.0\\.0\\.1:${board.port} via 127\\.0\\.0\\.1:${closedJump.port}\\): jump host "jumpbox" \\(127\\.0\\.0\\.1:${closedJump.port}\\) could not open a tunnel to 127\\.0\\.0\\.1:${board.port}: administratively prohibited \\(is AllowTcpForwarding off on the jump host\\?\\)$`,
+        ),
       );
     });
 
     it('refuses a changed key on the jump host, naming it', async () => {
-      const otherPub = generateKey(path.join(keysDir, `jump-other-${crypto.randomBytes(3).toString('hex')}`)).split(' ').slice(0, 2).join(' ');
+      const otherPub = generateKey(path.join(keysDir, `jump-other-${crypto.randomBytes(3).toString('hex')}`))
+        .split(' ')
+        .slice(0, 2)
+        .join(' ');
       const t = testEnv({ knownHosts: `[127.0.0.1]:${jump.port} ${otherPub}\n${board.knownHostsLine}\n` });
       configFor(jump, t.home);
-      await expectBoardError(connect({ name: 'tx1', host: 'tx1-via-jump' }, t.env), 'host-key-changed', /: jump host "jumpbox" \(127\.0\.0\.1:\d+\): WARNING: the host key of 127\.0\.0\.1:\d+ has CHANGED/);
+      await expectBoardError(
+        connect({ name: 'tx1', host: 'tx1-via-jump' }, t.env),
+        'host-key-changed',
+        /: jump host "jumpbox" \(127\.0\.0\.1:\d+\): WARNING: the host key of 127\.0\.0\.1:\d+ has CHANGED/,
+      );
     });
   });
 });

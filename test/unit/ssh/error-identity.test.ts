@@ -7,7 +7,10 @@ describe('ssh: BoardConnectionError across bundles', () => {
   it('recognises an error made by another copy of the class, and nothing else', () => {
     // What a second copy of errors.ts makes: the same global brand, a different class object.
     const brand = Symbol.for('energyLens.BoardConnectionError');
-    class OtherCopy extends Error { readonly [brand] = true; readonly code = 'remote-failed'; }
+    class OtherCopy extends Error {
+      readonly [brand] = true;
+      readonly code = 'remote-failed';
+    }
     assert.ok(new OtherCopy('missing file') instanceof BoardConnectionError);
     assert.ok(new BoardConnectionError('lost', 'connection-lost') instanceof BoardConnectionError);
     assert.ok(new BoardConnectionError('lost', 'connection-lost') instanceof Error);

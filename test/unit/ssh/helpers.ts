@@ -43,7 +43,13 @@ export interface TestEnvOptions {
 }
 
 /** A private home folder and an SshEnvironment that never reads the real ~/.ssh. */
-export function makeTestEnv(o: TestEnvOptions = {}): { env: SshEnvironment; ui: RecordingUi; home: string; cleanup(): void; logs: string[] } {
+export function makeTestEnv(o: TestEnvOptions = {}): {
+  env: SshEnvironment;
+  ui: RecordingUi;
+  home: string;
+  cleanup(): void;
+  logs: string[];
+} {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'energy-lens-home-'));
   fs.mkdirSync(path.join(home, '.ssh'), { mode: 0o700 });
   if (o.knownHosts !== undefined) fs.writeFileSync(path.join(home, '.ssh', 'known_hosts'), o.knownHosts);

@@ -2,7 +2,12 @@
 // for that key even when it offers a stronger one. Against a real sshd offering ed25519 and ECDSA keys.
 import * as assert from 'assert';
 import { BoardConnection, fingerprintSha256, type BoardTarget } from '../../../client/src/board/ssh';
-import { DEFAULT_HOST_KEY_ALGORITHMS, knownKeyTypes, orderHostKeyAlgorithms, parseKnownHosts } from '../../../client/src/board/ssh/known-hosts';
+import {
+  DEFAULT_HOST_KEY_ALGORITHMS,
+  knownKeyTypes,
+  orderHostKeyAlgorithms,
+  parseKnownHosts,
+} from '../../../client/src/board/ssh/known-hosts';
 import { startSshd, type SshdFixture } from '../../harness/sshd-fixture';
 import { makeTestEnv } from './helpers';
 
@@ -18,13 +23,16 @@ describe('ssh: host key algorithm order follows known_hosts', function () {
   });
 
   it('counts only entries for this host and port, leaving out revoked keys and CA lines', () => {
-    const entries = parseKnownHosts([
-      '[127.0.0.1]:2222 ecdsa-sha2-nistp256 AAAA',
-      '@revoked [127.0.0.1]:2222 ssh-rsa AAAB',
-      '@cert-authority [127.0.0.1]:2222 ssh-ed25519 AAAC',
-      '127.0.0.1 ssh-ed25519 AAAD',
-      '[127.0.0.1]:2222,other ecdsa-sha2-nistp256 AAAE',
-    ].join('\n'), 'kh');
+    const entries = parseKnownHosts(
+      [
+        '[127.0.0.1]:2222 ecdsa-sha2-nistp256 AAAA',
+        '@revoked [127.0.0.1]:2222 ssh-rsa AAAB',
+        '@cert-authority [127.0.0.1]:2222 ssh-ed25519 AAAC',
+        '127.0.0.1 ssh-ed25519 AAAD',
+        '[127.0.0.1]:2222,other ecdsa-sha2-nistp256 AAAE',
+      ].join('\n'),
+      'kh',
+    );
     assert.deepStrictEqual(knownKeyTypes(entries, '127.0.0.1', 2222), ['ecdsa-sha2-nistp256']);
     assert.deepStrictEqual(knownKeyTypes(entries, '127.0.0.1', 22), ['ssh-ed25519']);
   });
@@ -33,7 +41,13 @@ describe('ssh: host key algorithm order follows known_hosts', function () {
     let board: SshdFixture;
     const cleanups: (() => void)[] = [];
     const open: BoardConnection[] = [];
-    const target = (): BoardTarget => ({ name: 'tx1', host: board.host, port: board.port, user: board.user, identityFile: board.userKeyPath });
+    const target = (): BoardTarget => ({
+      name: 'tx1',
+      host: board.host,
+      port: board.port,
+      user: board.user,
+      identityFile: board.userKeyPath,
+    });
     const connect = async (knownHosts?: string, hostDecision: 'reject' | 'accept-once' = 'reject') => {
       const t = makeTestEnv({ knownHosts, hostDecision });
       cleanups.push(t.cleanup);
@@ -64,7 +78,10 @@ describe('ssh: host key algorithm order follows known_hosts', function () {
 
     it('an unknown board is asked about its ed25519 key (the default order)', async () => {
       const { ui } = await connect(undefined, 'accept-once');
-      assert.deepStrictEqual(ui.hostPrompts.map((p) => [p.keyType, p.knownKeyTypes]), [['ssh-ed25519', []]]);
+      assert.deepStrictEqual(
+        ui.hostPrompts.map((p) => [p.keyType, p.knownKeyTypes]),
+        [['ssh-ed25519', []]],
+      );
     });
 
     it('a board known by its ed25519 key is verified by that key', async () => {

@@ -51,8 +51,22 @@ describe('known_hosts', function () {
     ];
     const file = path.join(dir, 'patterns');
     fs.writeFileSync(file, lines.join('\n') + '\n');
-    const names = ['plain.example', 'PLAIN.example', '[10.0.0.5]:2222', '10.0.0.5', '[10.0.0.5]:2223', 'alias1', '192.168.1.7', 'x.lab.example',
-      'secret.lab.example', 'board12', 'board1', 'board123', '[10.0.0.9]:2200', 'other'];
+    const names = [
+      'plain.example',
+      'PLAIN.example',
+      '[10.0.0.5]:2222',
+      '10.0.0.5',
+      '[10.0.0.5]:2223',
+      'alias1',
+      '192.168.1.7',
+      'x.lab.example',
+      'secret.lab.example',
+      'board12',
+      'board1',
+      'board123',
+      '[10.0.0.9]:2200',
+      'other',
+    ];
     for (const name of names) {
       const r = spawnSync('ssh-keygen', ['-F', name, '-f', file], { encoding: 'utf8' });
       const expected = [...r.stdout.matchAll(/found: line (\d+)/g)].map((m) => Number(m[1]));
@@ -67,7 +81,10 @@ describe('known_hosts', function () {
     execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'ignore' });
     const entries = readKnownHostsFile(file);
     assert.strictEqual(entries.length, 2);
-    assert.ok(entries.every((e) => e.hosts.startsWith('|1|')), 'ssh-keygen hashed both names');
+    assert.ok(
+      entries.every((e) => e.hosts.startsWith('|1|')),
+      'ssh-keygen hashed both names',
+    );
     assert.strictEqual(checkHostKey(entries, '127.0.0.1', 2222, keyA.blob).status, 'known');
     assert.strictEqual(checkHostKey(entries, '127.0.0.1', 2223, keyA.blob).status, 'unknown');
     assert.strictEqual(checkHostKey(entries, 'board.example', 22, keyB.blob).status, 'known');

@@ -76,9 +76,15 @@ describe('ssh: bounded output from a real sshd', function () {
   it('refuses to read a remote file over the bound (SFTP and cat), naming its size', async () => {
     const file = path.join(board.home, 'big.bin');
     fs.writeFileSync(file, Buffer.alloc(3 * 1024 * 1024, 7));
-    await assert.rejects(connection.readFile(file, 1024 * 1024), new RegExp(`^BoardConnectionError: ${file} on board "tx1" is 3,145,728 bytes, over the 1,048,576-byte limit`));
+    await assert.rejects(
+      connection.readFile(file, 1024 * 1024),
+      new RegExp(`^BoardConnectionError: ${file} on board "tx1" is 3,145,728 bytes, over the 1,048,576-byte limit`),
+    );
     assert.equal((await connection.readFile(file)).length, 3 * 1024 * 1024);
-    await assert.rejects(readBoardFile({ ...connectionHost(connection), sftp: async () => undefined }, file, 1024 * 1024), /printed more than 1 MiB; stopped it/);
+    await assert.rejects(
+      readBoardFile({ ...connectionHost(connection), sftp: async () => undefined }, file, 1024 * 1024),
+      /printed more than 1 MiB; stopped it/,
+    );
   });
 
   it('keeps only the first bytes of a flood on stderr, and the command finishes', async () => {

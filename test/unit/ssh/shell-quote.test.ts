@@ -10,7 +10,37 @@ function argvSeenByShell(args: string[]): string[] {
 }
 
 const shellHostile = fc.string({
-  unit: fc.constantFrom("'", '"', '\\', '$', '`', ' ', '\t', '\n', '*', '?', '~', '!', '#', ';', '&', '|', '=', '-', '(', ')', '{', '}', '<', '>', '%', 'a', 'é', '字', '😀'),
+  unit: fc.constantFrom(
+    "'",
+    '"',
+    '\\',
+    '$',
+    '`',
+    ' ',
+    '\t',
+    '\n',
+    '*',
+    '?',
+    '~',
+    '!',
+    '#',
+    ';',
+    '&',
+    '|',
+    '=',
+    '-',
+    '(',
+    ')',
+    '{',
+    '}',
+    '<',
+    '>',
+    '%',
+    'a',
+    'é',
+    '字',
+    '😀',
+  ),
 });
 // Any well-formed Unicode except NUL (which no shell argument can hold).
 const anyText = fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0'));

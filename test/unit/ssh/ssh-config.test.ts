@@ -35,23 +35,26 @@ describe('SSH config resolution', function () {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('agrees with ssh -G on a config with Include (glob, nested, inside a Host block)', () => {
-    const config = write('config', [
-      `Include ${dir}/conf.d/*.conf`,
-      'Host tx1',
-      '  HostName 10.1.2.3',
-      '  User nvidia',
-      '  Port 2201',
-      '  IdentityFile ~/keys/tx1_key',
-      '  ProxyJump jump1,admin@jump2:2202',
-      '  ConnectTimeout 7',
-      '  ServerAliveInterval 11',
-      '  UserKnownHostsFile ~/kh1 ~/kh2',
-      '  StrictHostKeyChecking accept-new',
-      'Host *',
-      '  User fallback',
-      '  IdentityFile ~/.ssh/id_common',
-      '',
-    ].join('\n'));
+    const config = write(
+      'config',
+      [
+        `Include ${dir}/conf.d/*.conf`,
+        'Host tx1',
+        '  HostName 10.1.2.3',
+        '  User nvidia',
+        '  Port 2201',
+        '  IdentityFile ~/keys/tx1_key',
+        '  ProxyJump jump1,admin@jump2:2202',
+        '  ConnectTimeout 7',
+        '  ServerAliveInterval 11',
+        '  UserKnownHostsFile ~/kh1 ~/kh2',
+        '  StrictHostKeyChecking accept-new',
+        'Host *',
+        '  User fallback',
+        '  IdentityFile ~/.ssh/id_common',
+        '',
+      ].join('\n'),
+    );
     write('conf.d/10-jump.conf', `Host jump1\n  HostName 10.9.9.9\n  Port 2022\n  Include ${dir}/conf.d/nested.inc\n`);
     write('conf.d/20-jump2.conf', 'Host jump2\n  HostName 10.9.9.10\n');
     write('conf.d/nested.inc', 'IdentityFile %d/keys/%r-%h-%p\n');
@@ -68,10 +71,13 @@ describe('SSH config resolution', function () {
     assert.strictEqual(t.strictHostKeyChecking, g.get('stricthostkeychecking'));
     assert.deepStrictEqual(t.identityFiles, [path.join(home, 'keys/tx1_key'), path.join(home, '.ssh/id_common')]);
 
-    assert.deepStrictEqual(t.jumps.map((j) => [j.alias, j.hostName, j.port, j.user]), [
-      ['jump1', '10.9.9.9', 2022, 'fallback'],
-      ['jump2', '10.9.9.10', 2202, 'admin'],
-    ]);
+    assert.deepStrictEqual(
+      t.jumps.map((j) => [j.alias, j.hostName, j.port, j.user]),
+      [
+        ['jump1', '10.9.9.9', 2022, 'fallback'],
+        ['jump2', '10.9.9.10', 2202, 'admin'],
+      ],
+    );
     const gj = sshG(config, 'jump1');
     assert.strictEqual(t.jumps[0].hostName, gj.get('hostname'));
     assert.strictEqual(String(t.jumps[0].port), gj.get('port'));
@@ -88,11 +94,17 @@ describe('SSH config resolution', function () {
     write('home/.ssh/conf.d/.hidden', 'Host b1\n  Port 9999\n');
     write('home/extra.conf', 'Host b1\n  User fromextra\n  Port 3003\n');
     const loaded = loadSshConfig(config, fakeHome);
-    assert.deepStrictEqual(loaded.files.map((f) => path.relative(dir, f)), ['home/.ssh/config', 'home/.ssh/conf.d/a', 'home/extra.conf']);
+    assert.deepStrictEqual(
+      loaded.files.map((f) => path.relative(dir, f)),
+      ['home/.ssh/config', 'home/.ssh/conf.d/a', 'home/extra.conf'],
+    );
     const t = resolveTarget({ name: 'b', host: 'b1' }, { homeDir: fakeHome, localUser: 'me' });
     assert.strictEqual(t.port, 2001, 'first value wins: conf.d/a before extra.conf, hidden file not matched');
     assert.strictEqual(t.user, 'fromextra');
-    assert.deepStrictEqual(t.identityFiles, ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => path.join(fakeHome, '.ssh', n)));
+    assert.deepStrictEqual(
+      t.identityFiles,
+      ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => path.join(fakeHome, '.ssh', n)),
+    );
     assert.strictEqual(t.identityFilesExplicit, false);
   });
 
@@ -102,14 +114,26 @@ describe('SSH config resolution', function () {
       { name: 'tx1', host: 'tx1', user: 'ubuntu', port: 22, identityFile: '~/mine', proxyJump: 'none', connectTimeoutSec: 3 },
       { homeDir: '/h', sshConfigPath: config },
     );
-    assert.deepStrictEqual([t.hostName, t.user, t.port, t.identityFiles, t.jumps, t.connectTimeoutMs], ['10.0.0.1', 'ubuntu', 22, ['/h/mine'], [], 3000]);
+    assert.deepStrictEqual(
+      [t.hostName, t.user, t.port, t.identityFiles, t.jumps, t.connectTimeoutMs],
+      ['10.0.0.1', 'ubuntu', 22, ['/h/mine'], [], 3000],
+    );
   });
 
   it("puts a jump host's own ProxyJump first, and stops a loop with a clear error", () => {
-    const config = write('config', 'Host board\n  ProxyJump j1,j2\nHost j1\n  ProxyJump bastion:2200\nHost loop1\n  ProxyJump loop2\nHost loop2\n  ProxyJump loop1\n');
+    const config = write(
+      'config',
+      'Host board\n  ProxyJump j1,j2\nHost j1\n  ProxyJump bastion:2200\nHost loop1\n  ProxyJump loop2\nHost loop2\n  ProxyJump loop1\n',
+    );
     const t = resolveTarget({ name: 'b', host: 'board' }, { homeDir: '/h', sshConfigPath: config, localUser: 'me' });
-    assert.deepStrictEqual(t.jumps.map((j) => `${j.hostName}:${j.port}`), ['bastion:2200', 'j1:22', 'j2:22']);
-    assert.throws(() => resolveTarget({ name: 'x', host: 'loop1' }, { homeDir: '/h', sshConfigPath: config }), /ProxyJump chain is longer than 8 hops/);
+    assert.deepStrictEqual(
+      t.jumps.map((j) => `${j.hostName}:${j.port}`),
+      ['bastion:2200', 'j1:22', 'j2:22'],
+    );
+    assert.throws(
+      () => resolveTarget({ name: 'x', host: 'loop1' }, { homeDir: '/h', sshConfigPath: config }),
+      /ProxyJump chain is longer than 8 hops/,
+    );
   });
 
   it('parses ProxyJump elements and refuses bad ones', () => {
@@ -122,10 +146,19 @@ describe('SSH config resolution', function () {
 
   it('reports unsupported or invalid settings clearly', () => {
     const config = write('config', 'Host pc\n  ProxyCommand nc %h %p\nHost badport\n  Port 99999\n');
-    assert.throws(() => resolveTarget({ name: 'p', host: 'pc' }, { homeDir: '/h', sshConfigPath: config }), /ProxyCommand, which is not supported: use ProxyJump/);
-    assert.throws(() => resolveTarget({ name: 'p', host: 'badport' }, { homeDir: '/h', sshConfigPath: config }), /Invalid port "99999" for host "badport"/);
+    assert.throws(
+      () => resolveTarget({ name: 'p', host: 'pc' }, { homeDir: '/h', sshConfigPath: config }),
+      /ProxyCommand, which is not supported: use ProxyJump/,
+    );
+    assert.throws(
+      () => resolveTarget({ name: 'p', host: 'badport' }, { homeDir: '/h', sshConfigPath: config }),
+      /Invalid port "99999" for host "badport"/,
+    );
     assert.throws(() => resolveTarget({ name: 'p', host: ' ' }, { homeDir: '/h', sshConfigPath: null }), /Board "p" has no host/);
-    const none = resolveTarget({ name: 'n', host: '127.0.0.1' }, { homeDir: '/h', sshConfigPath: path.join(dir, 'missing'), localUser: 'me' });
+    const none = resolveTarget(
+      { name: 'n', host: '127.0.0.1' },
+      { homeDir: '/h', sshConfigPath: path.join(dir, 'missing'), localUser: 'me' },
+    );
     assert.deepStrictEqual([none.hostName, none.port, none.user, none.strictHostKeyChecking], ['127.0.0.1', 22, 'me', 'ask']);
   });
 
@@ -133,7 +166,13 @@ describe('SSH config resolution', function () {
     write('g/b/x.conf', '');
     write('g/a/y.conf', '');
     write('g/a/z.txt', '');
-    assert.deepStrictEqual(expandFileGlob(path.join(dir, 'g/*/*.conf')).map((p) => path.relative(dir, p)), ['g/a/y.conf', 'g/b/x.conf']);
-    assert.deepStrictEqual(expandFileGlob(path.join(dir, 'g/[ab]/?.txt')).map((p) => path.relative(dir, p)), ['g/a/z.txt']);
+    assert.deepStrictEqual(
+      expandFileGlob(path.join(dir, 'g/*/*.conf')).map((p) => path.relative(dir, p)),
+      ['g/a/y.conf', 'g/b/x.conf'],
+    );
+    assert.deepStrictEqual(
+      expandFileGlob(path.join(dir, 'g/[ab]/?.txt')).map((p) => path.relative(dir, p)),
+      ['g/a/z.txt'],
+    );
   });
 });

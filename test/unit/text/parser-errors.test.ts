@@ -18,7 +18,10 @@ function names(doc: ParsedDocument): string[] {
 describe('parser: errors and recovery', () => {
   it('reports a missing colon before a scalar and still reads the value', () => {
     const doc = parse('num_output 64\nbias_term: false');
-    assert.deepEqual(doc.errors.map((e) => e.message), ["expected ':' between field name 'num_output' and its value"]);
+    assert.deepEqual(
+      doc.errors.map((e) => e.message),
+      ["expected ':' between field name 'num_output' and its value"],
+    );
     assert.deepEqual(doc.errors[0].span, { start: 0, end: 10 });
     const v = doc.root.fields[0].value;
     assert.equal(v?.kind === 'number' && v.value, 64);
@@ -29,7 +32,13 @@ describe('parser: errors and recovery', () => {
     const text = 'layer {\n  name\n  type: "ReLU"\n}';
     assert.deepEqual(errorsOf(text), [["expected ':' or '{' after field name 'name'", 'name']]);
     const layer = parse(text).root.fields[0].value as MessageValue;
-    assert.deepEqual(layer.fields.map((f) => [f.name, f.value?.kind]), [['name', undefined], ['type', 'string']]);
+    assert.deepEqual(
+      layer.fields.map((f) => [f.name, f.value?.kind]),
+      [
+        ['name', undefined],
+        ['type', 'string'],
+      ],
+    );
   });
 
   it('reports a colon with no value and reads the next field', () => {
@@ -78,7 +87,10 @@ describe('parser: errors and recovery', () => {
     assert.equal(layer.closed, false);
     assert.equal(at(text, layer.span), text.slice(text.indexOf('{'), text.lastIndexOf('1') + 1));
     const param = layer.fields[1].value as MessageValue;
-    assert.deepEqual(param.fields.map((f) => f.name), ['lr_mult']);
+    assert.deepEqual(
+      param.fields.map((f) => f.name),
+      ['lr_mult'],
+    );
   });
 
   it('reports stray and mismatched closers', () => {
@@ -97,7 +109,10 @@ describe('parser: errors and recovery', () => {
     assert.deepEqual(names(parse(text)), ['a', 'b', 'c']);
     assert.deepEqual(errorsOf('a: 1,, b: 2'), [["unexpected ',': a separator must follow a field", ',']]);
     assert.deepEqual(errorsOf('a: 1 \u0001'), [['unexpected character U+0001', '\u0001']]);
-    assert.deepEqual(errorsOf('a:\u00a01'), [["expected a value after 'a:' but found '\u00a0' (U+00A0)", 'a:'], ["unexpected character '\u00a0' (U+00A0)", '\u00a0']]);
+    assert.deepEqual(errorsOf('a:\u00a01'), [
+      ["expected a value after 'a:' but found '\u00a0' (U+00A0)", 'a:'],
+      ["unexpected character '\u00a0' (U+00A0)", '\u00a0'],
+    ]);
   });
 
   it('parses a block without a field name as a unit and leaves it out', () => {
@@ -154,7 +169,26 @@ describe('parser: errors and recovery', () => {
   });
 
   it('never throws, whatever it is given', () => {
-    const inputs = ['\u0000', '"', "'", '\\', '{{{{', '}}}}', ']]', '[[', '-', '- -', '0x', '.', '..5', '#', '\ud800', 'a:[{', 'a:[{]}', 'a<}'];
+    const inputs = [
+      '\u0000',
+      '"',
+      "'",
+      '\\',
+      '{{{{',
+      '}}}}',
+      ']]',
+      '[[',
+      '-',
+      '- -',
+      '0x',
+      '.',
+      '..5',
+      '#',
+      '\ud800',
+      'a:[{',
+      'a:[{]}',
+      'a<}',
+    ];
     for (const input of inputs) {
       const doc = parse(input);
       assert.deepEqual(spanProblems(doc, input.length), [], input);

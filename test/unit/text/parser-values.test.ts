@@ -84,11 +84,29 @@ describe('parser: strings', () => {
 
 describe('parser: numbers', () => {
   const cases: Array<[string, number, boolean]> = [
-    ['0', 0, true], ['42', 42, true], ['-7', -7, true], ['0x1F', 31, true], ['0XfF', 255, true], ['-0x10', -16, true],
-    ['017', 15, true], ['-017', -15, true], ['00', 0, true],
-    ['1.5', 1.5, false], ['-2.25', -2.25, false], ['1e3', 1000, false], ['1E-3', 0.001, false], ['2.5e+2', 250, false],
-    ['.5', 0.5, false], ['-.5', -0.5, false], ['5.', 5, false], ['1.5f', 1.5, false], ['2F', 2, false], ['3.f', 3, false],
-    ['1e5f', 100000, false], ['0.001', 0.001, false], ['0.5', 0.5, false],
+    ['0', 0, true],
+    ['42', 42, true],
+    ['-7', -7, true],
+    ['0x1F', 31, true],
+    ['0XfF', 255, true],
+    ['-0x10', -16, true],
+    ['017', 15, true],
+    ['-017', -15, true],
+    ['00', 0, true],
+    ['1.5', 1.5, false],
+    ['-2.25', -2.25, false],
+    ['1e3', 1000, false],
+    ['1E-3', 0.001, false],
+    ['2.5e+2', 250, false],
+    ['.5', 0.5, false],
+    ['-.5', -0.5, false],
+    ['5.', 5, false],
+    ['1.5f', 1.5, false],
+    ['2F', 2, false],
+    ['3.f', 3, false],
+    ['1e5f', 100000, false],
+    ['0.001', 0.001, false],
+    ['0.5', 0.5, false],
   ];
   for (const [literal, value, isInteger] of cases) {
     it(`reads ${literal}`, () => {
@@ -157,7 +175,12 @@ describe('parser: fields and messages', () => {
   });
 
   it('reads messages written with {}, : {} and < >', () => {
-    for (const [text, colon] of [['m { a: 1 }', false], ['m: { a: 1 }', true], ['m < a: 1 >', false], ['m: < a: 1 >', true]] as const) {
+    for (const [text, colon] of [
+      ['m { a: 1 }', false],
+      ['m: { a: 1 }', true],
+      ['m < a: 1 >', false],
+      ['m: < a: 1 >', true],
+    ] as const) {
       const doc = parseOk(text);
       const f = doc.root.fields[0];
       assert.equal(f.hasColon, colon, text);
@@ -173,9 +196,15 @@ describe('parser: fields and messages', () => {
   it('nests messages and keeps repeated fields in order', () => {
     const text = 'layer {\n  name: "a"\n  param { lr_mult: 1 }\n  param { lr_mult: 2 }\n}\nlayer { name: "b" }\n';
     const doc = parseOk(text);
-    assert.deepEqual(doc.root.fields.map((f) => f.name), ['layer', 'layer']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => f.name),
+      ['layer', 'layer'],
+    );
     const first = doc.root.fields[0].value as MessageValue;
-    assert.deepEqual(first.fields.map((f) => f.name), ['name', 'param', 'param']);
+    assert.deepEqual(
+      first.fields.map((f) => f.name),
+      ['name', 'param', 'param'],
+    );
     const p2 = first.fields[2];
     assert.equal(at(text, p2.span), 'param { lr_mult: 2 }');
     assert.equal(at(text, doc.root.fields[0].span), text.slice(0, text.indexOf('\nlayer {')));
@@ -194,7 +223,10 @@ describe('parser: fields and messages', () => {
   it('accepts , and ; after fields', () => {
     const text = 'a: 1, b: "x"; c { d: 2; }, e: E;';
     const doc = parseOk(text);
-    assert.deepEqual(doc.root.fields.map((f) => f.name), ['a', 'b', 'c', 'e']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => f.name),
+      ['a', 'b', 'c', 'e'],
+    );
     assert.equal(at(text, doc.root.fields[0].span), 'a: 1', 'the separator is not part of the field');
     assert.equal(at(text, doc.root.fields[2].span), 'c { d: 2; }');
   });
@@ -202,26 +234,38 @@ describe('parser: fields and messages', () => {
   it('reads fields packed on one line without separators', () => {
     const doc = parseOk('shape { dim: 1 dim: 3 dim: 32 dim: 32 }');
     const shape = doc.root.fields[0].value as MessageValue;
-    assert.deepEqual(shape.fields.map((f) => f.value!.kind === 'number' && f.value!.value), [1, 3, 32, 32]);
+    assert.deepEqual(
+      shape.fields.map((f) => f.value!.kind === 'number' && f.value!.value),
+      [1, 3, 32, 32],
+    );
   });
 
   it('reads extension and Any field names in brackets', () => {
     const text = '[foo.bar.ext]: 5\n[type.googleapis.com/pkg.Msg] { a: 1 }';
     const doc = parseOk(text);
-    assert.deepEqual(doc.root.fields.map((f) => f.name), ['[foo.bar.ext]', '[type.googleapis.com/pkg.Msg]']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => f.name),
+      ['[foo.bar.ext]', '[type.googleapis.com/pkg.Msg]'],
+    );
     assert.equal(at(text, doc.root.fields[0].nameSpan), '[foo.bar.ext]');
   });
 
   it('tolerates a byte-order mark and CRLF line breaks', () => {
     const text = '\ufeffa: 1\r\nb: 2\r\n';
     const doc = parseOk(text);
-    assert.deepEqual(doc.root.fields.map((f) => at(text, f.span)), ['a: 1', 'b: 2']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => at(text, f.span)),
+      ['a: 1', 'b: 2'],
+    );
   });
 
   it('collects comments without their line break, anywhere in the text', () => {
     const text = '# top\r\nm { # open\n  a: 1 # after\n} #end';
     const doc = parseOk(text);
-    assert.deepEqual(doc.comments.map((c) => c.text), [' top', ' open', ' after', 'end']);
+    assert.deepEqual(
+      doc.comments.map((c) => c.text),
+      [' top', ' open', ' after', 'end'],
+    );
     for (const c of doc.comments) assert.equal(at(text, c.span), `#${c.text}`);
   });
 });
@@ -233,8 +277,14 @@ describe('parser: lists', () => {
     const f = doc.root.fields[0];
     const list = f.value!;
     assert.equal(list.kind, 'list');
-    assert.deepEqual(list.items.map((i) => i.kind === 'number' && i.value), [103.94, 116.78, 123.68]);
-    assert.deepEqual(list.items.map((i) => at(text, i.span)), ['103.94', '116.78', '123.68']);
+    assert.deepEqual(
+      list.items.map((i) => i.kind === 'number' && i.value),
+      [103.94, 116.78, 123.68],
+    );
+    assert.deepEqual(
+      list.items.map((i) => at(text, i.span)),
+      ['103.94', '116.78', '123.68'],
+    );
     assert.equal(at(text, list.span), '[103.94, 116.78,123.68]');
     assert.equal(at(text, f.span), text);
   });
@@ -243,20 +293,26 @@ describe('parser: lists', () => {
     assert.deepEqual((valueOf('a: []') as { items: unknown[] }).items, []);
     const strings = valueOf('a: ["x", \'y\' "z"]');
     assert.equal(strings.kind, 'list');
-    assert.deepEqual(strings.items.map((i) => i.kind === 'string' && i.value), ['x', 'yz']);
+    assert.deepEqual(
+      strings.items.map((i) => i.kind === 'string' && i.value),
+      ['x', 'yz'],
+    );
     const enums = valueOf('a: [TRAIN, TEST, -inf]');
     assert.equal(enums.kind, 'list');
-    assert.deepEqual(enums.items.map((i) => i.kind), ['identifier', 'identifier', 'number']);
+    assert.deepEqual(
+      enums.items.map((i) => i.kind),
+      ['identifier', 'identifier', 'number'],
+    );
   });
 
   it('reads lists of messages, with or without colon', () => {
     for (const text of ['m: [{ a: 1 }, < a: 2 >]', 'm [{ a: 1 }, < a: 2 >]']) {
       const list = parseOk(text).root.fields[0].value!;
       assert.equal(list.kind, 'list');
-      assert.deepEqual(list.items.map((i) => i.kind === 'message' && plainFields(i)), [
-        [['a', { number: '1', raw: '1', int: true }]],
-        [['a', { number: '2', raw: '2', int: true }]],
-      ]);
+      assert.deepEqual(
+        list.items.map((i) => i.kind === 'message' && plainFields(i)),
+        [[['a', { number: '1', raw: '1', int: true }]], [['a', { number: '2', raw: '2', int: true }]]],
+      );
       assert.equal(at(text, list.items[1].span), '< a: 2 >');
     }
   });
@@ -264,9 +320,13 @@ describe('parser: lists', () => {
 
 describe('parser: real-world layouts', () => {
   it('reads a V1 net with input_dim and layers', () => {
-    const text = 'name: "LeNet"\ninput: "data"\ninput_dim: 64\ninput_dim: 1\nlayers {\n  name: "conv1"\n  type: CONVOLUTION\n  blobs_lr: 1.\n}\n';
+    const text =
+      'name: "LeNet"\ninput: "data"\ninput_dim: 64\ninput_dim: 1\nlayers {\n  name: "conv1"\n  type: CONVOLUTION\n  blobs_lr: 1.\n}\n';
     const doc = parseOk(text);
-    assert.deepEqual(doc.root.fields.map((f: Field) => f.name), ['name', 'input', 'input_dim', 'input_dim', 'layers']);
+    assert.deepEqual(
+      doc.root.fields.map((f: Field) => f.name),
+      ['name', 'input', 'input_dim', 'input_dim', 'layers'],
+    );
     const layers = doc.root.fields[4].value as MessageValue;
     const lr = layers.fields[2].value as NumberValue;
     assert.equal(lr.raw, '1.');

@@ -26,25 +26,28 @@ describe('printer: printTree', () => {
       },
       { name: 'layer', value: [], leadingComments: ['', 'second\nline two'] },
     ];
-    assert.equal(printTree(nodes, ['#tail']), lines(
-      '# decoded from net.caffemodel',
-      'name: "net"',
-      'layer {  # 3 blobs',
-      '  name: "conv1"  # first',
-      '  blobs {',
-      '    shape {',
-      '      dim: 64',
-      '    }',
-      '  }',
-      '  # end of conv1',
-      '}',
-      '',
-      '# second',
-      '# line two',
-      'layer {',
-      '}',
-      '#tail',
-    ));
+    assert.equal(
+      printTree(nodes, ['#tail']),
+      lines(
+        '# decoded from net.caffemodel',
+        'name: "net"',
+        'layer {  # 3 blobs',
+        '  name: "conv1"  # first',
+        '  blobs {',
+        '    shape {',
+        '      dim: 64',
+        '    }',
+        '  }',
+        '  # end of conv1',
+        '}',
+        '',
+        '# second',
+        '# line two',
+        'layer {',
+        '}',
+        '#tail',
+      ),
+    );
   });
 
   it('never starts a block or the text with a blank line, nor ends one with it, and collapses runs', () => {
@@ -81,19 +84,27 @@ describe('printer: literals', () => {
       fc.constantFrom('"', "'", '\\', '\n', '\r', '\t', '\x00', '\x7f', '#', 'é', '😀', '\ud800', '\x41'),
       fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
     );
-    fc.assert(fc.property(fc.array(char, { maxLength: 30 }).map((cs) => cs.join('')), (s) => {
-      const doc = parse(`x: ${quoteString(s)}`);
-      assert.deepEqual(doc.errors, []);
-      const v = doc.root.fields[0].value;
-      assert.equal(v?.kind, 'string');
-      assert.equal(v.value, s);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 30 }).map((cs) => cs.join('')),
+        (s) => {
+          const doc = parse(`x: ${quoteString(s)}`);
+          assert.deepEqual(doc.errors, []);
+          const v = doc.root.fields[0].value;
+          assert.equal(v?.kind, 'string');
+          assert.equal(v.value, s);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('formats scalars: strings quoted, numbers as written, identifiers as is', () => {
     const doc = parse(`a: 'x"y' b: 1.50 c: 0x1F d: -Inf e: MAX`);
-    assert.deepEqual(doc.root.fields.map((f) => f.value && f.value.kind !== 'message' && f.value.kind !== 'list' && formatScalar(f.value)),
-      ['"x\\"y"', '1.50', '0x1F', '-Inf', 'MAX']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => f.value && f.value.kind !== 'message' && f.value.kind !== 'list' && formatScalar(f.value)),
+      ['"x\\"y"', '1.50', '0x1F', '-Inf', 'MAX'],
+    );
   });
 });
 
@@ -101,29 +112,32 @@ describe('printer: formatDocument', () => {
   it('normalises layout, braces, quotes and lists', () => {
     const input = `name:'net'  input_param{shape:{dim:1 dim:3}};layer <name:"a\\"b" type: 'Con\\'v' blobs_lr: 1. >
 mean_value:[1,2 ,3]\tm [{a:1},{b:2}]`;
-    assert.equal(formatDocument(input), lines(
-      'name: "net"',
-      'input_param {',
-      '  shape {',
-      '    dim: 1',
-      '    dim: 3',
-      '  }',
-      '}',
-      'layer {',
-      '  name: "a\\"b"',
-      '  type: "Con\'v"',
-      '  blobs_lr: 1.',
-      '}',
-      'mean_value: [1, 2, 3]',
-      'm: [',
-      '  {',
-      '    a: 1',
-      '  },',
-      '  {',
-      '    b: 2',
-      '  }',
-      ']',
-    ));
+    assert.equal(
+      formatDocument(input),
+      lines(
+        'name: "net"',
+        'input_param {',
+        '  shape {',
+        '    dim: 1',
+        '    dim: 3',
+        '  }',
+        '}',
+        'layer {',
+        '  name: "a\\"b"',
+        '  type: "Con\'v"',
+        '  blobs_lr: 1.',
+        '}',
+        'mean_value: [1, 2, 3]',
+        'm: [',
+        '  {',
+        '    a: 1',
+        '  },',
+        '  {',
+        '    b: 2',
+        '  }',
+        ']',
+      ),
+    );
   });
 
   it('keeps escapes as written, so bytes that are not UTF-8 survive', () => {
@@ -148,19 +162,22 @@ mean_value:[1,2 ,3]\tm [{a:1},{b:2}]`;
       '# the end',
       '',
     ].join('\n');
-    assert.equal(formatDocument(input), lines(
-      '# header',
-      '',
-      'name: "net"  # the name',
-      'layer {  # conv',
-      '  # own line',
-      '  bottom: "data"',
-      '',
-      '  top: "c1"  # after separator',
-      '  # before close',
-      '}  # closed',
-      '# the end',
-    ));
+    assert.equal(
+      formatDocument(input),
+      lines(
+        '# header',
+        '',
+        'name: "net"  # the name',
+        'layer {  # conv',
+        '  # own line',
+        '  bottom: "data"',
+        '',
+        '  top: "c1"  # after separator',
+        '  # before close',
+        '}  # closed',
+        '# the end',
+      ),
+    );
   });
 
   it('moves comments from inside a value to before its field', () => {
@@ -207,7 +224,10 @@ mean_value:[1,2 ,3]\tm [{a:1},{b:2}]`;
         const after = parse(once);
         assert.deepEqual(after.errors, []);
         assert.deepEqual(plainFields(after.root), plainFields(before.root));
-        assert.deepEqual(after.comments.map((c) => c.text.trimEnd()), before.comments.map((c) => c.text.trimEnd()));
+        assert.deepEqual(
+          after.comments.map((c) => c.text.trimEnd()),
+          before.comments.map((c) => c.text.trimEnd()),
+        );
         for (const line of once.split('\n')) {
           assert.match(line, /^( {2})*(\S.*)?$/, 'indentation is a multiple of two spaces');
           assert.doesNotMatch(line, /\s$/, 'no trailing whitespace');

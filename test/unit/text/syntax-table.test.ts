@@ -77,20 +77,33 @@ describe('syntax table', () => {
     assert.equal(t.stringValue(byName.get('i')!), 'unterminated');
     assertAgree(t, 0, doc.root);
     const list = doc.root.fields.find((f) => f.name === 'j')!.value;
-    assert.deepEqual(list?.kind === 'list' && list.items.map((item) => item.kind !== 'message' && item.kind !== 'list' && item.value), [1, -2.5, 'st']);
+    assert.deepEqual(list?.kind === 'list' && list.items.map((item) => item.kind !== 'message' && item.kind !== 'list' && item.value), [
+      1,
+      -2.5,
+      'st',
+    ]);
   });
 
   it('leaves nameless blocks out of the tree but keeps what follows them', () => {
     const doc = parse('a: 1 { b: 2 } c: 3');
     assert.ok(doc.errors.length > 0);
-    assert.deepEqual(doc.root.fields.map((f) => f.name), ['a', 'c']);
+    assert.deepEqual(
+      doc.root.fields.map((f) => f.name),
+      ['a', 'c'],
+    );
     assertAgree(doc.table, 0, doc.root);
   });
 
   it('records comments and builds them only when asked', () => {
     const doc = parse('# one\na: 1 # two\n');
     assert.equal(doc.table.commentsCount, 2);
-    assert.deepEqual(doc.comments.map((c) => [c.text, c.span.start, c.span.end]), [[' one', 0, 5], [' two', 11, 16]]);
+    assert.deepEqual(
+      doc.comments.map((c) => [c.text, c.span.start, c.span.end]),
+      [
+        [' one', 0, 5],
+        [' two', 11, 16],
+      ],
+    );
   });
 
   it('grows past its first reservation on dense text (a node per two characters)', () => {

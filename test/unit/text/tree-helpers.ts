@@ -14,11 +14,16 @@ export function plainFields(msg: MessageValue): Plain {
 
 export function plainValue(v: Value): Plain {
   switch (v.kind) {
-    case 'message': return { message: plainFields(v) };
-    case 'list': return { list: v.items.map(plainValue) };
-    case 'string': return { string: v.value };
-    case 'number': return { number: Number.isNaN(v.value) ? 'NaN' : String(v.value), raw: v.raw, int: v.isInteger };
-    case 'identifier': return { ident: v.value };
+    case 'message':
+      return { message: plainFields(v) };
+    case 'list':
+      return { list: v.items.map(plainValue) };
+    case 'string':
+      return { string: v.value };
+    case 'number':
+      return { number: Number.isNaN(v.value) ? 'NaN' : String(v.value), raw: v.raw, int: v.isInteger };
+    case 'identifier':
+      return { ident: v.value };
   }
 }
 
@@ -67,7 +72,8 @@ let corpusCache: CorpusFile[] | undefined;
 
 /** The real prototxt corpus (read-only shared data). */
 export function corpusFiles(): CorpusFile[] {
-  corpusCache ??= fs.readdirSync(CORPUS_PROTOTXT)
+  corpusCache ??= fs
+    .readdirSync(CORPUS_PROTOTXT)
     .filter((n) => n.endsWith('.prototxt'))
     .sort()
     .map((name) => ({ name, text: fs.readFileSync(path.join(CORPUS_PROTOTXT, name), 'utf8') }));

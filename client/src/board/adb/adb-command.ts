@@ -34,7 +34,10 @@ export function runAdb(client: AdbClientOptions, args: string[], opts: AdbRunOpt
   if (client.serverPort !== undefined) env.ANDROID_ADB_SERVER_PORT = String(client.serverPort);
   const maxStdout = opts.maxStdoutBytes ?? 16 * 1024 * 1024;
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) { reject(new AdbError(`adb ${args[0] ?? ''} cancelled`, 'cancelled')); return; }
+    if (opts.signal?.aborted) {
+      reject(new AdbError(`adb ${args[0] ?? ''} cancelled`, 'cancelled'));
+      return;
+    }
     const child = spawn(adb, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -43,21 +46,35 @@ export function runAdb(client: AdbClientOptions, args: string[], opts: AdbRunOpt
     const stop = (error: AdbError) => {
       failure ??= error;
       child.kill('SIGTERM');
-      setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 2000).unref();
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }, 2000).unref();
     };
     const onAbort = () => stop(new AdbError(`adb ${args[0] ?? ''} cancelled`, 'cancelled'));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = opts.timeoutMs ? setTimeout(() => stop(new AdbError(`adb ${args.join(' ')} did not finish in ${opts.timeoutMs} ms`, 'timeout')), opts.timeoutMs) : undefined;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => stop(new AdbError(`adb ${args.join(' ')} did not finish in ${opts.timeoutMs} ms`, 'timeout')), opts.timeoutMs)
+      : undefined;
     child.stdout.on('data', (d: Buffer) => {
       size += d.length;
-      if (size > maxStdout) { stop(new AdbError(`adb ${args[0] ?? ''} printed more than ${maxStdout} bytes; stopped`, 'output-too-large')); return; }
-      if (opts.onStdout) opts.onStdout(d); else chunks.push(d);
+      if (size > maxStdout) {
+        stop(new AdbError(`adb ${args[0] ?? ''} printed more than ${maxStdout} bytes; stopped`, 'output-too-large'));
+        return;
+      }
+      if (opts.onStdout) opts.onStdout(d);
+      else chunks.push(d);
     });
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-STDERR_KEEP); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-STDERR_KEEP);
+    });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      failure ??= e.code === 'ENOENT'
-        ? new AdbError(`adb is not installed (no "${adb}" on PATH): install Android platform tools (Debian/Ubuntu: sudo apt install adb) or set the adb path.`, 'adb-missing')
-        : new AdbError(`cannot run ${adb}: ${e.message}`, 'adb-failed');
+      failure ??=
+        e.code === 'ENOENT'
+          ? new AdbError(
+              `adb is not installed (no "${adb}" on PATH): install Android platform tools (Debian/Ubuntu: sudo apt install adb) or set the adb path.`,
+              'adb-missing',
+            )
+          : new AdbError(`cannot run ${adb}: ${e.message}`, 'adb-failed');
     });
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);

@@ -41,7 +41,10 @@ export function shellCommand(argv: readonly string[]): string {
 }
 
 export class AdbDevice {
-  constructor(readonly serial: string, private readonly client: AdbClientOptions = {}) {
+  constructor(
+    readonly serial: string,
+    private readonly client: AdbClientOptions = {},
+  ) {
     if (!/^\S+$/.test(serial)) throw new AdbError(`Invalid adb serial ${JSON.stringify(serial)}`, 'no-device');
   }
 
@@ -68,7 +71,10 @@ export class AdbDevice {
       const said = `${r.stdout.toString()}${r.stderr}`.trim();
       if (/failed to authenticate/.test(said)) return this.stateError({ serial: this.serial, state: 'unauthorized' });
       if (!/^(already )?connected to /m.test(said)) {
-        throw new AdbError(`adb could not connect to ${this.serial}: ${said || `exit ${r.code}`}. Check that the phone is on the network and wireless debugging (adb tcpip) is on.`, 'connect-failed');
+        throw new AdbError(
+          `adb could not connect to ${this.serial}: ${said || `exit ${r.code}`}. Check that the phone is on the network and wireless debugging (adb tcpip) is on.`,
+          'connect-failed',
+        );
       }
     }
     const entry = (await this.listDevices(signal)).find((d) => d.serial === this.serial);
@@ -108,7 +114,9 @@ export class AdbDevice {
     // sh -c keeps the marker alive through an `exit` in the command.
     const wrapped = `sh -c ${shellQuote(command)}; echo "__energy_lens_exit_${nonce}=$?"`;
     const r = await this.adb(['-s', this.serial, 'shell', wrapped], {
-      signal: opts.signal, timeoutMs: opts.timeoutMs, maxStdoutBytes: Number.MAX_SAFE_INTEGER,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      maxStdoutBytes: Number.MAX_SAFE_INTEGER,
       onStdout: (d) => splitter.push(d),
     });
     splitter.end();
@@ -116,7 +124,10 @@ export class AdbDevice {
     if (stderr && opts.onStderr) for (const line of stderr.split('\n').filter(Boolean)) opts.onStderr(line);
     if (status === undefined) {
       if (r.code !== 0 || /^error: |^adb: error/m.test(stderr)) throw this.failure(stderr);
-      throw new AdbError(`Lost the adb connection to ${this.serial} while running ${JSON.stringify(command.slice(0, 80))} (the command's end never arrived).`, 'connection-lost');
+      throw new AdbError(
+        `Lost the adb connection to ${this.serial} while running ${JSON.stringify(command.slice(0, 80))} (the command's end never arrived).`,
+        'connection-lost',
+      );
     }
     return { code: status, stdout: collected, stderr };
   }
@@ -140,8 +151,14 @@ export class AdbDevice {
   private transferError(what: string, from: string, to: string, output: string): AdbError {
     const e = this.failure(output);
     if (e.code !== 'adb-failed') return e;
-    const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-    const reason = (lines.find((l) => /error:/.test(l)) ?? lines[lines.length - 1] ?? `exit status without a message`).replace(/^adb: error: /, '');
+    const lines = output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const reason = (lines.find((l) => /error:/.test(l)) ?? lines[lines.length - 1] ?? `exit status without a message`).replace(
+      /^adb: error: /,
+      '',
+    );
     return new AdbError(`adb ${what} ${from} → ${to} on ${this.serial} failed: ${reason}`, 'transfer-failed');
   }
 }

@@ -15,7 +15,10 @@ export type AdbErrorCode =
 
 export class AdbError extends Error {
   override name = 'AdbError';
-  constructor(message: string, readonly code: AdbErrorCode) {
+  constructor(
+    message: string,
+    readonly code: AdbErrorCode,
+  ) {
     super(message);
   }
 }
@@ -25,10 +28,16 @@ export function classifyAdbFailure(serial: string, stderr: string): AdbError {
   const text = stderr.trim();
   const last = text.split('\n').filter(Boolean)[0] ?? '';
   if (/unauthorized/i.test(text)) {
-    return new AdbError(`Android device ${serial} is unauthorised: unlock it and accept "Allow USB debugging" for this computer, then try again.`, 'unauthorized');
+    return new AdbError(
+      `Android device ${serial} is unauthorised: unlock it and accept "Allow USB debugging" for this computer, then try again.`,
+      'unauthorized',
+    );
   }
   if (/device offline/i.test(text)) {
-    return new AdbError(`Android device ${serial} is offline (adb sees it but it does not answer): reconnect it (adb reconnect, or re-plug USB / re-enable wireless debugging).`, 'offline');
+    return new AdbError(
+      `Android device ${serial} is offline (adb sees it but it does not answer): reconnect it (adb reconnect, or re-plug USB / re-enable wireless debugging).`,
+      'offline',
+    );
   }
   if (/not found|no devices\/emulators found/i.test(text)) {
     return new AdbError(`Android device ${serial} is not connected (adb devices does not list it).`, 'no-device');

@@ -2,7 +2,18 @@
 // `<serial> <state> [key:value ...]` (adb pads the serial to 22 columns; product/model/device/
 // transport_id are only there when the device told them in its CNXN banner).
 
-export type AdbDeviceState = 'device' | 'offline' | 'unauthorized' | 'authorizing' | 'connecting' | 'no permissions' | 'recovery' | 'sideload' | 'bootloader' | 'host' | string;
+export type AdbDeviceState =
+  | 'device'
+  | 'offline'
+  | 'unauthorized'
+  | 'authorizing'
+  | 'connecting'
+  | 'no permissions'
+  | 'recovery'
+  | 'sideload'
+  | 'bootloader'
+  | 'host'
+  | string;
 
 export interface AdbDeviceEntry {
   serial: string;

@@ -55,7 +55,7 @@ export class MessageReader {
     while (this.buffered.length >= HEADER_BYTES) {
       const command = this.buffered.readUInt32LE(0);
       const magic = this.buffered.readUInt32LE(20);
-      if (((command ^ 0xffffffff) >>> 0) !== magic) throw new Error(`bad adb message magic for ${commandName(command)}`);
+      if ((command ^ 0xffffffff) >>> 0 !== magic) throw new Error(`bad adb message magic for ${commandName(command)}`);
       const length = this.buffered.readUInt32LE(12);
       if (length > this.maxPayload) throw new Error(`adb payload of ${length} bytes exceeds ${this.maxPayload}`);
       if (this.buffered.length < HEADER_BYTES + length) break;

@@ -40,10 +40,18 @@ class DeviceConnection {
   private maxPayload = 4096;
   private online = false;
 
-  constructor(private readonly socket: net.Socket, private readonly opts: AdbdOptions) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly opts: AdbdOptions,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       let messages: AdbMessage[];
-      try { messages = this.reader.push(chunk); } catch { socket.destroy(); return; }
+      try {
+        messages = this.reader.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
       for (const m of messages) this.handle(m);
     });
     socket.on('close', () => this.closeAll());
@@ -65,7 +73,10 @@ class DeviceConnection {
     switch (m.command) {
       case A_CNXN:
         if (behaviour === 'offline') return;
-        if (behaviour === 'unauthorized') { this.send(encodeMessage(A_AUTH, AUTH_TOKEN, 0, randomBytes(20))); return; }
+        if (behaviour === 'unauthorized') {
+          this.send(encodeMessage(A_AUTH, AUTH_TOKEN, 0, randomBytes(20)));
+          return;
+        }
         this.maxPayload = Math.min(MAX_PAYLOAD, m.arg1 || 4096);
         this.online = true;
         this.send(encodeMessage(A_CNXN, Math.min(A_VERSION, m.arg0), MAX_PAYLOAD, this.banner()));
@@ -84,14 +95,20 @@ class DeviceConnection {
       }
       case A_WRTE: {
         const s = this.streams.get(m.arg1);
-        if (!s) { this.send(encodeMessage(A_CLSE, 0, m.arg0)); return; }
+        if (!s) {
+          this.send(encodeMessage(A_CLSE, 0, m.arg0));
+          return;
+        }
         this.send(encodeMessage(A_OKAY, s.stream.localId, s.stream.remoteId));
         s.onData(m.data);
         return;
       }
       case A_CLSE: {
         const s = this.streams.get(m.arg1);
-        if (s) { this.streams.delete(m.arg1); s.stream.closedByHost(); }
+        if (s) {
+          this.streams.delete(m.arg1);
+          s.stream.closedByHost();
+        }
         return;
       }
       default:
@@ -104,11 +121,17 @@ class DeviceConnection {
     const controller = new AbortController();
     let onData: (data: Buffer) => void = () => undefined;
     let onClose: () => void = () => undefined;
-    const stream = new DeviceStream(localId, remoteId, this.maxPayload, (msg) => this.send(msg), () => {
-      this.streams.delete(localId);
-      controller.abort();
-      onClose();
-    });
+    const stream = new DeviceStream(
+      localId,
+      remoteId,
+      this.maxPayload,
+      (msg) => this.send(msg),
+      () => {
+        this.streams.delete(localId);
+        controller.abort();
+        onClose();
+      },
+    );
     const shellRequest = parseShellService(service);
     const exec = /^exec:([\s\S]+)$/.exec(service);
     if (!shellRequest && !exec && service !== 'sync:') {

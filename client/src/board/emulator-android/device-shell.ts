@@ -72,20 +72,33 @@ export class DeviceShell {
         let sink: (d: string | Buffer) => void;
         if (r.op === '<') continue; // stdin is never read by these commands
         if (r.op === '>&') {
-          if (r.target === '1') sink = out; else if (r.target === '2') sink = err;
-          else { io.err(`${SH}: ${r.target}: bad file descriptor\n`); return { status: 1 }; }
+          if (r.target === '1') sink = out;
+          else if (r.target === '2') sink = err;
+          else {
+            io.err(`${SH}: ${r.target}: bad file descriptor\n`);
+            return { status: 1 };
+          }
         } else if (r.target === '/dev/null') {
           sink = () => undefined;
         } else {
           const fd = this.fs.openForWrite(resolveDevicePath(r.target, this.cwd), r.op === '>>');
           opened.push(fd);
-          sink = (d) => { fs.writeSync(fd, typeof d === 'string' ? Buffer.from(d) : d); };
+          sink = (d) => {
+            fs.writeSync(fd, typeof d === 'string' ? Buffer.from(d) : d);
+          };
         }
-        if (r.fd === 2) err = sink; else out = sink;
+        if (r.fd === 2) err = sink;
+        else out = sink;
       }
-      return await this.execute(command.words.map((w) => expandWord(w, vars)), { out, err, signal: io.signal });
+      return await this.execute(
+        command.words.map((w) => expandWord(w, vars)),
+        { out, err, signal: io.signal },
+      );
     } catch (e) {
-      if (e instanceof DeviceFsError) { io.err(`${SH}: can't create ${e.devicePath}: ${e.reason}\n`); return { status: 1 }; }
+      if (e instanceof DeviceFsError) {
+        io.err(`${SH}: can't create ${e.devicePath}: ${e.reason}\n`);
+        return { status: 1 };
+      }
       throw e;
     } finally {
       for (const fd of opened) fs.closeSync(fd);
@@ -99,12 +112,18 @@ export class DeviceShell {
       if (name === 'exit') return { status: args.length ? Number.parseInt(args[0], 10) & 0xff : this.status, exitShell: true };
       if (name === 'cd') {
         const target = resolveDevicePath(args[0] ?? '/', this.cwd);
-        if (!this.fs.isDirectory(target)) { io.err(`${SH}: cd: ${target}: No such file or directory\n`); return { status: 2 }; }
+        if (!this.fs.isDirectory(target)) {
+          io.err(`${SH}: cd: ${target}: No such file or directory\n`);
+          return { status: 2 };
+        }
         this.cwd = target;
         return { status: 0 };
       }
       if (name === 'sh') {
-        if (args[0] !== '-c' || args.length < 2) { io.err(`${SH}: only sh -c COMMAND is supported by the emulated shell\n`); return { status: 2 }; }
+        if (args[0] !== '-c' || args.length < 2) {
+          io.err(`${SH}: only sh -c COMMAND is supported by the emulated shell\n`);
+          return { status: 2 };
+        }
         const nested = new DeviceShell(this.fs, this.props, this.programs);
         nested.cwd = this.cwd;
         return { status: await nested.run(args[1], io) };
@@ -114,15 +133,27 @@ export class DeviceShell {
     const devicePath = name.includes('/') ? resolveDevicePath(name, this.cwd) : `/system/bin/${name}`;
     const program = this.programs.get(devicePath);
     const stat = this.fs.stat(devicePath);
-    if (!stat) { io.err(`${SH}: ${name}: not found\n`); return { status: 127 }; }
-    if ((stat.mode & 0o111) === 0 || (stat.mode & 0o040000) !== 0) { io.err(`${SH}: ${name}: can't execute: Permission denied\n`); return { status: 126 }; }
-    if (!program) { io.err(`${SH}: ${name}: can't execute: Exec format error\n`); return { status: 126 }; }
+    if (!stat) {
+      io.err(`${SH}: ${name}: not found\n`);
+      return { status: 127 };
+    }
+    if ((stat.mode & 0o111) === 0 || (stat.mode & 0o040000) !== 0) {
+      io.err(`${SH}: ${name}: can't execute: Permission denied\n`);
+      return { status: 126 };
+    }
+    if (!program) {
+      io.err(`${SH}: ${name}: can't execute: Exec format error\n`);
+      return { status: 126 };
+    }
     return { status: await program(words, io, { fs: this.fs, cwd: this.cwd }) };
   }
 
   getprop(name?: string): string {
     if (name !== undefined) return `${this.props.get(name) ?? ''}\n`;
-    return [...this.props].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `[${k}]: [${v}]\n`).join('');
+    return [...this.props]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `[${k}]: [${v}]\n`)
+      .join('');
   }
 
   resolve(p: string): string {
@@ -142,10 +173,16 @@ function options(tool: string, args: string[], allowed: string, io: ProgramIo): 
   const rest: string[] = [];
   let operandsOnly = false;
   for (const a of args) {
-    if (!operandsOnly && a === '--') { operandsOnly = true; continue; }
+    if (!operandsOnly && a === '--') {
+      operandsOnly = true;
+      continue;
+    }
     if (!operandsOnly && a.startsWith('-') && a.length > 1) {
       for (const f of a.slice(1)) {
-        if (!allowed.includes(f)) { io.err(`${tool}: Unknown option '${f}'\n`); return undefined; }
+        if (!allowed.includes(f)) {
+          io.err(`${tool}: Unknown option '${f}'\n`);
+          return undefined;
+        }
         flags.add(f);
       }
     } else {
@@ -156,7 +193,10 @@ function options(tool: string, args: string[], allowed: string, io: ProgramIo): 
 }
 
 function fsFailure(tool: string, e: unknown, io: ProgramIo): number {
-  if (e instanceof DeviceFsError) { io.err(`${tool}: ${e.devicePath}: ${e.reason}\n`); return 1; }
+  if (e instanceof DeviceFsError) {
+    io.err(`${tool}: ${e.devicePath}: ${e.reason}\n`);
+    return 1;
+  }
   throw e;
 }
 
@@ -171,21 +211,41 @@ const BUILTINS: Record<string, Builtin> = {
     io.out(args.slice(newline ? 0 : 1).join(' ') + (newline ? '\n' : ''));
     return 0;
   },
-  pwd(_args, io, shell) { io.out(`${shell.resolve('.')}\n`); return 0; },
-  getprop(args, io, shell) { io.out(shell.getprop(args[0])); return 0; },
+  pwd(_args, io, shell) {
+    io.out(`${shell.resolve('.')}\n`);
+    return 0;
+  },
+  getprop(args, io, shell) {
+    io.out(shell.getprop(args[0]));
+    return 0;
+  },
   async sleep(args, io) {
     const seconds = Number(args[0]);
-    if (!(seconds >= 0)) { io.err(`sleep: invalid number '${args[0] ?? ''}'\n`); return 1; }
+    if (!(seconds >= 0)) {
+      io.err(`sleep: invalid number '${args[0] ?? ''}'\n`);
+      return 1;
+    }
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, seconds * 1000);
-      io.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      io.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
     return io.signal.aborted ? 130 : 0;
   },
   cat(args, io, shell) {
     let status = 0;
     for (const a of args) {
-      try { io.out(shell.filesystem.read(shell.resolve(a))); } catch (e) { status = fsFailure('cat', e, io); }
+      try {
+        io.out(shell.filesystem.read(shell.resolve(a)));
+      } catch (e) {
+        status = fsFailure('cat', e, io);
+      }
     }
     return status;
   },
@@ -199,15 +259,27 @@ const BUILTINS: Record<string, Builtin> = {
       if (!o.flags.has('l')) return `${name}\n`;
       const st = fsys.stat(devicePath)!;
       const dir = (st.mode & 0o040000) !== 0;
-      const perm = [6, 3, 0].map((s) => { const b = (st.mode >> s) & 7; return `${b & 4 ? 'r' : '-'}${b & 2 ? 'w' : '-'}${b & 1 ? 'x' : '-'}`; }).join('');
+      const perm = [6, 3, 0]
+        .map((s) => {
+          const b = (st.mode >> s) & 7;
+          return `${b & 4 ? 'r' : '-'}${b & 2 ? 'w' : '-'}${b & 1 ? 'x' : '-'}`;
+        })
+        .join('');
       const date = new Date(st.mtimeSeconds * 1000).toISOString().replace('T', ' ').slice(0, 16);
       return `${dir ? 'd' : '-'}${perm} 1 shell shell ${String(st.size).padStart(8)} ${date} ${name}\n`;
     };
     for (const t of targets) {
       const p = shell.resolve(t);
       const st = fsys.stat(p);
-      if (!st) { io.err(`ls: ${t}: No such file or directory\n`); status = 1; continue; }
-      if ((st.mode & 0o040000) === 0) { io.out(line(t, p)); continue; }
+      if (!st) {
+        io.err(`ls: ${t}: No such file or directory\n`);
+        status = 1;
+        continue;
+      }
+      if ((st.mode & 0o040000) === 0) {
+        io.out(line(t, p));
+        continue;
+      }
       if (targets.length > 1) io.out(`${t}:\n`);
       for (const name of fsys.list(p)) if (o.flags.has('a') || !name.startsWith('.')) io.out(line(name, path.posix.join(p, name)));
     }
@@ -218,7 +290,11 @@ const BUILTINS: Record<string, Builtin> = {
     if (!o) return 1;
     let status = 0;
     for (const a of o.rest) {
-      try { shell.filesystem.mkdir(shell.resolve(a), o.flags.has('p')); } catch (e) { status = fsFailure('mkdir', e, io); }
+      try {
+        shell.filesystem.mkdir(shell.resolve(a), o.flags.has('p'));
+      } catch (e) {
+        status = fsFailure('mkdir', e, io);
+      }
     }
     return status;
   },
@@ -229,13 +305,20 @@ const BUILTINS: Record<string, Builtin> = {
     for (const a of o.rest) {
       const p = shell.resolve(a);
       if (o.flags.has('f') && !shell.filesystem.stat(p)) continue;
-      try { shell.filesystem.remove(p, o.flags.has('r') || o.flags.has('R')); } catch (e) { status = fsFailure('rm', e, io); }
+      try {
+        shell.filesystem.remove(p, o.flags.has('r') || o.flags.has('R'));
+      } catch (e) {
+        status = fsFailure('rm', e, io);
+      }
     }
     return status;
   },
   chmod(args, io, shell) {
     const [mode, ...files] = args;
-    if (!mode || files.length === 0) { io.err('chmod: Needs 2 arguments\n'); return 1; }
+    if (!mode || files.length === 0) {
+      io.err('chmod: Needs 2 arguments\n');
+      return 1;
+    }
     let status = 0;
     for (const f of files) {
       const p = shell.resolve(f);
@@ -245,10 +328,15 @@ const BUILTINS: Record<string, Builtin> = {
         let bits: number;
         if (/^[0-7]{1,4}$/.test(mode)) bits = Number.parseInt(mode, 8);
         else if (/^[ugoa]*\+x$/.test(mode)) bits = (st.mode & 0o7777) | 0o111;
-        else if (/^[ugoa]*-x$/.test(mode)) bits = (st.mode & 0o7777) & ~0o111;
-        else { io.err(`chmod: bad mode '${mode}'\n`); return 1; }
+        else if (/^[ugoa]*-x$/.test(mode)) bits = st.mode & 0o7777 & ~0o111;
+        else {
+          io.err(`chmod: bad mode '${mode}'\n`);
+          return 1;
+        }
         shell.filesystem.chmod(p, bits);
-      } catch (e) { status = fsFailure('chmod', e, io); }
+      } catch (e) {
+        status = fsFailure('chmod', e, io);
+      }
     }
     return status;
   },
@@ -257,13 +345,22 @@ const BUILTINS: Record<string, Builtin> = {
 };
 
 function testBuiltin(args: string[], io: ProgramIo, shell: DeviceShell): number {
-  if (args.length !== 2) { io.err('test: only -e/-f/-d/-x FILE are supported by the emulated shell\n'); return 2; }
+  if (args.length !== 2) {
+    io.err('test: only -e/-f/-d/-x FILE are supported by the emulated shell\n');
+    return 2;
+  }
   const st = shell.filesystem.stat(shell.resolve(args[1]));
   switch (args[0]) {
-    case '-e': return st ? 0 : 1;
-    case '-f': return st && (st.mode & 0o100000) ? 0 : 1;
-    case '-d': return st && (st.mode & 0o040000) ? 0 : 1;
-    case '-x': return st && (st.mode & 0o111) ? 0 : 1;
-    default: io.err(`test: unknown operator ${args[0]}\n`); return 2;
+    case '-e':
+      return st ? 0 : 1;
+    case '-f':
+      return st && st.mode & 0o100000 ? 0 : 1;
+    case '-d':
+      return st && st.mode & 0o040000 ? 0 : 1;
+    case '-x':
+      return st && st.mode & 0o111 ? 0 : 1;
+    default:
+      io.err(`test: unknown operator ${args[0]}\n`);
+      return 2;
   }
 }

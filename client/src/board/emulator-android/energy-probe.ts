@@ -14,7 +14,10 @@ export class EmulatedEnergyProbe {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(private readonly timeline: PowerTimeline, private readonly voltageV = 3.87) {
+  constructor(
+    private readonly timeline: PowerTimeline,
+    private readonly voltageV = 3.87,
+  ) {
     this.server = net.createServer((socket) => this.capture(socket));
   }
 
@@ -44,7 +47,10 @@ export class EmulatedEnergyProbe {
       }
       if (out) socket.write(out);
     }, BATCH_MS);
-    const stop = () => { clearInterval(timer); this.sockets.delete(socket); };
+    const stop = () => {
+      clearInterval(timer);
+      this.sockets.delete(socket);
+    };
     socket.on('close', stop);
     socket.on('error', stop);
   }

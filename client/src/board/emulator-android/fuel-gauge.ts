@@ -16,7 +16,13 @@ export interface FuelGaugeSpec {
   chargeLimitUa: number;
 }
 
-export const SD820_GAUGE: FuelGaugeSpec = { periodMs: 1000, dischargeSign: -1, openCircuitUv: 3_870_000, resistanceOhm: 0.14, chargeLimitUa: 1_200_000 };
+export const SD820_GAUGE: FuelGaugeSpec = {
+  periodMs: 1000,
+  dischargeSign: -1,
+  openCircuitUv: 3_870_000,
+  resistanceOhm: 0.14,
+  chargeLimitUa: 1_200_000,
+};
 
 export class FuelGauge {
   private readonly epoch = nowMs();

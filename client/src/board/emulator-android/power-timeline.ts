@@ -1,7 +1,11 @@
 // The phone's true battery power over host time: idle plus whatever the emulated programs run.
 // The fuel gauge and the Energy Probe sample it; measuring code never reads it (tests may, as truth).
 
-interface Segment { start: number; end: number; powerMw: number }
+interface Segment {
+  start: number;
+  end: number;
+  powerMw: number;
+}
 
 /** Host time in ms since the epoch, sub-millisecond. */
 export function nowMs(): number {
@@ -20,7 +24,9 @@ export class PowerTimeline {
     const seg: Segment = { start: nowMs(), end: Infinity, powerMw };
     this.segments.push(seg);
     this.prune(seg.start);
-    return () => { if (seg.end === Infinity) seg.end = nowMs(); };
+    return () => {
+      if (seg.end === Infinity) seg.end = nowMs();
+    };
   }
 
   private prune(now: number): void {
@@ -38,7 +44,10 @@ export class PowerTimeline {
       if (s.end <= t0) break; // in start order and never overlapping: everything earlier ended before t0
       const a = Math.max(t0, s.start);
       const b = Math.min(t1, s.end === Infinity ? t1 : s.end);
-      if (b > a) { covered += b - a; energy += (b - a) * s.powerMw; }
+      if (b > a) {
+        covered += b - a;
+        energy += (b - a) * s.powerMw;
+      }
     }
     return (energy + Math.max(0, t1 - t0 - covered) * this.idlePowerMw) / (t1 - t0);
   }

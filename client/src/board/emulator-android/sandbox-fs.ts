@@ -14,8 +14,17 @@ export interface DeviceStat {
 }
 
 export class DeviceFsError extends Error {
-  constructor(readonly devicePath: string, readonly reason: 'No such file or directory' | 'Permission denied'
-    | 'Is a directory' | 'Not a directory' | 'Read-only file system' | 'File exists' | 'Directory not empty') {
+  constructor(
+    readonly devicePath: string,
+    readonly reason:
+      | 'No such file or directory'
+      | 'Permission denied'
+      | 'Is a directory'
+      | 'Not a directory'
+      | 'Read-only file system'
+      | 'File exists'
+      | 'Directory not empty',
+  ) {
     super(`${devicePath}: ${reason}`);
   }
 }
@@ -105,14 +114,22 @@ export class SandboxFs {
 
   write(devicePath: string, data: Buffer | string, append = false): void {
     const fd = this.openForWrite(devicePath, append);
-    try { fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data); } finally { fs.closeSync(fd); }
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   list(devicePath: string): string[] {
     const p = resolveDevicePath(devicePath);
     if (!this.isDirectory(p)) throw new DeviceFsError(p, this.stat(p) ? 'Not a directory' : 'No such file or directory');
     const names = new Set<string>();
-    try { for (const n of fs.readdirSync(this.hostPath(p))) names.add(n); } catch { /* a virtual-only folder */ }
+    try {
+      for (const n of fs.readdirSync(this.hostPath(p))) names.add(n);
+    } catch {
+      /* a virtual-only folder */
+    }
     const prefix = p === '/' ? '/' : p + '/';
     for (const v of [...this.virtual.keys(), ...this.virtualDirs()]) {
       if (v.startsWith(prefix)) names.add(v.slice(prefix.length).split('/')[0]);

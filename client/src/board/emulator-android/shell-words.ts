@@ -46,7 +46,8 @@ export function parseCommandLine(line: string): SimpleCommand[] {
   let inWord = false;
   const add = (text: string) => {
     const last = word[word.length - 1];
-    if (last && 'text' in last) last.text += text; else word.push({ text });
+    if (last && 'text' in last) last.text += text;
+    else word.push({ text });
   };
   const isLiteral = (w: Word, s: string) => w.length === 1 && 'text' in w[0] && w[0].text === s;
   let pendingRedirect: { fd: 0 | 1 | 2; op: Redirect['op'] } | undefined;
@@ -77,7 +78,7 @@ export function parseCommandLine(line: string): SimpleCommand[] {
     const c = line[i];
     if (c === "'") {
       const end = line.indexOf("'", i + 1);
-      if (end < 0) throw new ShellSyntaxError("syntax error: unterminated quoted string");
+      if (end < 0) throw new ShellSyntaxError('syntax error: unterminated quoted string');
       add(line.slice(i + 1, end));
       inWord = true;
       i = end + 1;
@@ -87,15 +88,30 @@ export function parseCommandLine(line: string): SimpleCommand[] {
       for (;;) {
         if (i >= line.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
         const d = line[i];
-        if (d === '"') { i++; break; }
-        if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) { add(line[i + 1]); i += 2; continue; }
-        if (d === '$') { const v = readVar(line, i); word.push(v.part); i = v.next; continue; }
+        if (d === '"') {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1])) {
+          add(line[i + 1]);
+          i += 2;
+          continue;
+        }
+        if (d === '$') {
+          const v = readVar(line, i);
+          word.push(v.part);
+          i = v.next;
+          continue;
+        }
         if (d === '`') throw new ShellSyntaxError('command substitution is not supported by the emulated shell');
         add(d);
         i++;
       }
     } else if (c === '\\') {
-      if (i + 1 < line.length && line[i + 1] !== '\n') { add(line[i + 1]); inWord = true; }
+      if (i + 1 < line.length && line[i + 1] !== '\n') {
+        add(line[i + 1]);
+        inWord = true;
+      }
       i += 2;
     } else if (c === '$') {
       if (line[i + 1] === '(') throw new ShellSyntaxError('command substitution is not supported by the emulated shell');
@@ -120,12 +136,22 @@ export function parseCommandLine(line: string): SimpleCommand[] {
     } else if (c === '>' || c === '<') {
       // A bare 1 or 2 right before the operator names the descriptor.
       let fd: 0 | 1 | 2 = c === '<' ? 0 : 1;
-      if (inWord && (isLiteral(word, '1') || isLiteral(word, '2'))) { fd = isLiteral(word, '2') ? 2 : 1; word = []; inWord = false; }
+      if (inWord && (isLiteral(word, '1') || isLiteral(word, '2'))) {
+        fd = isLiteral(word, '2') ? 2 : 1;
+        word = [];
+        inWord = false;
+      }
       endWord();
       if (pendingRedirect) throw new ShellSyntaxError('syntax error: redirection without a target');
       let op: Redirect['op'] = c === '<' ? '<' : '>';
       i++;
-      if (c === '>' && line[i] === '>') { op = '>>'; i++; } else if (c === '>' && line[i] === '&') { op = '>&'; i++; }
+      if (c === '>' && line[i] === '>') {
+        op = '>>';
+        i++;
+      } else if (c === '>' && line[i] === '&') {
+        op = '>&';
+        i++;
+      }
       pendingRedirect = { fd, op };
     } else if (c === '#' && !inWord) {
       break;

@@ -28,16 +28,20 @@ export const CPU_CLUSTERS = [
 ];
 
 export function cpuinfo(): string {
-  const blocks = CPU_CLUSTERS.flatMap((c) => c.cores.map((n) => [
-    `processor\t: ${n}`,
-    'BogoMIPS\t: 38.40',
-    'Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32',
-    'CPU implementer\t: 0x51',
-    'CPU architecture: 8',
-    'CPU variant\t: 0x1',
-    `CPU part\t: ${c.part}`,
-    'CPU revision\t: 1',
-    '',
-  ].join('\n')));
+  const blocks = CPU_CLUSTERS.flatMap((c) =>
+    c.cores.map((n) =>
+      [
+        `processor\t: ${n}`,
+        'BogoMIPS\t: 38.40',
+        'Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32',
+        'CPU implementer\t: 0x51',
+        'CPU architecture: 8',
+        'CPU variant\t: 0x1',
+        `CPU part\t: ${c.part}`,
+        'CPU revision\t: 1',
+        '',
+      ].join('\n'),
+    ),
+  );
   return `Processor\t: AArch64 Processor rev 1 (aarch64)\n${blocks.join('\n')}\nHardware\t: Qualcomm Technologies, Inc MSM8996\n`;
 }

@@ -32,9 +32,12 @@ function parseFlags(args: string[]): Map<string, string> {
     if (!m) continue; // gflags leaves positional arguments alone
     const name = m[1];
     let value: string | undefined = m[2];
-    if (name.startsWith('no') && FLAGS.has(name.slice(2)) && value === undefined) { flags.set(name.slice(2), 'false'); continue; }
+    if (name.startsWith('no') && FLAGS.has(name.slice(2)) && value === undefined) {
+      flags.set(name.slice(2), 'false');
+      continue;
+    }
     if (!FLAGS.has(name)) throw new Enforce(`ERROR: unknown command line flag '${name}'`);
-    if (value === undefined) value = name === 'run_individual' ? 'true' : args[++i] ?? '';
+    if (value === undefined) value = name === 'run_individual' ? 'true' : (args[++i] ?? '');
     flags.set(name, value);
   }
   return flags;
@@ -49,9 +52,18 @@ function intFlag(flags: Map<string, string>, name: string, fallback: number): nu
 
 function sleepMs(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) { resolve(); return; }
-    const onAbort = () => { clearTimeout(t); resolve(); };
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    if (signal.aborted || ms <= 0) {
+      resolve();
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -60,13 +72,23 @@ function printName(op: OperatorDef): string {
   return op.name || op.output[0] || 'NO_OUTPUT';
 }
 
-interface PlannedOp { op: OperatorDef; cost: OpCost; flops: number; featureBytes: number; paramBytes: number; inputs: Shape[] }
+interface PlannedOp {
+  op: OperatorDef;
+  cost: OpCost;
+  flops: number;
+  featureBytes: number;
+  paramBytes: number;
+  inputs: Shape[];
+}
 
 function plan(env: BenchmarkEnvironment, init: NetDef, net: NetDef, inputDims: number[] | undefined): PlannedOp[] {
   const shapes = new Map<string, Shape>();
   for (const op of init.op) {
     const shape = argInts(op, 'shape');
-    if (!/Fill$/.test(op.type) || !shape) throw new Enforce(`[enforce fail at operator.cc:185] Cannot create operator of type '${op.type}' in the init net (the emulated phone runs fill operators only)`);
+    if (!/Fill$/.test(op.type) || !shape)
+      throw new Enforce(
+        `[enforce fail at operator.cc:185] Cannot create operator of type '${op.type}' in the init net (the emulated phone runs fill operators only)`,
+      );
     for (const o of op.output) shapes.set(o, shape);
   }
   const first = net.external_input[0];
@@ -83,7 +105,9 @@ function plan(env: BenchmarkEnvironment, init: NetDef, net: NetDef, inputDims: n
       return s;
     });
     let outputs: Shape[];
-    try { outputs = operatorOutputShapes(op, inputs); } catch (e) {
+    try {
+      outputs = operatorOutputShapes(op, inputs);
+    } catch (e) {
       if (e instanceof Caffe2ShapeError) throw new Enforce(`[enforce fail at operator.cc:185] ${e.message}`);
       throw e;
     }
@@ -92,20 +116,37 @@ function plan(env: BenchmarkEnvironment, init: NetDef, net: NetDef, inputDims: n
     const count = (s: Shape) => s.reduce((a, v) => a * v, 1);
     const paramBytes = 4 * op.input.filter((i) => params.has(i)).reduce((a, i) => a + count(shapes.get(i)!), 0);
     const costed = op.type === 'Conv' || op.type === 'FC';
-    const flops = !costed ? 0 : op.type === 'Conv' ? 2 * count(outputs[0]) * inputs[1][1] * inputs[1][2] * inputs[1][3] : 2 * count(outputs[0]) * inputs[1][1];
-    planned.push({ op, cost, flops, featureBytes: costed ? 4 * (count(inputs[0]) + count(outputs[0])) : 0, paramBytes: costed ? paramBytes : 0, inputs });
+    const flops = !costed
+      ? 0
+      : op.type === 'Conv'
+        ? 2 * count(outputs[0]) * inputs[1][1] * inputs[1][2] * inputs[1][3]
+        : 2 * count(outputs[0]) * inputs[1][1];
+    planned.push({
+      op,
+      cost,
+      flops,
+      featureBytes: costed ? 4 * (count(inputs[0]) + count(outputs[0])) : 0,
+      paramBytes: costed ? paramBytes : 0,
+      inputs,
+    });
   }
   return planned;
 }
 
 function readNet(io: ProgramIo, fs: Parameters<DeviceProgram>[2]['fs'], path: string, flag: string): NetDef {
   let bytes: Buffer;
-  try { bytes = fs.read(path); } catch (e) {
-    if (e instanceof DeviceFsError) throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:45] ReadProtoFromFile(FLAGS_${flag}, &net_def). `);
+  try {
+    bytes = fs.read(path);
+  } catch (e) {
+    if (e instanceof DeviceFsError)
+      throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:45] ReadProtoFromFile(FLAGS_${flag}, &net_def). `);
     throw e;
   }
-  try { return decodeNetDef(bytes); } catch (e) {
-    if (e instanceof NetDefDecodeError) throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:45] ReadProtoFromFile(FLAGS_${flag}, &net_def). `);
+  try {
+    return decodeNetDef(bytes);
+  } catch (e) {
+    if (e instanceof NetDefDecodeError)
+      throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:45] ReadProtoFromFile(FLAGS_${flag}, &net_def). `);
     throw e;
   }
 }
@@ -115,7 +156,9 @@ function table(metric: string, unit: string, values: Map<string, number>): strin
   const total = rows.reduce((a, [, v]) => a + v, 0);
   const lines = [`${metric} per operator type:`];
   for (const [type, v] of rows) {
-    lines.push(`${formatCppDefault(v).padStart(15)} ${unit}. ${formatCppDefault(total > 0 ? (100 * v) / total : 0).padStart(10)}%. ${type}`);
+    lines.push(
+      `${formatCppDefault(v).padStart(15)} ${unit}. ${formatCppDefault(total > 0 ? (100 * v) / total : 0).padStart(10)}%. ${type}`,
+    );
   }
   lines.push(`${formatCppDefault(total).padStart(15)} ${unit} in Total`);
   return lines.join('\n') + '\n';
@@ -133,13 +176,20 @@ export function speedBenchmark(env: BenchmarkEnvironment): DeviceProgram {
       let dims: number[] | undefined;
       if (dimsText !== undefined && dimsText !== '') {
         dims = dimsText.split(',').map((d) => Number(d));
-        if (dims.some((d) => !Number.isInteger(d) || d <= 0)) throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:52] bad --input_dims "${dimsText}"`);
+        if (dims.some((d) => !Number.isInteger(d) || d <= 0))
+          throw new Enforce(`[enforce fail at mobile_speedbenchmark.cc:52] bad --input_dims "${dimsText}"`);
       }
       const init = readNet(io, ctx.fs, resolveFlag(flags, 'init_net', ctx.cwd), 'init_net');
       const net = readNet(io, ctx.fs, resolveFlag(flags, 'net', ctx.cwd), 'net');
       const ops = plan(env, init, net, dims);
-      if (warmup < 0) throw new Enforce(`[enforce fail at net_simple.cc:113] warmup_runs >= 0. Number of warm up runs should be non negative, provided ${warmup}.`);
-      if (iter < 0) throw new Enforce(`[enforce fail at net_simple.cc:123] main_runs >= 0. Number of main runs should be non negative, provided ${iter}.`);
+      if (warmup < 0)
+        throw new Enforce(
+          `[enforce fail at net_simple.cc:113] warmup_runs >= 0. Number of warm up runs should be non negative, provided ${warmup}.`,
+        );
+      if (iter < 0)
+        throw new Enforce(
+          `[enforce fail at net_simple.cc:123] main_runs >= 0. Number of main runs should be non negative, provided ${iter}.`,
+        );
       const netMs = ops.reduce((a, p) => a + p.cost.boardTimeMs, 0);
       const netPower = netMs > 0 ? ops.reduce((a, p) => a + p.cost.boardTimeMs * p.cost.powerMw, 0) / netMs : env.timeline.idlePowerMw;
       const runNets = async (n: number) => {
@@ -161,7 +211,9 @@ export function speedBenchmark(env: BenchmarkEnvironment): DeviceProgram {
       await runNets(iter);
       const millis = nowMs() - t0;
       if (signal.aborted) return 129;
-      io.out(`Main run finished. Milliseconds per iter: ${formatCppDefault(millis / iter)}. Iters per second: ${formatCppDefault((1000 * iter) / millis)}\n`);
+      io.out(
+        `Main run finished. Milliseconds per iter: ${formatCppDefault(millis / iter)}. Iters per second: ${formatCppDefault((1000 * iter) / millis)}\n`,
+      );
       if (!individual) return 0;
       // Each op's timer on the phone sees its true time (plus the timer's own overhead and a little
       // noise); the host's sleep only approximates it, so the printed figure comes from the truth.
@@ -174,7 +226,12 @@ export function speedBenchmark(env: BenchmarkEnvironment): DeviceProgram {
         end();
         if (signal.aborted) return 129;
       }
-      const byType = { time: new Map<string, number>(), flop: new Map<string, number>(), feature: new Map<string, number>(), param: new Map<string, number>() };
+      const byType = {
+        time: new Map<string, number>(),
+        flop: new Map<string, number>(),
+        feature: new Map<string, number>(),
+        param: new Map<string, number>(),
+      };
       const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
       let text = '';
       ops.forEach((p, idx) => {
@@ -191,12 +248,19 @@ export function speedBenchmark(env: BenchmarkEnvironment): DeviceProgram {
         }
         text += `${line}\n`;
       });
-      text += table('Time', 'ms', byType.time) + table('FLOP', 'GFLOP', byType.flop) + table('Feature Memory', 'MB', byType.feature) + table('Parameter Memory', 'MB', byType.param);
+      text +=
+        table('Time', 'ms', byType.time) +
+        table('FLOP', 'GFLOP', byType.flop) +
+        table('Feature Memory', 'MB', byType.feature) +
+        table('Parameter Memory', 'MB', byType.param);
       io.out(text);
       return 0;
     } catch (e) {
       if (!(e instanceof Enforce)) throw e;
-      if (e.message.startsWith('ERROR: ')) { io.err(`${e.message}\n`); return 1; }
+      if (e.message.startsWith('ERROR: ')) {
+        io.err(`${e.message}\n`);
+        return 1;
+      }
       io.err(`terminate called after throwing an instance of 'caffe2::EnforceNotMet'\n  what():  ${e.message}\nAborted \n`);
       return 134;
     }

@@ -29,7 +29,10 @@ export class SyncService {
   private buffered: Buffer = Buffer.alloc(0);
   private receiving: { devicePath: string; fd?: number; mode: number; error?: string } | undefined;
 
-  constructor(private readonly fsys: SandboxFs, private readonly stream: DeviceStream) {}
+  constructor(
+    private readonly fsys: SandboxFs,
+    private readonly stream: DeviceStream,
+  ) {}
 
   /** Bytes from the host's WRTE payloads (requests may span payloads). */
   data(chunk: Buffer): void {
@@ -90,7 +93,11 @@ export class SyncService {
 
   private list(devicePath: string): void {
     let names: string[] = [];
-    try { names = this.fsys.list(devicePath); } catch { /* an empty listing, as adbd gives */ }
+    try {
+      names = this.fsys.list(devicePath);
+    } catch {
+      /* an empty listing, as adbd gives */
+    }
     for (const name of ['.', '..', ...names]) {
       const st = this.fsys.stat(path.posix.join(devicePath, name));
       const n = Buffer.from(name);

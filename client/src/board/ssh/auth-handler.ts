@@ -36,17 +36,15 @@ function agentSocketFor(hop: ResolvedHop, env: SshEnvironment): string | undefin
   return sock;
 }
 
-export function createAuthFlow(
-  hop: ResolvedHop,
-  env: SshEnvironment,
-  whilePaused: <T>(work: () => Promise<T>) => Promise<T>,
-): AuthFlow {
+export function createAuthFlow(hop: ResolvedHop, env: SshEnvironment, whilePaused: <T>(work: () => Promise<T>) => Promise<T>): AuthFlow {
   const store: SecretStore | undefined = env.secretStore;
   const log = (line: string): void => env.log?.(`[${hop.alias}] ${line}`);
   const tried: string[] = [];
   const toRemember = new Map<string, string>();
   let serverMethods: AuthenticationType[] | undefined;
-  let lastStep: { kind: 'password'; answer: { value: string; remember: boolean; fromStore: boolean } } | { kind: 'other' } = { kind: 'other' };
+  let lastStep: { kind: 'password'; answer: { value: string; remember: boolean; fromStore: boolean } } | { kind: 'other' } = {
+    kind: 'other',
+  };
   const pwKey = passwordSecretKey(hop.user, hop.hostName, hop.port);
   const username = hop.user;
 
@@ -119,7 +117,13 @@ export function createAuthFlow(
     if (!answer && env.ui.askPassword && passwordAsks < PASSWORD_ASKS) {
       passwordAsks++;
       const a = await whilePaused(() =>
-        env.ui.askPassword!({ user: hop.user, host: hop.hostName, port: hop.port, attempt: passwordAsks, previousWasWrong: passwordAsks > 1 }),
+        env.ui.askPassword!({
+          user: hop.user,
+          host: hop.hostName,
+          port: hop.port,
+          attempt: passwordAsks,
+          previousWasWrong: passwordAsks > 1,
+        }),
       );
       if (a) answer = { ...a, fromStore: false };
     }

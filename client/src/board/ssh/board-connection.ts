@@ -4,7 +4,15 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { connectChain, describeRoute } from './connect-chain';
 import { BoardConnectionError, describeSocketError } from './errors';
 import { runStreaming, shortCommand, type ChannelHost, type ExecOptions, type ExecResult } from './remote-exec';
-import { mkdirpOnBoard, readBoardFile, sha256OnBoard, uploadToBoard, type FileHost, type UploadOptions, type UploadResult } from './remote-files';
+import {
+  mkdirpOnBoard,
+  readBoardFile,
+  sha256OnBoard,
+  uploadToBoard,
+  type FileHost,
+  type UploadOptions,
+  type UploadResult,
+} from './remote-files';
 import { resolveTarget } from './ssh-config-resolve';
 import type { BoardTarget, ResolvedTarget, SshEnvironment } from './types';
 
@@ -45,7 +53,9 @@ export class BoardConnection implements FileHost {
     try {
       resolved = resolveTarget(target, { homeDir: env.homeDir, sshConfigPath: env.sshConfigPath, localUser: env.localUser });
     } catch (err) {
-      throw new BoardConnectionError(`Could not connect to board "${target?.name ?? '?'}": ${(err as Error).message}`, 'config', { cause: err });
+      throw new BoardConnectionError(`Could not connect to board "${target?.name ?? '?'}": ${(err as Error).message}`, 'config', {
+        cause: err,
+      });
     }
     resolved.warnings.forEach((w) => env.log?.(`SSH config: ${w}`));
     const chain = await connectChain(resolved, env, options.signal);
@@ -122,7 +132,13 @@ export class BoardConnection implements FileHost {
       try {
         this.board.exec(command, (err, channel) => {
           if (!err) return resolve(channel);
-          reject(this.closedBy !== undefined ? this.notOpenError(command) : new BoardConnectionError(`Could not start "${shortCommand(command)}" on ${this.label}: ${err.message}`, 'remote-failed', { cause: err }));
+          reject(
+            this.closedBy !== undefined
+              ? this.notOpenError(command)
+              : new BoardConnectionError(`Could not start "${shortCommand(command)}" on ${this.label}: ${err.message}`, 'remote-failed', {
+                  cause: err,
+                }),
+          );
         });
       } catch (err) {
         reject(this.notOpenError(command));
@@ -132,7 +148,10 @@ export class BoardConnection implements FileHost {
 
   lostError(command: string): BoardConnectionError {
     const reason = this.lostReason ?? 'the connection closed unexpectedly';
-    return new BoardConnectionError(`Lost the connection to ${this.label} (${describeRoute(this.target)}) while running "${shortCommand(command)}": ${reason}`, 'connection-lost');
+    return new BoardConnectionError(
+      `Lost the connection to ${this.label} (${describeRoute(this.target)}) while running "${shortCommand(command)}": ${reason}`,
+      'connection-lost',
+    );
   }
 
   private get channelHost(): ChannelHost {
@@ -155,7 +174,10 @@ export class BoardConnection implements FileHost {
     const listeners = [...this.closeListeners];
     this.closeListeners.clear();
     const error = wasOpen
-      ? new BoardConnectionError(`Lost the connection to ${this.label} (${describeRoute(this.target)}): ${this.lostReason ?? 'the connection closed unexpectedly'}`, 'connection-lost')
+      ? new BoardConnectionError(
+          `Lost the connection to ${this.label} (${describeRoute(this.target)}): ${this.lostReason ?? 'the connection closed unexpectedly'}`,
+          'connection-lost',
+        )
       : undefined;
     for (const l of listeners) l(error);
   }

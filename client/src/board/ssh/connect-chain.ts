@@ -22,7 +22,12 @@ export interface ConnectedChain {
   hostKeyFingerprint: string;
 }
 
-function connectHop(hop: ResolvedHop, env: SshEnvironment, sock: Duplex | undefined, signal: AbortSignal | undefined): Promise<{ client: Client; fingerprint: string }> {
+function connectHop(
+  hop: ResolvedHop,
+  env: SshEnvironment,
+  sock: Duplex | undefined,
+  signal: AbortSignal | undefined,
+): Promise<{ client: Client; fingerprint: string }> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     let settled = false;
@@ -129,7 +134,11 @@ export async function connectChain(target: ResolvedTarget, env: SshEnvironment, 
   } catch (err) {
     for (const c of clients.reverse()) c.end();
     const failure = describeSocketError(err);
-    throw new BoardConnectionError(`Could not connect to board "${target.name}" (${describeRoute(target)}): ${failure.reason}`, failure.code, { cause: err });
+    throw new BoardConnectionError(
+      `Could not connect to board "${target.name}" (${describeRoute(target)}): ${failure.reason}`,
+      failure.code,
+      { cause: err },
+    );
   }
   return { clients, board: clients[clients.length - 1], hostKeyFingerprint: fingerprint };
 }

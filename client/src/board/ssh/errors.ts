@@ -28,14 +28,21 @@ export class BoardConnectionError extends Error {
   }
   readonly [BRAND] = true;
   override name = 'BoardConnectionError';
-  constructor(message: string, readonly code: BoardErrorCode, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly code: BoardErrorCode,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
 
 /** A failure of one step, before the board name and address are put in front of it. */
 export class HopFailure extends Error {
-  constructor(readonly reason: string, readonly code: BoardErrorCode) {
+  constructor(
+    readonly reason: string,
+    readonly code: BoardErrorCode,
+  ) {
     super(reason);
   }
 }
@@ -61,7 +68,8 @@ export function describeSocketError(err: unknown): HopFailure {
   }
   const message = e instanceof Error ? e.message : String(err);
   if (e?.level === 'client-timeout') {
-    if (/keepalive/i.test(message)) return new HopFailure('the board stopped answering keepalives (network down or board hung?)', 'timeout');
+    if (/keepalive/i.test(message))
+      return new HopFailure('the board stopped answering keepalives (network down or board hung?)', 'timeout');
     return new HopFailure('timed out during the SSH handshake', 'timeout');
   }
   return new HopFailure(message, 'other');

@@ -93,7 +93,10 @@ export function createHostKeyCheck(
       env.log?.(`Added ${keyType} ${fingerprint} for ${where} to ${env.extensionKnownHostsPath}`);
     };
     if (hop.strictHostKeyChecking === 'yes') {
-      throw new HopFailure(`the host key ${keyType} ${fingerprint} is not in any known hosts file and StrictHostKeyChecking is yes`, 'host-key-unknown');
+      throw new HopFailure(
+        `the host key ${keyType} ${fingerprint} is not in any known hosts file and StrictHostKeyChecking is yes`,
+        'host-key-unknown',
+      );
     }
     if (hop.strictHostKeyChecking === 'no' || hop.strictHostKeyChecking === 'accept-new') {
       remember();

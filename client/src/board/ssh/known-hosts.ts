@@ -81,7 +81,10 @@ export function keyTypeOfBlob(keyBlob: Buffer): string {
 }
 
 function wildcardToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -147,7 +150,13 @@ export function checkHostKey(entries: readonly KnownHostEntry[], host: string, p
 
 /** ssh2's default host key algorithms, strongest first: the list OpenSSH's ordering starts from. */
 export const DEFAULT_HOST_KEY_ALGORITHMS: readonly string[] = [
-  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
 ];
 
 /** The key type known_hosts stores for a host key algorithm (RSA signatures all use `ssh-rsa` keys). */
@@ -171,7 +180,10 @@ export function knownKeyTypes(entries: readonly KnownHostEntry[], host: string, 
  * default order. So a board known by its ECDSA key is asked for that key, not for an ed25519 key
  * it also has, which would be "unknown" and prompt again.
  */
-export function orderHostKeyAlgorithms(knownTypes: readonly string[], algorithms: readonly string[] = DEFAULT_HOST_KEY_ALGORITHMS): string[] {
+export function orderHostKeyAlgorithms(
+  knownTypes: readonly string[],
+  algorithms: readonly string[] = DEFAULT_HOST_KEY_ALGORITHMS,
+): string[] {
   const known = new Set(knownTypes);
   const first = algorithms.filter((a) => known.has(keyTypeOfAlgorithm(a)));
   return [...first, ...algorithms.filter((a) => !first.includes(a))];

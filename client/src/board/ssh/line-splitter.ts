@@ -38,7 +38,10 @@ export class LineSplitter {
   private dropping: { head: string; length: number } | undefined;
   private lineNumber = 0;
 
-  constructor(private readonly onLine: (line: string) => void, private readonly options: LineSplitterOptions = {}) {
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly options: LineSplitterOptions = {},
+  ) {
     this.maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   }
 

@@ -7,7 +7,10 @@ export class PausableTimer {
   private pauses = 0;
   private done = false;
 
-  constructor(totalMs: number, private readonly onExpire: () => void) {
+  constructor(
+    totalMs: number,
+    private readonly onExpire: () => void,
+  ) {
     this.remainingMs = totalMs;
     this.arm();
   }
@@ -43,9 +46,12 @@ export class PausableTimer {
   private arm(): void {
     if (this.done) return;
     this.startedAt = Date.now();
-    this.handle = setTimeout(() => {
-      this.done = true;
-      this.onExpire();
-    }, Math.max(0, this.remainingMs));
+    this.handle = setTimeout(
+      () => {
+        this.done = true;
+        this.onExpire();
+      },
+      Math.max(0, this.remainingMs),
+    );
   }
 }

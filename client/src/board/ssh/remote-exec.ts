@@ -113,7 +113,12 @@ export function wrapForCancel(command: string, env?: Readonly<Record<string, str
  * is bounded: past `maxStdoutBytes` the channel is closed (the command dies of SIGPIPE or SIGHUP)
  * and the promise rejects with an error naming the command, the board and the bound.
  */
-export function runCollect(host: ChannelHost, command: string, stdin?: Buffer | Readable, options: CollectOptions = {}): Promise<CollectResult> {
+export function runCollect(
+  host: ChannelHost,
+  command: string,
+  stdin?: Buffer | Readable,
+  options: CollectOptions = {},
+): Promise<CollectResult> {
   const maxStdout = options.maxStdoutBytes ?? DEFAULT_MAX_COLLECT_BYTES;
   const maxStderr = options.maxStderrBytes ?? DEFAULT_MAX_COLLECT_STDERR_BYTES;
   return host.openExec(command).then(
@@ -130,7 +135,9 @@ export function runCollect(host: ChannelHost, command: string, stdin?: Buffer | 
           outBytes += c.length;
           if (outBytes > maxStdout) {
             overflow = new BoardConnectionError(
-              `"${shortCommand(command)}" on ${host.label} printed more than ${mib(maxStdout)}; stopped it (the output is not kept)`, 'remote-failed');
+              `"${shortCommand(command)}" on ${host.label} printed more than ${mib(maxStdout)}; stopped it (the output is not kept)`,
+              'remote-failed',
+            );
             out.length = 0;
             channel.close();
             return;
@@ -188,20 +195,23 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
     };
     // A throwing line callback must not escape into the event emitter: it fails this exec instead.
     let callbackError: unknown;
-    const guard = (fn: ((line: string) => void) | undefined) => (line: string): void => {
-      if (!fn || callbackError !== undefined) return;
-      try {
-        fn(line);
-      } catch (err) {
-        callbackError = err;
-        onAbort();
-      }
-    };
+    const guard =
+      (fn: ((line: string) => void) | undefined) =>
+      (line: string): void => {
+        if (!fn || callbackError !== undefined) return;
+        try {
+          fn(line);
+        } catch (err) {
+          callbackError = err;
+          onAbort();
+        }
+      };
     // An over-long line is dropped and named (which stream, which command, which board), never delivered cut.
     const splitter = (stream: 'stdout' | 'stderr', onLine: ((line: string) => void) | undefined): LineSplitter =>
       new LineSplitter(guard(onLine), {
         maxLineLength: options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH,
-        onOverlong: (info: OverlongLine) => guard(options.onWarning)(overlongMessage(stream, command, host.label, info, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)),
+        onOverlong: (info: OverlongLine) =>
+          guard(options.onWarning)(overlongMessage(stream, command, host.label, info, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)),
       });
     const stdout = splitter('stdout', options.onStdout);
     const stderr = splitter('stderr', options.onStderr);
@@ -229,6 +239,8 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
 }
 
 function overlongMessage(stream: string, command: string, board: string, info: OverlongLine, max: number): string {
-  return `Dropped line ${info.line} of the ${stream} of "${shortCommand(command)}" on ${board}: ` +
-    `${info.length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')}-character limit (it began ${JSON.stringify(info.head)})`;
+  return (
+    `Dropped line ${info.line} of the ${stream} of "${shortCommand(command)}" on ${board}: ` +
+    `${info.length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')}-character limit (it began ${JSON.stringify(info.head)})`
+  );
 }

@@ -32,18 +32,31 @@ function shorten(s: string): string {
   return oneLine.length > 300 ? oneLine.slice(0, 300) + '…' : oneLine;
 }
 
-async function runChecked(host: FileHost, what: string, command: string, stdin?: Buffer | fs.ReadStream, options?: CollectOptions): Promise<CollectResult> {
+async function runChecked(
+  host: FileHost,
+  what: string,
+  command: string,
+  stdin?: Buffer | fs.ReadStream,
+  options?: CollectOptions,
+): Promise<CollectResult> {
   const r = await runCollect(host, command, stdin, options);
   if (r.code !== 0) {
     const status = r.code === null ? `signal ${r.signal ?? '?'}` : `exit ${r.code}`;
-    throw new BoardConnectionError(`${what} failed on ${host.label} (${status})${r.stderr.trim() ? `: ${shorten(r.stderr)}` : ''}`, 'remote-failed');
+    throw new BoardConnectionError(
+      `${what} failed on ${host.label} (${status})${r.stderr.trim() ? `: ${shorten(r.stderr)}` : ''}`,
+      'remote-failed',
+    );
   }
   return r;
 }
 
 function sftpCall(what: string, host: FileHost, op: (cb: (err: Error | null | undefined) => void) => void): Promise<void> {
   return new Promise((resolve, reject) =>
-    op((err) => (err ? reject(new BoardConnectionError(`${what} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err })) : resolve())),
+    op((err) =>
+      err
+        ? reject(new BoardConnectionError(`${what} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err }))
+        : resolve(),
+    ),
   );
 }
 
@@ -53,12 +66,18 @@ function modeString(mode: number): string {
 }
 
 /** Copies a local file or a buffer to `remotePath` (the folder must exist). */
-export async function uploadToBoard(host: FileHost, source: string | Buffer, remotePath: string, options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadToBoard(
+  host: FileHost,
+  source: string | Buffer,
+  remotePath: string,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const bytes = Buffer.isBuffer(source) ? source.length : fs.statSync(source).size;
   const method = options.method ?? 'auto';
   const what = `Upload to ${remotePath}`;
   const sftp = method === 'cat' ? undefined : await host.sftp();
-  if (method === 'sftp' && !sftp) throw new BoardConnectionError(`${what} failed on ${host.label}: the server offers no SFTP`, 'remote-failed');
+  if (method === 'sftp' && !sftp)
+    throw new BoardConnectionError(`${what} failed on ${host.label}: the server offers no SFTP`, 'remote-failed');
   if (sftp) {
     if (Buffer.isBuffer(source)) await sftpCall(what, host, (cb) => sftp.writeFile(remotePath, source, cb));
     else await sftpCall(what, host, (cb) => sftp.fastPut(source, remotePath, { concurrency: 16, chunkSize: 32768 }, cb));
@@ -80,20 +99,32 @@ export async function readBoardFile(host: FileHost, remotePath: string, maxBytes
   if (sftp) {
     const size = await new Promise<number>((resolve, reject) =>
       sftp.stat(remotePath, (err, stats) =>
-        err ? reject(new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err })) : resolve(stats.size),
+        err
+          ? reject(
+              new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err }),
+            )
+          : resolve(stats.size),
       ),
     );
     if (size > maxBytes) {
-      throw new BoardConnectionError(`${remotePath} on ${host.label} is ${size.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit for reading it`, 'remote-failed');
+      throw new BoardConnectionError(
+        `${remotePath} on ${host.label} is ${size.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit for reading it`,
+        'remote-failed',
+      );
     }
     return new Promise((resolve, reject) =>
       sftp.readFile(remotePath, (err: Error | undefined, data: Buffer) =>
-        err ? reject(new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err })) : resolve(data),
+        err
+          ? reject(
+              new BoardConnectionError(`Reading ${remotePath} failed on ${host.label}: ${err.message}`, 'remote-failed', { cause: err }),
+            )
+          : resolve(data),
       ),
     );
   }
   // A redirect, not an argument: no option parsing and no name escaping to worry about.
-  return (await runChecked(host, `Reading ${remotePath}`, `cat < ${shellQuote(remotePath)}`, undefined, { maxStdoutBytes: maxBytes })).stdout;
+  return (await runChecked(host, `Reading ${remotePath}`, `cat < ${shellQuote(remotePath)}`, undefined, { maxStdoutBytes: maxBytes }))
+    .stdout;
 }
 
 export async function mkdirpOnBoard(host: FileHost, remotePath: string): Promise<void> {
@@ -108,6 +139,10 @@ export async function sha256OnBoard(host: FileHost, remotePath: string): Promise
     `{ sha256sum 2>/dev/null || shasum -a 256 2>/dev/null || openssl dgst -sha256 -r; } < ${shellQuote(remotePath)}`,
   );
   const m = /^([0-9a-fA-F]{64})\b/.exec(r.stdout.toString('utf8').trim());
-  if (!m) throw new BoardConnectionError(`Hashing ${remotePath} on ${host.label} gave no SHA-256 (no sha256sum, shasum or openssl?)`, 'remote-failed');
+  if (!m)
+    throw new BoardConnectionError(
+      `Hashing ${remotePath} on ${host.label} gave no SHA-256 (no sha256sum, shasum or openssl?)`,
+      'remote-failed',
+    );
   return m[1].toLowerCase();
 }

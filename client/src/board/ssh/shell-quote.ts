@@ -3,7 +3,24 @@
 
 // No `=` (a leading `A=b` word would become an assignment) and no `~` (tilde expansion).
 const SAFE_WORD = /^[A-Za-z0-9_@%+:,./-]+$/;
-const RESERVED_WORDS = new Set(['!', '{', '}', 'case', 'do', 'done', 'elif', 'else', 'esac', 'fi', 'for', 'if', 'in', 'then', 'until', 'while']);
+const RESERVED_WORDS = new Set([
+  '!',
+  '{',
+  '}',
+  'case',
+  'do',
+  'done',
+  'elif',
+  'else',
+  'esac',
+  'fi',
+  'for',
+  'if',
+  'in',
+  'then',
+  'until',
+  'while',
+]);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

@@ -51,7 +51,10 @@ function segmentRegExp(segment: string): RegExp {
  */
 export function expandFileGlob(absPattern: string): string[] {
   const root = path.parse(absPattern).root;
-  const segments = absPattern.slice(root.length).split(/[\\/]+/).filter((s) => s !== '');
+  const segments = absPattern
+    .slice(root.length)
+    .split(/[\\/]+/)
+    .filter((s) => s !== '');
   let current = [root];
   for (const segment of segments) {
     const next: string[] = [];
@@ -127,7 +130,8 @@ export function loadSshConfig(configPath: string, homeDir: string): LoadedSshCon
     const out: Line[] = [];
     for (const line of lines) {
       if (line.type === LineType.DIRECTIVE && /^include$/i.test(line.param)) {
-        if (depth >= MAX_INCLUDE_DEPTH) throw new Error(`SSH config Include nested too deeply (over ${MAX_INCLUDE_DEPTH} levels) in ${from}`);
+        if (depth >= MAX_INCLUDE_DEPTH)
+          throw new Error(`SSH config Include nested too deeply (over ${MAX_INCLUDE_DEPTH} levels) in ${from}`);
         for (const file of includedFiles(line)) {
           const included = parseFile(file);
           if (!included) continue;

@@ -78,13 +78,20 @@ interface TokenContext {
 function expandPathTokens(p: string, ctx: TokenContext): string {
   const replaced = p.replace(/%([%dhnpru])/g, (_m, t: string) => {
     switch (t) {
-      case '%': return '%';
-      case 'd': return ctx.home;
-      case 'h': return ctx.hostName;
-      case 'n': return ctx.alias;
-      case 'p': return String(ctx.port);
-      case 'r': return ctx.user;
-      default: return ctx.localUser; // 'u'
+      case '%':
+        return '%';
+      case 'd':
+        return ctx.home;
+      case 'h':
+        return ctx.hostName;
+      case 'n':
+        return ctx.alias;
+      case 'p':
+        return String(ctx.port);
+      case 'r':
+        return ctx.user;
+      default:
+        return ctx.localUser; // 'u'
     }
   });
   const expanded = expandTilde(replaced, ctx.home);
@@ -120,21 +127,25 @@ function resolveHop(ctx: Ctx, alias: string, o: HopOverrides): ResolvedHop {
 
   // IdentityFile values are whole paths (they may contain spaces), one per directive.
   const explicit = ([] as string[]).concat(o.identityFile ?? c.identityfile ?? []).filter((f) => f !== '');
-  const identityFiles = explicit.length > 0
-    ? explicit.map((f) => expandPathTokens(f, tokens))
-    : DEFAULT_IDENTITY_NAMES.map((n) => path.join(ctx.home, '.ssh', n));
+  const identityFiles =
+    explicit.length > 0
+      ? explicit.map((f) => expandPathTokens(f, tokens))
+      : DEFAULT_IDENTITY_NAMES.map((n) => path.join(ctx.home, '.ssh', n));
 
   const knownHostsValues = all(c.userknownhostsfile);
-  const userKnownHostsFiles = knownHostsValues.length === 0
-    ? [path.join(ctx.home, '.ssh', 'known_hosts'), path.join(ctx.home, '.ssh', 'known_hosts2')]
-    : knownHostsValues.some((v) => v.toLowerCase() === 'none') ? [] : knownHostsValues.map((f) => expandPathTokens(f, tokens));
+  const userKnownHostsFiles =
+    knownHostsValues.length === 0
+      ? [path.join(ctx.home, '.ssh', 'known_hosts'), path.join(ctx.home, '.ssh', 'known_hosts2')]
+      : knownHostsValues.some((v) => v.toLowerCase() === 'none')
+        ? []
+        : knownHostsValues.map((f) => expandPathTokens(f, tokens));
 
   const agentValue = first(c.identityagent);
   let identityAgent: string | null | undefined;
   if (agentValue !== undefined) {
     if (agentValue.toLowerCase() === 'none') identityAgent = null;
     else if (agentValue !== 'SSH_AUTH_SOCK') {
-      identityAgent = agentValue.startsWith('$') ? process.env[agentValue.slice(1)] ?? null : expandPathTokens(agentValue, tokens);
+      identityAgent = agentValue.startsWith('$') ? (process.env[agentValue.slice(1)] ?? null) : expandPathTokens(agentValue, tokens);
     }
   }
 

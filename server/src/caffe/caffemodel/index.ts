@@ -3,6 +3,13 @@ export { CaffemodelError } from './errors';
 export { readCaffemodelStructure } from './structure';
 export { caffemodelToPrototxt, describeBlobs } from './to-prototxt';
 export type {
-  BlobStructure, CaffemodelStructure, LayerFormat, LayerStructure, NetInput, PlainMessage, ReadCaffemodelOptions,
-  ReadProgress, UnknownField,
+  BlobStructure,
+  CaffemodelStructure,
+  LayerFormat,
+  LayerStructure,
+  NetInput,
+  PlainMessage,
+  ReadCaffemodelOptions,
+  ReadProgress,
+  UnknownField,
 } from './types';

@@ -7,14 +7,7 @@ import { CaffemodelError } from './errors';
 import type { BufferedFileReader } from './file-reader';
 import { blobTotals, netFormat, netInputs, stringField, stringList } from './net-summary';
 import type { CaffeTypes } from './schema-types';
-import type {
-  BlobStructure,
-  CaffemodelStructure,
-  LayerStructure,
-  PlainMessage,
-  ReadCaffemodelOptions,
-  UnknownField,
-} from './types';
+import type { BlobStructure, CaffemodelStructure, LayerStructure, PlainMessage, ReadCaffemodelOptions, UnknownField } from './types';
 import { MAX_NESTING, validateMessage } from './validate';
 import {
   MAX_TAG,
@@ -131,17 +124,22 @@ export class ModelWalker {
     const layers: LayerStructure[] = [];
     const walked = await this.walk(scope, NET_STREAMED, async (tag) => {
       this.options.signal?.throwIfAborted();
-      if (layers.length >= MAX_LAYERS) throw new CaffemodelError(tag.fieldStart, `more than ${MAX_LAYERS} layers: not a plausible Caffe model`);
+      if (layers.length >= MAX_LAYERS)
+        throw new CaffemodelError(tag.fieldStart, `more than ${MAX_LAYERS} layers: not a plausible Caffe model`);
       this.expectWireType(scope, tag, WIRE_LENGTH_DELIMITED);
       const end = this.readLength(scope, tag);
-      const layer = tag.fieldNumber === NET_LAYER_V2
-        ? await this.readV2Layer(tag, end, layers.length)
-        : await this.readV1Layer(tag, end, layers.length);
+      const layer =
+        tag.fieldNumber === NET_LAYER_V2
+          ? await this.readV2Layer(tag, end, layers.length)
+          : await this.readV1Layer(tag, end, layers.length);
       layers.push(layer);
       this.options.onProgress?.({ bytesDone: reader.position, fileSize: reader.size, layers: layers.length });
     });
     if (layers.length === 0) {
-      throw new CaffemodelError(0, `not a Caffe model: no layers found (neither 'layer' (100) nor 'layers' (2) fields in ${reader.size} bytes)`);
+      throw new CaffemodelError(
+        0,
+        `not a Caffe model: no layers found (neither 'layer' (100) nor 'layers' (2) fields in ${reader.size} bytes)`,
+      );
     }
     const header = this.decode(types.NetParameter, walked.kept.bytes(), 0);
     return {
@@ -228,22 +226,26 @@ export class ModelWalker {
   /** A BlobProto: shape fields decoded, payloads counted and skipped. */
   private async readBlob(parent: Scope, tag: Tag): Promise<BlobStructure> {
     this.expectWireType(parent, tag, WIRE_LENGTH_DELIMITED);
-    if (++this.blobCount > MAX_BLOBS) throw new CaffemodelError(tag.fieldStart, `more than ${MAX_BLOBS} blobs: not a plausible Caffe model`);
+    if (++this.blobCount > MAX_BLOBS)
+      throw new CaffemodelError(tag.fieldStart, `more than ${MAX_BLOBS} blobs: not a plausible Caffe model`);
     const scope: Scope = { type: this.types.BlobProto, end: this.readLength(parent, tag), depth: parent.depth + 1 };
-    const counts = new Map<number, number>([[5, 0], [6, 0], [8, 0], [9, 0]]);
+    const counts = new Map<number, number>([
+      [5, 0],
+      [6, 0],
+      [8, 0],
+      [9, 0],
+    ]);
     const walked = await this.walk(scope, BLOB_STREAMED, (t) => this.skipPayload(scope, t, counts));
     const message = this.decode(scope.type, walked.kept.bytes(), tag.fieldStart);
     const shape = (message.shape as { dim?: number[] } | undefined)?.dim;
     const legacy = ['num', 'channels', 'height', 'width'].map((k) => message[k] as number | undefined);
-    const legacyShape = legacy.some((v) => v !== undefined)
-      ? (legacy.map((v) => v ?? 0) as [number, number, number, number])
-      : undefined;
+    const legacyShape = legacy.some((v) => v !== undefined) ? (legacy.map((v) => v ?? 0) as [number, number, number, number]) : undefined;
     return {
       offset: tag.fieldStart,
       byteLength: scope.end - tag.fieldStart,
       ...(message.shape !== undefined ? { shape: shape ?? [] } : {}),
       ...(legacyShape ? { legacyShape } : {}),
-      dims: message.shape !== undefined ? shape ?? [] : legacyShape ?? [],
+      dims: message.shape !== undefined ? (shape ?? []) : (legacyShape ?? []),
       dataCount: counts.get(5)!,
       diffCount: counts.get(6)!,
       doubleDataCount: counts.get(8)!,
@@ -320,10 +322,19 @@ export class ModelWalker {
         continue;
       }
       if (++this.unknownFields > MAX_UNKNOWN_FIELDS) {
-        throw new CaffemodelError(tag.fieldStart, `more than ${MAX_UNKNOWN_FIELDS} fields unknown to caffe.proto: not a plausible Caffe model`);
+        throw new CaffemodelError(
+          tag.fieldStart,
+          `more than ${MAX_UNKNOWN_FIELDS} fields unknown to caffe.proto: not a plausible Caffe model`,
+        );
       }
       if (walked.unknown.length < MAX_UNKNOWN_RECORDED) {
-        walked.unknown.push({ field: tag.fieldNumber, wireType: tag.wireType, inMessage: scope.type.name, offset: tag.fieldStart, byteLength });
+        walked.unknown.push({
+          field: tag.fieldNumber,
+          wireType: tag.wireType,
+          inMessage: scope.type.name,
+          offset: tag.fieldStart,
+          byteLength,
+        });
       }
     }
     return walked;
@@ -346,14 +357,23 @@ export class ModelWalker {
   /** Counts a non-blob field against the limits that keep memory bounded on garbage input. */
   private account(scope: Scope, tag: Tag, byteLength: number): void {
     if (byteLength > MAX_PARAMETER_FIELD_BYTES) {
-      throw new CaffemodelError(tag.fieldStart, `field ${fieldLabel(scope.type, tag.fieldNumber)} of ${scope.type.name} takes ${byteLength} bytes, more than the ${MAX_PARAMETER_FIELD_BYTES} a parameter field may (only blobs hold weights)`);
+      throw new CaffemodelError(
+        tag.fieldStart,
+        `field ${fieldLabel(scope.type, tag.fieldNumber)} of ${scope.type.name} takes ${byteLength} bytes, more than the ${MAX_PARAMETER_FIELD_BYTES} a parameter field may (only blobs hold weights)`,
+      );
     }
     this.keptBytes += byteLength;
     if (this.keptBytes > MAX_DEFINITION_BYTES) {
-      throw new CaffemodelError(tag.fieldStart, `the network definition (all fields but blobs) exceeds ${MAX_DEFINITION_BYTES} bytes: not a plausible Caffe model`);
+      throw new CaffemodelError(
+        tag.fieldStart,
+        `the network definition (all fields but blobs) exceeds ${MAX_DEFINITION_BYTES} bytes: not a plausible Caffe model`,
+      );
     }
     if (++this.keptFields > MAX_DEFINITION_FIELDS) {
-      throw new CaffemodelError(tag.fieldStart, `the network definition has more than ${MAX_DEFINITION_FIELDS} fields: not a plausible Caffe model`);
+      throw new CaffemodelError(
+        tag.fieldStart,
+        `the network definition has more than ${MAX_DEFINITION_FIELDS} fields: not a plausible Caffe model`,
+      );
     }
   }
 
@@ -381,9 +401,12 @@ export class ModelWalker {
     const start = this.reader.position;
     const r = this.reader.readVarint(scope.end);
     if (typeof r === 'number') return r;
-    throw new CaffemodelError(start, r === 'too-long'
-      ? `${what()}: varint too long (more than ${MAX_VARINT_BYTES} bytes)`
-      : `${what()} runs past ${this.endName(scope)} (truncated varint)`);
+    throw new CaffemodelError(
+      start,
+      r === 'too-long'
+        ? `${what()}: varint too long (more than ${MAX_VARINT_BYTES} bytes)`
+        : `${what()} runs past ${this.endName(scope)} (truncated varint)`,
+    );
   }
 
   /** Reads a field tag; the window must hold 20 bytes from the position (or the rest of the file). */
@@ -411,7 +434,10 @@ export class ModelWalker {
     const length = this.varint(scope, () => `length of field ${fieldLabel(scope.type, tag.fieldNumber)}`);
     const end = this.reader.position + length;
     if (end > scope.end) {
-      throw new CaffemodelError(tag.fieldStart, `length ${length} of field ${fieldLabel(scope.type, tag.fieldNumber)} runs past ${this.endName(scope)}`);
+      throw new CaffemodelError(
+        tag.fieldStart,
+        `length ${length} of field ${fieldLabel(scope.type, tag.fieldNumber)} runs past ${this.endName(scope)}`,
+      );
     }
     return end;
   }
@@ -422,7 +448,10 @@ export class ModelWalker {
     const size = fixedSize(tag.wireType);
     if (size !== undefined) {
       if (reader.position + size > scope.end) {
-        throw new CaffemodelError(tag.fieldStart, `${size}-byte value of field ${fieldLabel(scope.type, tag.fieldNumber)} runs past ${this.endName(scope)}`);
+        throw new CaffemodelError(
+          tag.fieldStart,
+          `${size}-byte value of field ${fieldLabel(scope.type, tag.fieldNumber)} runs past ${this.endName(scope)}`,
+        );
       }
       reader.seek(reader.position + size);
     } else if (tag.wireType === WIRE_VARINT) {
@@ -443,7 +472,8 @@ export class ModelWalker {
       const fieldNumber = Math.floor(tagValue / 8);
       const wireType = tagValue % 8;
       if (wireType === WIRE_END_GROUP) {
-        if (fieldNumber !== groupField) throw new CaffemodelError(fieldStart, `end-group marker for field ${fieldNumber} closes group ${groupField}`);
+        if (fieldNumber !== groupField)
+          throw new CaffemodelError(fieldStart, `end-group marker for field ${fieldNumber} closes group ${groupField}`);
         return;
       }
       if (tagValue > MAX_TAG || fieldNumber === 0 || wireType > WIRE_FIXED32) {

@@ -10,7 +10,12 @@ import { describeNonCaffeFile, SNIFF_BYTES } from './sniff';
 import type { CaffemodelStructure, ReadCaffemodelOptions } from './types';
 
 export {
-  MAX_BLOBS, MAX_DEFINITION_BYTES, MAX_DEFINITION_FIELDS, MAX_LAYERS, MAX_PARAMETER_FIELD_BYTES, MAX_UNKNOWN_FIELDS,
+  MAX_BLOBS,
+  MAX_DEFINITION_BYTES,
+  MAX_DEFINITION_FIELDS,
+  MAX_LAYERS,
+  MAX_PARAMETER_FIELD_BYTES,
+  MAX_UNKNOWN_FIELDS,
 } from './model-walker';
 export { blobShapeCount, netInputs } from './net-summary';
 

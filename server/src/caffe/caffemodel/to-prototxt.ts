@@ -10,10 +10,7 @@ import type { BlobStructure, CaffemodelStructure, LayerStructure, PlainMessage, 
 
 /** Prototxt text of the network stored in a .caffemodel (see the file comment). */
 export function caffemodelToPrototxt(structure: CaffemodelStructure, fileName: string = path.basename(structure.path)): string {
-  const nodes: PrintNode[] = [
-    ...messageNodes(structure.header, 'NetParameter'),
-    ...structure.layers.map(layerNode),
-  ];
+  const nodes: PrintNode[] = [...messageNodes(structure.header, 'NetParameter'), ...structure.layers.map(layerNode)];
   // The header is the first node's leading comment, so the text is already in formatter style.
   const header = [...headerLines(structure, fileName), ...structure.unknownFields.map(describeUnknown), ''];
   nodes[0] = { ...nodes[0], leadingComments: [...header, ...(nodes[0].leadingComments ?? [])] };
@@ -73,11 +70,12 @@ function describeBlob(blob: BlobStructure): string {
 function blobRoles(layer: LayerStructure): string[] {
   const schema = caffeSchema();
   const v0Type = (layer.message.layer as PlainMessage | undefined)?.type;
-  const type = layer.format === 'V2'
-    ? layer.type
-    : layer.format === 'V0' && typeof v0Type === 'string'
-      ? schema.v0ToV2LayerType(v0Type) ?? v0Type
-      : schema.v1ToV2LayerType(layer.type) ?? layer.type;
+  const type =
+    layer.format === 'V2'
+      ? layer.type
+      : layer.format === 'V0' && typeof v0Type === 'string'
+        ? (schema.v0ToV2LayerType(v0Type) ?? v0Type)
+        : (schema.v1ToV2LayerType(layer.type) ?? layer.type);
   switch (type) {
     case 'Convolution':
     case 'Deconvolution':

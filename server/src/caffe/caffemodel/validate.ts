@@ -59,7 +59,11 @@ export function validateMessage(region: Region, start: number, end: number, type
     if (wireType === WIRE_END_GROUP) fail(region, tagStart, `unexpected end-group marker for field ${fieldNumber} in ${scope}`);
     const field = type.fieldsById[fieldNumber];
     if (field && !acceptsWireType(field, wireType)) {
-      fail(region, tagStart, `field ${fieldLabel(type, fieldNumber)} of ${type.name} has wire type ${wireTypeName(wireType)}, expected ${wireTypeName(elementWireType(field))}`);
+      fail(
+        region,
+        tagStart,
+        `field ${fieldLabel(type, fieldNumber)} of ${type.name} has wire type ${wireTypeName(wireType)}, expected ${wireTypeName(elementWireType(field))}`,
+      );
     }
     if (wireType === WIRE_START_GROUP) {
       at = skipGroup(region, at, end, fieldNumber, depth + 1, scope);
@@ -79,7 +83,11 @@ export function validateMessage(region: Region, start: number, end: number, type
     const length = readVarint(region, at, end, () => `length of ${fieldLabel(type, fieldNumber)}`, scope);
     const valueEnd = length.next + length.value;
     if (valueEnd > end) {
-      fail(region, tagStart, `length ${length.value} of field ${fieldLabel(type, fieldNumber)} runs past the end of ${scope} (byte ${region.base + end})`);
+      fail(
+        region,
+        tagStart,
+        `length ${length.value} of field ${fieldLabel(type, fieldNumber)} runs past the end of ${scope} (byte ${region.base + end})`,
+      );
     }
     if (field) validateValue(region, length.next, valueEnd, field, depth, tagStart);
     at = valueEnd;
@@ -122,7 +130,8 @@ function skipGroup(region: Region, start: number, end: number, groupField: numbe
     const wireType = tag.value % 8;
     checkTag(region, tagStart, tag.value, wireType, scope);
     if (wireType === WIRE_END_GROUP) {
-      if (fieldNumber !== groupField) fail(region, tagStart, `end-group marker for field ${fieldNumber} closes group ${groupField} in ${scope}`);
+      if (fieldNumber !== groupField)
+        fail(region, tagStart, `end-group marker for field ${fieldNumber} closes group ${groupField} in ${scope}`);
       return at;
     }
     if (wireType === WIRE_START_GROUP) {

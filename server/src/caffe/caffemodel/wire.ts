@@ -20,9 +20,7 @@ export function wireTypeName(wireType: number): string {
   return `${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'})`;
 }
 
-export type VarintResult =
-  | { ok: true; value: number; next: number }
-  | { ok: false; reason: 'truncated' | 'too-long' };
+export type VarintResult = { ok: true; value: number; next: number } | { ok: false; reason: 'truncated' | 'too-long' };
 
 /**
  * Decodes the varint at `bytes[at]`, reading no byte at or past `end`. Values above 2^53 lose

@@ -46,7 +46,11 @@ export function splitCsvLine(line: string): string[] | { error: string } {
       for (;;) {
         if (i >= line.length) return { error: 'unterminated quoted field' };
         if (line[i] === '"') {
-          if (line[i + 1] === '"') { field += '"'; i += 2; continue; }
+          if (line[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -97,7 +101,11 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImport {
     }
     const cols = indexes!;
     if (fields.length !== header.length) {
-      badRows.push({ file: options.file, line: lineNo, message: `has ${fields.length} fields, the header (line ${headerLine}) has ${header.length}` });
+      badRows.push({
+        file: options.file,
+        line: lineNo,
+        message: `has ${fields.length} fields, the header (line ${headerLine}) has ${header.length}`,
+      });
       continue;
     }
     const problems: string[] = [];
@@ -110,7 +118,7 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImport {
     const values = cols.features.map((index) => number(index, 'feature'));
     const target = number(cols.target, 'target');
     if (Number.isFinite(target) && positive && target <= 0) problems.push(`target '${options.target}' is ${target}: energy must be > 0`);
-    const type = cols.type !== undefined ? fields[cols.type] : options.defaultType ?? 'Convolution';
+    const type = cols.type !== undefined ? fields[cols.type] : (options.defaultType ?? 'Convolution');
     if (type === '') problems.push(`type column '${options.typeColumn}' is empty`);
     const group = cols.group !== undefined ? fields[cols.group] : undefined;
     if (group === '') problems.push(`group column '${options.groupColumn}' is empty`);

@@ -39,7 +39,9 @@ export function datasetFromLayers(
     const values = features.map((name) => {
       const v = (m.features as Record<string, number | undefined>)[name];
       if (v === undefined || !Number.isFinite(v)) {
-        throw new FitError(`${m.source ? `${m.source.file}:${m.source.line}` : `layer ${i + 1}`}: feature '${name}' is unknown for this ${m.type} layer`);
+        throw new FitError(
+          `${m.source ? `${m.source.file}:${m.source.line}` : `layer ${i + 1}`}: feature '${name}' is unknown for this ${m.type} layer`,
+        );
       }
       return v;
     });

@@ -25,11 +25,14 @@ export function typesOf(dataset: Dataset): string[] {
 
 export function buildTypeDesign(dataset: Dataset, spec: ResolvedSpec, type: string): TypeDesign {
   const rows: number[] = [];
-  dataset.rows.forEach((r, i) => { if (r.type === type) rows.push(i); });
+  dataset.rows.forEach((r, i) => {
+    if (r.type === type) rows.push(i);
+  });
   const warnings: string[] = [];
-  const terms = spec.family === 'layer-type'
-    ? layerTypeTerms(dataset, spec, featuresFor(spec, type))
-    : individualTerms(dataset, spec, featuresFor(spec, type), rows, type, warnings);
+  const terms =
+    spec.family === 'layer-type'
+      ? layerTypeTerms(dataset, spec, featuresFor(spec, type))
+      : individualTerms(dataset, spec, featuresFor(spec, type), rows, type, warnings);
   const index = new Map(dataset.features.map((f, i) => [f, i] as [string, number]));
   const compiled = terms.map((t) => t.factors.map((f) => ({ col: index.get(f.name)!, log: f.log, power: f.power, tile: f.tile })));
   const usesLog = compiled.some((factors) => factors.some((f) => f.log));
@@ -43,7 +46,9 @@ export function buildTypeDesign(dataset: Dataset, spec: ResolvedSpec, type: stri
         const x = f.log ? logs[f.col] : f.tile ? Math.ceil(values[f.col] / f.tile) * f.tile : values[f.col];
         if (f.log && Number.isNaN(x)) {
           const name = dataset.features[f.col];
-          throw new FitError(`${describeRow(dataset.rows[ri], ri)}: log(${name}) needs ${name} > 0, got ${values[f.col]} (the log method takes logs of every feature)`);
+          throw new FitError(
+            `${describeRow(dataset.rows[ri], ri)}: log(${name}) needs ${name} > 0, got ${values[f.col]} (the log method takes logs of every feature)`,
+          );
         }
         for (let k = 0; k < f.power; k++) v *= x;
       }
@@ -65,7 +70,8 @@ function layerTypeTerms(dataset: Dataset, spec: ResolvedSpec, features: string[]
     const term = parseTerm(text);
     if ('error' in term) throw new FitError(term.error);
     for (const f of term.factors) {
-      if (!dataset.features.includes(f.name)) throw new FitError(`term '${text}' names '${f.name}', which is not a feature of the data (${dataset.features.join(', ')})`);
+      if (!dataset.features.includes(f.name))
+        throw new FitError(`term '${text}' names '${f.name}', which is not a feature of the data (${dataset.features.join(', ')})`);
     }
     return term;
   });
@@ -75,11 +81,21 @@ function layerTypeTerms(dataset: Dataset, spec: ResolvedSpec, features: string[]
   return names.map((name) => makeTerm([{ name, log: true, power: 1 }]));
 }
 
-function individualTerms(dataset: Dataset, spec: ResolvedSpec, features: string[], rows: number[], type: string, warnings: string[]): Term[] {
+function individualTerms(
+  dataset: Dataset,
+  spec: ResolvedSpec,
+  features: string[],
+  rows: number[],
+  type: string,
+  warnings: string[],
+): Term[] {
   const names: string[] = [];
   for (const name of features) {
     const col = dataset.features.indexOf(name);
-    if (col < 0) throw new FitError(`the individual-layer family takes plain feature names; '${name}' is not a feature of the data (${dataset.features.join(', ')})`);
+    if (col < 0)
+      throw new FitError(
+        `the individual-layer family takes plain feature names; '${name}' is not a feature of the data (${dataset.features.join(', ')})`,
+      );
     const values = rows.map((ri) => dataset.rows[ri].values[col]);
     if (values.length > 0 && values.every((v) => v === values[0])) {
       warnings.push(`${type}: feature '${name}' is ${values[0]} in every row, so it cannot explain anything: left out`);
@@ -114,8 +130,15 @@ export function combinationsWithRepetition(n: number, k: number): number[][] {
   const out: number[][] = [];
   const current: number[] = [];
   const walk = (start: number) => {
-    if (current.length === k) { out.push(current.slice()); return; }
-    for (let i = start; i < n; i++) { current.push(i); walk(i); current.pop(); }
+    if (current.length === k) {
+      out.push(current.slice());
+      return;
+    }
+    for (let i = start; i < n; i++) {
+      current.push(i);
+      walk(i);
+      current.pop();
+    }
   };
   walk(0);
   return out;

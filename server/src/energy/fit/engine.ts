@@ -8,11 +8,7 @@ import { type LayerMetrics, type NetworkMetrics, layerMetrics, networkMetrics } 
 import { dealIntoFolds, shuffled } from './rng';
 import { type FitSpec, type ResolvedSpec, methodLabel, resolveSpec } from './spec';
 
-export type CvScheme =
-  | { kind: 'loo-network' }
-  | { kind: 'kfold'; k: number }
-  | { kind: 'holdout'; fraction: number }
-  | { kind: 'loo' };
+export type CvScheme = { kind: 'loo-network' } | { kind: 'kfold'; k: number } | { kind: 'holdout'; fraction: number } | { kind: 'loo' };
 
 export function parseCvScheme(text: string): CvScheme {
   if (text === 'loo-network') return { kind: 'loo-network' };
@@ -34,10 +30,14 @@ export function parseCvScheme(text: string): CvScheme {
 
 export function describeCv(scheme: CvScheme, seed: number): string {
   switch (scheme.kind) {
-    case 'loo-network': return 'leave-one-network-out';
-    case 'loo': return 'leave-one-out';
-    case 'kfold': return `kfold:${scheme.k} (seed ${seed})`;
-    case 'holdout': return `holdout:${scheme.fraction} (seed ${seed})`;
+    case 'loo-network':
+      return 'leave-one-network-out';
+    case 'loo':
+      return 'leave-one-out';
+    case 'kfold':
+      return `kfold:${scheme.k} (seed ${seed})`;
+    case 'holdout':
+      return `holdout:${scheme.fraction} (seed ${seed})`;
   }
 }
 
@@ -114,9 +114,13 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
     warnings.push(...design.warnings);
     if (carriesNoInformation(design)) {
       // e.g. pooling rows in a MACs-only fit: leave the type unmodelled rather than fail the whole fit.
-      const why = design.terms.length === 0 ? 'no feature varies'
-        : `${design.terms.map((t) => `'${t.text}'`).join(', ')} ${design.terms.length === 1 ? 'is' : 'are'} 0`;
-      warnings.push(`${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`);
+      const why =
+        design.terms.length === 0
+          ? 'no feature varies'
+          : `${design.terms.map((t) => `'${t.text}'`).join(', ')} ${design.terms.length === 1 ? 'is' : 'are'} 0`;
+      warnings.push(
+        `${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`,
+      );
       continue;
     }
     states.push({ type, fitter: new TypeFitter(design, spec), local: new Map(design.rows.map((ri, k) => [ri, k] as [number, number])) });
@@ -125,7 +129,9 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
 
   const folds = options.cv ? makeFolds(dataset, options.cv, seed) : undefined;
   // Per type, each fold's rows as design indexes; the same arrays are reused so penalty statistics are cached.
-  const typeFolds = folds ? states.map((s) => folds.map((f) => f.filter((ri) => s.local.has(ri)).map((ri) => s.local.get(ri)!))) : undefined;
+  const typeFolds = folds
+    ? states.map((s) => folds.map((f) => f.filter((ri) => s.local.has(ri)).map((ri) => s.local.get(ri)!)))
+    : undefined;
 
   let cv: CvReport | undefined;
   // Ridge/lasso fits whose folds were the validation folds are already the final fits.
@@ -136,18 +142,21 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
 
   const subModels = states.map((s, t): FittedTypeModel => {
     const n = s.fitter.design.rows.length;
-    const blocks = typeFolds && options.cv?.kind !== 'holdout'
-      ? typeFolds[t].filter((b) => b.length > 0)
-      : [Array.from({ length: n }, (_, i) => i)];
+    const blocks =
+      typeFolds && options.cv?.kind !== 'holdout' ? typeFolds[t].filter((b) => b.length > 0) : [Array.from({ length: n }, (_, i) => i)];
     const fit = finalFits.get(s.type) ?? s.fitter.fit(blocks);
     if (!finalFits.has(s.type)) warnings.push(...fit.warnings);
     const predicted = Float64Array.from({ length: n }, (_, i) => s.fitter.predict(fit, i));
     const inSample = layerMetrics(s.fitter.design.y, predicted);
     const complexity = complexityOf(fit, spec);
     const typeCv = cv?.perType[s.type];
-    const sigma = typeCv && typeCv.n - typeCv.nonPositive >= 2
-      ? { sigmaLog: typeCv.sigmaLog, sigmaFrom: `${cv!.scheme} residuals` }
-      : { sigmaLog: inSample.sigmaLog * (n > complexity ? Math.sqrt(n / (n - complexity)) : 1), sigmaFrom: 'in-sample residuals (degrees-of-freedom corrected)' };
+    const sigma =
+      typeCv && typeCv.n - typeCv.nonPositive >= 2
+        ? { sigmaLog: typeCv.sigmaLog, sigmaFrom: `${cv!.scheme} residuals` }
+        : {
+            sigmaLog: inSample.sigmaLog * (n > complexity ? Math.sqrt(n / (n - complexity)) : 1),
+            sigmaFrom: 'in-sample residuals (degrees-of-freedom corrected)',
+          };
     return {
       type: s.type,
       terms: s.fitter.design.terms.map((x) => x.text),
@@ -189,7 +198,8 @@ export function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): num
     }
     case 'loo-network': {
       const missing = dataset.rows.filter((r) => r.group === undefined).length;
-      if (missing > 0) throw new FitError(`leave-one-network-out needs a network (group) for every row; ${missing} rows have none (give --group-column)`);
+      if (missing > 0)
+        throw new FitError(`leave-one-network-out needs a network (group) for every row; ${missing} rows have none (give --group-column)`);
       const groups = [...new Set(dataset.rows.map((r) => r.group!))].sort();
       if (groups.length < 2) throw new FitError(`leave-one-network-out needs at least 2 networks, the data has ${groups.length}`);
       return groups.map((g) => all.filter((i) => dataset.rows[i].group === g));
@@ -210,7 +220,12 @@ function crossValidate(
   const predictions = new Float64Array(dataset.rows.length).fill(NaN);
   const testFolds = scheme.kind === 'holdout' ? [0] : folds.map((_, f) => f);
   const groupNames = scheme.kind === 'loo-network' ? folds.map((f) => dataset.rows[f[0]].group!) : undefined;
-  const where = (f: number) => groupNames ? `leaving out network ${groupNames[f]}` : scheme.kind === 'holdout' ? 'on the training split' : `in fold ${f + 1} of ${folds.length}`;
+  const where = (f: number) =>
+    groupNames
+      ? `leaving out network ${groupNames[f]}`
+      : scheme.kind === 'holdout'
+        ? 'on the training split'
+        : `in fold ${f + 1} of ${folds.length}`;
   const fitOrExplain = (s: TypeState, blocks: number[][], f: number | undefined): SubModelFit => {
     try {
       const fit = s.fitter.fit(blocks);
@@ -248,7 +263,11 @@ function crossValidate(
   const perType: Record<string, LayerMetrics> = {};
   for (const s of states) {
     const rows = predictedRows.filter((i) => dataset.rows[i].type === s.type);
-    if (rows.length > 0) perType[s.type] = layerMetrics(rows.map((i) => dataset.rows[i].target), rows.map((i) => predictions[i]));
+    if (rows.length > 0)
+      perType[s.type] = layerMetrics(
+        rows.map((i) => dataset.rows[i].target),
+        rows.map((i) => predictions[i]),
+      );
   }
   return {
     scheme: describeCv(scheme, seed),
@@ -256,7 +275,11 @@ function crossValidate(
     predicted: predictedRows.length,
     unpredicted: tested.size - predictedRows.length,
     layers: layerMetrics(measured, predicted),
-    network: networkMetrics(predictedRows.map((i) => dataset.rows[i].group), measured, predicted),
+    network: networkMetrics(
+      predictedRows.map((i) => dataset.rows[i].group),
+      measured,
+      predicted,
+    ),
     perType,
     predictions,
   };

@@ -26,7 +26,9 @@ export function leastSquares(X: ArrayLike<number>[], y: ArrayLike<number>, names
   const p = names.length;
   if (p === 0) throw new FitError(`${context}: no terms to fit`);
   if (n < p) {
-    throw new FitError(`${context}: ${n} row${n === 1 ? '' : 's'} cannot determine ${p} coefficient${p === 1 ? '' : 's'} (${names.join(', ')}); add data or use fewer terms`);
+    throw new FitError(
+      `${context}: ${n} row${n === 1 ? '' : 's'} cannot determine ${p} coefficient${p === 1 ? '' : 's'} (${names.join(', ')}); add data or use fewer terms`,
+    );
   }
   const norms = new Float64Array(p);
   for (const row of X) for (let j = 0; j < p; j++) norms[j] += row[j] * row[j];
@@ -48,9 +50,12 @@ export function leastSquares(X: ArrayLike<number>[], y: ArrayLike<number>, names
   for (let j = 0; j < p; j++) coefficients[j] = b.get(j, 0) / norms[j];
   if (!coefficients.every(Number.isFinite)) throw new FitError(`${context}: the solution is not finite (degenerate data)`);
   const condition = largest / smallest;
-  const warnings = condition > ILL_CONDITIONED
-    ? [`${context}: ill-conditioned design (condition number ${condition.toExponential(1)}): coefficients are unstable; consider ridge or lasso`]
-    : [];
+  const warnings =
+    condition > ILL_CONDITIONED
+      ? [
+          `${context}: ill-conditioned design (condition number ${condition.toExponential(1)}): coefficients are unstable; consider ridge or lasso`,
+        ]
+      : [];
   return { coefficients, condition, warnings };
 }
 

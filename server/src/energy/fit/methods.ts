@@ -32,10 +32,12 @@ export class TypeFitter {
   private penalized?: PenalizedData;
   private readonly weights: Float64Array;
 
-  constructor(readonly design: TypeDesign, readonly spec: ResolvedSpec) {
-    this.weights = spec.weighting === 'relative'
-      ? Float64Array.from(design.y, (y) => 1 / (y * y))
-      : new Float64Array(design.y.length).fill(1);
+  constructor(
+    readonly design: TypeDesign,
+    readonly spec: ResolvedSpec,
+  ) {
+    this.weights =
+      spec.weighting === 'relative' ? Float64Array.from(design.y, (y) => 1 / (y * y)) : new Float64Array(design.y.length).fill(1);
   }
 
   /** Fits on the union of `blocks` (indexes into design rows); blocks serve the penalty's inner CV. */
@@ -44,7 +46,11 @@ export class TypeFitter {
     const context = design.type;
     if (spec.method === 'ridge' || spec.method === 'lasso') {
       this.penalized ??= new PenalizedData(design.Z, design.y, this.weights, spec.intercept);
-      const r = fitPenalized(this.penalized, blocks, spec.method, spec.intercept, { seed: spec.seed, innerFolds: spec.innerFolds, context });
+      const r = fitPenalized(this.penalized, blocks, spec.method, spec.intercept, {
+        seed: spec.seed,
+        innerFolds: spec.innerFolds,
+        context,
+      });
       let heldOut: SubModelFit['heldOut'];
       if (r.heldOut) {
         let k = 0;

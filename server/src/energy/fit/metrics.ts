@@ -14,7 +14,11 @@ export interface LayerMetrics {
 
 export function layerMetrics(measured: ArrayLike<number>, predicted: ArrayLike<number>): LayerMetrics {
   const n = measured.length;
-  let abs = 0, sq = 0, logSq = 0, logN = 0, nonPositive = 0;
+  let abs = 0,
+    sq = 0,
+    logSq = 0,
+    logN = 0,
+    nonPositive = 0;
   for (let i = 0; i < n; i++) {
     const rel = (predicted[i] - measured[i]) / measured[i];
     abs += Math.abs(rel);
@@ -53,7 +57,11 @@ export interface NetworkMetrics {
 }
 
 /** Whole-network errors over the rows given; null when no row has a group. */
-export function networkMetrics(groups: ReadonlyArray<string | undefined>, measured: ArrayLike<number>, predicted: ArrayLike<number>): NetworkMetrics | null {
+export function networkMetrics(
+  groups: ReadonlyArray<string | undefined>,
+  measured: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+): NetworkMetrics | null {
   const sums = new Map<string, NetworkError>();
   groups.forEach((g, i) => {
     if (g === undefined) return;

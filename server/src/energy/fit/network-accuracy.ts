@@ -40,7 +40,11 @@ export interface NetworkAccuracy {
 }
 
 /** `predictions` are out-of-sample per dataset row (NaN where the model has none), as a leave-one-network-out CV gives them. */
-export function networkAccuracy(dataset: Dataset, predictions: ArrayLike<number>, totals: readonly NetworkTotal[]): NetworkAccuracy | undefined {
+export function networkAccuracy(
+  dataset: Dataset,
+  predictions: ArrayLike<number>,
+  totals: readonly NetworkTotal[],
+): NetworkAccuracy | undefined {
   const networks: NetworkAccuracyRow[] = [];
   for (const t of totals) {
     if (!(t.measured_mJ > 0)) continue;
@@ -58,8 +62,16 @@ export function networkAccuracy(dataset: Dataset, predictions: ArrayLike<number>
     });
     const errorPct = (100 * Math.abs(predicted - t.measured_mJ)) / t.measured_mJ;
     networks.push({
-      network: t.network, ...(t.target !== undefined ? { target: t.target } : {}), ...(t.mode !== undefined ? { mode: t.mode } : {}), measured_mJ: t.measured_mJ, measuredFrom: t.measuredFrom, predicted_mJ: predicted, errorPct, accuracyPct: 100 - errorPct,
-      unmodelledTypes: [...types].sort(), unmodelled_mJ: unmodelled,
+      network: t.network,
+      ...(t.target !== undefined ? { target: t.target } : {}),
+      ...(t.mode !== undefined ? { mode: t.mode } : {}),
+      measured_mJ: t.measured_mJ,
+      measuredFrom: t.measuredFrom,
+      predicted_mJ: predicted,
+      errorPct,
+      accuracyPct: 100 - errorPct,
+      unmodelledTypes: [...types].sort(),
+      unmodelled_mJ: unmodelled,
     });
   }
   if (networks.length === 0) return undefined;
@@ -70,11 +82,27 @@ export function networkAccuracy(dataset: Dataset, predictions: ArrayLike<number>
 /** The per-network table as text: network, measured, predicted, accuracy, then the mean. */
 export function networkAccuracyTable(a: NetworkAccuracy, formatEnergy: (mJ: number) => string): string {
   const boards = new Set(a.networks.map((n) => `${n.target}\u0000${n.mode}`)).size > 1;
-  const name = (n: NetworkAccuracyRow): string => (boards ? `${n.network} on ${n.target}${n.mode !== undefined && n.mode !== null ? ` mode ${n.mode}` : ''}` : n.network);
-  const rows = a.networks.map((n) => [name(n), formatEnergy(n.measured_mJ), formatEnergy(n.predicted_mJ), `${n.accuracyPct.toFixed(1)} %`,
-    n.unmodelledTypes.length ? `${n.unmodelledTypes.join(', ')} not modelled (${formatEnergy(n.unmodelled_mJ)} measured)` : '', n.measuredFrom]);
+  const name = (n: NetworkAccuracyRow): string =>
+    boards ? `${n.network} on ${n.target}${n.mode !== undefined && n.mode !== null ? ` mode ${n.mode}` : ''}` : n.network;
+  const rows = a.networks.map((n) => [
+    name(n),
+    formatEnergy(n.measured_mJ),
+    formatEnergy(n.predicted_mJ),
+    `${n.accuracyPct.toFixed(1)} %`,
+    n.unmodelledTypes.length ? `${n.unmodelledTypes.join(', ')} not modelled (${formatEnergy(n.unmodelled_mJ)} measured)` : '',
+    n.measuredFrom,
+  ]);
   const head = ['network', 'measured', 'predicted', 'accuracy', 'left out of the prediction', 'measured is'];
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]): string => cells.map((c, j) => (j === 1 || j === 2 || j === 3 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), `mean network accuracy over ${a.networks.length} held-out ${boards ? 'network-board pairs' : 'networks'}: ${a.meanAccuracyPct.toFixed(1)} %`].join('\n');
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, j) => (j === 1 || j === 2 || j === 3 ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    `mean network accuracy over ${a.networks.length} held-out ${boards ? 'network-board pairs' : 'networks'}: ${a.meanAccuracyPct.toFixed(1)} %`,
+  ].join('\n');
 }

@@ -4,7 +4,12 @@
 import { leastSquares } from './least-squares';
 import { FitError } from './dataset';
 
-export function nnls(X: ArrayLike<number>[], y: ArrayLike<number>, names: string[], context: string): { coefficients: Float64Array; warnings: string[] } {
+export function nnls(
+  X: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  names: string[],
+  context: string,
+): { coefficients: Float64Array; warnings: string[] } {
   const n = X.length;
   const p = names.length;
   if (n === 0) throw new FitError(`${context}: no rows to fit`);
@@ -32,9 +37,16 @@ export function nnls(X: ArrayLike<number>[], y: ArrayLike<number>, names: string
   const tol = 1e-10 * Math.max(yNorm, 1e-300);
   const solvePassive = (): Float64Array => {
     const cols = [...passive].sort((a, b) => a - b);
-    const sol = leastSquares(A.map((row) => cols.map((j) => row[j])), y, cols.map((j) => names[j]), context);
+    const sol = leastSquares(
+      A.map((row) => cols.map((j) => row[j])),
+      y,
+      cols.map((j) => names[j]),
+      context,
+    );
     const s = new Float64Array(p);
-    cols.forEach((j, k) => { s[j] = sol.coefficients[k]; });
+    cols.forEach((j, k) => {
+      s[j] = sol.coefficients[k];
+    });
     return s;
   };
   let iterations = 0;
@@ -44,12 +56,18 @@ export function nnls(X: ArrayLike<number>[], y: ArrayLike<number>, names: string
     let best = -1;
     for (let j = 0; j < p; j++) if (!passive.has(j) && g[j] > tol && (best < 0 || g[j] > g[best])) best = j;
     if (best < 0) break;
-    if (++iterations > maxIterations) { warnings.push(`${context}: NNLS stopped after ${maxIterations} iterations`); break; }
+    if (++iterations > maxIterations) {
+      warnings.push(`${context}: NNLS stopped after ${maxIterations} iterations`);
+      break;
+    }
     passive.add(best);
     for (;;) {
       const s = solvePassive();
       const negative = [...passive].filter((j) => s[j] <= 0);
-      if (negative.length === 0) { x.set(s); break; }
+      if (negative.length === 0) {
+        x.set(s);
+        break;
+      }
       // Step from x toward s as far as feasibility allows, then release the terms that hit zero.
       let alpha = Infinity;
       for (const j of negative) {
@@ -57,7 +75,11 @@ export function nnls(X: ArrayLike<number>[], y: ArrayLike<number>, names: string
         alpha = Math.min(alpha, gap > 0 ? x[j] / gap : 0);
       }
       for (let j = 0; j < p; j++) x[j] += alpha * (s[j] - x[j]);
-      for (const j of [...passive]) if (x[j] <= 1e-15 * Math.max(1, Math.abs(s[j]))) { passive.delete(j); x[j] = 0; }
+      for (const j of [...passive])
+        if (x[j] <= 1e-15 * Math.max(1, Math.abs(s[j]))) {
+          passive.delete(j);
+          x[j] = 0;
+        }
       if (passive.size === 0) break;
     }
   }

@@ -30,7 +30,12 @@ export class PenalizedData {
   private readonly Zs: Float64Array;
   private readonly cache = new WeakMap<number[], Stats>();
 
-  constructor(Z: Float64Array[], readonly y: Float64Array, readonly w: Float64Array, centre: boolean) {
+  constructor(
+    Z: Float64Array[],
+    readonly y: Float64Array,
+    readonly w: Float64Array,
+    centre: boolean,
+  ) {
     this.p = Z[0]?.length ?? 0;
     const p = this.p;
     const n = Z.length;
@@ -39,7 +44,10 @@ export class PenalizedData {
     this.scale = new Float64Array(p);
     for (let j = 0; j < p; j++) {
       let m = 0;
-      if (centre) { for (let i = 0; i < n; i++) m += w[i] * Z[i][j]; m /= W; }
+      if (centre) {
+        for (let i = 0; i < n; i++) m += w[i] * Z[i][j];
+        m /= W;
+      }
       let v = 0;
       for (let i = 0; i < n; i++) v += w[i] * (Z[i][j] - m) ** 2;
       this.shift[j] = m;
@@ -115,7 +123,9 @@ function standardise(st: Stats, p: number, intercept: boolean): Standardised {
   const r = new Float64Array(q);
   keep.forEach((j, a) => {
     r[a] = (st.c[j] / st.W - mu[j] * ybar) / sd[j];
-    keep.forEach((k, b) => { C[a * q + b] = (st.G[j * p + k] / st.W - mu[j] * mu[k]) / (sd[j] * sd[k]); });
+    keep.forEach((k, b) => {
+      C[a * q + b] = (st.G[j * p + k] / st.W - mu[j] * mu[k]) / (sd[j] * sd[k]);
+    });
   });
   const yVar = Math.max(st.yy / st.W - ybar * ybar, 1e-300);
   return { keep, mu, sd, ybar, C, r, yVar };
@@ -125,13 +135,18 @@ function standardise(st: Stats, p: number, intercept: boolean): Standardised {
 function backTransform(std: Standardised, b: Float64Array, p: number): { beta: Float64Array; a: number } {
   const beta = new Float64Array(p);
   let a = std.ybar;
-  std.keep.forEach((j, k) => { beta[j] = b[k] / std.sd[j]; a -= beta[j] * std.mu[j]; });
+  std.keep.forEach((j, k) => {
+    beta[j] = b[k] / std.sd[j];
+    a -= beta[j] * std.mu[j];
+  });
   return { beta, a };
 }
 
 /** Weighted squared error of (a, β) on a block, from its statistics. */
 function blockError(st: Stats, a: number, beta: Float64Array, p: number): number {
-  let bc = 0, bs = 0, bGb = 0;
+  let bc = 0,
+    bs = 0,
+    bGb = 0;
   for (let j = 0; j < p; j++) {
     if (beta[j] === 0) continue;
     bc += beta[j] * st.c[j];
@@ -162,11 +177,17 @@ function solvePath(kind: PenaltyKind, std: Standardised, grid: number[], warning
   const q = std.keep.length;
   if (q === 0) return grid.map(() => new Float64Array(0));
   if (kind === 'ridge') {
-    const eig = new EigenvalueDecomposition(new Matrix(Array.from({ length: q }, (_, a) => Array.from(std.C.subarray(a * q, a * q + q)))), { assumeSymmetric: true });
+    const eig = new EigenvalueDecomposition(new Matrix(Array.from({ length: q }, (_, a) => Array.from(std.C.subarray(a * q, a * q + q)))), {
+      assumeSymmetric: true,
+    });
     const V = eig.eigenvectorMatrix;
     const e = eig.realEigenvalues.map((v) => Math.max(v, 0));
     const Vtr = new Float64Array(q);
-    for (let k = 0; k < q; k++) { let s = 0; for (let a = 0; a < q; a++) s += V.get(a, k) * std.r[a]; Vtr[k] = s; }
+    for (let k = 0; k < q; k++) {
+      let s = 0;
+      for (let a = 0; a < q; a++) s += V.get(a, k) * std.r[a];
+      Vtr[k] = s;
+    }
     return grid.map((lambda) => {
       const b = new Float64Array(q);
       for (let k = 0; k < q; k++) {
@@ -209,7 +230,10 @@ function solvePath(kind: PenaltyKind, std: Standardised, grid: number[], warning
         sweeps++;
         if (inner * inner < tol || sweeps > MAX_SWEEPS) break;
       }
-      if (sweeps > MAX_SWEEPS) { stalled = true; break; }
+      if (sweeps > MAX_SWEEPS) {
+        stalled = true;
+        break;
+      }
     }
     path.push(Float64Array.from(b));
   }
@@ -280,7 +304,13 @@ export function fitPenalized(
 }
 
 /** From z = (t − shift)/scale back to the raw term values. */
-function toRaw(data: PenalizedData, fit: { beta: Float64Array; a: number }, intercept: boolean, context: string, kind: PenaltyKind): PenalizedCoefficients {
+function toRaw(
+  data: PenalizedData,
+  fit: { beta: Float64Array; a: number },
+  intercept: boolean,
+  context: string,
+  kind: PenaltyKind,
+): PenalizedCoefficients {
   const coefficients = Float64Array.from(fit.beta, (bj, j) => bj / data.scale[j]);
   let interceptRaw = intercept ? fit.a : 0;
   for (let j = 0; j < data.p; j++) interceptRaw -= coefficients[j] * data.shift[j];

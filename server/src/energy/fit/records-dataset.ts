@@ -12,9 +12,27 @@ import { datasetFromLayers, type Dataset } from './dataset';
 import type { NetworkTotal } from './network-accuracy';
 
 /** Defined for every layer whose shapes are known. */
-export const UNIVERSAL_FEATURES: Array<keyof LayerFeatures> = ['macs', 'params', 'inputElements', 'outputElements', 'weightBytes', 'activationBytes'];
+export const UNIVERSAL_FEATURES: Array<keyof LayerFeatures> = [
+  'macs',
+  'params',
+  'inputElements',
+  'outputElements',
+  'weightBytes',
+  'activationBytes',
+];
 /** Added when every measured layer of the campaign has them (conv/pool/fc-only data). */
-export const HYPER_PARAMETERS: Array<keyof LayerFeatures> = ['kernelH', 'kernelW', 'strideH', 'strideW', 'channelsIn', 'channelsOut', 'heightIn', 'widthIn', 'heightOut', 'widthOut'];
+export const HYPER_PARAMETERS: Array<keyof LayerFeatures> = [
+  'kernelH',
+  'kernelW',
+  'strideH',
+  'strideW',
+  'channelsIn',
+  'channelsOut',
+  'heightIn',
+  'widthIn',
+  'heightOut',
+  'widthOut',
+];
 
 export interface CampaignRows {
   file: string;
@@ -50,27 +68,49 @@ export function campaignRows(read: CampaignRead): CampaignRows | { file: string;
     return f && UNIVERSAL_FEATURES.every((k) => Number.isFinite(f[k]));
   });
   if (usable.length === 0) return { file: read.file, reason: 'no measured layer has known shapes' };
-  const features = [...UNIVERSAL_FEATURES, ...HYPER_PARAMETERS.filter((k) => usable.every((l) => Number.isFinite((planned.get(l.name)!.features as FeatureBag)[k])))];
+  const features = [
+    ...UNIVERSAL_FEATURES,
+    ...HYPER_PARAMETERS.filter((k) => usable.every((l) => Number.isFinite((planned.get(l.name)!.features as FeatureBag)[k]))),
+  ];
   const network = c.network.name || c.network.path;
   const scale = units.timeScale;
-  const dataset = datasetFromLayers(features, usable.map((l) => ({
-    features: planned.get(l.name)!.features,
-    type: planned.get(l.name)!.type,
-    energy_mJ: l.energy_mJ / scale,
-    group: network,
-    source: { file: path.basename(read.file), line: l.line },
-  })));
+  const dataset = datasetFromLayers(
+    features,
+    usable.map((l) => ({
+      features: planned.get(l.name)!.features,
+      type: planned.get(l.name)!.type,
+      energy_mJ: l.energy_mJ / scale,
+      group: network,
+      source: { file: path.basename(read.file), line: l.line },
+    })),
+  );
   const layerSum = read.layers.reduce((s, l) => s + l.energy_mJ, 0) / scale;
   const target = c.target.name;
   const mode = c.platform?.mode ?? null;
   const source = { target, mode };
   const complete = read.planned.length > 0 && read.planned.every((n) => read.layers.some((l) => l.name === n));
   return {
-    file: read.file, dataset, rowLabels: usable.map((l) => l.name), network, platformId: platformIdOfCampaign(c), target, mode, timeScale: scale, emulated: c.emulated,
+    file: read.file,
+    dataset,
+    rowLabels: usable.map((l) => l.name),
+    network,
+    platformId: platformIdOfCampaign(c),
+    target,
+    mode,
+    timeScale: scale,
+    emulated: c.emulated,
     withoutFeatures: read.layers.length - usable.length,
-    total: read.net && complete
-      ? { network, ...source, measured_mJ: read.net.energy_mJ / scale, measuredFrom: 'whole-net record' }
-      : { network, ...source, measured_mJ: layerSum, measuredFrom: complete ? 'sum of measured layers' : `sum of ${read.layers.length} of ${read.planned.length} planned layers (partial campaign)` },
+    total:
+      read.net && complete
+        ? { network, ...source, measured_mJ: read.net.energy_mJ / scale, measuredFrom: 'whole-net record' }
+        : {
+            network,
+            ...source,
+            measured_mJ: layerSum,
+            measuredFrom: complete
+              ? 'sum of measured layers'
+              : `sum of ${read.layers.length} of ${read.planned.length} planned layers (partial campaign)`,
+          },
   };
 }
 
@@ -88,7 +128,9 @@ export function totalsOfJoined(parts: readonly CampaignRows[]): NetworkTotal[] {
 export function joinCampaignRows(parts: ReadonlyArray<{ dataset: Dataset }>): Dataset {
   const common = parts.map((d) => d.dataset.features).reduce((a, b) => a.filter((f) => b.includes(f)));
   const project = (d: { dataset: Dataset }): Dataset => ({
-    ...d.dataset, features: common, rows: d.dataset.rows.map((r) => ({ ...r, values: common.map((f) => r.values[d.dataset.features.indexOf(f)]) })),
+    ...d.dataset,
+    features: common,
+    rows: d.dataset.rows.map((r) => ({ ...r, values: common.map((f) => r.values[d.dataset.features.indexOf(f)]) })),
   });
   return concatDatasets(parts.map(project));
 }
@@ -107,7 +149,11 @@ function onePerNetwork(parts: CampaignRows[], reads: Map<string, CampaignRead>, 
     const key = `${p.platformId}\u0000${p.network}\u0000${p.target}\u0000${p.mode}`;
     const other = best.get(key);
     if (!other || score(p) > score(other)) {
-      if (other) skipped.push({ file: other.file, reason: `another campaign of ${other.network} on ${other.target} is used (${path.basename(p.file)})` });
+      if (other)
+        skipped.push({
+          file: other.file,
+          reason: `another campaign of ${other.network} on ${other.target} is used (${path.basename(p.file)})`,
+        });
       best.set(key, p);
     } else {
       skipped.push({ file: p.file, reason: `another campaign of ${p.network} on ${p.target} is used (${path.basename(other.file)})` });
@@ -128,7 +174,14 @@ export function readRecords(paths: string[]): RecordsRead {
       skipped.push({ file: p, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
       continue;
     }
-    if (stat.isDirectory()) files.push(...fs.readdirSync(p).filter((n) => n.endsWith('.jsonl')).sort().map((n) => path.join(p, n)));
+    if (stat.isDirectory())
+      files.push(
+        ...fs
+          .readdirSync(p)
+          .filter((n) => n.endsWith('.jsonl'))
+          .sort()
+          .map((n) => path.join(p, n)),
+      );
     else files.push(p);
   }
   const reads = new Map<string, CampaignRead>();

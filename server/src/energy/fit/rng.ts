@@ -1,7 +1,7 @@
 // Seeded randomness (mulberry32) so folds, splits and therefore every reported figure reproduce.
 
 export function seededRandom(seed: number): () => number {
-  let a = (seed >>> 0) || 0x9e3779b9;
+  let a = seed >>> 0 || 0x9e3779b9;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;

@@ -54,7 +54,8 @@ export function resolveSpec(spec: FitSpec): ResolvedSpec {
     if (list.length === 0) throw new FitError(`no features given for ${type}`);
   }
   const degree = spec.degree ?? 2;
-  if (!Number.isInteger(degree) || degree < 1 || degree > 6) throw new FitError(`degree must be an integer from 1 to 6, got ${spec.degree}`);
+  if (!Number.isInteger(degree) || degree < 1 || degree > 6)
+    throw new FitError(`degree must be an integer from 1 to 6, got ${spec.degree}`);
   const defaultIntercept = !['ols', 'nnls', 'relative'].includes(spec.method);
   let intercept = spec.intercept ?? defaultIntercept;
   if (spec.method === 'ols-intercept') intercept = true;
@@ -65,7 +66,8 @@ export function resolveSpec(spec: FitSpec): ResolvedSpec {
   if (spec.method === 'ols' && spec.intercept === true) throw new FitError("use method 'ols-intercept' for OLS with an intercept");
   let weighting: Weighting = spec.weighting ?? 'none';
   if (spec.method === 'relative') weighting = 'relative';
-  if (spec.method === 'log' && weighting !== 'none') throw new FitError('the log method already measures relative error; it takes no weighting');
+  if (spec.method === 'log' && weighting !== 'none')
+    throw new FitError('the log method already measures relative error; it takes no weighting');
   return {
     family: spec.family,
     method: spec.method,

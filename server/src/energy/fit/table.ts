@@ -5,7 +5,16 @@ const pct = (x: number | undefined | null) => (x === undefined || x === null || 
 
 export function comparisonTable(reports: FitReport[]): string {
   const withNetworks = reports.some((r) => r.cv?.network);
-  const header = ['Family', 'Features', 'Method', 'Complexity', 'Held-out MAPE', 'Held-out RMSPE', 'σ (log)', ...(withNetworks ? ['Network accuracy'] : [])];
+  const header = [
+    'Family',
+    'Features',
+    'Method',
+    'Complexity',
+    'Held-out MAPE',
+    'Held-out RMSPE',
+    'σ (log)',
+    ...(withNetworks ? ['Network accuracy'] : []),
+  ];
   const rows = reports.map((r) => [
     r.spec.family + (r.spec.family === 'individual' ? ` (degree ${r.spec.degree})` : ''),
     featureText(r),
@@ -21,6 +30,8 @@ export function comparisonTable(reports: FitReport[]): string {
 }
 
 function featureText(r: FitReport): string {
-  const own = Object.entries(r.spec.typeFeatures).map(([type, list]) => `; ${type}: ${list.join(' + ')}`).join('');
+  const own = Object.entries(r.spec.typeFeatures)
+    .map(([type, list]) => `; ${type}: ${list.join(' + ')}`)
+    .join('');
   return (r.spec.family === 'individual' ? r.spec.features.join(', ') : r.spec.features.join(' + ')) + own;
 }

@@ -49,7 +49,9 @@ export function datasetDomains(dataset: Dataset): Record<string, TrainingDomain>
 export const round = (x: number, digits = 6): number => (x === 0 ? 0 : Number(x.toPrecision(digits)));
 
 export function fittedSubModel(
-  report: FitReport, type: string, options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'> & { domain?: TrainingDomain },
+  report: FitReport,
+  type: string,
+  options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'> & { domain?: TrainingDomain },
 ): SubModel {
   const m = report.subModels.find((s) => s.type === type);
   if (!m) throw new FitError(`the fit has no ${type} sub-model`);
@@ -58,7 +60,9 @@ export function fittedSubModel(
     if ('error' in term) throw new FitError(term.error);
     for (const f of term.factors) {
       if (!isLayerFeatureName(f.name)) {
-        throw new FitError(`feature '${f.name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${f.name}:channelsIn)`);
+        throw new FitError(
+          `feature '${f.name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${f.name}:channelsIn)`,
+        );
       }
     }
   }

@@ -46,9 +46,7 @@ export function spanFor(ctx: InferContext, block?: string, field?: string): Span
   return ctx.layer.nameSpan ?? ctx.layer.typeSpan ?? ctx.layer.span;
 }
 
-export function report(
-  ctx: InferContext, severity: Severity, code: string, message: string, span?: Span, fixes?: QuickFix[],
-): void {
+export function report(ctx: InferContext, severity: Severity, code: string, message: string, span?: Span, fixes?: QuickFix[]): void {
   ctx.report({ severity, code, message: `${ctx.layer.name || ctx.layer.type}: ${message}`, span: span ?? spanFor(ctx), fixes });
 }
 

@@ -7,8 +7,18 @@ import type { MessageValue } from '../../text/ast';
 import type { LayerFeatures, Shape } from '../types';
 import { boolOf, has, numberOf, numberValues } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, report, spanFor,
-  type InferContext, type InferResult, numberText,
+  canonicalAxis,
+  count,
+  expectBottoms,
+  fail,
+  formatShape,
+  isCount,
+  params,
+  report,
+  spanFor,
+  type InferContext,
+  type InferResult,
+  numberText,
 } from './context';
 
 const BLOCK = 'convolution_param';
@@ -24,7 +34,14 @@ export interface Geometry {
  * One of kernel/stride/pad per spatial axis (base_conv_layer.cpp): `<x>_h`/`<x>_w` for 2-D, else the
  * repeated field given once or once per axis, else `fallback`. A string is an error message.
  */
-function perAxis(p: MessageValue, spatialAxes: number, hName: string, wName: string, listName: string, fallback: number | undefined): number[] | string {
+function perAxis(
+  p: MessageValue,
+  spatialAxes: number,
+  hName: string,
+  wName: string,
+  listName: string,
+  fallback: number | undefined,
+): number[] | string {
   if (has(p, hName) || has(p, wName)) {
     if (spatialAxes !== 2) return `${hName}/${wName} can only be used for 2D convolution.`;
     if (has(p, listName)) return `Either ${listName} or ${hName}/${wName} should be specified; not both.`;
@@ -53,7 +70,8 @@ export function convGeometry(p: MessageValue, spatialAxes: number): Geometry | s
   if (typeof pad === 'string') return pad;
   // dilation has no _h/_w form in Caffe: only the repeated field.
   const dilations = numberValues(p, 'dilation');
-  if (dilations.length > 1 && dilations.length !== spatialAxes) return `dilation must be given once or once per spatial axis (${spatialAxes}).`;
+  if (dilations.length > 1 && dilations.length !== spatialAxes)
+    return `dilation must be given once or once per spatial axis (${spatialAxes}).`;
   const dilation = dilations.length > 1 ? dilations.map((v) => v.value) : new Array<number>(spatialAxes).fill(dilations[0]?.value ?? 1);
   if (!kernel.every((k) => isCount(k))) return 'Filter dimensions must be positive integers.';
   if (!stride.every((s) => isCount(s))) return 'Stride dimensions must be positive integers.';
@@ -64,18 +82,31 @@ export function convGeometry(p: MessageValue, spatialAxes: number): Geometry | s
 
 /** Conv/pool features: kernel, stride, pad (first and last spatial axis), channels and spatial sizes. */
 export function windowFeatures(
-  macs: number, params: number, g: Geometry, channelsIn: number, channelsOut: number, group: number | undefined,
-  spatialIn: number[], spatialOut: number[],
+  macs: number,
+  params: number,
+  g: Geometry,
+  channelsIn: number,
+  channelsOut: number,
+  group: number | undefined,
+  spatialIn: number[],
+  spatialOut: number[],
 ): LayerFeatures {
   const last = g.kernel.length - 1;
   const f: LayerFeatures = {
-    macs, params,
-    kernelH: g.kernel[0], kernelW: g.kernel[last],
-    strideH: g.stride[0], strideW: g.stride[last],
-    padH: g.pad[0], padW: g.pad[last],
-    channelsIn, channelsOut,
-    heightIn: spatialIn[0], widthIn: spatialIn[spatialIn.length - 1],
-    heightOut: spatialOut[0], widthOut: spatialOut[spatialOut.length - 1],
+    macs,
+    params,
+    kernelH: g.kernel[0],
+    kernelW: g.kernel[last],
+    strideH: g.stride[0],
+    strideW: g.stride[last],
+    padH: g.pad[0],
+    padW: g.pad[last],
+    channelsIn,
+    channelsOut,
+    heightIn: spatialIn[0],
+    widthIn: spatialIn[spatialIn.length - 1],
+    heightOut: spatialOut[0],
+    widthOut: spatialOut[spatialOut.length - 1],
   };
   if (group !== undefined) f.group = group;
   return f;
@@ -95,7 +126,13 @@ function convolutionLike(ctx: InferContext, transposed: boolean): InferResult {
   const p = params(ctx, BLOCK);
   const input = ctx.inputs[0];
   const axis = canonicalAxis(numberOf(p, 'axis') ?? 1, input.length);
-  if (axis === undefined) return fail(ctx, 'invalid-layer-parameters', `axis ${numberText(numberOf(p, 'axis'))} is out of range for a ${formatShape(input)} input.`, spanFor(ctx, BLOCK, 'axis'));
+  if (axis === undefined)
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `axis ${numberText(numberOf(p, 'axis'))} is out of range for a ${formatShape(input)} input.`,
+      spanFor(ctx, BLOCK, 'axis'),
+    );
   const spatialAxes = input.length - axis - 1;
   if (spatialAxes < 1) return fail(ctx, 'invalid-layer-parameters', `input ${formatShape(input)} has no spatial axes after axis ${axis}.`);
   const geometry = convGeometry(p, spatialAxes);
@@ -126,7 +163,12 @@ function convolutionLike(ctx: InferContext, transposed: boolean): InferResult {
     } else {
       const room = spatialIn[i] + 2 * geometry.pad[i] - extent;
       if (room < 0) {
-        return fail(ctx, 'kernel-too-large', `kernel extent ${extent} is larger than the padded input ${spatialIn[i] + 2 * geometry.pad[i]} (input ${spatialIn[i]} + 2 x pad ${geometry.pad[i]}).`, spanFor(ctx, BLOCK, geometry.kernel.length === 2 && has(p, 'kernel_h') ? (i === 0 ? 'kernel_h' : 'kernel_w') : 'kernel_size'));
+        return fail(
+          ctx,
+          'kernel-too-large',
+          `kernel extent ${extent} is larger than the padded input ${spatialIn[i] + 2 * geometry.pad[i]} (input ${spatialIn[i]} + 2 x pad ${geometry.pad[i]}).`,
+          spanFor(ctx, BLOCK, geometry.kernel.length === 2 && has(p, 'kernel_h') ? (i === 0 ? 'kernel_h' : 'kernel_w') : 'kernel_size'),
+        );
       }
       out = Math.trunc(room / geometry.stride[i]) + 1;
     }
@@ -164,14 +206,25 @@ export function convolutionDepthwise(ctx: InferContext): InferResult {
   const [n, channels, h, w] = input;
   const numOutput = numberOf(p, 'num_output');
   if (numOutput !== undefined && numOutput !== channels) {
-    report(ctx, 'warning', 'invalid-layer-parameters', `num_output ${numberText(numOutput)} differs from the ${channels} input channels; ConvolutionDepthwise outputs one channel per input channel.`, spanFor(ctx, BLOCK, 'num_output'));
+    report(
+      ctx,
+      'warning',
+      'invalid-layer-parameters',
+      `num_output ${numberText(numOutput)} differs from the ${channels} input channels; ConvolutionDepthwise outputs one channel per input channel.`,
+      spanFor(ctx, BLOCK, 'num_output'),
+    );
   }
   const spatialOut: number[] = [];
   for (const [i, size] of [h, w].entries()) {
     const extent = geometry.dilation[i] * (geometry.kernel[i] - 1) + 1;
     const room = size + 2 * geometry.pad[i] - extent;
     if (room < 0) {
-      return fail(ctx, 'kernel-too-large', `kernel extent ${extent} is larger than the padded input ${size + 2 * geometry.pad[i]}.`, spanFor(ctx, BLOCK, 'kernel_size'));
+      return fail(
+        ctx,
+        'kernel-too-large',
+        `kernel extent ${extent} is larger than the padded input ${size + 2 * geometry.pad[i]}.`,
+        spanFor(ctx, BLOCK, 'kernel_size'),
+      );
     }
     spatialOut.push(Math.trunc(room / geometry.stride[i]) + 1);
   }

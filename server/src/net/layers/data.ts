@@ -30,14 +30,28 @@ export function input(ctx: InferContext): InferResult {
   const shapes = subMessages(params(ctx, 'input_param'), 'shape').map(blobShape);
   const tops = ctx.layer.tops.length;
   if (shapes.length > 1 && shapes.length !== tops) {
-    return fail(ctx, 'invalid-layer-parameters', `input_param has ${shapes.length} shapes for ${tops} tops; give one shape, or one per top.`, spanFor(ctx, 'input_param'));
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `input_param has ${shapes.length} shapes for ${tops} tops; give one shape, or one per top.`,
+      spanFor(ctx, 'input_param'),
+    );
   }
   const bad = shapes.find((s) => !s.every((d) => isCount(d)));
-  if (bad) return fail(ctx, 'invalid-layer-parameters', `input shape ${bad.map(numberText).join(',')} must be positive integers.`, spanFor(ctx, 'input_param'));
-  return result(ctx, ctx.layer.tops.map((_, i) => {
-    const dims = shapes.length === 1 ? shapes[0] : shapes[i];
-    return dims ? withBatch(dims, ctx.batch) : undefined;
-  }));
+  if (bad)
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `input shape ${bad.map(numberText).join(',')} must be positive integers.`,
+      spanFor(ctx, 'input_param'),
+    );
+  return result(
+    ctx,
+    ctx.layer.tops.map((_, i) => {
+      const dims = shapes.length === 1 ? shapes[0] : shapes[i];
+      return dims ? withBatch(dims, ctx.batch) : undefined;
+    }),
+  );
 }
 
 export function dummyData(ctx: InferContext): InferResult {
@@ -47,20 +61,31 @@ export function dummyData(ctx: InferContext): InferResult {
   const pick = <T>(list: T[], i: number): T | undefined => (list.length === 1 ? list[0] : list[i]);
   if (shapes.length > 0) {
     if (shapes.length !== 1 && shapes.length !== tops) {
-      return fail(ctx, 'invalid-layer-parameters', `dummy_data_param has ${shapes.length} shapes for ${tops} tops.`, spanFor(ctx, 'dummy_data_param'));
+      return fail(
+        ctx,
+        'invalid-layer-parameters',
+        `dummy_data_param has ${shapes.length} shapes for ${tops} tops.`,
+        spanFor(ctx, 'dummy_data_param'),
+      );
     }
     if (!shapes.every((s) => s.every((d) => isCount(d)))) {
       return fail(ctx, 'invalid-layer-parameters', 'dummy data shapes must be positive integers.', spanFor(ctx, 'dummy_data_param'));
     }
-    return result(ctx, ctx.layer.tops.map((_, i) => withBatch(pick(shapes, i) ?? [], ctx.batch)));
+    return result(
+      ctx,
+      ctx.layer.tops.map((_, i) => withBatch(pick(shapes, i) ?? [], ctx.batch)),
+    );
   }
   // Legacy 4-D form: repeated num/channels/height/width, each once or once per top.
   const legacy = ['num', 'channels', 'height', 'width'].map((f) => numberValues(p, f).map((v) => v.value));
   if (legacy.every((l) => l.length === 0)) return result(ctx, []);
-  return result(ctx, ctx.layer.tops.map((_, i) => {
-    const dims = legacy.map((l) => pick(l, i));
-    return dims.every((d) => isCount(d)) ? withBatch(dims as number[], ctx.batch) : undefined;
-  }));
+  return result(
+    ctx,
+    ctx.layer.tops.map((_, i) => {
+      const dims = legacy.map((l) => pick(l, i));
+      return dims.every((d) => isCount(d)) ? withBatch(dims as number[], ctx.batch) : undefined;
+    }),
+  );
 }
 
 export function memoryData(ctx: InferContext): InferResult {

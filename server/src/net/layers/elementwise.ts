@@ -4,13 +4,42 @@
 import type { LayerFeatures } from '../types';
 import { boolOf, numberOf } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, params, spanFor, type InferContext, type InferResult, numberText,
+  canonicalAxis,
+  count,
+  expectBottoms,
+  fail,
+  formatShape,
+  params,
+  spanFor,
+  type InferContext,
+  type InferResult,
+  numberText,
 } from './context';
 
 /** Element-wise layers with no learnable parameters. */
 export const SAME_SHAPE_TYPES = [
-  'ReLU', 'ELU', 'Sigmoid', 'TanH', 'Power', 'AbsVal', 'BNLL', 'Dropout', 'LRN', 'Softmax', 'ShuffleChannel',
-  'Swish', 'Exp', 'Log', 'Threshold', 'Clip', 'MVN', 'BatchNorm', 'ReLU6', 'Mish', 'HardSigmoid', 'HardSwish',
+  'ReLU',
+  'ELU',
+  'Sigmoid',
+  'TanH',
+  'Power',
+  'AbsVal',
+  'BNLL',
+  'Dropout',
+  'LRN',
+  'Softmax',
+  'ShuffleChannel',
+  'Swish',
+  'Exp',
+  'Log',
+  'Threshold',
+  'Clip',
+  'MVN',
+  'BatchNorm',
+  'ReLU6',
+  'Mish',
+  'HardSigmoid',
+  'HardSwish',
 ] as const;
 
 export function sameShape(ctx: InferContext): InferResult {
@@ -51,7 +80,8 @@ function learnedShape(ctx: InferContext, block: string): number[] | string {
   if (axis === undefined) return `axis ${numberText(numberOf(p, 'axis') ?? 1)} is out of range for a ${formatShape(input)} input.`;
   const numAxes = numberOf(p, 'num_axes') ?? 1;
   if (!Number.isInteger(numAxes) || numAxes < -1) return 'num_axes must be non-negative, or -1 to extend to the end of the bottom.';
-  if (numAxes >= 0 && input.length < axis + numAxes) return `scale blob's axes [${axis}, ${axis + numAxes}) exceed the ${input.length}-axis bottom.`;
+  if (numAxes >= 0 && input.length < axis + numAxes)
+    return `scale blob's axes [${axis}, ${axis + numAxes}) exceed the ${input.length}-axis bottom.`;
   return input.slice(axis, numAxes === -1 ? input.length : axis + numAxes);
 }
 

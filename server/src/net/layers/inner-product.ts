@@ -4,7 +4,17 @@
 // channelsIn/channelsOut report K and num_output.
 import { boolOf, numberOf } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult, numberText,
+  canonicalAxis,
+  count,
+  expectBottoms,
+  fail,
+  formatShape,
+  isCount,
+  params,
+  spanFor,
+  type InferContext,
+  type InferResult,
+  numberText,
 } from './context';
 
 const BLOCK = 'inner_product_param';
@@ -20,7 +30,12 @@ export function innerProduct(ctx: InferContext): InferResult {
   }
   const axis = canonicalAxis(numberOf(p, 'axis') ?? 1, input.length);
   if (axis === undefined) {
-    return fail(ctx, 'invalid-layer-parameters', `axis ${numberText(numberOf(p, 'axis') ?? 1)} is out of range for a ${formatShape(input)} input.`, spanFor(ctx, BLOCK, 'axis'));
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `axis ${numberText(numberOf(p, 'axis') ?? 1)} is out of range for a ${formatShape(input)} input.`,
+      spanFor(ctx, BLOCK, 'axis'),
+    );
   }
   const features = count(input, axis);
   const outer = count(input, 0, axis);

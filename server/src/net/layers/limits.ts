@@ -17,7 +17,8 @@ export function blobShapeProblem(shape: Shape): string | undefined {
     if (d > MAX_BLOB_COUNT) return `dimension ${d} exceeds INT_MAX (${MAX_BLOB_COUNT})`;
     count *= d;
   }
-  if (count > MAX_BLOB_COUNT) return `${formatShape(shape)} = ${count.toPrecision(3)} elements exceeds Caffe's limit of INT_MAX (${MAX_BLOB_COUNT}) elements per blob`;
+  if (count > MAX_BLOB_COUNT)
+    return `${formatShape(shape)} = ${count.toPrecision(3)} elements exceeds Caffe's limit of INT_MAX (${MAX_BLOB_COUNT}) elements per blob`;
   return undefined;
 }
 

@@ -13,7 +13,8 @@ export function pooling(ctx: InferContext): InferResult {
   const bad = expectBottoms(ctx, 1);
   if (bad) return bad;
   const input = ctx.inputs[0];
-  if (input.length !== 4) return fail(ctx, 'invalid-layer-parameters', `Pooling needs a 4-axis (N,C,H,W) input, got ${formatShape(input)}.`);
+  if (input.length !== 4)
+    return fail(ctx, 'invalid-layer-parameters', `Pooling needs a 4-axis (N,C,H,W) input, got ${formatShape(input)}.`);
   const [n, c, h, w] = input;
   const p = params(ctx, BLOCK);
   const invalid = (message: string, field?: string) => fail(ctx, 'invalid-layer-parameters', message, spanFor(ctx, BLOCK, field));
@@ -29,7 +30,8 @@ export function pooling(ctx: InferContext): InferResult {
     kernelH = h;
     kernelW = w;
   } else if (has(p, 'kernel_size')) {
-    if (has(p, 'kernel_h') || has(p, 'kernel_w')) return invalid('filter size is kernel_size OR kernel_h and kernel_w; not both.', 'kernel_size');
+    if (has(p, 'kernel_h') || has(p, 'kernel_w'))
+      return invalid('filter size is kernel_size OR kernel_h and kernel_w; not both.', 'kernel_size');
     kernelH = kernelW = numberOf(p, 'kernel_size') ?? 0;
   } else if (hasKernelHW) {
     kernelH = numberOf(p, 'kernel_h') ?? 0;
@@ -69,10 +71,18 @@ export function pooling(ctx: InferContext): InferResult {
   const floor = roundMode !== undefined ? roundMode === 'FLOOR' : ceilMode === false;
 
   const out: number[] = [];
-  for (const [size, kernel, pad, stride, axis] of [[h, kernelH, padH, strideH, 'height'], [w, kernelW, padW, strideW, 'width']] as const) {
+  for (const [size, kernel, pad, stride, axis] of [
+    [h, kernelH, padH, strideH, 'height'],
+    [w, kernelW, padW, strideW, 'width'],
+  ] as const) {
     const room = size + 2 * pad - kernel;
     if (room < 0) {
-      return fail(ctx, 'kernel-too-large', `kernel ${kernel} is larger than the padded input ${axis} ${size + 2 * pad} (input ${size} + 2 x pad ${pad}).`, spanFor(ctx, BLOCK, has(p, 'kernel_size') ? 'kernel_size' : undefined));
+      return fail(
+        ctx,
+        'kernel-too-large',
+        `kernel ${kernel} is larger than the padded input ${axis} ${size + 2 * pad} (input ${size} + 2 x pad ${pad}).`,
+        spanFor(ctx, BLOCK, has(p, 'kernel_size') ? 'kernel_size' : undefined),
+      );
     }
     let pooled = (floor ? Math.floor(room / stride) : Math.ceil(room / stride)) + 1;
     // Caffe: with padding, the last window must start strictly inside the image, else it is dropped.
@@ -83,6 +93,15 @@ export function pooling(ctx: InferContext): InferResult {
   const output = [n, c, out[0], out[1]];
   return {
     outputs: ctx.layer.tops.map(() => output),
-    features: windowFeatures(0, 0, { kernel: [kernelH, kernelW], stride: [strideH, strideW], pad: [padH, padW], dilation: [1, 1] }, c, c, undefined, [h, w], out),
+    features: windowFeatures(
+      0,
+      0,
+      { kernel: [kernelH, kernelW], stride: [strideH, strideW], pad: [padH, padW], dilation: [1, 1] },
+      c,
+      c,
+      undefined,
+      [h, w],
+      out,
+    ),
   };
 }

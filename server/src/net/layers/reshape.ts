@@ -2,7 +2,17 @@
 // (flatten_layer.cpp, reshape_layer.cpp, reduction_layer.cpp, argmax_layer.cpp).
 import { boolOf, has, numberOf, numberValues, subMessage } from '../fields';
 import {
-  canonicalAxis, count, expectBottoms, fail, formatShape, isCount, params, spanFor, type InferContext, type InferResult, numberText,
+  canonicalAxis,
+  count,
+  expectBottoms,
+  fail,
+  formatShape,
+  isCount,
+  params,
+  spanFor,
+  type InferContext,
+  type InferResult,
+  numberText,
 } from './context';
 
 const ZERO = { macs: 0, params: 0 };
@@ -15,7 +25,12 @@ export function flatten(ctx: InferContext): InferResult {
   const start = canonicalAxis(numberOf(p, 'axis') ?? 1, input.length);
   const end = canonicalAxis(numberOf(p, 'end_axis') ?? -1, input.length);
   if (start === undefined || end === undefined || end < start - 1) {
-    return fail(ctx, 'invalid-layer-parameters', `axis/end_axis are out of range for a ${formatShape(input)} input.`, spanFor(ctx, 'flatten_param'));
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `axis/end_axis are out of range for a ${formatShape(input)} input.`,
+      spanFor(ctx, 'flatten_param'),
+    );
   }
   const output = [...input.slice(0, start), count(input, start, end + 1), ...input.slice(end + 1)];
   return { outputs: ctx.layer.tops.map(() => output), features: { ...ZERO } };
@@ -44,7 +59,8 @@ export function reshape(ctx: InferContext): InferResult {
   const inputStart = numberOf(p, 'axis') ?? 0;
   if (!Number.isInteger(inputStart)) return invalid('axis must be an integer.', 'axis');
   const start = inputStart >= 0 ? inputStart : input.length + inputStart + 1;
-  if (start < 0 || start > input.length) return invalid(`axis ${numberText(inputStart)} is out of range for a ${formatShape(input)} input.`, 'axis');
+  if (start < 0 || start > input.length)
+    return invalid(`axis ${numberText(inputStart)} is out of range for a ${formatShape(input)} input.`, 'axis');
   const numAxes = numberOf(p, 'num_axes') ?? -1;
   if (!isCount(numAxes, -1)) return invalid('num_axes must be >= 0, or -1 for all.', 'num_axes');
   const end = numAxes === -1 ? input.length : start + numAxes;
@@ -59,12 +75,22 @@ export function reshape(ctx: InferContext): InferResult {
     let explicit = constantCount * count(input, 0, start) * count(input, end);
     for (const axis of copyAxes) explicit *= output[start + axis];
     if (explicit === 0 || count(input) % explicit !== 0) {
-      return fail(ctx, 'shape-mismatch', `cannot infer the -1 dimension: ${count(input)} elements are not divisible by ${explicit}.`, spanFor(ctx, 'reshape_param', 'shape'));
+      return fail(
+        ctx,
+        'shape-mismatch',
+        `cannot infer the -1 dimension: ${count(input)} elements are not divisible by ${explicit}.`,
+        spanFor(ctx, 'reshape_param', 'shape'),
+      );
     }
     output[start + inferredAxis] = count(input) / explicit;
   }
   if (count(output) !== count(input)) {
-    return fail(ctx, 'shape-mismatch', `new shape ${formatShape(output)} has ${count(output)} elements but the input ${formatShape(input)} has ${count(input)}.`, spanFor(ctx, 'reshape_param', 'shape'));
+    return fail(
+      ctx,
+      'shape-mismatch',
+      `new shape ${formatShape(output)} has ${count(output)} elements but the input ${formatShape(input)} has ${count(input)}.`,
+      spanFor(ctx, 'reshape_param', 'shape'),
+    );
   }
   return { outputs: ctx.layer.tops.map(() => output), features: { ...ZERO } };
 }
@@ -74,7 +100,13 @@ export function reduction(ctx: InferContext): InferResult {
   if (bad) return bad;
   const input = ctx.inputs[0];
   const axis = canonicalAxis(numberOf(params(ctx, 'reduction_param'), 'axis') ?? 0, input.length);
-  if (axis === undefined) return fail(ctx, 'invalid-layer-parameters', `axis is out of range for a ${formatShape(input)} input.`, spanFor(ctx, 'reduction_param', 'axis'));
+  if (axis === undefined)
+    return fail(
+      ctx,
+      'invalid-layer-parameters',
+      `axis is out of range for a ${formatShape(input)} input.`,
+      spanFor(ctx, 'reduction_param', 'axis'),
+    );
   const output = input.slice(0, axis);
   return { outputs: ctx.layer.tops.map(() => output), features: { ...ZERO } };
 }
@@ -90,11 +122,29 @@ export function argMax(ctx: InferContext): InferResult {
   let output: number[];
   if (has(p, 'axis')) {
     const axis = canonicalAxis(numberOf(p, 'axis') ?? 0, input.length);
-    if (axis === undefined) return fail(ctx, 'invalid-layer-parameters', `axis is out of range for a ${formatShape(input)} input.`, spanFor(ctx, 'argmax_param', 'axis'));
-    if (input[axis] < topK) return fail(ctx, 'invalid-layer-parameters', `top_k ${topK} exceeds axis size ${input[axis]}.`, spanFor(ctx, 'argmax_param', 'top_k'));
+    if (axis === undefined)
+      return fail(
+        ctx,
+        'invalid-layer-parameters',
+        `axis is out of range for a ${formatShape(input)} input.`,
+        spanFor(ctx, 'argmax_param', 'axis'),
+      );
+    if (input[axis] < topK)
+      return fail(
+        ctx,
+        'invalid-layer-parameters',
+        `top_k ${topK} exceeds axis size ${input[axis]}.`,
+        spanFor(ctx, 'argmax_param', 'top_k'),
+      );
     output = input.map((d, i) => (i === axis ? topK : d));
   } else {
-    if (count(input, 1) < topK) return fail(ctx, 'invalid-layer-parameters', `top_k ${topK} exceeds the ${count(input, 1)} values per item.`, spanFor(ctx, 'argmax_param', 'top_k'));
+    if (count(input, 1) < topK)
+      return fail(
+        ctx,
+        'invalid-layer-parameters',
+        `top_k ${topK} exceeds the ${count(input, 1)} values per item.`,
+        spanFor(ctx, 'argmax_param', 'top_k'),
+      );
     output = new Array<number>(Math.max(input.length, 3)).fill(1);
     output[0] = input[0];
     output[2] = topK;

@@ -11,7 +11,15 @@ import { haveSweeps, sweepFile } from './sweep-sample';
 async function run(args: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
-  const code = await fit(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd });
+  const code = await fit(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -25,9 +33,14 @@ describe('energy-lens fit --search (CLI, real data sample)', function () {
     // A 600-row sample keeps the test quick; the full sweeps are in the benchmark.
     const lines = fs.readFileSync(sweepFile('cpu'), 'utf8').split('\n');
     const header = lines.findIndex((l) => l.startsWith('wh_in'));
-    fs.writeFileSync(path.join(dir, 'sample.csv'), [lines[header], ...lines.slice(header + 1).filter((l, i) => l && i % 8 === 0)].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'sample.csv'),
+      [lines[header], ...lines.slice(header + 1).filter((l, i) => l && i % 8 === 0)].join('\n'),
+    );
   });
-  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('prints the frontier as a table with held-out errors, coverage and a recommended model', async () => {
     const r = await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '4'], dir);
@@ -39,7 +52,10 @@ describe('energy-lens fit --search (CLI, real data sample)', function () {
   });
 
   it('prints JSON and saves the picked frontier model, which the server loads', async () => {
-    const r = await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '4', '--json', '--out', 'm.json', '--pick', '3'], dir);
+    const r = await run(
+      ['sample.csv', '--features', FEATURES, '--search', '--max-terms', '4', '--json', '--out', 'm.json', '--pick', '3'],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr);
     const json = JSON.parse(r.stdout);
     const front = json.types[0].front as Array<{ complexity: number; mape: number; coverage90: number }>;
@@ -63,7 +79,10 @@ describe('energy-lens fit --search (CLI, real data sample)', function () {
     const pick = await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '3', '--out', 'x.json', '--pick', '9'], dir);
     assert.equal(pick.code, 1);
     assert.match(pick.stderr, /has no frontier model with 9 parameters \(the frontier has /);
-    const renamed = await run(['sample.csv', '--features', 'wh_in,c_in,k,c_out,h_out', '--search', '--max-terms', '3', '--out', 'y.json'], dir);
+    const renamed = await run(
+      ['sample.csv', '--features', 'wh_in,c_in,k,c_out,h_out', '--search', '--max-terms', '3', '--out', 'y.json'],
+      dir,
+    );
     assert.equal(renamed.code, 1);
     assert.match(renamed.stderr, /is not a layer feature/);
   });

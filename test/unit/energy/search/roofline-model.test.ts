@@ -45,10 +45,15 @@ describe('roofline family (smooth max of costs plus overhead)', () => {
       const t = report.types[0];
       const roofline = t.front.find((m) => m.family === 'roofline');
       assert.ok(roofline, 'the front has a roofline');
-      const model = frontierEnergyModel(report, {
-        platform: { id: 'test/tx2/gpu', label: 'Test TX2 GPU', board: 'TX2', framework: 'test', device: 'gpu', calibration: 'fitted' },
-        generator: 'test', data: [{ file: 'tx2_gpu_conv_sweep.csv', rows: data.rows.length }],
-      }, { Convolution: roofline });
+      const model = frontierEnergyModel(
+        report,
+        {
+          platform: { id: 'test/tx2/gpu', label: 'Test TX2 GPU', board: 'TX2', framework: 'test', device: 'gpu', calibration: 'fitted' },
+          generator: 'test',
+          data: [{ file: 'tx2_gpu_conv_sweep.csv', rows: data.rows.length }],
+        },
+        { Convolution: roofline },
+      );
       assert.equal(model.formatVersion, 2);
       const loaded = parseModelText(JSON.stringify(model), 'roofline.json');
       assert.ok('model' in loaded, 'error' in loaded ? loaded.error : '');
@@ -64,7 +69,11 @@ describe('roofline family (smooth max of costs plus overhead)', () => {
         const v = Object.fromEntries(dataset.features.map((f, c) => [f, dataset.rows[i].values[c]])) as LayerFeatures;
         const p = predictLayer(layer(`conv${i}`, 'Convolution', v), 0, loaded.model);
         assert.equal(p.status, 'predicted', p.message);
-        assert.match(p.formula!, /^E = [0-9.]+ [µnm]?J \+ smooth-max\(p=[0-9.]+; [0-9.]+ [fpnµm]?J × /, 'hovers show the roofline as it is');
+        assert.match(
+          p.formula!,
+          /^E = [0-9.]+ [µnm]?J \+ smooth-max\(p=[0-9.]+; [0-9.]+ [fpnµm]?J × /,
+          'hovers show the roofline as it is',
+        );
         const expected = rooflineValue(params, columns, i);
         worst = Math.max(worst, Math.abs(p.predicted_mJ! - expected) / expected);
       }
@@ -74,18 +83,32 @@ describe('roofline family (smooth max of costs plus overhead)', () => {
 
   it('rejects version-2 content in a version-1 file and a smooth-max without its exponent', () => {
     const sub = {
-      features: ['macs', 'tile16(channelsOut)'], coefficients: [1e-6, 1e-3], intercept: 0.5, form: 'smooth-max', exponent: 2,
-      sigmaLog: 0.2, samples: 10, extrapolated: false, provenance: { family: 'search', method: 'lm', spreadFrom: 'test' },
+      features: ['macs', 'tile16(channelsOut)'],
+      coefficients: [1e-6, 1e-3],
+      intercept: 0.5,
+      form: 'smooth-max',
+      exponent: 2,
+      sigmaLog: 0.2,
+      samples: 10,
+      extrapolated: false,
+      provenance: { family: 'search', method: 'lm', spreadFrom: 'test' },
     };
-    const file = (formatVersion: number, s: object) => JSON.stringify({
-      formatVersion, platform: { id: 'a/b', label: 'A', board: 'a', framework: 'b', device: 'cpu', calibration: 'fitted' },
-      energyUnit: 'mJ', subModels: { Convolution: s }, provenance: { generator: 'test' },
-    });
+    const file = (formatVersion: number, s: object) =>
+      JSON.stringify({
+        formatVersion,
+        platform: { id: 'a/b', label: 'A', board: 'a', framework: 'b', device: 'cpu', calibration: 'fitted' },
+        energyUnit: 'mJ',
+        subModels: { Convolution: s },
+        provenance: { generator: 'test' },
+      });
     assert.ok('model' in parseModelText(file(2, sub), 'v2.json'));
     const v1 = parseModelText(file(1, sub), 'v1.json');
     assert.ok('error' in v1 && /need "formatVersion": 2/.test(v1.error), JSON.stringify(v1));
     const { exponent: _e, ...noExponent } = sub;
     const bad = parseModelText(file(2, noExponent), 'bad.json');
-    assert.ok('error' in bad && bad.error.includes('bad.json: /subModels/Convolution/exponent: a smooth-max sub-model needs its exponent'), JSON.stringify(bad));
+    assert.ok(
+      'error' in bad && bad.error.includes('bad.json: /subModels/Convolution/exponent: a smooth-max sub-model needs its exponent'),
+      JSON.stringify(bad),
+    );
   });
 });

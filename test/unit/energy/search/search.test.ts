@@ -19,22 +19,33 @@ describe('model search on the TX2 CPU sweep (real data, every 5th row)', functio
 
   it('is deterministic: the same seed gives the same front, coefficient for coefficient', () => {
     const again = frontOf(1);
-    const summary = (t: typeof first) => t.front.map((m) => ({ c: m.complexity, f: m.family, terms: m.terms, k: m.coefficients, b: m.intercept, mape: m.errors.mape }));
+    const summary = (t: typeof first) =>
+      t.front.map((m) => ({ c: m.complexity, f: m.family, terms: m.terms, k: m.coefficients, b: m.intercept, mape: m.errors.mape }));
     assert.deepEqual(summary(again), summary(first));
     const other = frontOf(2);
-    assert.notDeepEqual(other.front.map((m) => m.errors.mape), first.front.map((m) => m.errors.mape), 'a different seed deals different folds');
+    assert.notDeepEqual(
+      other.front.map((m) => m.errors.mape),
+      first.front.map((m) => m.errors.mape),
+      'a different seed deals different folds',
+    );
   });
 
   it('gives a monotone front: held-out MAPE falls as the parameter count grows, within the limit asked for', () => {
     assert.ok(first.front.length >= 3, `front of ${first.front.length}`);
     for (let i = 1; i < first.front.length; i++) {
       assert.ok(first.front[i].complexity > first.front[i - 1].complexity);
-      assert.ok(first.front[i].errors.mape < first.front[i - 1].errors.mape, `front ${i}: ${first.front[i].errors.mape} after ${first.front[i - 1].errors.mape}`);
+      assert.ok(
+        first.front[i].errors.mape < first.front[i - 1].errors.mape,
+        `front ${i}: ${first.front[i].errors.mape} after ${first.front[i - 1].errors.mape}`,
+      );
     }
     assert.ok(first.front.every((m) => m.complexity <= 5));
     // Every candidate is either on the front or beaten by a model on it with no more parameters.
     for (const c of first.candidates) {
-      assert.ok(first.front.some((m) => m.complexity <= c.complexity && m.errors.mape <= c.errors.mape), `${c.label} (${c.complexity})`);
+      assert.ok(
+        first.front.some((m) => m.complexity <= c.complexity && m.errors.mape <= c.errors.mape),
+        `${c.label} (${c.complexity})`,
+      );
     }
   });
 
@@ -72,11 +83,28 @@ describe('model search with a held-out split (real data, every 10th row of the G
 describe('Pareto front', () => {
   it('keeps per complexity the lowest MAPE and drops models no better than a simpler one', () => {
     const front = paretoFront([
-      { complexity: 1, mape: 40 }, { complexity: 2, mape: 30 }, { complexity: 2, mape: 25 },
-      { complexity: 3, mape: 26 }, { complexity: 4, mape: 20 }, { complexity: 5, mape: Number.NaN },
+      { complexity: 1, mape: 40 },
+      { complexity: 2, mape: 30 },
+      { complexity: 2, mape: 25 },
+      { complexity: 3, mape: 26 },
+      { complexity: 4, mape: 20 },
+      { complexity: 5, mape: Number.NaN },
     ]);
-    assert.deepEqual(front.map((m) => [m.complexity, m.mape]), [[1, 40], [2, 25], [4, 20]]);
+    assert.deepEqual(
+      front.map((m) => [m.complexity, m.mape]),
+      [
+        [1, 40],
+        [2, 25],
+        [4, 20],
+      ],
+    );
     assert.equal(recommendedIndex(front), 2);
-    assert.equal(recommendedIndex([{ complexity: 1, mape: 10.4 }, { complexity: 3, mape: 10 }]), 0);
+    assert.equal(
+      recommendedIndex([
+        { complexity: 1, mape: 10.4 },
+        { complexity: 3, mape: 10 },
+      ]),
+      0,
+    );
   });
 });

@@ -20,10 +20,15 @@ describe('smearing bias correction of log-space fits', () => {
     const plain = subsets.heldOut([CONSTANT, 0], { smearing: false })!;
     // "Networks" of 50 layers each: the mean signed error of their totals.
     const bias = (predicted: Float64Array) => {
-      let sum = 0, nets = 0;
+      let sum = 0,
+        nets = 0;
       for (let start = 0; start < n; start += 50) {
-        let p = 0, m = 0;
-        for (let i = start; i < start + 50; i++) { p += predicted[i]; m += y[i]; }
+        let p = 0,
+          m = 0;
+        for (let i = start; i < start + 50; i++) {
+          p += predicted[i];
+          m += y[i];
+        }
         sum += p / m - 1;
         nets++;
       }

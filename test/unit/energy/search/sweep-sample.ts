@@ -6,8 +6,14 @@ import { importCsv } from '../../../../server/src/energy/fit/csv';
 import type { Dataset } from '../../../../server/src/energy/fit/dataset';
 import { DATA } from '../../shared-paths';
 
-export const SWEEP_COLUMNS = [['wh_in', 'heightIn'], ['c_in', 'channelsIn'], ['k', 'kernelH'], ['c_out', 'channelsOut'], ['h_out', 'heightOut'], ['macs', 'macs']]
-  .map(([column, name]) => ({ column, name }));
+export const SWEEP_COLUMNS = [
+  ['wh_in', 'heightIn'],
+  ['c_in', 'channelsIn'],
+  ['k', 'kernelH'],
+  ['c_out', 'channelsOut'],
+  ['h_out', 'heightOut'],
+  ['macs', 'macs'],
+].map(([column, name]) => ({ column, name }));
 
 export const sweepFile = (device: 'cpu' | 'gpu') => path.join(DATA, `tx2_${device}_conv_sweep.csv`);
 export const haveSweeps = () => fs.existsSync(sweepFile('cpu')) && fs.existsSync(sweepFile('gpu'));

@@ -15,7 +15,9 @@ export interface GaugeReading {
 }
 
 export async function findBattery(device: AdbDevice, signal?: AbortSignal): Promise<{ battery: string; externalPower: string[] }> {
-  const r = await device.shell(`for s in ${ROOT}/*; do echo "$s $(cat $s/type) $(cat $s/online 2>/dev/null)"; done`, { signal }).catch(() => undefined);
+  const r = await device
+    .shell(`for s in ${ROOT}/*; do echo "$s $(cat $s/type) $(cat $s/online 2>/dev/null)"; done`, { signal })
+    .catch(() => undefined);
   // The emulated sh has no loops; fall back to listing and reading each supply.
   const entries: Array<{ name: string; type: string; online?: string }> = [];
   if (r && r.code === 0 && /Battery/.test(r.stdout)) {
@@ -25,7 +27,10 @@ export async function findBattery(device: AdbDevice, signal?: AbortSignal): Prom
     }
   } else {
     const ls = await device.shell(`ls ${ROOT}`, { signal });
-    for (const name of ls.stdout.split('\n').map((s) => s.trim()).filter((s) => /^[A-Za-z0-9_.-]+$/.test(s))) {
+    for (const name of ls.stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter((s) => /^[A-Za-z0-9_.-]+$/.test(s))) {
       const info = await device.shell(`cat ${ROOT}/${name}/type; cat ${ROOT}/${name}/online 2>/dev/null`, { signal });
       const [type, online] = info.stdout.split('\n');
       entries.push({ name, type: type?.trim() ?? '', online: online?.trim() });
@@ -33,22 +38,38 @@ export async function findBattery(device: AdbDevice, signal?: AbortSignal): Prom
   }
   const battery = entries.find((e) => e.type === 'Battery');
   if (!battery) throw new AdbError(`no battery fuel gauge under ${ROOT} on ${device.serial}`, 'adb-failed');
-  return { battery: `${ROOT}/${battery.name}`, externalPower: entries.filter((e) => e.type !== 'Battery' && e.online === '1').map((e) => e.name) };
+  return {
+    battery: `${ROOT}/${battery.name}`,
+    externalPower: entries.filter((e) => e.type !== 'Battery' && e.online === '1').map((e) => e.name),
+  };
 }
 
 export async function readGauge(device: AdbDevice, battery: string, signal?: AbortSignal): Promise<GaugeReading> {
   const r = await device.shell(`cat ${battery}/current_now ${battery}/voltage_now`, { signal, timeoutMs: 10000 });
-  const [ua, uv] = r.stdout.trim().split('\n').map((s) => Number(s.trim()));
+  const [ua, uv] = r.stdout
+    .trim()
+    .split('\n')
+    .map((s) => Number(s.trim()));
   if (r.code !== 0 || !Number.isFinite(ua) || !Number.isFinite(uv) || uv <= 0) {
-    throw new AdbError(`the fuel gauge at ${battery} gave no current/voltage (${JSON.stringify(r.stdout.slice(0, 80))} ${r.stderr.trim()})`, 'adb-failed');
+    throw new AdbError(
+      `the fuel gauge at ${battery} gave no current/voltage (${JSON.stringify(r.stdout.slice(0, 80))} ${r.stderr.trim()})`,
+      'adb-failed',
+    );
   }
   return { at: Date.now(), microamps: ua, microvolts: uv };
 }
 
 /** Reads the gauge as fast as adb allows until `until` resolves. */
-export async function pollGauge(device: AdbDevice, battery: string, until: Promise<unknown>, signal?: AbortSignal): Promise<GaugeReading[]> {
+export async function pollGauge(
+  device: AdbDevice,
+  battery: string,
+  until: Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<GaugeReading[]> {
   let done = false;
-  void until.finally(() => { done = true; });
+  void until.finally(() => {
+    done = true;
+  });
   const out: GaugeReading[] = [];
   while (!done && !signal?.aborted && out.length < 100000) out.push(await readGauge(device, battery, signal));
   return out;

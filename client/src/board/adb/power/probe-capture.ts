@@ -35,7 +35,10 @@ export class ProbeCapture {
   /** min over samples of (host arrival ms − probe ms): the probe clock's offset, up to the least pipe delay. */
   hostMinusProbeMs = Infinity;
 
-  constructor(private readonly command: string, private readonly mapping: ProbeColumns = {}) {}
+  constructor(
+    private readonly command: string,
+    private readonly mapping: ProbeColumns = {},
+  ) {}
 
   /** Starts the command and resolves once the first sample arrived (or rejects after `timeoutMs`). */
   start(timeoutMs = 10000): Promise<void> {
@@ -43,16 +46,38 @@ export class ProbeCapture {
     this.child = child;
     const lines = new LineSplitter((line) => this.line(line));
     child.stdout!.on('data', (d: Buffer) => lines.push(d));
-    child.stderr!.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4096); });
+    child.stderr!.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4096);
+    });
     return new Promise((resolve, reject) => {
       const timer = setInterval(() => {
-        if (this.samples.length > 0) { clearInterval(timer); clearTimeout(limit); resolve(); }
+        if (this.samples.length > 0) {
+          clearInterval(timer);
+          clearTimeout(limit);
+          resolve();
+        }
       }, 10);
-      const limit = setTimeout(() => { clearInterval(timer); this.stop(); reject(new ProbeCaptureError(`the probe command gave no samples in ${timeoutMs} ms: ${this.command}${this.stderr ? ` (${this.stderr.trim()})` : ''}`)); }, timeoutMs);
-      child.on('error', (e) => { clearInterval(timer); clearTimeout(limit); reject(new ProbeCaptureError(`cannot run the probe command ${this.command}: ${e.message}`)); });
+      const limit = setTimeout(() => {
+        clearInterval(timer);
+        this.stop();
+        reject(
+          new ProbeCaptureError(
+            `the probe command gave no samples in ${timeoutMs} ms: ${this.command}${this.stderr ? ` (${this.stderr.trim()})` : ''}`,
+          ),
+        );
+      }, timeoutMs);
+      child.on('error', (e) => {
+        clearInterval(timer);
+        clearTimeout(limit);
+        reject(new ProbeCaptureError(`cannot run the probe command ${this.command}: ${e.message}`));
+      });
       child.on('exit', (code, signal) => {
         this.exited = `exited (${signal ?? code})${this.stderr ? `: ${this.stderr.trim()}` : ''}`;
-        if (this.samples.length === 0) { clearInterval(timer); clearTimeout(limit); reject(new ProbeCaptureError(`the probe command ${this.exited}`)); }
+        if (this.samples.length === 0) {
+          clearInterval(timer);
+          clearTimeout(limit);
+          reject(new ProbeCaptureError(`the probe command ${this.exited}`));
+        }
       });
     });
   }
@@ -65,7 +90,10 @@ export class ProbeCapture {
   private line(raw: string): void {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    if (line.length > MAX_LINE) { this.badLines++; return; }
+    if (line.length > MAX_LINE) {
+      this.badLines++;
+      return;
+    }
     const cells = line.split(',').map((c) => c.trim());
     if (!this.columns) {
       const at = (name: string | undefined) => (name === undefined ? -1 : cells.indexOf(name));
@@ -73,14 +101,20 @@ export class ProbeCapture {
       const p = at(this.mapping.power ?? (this.mapping.voltage ? undefined : 'power_W'));
       const v = at(this.mapping.voltage);
       const i = at(this.mapping.current);
-      if (t < 0 || (p < 0 && (v < 0 || i < 0))) throw new ProbeCaptureError(`the probe's CSV header ${JSON.stringify(line)} has no ${t < 0 ? `time column "${this.mapping.time ?? 'time_s'}"` : 'power column (or voltage and current columns)'}`);
+      if (t < 0 || (p < 0 && (v < 0 || i < 0)))
+        throw new ProbeCaptureError(
+          `the probe's CSV header ${JSON.stringify(line)} has no ${t < 0 ? `time column "${this.mapping.time ?? 'time_s'}"` : 'power column (or voltage and current columns)'}`,
+        );
       this.columns = { t, p: p >= 0 ? p : undefined, v: v >= 0 ? v : undefined, i: i >= 0 ? i : undefined };
       return;
     }
     const c = this.columns;
     const t = Number(cells[c.t]);
     const watts = c.p !== undefined ? Number(cells[c.p]) : Number(cells[c.v!]) * Number(cells[c.i!]);
-    if (!Number.isFinite(t) || !Number.isFinite(watts) || cells.length <= Math.max(c.t, c.p ?? 0, c.v ?? 0, c.i ?? 0)) { this.badLines++; return; }
+    if (!Number.isFinite(t) || !Number.isFinite(watts) || cells.length <= Math.max(c.t, c.p ?? 0, c.v ?? 0, c.i ?? 0)) {
+      this.badLines++;
+      return;
+    }
     if (this.samples.length < MAX_SAMPLES) this.samples.push({ t, watts });
     this.hostMinusProbeMs = Math.min(this.hostMinusProbeMs, Date.now() - t * 1000);
   }
@@ -89,7 +123,11 @@ export class ProbeCapture {
   between(t0: number, t1: number): ProbeSample[] {
     let lo = 0;
     let hi = this.samples.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.samples[mid].t < t0) lo = mid + 1; else hi = mid; }
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.samples[mid].t < t0) lo = mid + 1;
+      else hi = mid;
+    }
     const out: ProbeSample[] = [];
     for (let k = lo; k < this.samples.length && this.samples[k].t <= t1; k++) out.push(this.samples[k]);
     return out;
@@ -109,6 +147,10 @@ export class ProbeCapture {
     const child = this.child;
     this.child = undefined;
     if (!child?.pid || child.exitCode !== null) return;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   }
 }

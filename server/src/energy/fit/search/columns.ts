@@ -27,11 +27,17 @@ export function termColumns(dataset: Dataset, rows: readonly number[], texts: re
     let ok = true;
     for (let k = 0; k < rows.length && ok; k++) {
       const values = dataset.rows[rows[k]].values;
-      const v = evaluateTerm(term, (name) => { const i = index.get(name); return i === undefined ? undefined : values[i]; });
+      const v = evaluateTerm(term, (name) => {
+        const i = index.get(name);
+        return i === undefined ? undefined : values[i];
+      });
       if (v.ok && Number.isFinite(v.value)) col[k] = v.value;
       else ok = false;
     }
-    if (!ok || col.every((x) => x === col[0])) { dropped.push(term.text); continue; }
+    if (!ok || col.every((x) => x === col[0])) {
+      dropped.push(term.text);
+      continue;
+    }
     terms.push(term);
     columns.push(col);
   }

@@ -11,7 +11,9 @@ const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} %` : '–');
 /** The formula of a frontier model, as hovers show sub-models ("E = 0.69 mJ + smooth-max(…)"). */
 export function frontierFormula(m: FrontierModel): string {
   const sub = {
-    features: m.terms, coefficients: m.coefficients, intercept: m.intercept,
+    features: m.terms,
+    coefficients: m.coefficients,
+    intercept: m.intercept,
     ...(m.family === 'log' ? { link: 'log' } : {}),
     ...(m.family === 'roofline' ? { form: 'smooth-max', exponent: m.exponent } : {}),
   } as unknown as SubModel;
@@ -23,7 +25,16 @@ export function intervalFactor(m: FrontierModel): number {
 }
 
 export function frontierTable(t: TypeSearch): string {
-  const header = ['Params', 'Family', 'Held-out MAPE', 'Median', 'p90', '90 % interval', 'Coverage', 'Model (predicted energy, mJ per layer)'];
+  const header = [
+    'Params',
+    'Family',
+    'Held-out MAPE',
+    'Median',
+    'p90',
+    '90 % interval',
+    'Coverage',
+    'Model (predicted energy, mJ per layer)',
+  ];
   const rows = t.front.map((m, i) => [
     `${m.complexity}${i === t.recommended ? ' ★' : ''}`,
     m.family,

@@ -23,14 +23,21 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const pos = q * (n - 1);
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-export function heldOutErrors(measured: ArrayLike<number>, predicted: ArrayLike<number>, foldOf: ArrayLike<number>, folds: number): HeldOutErrors {
+export function heldOutErrors(
+  measured: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  foldOf: ArrayLike<number>,
+  folds: number,
+): HeldOutErrors {
   const ape: number[] = [];
   const logAbs = new Float64Array(measured.length).fill(NaN);
-  let sq = 0, nonPositive = 0;
+  let sq = 0,
+    nonPositive = 0;
   for (let i = 0; i < measured.length; i++) {
     const p = predicted[i];
     if (Number.isNaN(p)) continue;
@@ -38,11 +45,15 @@ export function heldOutErrors(measured: ArrayLike<number>, predicted: ArrayLike<
     ape.push(Math.abs(rel));
     sq += rel * rel;
     if (p > 0) logAbs[i] = Math.abs(Math.log(measured[i] / p));
-    else { logAbs[i] = Infinity; nonPositive++; }
+    else {
+      logAbs[i] = Infinity;
+      nonPositive++;
+    }
   }
   const sortedApe = Float64Array.from(ape).sort();
   const all = Float64Array.from(logAbs.filter((x) => !Number.isNaN(x))).sort();
-  let covered = 0, judged = 0;
+  let covered = 0,
+    judged = 0;
   // One held-out fold (a holdout split): its rows are judged in two halves, each by the other's width.
   let k = 0;
   const judgeFold = folds >= 2 ? foldOf : Int32Array.from(logAbs, (x) => (Number.isNaN(x) ? -1 : k++ % 2));
@@ -71,7 +82,8 @@ export function heldOutErrors(measured: ArrayLike<number>, predicted: ArrayLike<
 
 /** Cheap score for screening candidates: MAPE (%) of the out-of-fold predictions. */
 export function mapeOf(measured: ArrayLike<number>, predicted: ArrayLike<number>): number {
-  let s = 0, n = 0;
+  let s = 0,
+    n = 0;
   for (let i = 0; i < measured.length; i++) {
     if (Number.isNaN(predicted[i])) continue;
     s += Math.abs(predicted[i] - measured[i]) / measured[i];

@@ -37,7 +37,13 @@ export class LinearSubsets {
   private readonly rhsFold: Float64Array[];
   private readonly foldRows: Int32Array[];
 
-  constructor(columns: readonly Float64Array[], readonly y: Float64Array, readonly objective: LinearObjective, readonly foldOf: Int32Array, readonly folds: number) {
+  constructor(
+    columns: readonly Float64Array[],
+    readonly y: Float64Array,
+    readonly objective: LinearObjective,
+    readonly foldOf: Int32Array,
+    readonly folds: number,
+  ) {
     this.n = y.length;
     this.p = columns.length;
     const q = this.p + 1;
@@ -59,7 +65,8 @@ export class LinearSubsets {
     for (let i = 0; i < this.n; i++) if (foldOf[i] >= 0) rows[foldOf[i]].push(i);
     this.foldRows = rows.map((r) => Int32Array.from(r));
     for (let f = 0; f < folds; f++) {
-      const G = this.gramFold[f], b = this.rhsFold[f];
+      const G = this.gramFold[f],
+        b = this.rhsFold[f];
       for (const i of this.foldRows[f]) {
         for (let a = 0; a < q; a++) {
           const va = this.v[a][i];
@@ -121,7 +128,8 @@ export class LinearSubsets {
 
   private smearingOf(subset: readonly number[], beta: Float64Array, skipFold: number): number {
     if (this.objective !== 'log') return 1;
-    let sum = 0, count = 0;
+    let sum = 0,
+      count = 0;
     for (let i = 0; i < this.n; i++) {
       if (skipFold >= 0 && this.foldOf[i] === skipFold) continue;
       sum += Math.exp(this.t[i] - this.linear(subset, beta, i));

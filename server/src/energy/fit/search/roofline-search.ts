@@ -13,7 +13,12 @@ const SCREEN_ROWS = 1500;
 const SHORTLIST = 12;
 
 /** Linear relative fit of [overhead, atoms] turned into a roofline start (p = 1; costs kept positive). */
-function startFrom(coefficients: number[] | undefined, atoms: number[], columns: readonly Float64Array[], y: Float64Array): RooflineParams | undefined {
+function startFrom(
+  coefficients: number[] | undefined,
+  atoms: number[],
+  columns: readonly Float64Array[],
+  y: Float64Array,
+): RooflineParams | undefined {
   if (!coefficients) return undefined;
   const medianY = median(y);
   return {
@@ -23,8 +28,16 @@ function startFrom(coefficients: number[] | undefined, atoms: number[], columns:
   };
 }
 
-export function searchRooflines(texts: string[], columns: readonly Float64Array[], subsets: LinearSubsets, y: Float64Array, foldOf: Int32Array, folds: number,
-  maxParams: number, summarize: (p: Float64Array) => HeldOutErrors): FrontierModel[] {
+export function searchRooflines(
+  texts: string[],
+  columns: readonly Float64Array[],
+  subsets: LinearSubsets,
+  y: Float64Array,
+  foldOf: Int32Array,
+  folds: number,
+  maxParams: number,
+  summarize: (p: Float64Array) => HeldOutErrors,
+): FrontierModel[] {
   const n = y.length;
   const stride = Math.max(1, Math.floor(n / SCREEN_ROWS));
   const screen = Int32Array.from({ length: Math.ceil(n / stride) }, (_, k) => k * stride).filter((i) => i < n);
@@ -36,17 +49,28 @@ export function searchRooflines(texts: string[], columns: readonly Float64Array[
     for (const i of rows) s += Math.abs(rooflineValue(params, cols, i, buf) / y[i] - 1);
     return s / rows.length;
   };
-  const collapsedIn = (atoms: number[], params: RooflineParams) => params.costs.some((a, k) => a * max(columns[atoms[k]]) < 1e-6 * median(y));
+  const collapsedIn = (atoms: number[], params: RooflineParams) =>
+    params.costs.some((a, k) => a * max(columns[atoms[k]]) < 1e-6 * median(y));
   const fitOn = (atoms: number[], rows: Int32Array, foldOut: number, start?: RooflineParams) => {
     const from = start ?? startFrom(subsets.fitWithout([CONSTANT, ...atoms], foldOut), atoms, columns, y);
-    return from && fitRoofline(atoms.map((j) => columns[j]), y, rows, from);
+    return (
+      from &&
+      fitRoofline(
+        atoms.map((j) => columns[j]),
+        y,
+        rows,
+        from,
+      )
+    );
   };
   /**
    * From the warm start and from the linear fit of the same rows, the better fit; one whose cost
    * collapsed to ~0 (a smaller model in disguise, LM stuck at p's bound) only when nothing else converged.
    */
   const fitBest = (atoms: number[], rows: Int32Array, foldOut: number, warm?: RooflineParams): RooflineParams | undefined => {
-    const tries = [warm && fitOn(atoms, rows, foldOut, warm), fitOn(atoms, rows, foldOut)].filter((p): p is RooflineParams => p !== undefined);
+    const tries = [warm && fitOn(atoms, rows, foldOut, warm), fitOn(atoms, rows, foldOut)].filter(
+      (p): p is RooflineParams => p !== undefined,
+    );
     const scored = tries.map((p) => ({ p, cost: inSampleCost(atoms, p, rows) + (collapsedIn(atoms, p) ? 1e6 : 0) }));
     return scored.sort((a, b) => a.cost - b.cost)[0]?.p;
   };
@@ -108,14 +132,26 @@ export function searchRooflines(texts: string[], columns: readonly Float64Array[
     if (atoms.length + 3 > maxParams) break;
     // Screen each further cost in sample (warm start: the current fit plus a small new cost).
     // Only the costs whose linear relative fit helps most are tried as roofline costs (LM is the dear part).
-    const shortlist = ids.filter((j) => !atoms.includes(j))
-      .map((j) => { const p = subsets.heldOut([CONSTANT, ...atoms, j]); return { j, score: p ? mapeOf(y, p) : Infinity }; })
-      .sort((a, b) => a.score - b.score || a.j - b.j).slice(0, SHORTLIST).map((c) => c.j);
+    const shortlist = ids
+      .filter((j) => !atoms.includes(j))
+      .map((j) => {
+        const p = subsets.heldOut([CONSTANT, ...atoms, j]);
+        return { j, score: p ? mapeOf(y, p) : Infinity };
+      })
+      .sort((a, b) => a.score - b.score || a.j - b.j)
+      .slice(0, SHORTLIST)
+      .map((c) => c.j);
     let best: { atoms: number[]; params: RooflineParams; cost: number } | undefined;
     for (const j of shortlist) {
       const next = [...atoms, j];
       const start = { ...current, costs: [...current.costs, (0.05 * median(y)) / Math.max(median(columns[j]), 1e-30)] };
-      const params = fitRoofline(next.map((a) => columns[a]), y, screen, start, { maxIterations: 20 });
+      const params = fitRoofline(
+        next.map((a) => columns[a]),
+        y,
+        screen,
+        start,
+        { maxIterations: 20 },
+      );
       if (!params) continue;
       const cost = inSampleCost(next, params, screen);
       if (!best || cost < best.cost) best = { atoms: next, params, cost };

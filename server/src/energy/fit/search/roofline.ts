@@ -19,7 +19,12 @@ const MIN_LOG_P = 0;
 const MAX_LOG_P = Math.log(64);
 
 /** Prediction (mJ) for row i; `terms[k][i]` is term k's value. `buffer` has one slot per term. */
-export function rooflineValue(params: RooflineParams, terms: readonly Float64Array[], i: number, buffer = new Float64Array(terms.length)): number {
+export function rooflineValue(
+  params: RooflineParams,
+  terms: readonly Float64Array[],
+  i: number,
+  buffer = new Float64Array(terms.length),
+): number {
   for (let k = 0; k < terms.length; k++) buffer[k] = params.costs[k] * terms[k][i];
   return params.overhead + smoothMax(buffer, params.exponent);
 }
@@ -32,7 +37,13 @@ export interface RooflineFitOptions {
  * Fits on `rows` from `start`. Returns undefined when the start is not usable (a cost ≤ 0) or the
  * fit does not stay finite; the caller then keeps the linear model.
  */
-export function fitRoofline(terms: readonly Float64Array[], y: Float64Array, rows: ArrayLike<number>, start: RooflineParams, options: RooflineFitOptions = {}): RooflineParams | undefined {
+export function fitRoofline(
+  terms: readonly Float64Array[],
+  y: Float64Array,
+  rows: ArrayLike<number>,
+  start: RooflineParams,
+  options: RooflineFitOptions = {},
+): RooflineParams | undefined {
   const K = terms.length;
   if (!start.costs.every((a) => a > 0 && Number.isFinite(a)) || !(start.exponent > 0)) return undefined;
   const m = K + 2;
@@ -49,7 +60,10 @@ export function fitRoofline(terms: readonly Float64Array[], y: Float64Array, row
     for (let s = 0; s < n; s++) {
       const i = rows[s];
       let top = -Infinity;
-      for (let k = 0; k < K; k++) { lk[k] = th[1 + k] + logT[k][i]; top = Math.max(top, p * lk[k]); }
+      for (let k = 0; k < K; k++) {
+        lk[k] = th[1 + k] + logT[k][i];
+        top = Math.max(top, p * lk[k]);
+      }
       let sum = 0;
       for (let k = 0; k < K; k++) sum += Math.exp(p * lk[k] - top);
       const logM = (top + Math.log(sum)) / p;
@@ -92,8 +106,15 @@ export function fitRoofline(terms: readonly Float64Array[], y: Float64Array, row
     for (let attempt = 0; attempt < 8 && !improved; attempt++) {
       const D = Float64Array.from(A);
       for (let a = 0; a < m; a++) D[a * m + a] += lambda * (A[a * m + a] || 1e-12) + 1e-15;
-      const step = choleskySolve(D, Float64Array.from(g, (x) => -x), m);
-      if (!step) { lambda *= 10; continue; }
+      const step = choleskySolve(
+        D,
+        Float64Array.from(g, (x) => -x),
+        m,
+      );
+      if (!step) {
+        lambda *= 10;
+        continue;
+      }
       const next = theta.map((x, a) => x + step[a]);
       next[K + 1] = Math.min(MAX_LOG_P, Math.max(MIN_LOG_P, next[K + 1]));
       const nextCost = evaluate(next, false);

@@ -75,15 +75,21 @@ const MAX_SEARCH_FOLDS = 50;
 export function searchModels(input: Dataset, options: SearchOptions = {}): SearchReport {
   if (input.rows.length === 0) throw new FitError('no data rows to search');
   const maxParams = options.maxParams ?? 8;
-  if (!Number.isInteger(maxParams) || maxParams < 1 || maxParams > 40) throw new FitError(`the largest model size must be an integer from 1 to 40 parameters, got ${options.maxParams}`);
+  if (!Number.isInteger(maxParams) || maxParams < 1 || maxParams > 40)
+    throw new FitError(`the largest model size must be an integer from 1 to 40 parameters, got ${options.maxParams}`);
   const seed = options.seed ?? 1;
   const { dataset, notes } = completeSquareLayers(input);
-  const cv: CvScheme = options.cv ?? (dataset.rows.every((r) => r.group !== undefined) ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
-  if (cv.kind === 'loo' && dataset.rows.length > MAX_SEARCH_FOLDS) throw new FitError(`leave-one-out would need ${dataset.rows.length} fits per candidate; use kfold:10 for a search over this many rows`);
+  const cv: CvScheme =
+    options.cv ??
+    (dataset.rows.every((r) => r.group !== undefined) ? { kind: 'loo-network' } : { kind: 'kfold', k: Math.min(10, dataset.rows.length) });
+  if (cv.kind === 'loo' && dataset.rows.length > MAX_SEARCH_FOLDS)
+    throw new FitError(`leave-one-out would need ${dataset.rows.length} fits per candidate; use kfold:10 for a search over this many rows`);
   const folds = makeFolds(dataset, cv, seed);
   const foldOfRow = new Int32Array(dataset.rows.length).fill(-1);
   const tested = cv.kind === 'holdout' ? [folds[0]] : folds;
-  tested.forEach((f, k) => { for (const i of f) foldOfRow[i] = k; });
+  tested.forEach((f, k) => {
+    for (const i of f) foldOfRow[i] = k;
+  });
   const copies = new Set(notes.map((n) => n.split(' ')[0]));
   const warnings: string[] = [];
   const types: TypeSearch[] = [];
@@ -91,7 +97,8 @@ export function searchModels(input: Dataset, options: SearchOptions = {}): Searc
     const rows = dataset.rows.map((r, i) => (r.type === type ? i : -1)).filter((i) => i >= 0);
     const y = Float64Array.from(rows, (i) => dataset.rows[i].target);
     const bad = rows.find((i) => !(dataset.rows[i].target > 0));
-    if (bad !== undefined) throw new FitError(`${type}: energy ${dataset.rows[bad].target} must be > 0 for a search (relative and log-space errors)`);
+    if (bad !== undefined)
+      throw new FitError(`${type}: energy ${dataset.rows[bad].target} must be > 0 for a search (relative and log-space errors)`);
     const foldOf = Int32Array.from(rows, (i) => foldOfRow[i]);
     if (new Set(foldOf.filter((f) => f >= 0)).size < (cv.kind === 'holdout' ? 1 : 2)) {
       warnings.push(`${type}: its ${rows.length} rows fall in fewer than 2 validation folds, so it cannot be searched`);
@@ -105,8 +112,18 @@ export function searchModels(input: Dataset, options: SearchOptions = {}): Searc
   return { validation: describeCv(cv, seed), maxParams, types, notes, warnings };
 }
 
-function searchType(dataset: Dataset, type: string, rows: number[], y: Float64Array, foldOf: Int32Array, folds: number, copies: Set<string>,
-  maxParams: number, options: SearchOptions, warnings: string[]): Omit<TypeSearch, 'milliseconds'> {
+function searchType(
+  dataset: Dataset,
+  type: string,
+  rows: number[],
+  y: Float64Array,
+  foldOf: Int32Array,
+  folds: number,
+  copies: Set<string>,
+  maxParams: number,
+  options: SearchOptions,
+  warnings: string[],
+): Omit<TypeSearch, 'milliseconds'> {
   const families = options.families ?? SEARCH_FAMILIES;
   const candidates: FrontierModel[] = [];
   const librarySizes: Record<SearchFamily, number> = { relative: 0, log: 0, roofline: 0 };
@@ -121,7 +138,14 @@ function searchType(dataset: Dataset, type: string, rows: number[], y: Float64Ar
     const { lib, subsets } = linear('relative', linearLibrary(dataset.features, copies));
     librarySizes.relative = lib.terms.length;
     const ids = [CONSTANT, ...lib.terms.map((_, j) => j)];
-    const path = forwardStepwise(ids, (s) => { const p = subsets.heldOut(s); return p && mapeOf(y, p); }, { maxSize: maxParams });
+    const path = forwardStepwise(
+      ids,
+      (s) => {
+        const p = subsets.heldOut(s);
+        return p && mapeOf(y, p);
+      },
+      { maxSize: maxParams },
+    );
     for (const step of path) {
       const fit = subsets.fitAll(step.subset);
       const heldOut = subsets.heldOut(step.subset);
@@ -147,8 +171,14 @@ function searchType(dataset: Dataset, type: string, rows: number[], y: Float64Ar
     if (lib.terms.length > 0) {
       const ids = lib.terms.map((_, j) => j);
       // Screened without smearing (one pass less per fold); the models kept are scored with it.
-      const path = forwardStepwise(ids, (s) => { const p = subsets.heldOut(s, { smearing: false }); return p && mapeOf(y, p); },
-        { maxSize: maxParams, forced: [CONSTANT] });
+      const path = forwardStepwise(
+        ids,
+        (s) => {
+          const p = subsets.heldOut(s, { smearing: false });
+          return p && mapeOf(y, p);
+        },
+        { maxSize: maxParams, forced: [CONSTANT] },
+      );
       for (const step of path) {
         const fit = subsets.fitAll(step.subset);
         const heldOut = subsets.heldOut(step.subset);
@@ -172,7 +202,19 @@ function searchType(dataset: Dataset, type: string, rows: number[], y: Float64Ar
   if (families.includes('roofline') && maxParams >= 4) {
     const { lib, subsets } = linear('relative', rooflineAtoms(dataset.features));
     librarySizes.roofline = lib.terms.length;
-    if (lib.terms.length >= 2) candidates.push(...searchRooflines(lib.terms.map((t) => t.text), lib.columns, subsets, y, foldOf, folds, maxParams, summarize));
+    if (lib.terms.length >= 2)
+      candidates.push(
+        ...searchRooflines(
+          lib.terms.map((t) => t.text),
+          lib.columns,
+          subsets,
+          y,
+          foldOf,
+          folds,
+          maxParams,
+          summarize,
+        ),
+      );
   }
   if (candidates.length === 0) warnings.push(`${type}: no candidate model could be fitted`);
   const front = paretoFront(candidates.map((c) => ({ ...c, mape: c.errors.mape }))).map(({ mape: _m, ...c }) => c as FrontierModel);

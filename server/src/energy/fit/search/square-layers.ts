@@ -3,7 +3,11 @@
 // widthOut = heightOut, kernelW = kernelH, stated in a note rather than assumed silently.
 import type { Dataset } from '../dataset';
 
-const PAIRS: Array<[height: string, width: string]> = [['heightIn', 'widthIn'], ['heightOut', 'widthOut'], ['kernelH', 'kernelW']];
+const PAIRS: Array<[height: string, width: string]> = [
+  ['heightIn', 'widthIn'],
+  ['heightOut', 'widthOut'],
+  ['kernelH', 'kernelW'],
+];
 
 export interface SquareCompletion {
   dataset: Dataset;

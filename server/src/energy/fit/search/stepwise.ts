@@ -17,7 +17,11 @@ export interface StepwiseOptions {
 }
 
 /** Best subset found at each size reached (forced-only size first when there are forced entries). */
-export function forwardStepwise(candidates: readonly number[], score: (subset: number[]) => number | undefined, options: StepwiseOptions): PathStep[] {
+export function forwardStepwise(
+  candidates: readonly number[],
+  score: (subset: number[]) => number | undefined,
+  options: StepwiseOptions,
+): PathStep[] {
   const forced = options.forced ?? [];
   const path: PathStep[] = [];
   let current = [...forced];
@@ -28,7 +32,10 @@ export function forwardStepwise(candidates: readonly number[], score: (subset: n
   const memo = new Map<string, number | undefined>();
   const scored = (subset: number[]) => {
     const key = [...subset].sort((a, b) => a - b).join(',');
-    if (!memo.has(key)) { const s = score(subset); memo.set(key, s !== undefined && Number.isFinite(s) ? s : undefined); }
+    if (!memo.has(key)) {
+      const s = score(subset);
+      memo.set(key, s !== undefined && Number.isFinite(s) ? s : undefined);
+    }
     return memo.get(key);
   };
   while (current.length < options.maxSize) {
@@ -48,7 +55,10 @@ export function forwardStepwise(candidates: readonly number[], score: (subset: n
           if (best.subset.includes(c)) continue;
           const subset: number[] = best.subset.map((x: number, i: number) => (i === pos ? c : x));
           const s = scored(subset);
-          if (s !== undefined && s < best.score - 1e-12) { best = { subset, score: s }; changed = true; }
+          if (s !== undefined && s < best.score - 1e-12) {
+            best = { subset, score: s };
+            changed = true;
+          }
         }
       }
       if (!changed) break;

@@ -30,7 +30,8 @@ export function sizeTerms(features: readonly string[]): SizeTerm[] {
   else if (has(features, 'channelsIn', 'heightIn', 'widthIn')) out.push({ role: 'input', text: 'channelsIn*heightIn*widthIn' });
   if (features.includes('outputElements')) out.push({ role: 'output', text: 'outputElements' });
   else if (has(features, 'channelsOut', 'heightOut', 'widthOut')) out.push({ role: 'output', text: 'channelsOut*heightOut*widthOut' });
-  if (has(features, 'channelsIn', 'channelsOut', 'kernelH', 'kernelW')) out.push({ role: 'weights', text: 'channelsIn*channelsOut*kernelH*kernelW' });
+  if (has(features, 'channelsIn', 'channelsOut', 'kernelH', 'kernelW'))
+    out.push({ role: 'weights', text: 'channelsIn*channelsOut*kernelH*kernelW' });
   else if (features.includes('params')) out.push({ role: 'weights', text: 'params' });
   for (const extra of ['activationBytes', 'weightBytes']) if (features.includes(extra)) out.push({ role: extra, text: extra });
   return out;

@@ -8,18 +8,27 @@ import { parseTerm } from '../../terms';
 import { DEFAULT_APPLIES_TO, type ToModelOptions, finishModel, round } from '../to-model';
 import type { FrontierModel, SearchReport } from './search';
 
-export function frontierSubModel(m: FrontierModel, type: string, report: SearchReport, samples: number, options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'>): SubModel {
+export function frontierSubModel(
+  m: FrontierModel,
+  type: string,
+  report: SearchReport,
+  samples: number,
+  options: Pick<ToModelOptions, 'data' | 'appliesTo' | 'why'>,
+): SubModel {
   for (const text of m.terms) {
     const term = parseTerm(text);
     if ('error' in term) throw new FitError(term.error);
     for (const { name } of term.factors) {
       if (!isLayerFeatureName(name)) {
-        throw new FitError(`feature '${name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${name}:channelsIn)`);
+        throw new FitError(
+          `feature '${name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${name}:channelsIn)`,
+        );
       }
     }
   }
   const numbers = [...m.coefficients, m.intercept, m.exponent ?? 1, m.errors.sigmaLog];
-  if (!numbers.every(Number.isFinite)) throw new FitError(`${type}: the ${m.label} model has a coefficient or spread that is not finite; pick another model of the frontier`);
+  if (!numbers.every(Number.isFinite))
+    throw new FitError(`${type}: the ${m.label} model has a coefficient or spread that is not finite; pick another model of the frontier`);
   const why = typeof options.why === 'string' ? options.why : options.why?.[type];
   const appliesTo = (options.appliesTo ?? DEFAULT_APPLIES_TO)[type];
   return {
