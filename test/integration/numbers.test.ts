@@ -38,11 +38,13 @@ suite('Honest numbers', () => {
       60_000,
     );
     assert.match(predictedLens(titles)!, /provisional \(assumes kernel_size for kernal_size\)/);
-    const diagnostics = vscode.languages.getDiagnostics(document.uri);
-    assert.ok(
-      diagnostics.some((d) => /kernal_size/.test(d.message)),
-      'the typo is still an error in the file',
+    // Diagnostics are published on their own schedule: wait for the typo's.
+    const diagnostics = await eventually(
+      async () => vscode.languages.getDiagnostics(document.uri),
+      (d) => d.some((x) => /kernal_size/.test(x.message)),
+      'the typo diagnostic (the typo is still an error in the file)',
     );
+    assert.ok(diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error && /kernal_size/.test(d.message)));
     const hover = await hoverText(document, positionOf(document, '"conv10"', 2));
     assert.match(hover, /Predicted energy per image:\*\* [\d.]+ \S?J gross/, hover);
     assert.match(hover, /provisional \(assumes kernel_size for kernal_size\)/, `conv10 depends on conv1: ${hover}`);
