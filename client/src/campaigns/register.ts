@@ -31,7 +31,12 @@ export interface CampaignFeature {
 }
 
 export function createCampaignFeature(context: vscode.ExtensionContext, client?: LanguageClient): CampaignFeature {
-  const notifyServer = throttledPerFile((file) => void client?.sendNotification(MeasurementsChangedNotification, { files: [file] }), 1000);
+  // By method name: this lazy bundle has its own copy of vscode-jsonrpc, whose typed message objects the
+  // language client (in the activation bundle) does not recognise ("Unknown parameter structure auto").
+  const notifyServer = throttledPerFile(
+    (file) => void client?.sendNotification(MeasurementsChangedNotification.method, { files: [file] }),
+    1000,
+  );
   const output = vscode.window.createOutputChannel('Energy Lens');
   const running = new RunningCampaigns();
   const tree = new CampaignTreeProvider(running);
