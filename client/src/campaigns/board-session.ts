@@ -34,8 +34,6 @@ export interface BoardSessionOptions {
 }
 
 export const AGENT_FILE_NAME = 'energy_lens_agent.py';
-/** Tries of the first (read-only) command on a fresh connection. */
-const HOME_TRIES = 3;
 
 /** `python3` or `/opt/py/bin/python3 -u` -> argv words. */
 export function pythonArgv(python: string): string[] {
@@ -118,24 +116,10 @@ export class BoardSession {
   }
 
   private static async remoteHome(connection: BoardLink, log: (l: string) => void): Promise<string> {
-    // The first command of a fresh connection sometimes ends without an exit status ("closed unexpectedly")
-    // while the connection itself is fine; this one is read-only, so it is asked again before giving up.
-    for (let attempt = 1; ; attempt++) {
-      const out: string[] = [];
-      try {
-        const r = await connection.exec('printf "%s\\n" "$HOME"', { onStdout: (l) => out.push(l), onStderr: log });
-        return BoardSession.homeFrom(connection, r.code, out);
-      } catch (err) {
-        if (attempt >= HOME_TRIES || !(err instanceof BoardConnectionError) || err.code !== 'connection-lost') throw err;
-        log(`[board] ${err.message}; asking again (${attempt} of ${HOME_TRIES - 1} retries)`);
-        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-      }
-    }
-  }
-
-  private static homeFrom(connection: BoardLink, code: number | null, out: string[]): string {
+    const out: string[] = [];
+    const r = await connection.exec('printf "%s\\n" "$HOME"', { onStdout: (l) => out.push(l), onStderr: log });
     const home = out.join('').trim();
-    if (code !== 0 || !home.startsWith('/')) {
+    if (r.code !== 0 || !home.startsWith('/')) {
       throw new CampaignError(`Could not find the home folder on board "${connection.target.name}" (got "${home}").`, 'probe-failed');
     }
     return home.replace(/\/+$/, '');

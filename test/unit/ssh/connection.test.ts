@@ -559,11 +559,9 @@ describe('BoardConnection against a real sshd', function () {
       );
     };
 
-    // Skipped, a known failure to fix: on this machine's OpenSSH (9.2p1-2+deb12u10) the first command over the
-    // tunnel ends without an exit status ("closed unexpectedly"); it fails the same way on the commit that last
-    // passed CI, while OpenSSH's own `ssh -J` and a bare ssh2 client (same cancel wrapper) get the output and exit 0.
-    // Connecting through the jump, host keys at both hops, and the two tests below still run.
-    it.skip('reaches the board through the jump host, verifying host keys at every hop', async () => {
+    // A short command's whole reply arrives in one read through the tunnel: its exit status must not be lost
+    // before the caller listens (exit-status.ts); this failed as "closed unexpectedly" before.
+    it('reaches the board through the jump host, verifying host keys at every hop', async () => {
       const t = testEnv({ hostDecision: 'accept-and-remember' });
       configFor(jump, t.home);
       const c = await connect({ name: 'tx1', host: 'tx1-via-jump' }, t.env);

@@ -3,6 +3,7 @@
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { connectChain, describeRoute } from './connect-chain';
 import { BoardConnectionError, describeSocketError } from './errors';
+import { watchExit } from './exit-status';
 import { runStreaming, shortCommand, type ChannelHost, type ExecOptions, type ExecResult } from './remote-exec';
 import {
   mkdirpOnBoard,
@@ -131,7 +132,7 @@ export class BoardConnection implements FileHost {
     return new Promise((resolve, reject) => {
       try {
         this.board.exec(command, (err, channel) => {
-          if (!err) return resolve(channel);
+          if (!err) return resolve(watchExit(channel));
           reject(
             this.closedBy !== undefined
               ? this.notOpenError(command)

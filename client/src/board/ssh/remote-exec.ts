@@ -12,6 +12,7 @@
 import type { ClientChannel } from 'ssh2';
 import type { Readable } from 'stream';
 import { BoardConnectionError } from './errors';
+import { exitStatusOf } from './exit-status';
 import { DEFAULT_MAX_LINE_LENGTH, LineSplitter, type OverlongLine } from './line-splitter';
 import { isValidEnvName, shellQuote } from './shell-quote';
 
@@ -59,6 +60,7 @@ export interface CollectResult {
 
 /** What the exec helpers need from the connection. */
 export interface ChannelHost {
+  /** Opens an exec channel; must call `watchExit` on it inside ssh2's callback (see exit-status.ts). */
   openExec(command: string): Promise<ClientChannel>;
   /** Error for a channel that closed without an exit status (the connection went away). */
   lostError(command: string): BoardConnectionError;
@@ -129,7 +131,6 @@ export function runCollect(
         let outBytes = 0;
         let errBytes = 0;
         let overflow: BoardConnectionError | undefined;
-        let exit: { code: number | null; signal: string | null } | undefined;
         channel.on('data', (c: Buffer) => {
           if (overflow) return;
           outBytes += c.length;
@@ -150,11 +151,9 @@ export function runCollect(
           errBytes += kept.length;
           err.push(kept);
         });
-        channel.on('exit', (code: number | null, signal?: string) => {
-          exit = { code: typeof code === 'number' ? code : null, signal: signal ?? null };
-        });
         channel.on('close', () => {
           if (overflow) return reject(overflow);
+          const exit = exitStatusOf(channel);
           if (!exit) return reject(host.lostError(command));
           resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
         });
@@ -179,7 +178,6 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
   const channel = await host.openExec(wrapForCancel(command, options.env));
 
   return new Promise<ExecResult>((resolve, reject) => {
-    let exit: { code: number | null; signal: string | null } | undefined;
     let cancelled = false;
     let closed = false;
     let giveUp: NodeJS.Timeout | undefined;
@@ -218,9 +216,6 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
 
     channel.on('data', (c: Buffer) => closed || stdout.push(c));
     channel.stderr.on('data', (c: Buffer) => closed || stderr.push(c));
-    channel.on('exit', (code: number | null, sig?: string) => {
-      exit = { code: typeof code === 'number' ? code : null, signal: sig ?? null };
-    });
     const finish = (): void => {
       if (closed) return;
       closed = true;
@@ -228,6 +223,7 @@ export async function runStreaming(host: ChannelHost, command: string, options: 
       signal?.removeEventListener('abort', onAbort);
       stdout.end();
       stderr.end();
+      const exit = exitStatusOf(channel);
       if (callbackError !== undefined) reject(callbackError);
       else if (exit) resolve({ ...exit, cancelled });
       else if (cancelled) resolve({ code: null, signal: null, cancelled });
