@@ -6,7 +6,9 @@ const inServer = (...parts) => `${S}(${parts.join('|')})`;
 /** Everything in the project except test/ and scripts/ (production code). */
 const PRODUCT = '^(server/src|client/src|media/src)/';
 /** Formatting and escaping for people, shared by server, client and CLI; they import nothing. */
-const SHARED_LEAVES = `${S}(units|markdown-escape|csv-escape|settings-defaults)\\.ts$`;
+const SHARED_LEAVES = `${S}(units|markdown-escape|csv-escape|settings-defaults|caffe-upgrade-names)\\.ts$`;
+/** Caffe's V0/V1 layer type names (upgrade_proto.cpp), one table for the schema and the network model. */
+const UPGRADE_NAMES = `${S}caffe-upgrade-names\\.ts$`;
 /** `vscode` resolves to its type declarations (the host provides the module at run time). */
 const VSCODE = '^(vscode$|node_modules/@types/vscode/)';
 
@@ -22,12 +24,17 @@ const only = (name, comment, from, allowed, extra = {}) => ({
 module.exports = {
   forbidden: [
     only('text-is-a-leaf', 'text/ imports nothing else in the project', `${S}text/`, `${S}text/`),
-    only('caffe-schema', 'caffe/: text/ and problem.ts', `${S}caffe/`, [`${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`].join('|')),
+    only(
+      'caffe-schema',
+      'caffe/: text/, problem.ts, caffe-upgrade-names.ts',
+      `${S}caffe/`,
+      [`${S}caffe/`, `${S}text/`, `${S}problem\\.ts$`, UPGRADE_NAMES].join('|'),
+    ),
     only(
       'net-model',
-      'net/: text/ and problem.ts (not caffe/, not energy/)',
+      'net/: text/, problem.ts, caffe-upgrade-names.ts (not caffe/, not energy/)',
       `${S}net/`,
-      [`${S}net/`, `${S}text/`, `${S}problem\\.ts$`].join('|'),
+      [`${S}net/`, `${S}text/`, `${S}problem\\.ts$`, UPGRADE_NAMES].join('|'),
     ),
     only(
       'weights-beside-net',

@@ -4,6 +4,7 @@
 // the same fields thousands of times per document.
 import * as protobuf from 'protobufjs';
 import protoText from './caffe.proto';
+import { V0_TO_V1_TYPE, V1_TO_V2_TYPE } from '../caffe-upgrade-names';
 import { FORK_FIELDS, FORK_LAYER_TYPES, FORK_PROTO, type ForkOrigin } from './forks';
 
 export type FieldKind = 'message' | 'enum' | 'scalar';
@@ -147,79 +148,8 @@ const BVLC_LAYER_TYPES: ReadonlyArray<[string, string[], string]> = [
   ['WindowData', ['window_data_param'], 'Reads windows of images for detection.'],
 ];
 
-// V1 LayerType enum names and the V2 strings Caffe upgrades them to (upgrade_proto.cpp).
-const V1_TO_V2: Readonly<Record<string, string>> = {
-  NONE: '',
-  ABSVAL: 'AbsVal',
-  ACCURACY: 'Accuracy',
-  ARGMAX: 'ArgMax',
-  BNLL: 'BNLL',
-  CONCAT: 'Concat',
-  CONTRASTIVE_LOSS: 'ContrastiveLoss',
-  CONVOLUTION: 'Convolution',
-  DECONVOLUTION: 'Deconvolution',
-  DATA: 'Data',
-  DROPOUT: 'Dropout',
-  DUMMY_DATA: 'DummyData',
-  EUCLIDEAN_LOSS: 'EuclideanLoss',
-  ELTWISE: 'Eltwise',
-  EXP: 'Exp',
-  FLATTEN: 'Flatten',
-  HDF5_DATA: 'HDF5Data',
-  HDF5_OUTPUT: 'HDF5Output',
-  HINGE_LOSS: 'HingeLoss',
-  IM2COL: 'Im2col',
-  IMAGE_DATA: 'ImageData',
-  INFOGAIN_LOSS: 'InfogainLoss',
-  INNER_PRODUCT: 'InnerProduct',
-  LRN: 'LRN',
-  MEMORY_DATA: 'MemoryData',
-  MULTINOMIAL_LOGISTIC_LOSS: 'MultinomialLogisticLoss',
-  MVN: 'MVN',
-  POOLING: 'Pooling',
-  POWER: 'Power',
-  RELU: 'ReLU',
-  SIGMOID: 'Sigmoid',
-  SIGMOID_CROSS_ENTROPY_LOSS: 'SigmoidCrossEntropyLoss',
-  SILENCE: 'Silence',
-  SOFTMAX: 'Softmax',
-  SOFTMAX_LOSS: 'SoftmaxWithLoss',
-  SPLIT: 'Split',
-  SLICE: 'Slice',
-  TANH: 'TanH',
-  WINDOW_DATA: 'WindowData',
-  THRESHOLD: 'Threshold',
-};
-
-// V0 type strings and their V1 enum names (upgrade_proto.cpp UpgradeV0LayerType). "padding" has no
-// layer of its own: Caffe folds it into the following convolution's `pad`.
-const V0_TO_V1: Readonly<Record<string, string | null>> = {
-  accuracy: 'ACCURACY',
-  bnll: 'BNLL',
-  concat: 'CONCAT',
-  conv: 'CONVOLUTION',
-  data: 'DATA',
-  dropout: 'DROPOUT',
-  euclidean_loss: 'EUCLIDEAN_LOSS',
-  flatten: 'FLATTEN',
-  hdf5_data: 'HDF5_DATA',
-  hdf5_output: 'HDF5_OUTPUT',
-  im2col: 'IM2COL',
-  images: 'IMAGE_DATA',
-  infogain_loss: 'INFOGAIN_LOSS',
-  innerproduct: 'INNER_PRODUCT',
-  lrn: 'LRN',
-  multinomial_logistic_loss: 'MULTINOMIAL_LOGISTIC_LOSS',
-  pool: 'POOLING',
-  relu: 'RELU',
-  sigmoid: 'SIGMOID',
-  softmax: 'SOFTMAX',
-  softmax_loss: 'SOFTMAX_LOSS',
-  split: 'SPLIT',
-  tanh: 'TANH',
-  window_data: 'WINDOW_DATA',
-  padding: null,
-};
+// V0's "padding" has no layer of its own: Caffe folds it into the following convolution's `pad`.
+const V0_PADDING = 'padding';
 
 const PARSE_OPTIONS: protobuf.IParseOptions = { keepCase: true, alternateCommentMode: true };
 const PACKAGE_PREFIX = '.caffe.';
@@ -318,18 +248,18 @@ export class CaffeSchema {
 
   /** V2 type string Caffe upgrades a V1 enum name to (`CONVOLUTION` → `Convolution`). */
   v1ToV2LayerType(v1Name: string): string | undefined {
-    return V1_TO_V2[v1Name] || undefined;
+    return Object.hasOwn(V1_TO_V2_TYPE, v1Name) ? V1_TO_V2_TYPE[v1Name] : undefined;
   }
 
   /** V1 enum name of a V2 type string (`Convolution` → `CONVOLUTION`), if V1 had it. */
   v2ToV1LayerType(v2Name: string): string | undefined {
-    for (const [v1, v2] of Object.entries(V1_TO_V2)) if (v2 === v2Name && v2) return v1;
+    for (const [v1, v2] of Object.entries(V1_TO_V2_TYPE)) if (v2 === v2Name) return v1;
     return undefined;
   }
 
   /** V0 type strings (`conv`, `pool`, `padding`, ...). */
   v0LayerTypeNames(): string[] {
-    return Object.keys(V0_TO_V1);
+    return [...Object.keys(V0_TO_V1_TYPE), V0_PADDING];
   }
 
   /**
@@ -337,9 +267,8 @@ export class CaffeSchema {
    * convolution), undefined for unknown strings.
    */
   v0ToV2LayerType(v0Name: string): string | null | undefined {
-    if (!(v0Name in V0_TO_V1)) return undefined;
-    const v1 = V0_TO_V1[v0Name];
-    return v1 === null ? null : V1_TO_V2[v1];
+    if (v0Name === V0_PADDING) return null;
+    return Object.hasOwn(V0_TO_V1_TYPE, v0Name) ? V1_TO_V2_TYPE[V0_TO_V1_TYPE[v0Name]] : undefined;
   }
 
   private fieldTable(typeName: string): Map<string, FieldInfo> | null {

@@ -5,7 +5,7 @@
 import type { Field, MessageValue, ParsedDocument, Span, Value } from '../text/ast';
 import type { Problem } from '../problem';
 import { enumOf, lastField, lastValue, numberOf, numberValues, stringValue, stringValues, subMessage, subMessages } from './fields';
-import { V0_TO_V1_TYPE, V1_TO_V2_TYPE, V1_TYPE_BY_NUMBER } from './layer-types';
+import { V0_TO_V1_TYPE, V1_TO_V2_TYPE, V1_TYPE_BY_NUMBER } from '../caffe-upgrade-names';
 import type { BlobRef, FileFormat, HeaderInput, LayerDef, NetDefinition, StateRule } from './model';
 
 export function upgradeNet(doc: ParsedDocument): NetDefinition {
