@@ -11,6 +11,7 @@ import type { Connect } from './board-session';
 import type { NewCampaignRequest } from './campaign-plan';
 import { runCampaign, runCampaignSeries, type CampaignHooks, type CampaignOutcome } from './campaign-runner';
 import { formatDuration, formatProgress, type ProgressState } from './progress';
+import { runWithRetry } from './campaign-queues';
 import type { RunningCampaigns } from './running-campaigns';
 import { adbTargetNamed, addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
 import type { AdbTargetConfig } from '../board/adb-targets';
@@ -233,7 +234,15 @@ export async function profileNetworkOn(
     weightsFile: weights?.fsPath,
   };
   const outcome = await withCampaign(s, target, network.fsPath, `profiling ${name} on ${target.name}`, (signal, sink) =>
-    runCampaign({ target, connect: s.connect, agentLocalPath: s.agentPath, request, hooks: hooksFor(s, target, sink), signal }),
+    // A transient link failure (e.g. "closed unexpectedly" on the first command) is tried again with back-off, resuming the same file.
+    runWithRetry({
+      target: () => target,
+      connect: s.connect,
+      agentLocalPath: s.agentPath,
+      request,
+      hooks: hooksFor(s, target, sink),
+      signal,
+    }).then((r) => r.outcome),
   );
   if (!outcome) return undefined;
   showOutcome(s, outcome, `${name} on ${target.name}`);

@@ -49,6 +49,8 @@ export interface PlanOptions {
   hooksFor(target: string, networkFile: string): CampaignHooks;
   /** After each campaign (the last attempt). */
   onResult?(r: QueueResult): void;
+  /** Before a transient failure is tried again (the Campaigns view shows "retrying"). */
+  onRetry?(r: RetryNotice & { target: string; networkFile: string }): void;
   signal?: AbortSignal;
   /** Waits between retries (injected by tests). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -109,8 +111,6 @@ export function findResumable(
 }
 
 async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[]): Promise<void> {
-  const retry = o.retry ?? DEFAULT_RETRY;
-  const sleep = o.sleep ?? abortableSleep;
   for (const networkFile of o.networkFiles) {
     if (o.signal?.aborted) return;
     const name = board.target().name;
@@ -131,29 +131,69 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
       }
       if (found) request = { kind: 'resume', workspaceRoot: o.workspaceRoot, recordsFile: found.file };
     }
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await runCampaign({
-        target: board.target(),
-        connect: board.connect,
-        agentLocalPath: board.agentPath,
-        request,
-        hooks,
-        signal: o.signal,
-      });
-      if (!isTransient(outcome) || attempt > retry.retries || o.signal?.aborted) {
-        const r = { target: name, networkFile, outcome, attempts: attempt };
-        results.push(r);
-        o.onResult?.(r);
-        break;
-      }
-      const wait = backoffMs(attempt, retry);
-      hooks.log(
-        `${name}: ${outcome.error?.message ?? outcome.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retry.retries + 1}).`,
-      );
-      await sleep(wait, o.signal);
-      // The layers on disk stay: the retry resumes the same file (or starts one if none was written yet).
-      if (outcome.file) request = { kind: 'resume', workspaceRoot: o.workspaceRoot, recordsFile: outcome.file };
-    }
+    const { outcome, attempts } = await runWithRetry({
+      target: board.target,
+      connect: board.connect,
+      agentLocalPath: board.agentPath,
+      request,
+      hooks,
+      signal: o.signal,
+      retry: o.retry,
+      sleep: o.sleep,
+      onRetry: (r) => o.onRetry?.({ target: name, networkFile, ...r }),
+    });
+    const r = { target: name, networkFile, outcome, attempts };
+    results.push(r);
+    o.onResult?.(r);
+  }
+}
+
+export interface RetryNotice {
+  /** The attempt about to start (2 for the first retry). */
+  attempt: number;
+  of: number;
+  waitMs: number;
+  outcome: CampaignOutcome;
+}
+
+/**
+ * One campaign, tried again with back-off while it fails transiently (the link, not the board): the
+ * retry resumes the same records file, so nothing measured is lost or measured twice. Shared by the
+ * plan's queues and the extension's single campaigns.
+ */
+export async function runWithRetry(o: {
+  target(): TargetConfig;
+  connect: Connect;
+  agentLocalPath: string;
+  request: CampaignRequest;
+  hooks: CampaignHooks;
+  signal?: AbortSignal;
+  retry?: RetryPolicy;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  onRetry?(r: RetryNotice): void;
+}): Promise<{ outcome: CampaignOutcome; attempts: number }> {
+  const retry = o.retry ?? DEFAULT_RETRY;
+  const sleep = o.sleep ?? abortableSleep;
+  let request = o.request;
+  for (let attempt = 1; ; attempt++) {
+    const target = o.target();
+    const outcome = await runCampaign({
+      target,
+      connect: o.connect,
+      agentLocalPath: o.agentLocalPath,
+      request,
+      hooks: o.hooks,
+      signal: o.signal,
+    });
+    if (!isTransient(outcome) || attempt > retry.retries || o.signal?.aborted) return { outcome, attempts: attempt };
+    const wait = backoffMs(attempt, retry);
+    o.hooks.log(
+      `${target.name}: ${outcome.error?.message ?? outcome.status}; retrying in ${(wait / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${retry.retries + 1}).`,
+    );
+    o.onRetry?.({ attempt: attempt + 1, of: retry.retries + 1, waitMs: wait, outcome });
+    await sleep(wait, o.signal);
+    // The layers on disk stay: the retry resumes the same file (or starts one if none was written yet).
+    if (outcome.file) request = { kind: 'resume', workspaceRoot: request.workspaceRoot, recordsFile: outcome.file };
   }
 }
 

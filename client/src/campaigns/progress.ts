@@ -1,6 +1,10 @@
-// "layer k of n, elapsed, estimate": the numbers behind the progress notification. The estimate
-// uses the mean duration of the layers finished in this session; before the first one finishes, the
-// loop length the agent announced times the repetitions.
+// "layer k of n, elapsed, estimate": the raw numbers of one session. The estimate uses an
+// exponentially weighted mean of the durations of the layers finished in this session (recent layers
+// count more, one slow layer does not double it); before the first one finishes, the loop length the
+// agent announced times the repetitions. What is shown is made of these in progress-model.ts.
+
+/** Weight of the latest layer's duration in the per-layer mean. */
+const LAYER_EWMA = 0.3;
 
 export interface ProgressState {
   /** What is happening when no layer is being measured ("connecting", "measuring idle power"). */
@@ -24,7 +28,8 @@ export class ProgressTracker {
   private current: { name: string; position: number; of: number; startedAt: number; loopS?: number } | undefined;
   private of = 0;
   private done = 0;
-  private doneMs = 0;
+  /** Weighted mean duration of a finished layer. */
+  private layerMs: number | undefined;
 
   constructor(
     private readonly repetitions: number,
@@ -47,7 +52,8 @@ export class ProgressTracker {
   layerFinished(): void {
     if (!this.current) return;
     this.done += 1;
-    this.doneMs += this.now() - this.current.startedAt;
+    const took = this.now() - this.current.startedAt;
+    this.layerMs = this.layerMs === undefined ? took : this.layerMs + LAYER_EWMA * (took - this.layerMs);
     if (this.current.position >= this.current.of) {
       this.phase = this.netCheck ? 'whole-net cross-check' : 'finishing';
     }
@@ -68,8 +74,8 @@ export class ProgressTracker {
       s.layer = this.current.name;
     }
     const perLayer =
-      this.done > 0
-        ? this.doneMs / this.done
+      this.layerMs !== undefined
+        ? this.layerMs
         : this.current?.loopS !== undefined
           ? this.current.loopS * 1000 * this.repetitions * 1.15
           : undefined;

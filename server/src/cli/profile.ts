@@ -12,10 +12,10 @@ import type { CampaignOutcome } from '../../../client/src/campaigns/campaign-run
 import { runCampaignPlan, type BoardQueue, type QueueResult } from '../../../client/src/campaigns/campaign-queues';
 import { formatDuration, type ProgressState } from '../../../client/src/campaigns/progress';
 import { measurementsFolder } from '../measurements';
-import { analyzeText } from '../net';
 import { startEmulatedTarget } from './emulated-target';
 import type { CliCommand, CliIo } from './io';
-import { ProgressBar, renderProgressLine, shortProgress, type LayerLabel } from './progress-bar';
+import { ProgressBar, renderProgressLine, shortProgress } from './progress-bar';
+import { layerLabelsOf } from '../../../client/src/campaigns/progress-model';
 import { parseProfileArgs, PROFILE_USAGE, type ProfileArgs } from './profile-args';
 import { resolveProfileTarget } from './profile-targets';
 import { terminalSshEnvironment } from './terminal-ssh';
@@ -59,18 +59,6 @@ export function exitCodeOf(o: CampaignOutcome): number {
 }
 
 /** "split of <blob>" for the Split layers Caffe inserts, from the net as analysed here. */
-function layerLabels(networkFile: string): LayerLabel {
-  const names = new Map<string, string>();
-  try {
-    for (const l of analyzeText(fs.readFileSync(networkFile, 'utf8')).layers) {
-      if (l.isSplit && l.bottoms[0]) names.set(l.name, `split of ${l.bottoms[0]}`);
-    }
-  } catch {
-    // the label is a nicety; the runner reports unreadable networks
-  }
-  return (layer) => names.get(layer) ?? layer;
-}
-
 interface Boards {
   queues: BoardQueue[];
   dispose(): Promise<void>;
@@ -183,7 +171,7 @@ export const profile: CliCommand = async (args, io) => {
       batch: a.overrides.batch as number | undefined,
       retry: { retries: a.retries, baseDelayMs: a.retryDelayS * 1000, maxDelayMs: 30000 },
       hooksFor: (target, networkFile) => {
-        const labels = layerLabels(networkFile);
+        const labels = layerLabelsOf(networkFile);
         const rel = path.relative(io.cwd, networkFile) || networkFile;
         const label = `${path.basename(networkFile)} on ${target}`;
         return {

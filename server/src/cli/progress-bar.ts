@@ -3,25 +3,12 @@
 // the layer being measured (inserted Split layers as "split of <blob>").
 import type { ProgressState } from '../../../client/src/campaigns/progress';
 import { formatDuration } from '../../../client/src/campaigns/progress';
+// One computation of counts and ETA for the terminal, the notification and the Campaigns view.
+import { campaignCounts, EtaSmoother, type LayerLabel } from '../../../client/src/campaigns/progress-model';
+
+export { EtaSmoother, type LayerLabel } from '../../../client/src/campaigns/progress-model';
 
 const BAR_WIDTH = 20;
-/** Weight of a new estimate in the smoothed end time (per update, about once a second). */
-const SMOOTHING = 0.25;
-
-export class EtaSmoother {
-  private endAt: number | undefined;
-
-  /** The remaining time to show, from the tracker's raw estimate at `now`. */
-  update(remainingMs: number | undefined, now: number): number | undefined {
-    if (remainingMs === undefined) return this.endAt === undefined ? undefined : Math.max(0, this.endAt - now);
-    const raw = now + remainingMs;
-    this.endAt = this.endAt === undefined ? raw : this.endAt + SMOOTHING * (raw - this.endAt);
-    return Math.max(0, this.endAt - now);
-  }
-}
-
-/** `conv1`, or `split of conv1` for an inserted Split layer whose input blob is known. */
-export type LayerLabel = (layer: string) => string;
 
 export function renderProgressLine(
   s: ProgressState,
@@ -31,8 +18,7 @@ export function renderProgressLine(
   totalBefore = 0,
   totalPlanned?: number,
 ): string {
-  const of = totalPlanned ?? (s.of !== undefined ? s.of + totalBefore : undefined);
-  const done = totalBefore + s.done;
+  const { of, done } = campaignCounts(s, totalBefore, totalPlanned);
   const fraction = of ? Math.min(1, done / of) : 0;
   const filled = Math.round(fraction * BAR_WIDTH);
   // Most telling first: a narrow terminal cuts the end of the line.
@@ -46,8 +32,8 @@ export function renderProgressLine(
 
 /** `tx1 lenet.prototxt 3/8 conv2` for one board of several on the same line. */
 export function shortProgress(s: ProgressState, label: string, layerLabel: LayerLabel, totalBefore = 0, totalPlanned?: number): string {
-  const of = totalPlanned ?? (s.of !== undefined ? s.of + totalBefore : undefined);
-  return `${label} ${of ? `${totalBefore + s.done}/${of}` : (s.phase ?? 'starting')}${s.layer ? ` ${layerLabel(s.layer)}` : ''}`;
+  const { of, done } = campaignCounts(s, totalBefore, totalPlanned);
+  return `${label} ${of ? `${done}/${of}` : (s.phase ?? 'starting')}${s.layer ? ` ${layerLabel(s.layer)}` : ''}`;
 }
 
 /** Redraws one line on a TTY (at most every 200 ms); on a pipe prints nothing but what `note` says. */
