@@ -5,7 +5,7 @@
 // No `vscode` here (the CLI runs it; the extension can).
 import * as fs from 'fs';
 import * as path from 'path';
-import { BoardConnectionError } from '../board/ssh';
+import { BoardConnectionError } from '../board/ssh/errors'; // not the index: that would bundle ssh2 into campaigns.js
 import type { TargetConfig } from '../board/targets';
 import { readCampaignFile } from '../../../server/src/measurements';
 import type { Connect } from './board-session';
