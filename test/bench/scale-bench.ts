@@ -16,14 +16,14 @@ import { analyzeText } from '../../server/src/net';
 const GROWTH_TARGET = 5;
 const HOVER_TARGET_MS = 50;
 
-function reverseNet(n: number): string {
+export function reverseNet(n: number): string {
   const out = ['name: "reversed"', 'input: "data"', 'input_shape { dim: 1 dim: 4 dim: 8 dim: 8 }'];
   for (let i = n; i >= 1; i--) out.push(`layer { name: "l${i}" type: "ReLU" bottom: "b${i - 1}" top: "b${i}" }`);
   return out.join('\n') + '\n';
 }
 
 /** Conv/BN/Scale/ReLU blocks with a shortcut every two blocks, written out as people do (~165 B a layer). */
-function largeNet(layers: number): string {
+export function largeNet(layers: number): string {
   const out = ['name: "large"', 'input: "data"', 'input_shape { dim: 1 dim: 16 dim: 32 dim: 32 }'];
   let blob = 'data';
   let shortcut = 'data';

@@ -4,8 +4,8 @@
 import { parse } from '../text/parser';
 import type { ParsedDocument } from '../text/ast';
 import { detectFileKind, validateDocument } from '../caffe/validate';
-import { analyzeDocument, buildNavigationIndex, type NavigationIndex } from '../net';
-import type { NetAnalysis } from '../net/types';
+import { analyzeDocumentSteps, buildNavigationIndex, runToEnd, type NavigationIndex } from '../net';
+import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
@@ -24,6 +24,9 @@ export class DocumentAnalysis {
   private predictionCache?: NetPrediction | null;
   private measuredCache?: MeasuredLookup;
   private assumptionsCache?: Assumptions;
+  /** The network stage in progress (stepped by the diagnostics publisher on large files). */
+  private netJob?: Generator<void, void>;
+  private layerPositions?: Map<AnalyzedLayer, number>;
 
   constructor(
     readonly uri: string,
@@ -55,19 +58,47 @@ export class DocumentAnalysis {
    * fix were fixed (see `assumptions`), so one typo does not blank the numbers of the whole file.
    */
   get net(): NetAnalysis | null {
-    if (this.netCache === undefined) {
-      if (this.kind !== 'net') {
-        this.netCache = null;
-        this.assumptionsCache = NO_ASSUMPTIONS;
-      } else {
-        const fixes = assumableFixes(this.schemaProblems, this.text);
-        const doc = withFixesApplied(this.parsed, fixes);
-        const net = analyzeDocument(doc, { phase: this.settings.phase, batch: this.settings.batchSize }, this.text);
-        this.netCache = net;
-        this.assumptionsCache = fixes.length ? { fixes, layers: dependentLayers(net, fixes) } : NO_ASSUMPTIONS;
-      }
+    // A request that needs the net now finishes the stepped analysis where it stands (no work is redone).
+    if (this.netCache === undefined) runToEnd(this.netSteps());
+    return this.netCache ?? null;
+  }
+
+  /**
+   * Advances the network stage for about `budgetMs` of work; true once it is done. Between calls the
+   * server answers other requests; a newer version simply stops calling (the old job is dropped).
+   */
+  stepNet(budgetMs: number): boolean {
+    if (this.netCache !== undefined) return true;
+    const steps = this.netSteps();
+    const until = performance.now() + budgetMs;
+    while (performance.now() < until) if (steps.next().done) return true;
+    return this.netCache !== undefined;
+  }
+
+  private netSteps(): Generator<void, void> {
+    return (this.netJob ??= this.analyseNet());
+  }
+
+  private *analyseNet(): Generator<void, void> {
+    if (this.kind !== 'net') {
+      this.assumptionsCache = NO_ASSUMPTIONS;
+      this.netCache = null;
+      return;
     }
-    return this.netCache;
+    const fixes = assumableFixes(this.schemaProblems, this.text);
+    const doc = withFixesApplied(this.parsed, fixes);
+    const net = yield* analyzeDocumentSteps(doc, { phase: this.settings.phase, batch: this.settings.batchSize }, this.text);
+    this.assumptionsCache = fixes.length ? { fixes, layers: dependentLayers(net, fixes) } : NO_ASSUMPTIONS;
+    this.netCache = net;
+    this.netJob = undefined;
+  }
+
+  /** The position of a layer of `net.layers` (-1 if it is not one), by a map built once: O(1) a lookup. */
+  indexOfLayer(layer: AnalyzedLayer): number {
+    const net = this.net;
+    if (!net) return -1;
+    this.layerPositions ??= new Map(net.layers.map((l, i) => [l, i]));
+    return this.layerPositions.get(layer) ?? -1;
   }
 
   /** The fixes the network analysis assumed, and the layers whose numbers depend on them (provisional). */

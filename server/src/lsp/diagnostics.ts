@@ -17,6 +17,8 @@ const DEBOUNCE_MS = 150;
  * when the document changed meanwhile.
  */
 export const EARLY_PUBLISH_CHARS = 1_000_000;
+/** Work done per turn of the event loop by the stepped network analysis. */
+const STEP_MS = 20;
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -75,11 +77,13 @@ export function registerDiagnostics(
     const analysis = store.get(current);
     if (analysis.text.length >= EARLY_PUBLISH_CHARS && !analysis.netAnalysed) {
       // One stage per turn of the event loop: requests that arrive meanwhile are answered between.
-      const stages: Array<(a: DocumentAnalysis, d: TextDocument) => void> = [
+      // A stage returning false is not finished and runs again in the next turn (the network stage
+      // works in slices of STEP_MS, so a request waits at most about that long).
+      const stages: Array<(a: DocumentAnalysis, d: TextDocument) => boolean | void> = [
         (a) => void a.parsed,
         (a) => void a.parsed.root,
         (a, d) => send(d, a.textProblems),
-        (a) => void a.net,
+        (a) => a.stepNet(STEP_MS),
         (a) => a.net && void layersBySpan(a.net),
         (a, d) => send(d, [...a.problems, ...extraProblems(a)]),
         (a, d) => afterPublish(d),
@@ -87,8 +91,8 @@ export function registerDiagnostics(
       const next = (i: number): void => {
         const doc = stillAt(uri, version);
         if (!doc || i === stages.length) return;
-        stages[i](store.get(doc), doc);
-        setImmediate(() => guarded(uri, () => next(i + 1)));
+        const finished = stages[i](store.get(doc), doc) !== false;
+        setImmediate(() => guarded(uri, () => next(finished ? i + 1 : i)));
       };
       next(0);
       return;

@@ -14,7 +14,7 @@ export const UNTRUSTED_NOTE =
   '*Restricted: built-in models only (workspace not trusted): workspace models, `energyLens.modelFiles` and measurement records are not read*';
 
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
-  const index = analysis.net?.layers.indexOf(layer) ?? -1;
+  const index = analysis.indexOfLayer(layer);
   return index >= 0 ? analysis.prediction?.layers[index] : undefined;
 }
 

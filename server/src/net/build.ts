@@ -61,7 +61,25 @@ function producerIndex(w: Walk): ProducerIndex {
   return w.producers;
 }
 
+/** Layers walked between two yields of `buildAnalysisSteps` (a few ms of work). */
+const LAYERS_PER_STEP = 1000;
+
 export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {}, text?: string): NetAnalysis {
+  return runToEnd(buildAnalysisSteps(doc, options, text));
+}
+
+/** Runs a stepped computation to its end in one go. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * The same analysis in steps: it yields between stages and every LAYERS_PER_STEP layers, so the
+ * language server can answer requests between steps of a large net (the caller decides when to go on).
+ */
+export function* buildAnalysisSteps(doc: ParsedDocument, options: AnalyzeOptions = {}, text?: string): Generator<void, NetAnalysis> {
   const batch = Number.isInteger(options.batch) && (options.batch as number) > 0 ? (options.batch as number) : 1;
   const def = upgradeNet(doc);
   const problems: Problem[] = [...def.problems];
@@ -71,6 +89,7 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
     stages: [...def.fileStages, ...(options.stages ?? [])],
   };
   const { active, excluded } = filterLayers(def, state, problems);
+  yield;
 
   const offset = def.headerInputs.length > 0 ? 1 : 0;
   const nodes: GraphNode[] = [];
@@ -78,6 +97,7 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
   for (const l of active)
     nodes.push({ name: l.name, bottoms: l.bottoms.map((b) => b.name), tops: l.tops.map((t) => t.name), lossWeights: l.lossWeights });
   const plan = planSplits(nodes);
+  yield;
   const splitsAfter = new Map<number, SplitLayer[]>();
   for (const s of plan.splits) {
     const list = splitsAfter.get(s.after);
@@ -108,7 +128,9 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
   for (let k = 0; k < active.length; k++) {
     analyzeLayer(walk, active[k], k + offset, nodes[k + offset]);
     addSplits(walk, splitsAfter.get(k + offset));
+    if (k % LAYERS_PER_STEP === LAYERS_PER_STEP - 1) yield;
   }
+  yield;
   problems.push(...graphDiagnostics(active, plan, offset));
   return { name: def.name, ...summarize(walk), problems, format: def.format, excluded };
 }

@@ -3,7 +3,9 @@
 import type { ParsedDocument } from '../text/ast';
 import { parse } from '../text/parser';
 import type { AnalyzeOptions, NetAnalysis } from './types';
-import { buildAnalysis } from './build';
+import { buildAnalysis, buildAnalysisSteps } from './build';
+
+export { runToEnd } from './build';
 
 export type * from './types';
 export { NavigationIndex, buildNavigationIndex, definitionOf, referencesOf, renameEdits } from './navigation';
@@ -16,6 +18,11 @@ export { directiveText } from './directive';
  */
 export function analyzeDocument(doc: ParsedDocument, options?: AnalyzeOptions, text?: string): NetAnalysis {
   return buildAnalysis(doc, options ?? {}, text);
+}
+
+/** `analyzeDocument` in steps (see `buildAnalysisSteps`): for callers that must stay responsive. */
+export function analyzeDocumentSteps(doc: ParsedDocument, options?: AnalyzeOptions, text?: string): Generator<void, NetAnalysis> {
+  return buildAnalysisSteps(doc, options ?? {}, text);
 }
 
 /** Parse and analyse; syntax errors are the parser's to report (see `parse(text).errors`). */

@@ -1,0 +1,132 @@
+// The network stage in steps (issue 13 item 9): requests are answered between the steps of a long
+// analysis, a newer version stops the old one, and stepping gives exactly the one-go result.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Connection, PublishDiagnosticsParams, TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisStore } from '../../../server/src/analysis/analysis-store';
+import type { DocumentAnalysis } from '../../../server/src/analysis/document-analysis';
+import { EARLY_PUBLISH_CHARS, registerDiagnostics } from '../../../server/src/lsp/diagnostics';
+import { documentSymbols } from '../../../server/src/lsp/symbols';
+import { analyzeDocument, analyzeDocumentSteps } from '../../../server/src/net';
+import { parse } from '../../../server/src/text/parser';
+import { CORPUS_PROTOTXT } from '../shared-paths';
+
+type Listener = (e: { document: TextDocument }) => void;
+
+function fakes(onSend: (params: PublishDiagnosticsParams) => void) {
+  const sent: PublishDiagnosticsParams[] = [];
+  const open = new Map<string, TextDocument>();
+  const listeners: Record<'open' | 'change' | 'close', Listener[]> = { open: [], change: [], close: [] };
+  const connection = {
+    sendDiagnostics: async (params: PublishDiagnosticsParams) => {
+      sent.push(params);
+      onSend(params);
+    },
+    console: { error: (m: string) => assert.fail(m) },
+  } as unknown as Connection;
+  const documents = {
+    get: (uri: string) => open.get(uri),
+    all: () => [...open.values()],
+    onDidOpen: (l: Listener) => listeners.open.push(l),
+    onDidChangeContent: (l: Listener) => listeners.change.push(l),
+    onDidClose: (l: Listener) => listeners.close.push(l),
+  } as unknown as TextDocuments<TextDocument>;
+  const emit = (kind: 'open' | 'change', document: TextDocument) => {
+    open.set(document.uri, document);
+    listeners[kind].forEach((l) => l({ document }));
+  };
+  return { sent, connection, documents, emit };
+}
+
+/** A ReLU chain long enough that its network stage needs many steps (> EARLY_PUBLISH_CHARS of text). */
+function longChain(): string {
+  const out = ['input: "b0"', 'input_shape { dim: 1 dim: 4 dim: 8 dim: 8 }'];
+  for (let i = 1; out.join('\n').length < EARLY_PUBLISH_CHARS + 1000; i++)
+    out.push(`layer { name: "relu_${i}" type: "ReLU" bottom: "b${i - 1}" top: "b${i}" }`);
+  return out.join('\n') + '\n';
+}
+
+const until = async (check: () => boolean, what: string): Promise<void> => {
+  for (let i = 0; i < 3000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), what);
+};
+
+describe('stepped network analysis', function () {
+  this.timeout(120_000);
+  const text = longChain();
+
+  it('answers a documentSymbol request sent during the network stage before that stage finishes', async () => {
+    const store = new AnalysisStore();
+    let answered: { publishesBefore: number; netDone: boolean; symbols: number } | undefined;
+    const f = fakes((params) => {
+      if (f.sent.length !== 1) return;
+      // The early publish is out: the network stage starts in the next turn. A request arrives now.
+      const doc = f.documents.get(params.uri)!;
+      setImmediate(() =>
+        setImmediate(() => {
+          const analysis = store.get(doc);
+          answered = {
+            publishesBefore: f.sent.length,
+            netDone: analysis.netAnalysed,
+            symbols: documentSymbols(doc, analysis.parsed.root).length,
+          };
+        }),
+      );
+    });
+    registerDiagnostics(f.connection, f.documents, store);
+    f.emit('open', TextDocument.create('file:///chain.prototxt', 'prototxt', 1, text));
+    await until(() => f.sent.length >= 2, 'the full publish');
+    assert.ok(answered, 'the request ran');
+    assert.equal(answered.publishesBefore, 1, 'answered before the network problems were published');
+    assert.equal(answered.netDone, false, 'answered while the network stage was still running');
+    assert.ok(answered.symbols > 1000, `the outline has the layers: ${answered.symbols}`);
+  });
+
+  it('a newer version stops the analysis of the older one', async () => {
+    const store = new AnalysisStore();
+    let v1: DocumentAnalysis | undefined;
+    const f = fakes((params) => {
+      if (params.version !== 1) return;
+      const doc = f.documents.get(params.uri)!;
+      v1 = store.get(doc);
+      // Two turns into version 1's network stage, the user types.
+      setImmediate(() => setImmediate(() => f.emit('change', TextDocument.create(doc.uri, 'prototxt', 2, doc.getText() + '\n'))));
+    });
+    registerDiagnostics(f.connection, f.documents, store);
+    f.emit('open', TextDocument.create('file:///cancel.prototxt', 'prototxt', 1, text));
+    await until(() => f.sent.filter((p) => p.version === 2).length >= 2, 'the full publish of version 2');
+    assert.ok(v1, 'version 1 was published early');
+    assert.equal(v1.netAnalysed, false, 'version 1 never finished its network stage');
+    assert.deepEqual(
+      f.sent.map((p) => p.version),
+      [1, 2, 2],
+    );
+  });
+
+  it('stepping, interleaved with another analysis, gives the one-go result on every corpus net', () => {
+    const files = fs.readdirSync(CORPUS_PROTOTXT).filter((n) => n.endsWith('.prototxt'));
+    assert.ok(files.length > 10, `corpus nets: ${files.length}`);
+    const docs = files.map((n) => {
+      const t = fs.readFileSync(path.join(CORPUS_PROTOTXT, n), 'utf8');
+      return { n, t, doc: parse(t) };
+    });
+    let seed = 13;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < docs.length; i++) {
+      const a = docs[i];
+      const b = docs[(i + 1) % docs.length];
+      const sa = analyzeDocumentSteps(a.doc, {}, a.t);
+      const sb = analyzeDocumentSteps(b.doc, { phase: 'TRAIN' }, b.t);
+      let ra = sa.next();
+      let rb = sb.next();
+      while (!ra.done || !rb.done) {
+        if (!ra.done && (rb.done || random() < 0.5)) ra = sa.next();
+        else if (!rb.done) rb = sb.next();
+      }
+      assert.deepEqual(ra.value, analyzeDocument(a.doc, {}, a.t), a.n);
+      assert.deepEqual(rb.value, analyzeDocument(b.doc, { phase: 'TRAIN' }, b.t), b.n);
+    }
+  });
+});
