@@ -3,7 +3,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Connection, PublishDiagnosticsParams, TextDocuments } from 'vscode-languageserver';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from '../../../server/src/analysis/analysis-store';
 import type { DocumentAnalysis } from '../../../server/src/analysis/document-analysis';
@@ -12,33 +12,9 @@ import { documentSymbols } from '../../../server/src/lsp/symbols';
 import { analyzeDocument, analyzeDocumentSteps } from '../../../server/src/net';
 import { parse } from '../../../server/src/text/parser';
 import { CORPUS_PROTOTXT } from '../shared-paths';
+import { diagnosticsFakes } from '../lsp/diagnostics-fakes';
 
-type Listener = (e: { document: TextDocument }) => void;
-
-function fakes(onSend: (params: PublishDiagnosticsParams) => void) {
-  const sent: PublishDiagnosticsParams[] = [];
-  const open = new Map<string, TextDocument>();
-  const listeners: Record<'open' | 'change' | 'close', Listener[]> = { open: [], change: [], close: [] };
-  const connection = {
-    sendDiagnostics: async (params: PublishDiagnosticsParams) => {
-      sent.push(params);
-      onSend(params);
-    },
-    console: { error: (m: string) => assert.fail(m) },
-  } as unknown as Connection;
-  const documents = {
-    get: (uri: string) => open.get(uri),
-    all: () => [...open.values()],
-    onDidOpen: (l: Listener) => listeners.open.push(l),
-    onDidChangeContent: (l: Listener) => listeners.change.push(l),
-    onDidClose: (l: Listener) => listeners.close.push(l),
-  } as unknown as TextDocuments<TextDocument>;
-  const emit = (kind: 'open' | 'change', document: TextDocument) => {
-    open.set(document.uri, document);
-    listeners[kind].forEach((l) => l({ document }));
-  };
-  return { sent, connection, documents, emit };
-}
+const fakes = (onSend: (params: PublishDiagnosticsParams) => void) => diagnosticsFakes(onSend, (m) => assert.fail(m));
 
 /** A ReLU chain long enough that its network stage needs many steps (> EARLY_PUBLISH_CHARS of text). */
 function longChain(): string {

@@ -1,39 +1,12 @@
 // Publishing diagnostics: a large file gets its syntax and schema problems before the network is
 // analysed, and a publish for a superseded version is dropped.
 import { strict as assert } from 'assert';
-import type { Connection, PublishDiagnosticsParams, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from '../../../server/src/analysis/analysis-store';
 import { EARLY_PUBLISH_CHARS, registerDiagnostics } from '../../../server/src/lsp/diagnostics';
+import { diagnosticsFakes } from './diagnostics-fakes';
 
-type Listener = (e: { document: TextDocument }) => void;
-
-/** Just what registerDiagnostics uses of the connection and the document manager. */
-function fakes(onSend: (params: PublishDiagnosticsParams) => void = () => undefined) {
-  const sent: PublishDiagnosticsParams[] = [];
-  const errors: string[] = [];
-  const open = new Map<string, TextDocument>();
-  const listeners: Record<'open' | 'change' | 'close', Listener[]> = { open: [], change: [], close: [] };
-  const connection = {
-    sendDiagnostics: async (params: PublishDiagnosticsParams) => {
-      sent.push(params);
-      onSend(params);
-    },
-    console: { error: (m: string) => errors.push(m) },
-  } as unknown as Connection;
-  const documents = {
-    get: (uri: string) => open.get(uri),
-    all: () => [...open.values()],
-    onDidOpen: (l: Listener) => listeners.open.push(l),
-    onDidChangeContent: (l: Listener) => listeners.change.push(l),
-    onDidClose: (l: Listener) => listeners.close.push(l),
-  } as unknown as TextDocuments<TextDocument>;
-  const emit = (kind: 'open' | 'change', document: TextDocument) => {
-    open.set(document.uri, document);
-    listeners[kind].forEach((l) => l({ document }));
-  };
-  return { sent, errors, connection, documents, emit };
-}
+const fakes = diagnosticsFakes;
 
 /** A net with a typo in the text and a graph problem (a bottom nobody produces), padded to `size`. */
 function netText(size: number): string {
