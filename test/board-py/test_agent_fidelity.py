@@ -117,6 +117,23 @@ class HarnessAndRestore(unittest.TestCase):
         self.assertEqual(r['power_mw'], 2400.0)
         self.assertTrue(agent.Run.aggregate([r])['below_resolution'])
 
+    def test_below_resolution_zeroes_time_and_energy_together(self):
+        # Time resolved (25 us > 20 us harness) but energy not (2000 mW x 25 us = 0.05 mJ - 0.05 mJ <= 0),
+        # and the other way round: either way the repetition reads 0 and 0, never energy without time.
+        for power, calls, harness in ((1999.0, 40000, {'time_s': 20e-6, 'energy_mj': 0.05}),
+                                      (9000.0, 51000, {'time_s': 20e-6, 'energy_mj': 0.01})):
+            run = fake_run(power, harness=harness)
+            r = run.rep_result(0.0, 1.0, calls, 1.0)
+            self.assertTrue(r['below_resolution'])
+            self.assertEqual((r['time_ms'], r['energy_mj']), (0.0, 0.0))
+
+    def test_medians_over_repetitions_never_pair_energy_with_zero_time(self):
+        run = fake_run(9000.0, harness={'time_s': 20e-6, 'energy_mj': 0.01})
+        reps = [run.rep_result(0.0, 1.0, 51000, 1.0), run.rep_result(0.0, 1.0, 51000, 1.0),
+                run.rep_result(0.0, 1.0, 40000, 1.0)]
+        agg = agent.Run.aggregate(reps)
+        self.assertEqual((agg['time_ms'] > 0, agg['energy_mj'] > 0), (False, False))
+
 
 class Retries(unittest.TestCase):
     def rep(self, energy):

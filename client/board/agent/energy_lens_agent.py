@@ -1092,10 +1092,13 @@ class Run(object):
             if self.harness:
                 t_call -= self.harness['time_s']
                 e_call -= self.harness['energy_mj']
-            if not t_call > 0 or not e_call > 0:  # below what the harness calibration resolves: 0, flagged
+            if not t_call > 0 or not e_call > 0:
+                # Below what the harness calibration resolves: neither figure means anything, so both read
+                # 0 (flagged). Zeroing only the negative one left a repetition with energy but no time, and
+                # the medians over repetitions then paired an energy with a zero time.
                 r['below_resolution'] = True
-                t_call = max(t_call, 0.0)
-                e_call = max(e_call, 0.0)
+                t_call = 0.0
+                e_call = 0.0
         power = e_call / t_call if t_call > 0 else p['power_mw']
         r.update([('time_ms', t_call * 1000.0), ('power_mw', power), ('energy_mj', e_call),
                   ('dynamic_energy_mj', e_call - self.idle * t_call),
