@@ -334,17 +334,30 @@ class Net(object):
             for i in range(start, end + 1):
                 run(i, blobs)
             return
-        # Callbacks timestamp layers: each layer's board time (and the callbacks' own, half on each side of
-        # their timestamp) is booked a little ahead of now, then the callbacks run at the booked instants.
+        # Callbacks timestamp layers. A real board's before-callback returns before its layer starts and its
+        # after-callback runs once the layer has ended: the host's lateness can only lengthen a span. So the
+        # before callbacks run first (at their booked instant, or later when the host is late), then the
+        # layer is booked from then on, a little ahead of now (the host books it meanwhile, the board idles),
+        # with the callbacks' own time (half on each side of their timestamp), and the after callbacks run at
+        # its booked end.
         w = self._net.board.writer
         half = self._net.run_callback_half
         for i in range(start, end + 1):
-            w.lead(HOOK_LEAD_S)
+            w.anchor()
             w.hold = True
             try:
                 for fn in before:
                     half()
                 t_before = w.vclock
+            finally:
+                w.hold = False
+            w.flush()
+            w.wait_until(t_before)
+            for fn in before:
+                fn(i)
+            w.lead(HOOK_LEAD_S)
+            w.hold = True
+            try:
                 for fn in before:
                     half()
                 run(i, blobs)
@@ -356,9 +369,6 @@ class Net(object):
             finally:
                 w.hold = False
             w.flush()
-            w.wait_until(t_before)
-            for fn in before:
-                fn(i)
             w.wait_until(t_after)
             for fn in after:
                 fn(i)
