@@ -1406,8 +1406,8 @@ def net_check(run, net, names, types, order):
 
 
 def measure_in_forward(run, net, names, types, order):
-    """Each layer's time inside whole forwards, from pycaffe's before/after_forward callbacks (the lower
-    quartile over forwards, minus the callbacks' own cost measured on the Input layer, whose Forward does nothing):
+    """Each layer's time inside whole forwards, from pycaffe's before/after_forward callbacks (the median
+    over forwards, minus the callbacks' own cost measured on the Input layer, whose Forward does nothing):
     inside a forward a layer runs after its predecessor, with cold caches, unlike in its loop. Its energy
     in the forward is its loop's power times that time. Runs last: callbacks cannot be removed again."""
     if not (hasattr(net, 'before_forward') and hasattr(net, 'after_forward')):
