@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { analyzeText } from '../server/src/net';
 import type { AnalyzedLayer, LayerFeatures } from '../server/src/net/types';
-import type { DataSource, EnergyModel, Platform, SubModel } from '../server/src/energy/model';
+import type { DataSource, EnergyModel, Platform, Quantity, SubModel } from '../server/src/energy/model';
 import { MODEL_FORMAT_VERSION } from '../server/src/energy/model';
 import { type Dataset, datasetFromLayers, FitError } from '../server/src/energy/fit/dataset';
 import { importCsv, splitCsvLine } from '../server/src/energy/fit/csv';
@@ -238,12 +238,13 @@ function sweepFeatures(v: Record<string, number>): LayerFeatures {
   };
 }
 
-export function loadTx2Sweep(shared: string, device: 'gpu' | 'cpu'): { dataset: Dataset; rel: string } {
+/** The sweep as fitting data; `target` picks energy (mJ, the default) or latency (ms). */
+export function loadTx2Sweep(shared: string, device: 'gpu' | 'cpu', target: 'energy_mJ' | 'latency_ms' = 'energy_mJ'): { dataset: Dataset; rel: string } {
   const rel = `data/tx2_${device}_conv_sweep.csv`;
   const columns = ['wh_in', 'c_in', 'k', 'c_out', 'h_out', 'macs'];
   const imported = importCsv(fs.readFileSync(path.join(shared, rel), 'utf8'), {
     file: rel,
-    target: 'energy_mJ',
+    target,
     features: columns.map((column) => ({ column })),
   });
   if (imported.badRows.length > 0) {
@@ -283,8 +284,18 @@ function fcLikeSpread(dataset: Dataset, report: FitReport): { sigma: number; bia
   return { sigma: Math.sqrt(logs.reduce((sum, x) => sum + x * x, 0) / logs.length), bias, rows: logs.length };
 }
 
-function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: EnergyModel; widening: FcWidening } {
-  const { dataset, rel } = loadTx2Sweep(shared, device);
+interface SweepConvFit {
+  sub: SubModel;
+  widening: FcWidening;
+}
+
+/**
+ * The sweep's convolution sub-model for one quantity (energy or latency): the candidates scored by
+ * 10-fold held-out MAPE, the simplest within 1 point of the best kept; and how much wider FC copies
+ * of it must be.
+ */
+function fitSweepConv(shared: string, device: 'gpu' | 'cpu', quantity: Quantity, log: string[]): SweepConvFit {
+  const { dataset, rel } = loadTx2Sweep(shared, device, quantity === 'energy' ? 'energy_mJ' : 'latency_ms');
   const cv = parseCvScheme('kfold:10');
   const specs: FitSpec[] = [
     { family: 'layer-type', method: 'ols', features: ['macs'] },
@@ -302,12 +313,14 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: 
   const describe = (c: Candidate) => `${c.spec.features.join('+')} ${c.report.label} ${pct(c.report.cv!.layers.mape)}`;
   const why =
     `chosen by 10-fold held-out per-layer MAPE (seed ${SEED}) among: ${candidates.map(describe).join('; ')}. ` +
-    "The sweep's energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: " +
+    (quantity === 'energy'
+      ? "The sweep's energies are rail power × latency without idle subtraction, from a rail averaged over ~0.4 s, so small layers carry a large fixed cost: "
+      : "The sweep's latencies include a fixed per-call cost (kernel launch, framework dispatch) that dominates small layers: ") +
     'an intercept absorbs it, and relative-error least squares (weights 1/E²) keeps the many small layers in view, where plain least squares fits the few large ones and ignores them.';
   // The sweep's columns give the ranges; stride, pad and group are fixed by the sweep (checked on load).
   const swept = datasetDomains(dataset).Convolution;
   const domain: TrainingDomain = { ...swept, values: { ...swept?.values, strideH: [1], strideW: [1], padH: [0], padW: [0], group: [1] } };
-  const convSub = fittedSubModel(chosen.report, 'Convolution', {
+  const sub = fittedSubModel(chosen.report, 'Convolution', {
     domain,
     data: [
       source(
@@ -319,7 +332,25 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: 
     ],
     why,
   });
-  log.push(`TX2 ${device} conv: ${formatFormula(convSub)} (${describe(chosen)}; σ ${convSub.sigmaLog})`);
+  log.push(`TX2 ${device} conv ${quantity}: ${formatFormula(sub, quantity)} (${describe(chosen)}; σ ${sub.sigmaLog})`);
+  const fc = fcLikeSpread(dataset, chosen.report);
+  const widening: FcWidening = {
+    factor: Math.max(1, fc.sigma / sub.sigmaLog),
+    from:
+      `σ ${round(fc.sigma, 3)} of the held-out residuals of the ${fc.rows} TX2 ${device.toUpperCase()} sweep convolutions whose kernel covers the whole input (1×1 output: FC layers in effect), against σ ${sub.sigmaLog} over all rows; ` +
+      `those layers measured ${round(fc.bias, 2)}× the model's prediction on geometric average, so FC predictions are likely low`,
+  };
+  log.push(
+    `TX2 ${device} FC ${quantity} extrapolation: σ ${round(fc.sigma, 3)} on ${fc.rows} 1×1-output rows vs ${sub.sigmaLog} overall: ×${round(widening.factor, 3)}`,
+  );
+  return { sub, widening };
+}
+
+function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: EnergyModel; widening: FcWidening } {
+  const energy = fitSweepConv(shared, device, 'energy', log);
+  const latency = fitSweepConv(shared, device, 'latency', log);
+  const fcNote =
+    'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).';
   const platform: Platform =
     device === 'gpu'
       ? {
@@ -341,37 +372,28 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: 
           powerRail: 'VDD_SYS_CPU (CPU rail, not idle-subtracted)',
           calibration: 'fitted',
         };
-  const fc = fcLikeSpread(dataset, chosen.report);
-  const widening: FcWidening = {
-    factor: Math.max(1, fc.sigma / convSub.sigmaLog),
-    from:
-      `σ ${round(fc.sigma, 3)} of the held-out residuals of the ${fc.rows} TX2 ${device.toUpperCase()} sweep convolutions whose kernel covers the whole input (1×1 output: FC layers in effect), against σ ${convSub.sigmaLog} over all rows; ` +
-      `those layers measured ${round(fc.bias, 2)}× the model's prediction on geometric average, so FC predictions are likely low`,
-  };
-  log.push(
-    `TX2 ${device} FC extrapolation: σ ${round(fc.sigma, 3)} on ${fc.rows} 1×1-output rows vs ${convSub.sigmaLog} overall: ×${round(widening.factor, 3)}`,
-  );
   const model = finishModel({
     formatVersion: MODEL_FORMAT_VERSION,
     platform,
     energyUnit: 'mJ',
     subModels: {
-      Convolution: convSub,
-      InnerProduct: fcCopy(
-        convSub,
-        'No fully connected layer was measured on this platform: FC layers use the convolution sub-model as it is (an FC layer is a 1×1 convolution over a 1×1 map, so its MACs and element counts carry over).',
-        widening,
-      ),
+      Convolution: energy.sub,
+      InnerProduct: fcCopy(energy.sub, fcNote, energy.widening),
+    },
+    latency: {
+      unit: 'ms',
+      subModels: { Convolution: latency.sub, InnerProduct: fcCopy(latency.sub, fcNote, latency.widening) },
     },
     provenance: {
       generator: GENERATOR,
       notes: [
         'Convolution sweep only (stride 1, no padding, batch 1, ReLU fused): pooling and other layer types are not modelled on this platform.',
+        "Latency sub-models are fitted on the same sweep's measured latencies (ms per layer call).",
         "Energies are on one power rail and include that rail's idle power; compare layers and nets with each other, not with whole-board figures.",
       ],
     },
   });
-  return { model, widening };
+  return { model, widening: energy.widening };
 }
 
 // ---- Coarse platforms: published whole-net or per-MAC figures ------------------------------------

@@ -10,9 +10,29 @@ export function formatEnergy(mJ: number): string {
   return `${significant(mJ)} mJ`;
 }
 
+/** Latency given in milliseconds: `0.84 ms`, `173 ms`, `1.52 s`, `12.5 µs`. */
+export function formatLatency(ms: number): string {
+  if (!Number.isFinite(ms)) return '? ms';
+  const abs = Math.abs(ms);
+  if (abs >= 1000) return `${significant(ms / 1000)} s`;
+  if (abs > 0 && abs < 0.01) return `${significant(ms * 1000)} µs`;
+  return `${significant(ms)} ms`;
+}
+
+/** Mean power given in milliwatts: `850 mW`, `1.39 W`. */
+export function formatPower(mW: number): string {
+  if (!Number.isFinite(mW)) return '? W';
+  return Math.abs(mW) >= 1000 ? `${significant(mW / 1000)} W` : `${significant(mW)} mW`;
+}
+
 /** A total that leaves layers out is a lower bound: `≥ 5.45 J`; a complete one is `5.45 J`. */
 export function formatTotal(mJ: number, lowerBound: boolean): string {
   return `${lowerBound ? '≥ ' : ''}${formatEnergy(mJ)}`;
+}
+
+/** The same for a latency total: `≥ 173 ms`. */
+export function formatLatencyTotal(ms: number, lowerBound: boolean): string {
+  return `${lowerBound ? '≥ ' : ''}${formatLatency(ms)}`;
 }
 
 /** Counts such as MACs and parameters: `724.4 M`, `15.47 G`, `1,248,424` when exact is asked. */

@@ -6,7 +6,8 @@ import type { SubModel } from './model';
 import { type Term, evaluateTerm, parseTerm, termNames } from './terms';
 import { smoothMax } from './smooth-max';
 
-export type SubModelValue = { ok: true; value_mJ: number } | { ok: false; missing: string[] } | { ok: false; invalid: string };
+/** `value` is in the sub-model's unit: mJ for energy, ms for latency. */
+export type SubModelValue = { ok: true; value: number } | { ok: false; missing: string[] } | { ok: false; invalid: string };
 
 interface Compiled {
   terms: Term[];
@@ -45,14 +46,14 @@ export function evaluateSubModel(sub: SubModel, features: LayerFeatures): SubMod
     costs[j] = sub.coefficients[j] * t.value;
   }
   if (missing.length > 0) return { ok: false, missing };
-  let value_mJ: number;
+  let value: number;
   if (sub.form === 'smooth-max') {
-    value_mJ = sub.intercept + smoothMax(costs, sub.exponent ?? 1);
+    value = sub.intercept + smoothMax(costs, sub.exponent ?? 1);
   } else {
     let v = sub.intercept;
     for (const c of costs) v += c;
-    value_mJ = sub.link === 'log' ? Math.exp(v) : v;
+    value = sub.link === 'log' ? Math.exp(v) : v;
   }
-  if (!Number.isFinite(value_mJ)) return { ok: false, invalid: 'the prediction overflows' };
-  return { ok: true, value_mJ };
+  if (!Number.isFinite(value)) return { ok: false, invalid: 'the prediction overflows' };
+  return { ok: true, value };
 }

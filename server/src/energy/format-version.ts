@@ -1,6 +1,7 @@
 // What each model format version may contain, checked where a schema cannot (a version-1 file must not
-// use version-2 features; a smooth-max sub-model needs its exponent), and the lowest version that
-// expresses a model, which writers use so that older readers keep reading models without new features.
+// use version-2 features, nor an older file a latency section; a smooth-max sub-model needs its
+// exponent), and the lowest version that expresses a model, which writers use so that older readers
+// keep reading models without new features.
 import type { EnergyModel, FormatVersion, SubModel } from './model';
 import { parseTerm, usesTiles } from './terms';
 
@@ -23,21 +24,45 @@ function versionTwoFeatures(sub: SubModel): string[] {
   return used;
 }
 
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Every sub-model of the file with its JSON pointer: energy ones, then latency ones. */
+export function pointedSubModels(model: EnergyModel): Array<{ at: string; key: string; sub: SubModel; section: 'subModels' | 'latency' }> {
+  const energy = Object.entries(model.subModels).map(([key, sub]) => ({
+    at: `/subModels/${escapePointer(key)}`,
+    key,
+    sub,
+    section: 'subModels' as const,
+  }));
+  const latency = Object.entries(model.latency?.subModels ?? {}).map(([key, sub]) => ({
+    at: `/latency/subModels/${escapePointer(key)}`,
+    key,
+    sub,
+    section: 'latency' as const,
+  }));
+  return [...energy, ...latency];
+}
+
 export function formatVersionFor(model: EnergyModel): FormatVersion {
-  return Object.values(model.subModels).some((s) => versionTwoFeatures(s).length > 0) ? 2 : 1;
+  if (model.latency !== undefined) return 3;
+  return pointedSubModels(model).some(({ sub }) => versionTwoFeatures(sub).length > 0) ? 2 : 1;
 }
 
 export function versionErrors(model: EnergyModel): VersionError[] {
   const errors: VersionError[] = [];
-  for (const [key, sub] of Object.entries(model.subModels)) {
-    const at = `/subModels/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  if (model.latency !== undefined && model.formatVersion < 3) {
+    errors.push({ pointer: '/latency', message: 'latency sub-models need "formatVersion": 3' });
+  }
+  for (const { at, sub } of pointedSubModels(model)) {
     const v2 = versionTwoFeatures(sub);
     if (model.formatVersion === 1 && v2.length > 0) {
       errors.push({ pointer: at, message: `uses ${v2.join(', ')}, which need "formatVersion": 2` });
     }
     if (sub.form === 'smooth-max') {
       if (sub.exponent === undefined) errors.push({ pointer: `${at}/exponent`, message: 'a smooth-max sub-model needs its exponent' });
-      if (sub.link === 'log') errors.push({ pointer: `${at}/link`, message: 'a smooth-max sub-model is in mJ: its link must be identity' });
+      if (sub.link === 'log') errors.push({ pointer: `${at}/link`, message: 'a smooth-max sub-model adds costs in the file\'s unit (mJ or ms): its link must be identity' });
       sub.coefficients.forEach((c, i) => {
         if (!(c > 0)) errors.push({ pointer: `${at}/coefficients/${i}`, message: `a smooth-max cost must be > 0 (got ${c})` });
       });

@@ -1,6 +1,7 @@
 // Human-readable sub-model formulas for hovers and reports: "E = 5.78 nJ × MACs",
-// "E = 0.693 mJ + 43.7 pJ × MACs + 30.7 nJ × input elements", "E = 2.6 µJ × MACs^0.52".
-import type { SubModel } from './model';
+// "E = 0.693 mJ + 43.7 pJ × MACs + 30.7 nJ × input elements", "E = 2.6 µJ × MACs^0.52"; latency
+// sub-models the same in seconds: "t = 0.12 ms + 1.9 ns × MACs".
+import type { Quantity, SubModel } from './model';
 import { type Term, parseTerm } from './terms';
 
 const DISPLAY: Record<string, string> = {
@@ -12,21 +13,38 @@ const DISPLAY: Record<string, string> = {
   activationBytes: 'activation bytes',
 };
 
-/** Energy with an SI prefix chosen so the number is in [1, 1000): 1.54e-6 mJ → "1.54 nJ". */
-export function formatEnergyCoefficient(mJ: number): string {
-  if (mJ === 0) return '0 mJ';
-  const units: Array<[number, string]> = [
+const PREFIXED: Record<Quantity, Array<[number, string]>> = {
+  energy: [
     [1e3, 'J'],
     [1, 'mJ'],
     [1e-3, 'µJ'],
     [1e-6, 'nJ'],
     [1e-9, 'pJ'],
     [1e-12, 'fJ'],
-  ];
-  for (const [scale, unit] of units) {
-    if (Math.abs(mJ) >= scale) return `${significant(mJ / scale)} ${unit}`;
+  ],
+  latency: [
+    [1e3, 's'],
+    [1, 'ms'],
+    [1e-3, 'µs'],
+    [1e-6, 'ns'],
+    [1e-9, 'ps'],
+    [1e-12, 'fs'],
+  ],
+};
+
+/** A coefficient (mJ or ms) with an SI prefix chosen so the number is in [1, 1000): 1.54e-6 mJ → "1.54 nJ". */
+export function formatCoefficient(value: number, quantity: Quantity = 'energy'): string {
+  const base = quantity === 'energy' ? 'mJ' : 'ms';
+  if (value === 0) return `0 ${base}`;
+  for (const [scale, unit] of PREFIXED[quantity]) {
+    if (Math.abs(value) >= scale) return `${significant(value / scale)} ${unit}`;
   }
-  return `${mJ.toExponential(2)} mJ`;
+  return `${value.toExponential(2)} ${base}`;
+}
+
+/** Energy with an SI prefix chosen so the number is in [1, 1000): 1.54e-6 mJ → "1.54 nJ". */
+export function formatEnergyCoefficient(mJ: number): string {
+  return formatCoefficient(mJ, 'energy');
 }
 
 function significant(x: number): string {
@@ -63,18 +81,22 @@ function describeTerm(term: Term): string {
 
 const MAX_TERMS_SHOWN = 4;
 
-const memo = new WeakMap<SubModel, string>();
+const memo: Record<Quantity, WeakMap<SubModel, string>> = { energy: new WeakMap(), latency: new WeakMap() };
 
-export function formatFormula(sub: SubModel): string {
-  let text = memo.get(sub);
+/** The sub-model as a formula: `E = …` for energy (mJ), `t = …` for latency (ms). */
+export function formatFormula(sub: SubModel, quantity: Quantity = 'energy'): string {
+  let text = memo[quantity].get(sub);
   if (text === undefined) {
-    text = buildFormula(sub);
-    memo.set(sub, text);
+    text = buildFormula(sub, quantity);
+    memo[quantity].set(sub, text);
   }
   return text;
 }
 
-function buildFormula(sub: SubModel): string {
+function buildFormula(sub: SubModel, quantity: Quantity): string {
+  const symbol = quantity === 'energy' ? 'E' : 't';
+  const unit = quantity === 'energy' ? 'mJ' : 'ms';
+  const coefficient = (x: number) => formatCoefficient(x, quantity);
   const terms = sub.features.map((text) => {
     const t = parseTerm(text);
     return 'error' in t ? { text, factors: [{ name: text, log: false, power: 1 }] } : t;
@@ -84,22 +106,22 @@ function buildFormula(sub: SubModel): string {
   const shown = pairs.slice(0, MAX_TERMS_SHOWN);
   if (sub.form === 'smooth-max') {
     // Roofline: the overhead plus a smooth maximum of the costs; p = 1 adds them, a large p takes the largest.
-    const costs = pairs.map((p) => `${formatEnergyCoefficient(p.c)} × ${describeTerm(p.t)}`);
-    const overhead = sub.intercept !== 0 ? `${formatEnergyCoefficient(sub.intercept)} + ` : '';
-    return fixSigns(`E = ${overhead}smooth-max(p=${significant(sub.exponent ?? 1)}; ${costs.join(', ')})`);
+    const costs = pairs.map((p) => `${coefficient(p.c)} × ${describeTerm(p.t)}`);
+    const overhead = sub.intercept !== 0 ? `${coefficient(sub.intercept)} + ` : '';
+    return fixSigns(`${symbol} = ${overhead}smooth-max(p=${significant(sub.exponent ?? 1)}; ${costs.join(', ')})`);
   }
   if (sub.link === 'log') {
     // ln E = a + Σ b·ln(x)  ⇔  E = e^a × Π x^b: show the power law when every term is a plain log.
     if (pairs.every((p) => p.t.factors.length === 1 && p.t.factors[0].log && p.t.factors[0].power === 1)) {
       const powers = pairs.map((p) => `${DISPLAY[p.t.factors[0].name] ?? p.t.factors[0].name}^${significant(p.c)}`);
-      return `E = ${formatEnergyCoefficient(Math.exp(sub.intercept))} × ${powers.join(' × ')}`;
+      return `${symbol} = ${coefficient(Math.exp(sub.intercept))} × ${powers.join(' × ')}`;
     }
     const parts = shown.map((p) => `${significant(p.c)} × ${describeTerm(p.t)}`);
-    return fixSigns(`ln(E / mJ) = ${[significant(sub.intercept), ...parts].join(' + ')}${more}`);
+    return fixSigns(`ln(${symbol} / ${unit}) = ${[significant(sub.intercept), ...parts].join(' + ')}${more}`);
   }
-  const parts = shown.map((p) => `${formatEnergyCoefficient(p.c)} × ${describeTerm(p.t)}`);
-  if (sub.intercept !== 0) parts.unshift(formatEnergyCoefficient(sub.intercept));
-  return fixSigns(`E = ${parts.length > 0 ? parts.join(' + ') : '0 mJ'}${more}`);
+  const parts = shown.map((p) => `${coefficient(p.c)} × ${describeTerm(p.t)}`);
+  if (sub.intercept !== 0) parts.unshift(coefficient(sub.intercept));
+  return fixSigns(`${symbol} = ${parts.length > 0 ? parts.join(' + ') : `0 ${unit}`}${more}`);
 }
 
 /** "a + -b" → "a − b", "= -b" → "= −b". */

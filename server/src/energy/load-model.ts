@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import schema from './model.schema.json';
 import { type EnergyModel, isLayerFeatureName, LAYER_FEATURE_NAMES } from './model';
 import { parseTerm } from './terms';
-import { versionErrors } from './format-version';
+import { escapePointer, pointedSubModels, versionErrors } from './format-version';
 
 export interface ModelFieldError {
   /** JSON pointer of the offending field ('' for the whole document). */
@@ -102,10 +102,11 @@ function neverPositive(sub: EnergyModel['subModels'][string]): boolean {
 
 function semanticErrors(model: EnergyModel): ModelFieldError[] {
   const errors: ModelFieldError[] = [];
-  const claimedBy = new Map<string, string>();
-  for (const key of Object.keys(model.subModels)) claimedBy.set(key, key);
-  for (const [key, sub] of Object.entries(model.subModels)) {
-    const at = `/subModels/${escapePointer(key)}`;
+  // A layer type is claimed once per section: energy and latency sub-models are looked up apart.
+  const claimedBy = { subModels: new Map<string, string>(), latency: new Map<string, string>() };
+  for (const { key, section } of pointedSubModels(model)) claimedBy[section].set(key, key);
+  for (const { at, key, sub, section } of pointedSubModels(model)) {
+    const what = section === 'latency' ? 'latency' : 'energy';
     if (sub.sigmaLog > MAX_SIGMA_LOG) {
       errors.push({
         pointer: `${at}/sigmaLog`,
@@ -115,8 +116,7 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
     if (sub.coefficients.length === sub.features.length && neverPositive(sub)) {
       errors.push({
         pointer: `${at}/coefficients`,
-        message:
-          'every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive energy for any layer (energies are positive)',
+        message: `every coefficient and the intercept are ≤ 0, so this sub-model predicts no positive ${what} for any layer (${what === 'energy' ? 'energies' : 'latencies'} are positive)`,
       });
     }
     if (sub.coefficients.length !== sub.features.length) {
@@ -141,19 +141,15 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
       }
     });
     (sub.appliesTo ?? []).forEach((type, i) => {
-      const owner = claimedBy.get(type);
+      const owner = claimedBy[section].get(type);
       if (owner !== undefined && owner !== key) {
-        errors.push({ pointer: `${at}/appliesTo/${i}`, message: `layer type '${type}' is already predicted by sub-model '${owner}'` });
+        errors.push({ pointer: `${at}/appliesTo/${i}`, message: `layer type '${type}' is already predicted by ${section === 'latency' ? 'latency ' : ''}sub-model '${owner}'` });
       } else {
-        claimedBy.set(type, key);
+        claimedBy[section].set(type, key);
       }
     });
   }
   return errors;
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**

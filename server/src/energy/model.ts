@@ -6,11 +6,12 @@ import type { TrainingDomain } from './domain';
 
 /**
  * The newest format version. Version 2 adds the smooth-max (roofline) form, tiled terms
- * (`tile16(channelsOut)`) and the bias-correction note; every version-1 file is a valid version-2 model.
- * Files are written at the lowest version that can express them (see `formatVersionFor`).
+ * (`tile16(channelsOut)`) and the bias-correction note; version 3 adds latency sub-models (`latency`).
+ * Every older file is a valid newer model. Files are written at the lowest version that can express
+ * them (see `formatVersionFor`).
  */
-export const MODEL_FORMAT_VERSION = 2;
-export type FormatVersion = 1 | 2;
+export const MODEL_FORMAT_VERSION = 3;
+export type FormatVersion = 1 | 2 | 3;
 
 export type Calibration = 'fitted' | 'coarse';
 
@@ -112,11 +113,32 @@ export interface EnergyModel {
   energyUnit: 'mJ';
   /** Keyed by canonical Caffe V2 layer type (Convolution, InnerProduct, Pooling, ...). */
   subModels: Record<string, SubModel>;
+  /**
+   * Version 3: the time of one forward pass of a layer, in ms, with the same sub-model shape (terms,
+   * links, forms, spreads, provenance) keyed by layer type. Independent of `subModels`: a platform may
+   * have latency data for fewer (or other) types than energy data.
+   */
+  latency?: LatencySection;
   provenance: {
     /** What wrote the file (e.g. `scripts/fit-builtin-models.ts`, `energy-lens fit`). */
     generator: string;
     notes?: string[];
   };
+}
+
+export interface LatencySection {
+  unit: 'ms';
+  subModels: Record<string, SubModel>;
+}
+
+/** What a sub-model predicts: energy (mJ, `subModels`) or latency (ms, `latency.subModels`). */
+export type Quantity = 'energy' | 'latency';
+
+export const QUANTITY_UNIT: Record<Quantity, 'mJ' | 'ms'> = { energy: 'mJ', latency: 'ms' };
+
+/** The sub-models of one quantity (none for latency in a model without a latency section). */
+export function subModelsOf(model: EnergyModel, quantity: Quantity): Record<string, SubModel> {
+  return quantity === 'energy' ? model.subModels : (model.latency?.subModels ?? {});
 }
 
 // Every LayerFeatures key, checked by the compiler to stay complete: model files may only name these.
@@ -148,9 +170,10 @@ export function isLayerFeatureName(name: string): name is keyof LayerFeatures {
 }
 
 /** The sub-model key that predicts a layer type (its own or the one listing it in appliesTo). */
-export function subModelKeyFor(model: EnergyModel, layerType: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(model.subModels, layerType)) return layerType;
-  for (const [key, sub] of Object.entries(model.subModels)) {
+export function subModelKeyFor(model: EnergyModel, layerType: string, quantity: Quantity = 'energy'): string | undefined {
+  const subModels = subModelsOf(model, quantity);
+  if (Object.prototype.hasOwnProperty.call(subModels, layerType)) return layerType;
+  for (const [key, sub] of Object.entries(subModels)) {
     if (sub.appliesTo?.includes(layerType)) return key;
   }
   return undefined;

@@ -15,8 +15,8 @@
 // a net after one layer changed evaluates only that layer.
 import { createHash } from 'crypto';
 import type { AnalyzedLayer } from '../net/types';
-import type { EnergyModel, Platform } from './model';
-import { subModelKeyFor } from './model';
+import type { EnergyModel, Platform, Quantity } from './model';
+import { QUANTITY_UNIT, subModelKeyFor, subModelsOf } from './model';
 import { type SubModelValue, compileSubModel, evaluateSubModel } from './evaluate';
 import { formatFormula } from './formula';
 
@@ -132,22 +132,41 @@ export interface PredictOptions {
   cache?: PredictionCache;
 }
 
-export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyModel, options: PredictOptions = {}): LayerPrediction {
-  const base = { index, name: layer.name, type: layer.type, extrapolated: false, notModelled: false };
+/** One layer's value of one quantity (in the quantity's unit), before it is named by field. */
+interface LayerValue {
+  status: LayerStatus;
+  value?: number;
+  low?: number;
+  high?: number;
+  subModel?: string;
+  formula?: string;
+  extrapolated: boolean;
+  notModelled: boolean;
+  message?: string;
+}
+
+function predictLayerValue(layer: AnalyzedLayer, model: EnergyModel, quantity: Quantity, options: PredictOptions): LayerValue {
+  const base = { extrapolated: false, notModelled: false };
   if (layer.isSplit || NO_COMPUTE_TYPES.has(layer.type)) return { ...base, status: 'no-compute' };
-  const key = subModelKeyFor(model, layer.type);
+  const key = subModelKeyFor(model, layer.type, quantity);
   if (key === undefined)
     return {
       ...base,
       status: 'not-modelled',
       notModelled: true,
-      message: `${layer.type} layers are not modelled on ${model.platform.label}`,
+      message:
+        quantity === 'energy'
+          ? `${layer.type} layers are not modelled on ${model.platform.label}`
+          : `${layer.type} layers have no latency model on ${model.platform.label}`,
     };
-  const sub = model.subModels[key];
+  const sub = subModelsOf(model, quantity)[key];
+  const unit = QUANTITY_UNIT[quantity];
   const cache = options.cache ?? defaultCache;
   const values = compileSubModel(sub).names.map((n) => (layer.features as Record<string, number | undefined>)[n]);
-  const result = cache.lookup(`${fingerprint(model)}\u0000${key}\u0000${values.join(',')}`, () => evaluateSubModel(sub, layer.features));
-  const described = { ...base, subModel: key, formula: formatFormula(sub), extrapolated: sub.extrapolated };
+  const result = cache.lookup(`${fingerprint(model)}\u0000${quantity}\u0000${key}\u0000${values.join(',')}`, () =>
+    evaluateSubModel(sub, layer.features),
+  );
+  const described = { ...base, subModel: key, formula: formatFormula(sub, quantity), extrapolated: sub.extrapolated };
   if (!result.ok) {
     if ('missing' in result) {
       return {
@@ -158,28 +177,33 @@ export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyM
     }
     return { ...described, status: 'invalid', message: `cannot predict: ${result.invalid}` };
   }
-  if (!(result.value_mJ > 0)) {
+  if (!(result.value > 0)) {
     return {
       ...described,
       status: 'invalid',
-      message: `the model predicts ${result.value_mJ.toPrecision(3)} mJ (≤ 0) for this layer: it lies outside the range the model was fitted on`,
+      message: `the model predicts ${result.value.toPrecision(3)} ${unit} (≤ 0) for this layer: it lies outside the range the model was fitted on`,
     };
   }
   const spread = Math.exp(Z_90 * sub.sigmaLog);
   // Never a non-finite number on screen: a value or interval past double range is no prediction.
-  if (!Number.isFinite(result.value_mJ) || !Number.isFinite(result.value_mJ * spread) || !(result.value_mJ / spread > 0)) {
+  if (!Number.isFinite(result.value) || !Number.isFinite(result.value * spread) || !(result.value / spread > 0)) {
     return {
       ...described,
       status: 'invalid',
       message: `cannot predict: the model's value or 90 % interval for this layer is past the range of numbers (sub-model ${key}, sigmaLog ${sub.sigmaLog})`,
     };
   }
+  return { ...described, status: 'predicted', value: result.value, low: result.value / spread, high: result.value * spread };
+}
+
+export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyModel, options: PredictOptions = {}): LayerPrediction {
+  const { value, low, high, ...rest } = predictLayerValue(layer, model, 'energy', options);
   return {
-    ...described,
-    status: 'predicted',
-    predicted_mJ: result.value_mJ,
-    low_mJ: result.value_mJ / spread,
-    high_mJ: result.value_mJ * spread,
+    index,
+    name: layer.name,
+    type: layer.type,
+    ...rest,
+    ...(value !== undefined ? { predicted_mJ: value, low_mJ: low, high_mJ: high } : {}),
   };
 }
 
@@ -225,13 +249,91 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
 
 /** Sum of independent groups: central values add, half-widths add in quadrature (each side apart). */
 export function combineIndependent(groups: Interval[]): Interval {
+  const [predicted_mJ, low_mJ, high_mJ] = combineTriples(groups.map((g) => [g.predicted_mJ, g.low_mJ, g.high_mJ]));
+  return { predicted_mJ, low_mJ, high_mJ };
+}
+
+/** The same in any unit, on [central, low, high] triples. */
+function combineTriples(groups: Array<[number, number, number]>): [number, number, number] {
   let predicted = 0,
     up = 0,
     down = 0;
-  for (const g of groups) {
-    predicted += g.predicted_mJ;
-    up += (g.high_mJ - g.predicted_mJ) ** 2;
-    down += (g.predicted_mJ - g.low_mJ) ** 2;
+  for (const [central, low, high] of groups) {
+    predicted += central;
+    up += (high - central) ** 2;
+    down += (central - low) ** 2;
   }
-  return { predicted_mJ: predicted, low_mJ: Math.max(0, predicted - Math.sqrt(down)), high_mJ: predicted + Math.sqrt(up) };
+  return [predicted, Math.max(0, predicted - Math.sqrt(down)), predicted + Math.sqrt(up)];
+}
+
+// ---- latency: the same machinery over the model's latency sub-models (ms) ----------------------
+
+export interface LayerLatency {
+  index: number;
+  name: string;
+  type: string;
+  status: LayerStatus;
+  predicted_ms?: number;
+  low_ms?: number;
+  high_ms?: number;
+  subModel?: string;
+  /** e.g. "t = 0.12 ms + 1.9 ns × MACs". */
+  formula?: string;
+  extrapolated: boolean;
+  message?: string;
+}
+
+export interface LatencyInterval {
+  predicted_ms: number;
+  low_ms: number;
+  high_ms: number;
+}
+
+export interface NetLatency {
+  platform: Platform;
+  layers: LayerLatency[];
+  /** Layers run one after another in a forward pass, so their latencies add (same interval rules as energy). */
+  total: LatencyInterval;
+  coveredTypes: string[];
+  /** Layer types present in the net without a latency sub-model: the total leaves them out. */
+  notModelledTypes: string[];
+  /** Names of layers of types with a latency sub-model that still got no number. */
+  unpredictedLayers: string[];
+}
+
+/** Per-layer and whole-network latency, or undefined when the model has no latency sub-models. */
+export function predictLatency(layers: AnalyzedLayer[], model: EnergyModel, options: PredictOptions = {}): NetLatency | undefined {
+  if (!model.latency) return undefined;
+  const predictions: LayerLatency[] = layers.map((layer, index) => {
+    const { value, low, high, notModelled: _n, ...rest } = predictLayerValue(layer, model, 'latency', options);
+    return {
+      index,
+      name: layer.name,
+      type: layer.type,
+      ...rest,
+      ...(value !== undefined ? { predicted_ms: value, low_ms: low, high_ms: high } : {}),
+    };
+  });
+  // Errors correlated within a sub-model (bounds summed), independent across them, as for energy.
+  const groups = new Map<string, [number, number, number]>();
+  for (const p of predictions) {
+    if (p.status !== 'predicted') continue;
+    const g = groups.get(p.subModel!) ?? [0, 0, 0];
+    groups.set(p.subModel!, [g[0] + p.predicted_ms!, g[1] + p.low_ms!, g[2] + p.high_ms!]);
+  }
+  const [predicted_ms, low_ms, high_ms] = combineTriples([...groups.values()]);
+  const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
+  return {
+    platform: model.platform,
+    layers: predictions,
+    total: { predicted_ms, low_ms, high_ms },
+    coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
+    notModelledTypes: sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type)),
+    unpredictedLayers: predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name),
+  };
+}
+
+/** True when a latency total leaves layers out (a lower bound). */
+export function isLatencyLowerBound(latency: NetLatency): boolean {
+  return latency.notModelledTypes.length > 0 || latency.unpredictedLayers.length > 0;
 }

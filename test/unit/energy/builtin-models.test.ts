@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BUILTIN_DIR, fitBuiltinModels } from '../../../scripts/fit-builtin-models';
 import { BUILTIN_MODELS } from '../../../server/src/energy/builtin';
-import { predictNet, PredictionCache } from '../../../server/src/energy/predict';
+import { predictLatency, predictNet, PredictionCache } from '../../../server/src/energy/predict';
 import { analyzeText } from '../../../server/src/net';
 import { CORPUS_PROTOTXT, DATA, SHARED } from '../shared-paths';
 
@@ -105,5 +105,23 @@ describe('energy: built-in models (real data)', function () {
     assert.ok(Math.abs(p.total.predicted_mJ - 150) < 0.01, String(p.total.predicted_mJ));
     assert.equal(gpu.platform.calibration, 'coarse');
     assert.match(gpu.subModels.Convolution.provenance.source!, /SyNERGY/);
+  });
+  it("predicts TX2 conv latency whose mean power E/t lies within the sweep's measured rail power", () => {
+    const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), 'utf8'));
+    for (const device of ['gpu', 'cpu']) {
+      const rows = fs.readFileSync(path.join(DATA, `tx2_${device}_conv_sweep.csv`), 'utf8').split('\n').filter((l) => /^\d/.test(l));
+      const watts = rows.map((l) => Number(l.split(',')[7]));
+      const [lo, hi] = [Math.min(...watts), Math.max(...watts)];
+      const tx2 = BUILTIN_MODELS.find((b) => b.model.platform.id.startsWith('jetson-tx2') && b.model.platform.device === device)!.model;
+      const energy = predictNet(net.layers, tx2, { cache: new PredictionCache() });
+      const latency = predictLatency(net.layers, tx2, { cache: new PredictionCache() })!;
+      const convs = latency.layers.filter((l) => l.type === 'Convolution');
+      assert.equal(convs.length, 5);
+      for (const l of convs) {
+        assert.equal(l.status, 'predicted', `${device} ${l.name}: ${l.message}`);
+        const watt = energy.layers[l.index].predicted_mJ! / l.predicted_ms!;
+        assert.ok(watt >= lo * 0.8 && watt <= hi * 1.2, `${device} ${l.name}: ${watt} W outside the sweep's ${lo}-${hi} W`);
+      }
+    }
   });
 });

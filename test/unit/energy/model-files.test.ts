@@ -49,11 +49,11 @@ describe('energy models: validation of model files', () => {
     const bad = structuredClone(good) as unknown as Record<string, unknown>;
     (bad.platform as Record<string, unknown>).calibration = 'guessed';
     (bad.subModels as Record<string, Record<string, unknown>>).Pooling.colour = 'red';
-    bad.formatVersion = 3;
+    bad.formatVersion = 4;
     const messages = errorsOf(bad).error.split('\n');
     assert.ok(messages.includes('m.json: /platform/calibration: must be one of "fitted", "coarse"'), messages.join('\n'));
     assert.ok(messages.includes('m.json: /subModels/Pooling/colour: unknown field (not in the model format)'), messages.join('\n'));
-    assert.ok(messages.includes('m.json: /formatVersion: must be one of 1, 2'), messages.join('\n'));
+    assert.ok(messages.includes('m.json: /formatVersion: must be one of 1, 2, 3'), messages.join('\n'));
   });
 
   it('checks what the schema cannot: coefficient count, feature names, a type claimed twice', () => {

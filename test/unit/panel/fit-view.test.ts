@@ -176,7 +176,7 @@ describe('refit panel: chart data from a fit', () => {
       const features = { channelsIn: row.values[0], kernelH: row.values[1], channelsOut: row.values[2] } as unknown as LayerFeatures;
       const predicted = evaluateSubModel(sub, features);
       assert.ok(predicted.ok, 'the saved model evaluates');
-      assert.ok(Math.abs(predicted.value_mJ - fitted[i]) <= 1e-5 * scale, `row ${i}: model ${predicted.value_mJ} vs fitted ${fitted[i]}`);
+      assert.ok(Math.abs(predicted.value - fitted[i]) <= 1e-5 * scale, `row ${i}: model ${predicted.value} vs fitted ${fitted[i]}`);
     });
   });
 
