@@ -25,6 +25,11 @@ export function formatPower(mW: number): string {
   return Math.abs(mW) >= 1000 ? `${significant(mW / 1000)} W` : `${significant(mW)} mW`;
 }
 
+/** Mean power of an energy spent over a time: mJ / ms is W. */
+export function formatMeanPower(mJ: number, ms: number): string {
+  return ms > 0 ? formatPower((mJ / ms) * 1000) : '? W';
+}
+
 /** A total that leaves layers out is a lower bound: `≥ 5.45 J`; a complete one is `5.45 J`. */
 export function formatTotal(mJ: number, lowerBound: boolean): string {
   return `${lowerBound ? '≥ ' : ''}${formatEnergy(mJ)}`;

@@ -9,7 +9,7 @@ import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
-import { predictNet, type NetPrediction } from '../energy/predict';
+import { predictLatency, predictNet, type NetLatency, type NetPrediction } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
@@ -22,6 +22,7 @@ export class DocumentAnalysis {
   private netCache?: NetAnalysis | null;
   private navigationCache?: NavigationIndex;
   private predictionCache?: NetPrediction | null;
+  private latencyCache?: NetLatency | null;
   private measuredCache?: MeasuredLookup;
   private assumptionsCache?: Assumptions;
   /** The network stage in progress (stepped by the diagnostics publisher on large files). */
@@ -114,6 +115,15 @@ export class DocumentAnalysis {
       this.predictionCache = net && this.model ? predictNet(net.layers, this.model.model) : null;
     }
     return this.predictionCache;
+  }
+
+  /** Predicted latency per layer and in total; null without a network, a model or its latency sub-models. */
+  get latency(): NetLatency | null {
+    if (this.latencyCache === undefined) {
+      const net = this.net;
+      this.latencyCache = (net && this.model && predictLatency(net.layers, this.model.model)) || null;
+    }
+    return this.latencyCache;
   }
 
   /** Measured energies of this text, if a campaign measured it. */

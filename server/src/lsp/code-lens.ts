@@ -1,9 +1,9 @@
 // CodeLens at the top of a network file: the whole-net predicted energy, platform and split by layer
-// type, and a lens to change platform.
+// type, the predicted latency where the platform's model has latency sub-models, and a lens to change platform.
 import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy, formatTotal } from '../units';
-import { inSampleNote, isLowerBound, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
+import { inSampleNote, isLowerBound, latencyTotalText, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -34,6 +34,10 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
         command: 'energyLens.showReport',
       },
     });
+    const latency = analysis.latency;
+    if (latency && latency.coveredTypes.length > 0) {
+      lenses.push({ range: TOP, command: { title: latencyTotalText(analysis, latency, prediction), command: 'energyLens.showReport' } });
+    }
   } else {
     lenses.push({
       range: TOP,

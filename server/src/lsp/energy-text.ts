@@ -1,10 +1,10 @@
 // The words and numbers every energy surface uses (hover, inlay hints, CodeLens, report), so they
 // always say what a number is: predicted, by which model, for which platform.
 import type { DocumentAnalysis } from '../analysis/document-analysis';
-import type { LayerPrediction, NetPrediction } from '../energy/predict';
+import { isLatencyLowerBound, type LayerLatency, type LayerPrediction, type NetLatency, type NetPrediction } from '../energy/predict';
 import { describeSource } from '../analysis/model-service';
 import type { AnalyzedLayer } from '../net/types';
-import { formatCount, formatEnergy, formatPercent } from '../units';
+import { formatCount, formatEnergy, formatLatency, formatLatencyTotal, formatMeanPower, formatPercent } from '../units';
 import { describeAssumption } from '../analysis/assumed-fixes';
 import { outsideSubModelDomain, subModelFittedOn, subModelInputs } from '../analysis/model-queries';
 import { escapeMarkdown as md, markdownCode } from '../markdown-escape';
@@ -16,6 +16,59 @@ export const UNTRUSTED_NOTE =
 export function predictionOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerPrediction | undefined {
   const index = analysis.indexOfLayer(layer);
   return index >= 0 ? analysis.prediction?.layers[index] : undefined;
+}
+
+export function latencyOf(analysis: DocumentAnalysis, layer: AnalyzedLayer): LayerLatency | undefined {
+  const index = analysis.indexOfLayer(layer);
+  return index >= 0 ? analysis.latency?.layers[index] : undefined;
+}
+
+/**
+ * The hover's latency line for a layer whose energy is predicted: `⏱ Predicted latency: 173 ms (90 % …) ·
+ * mean power 1.39 W (predicted E/t)`, or why there is none (the platform's model has no latency sub-models).
+ */
+export function latencyHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLayer, energy: LayerPrediction): string {
+  const platform = analysis.model?.model.platform.label ?? analysis.settings.platform;
+  if (!analysis.latency) return `⏱ Latency: not modelled for ${md(platform)} (its model has no latency sub-models)`;
+  const t = latencyOf(analysis, layer);
+  if (!t || t.status !== 'predicted') return `⏱ **Predicted latency:** none · ${md(t?.message ?? 'not modelled', 400)}`;
+  const power = energy.status === 'predicted' ? ` · mean power ${formatMeanPower(energy.predicted_mJ!, t.predicted_ms!)} (predicted E/t)` : '';
+  return (
+    `⏱ **Predicted latency:** ${formatLatency(t.predicted_ms!)} (90 % interval ${formatLatency(t.low_ms!)} – ${formatLatency(t.high_ms!)})${power}` +
+    ` · sub-model ${markdownCode(t.subModel ?? '')}: ${md(t.formula ?? '')}${t.extrapolated ? ' · **extrapolated**' : ''}`
+  );
+}
+
+/**
+ * Mean power over the layers that have both a predicted energy and a predicted latency (a ratio of two
+ * totals that cover different layers would mean nothing).
+ */
+export function netMeanPower(prediction: NetPrediction, latency: NetLatency): string | undefined {
+  let mJ = 0;
+  let ms = 0;
+  prediction.layers.forEach((p, i) => {
+    const t = latency.layers[i];
+    if (p.status === 'predicted' && t?.status === 'predicted') {
+      mJ += p.predicted_mJ!;
+      ms += t.predicted_ms!;
+    }
+  });
+  if (!(ms > 0)) return undefined;
+  const all = prediction.layers.every((p, i) => (p.status === 'predicted') === (latency.layers[i]?.status === 'predicted'));
+  return `mean power ${formatMeanPower(mJ, ms)}${all ? '' : ' over the layers with both'}`;
+}
+
+/** `⏱ predicted ≥ 25.9 ms per image (modelled layers, 90 %: …) · Pooling, ReLU not modelled` for a CodeLens or summary. */
+export function latencyTotalText(analysis: DocumentAnalysis, latency: NetLatency, prediction: NetPrediction | null): string {
+  const lower = isLatencyLowerBound(latency);
+  const t = latency.total;
+  const gaps = latency.notModelledTypes.length ? ` · latency of ${latency.notModelledTypes.join(', ')} not modelled` : '';
+  const missing = latency.unpredictedLayers.length ? ` · no latency for ${latency.unpredictedLayers.slice(0, 3).join(', ')}` : '';
+  const power = prediction ? netMeanPower(prediction, latency) : undefined;
+  return (
+    `⏱ predicted ${formatLatencyTotal(t.predicted_ms, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatLatency(t.low_ms)} – ${formatLatency(t.high_ms)})` +
+    `${power ? ` · ${power}` : ''}${gaps}${missing}`
+  );
 }
 
 /** `provisional (assumes kernel_size for kernal_size)` when the layer's numbers rest on an assumed fix. */
@@ -143,7 +196,7 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
             : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
     const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
     return (
-      `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${fwd}) · ` +
+      `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle, ${m.timeMs.toPrecision(3)} ms per call${m.timeMs > 0 ? `, mean power ${formatMeanPower(m.energy_mJ, m.timeMs)}` : ''}${fwd}) · ` +
       `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`
     );
   }
@@ -188,6 +241,8 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
     // Models predict gross energy (the board's total rail, idle included), the kind measured first.
     `⚡ **Predicted energy ${perInference(analysis)}:** ${formatEnergy(p.predicted_mJ!)} gross ` +
       `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}) · ${formatPercent(p.share ?? 0)} of the net`,
+    '',
+    latencyHoverLine(analysis, layer, p),
     ...(provisional ? ['', `*${md(provisional, 400)}: fix the error in the file to make it final*`] : []),
     ...(outside ? ['', `⚠ ${outside}`] : []),
     ...(inSample ? ['', `*${inSample}*`] : []),

@@ -1,15 +1,17 @@
-// Inlay hints at the end of each layer's opening line: `⚡ 268 mJ · 17.6 %` (predicted), followed by
+// Inlay hints at the end of each layer's opening line: `⚡ 268 mJ · 17.6 %` (predicted; `⚡ 241 mJ · 173 ms · …`
+// where the platform also models latency), followed by
 // `measured 251 mJ` where a campaign measured exactly this text.
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
-import { formatEnergy, formatPercent } from '../units';
+import { formatEnergy, formatLatency, formatPercent } from '../units';
 import { provisionalNote, shortDate } from './energy-text';
 
 export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, range: Range): InlayHint[] {
   const mode = analysis.settings.inlayHints;
   const net = analysis.net;
   const prediction = analysis.prediction;
+  const latency = analysis.latency;
   if (mode === 'off' || !net || !prediction) return [];
   const platform = prediction.platform.label;
   const hints: InlayHint[] = [];
@@ -29,10 +31,13 @@ export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, r
     const parts: string[] = [];
     const tooltip: string[] = [];
     if (predicted) {
-      parts.push(`⚡ ${formatEnergy(p.predicted_mJ!)}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`);
+      const t = latency?.layers[i];
+      const time = t?.status === 'predicted' ? ` · ${formatLatency(t.predicted_ms!)}` : '';
+      parts.push(`⚡ ${formatEnergy(p.predicted_mJ!)}${time}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`);
       tooltip.push(
         `Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} ` +
-          `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}`,
+          `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}` +
+          (t?.status === 'predicted' ? `\nPredicted latency: ${formatLatency(t.predicted_ms!)} (90 % interval ${formatLatency(t.low_ms!)} – ${formatLatency(t.high_ms!)}), ${t.formula}` : ''),
       );
     }
     if (m && campaign) {
