@@ -239,7 +239,11 @@ function sweepFeatures(v: Record<string, number>): LayerFeatures {
 }
 
 /** The sweep as fitting data; `target` picks energy (mJ, the default) or latency (ms). */
-export function loadTx2Sweep(shared: string, device: 'gpu' | 'cpu', target: 'energy_mJ' | 'latency_ms' = 'energy_mJ'): { dataset: Dataset; rel: string } {
+export function loadTx2Sweep(
+  shared: string,
+  device: 'gpu' | 'cpu',
+  target: 'energy_mJ' | 'latency_ms' = 'energy_mJ',
+): { dataset: Dataset; rel: string } {
   const rel = `data/tx2_${device}_conv_sweep.csv`;
   const columns = ['wh_in', 'c_in', 'k', 'c_out', 'h_out', 'macs'];
   const imported = importCsv(fs.readFileSync(path.join(shared, rel), 'utf8'), {

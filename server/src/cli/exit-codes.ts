@@ -7,8 +7,13 @@ export const ExitCode = {
   errorsInFile: 1,
   /** Wrong command-line arguments, unknown platform. */
   usage: 2,
-  /** `predict --budget-mj`: the predicted total exceeds the budget. */
+  /** `predict --budget-mj`: the predicted energy exceeds the budget. */
   overBudget: 3,
-  /** `predict --budget-mj`: some layer has no number (unknown shape, invalid prediction), so the total cannot be compared. */
+  /**
+   * `predict --budget-mj/--budget-ms`: some layer has no number (unknown shape, invalid prediction), or the
+   * platform's model has no latency sub-models, so the total cannot be compared.
+   */
   notFullyPredicted: 4,
+  /** `predict --budget-ms`: the predicted latency exceeds the budget. */
+  overLatencyBudget: 5,
 } as const;

@@ -1,35 +1,42 @@
-// `energy-lens predict FILE --platform ID [--json | --csv | --markdown] [--budget-mj X] [--model-files a,b]`:
-// per-layer predicted energy and totals. With --budget-mj, an energy budget gate for CI pipelines that
-// fails closed: errors in the file, a layer without a number, or a total over the budget each exit with
+// `energy-lens predict FILE --platform ID [--json | --csv | --markdown] [--budget-mj X] [--budget-ms T] [--model-files a,b]`:
+// per-layer predicted energy (and latency, where the platform's model has latency sub-models) and totals.
+// With --budget-mj / --budget-ms, budget gates for CI pipelines that fail closed: errors in the file, a
+// layer without a number, a platform without latency sub-models, or a total over a budget each exit with
 // their own non-zero code (cli/exit-codes.ts) and say why.
 import type { CliCommand } from './io';
 import { parseNetworkArgs } from './network-args';
 import { alignedTable, analysisJson, loadAnalysis, reportProblems, type LoadedAnalysis } from './load-analysis';
 import { countText, networkHeader, shapeText } from './analyze';
 import { buildRegistry, describeSource, type RegisteredModel } from '../energy/registry';
-import { predictNet, type LayerPrediction, type NetPrediction } from '../energy/predict';
+import {
+  bothPredicted,
+  isLatencyLowerBound,
+  predictLatency,
+  predictNet,
+  type LayerLatency,
+  type LayerPrediction,
+  type NetLatency,
+  type NetPrediction,
+} from '../energy/predict';
 import { DEFAULT_PLATFORM_ID } from '../energy/builtin';
-import { formatEnergy, formatPercent } from '../units';
+import { formatEnergy, formatLatency, formatLatencyTotal, formatMeanPower, formatPercent } from '../units';
 import { detectFileKind, validateDocument } from '../caffe/validate';
 import { ExitCode } from './exit-codes';
 import { escapeMarkdown } from '../markdown-escape';
 import { csvTextCell } from '../csv-escape';
 
 export const USAGE =
-  'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+  'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const predict: CliCommand = async (args, io) => {
-  const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--model-files']);
+  const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--budget-ms', '--model-files']);
   if (typeof parsed === 'string') {
     io.stderr(`energy-lens predict: ${parsed}\n${USAGE}\n`);
     return ExitCode.usage;
   }
-  const budgetText = parsed.extra.get('--budget-mj');
-  const budget = budgetText === undefined ? undefined : Number(budgetText);
-  if (budget !== undefined && !(budget > 0 && Number.isFinite(budget))) {
-    io.stderr(`energy-lens predict: --budget-mj needs a positive finite number of millijoules (got '${budgetText}')\n`);
-    return ExitCode.usage;
-  }
+  const budget = budgetOption(parsed.extra, '--budget-mj', 'millijoules', io);
+  const budgetMs = budgetOption(parsed.extra, '--budget-ms', 'milliseconds', io);
+  if (budget === null || budgetMs === null) return ExitCode.usage;
   const registry = buildRegistry({
     modelFiles: (parsed.extra.get('--model-files') ?? '').split(',').filter(Boolean),
     workspaceFolders: [io.cwd],
@@ -48,36 +55,97 @@ export const predict: CliCommand = async (args, io) => {
   }
   const loaded = await loadAnalysis(parsed.file, io, parsed.options);
   if (typeof loaded === 'number') return loaded;
-  const prediction = predictNet(loaded.analysis.layers, model.model);
+  const predicted: Predicted = {
+    energy: predictNet(loaded.analysis.layers, model.model),
+    latency: predictLatency(loaded.analysis.layers, model.model),
+  };
   const render = { json: renderJson, csv: renderCsv, markdown: renderMarkdown, table: renderTable }[parsed.format];
-  io.stdout(render(loaded, prediction, model));
+  io.stdout(render(loaded, predicted, model));
   const errors = reportProblems(loaded, io, validateDocument(loaded.parsed, detectFileKind(loaded.parsed)));
-  const missing = unpredictedReason(prediction);
-  if (budget === undefined) {
+  const label = model.model.platform.label;
+  const gates: Gate[] = [];
+  if (budget !== undefined)
+    gates.push({
+      what: 'energy budget',
+      against: `budget ${formatEnergy(budget)} on ${label}`,
+      missing: unpredictedReason(predicted.energy.layers, predicted.energy.total.predicted_mJ),
+      over:
+        predicted.energy.total.predicted_mJ > budget
+          ? `predicted ${formatEnergy(predicted.energy.total.predicted_mJ)} per inference on ${label} > budget ${formatEnergy(budget)}`
+          : undefined,
+      overCode: ExitCode.overBudget,
+    });
+  if (budgetMs !== undefined) {
+    const latency = predicted.latency;
+    gates.push({
+      what: 'latency budget',
+      against: `budget ${formatLatency(budgetMs)} on ${label}`,
+      missing: latency
+        ? unpredictedReason(latency.layers, latency.total.predicted_ms)
+        : `the model of ${model.model.platform.id} has no latency sub-models (${describeSource(model)})`,
+      over:
+        latency && latency.total.predicted_ms > budgetMs
+          ? `predicted ${formatLatency(latency.total.predicted_ms)} per inference on ${label} > budget ${formatLatency(budgetMs)}`
+          : undefined,
+      overCode: ExitCode.overLatencyBudget,
+    });
+  }
+  if (gates.length === 0) {
+    const missing = unpredictedReason(predicted.energy.layers, predicted.energy.total.predicted_mJ);
     if (missing) io.stderr(`${parsed.file}: note: the total is not complete: ${missing}\n`);
     return errors > 0 ? ExitCode.errorsInFile : ExitCode.ok;
   }
-  const against = `budget ${formatEnergy(budget)} on ${model.model.platform.label}`;
+  // Every gate is reported; the exit code is the first failure's, in the order errors, incomplete, over.
   if (errors > 0) {
-    io.stderr(`${parsed.file}: energy budget not checked: ${errors} error(s) in the file (${against})\n`);
+    for (const g of gates) io.stderr(`${parsed.file}: ${g.what} not checked: ${errors} error(s) in the file (${g.against})\n`);
     return ExitCode.errorsInFile;
   }
-  if (missing) {
-    io.stderr(`${parsed.file}: energy budget not checked: the network is not fully predicted: ${missing} (${against})\n`);
-    return ExitCode.notFullyPredicted;
-  }
-  if (prediction.total.predicted_mJ > budget) {
+  const incomplete = gates.filter((g) => g.missing);
+  for (const g of incomplete)
+    io.stderr(`${parsed.file}: ${g.what} not checked: the network is not fully predicted: ${g.missing} (${g.against})\n`);
+  if (incomplete.length > 0) return ExitCode.notFullyPredicted;
+  const over = gates.filter((g) => g.over);
+  for (const g of over) io.stderr(`${parsed.file}: ${g.what} exceeded: ${g.over}\n`);
+  if (budgetMs !== undefined && predicted.latency && isLatencyLowerBound(predicted.latency) && over.length === 0)
     io.stderr(
-      `${parsed.file}: energy budget exceeded: predicted ${formatEnergy(prediction.total.predicted_mJ)} per inference on ${model.model.platform.label} > budget ${formatEnergy(budget)}\n`,
+      `${parsed.file}: note: latency of ${predicted.latency.notModelledTypes.join(', ')} is not modelled on ${label}: the checked latency counts the other layers only\n`,
     );
-    return ExitCode.overBudget;
-  }
-  return ExitCode.ok;
+  return over.length > 0 ? over[0].overCode : ExitCode.ok;
 };
 
-/** Why the predicted total leaves something out, or undefined when every modelled layer has a number. */
-function unpredictedReason(prediction: NetPrediction): string | undefined {
-  const missing = prediction.layers.filter((p) => p.status === 'missing-features' || p.status === 'invalid');
+interface Predicted {
+  energy: NetPrediction;
+  /** Undefined when the platform's model has no latency sub-models. */
+  latency?: NetLatency;
+}
+
+/** One budget check: what is missing to decide it, or by how much it is exceeded. */
+interface Gate {
+  what: string;
+  against: string;
+  missing?: string;
+  over?: string;
+  overCode: number;
+}
+
+/** A positive finite budget from the option, undefined when absent, null (after saying why) when bad. */
+function budgetOption(
+  extra: Map<string, string>,
+  option: string,
+  unit: string,
+  io: { stderr(t: string): void },
+): number | undefined | null {
+  const text = extra.get(option);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (value > 0 && Number.isFinite(value)) return value;
+  io.stderr(`energy-lens predict: ${option} needs a positive finite number of ${unit} (got '${text}')\n`);
+  return null;
+}
+
+/** Why a predicted total leaves something out, or undefined when every modelled layer has a number. */
+function unpredictedReason(layers: Array<LayerPrediction | LayerLatency>, total: number): string | undefined {
+  const missing = layers.filter((p) => p.status === 'missing-features' || p.status === 'invalid');
   if (missing.length > 0) {
     const shown = missing
       .slice(0, 5)
@@ -85,28 +153,75 @@ function unpredictedReason(prediction: NetPrediction): string | undefined {
       .join('; ');
     return `${missing.length} layer(s) without a number: ${shown}${missing.length > 5 ? '; …' : ''}`;
   }
-  if (!prediction.layers.some((p) => p.status === 'predicted')) return 'no layer of the network has a prediction';
-  if (!Number.isFinite(prediction.total.predicted_mJ)) return 'the predicted total is not a finite number';
+  if (!layers.some((p) => p.status === 'predicted')) return 'no layer of the network has a prediction';
+  if (!Number.isFinite(total)) return 'the predicted total is not a finite number';
   return undefined;
 }
 
 /** Predictions of the file's own layers (inserted Split layers dropped), in file order. */
 function ownLayers(
   loaded: LoadedAnalysis,
-  prediction: NetPrediction,
-): Array<{ layer: LoadedAnalysis['analysis']['layers'][number]; p: LayerPrediction }> {
-  return loaded.analysis.layers.map((layer, i) => ({ layer, p: prediction.layers[i] })).filter((x) => !x.layer.isSplit);
+  predicted: Predicted,
+): Array<{ layer: LoadedAnalysis['analysis']['layers'][number]; p: LayerPrediction; t?: LayerLatency }> {
+  return loaded.analysis.layers
+    .map((layer, i) => ({ layer, p: predicted.energy.layers[i], t: predicted.latency?.layers[i] }))
+    .filter((x) => !x.layer.isSplit);
 }
 
 function energyJson(p: { predicted_mJ?: number; low_mJ?: number; high_mJ?: number }, model: string) {
   return { predicted_mJ: p.predicted_mJ ?? null, low_mJ: p.low_mJ ?? null, high_mJ: p.high_mJ ?? null, model };
 }
 
-function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
+function latencyJson(t: LayerLatency | undefined, platformId: string) {
+  if (t?.status === 'predicted')
+    return {
+      predicted_ms: t.predicted_ms!,
+      low_ms: t.low_ms!,
+      high_ms: t.high_ms!,
+      model: `${platformId}:latency:${t.subModel}`,
+      formula: t.formula,
+      extrapolated: t.extrapolated,
+    };
+  return {
+    predicted_ms: null,
+    low_ms: null,
+    high_ms: null,
+    model: platformId,
+    status: t?.status ?? 'not-modelled',
+    note: t ? (t.message ?? null) : 'the platform has no latency sub-models',
+  };
+}
+
+function latencyTotalJson(predicted: Predicted, model: RegisteredModel) {
+  const latency = predicted.latency;
+  if (!latency)
+    return {
+      kind: 'predicted',
+      predicted_ms: null,
+      low_ms: null,
+      high_ms: null,
+      note: `the model of ${model.model.platform.id} has no latency sub-models`,
+    };
+  const both = bothPredicted(predicted.energy, latency);
+  return {
+    kind: 'predicted',
+    predicted_ms: latency.total.predicted_ms,
+    low_ms: latency.total.low_ms,
+    high_ms: latency.total.high_ms,
+    lowerBound: isLatencyLowerBound(latency),
+    coveredTypes: latency.coveredTypes,
+    notModelledTypes: latency.notModelledTypes,
+    meanPower_W: both ? both.mJ / both.ms : null,
+    meanPowerOver: both ? (both.complete ? 'all predicted layers' : 'the layers with both energy and latency predicted') : null,
+  };
+}
+
+function renderJson(loaded: LoadedAnalysis, predicted: Predicted, model: RegisteredModel): string {
+  const prediction = predicted.energy;
   const base = analysisJson(loaded.analysis);
-  const rows = ownLayers(loaded, prediction);
+  const rows = ownLayers(loaded, predicted);
   const layers = base.layers.map((l, i) => {
-    const p = rows[i].p;
+    const { p, t } = rows[i];
     const energy =
       p.status === 'predicted'
         ? {
@@ -116,7 +231,7 @@ function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: Re
             extrapolated: p.extrapolated,
           }
         : { ...energyJson({}, `${prediction.platform.id}`), status: p.status, note: p.message ?? null };
-    return { ...l, energy };
+    return { ...l, energy, latency: latencyJson(t, prediction.platform.id) };
   });
   return `${JSON.stringify(
     {
@@ -142,6 +257,7 @@ function renderJson(loaded: LoadedAnalysis, prediction: NetPrediction, model: Re
           intervalLevel: prediction.intervalLevel,
           intervalAssumption: prediction.intervalAssumption,
         },
+        latency: latencyTotalJson(predicted, model),
       },
     },
     null,
@@ -156,7 +272,9 @@ function csvCell(v: string | number | undefined | null): string {
   return csvTextCell(v);
 }
 
-function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
+function renderCsv(loaded: LoadedAnalysis, predicted: Predicted): string {
+  const prediction = predicted.energy;
+  // Latency columns come last so scripts reading the energy columns by position keep working.
   const lines = [
     [
       'layer',
@@ -171,9 +289,12 @@ function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
       'sub_model',
       'extrapolated',
       'note',
+      'predicted_ms',
+      'low_ms',
+      'high_ms',
     ].join(','),
   ];
-  for (const { layer, p } of ownLayers(loaded, prediction)) {
+  for (const { layer, p, t } of ownLayers(loaded, predicted)) {
     lines.push(
       [
         layer.name,
@@ -188,11 +309,15 @@ function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
         p.subModel,
         p.status === 'predicted' ? String(p.extrapolated) : '',
         p.status === 'predicted' ? '' : (p.message ?? p.status),
+        t?.predicted_ms,
+        t?.low_ms,
+        t?.high_ms,
       ]
         .map(csvCell)
         .join(','),
     );
   }
+  const lt = predicted.latency?.total;
   lines.push(
     [
       'total',
@@ -207,6 +332,9 @@ function renderCsv(loaded: LoadedAnalysis, prediction: NetPrediction): string {
       prediction.platform.id,
       '',
       '',
+      lt?.predicted_ms,
+      lt?.low_ms,
+      lt?.high_ms,
     ]
       .map(csvCell)
       .join(','),
@@ -223,27 +351,54 @@ function energyCell(p: LayerPrediction): string[] {
   ];
 }
 
-function summary(prediction: NetPrediction, model: RegisteredModel, batch: number): string[] {
+/** The latency column, present only when the platform models latency. */
+function latencyCell(predicted: Predicted, t: LayerLatency | undefined): string[] {
+  if (!predicted.latency) return [];
+  return [t?.status === 'predicted' ? formatLatency(t.predicted_ms!) : '-'];
+}
+
+function summary(predicted: Predicted, model: RegisteredModel, batch: number): string[] {
+  const prediction = predicted.energy;
   const t = prediction.total;
-  return [
-    `predicted energy ${batch === 1 ? 'per image' : `per batch of ${batch}`} on ${prediction.platform.label} (${prediction.platform.calibration} calibration, ${describeSource(model)}):`,
+  const per = batch === 1 ? 'per image' : `per batch of ${batch}`;
+  const lines = [
+    `predicted energy ${per} on ${prediction.platform.label} (${prediction.platform.calibration} calibration, ${describeSource(model)}):`,
     `  ${formatEnergy(t.predicted_mJ)}, 90 % interval ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}; by type: ${prediction.byType.map((g) => `${g.subModel} ${formatPercent(g.share)}`).join(', ') || 'none'}`,
     `  covers ${prediction.coveredTypes.join(', ') || 'no layer'}${prediction.notModelledTypes.length ? `; not modelled: ${prediction.notModelledTypes.join(', ')}` : ''}`,
   ];
+  const latency = predicted.latency;
+  if (!latency) {
+    lines.push(`predicted latency: not modelled on ${prediction.platform.label} (its model has no latency sub-models)`);
+    return lines;
+  }
+  const lt = latency.total;
+  const both = bothPredicted(prediction, latency);
+  lines.push(
+    `predicted latency ${per} on ${prediction.platform.label}:`,
+    `  ${formatLatencyTotal(lt.predicted_ms, isLatencyLowerBound(latency))}, 90 % interval ${formatLatency(lt.low_ms)} – ${formatLatency(lt.high_ms)}` +
+      (both ? `; mean power ${formatMeanPower(both.mJ, both.ms)}${both.complete ? '' : ' over the layers with both'} (predicted E/t)` : ''),
+    `  covers ${latency.coveredTypes.join(', ') || 'no layer'}${latency.notModelledTypes.length ? `; not modelled: ${latency.notModelledTypes.join(', ')}` : ''}`,
+  );
+  return lines;
 }
 
-function renderTable(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
-  const rows: string[][] = [['layer', 'type', 'output shape', 'MACs', 'predicted', '90 % interval', 'share']];
-  for (const { layer, p } of ownLayers(loaded, prediction)) {
+function renderTable(loaded: LoadedAnalysis, predicted: Predicted, model: RegisteredModel): string {
+  const hasLatency = predicted.latency !== undefined;
+  const rows: string[][] = [
+    ['layer', 'type', 'output shape', 'MACs', 'predicted', '90 % interval', 'share', ...(hasLatency ? ['latency'] : [])],
+  ];
+  for (const { layer, p, t } of ownLayers(loaded, predicted)) {
     rows.push([
       layer.name,
       layer.type,
       layer.outputShapes.map(shapeText).join(' + ') || '-',
       countText(layer.features.macs),
       ...energyCell(p),
+      ...latencyCell(predicted, t),
     ]);
   }
-  const t = prediction.total;
+  const t = predicted.energy.total;
+  const lt = predicted.latency;
   rows.push([
     'total',
     '',
@@ -252,29 +407,37 @@ function renderTable(loaded: LoadedAnalysis, prediction: NetPrediction, model: R
     formatEnergy(t.predicted_mJ),
     `${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}`,
     '100 %',
+    ...(lt ? [formatLatencyTotal(lt.total.predicted_ms, isLatencyLowerBound(lt))] : []),
   ]);
   return [
     ...networkHeader(loaded.analysis, loaded.options),
     ...alignedTable(rows, 3),
     '',
-    ...summary(prediction, model, loaded.options.batch ?? 1),
+    ...summary(predicted, model, loaded.options.batch ?? 1),
     '',
   ].join('\n');
 }
 
-function renderMarkdown(loaded: LoadedAnalysis, prediction: NetPrediction, model: RegisteredModel): string {
+function renderMarkdown(loaded: LoadedAnalysis, predicted: Predicted, model: RegisteredModel): string {
+  const hasLatency = predicted.latency !== undefined;
   const lines = [
     `# Predicted energy: ${loaded.analysis.name ? escapeMarkdown(loaded.analysis.name) : '(unnamed network)'}`,
     '',
-    ...summary(prediction, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)),
+    ...summary(predicted, model, loaded.options.batch ?? 1).map((l) => escapeMarkdown(l.trim(), 2000)),
     '',
-    '| layer | type | output shape | MACs | predicted | 90 % interval | share |',
-    '|---|---|---|---:|---:|---|---:|',
+    `| layer | type | output shape | MACs | predicted | 90 % interval | share |${hasLatency ? ' latency |' : ''}`,
+    `|---|---|---|---:|---:|---|---:|${hasLatency ? '---:|' : ''}`,
   ];
-  for (const { layer, p } of ownLayers(loaded, prediction)) {
-    lines.push(
-      `| ${[layer.name, layer.type, layer.outputShapes.map(shapeText).join(' + '), countText(layer.features.macs), ...energyCell(p)].map((cell) => escapeMarkdown(cell)).join(' | ')} |`,
-    );
+  for (const { layer, p, t } of ownLayers(loaded, predicted)) {
+    const cells = [
+      layer.name,
+      layer.type,
+      layer.outputShapes.map(shapeText).join(' + '),
+      countText(layer.features.macs),
+      ...energyCell(p),
+      ...latencyCell(predicted, t),
+    ];
+    lines.push(`| ${cells.map((cell) => escapeMarkdown(cell)).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

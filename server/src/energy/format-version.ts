@@ -62,7 +62,11 @@ export function versionErrors(model: EnergyModel): VersionError[] {
     }
     if (sub.form === 'smooth-max') {
       if (sub.exponent === undefined) errors.push({ pointer: `${at}/exponent`, message: 'a smooth-max sub-model needs its exponent' });
-      if (sub.link === 'log') errors.push({ pointer: `${at}/link`, message: 'a smooth-max sub-model adds costs in the file\'s unit (mJ or ms): its link must be identity' });
+      if (sub.link === 'log')
+        errors.push({
+          pointer: `${at}/link`,
+          message: "a smooth-max sub-model adds costs in the file's unit (mJ or ms): its link must be identity",
+        });
       sub.coefficients.forEach((c, i) => {
         if (!(c > 0)) errors.push({ pointer: `${at}/coefficients/${i}`, message: `a smooth-max cost must be > 0 (got ${c})` });
       });

@@ -143,7 +143,10 @@ function semanticErrors(model: EnergyModel): ModelFieldError[] {
     (sub.appliesTo ?? []).forEach((type, i) => {
       const owner = claimedBy[section].get(type);
       if (owner !== undefined && owner !== key) {
-        errors.push({ pointer: `${at}/appliesTo/${i}`, message: `layer type '${type}' is already predicted by ${section === 'latency' ? 'latency ' : ''}sub-model '${owner}'` });
+        errors.push({
+          pointer: `${at}/appliesTo/${i}`,
+          message: `layer type '${type}' is already predicted by ${section === 'latency' ? 'latency ' : ''}sub-model '${owner}'`,
+        });
       } else {
         claimedBy[section].set(type, key);
       }

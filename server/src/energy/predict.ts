@@ -337,3 +337,24 @@ export function predictLatency(layers: AnalyzedLayer[], model: EnergyModel, opti
 export function isLatencyLowerBound(latency: NetLatency): boolean {
   return latency.notModelledTypes.length > 0 || latency.unpredictedLayers.length > 0;
 }
+
+/**
+ * Energy and latency summed over the layers that have both predictions, for a mean power E/t (a ratio
+ * of two totals that cover different layers would mean nothing); `complete` when those are all layers
+ * with either.
+ */
+export function bothPredicted(prediction: NetPrediction, latency: NetLatency): { mJ: number; ms: number; complete: boolean } | undefined {
+  let mJ = 0;
+  let ms = 0;
+  let complete = true;
+  prediction.layers.forEach((p, i) => {
+    const t = latency.layers[i];
+    const e = p.status === 'predicted';
+    const l = t?.status === 'predicted';
+    if (e && l) {
+      mJ += p.predicted_mJ!;
+      ms += t.predicted_ms!;
+    } else if (e || l) complete = false;
+  });
+  return ms > 0 ? { mJ, ms, complete } : undefined;
+}

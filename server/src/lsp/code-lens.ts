@@ -3,7 +3,16 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy, formatTotal } from '../units';
-import { inSampleNote, isLowerBound, latencyTotalText, perInference, provisionalTotalNote, shortDate, totalGaps, typeSplit } from './energy-text';
+import {
+  inSampleNote,
+  isLowerBound,
+  latencyTotalText,
+  perInference,
+  provisionalTotalNote,
+  shortDate,
+  totalGaps,
+  typeSplit,
+} from './energy-text';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 

@@ -1,7 +1,14 @@
 // The words and numbers every energy surface uses (hover, inlay hints, CodeLens, report), so they
 // always say what a number is: predicted, by which model, for which platform.
 import type { DocumentAnalysis } from '../analysis/document-analysis';
-import { isLatencyLowerBound, type LayerLatency, type LayerPrediction, type NetLatency, type NetPrediction } from '../energy/predict';
+import {
+  bothPredicted,
+  isLatencyLowerBound,
+  type LayerLatency,
+  type LayerPrediction,
+  type NetLatency,
+  type NetPrediction,
+} from '../energy/predict';
 import { describeSource } from '../analysis/model-service';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatEnergy, formatLatency, formatLatencyTotal, formatMeanPower, formatPercent } from '../units';
@@ -32,30 +39,18 @@ export function latencyHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLaye
   if (!analysis.latency) return `⏱ Latency: not modelled for ${md(platform)} (its model has no latency sub-models)`;
   const t = latencyOf(analysis, layer);
   if (!t || t.status !== 'predicted') return `⏱ **Predicted latency:** none · ${md(t?.message ?? 'not modelled', 400)}`;
-  const power = energy.status === 'predicted' ? ` · mean power ${formatMeanPower(energy.predicted_mJ!, t.predicted_ms!)} (predicted E/t)` : '';
+  const power =
+    energy.status === 'predicted' ? ` · mean power ${formatMeanPower(energy.predicted_mJ!, t.predicted_ms!)} (predicted E/t)` : '';
   return (
     `⏱ **Predicted latency:** ${formatLatency(t.predicted_ms!)} (90 % interval ${formatLatency(t.low_ms!)} – ${formatLatency(t.high_ms!)})${power}` +
     ` · sub-model ${markdownCode(t.subModel ?? '')}: ${md(t.formula ?? '')}${t.extrapolated ? ' · **extrapolated**' : ''}`
   );
 }
 
-/**
- * Mean power over the layers that have both a predicted energy and a predicted latency (a ratio of two
- * totals that cover different layers would mean nothing).
- */
+/** `mean power 2.1 W` over the layers with both predictions, or undefined when none has both. */
 export function netMeanPower(prediction: NetPrediction, latency: NetLatency): string | undefined {
-  let mJ = 0;
-  let ms = 0;
-  prediction.layers.forEach((p, i) => {
-    const t = latency.layers[i];
-    if (p.status === 'predicted' && t?.status === 'predicted') {
-      mJ += p.predicted_mJ!;
-      ms += t.predicted_ms!;
-    }
-  });
-  if (!(ms > 0)) return undefined;
-  const all = prediction.layers.every((p, i) => (p.status === 'predicted') === (latency.layers[i]?.status === 'predicted'));
-  return `mean power ${formatMeanPower(mJ, ms)}${all ? '' : ' over the layers with both'}`;
+  const both = bothPredicted(prediction, latency);
+  return both && `mean power ${formatMeanPower(both.mJ, both.ms)}${both.complete ? '' : ' over the layers with both'}`;
 }
 
 /** `⏱ predicted ≥ 25.9 ms per image (modelled layers, 90 %: …) · Pooling, ReLU not modelled` for a CodeLens or summary. */

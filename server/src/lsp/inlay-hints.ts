@@ -33,11 +33,15 @@ export function inlayHints(document: TextDocument, analysis: DocumentAnalysis, r
     if (predicted) {
       const t = latency?.layers[i];
       const time = t?.status === 'predicted' ? ` · ${formatLatency(t.predicted_ms!)}` : '';
-      parts.push(`⚡ ${formatEnergy(p.predicted_mJ!)}${time}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`);
+      parts.push(
+        `⚡ ${formatEnergy(p.predicted_mJ!)}${time}${share}${p.extrapolated ? ' (extrap.)' : ''}${provisional ? ' (provisional)' : ''}`,
+      );
       tooltip.push(
         `Predicted energy of ${layer.name} on ${platform}: ${formatEnergy(p.predicted_mJ!)} ` +
           `(90 % interval ${formatEnergy(p.low_mJ!)} – ${formatEnergy(p.high_mJ!)}), ${p.formula}${provisional ? `; ${provisional}` : ''}` +
-          (t?.status === 'predicted' ? `\nPredicted latency: ${formatLatency(t.predicted_ms!)} (90 % interval ${formatLatency(t.low_ms!)} – ${formatLatency(t.high_ms!)}), ${t.formula}` : ''),
+          (t?.status === 'predicted'
+            ? `\nPredicted latency: ${formatLatency(t.predicted_ms!)} (90 % interval ${formatLatency(t.low_ms!)} – ${formatLatency(t.high_ms!)}), ${t.formula}`
+            : ''),
       );
     }
     if (m && campaign) {

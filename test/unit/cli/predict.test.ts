@@ -172,3 +172,88 @@ describe('cli: energy-lens check and platforms', () => {
     assert.ok(list.some((p) => p.id === 'jetson-tx1/caffe-openblas/cpu/1t' && p.subModels.includes('Convolution')));
   });
 });
+
+describe('cli: energy-lens predict, latency', () => {
+  const TX2 = 'jetson-tx2/pytorch-cuda/gpu';
+  const alexnet = path.join(CORPUS_PROTOTXT, 'alexnet.prototxt');
+  async function json(args: string[]) {
+    const io = capture();
+    assert.equal(await predict([...args, '--json'], io), 0, io.err);
+    return JSON.parse(io.out);
+  }
+
+  it('--json gives latency per layer and a total that is their sum, with mean power', async () => {
+    const j = await json([alexnet, '--platform', TX2]);
+    const conv1 = j.layers.find((l: { name: string }) => l.name === 'conv1');
+    assert.ok(conv1.latency.low_ms < conv1.latency.predicted_ms && conv1.latency.predicted_ms < conv1.latency.high_ms);
+    assert.match(conv1.latency.formula, /^t = /);
+    const sum = j.layers.reduce((s: number, l: { latency: { predicted_ms: number | null } }) => s + (l.latency.predicted_ms ?? 0), 0);
+    assert.ok(Math.abs(sum - j.totals.latency.predicted_ms) < 1e-9 * sum, 'total = sum of layers');
+    assert.equal(j.totals.latency.lowerBound, true, 'pooling, ReLU, LRN have no latency model on TX2');
+    assert.ok(j.totals.latency.notModelledTypes.includes('Pooling'));
+    const relu = j.layers.find((l: { type: string }) => l.type === 'ReLU');
+    assert.equal(relu.latency.predicted_ms, null);
+    assert.ok(j.totals.latency.meanPower_W > 0.1 && j.totals.latency.meanPower_W < 30, String(j.totals.latency.meanPower_W));
+  });
+
+  it('a platform without latency sub-models says so in JSON, table and CSV', async () => {
+    const j = await json([alexnet]);
+    assert.equal(j.totals.latency.predicted_ms, null);
+    assert.match(j.totals.latency.note, /no latency sub-models/);
+    const table = capture();
+    await predict([alexnet], table);
+    assert.match(table.out, /predicted latency: not modelled on .*\(its model has no latency sub-models\)/);
+    assert.doesNotMatch(
+      table.out.split('\n').find((l) => l.startsWith('layer'))!,
+      /latency/,
+    );
+    const csv = capture();
+    await predict([alexnet, '--csv'], csv);
+    assert.ok(csv.out.split('\n')[0].endsWith(',predicted_ms,low_ms,high_ms'));
+    assert.ok(csv.out.trim().split('\n').pop()!.endsWith(',,,'), 'empty latency cells');
+  });
+
+  it('the table and CSV carry the latency column on a platform that models it', async () => {
+    const table = capture();
+    await predict([alexnet, '--platform', TX2], table);
+    assert.match(
+      table.out.split('\n').find((l) => l.startsWith('layer'))!,
+      /latency$/,
+    );
+    assert.match(
+      table.out,
+      /predicted latency per image on .*:\n {2}≥ [\d.]+ ms, 90 % interval .*; mean power [\d.]+ m?W( over the layers with both)? \(predicted E\/t\)/,
+    );
+    const csv = capture();
+    await predict([alexnet, '--csv', '--platform', TX2], csv);
+    const total = csv.out.trim().split('\n').pop()!.split(',');
+    assert.ok(Number(total[12]) > 0, csv.out.trim().split('\n').pop());
+  });
+
+  it('--budget-ms exits 5 over the budget, 0 within it, with the reason', async () => {
+    const total = (await json([alexnet, '--platform', TX2])).totals.latency.predicted_ms;
+    const over = capture();
+    assert.equal(await predict([alexnet, '--platform', TX2, '--budget-ms', String(total * 0.9)], over), ExitCode.overLatencyBudget);
+    assert.match(over.err, /latency budget exceeded: predicted [\d.]+ ms per inference on .* > budget [\d.]+ ms/);
+    const within = capture();
+    assert.equal(await predict([alexnet, '--platform', TX2, '--budget-ms', String(total * 1.1)], within), ExitCode.ok);
+    assert.match(within.err, /note: latency of .*Pooling.* is not modelled/);
+  });
+
+  it('--budget-ms fails closed on a platform without latency sub-models (exit 4)', async () => {
+    const io = capture();
+    assert.equal(await predict([alexnet, '--budget-ms', '1e9'], io), ExitCode.notFullyPredicted);
+    assert.match(
+      io.err,
+      /latency budget not checked: the network is not fully predicted: the model of jetson-tx1\/caffe-openblas\/cpu\/1t has no latency sub-models/,
+    );
+  });
+
+  it('both budgets: each gate is reported, the energy one decides first', async () => {
+    const io = capture();
+    assert.equal(await predict([alexnet, '--platform', TX2, '--budget-mj', '0.001', '--budget-ms', '0.001'], io), ExitCode.overBudget);
+    assert.match(io.err, /energy budget exceeded/);
+    assert.match(io.err, /latency budget exceeded/);
+    assert.equal(await predict([alexnet, '--budget-ms', 'abc'], capture()), ExitCode.usage);
+  });
+});

@@ -109,7 +109,10 @@ describe('energy: built-in models (real data)', function () {
   it("predicts TX2 conv latency whose mean power E/t lies within the sweep's measured rail power", () => {
     const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'alexnet.prototxt'), 'utf8'));
     for (const device of ['gpu', 'cpu']) {
-      const rows = fs.readFileSync(path.join(DATA, `tx2_${device}_conv_sweep.csv`), 'utf8').split('\n').filter((l) => /^\d/.test(l));
+      const rows = fs
+        .readFileSync(path.join(DATA, `tx2_${device}_conv_sweep.csv`), 'utf8')
+        .split('\n')
+        .filter((l) => /^\d/.test(l));
       const watts = rows.map((l) => Number(l.split(',')[7]));
       const [lo, hi] = [Math.min(...watts), Math.max(...watts)];
       const tx2 = BUILTIN_MODELS.find((b) => b.model.platform.id.startsWith('jetson-tx2') && b.model.platform.device === device)!.model;

@@ -40,14 +40,16 @@ describe('latency on the energy surfaces', () => {
     assert.ok(shown, line);
     const value = Number(shown[1]) / (shown[2] === 'mW' ? 1000 : 1);
     assert.ok(Math.abs(value / watts - 1) < 0.01, `${value} W vs ${watts} W`);
-    assert.match(line, /t \\?= [\d.]+ ms/, "a time formula");
+    assert.match(line, /t \\?= [\d.]+ ms/, 'a time formula');
   });
 
   it('says latency is not modelled on a platform without latency sub-models', () => {
     const { analysis } = analyse(DEFAULT_SETTINGS.platform);
     assert.equal(analysis.latency, null);
     const conv1 = analysis.net!.layers.find((l) => l.name === 'conv1')!;
-    assert.ok(hoverEnergyLines(analysis, conv1).some((l) => /^⏱ Latency: not modelled for .* \(its model has no latency sub-models\)$/.test(l)));
+    assert.ok(
+      hoverEnergyLines(analysis, conv1).some((l) => /^⏱ Latency: not modelled for .* \(its model has no latency sub-models\)$/.test(l)),
+    );
     assert.ok(!codeLenses(analysis).some((l) => l.command!.title.startsWith('⏱')), 'no latency lens without a latency model');
   });
 
