@@ -9,7 +9,7 @@ import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
-import { predictLatency, predictNet, type NetLatency, type NetPrediction } from '../energy/predict';
+import { bothPredicted, predictLatency, predictNet, type NetLatency, type NetPrediction } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
@@ -124,6 +124,13 @@ export class DocumentAnalysis {
       this.latencyCache = (net && this.model && predictLatency(net.layers, this.model.model)) || null;
     }
     return this.latencyCache;
+  }
+
+  /** Energy and latency over the layers that have both (for a mean power), or undefined. */
+  get predictedBoth(): ReturnType<typeof bothPredicted> {
+    const prediction = this.prediction;
+    const latency = this.latency;
+    return prediction && latency ? bothPredicted(prediction, latency) : undefined;
   }
 
   /** Measured energies of this text, if a campaign measured it. */

@@ -45,7 +45,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     });
     const latency = analysis.latency;
     if (latency && latency.coveredTypes.length > 0) {
-      lenses.push({ range: TOP, command: { title: latencyTotalText(analysis, latency, prediction), command: 'energyLens.showReport' } });
+      lenses.push({ range: TOP, command: { title: latencyTotalText(analysis, latency), command: 'energyLens.showReport' } });
     }
   } else {
     lenses.push({

@@ -1,14 +1,7 @@
 // The words and numbers every energy surface uses (hover, inlay hints, CodeLens, report), so they
 // always say what a number is: predicted, by which model, for which platform.
 import type { DocumentAnalysis } from '../analysis/document-analysis';
-import {
-  bothPredicted,
-  isLatencyLowerBound,
-  type LayerLatency,
-  type LayerPrediction,
-  type NetLatency,
-  type NetPrediction,
-} from '../energy/predict';
+import type { LayerLatency, LayerPrediction, NetLatency, NetPrediction } from '../energy/predict';
 import { describeSource } from '../analysis/model-service';
 import type { AnalyzedLayer } from '../net/types';
 import { formatCount, formatEnergy, formatLatency, formatLatencyTotal, formatMeanPower, formatPercent } from '../units';
@@ -48,18 +41,18 @@ export function latencyHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLaye
 }
 
 /** `mean power 2.1 W` over the layers with both predictions, or undefined when none has both. */
-export function netMeanPower(prediction: NetPrediction, latency: NetLatency): string | undefined {
-  const both = bothPredicted(prediction, latency);
+export function netMeanPower(analysis: DocumentAnalysis): string | undefined {
+  const both = analysis.predictedBoth;
   return both && `mean power ${formatMeanPower(both.mJ, both.ms)}${both.complete ? '' : ' over the layers with both'}`;
 }
 
 /** `⏱ predicted ≥ 25.9 ms per image (modelled layers, 90 %: …) · Pooling, ReLU not modelled` for a CodeLens or summary. */
-export function latencyTotalText(analysis: DocumentAnalysis, latency: NetLatency, prediction: NetPrediction | null): string {
-  const lower = isLatencyLowerBound(latency);
+export function latencyTotalText(analysis: DocumentAnalysis, latency: NetLatency): string {
+  const lower = latency.notModelledTypes.length > 0 || latency.unpredictedLayers.length > 0;
   const t = latency.total;
   const gaps = latency.notModelledTypes.length ? ` · latency of ${latency.notModelledTypes.join(', ')} not modelled` : '';
   const missing = latency.unpredictedLayers.length ? ` · no latency for ${latency.unpredictedLayers.slice(0, 3).join(', ')}` : '';
-  const power = prediction ? netMeanPower(prediction, latency) : undefined;
+  const power = netMeanPower(analysis);
   return (
     `⏱ predicted ${formatLatencyTotal(t.predicted_ms, lower)} ${perInference(analysis)} (${lower ? 'modelled layers, ' : ''}90 %: ${formatLatency(t.low_ms)} – ${formatLatency(t.high_ms)})` +
     `${power ? ` · ${power}` : ''}${gaps}${missing}`
