@@ -23,6 +23,7 @@ export class DocumentAnalysis {
   private navigationCache?: NavigationIndex;
   private predictionCache?: NetPrediction | null;
   private latencyCache?: NetLatency | null;
+  private bothCache?: ReturnType<typeof bothPredicted> | null;
   private measuredCache?: MeasuredLookup;
   private assumptionsCache?: Assumptions;
   /** The network stage in progress (stepped by the diagnostics publisher on large files). */
@@ -128,9 +129,12 @@ export class DocumentAnalysis {
 
   /** Energy and latency over the layers that have both (for a mean power), or undefined. */
   get predictedBoth(): ReturnType<typeof bothPredicted> {
-    const prediction = this.prediction;
-    const latency = this.latency;
-    return prediction && latency ? bothPredicted(prediction, latency) : undefined;
+    if (this.bothCache === undefined) {
+      const prediction = this.prediction;
+      const latency = this.latency;
+      this.bothCache = (prediction && latency && bothPredicted(prediction, latency)) || null;
+    }
+    return this.bothCache ?? undefined;
   }
 
   /** Measured energies of this text, if a campaign measured it. */
