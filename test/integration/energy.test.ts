@@ -62,13 +62,15 @@ function predictByHand(model: BuiltinModelJson, type: string, features: Features
 
 interface ParsedHint {
   energy: number;
+  /** The predicted latency text (`6.02 ms`), on platforms whose model has latency sub-models. */
+  latency?: string;
   share?: number;
 }
-const HINT = /^⚡ ([\d.]+ (?:µJ|mJ|J))(?: · ([\d.]+) %)?(?: \(extrap\.\))?$/;
+const HINT = /^⚡ ([\d.]+ (?:µJ|mJ|J))(?: · ([\d.]+ (?:µs|ms|s)))?(?: · ([\d.]+) %)?(?: \(extrap\.\))?$/;
 function parseHint(hint: Hint): ParsedHint {
   const m = HINT.exec(hint.label);
-  if (!m) throw new Error(`inlay hint "${hint.label}" does not read "⚡ <energy> · <share> %"`);
-  return { energy: parseEnergy(m[1]), share: m[2] === undefined ? undefined : Number(m[2]) };
+  if (!m) throw new Error(`inlay hint "${hint.label}" does not read "⚡ <energy> [· <latency>] · <share> %"`);
+  return { energy: parseEnergy(m[1]), latency: m[2], share: m[3] === undefined ? undefined : Number(m[3]) };
 }
 
 function hintOf(hints: Hint[], block: LayerBlock): Hint | undefined {
@@ -300,6 +302,16 @@ suite('energy (issue 4)', () => {
       assert.ok(
         near(conv1.energy, byHand, DISPLAY_ROUNDING),
         `conv1 on ${TX2_GPU}: hint ${conv1.energy} mJ, by hand ${byHand.toFixed(2)} mJ`,
+      );
+      // TX2 models latency too: the hint shows it after the energy, the value the latency sub-model gives.
+      assert.ok(tx2.latency, `${TX2_GPU} has latency sub-models`);
+      const latencyByHand = predictByHand({ ...tx2, subModels: tx2.latency.subModels }, 'Convolution', withBytes(CONV1));
+      const shown = /^([\d.]+) (µs|ms|s)$/.exec(conv1.latency ?? '');
+      assert.ok(shown, `conv1 on ${TX2_GPU}: the hint shows a latency (${conv1.latency})`);
+      const shownMs = Number(shown[1]) * (shown[2] === 's' ? 1000 : shown[2] === 'µs' ? 1e-3 : 1);
+      assert.ok(
+        near(shownMs, latencyByHand, DISPLAY_ROUNDING),
+        `conv1 latency: hint ${shownMs} ms, by hand ${latencyByHand.toFixed(3)} ms`,
       );
       const hover = await hoverText(document, positionOf(document, 'name: "conv1"', 'name: "'.length + 1));
       assert.ok(hover.includes(tx2.platform.label), 'the hover names the new platform');

@@ -38,9 +38,12 @@ export function repoFile(...parts: string[]): string {
   return path.join(root, ...parts);
 }
 
+type SubModelJson = { appliesTo?: string[]; features: string[]; coefficients: number[]; intercept: number; link?: string };
 export interface BuiltinModelJson {
   platform: { id: string; label: string; calibration: string };
-  subModels: Record<string, { appliesTo?: string[]; features: string[]; coefficients: number[]; intercept: number; link?: string }>;
+  subModels: Record<string, SubModelJson>;
+  /** Format 3: latency sub-models (ms). */
+  latency?: { unit: 'ms'; subModels: Record<string, SubModelJson> };
 }
 
 /** The built-in model file of `platformId`, read as plain JSON (not through the product's loader). */
