@@ -315,6 +315,10 @@ suite('energy (issue 4)', () => {
       );
       const hover = await hoverText(document, positionOf(document, 'name: "conv1"', 'name: "'.length + 1));
       assert.ok(hover.includes(tx2.platform.label), 'the hover names the new platform');
+      assert.ok(hover.includes(`**Predicted latency:** ${conv1.latency}`), `the hover shows the hint's predicted latency: ${hover}`);
+      assert.match(hover, /mean power [\d.]+ m?W \(predicted E\/t\)/, 'and the predicted mean power');
+      const latencyLens = (await codeLensTitles(document)).find((t) => t.startsWith('⏱ predicted'));
+      assert.ok(latencyLens && /^⏱ predicted (?:≥ )?[\d.]+ m?s per image/.test(latencyLens), `a net latency CodeLens: ${latencyLens}`);
 
       await vscode.workspace.getConfiguration('energyLens').update('platform', 'no-such-board/none', vscode.ConfigurationTarget.Workspace);
       await eventually(
