@@ -26,6 +26,8 @@ import {
 import { trainingDomain, type TrainingDomain } from '../server/src/energy/domain';
 import { comparisonTable } from '../server/src/energy/fit/table';
 import { formatFormula } from '../server/src/energy/formula';
+import { doesNoWork, MEMORY_BOUND_TYPES, MEMORY_TRAFFIC_SUBMODEL } from '../server/src/energy/layer-kinds';
+import { predictNet, PredictionCache, Z_90 } from '../server/src/energy/predict';
 
 export const BUILTIN_DIR = path.resolve(__dirname, '..', 'server', 'src', 'energy', 'builtin');
 const GENERATOR = 'scripts/fit-builtin-models.ts';
@@ -111,7 +113,146 @@ function readReadoff(file: string): ReadoffRow[] {
   return rows;
 }
 
-function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model: EnergyModel; convSigma: number; squeezenetMacs: number } {
+/**
+ * SyNERGY's published split of SqueezeNet's TX1 CPU energy: layers other than convolution and pooling
+ * take 1-2 % of it. The only figure for them on any built-in platform.
+ */
+const OTHER_LAYERS_SHARE = { low: 0.01, high: 0.02 };
+
+/** Predicted energy per SqueezeNet layer, summed over the layers one sub-model predicts. */
+function predictedOn(layers: AnalyzedLayer[], model: EnergyModel, subModel: string): number[] {
+  return predictNet(layers, model, { cache: new PredictionCache() })
+    .layers.filter((p) => p.status === 'predicted' && p.subModel === subModel)
+    .map((p) => p.predicted_mJ!);
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * The TX1 CPU memory-traffic sub-model: energy per activation byte of the memory-bound layers, sized
+ * so that SqueezeNet's such layers take the published 1-2 % (midpoint) of its total. Pooling's energy
+ * per byte would not do: pooling reads every input several times (3×3 windows) and is measured far
+ * dearer per byte.
+ */
+function tx1MemoryTraffic(
+  squeezenet: { rel: string; layers: AnalyzedLayer[] },
+  partial: EnergyModel,
+  conv: SubModel,
+  pool: SubModel,
+  log: string[],
+): SubModel {
+  const { rel, layers } = squeezenet;
+  const memoryLayers = layers.filter((l) => MEMORY_BOUND_TYPES.includes(l.type) && !doesNoWork(l));
+  const bytes = sum(memoryLayers.map((l) => l.features.activationBytes!));
+  const convAndPool = sum(predictedOn(layers, partial, 'Convolution')) + sum(predictedOn(layers, partial, 'Pooling'));
+  const share = (OTHER_LAYERS_SHARE.low + OTHER_LAYERS_SHARE.high) / 2;
+  const others = (convAndPool * share) / (1 - share);
+  const perByte = others / bytes;
+  // The share is known to within ×2 (1-2 %): that range is the 90 % interval of the figure itself;
+  // per-layer scatter is borrowed from convolution (same board, same read-off chart).
+  const shareSigma = Math.log(OTHER_LAYERS_SHARE.high / OTHER_LAYERS_SHARE.low) / 2 / Z_90;
+  const sigma = Math.sqrt(conv.sigmaLog ** 2 + shareSigma ** 2);
+  const types = [...new Set(memoryLayers.map((l) => l.type))].sort();
+  const asPooling = sum(memoryLayers.map((l) => l.features.activationBytes! * pool.coefficients[0]));
+  log.push(
+    `TX1 CPU memory traffic: ${round(others, 4)} mJ over ${bytes} activation bytes of SqueezeNet's ${types.join(', ')} layers = ${round(perByte * 1e6, 4)} nJ/byte (a pooling copy would give ${round(asPooling, 4)} mJ)`,
+  );
+  return {
+    appliesTo: [...MEMORY_BOUND_TYPES],
+    features: ['activationBytes'],
+    coefficients: [round(perByte)],
+    intercept: 0,
+    sigmaLog: round(sigma, 4),
+    samples: 0,
+    extrapolated: true,
+    note:
+      'No layer of these types was measured one by one: energy per activation byte (read and written), sized from the published share of such layers in SqueezeNet. ' +
+      'In-place layers count once (one read and one write of their blob); an in-place Dropout does nothing at test time and counts zero.',
+    provenance: {
+      family: 'published-figure',
+      method: `share × total / bytes: ${OTHER_LAYERS_SHARE.low * 100}-${OTHER_LAYERS_SHARE.high * 100} % (midpoint ${share * 100} %) of SqueezeNet v1.0's energy is in its ${types.join(', ')} layers; with this model's convolution and pooling predicting ${round(convAndPool, 4)} mJ that is ${round(others, 4)} mJ over their ${bytes} activation bytes (Energy Lens analysis of shared/${rel})`,
+      source:
+        'Rodrigues, Riley, Luján: SyNERGY (PDPTA 2018 slides): SqueezeNet v1.0 on the TX1 CPU, 1 thread: convolution 77-82 %, pooling 17-21 %, others 1-2 % of about 1.52 J per image',
+      spreadFrom: `convolution's per-layer spread (σ ${conv.sigmaLog}) combined with the figure's own range (1-2 %, ×2: σ ${round(shareSigma, 4)}) in quadrature`,
+      why: `not a copy of pooling's energy per byte (${round(pool.coefficients[0] * 1e6, 4)} nJ/byte), which would put these layers at ${round(asPooling, 4)} mJ, ${round(asPooling / others, 3)}× the published share: pooling reads each input several times`,
+    },
+  };
+}
+
+/**
+ * A sub-model of another platform carried over by a factor `k` (every coefficient and the intercept in
+ * mJ scale by it; a log link shifts by ln k). `extraSigma` widens the interval by what the scaling
+ * itself is unsure of.
+ */
+function scaledCopy(
+  from: SubModel,
+  fromKey: string,
+  fromPlatform: string,
+  k: number,
+  extraSigma: number,
+  how: string,
+  spreadWhy: string,
+): SubModel {
+  const { appliesTo, metrics: _none, domain: _unknown, ...rest } = from;
+  const log = from.link === 'log';
+  return {
+    ...(appliesTo ? { appliesTo } : {}),
+    ...rest,
+    coefficients: log ? from.coefficients : from.coefficients.map((c) => round(c * k)),
+    intercept: log ? round(from.intercept + Math.log(k)) : round(from.intercept * k),
+    sigmaLog: round(Math.sqrt(from.sigmaLog ** 2 + extraSigma ** 2), 4),
+    samples: 0,
+    extrapolated: true,
+    note: `No ${fromKey === MEMORY_TRAFFIC_SUBMODEL ? 'memory-bound layer' : `${fromKey} layer`} was measured on this platform: ${fromPlatform}'s ${fromKey} sub-model × ${round(k, 4)}, ${how}.`,
+    provenance: {
+      family: 'copied',
+      method: `${fromPlatform} ${fromKey} × ${round(k, 4)}: ${how}`,
+      ...(from.provenance.data ? { data: from.provenance.data } : {}),
+      ...(from.provenance.source ? { source: from.provenance.source } : {}),
+      spreadFrom: `${fromPlatform}'s ${fromKey} spread (σ ${from.sigmaLog}) combined in quadrature with σ ${round(extraSigma, 4)}: ${spreadWhy}`,
+    },
+  };
+}
+
+/** What a platform without pooling or memory-bound data borrows from the TX1 CPU, scaled. */
+interface Borrowable {
+  platformId: string;
+  conv: SubModel;
+  others: Record<string, SubModel>;
+  squeezenet: AnalyzedLayer[];
+  /** The TX1 CPU model, to predict SqueezeNet's conv layers with for a ratio. */
+  model: EnergyModel;
+}
+
+/**
+ * Pooling and memory-traffic sub-models for a platform that has only convolution data: the TX1 CPU's,
+ * scaled by the ratio of the two platforms' predicted energy for SqueezeNet's convolutions. The scatter
+ * of that ratio across the conv layers, and an assumed ×2 for memory-bound work not following compute
+ * work between platforms, widen the interval.
+ */
+function borrowedOthers(from: Borrowable, target: EnergyModel, log: string[]): Record<string, SubModel> {
+  const mine = predictedOn(from.squeezenet, target, 'Convolution');
+  const theirs = predictedOn(from.squeezenet, from.model, 'Convolution');
+  if (mine.length !== theirs.length || mine.length === 0)
+    throw new FitError('SqueezeNet conv layers are not all predicted on both platforms');
+  const k = sum(mine) / sum(theirs);
+  const logRatios = mine.map((e, i) => Math.log(e / theirs[i]));
+  const meanLog = sum(logRatios) / logRatios.length;
+  const sd = Math.sqrt(sum(logRatios.map((x) => (x - meanLog) ** 2)) / logRatios.length);
+  const ratioSd = sd < 1e-9 ? 0 : sd; // a constant ratio (per-MAC models) is exactly 0, not rounding noise
+  const assumed = Math.log(2) / Z_90;
+  const extra = Math.sqrt(ratioSd ** 2 + assumed ** 2);
+  const how = `the ratio of the two platforms' predicted energy for SqueezeNet v1.0's ${mine.length} convolutions (${round(sum(mine), 4)} / ${round(sum(theirs), 4)} mJ)`;
+  const spreadWhy = `the scatter of that ratio across the conv layers (σ ${round(ratioSd, 4)}) and an assumed ×2 at 90 % (σ ${round(assumed, 4)}) for memory-bound work not scaling as compute does`;
+  log.push(
+    `${target.platform.id}: pooling and memory traffic borrowed from ${from.platformId} × ${round(k, 4)} (ratio σ ${round(ratioSd, 4)})`,
+  );
+  return Object.fromEntries(
+    Object.entries(from.others).map(([key, sub]) => [key, scaledCopy(sub, key, from.platformId, k, extra, how, spreadWhy)]),
+  );
+}
+
+function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model: EnergyModel; borrowable: Borrowable } {
   const csvRel = 'data/squeezenet_tx1_cpu_layer_energy_readoff.csv';
   const netRel = 'corpus/prototxt/squeezenet_v1.0.prototxt';
   const readoff = readReadoff(path.join(shared, csvRel));
@@ -172,8 +313,7 @@ function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model
   });
   log.push(`TX1 CPU pooling: ${formatFormula(poolSub)} (candidates by leave-one-out MAPE: ${comparison})`);
 
-  const squeezenetMacs = analysis.totals.macs;
-  const model = finishModel({
+  const draft = (subModels: Record<string, SubModel>): EnergyModel => ({
     formatVersion: MODEL_FORMAT_VERSION,
     platform: {
       id: 'jetson-tx1/caffe-openblas/cpu/1t',
@@ -187,24 +327,34 @@ function fitTx1Cpu(shared: string, log: string[], widening: FcWidening): { model
       calibration: 'fitted',
     },
     energyUnit: 'mJ',
-    subModels: {
-      Convolution: convSub,
-      InnerProduct: fcCopy(
-        convSub,
-        'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.',
-        widening,
-      ),
-      Pooling: poolSub,
-    },
+    subModels,
     provenance: {
       generator: GENERATOR,
       notes: [
         'Fitted on SqueezeNet v1.0 per-layer energies (Rodrigues, Riley, Luján: SyNERGY, PDPTA 2018 slides), read off a chart: approximate (±5 mJ).',
-        'Layers other than convolution, pooling and FC (ReLU, Concat, Dropout, Softmax: 1-2 % of SqueezeNet) are not modelled.',
+        "Memory-bound layers (ReLU, Concat, LRN, BatchNorm, Eltwise, ...) are predicted from their activation bytes, sized from the published share of SqueezeNet's other layers (1-2 %): extrapolated.",
       ],
     },
   });
-  return { model, convSigma: convSub.sigmaLog, squeezenetMacs };
+  const fitted = {
+    Convolution: convSub,
+    InnerProduct: fcCopy(
+      convSub,
+      'No fully connected layer was measured on this platform (SqueezeNet has none): FC layers are predicted with the convolution energy per MAC.',
+      widening,
+    ),
+    Pooling: poolSub,
+  };
+  const memory = tx1MemoryTraffic({ rel: netRel, layers: analysis.layers }, draft(fitted), convSub, poolSub, log);
+  const model = finishModel(draft({ ...fitted, [MEMORY_TRAFFIC_SUBMODEL]: memory }));
+  const borrowable: Borrowable = {
+    platformId: model.platform.id,
+    conv: convSub,
+    others: { Pooling: poolSub, [MEMORY_TRAFFIC_SUBMODEL]: memory },
+    squeezenet: analysis.layers,
+    model,
+  };
+  return { model, borrowable };
 }
 
 // ---- Jetson TX2 GPU / CPU: the SysIdentif convolution sweeps ------------------------------------
@@ -391,7 +541,7 @@ function fitTx2(shared: string, device: 'gpu' | 'cpu', log: string[]): { model: 
     provenance: {
       generator: GENERATOR,
       notes: [
-        'Convolution sweep only (stride 1, no padding, batch 1, ReLU fused): pooling and other layer types are not modelled on this platform.',
+        'Convolution sweep only (stride 1, no padding, batch 1, ReLU fused): pooling and memory-bound layers are borrowed from the TX1 CPU, scaled (extrapolated).',
         "Latency sub-models are fitted on the same sweep's measured latencies (ms per layer call).",
         "Energies are on one power rail and include that rail's idle power; compare layers and nets with each other, not with whole-board figures.",
       ],
@@ -411,7 +561,12 @@ interface CoarseFigure {
   note: string;
 }
 
-function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string }, widening: FcWidening): EnergyModel {
+function coarseModel(
+  figure: CoarseFigure,
+  sigma: { value: number; from: string },
+  widening: FcWidening,
+  borrow: (draft: EnergyModel) => Record<string, SubModel>,
+): EnergyModel {
   const conv: SubModel = {
     appliesTo: DEFAULT_APPLIES_TO.Convolution,
     features: ['macs'],
@@ -423,7 +578,7 @@ function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string 
     note: figure.note,
     provenance: { family: 'published-figure', method: figure.method, source: figure.source, spreadFrom: sigma.from },
   };
-  return finishModel({
+  const draft: EnergyModel = {
     formatVersion: MODEL_FORMAT_VERSION,
     platform: figure.platform,
     energyUnit: 'mJ',
@@ -437,9 +592,18 @@ function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string 
     },
     provenance: {
       generator: GENERATOR,
-      notes: ['Coarse: one published figure turned into an energy per MAC; per-layer differences beyond MACs are not captured.'],
+      notes: [
+        'Coarse: one published figure turned into an energy per MAC; per-layer differences beyond MACs are not captured.',
+        'Pooling and memory-bound layers are borrowed from the TX1 CPU, scaled by the ratio of the two energies per MAC (extrapolated).',
+      ],
     },
-  });
+  };
+  return finishModel({ ...draft, subModels: { ...draft.subModels, ...borrow(draft) } });
+}
+
+/** Adds the borrowed pooling and memory-traffic sub-models to a model that has convolution only. */
+function withBorrowedOthers(model: EnergyModel, from: Borrowable, log: string[]): EnergyModel {
+  return finishModel({ ...model, subModels: { ...model.subModels, ...borrowedOthers(from, model, log) } });
 }
 
 // ---- all together --------------------------------------------------------------------------------
@@ -451,15 +615,25 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
   // Platforms without FC-like data borrow the TX2 CPU's widening (CPU backends, like the TX1 CPU's).
   const widening: FcWidening = { factor: tx2Cpu.widening.factor, from: `borrowed from jetson-tx2/pytorch/cpu: ${tx2Cpu.widening.from}` };
   const tx1 = fitTx1Cpu(shared, log, widening);
-  const models: EnergyModel[] = [tx1.model, tx2Gpu.model, tx2Cpu.model];
+  const models: EnergyModel[] = [
+    tx1.model,
+    withBorrowedOthers(tx2Gpu.model, tx1.borrowable, log),
+    withBorrowedOthers(tx2Cpu.model, tx1.borrowable, log),
+  ];
   // Coarse figures carry no per-layer residuals: borrow the fitted TX1 CPU convolution spread
   // (same measurement framework, real-net layers); it covers per-layer scatter, not the figure's own error.
   const sigma = {
-    value: tx1.convSigma,
+    value: tx1.borrowable.conv.sigmaLog,
     from: 'borrowed from jetson-tx1/caffe-openblas/cpu/1t Convolution (leave-one-out residuals on SqueezeNet): a published figure has no residuals of its own',
   };
-  const gpuPerMac = 150 / tx1.squeezenetMacs;
-  log.push(`TX1 GPU coarse: 150 mJ / ${tx1.squeezenetMacs} SqueezeNet MACs = ${(gpuPerMac * 1e6).toFixed(4)} nJ/MAC`);
+  // The 150 mJ are the whole net's: split between conv, pooling and memory-bound layers as the TX1
+  // CPU model splits SqueezeNet, so the GPU model predicts 150 mJ for it in total.
+  const cpuSqueezenet = predictNet(tx1.borrowable.squeezenet, tx1.model, { cache: new PredictionCache() }).total.predicted_mJ;
+  const squeezenetMacs = sum(tx1.borrowable.squeezenet.map((l) => l.features.macs ?? 0));
+  const gpuPerMac = (150 / cpuSqueezenet) * tx1.borrowable.conv.coefficients[0];
+  log.push(
+    `TX1 GPU coarse: 150 mJ split as the TX1 CPU model splits SqueezeNet (${round(cpuSqueezenet, 4)} mJ there): ${(gpuPerMac * 1e6).toFixed(4)} nJ/MAC`,
+  );
   const coarse: CoarseFigure[] = [
     {
       platform: {
@@ -473,10 +647,10 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
         calibration: 'coarse',
       },
       perMac_mJ: gpuPerMac,
-      method: `whole-net energy / whole-net MACs: about 150 mJ per SqueezeNet v1.0 image on the GPU rail, divided by ${tx1.squeezenetMacs} MACs (Energy Lens analysis of shared/corpus/prototxt/squeezenet_v1.0.prototxt)`,
+      method: `whole-net energy split as on the TX1 CPU: about 150 mJ per SqueezeNet v1.0 image on the GPU rail, of which the convolutions' share in the TX1 CPU model (${round((tx1.borrowable.conv.coefficients[0] * squeezenetMacs) / cpuSqueezenet, 4)}) over their ${squeezenetMacs} MACs (Energy Lens analysis of shared/corpus/prototxt/squeezenet_v1.0.prototxt)`,
       source:
         'Rodrigues, Riley, Luján: SyNERGY (arXiv 1803.11151; IISWC 2017 / PDPTA 2018): SqueezeNet on the TX1 GPU with cuDNN, about 150 mJ per image on the GPU rail',
-      note: "All of SqueezeNet's GPU energy (pooling and other layers included) is attributed to MACs, so conv layers are slightly overestimated.",
+      note: "SqueezeNet's GPU energy is split between convolution, pooling and memory-bound layers as on the TX1 CPU: the GPU's own split was not published.",
     },
     {
       platform: {
@@ -511,7 +685,7 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
       note: "Slope of the papers' layer-type conv model on this platform, read off a chart.",
     },
   ];
-  models.push(...coarse.map((figure) => coarseModel(figure, sigma, widening)));
+  models.push(...coarse.map((figure) => coarseModel(figure, sigma, widening, (draft) => borrowedOthers(tx1.borrowable, draft, log))));
   const files = models.map((model) => ({ name: builtinFileName(model.platform.id), model, text: `${JSON.stringify(model, null, 2)}\n` }));
   return { files, log };
 }

@@ -16,7 +16,7 @@ export function reportMarkdown(report: EnergyReport): string {
       ? `Predicted by the **${md(report.platform.label)}** model (${md(report.platform.calibration)} calibration), gross energy per inference. ` +
         (total
           ? `Total **${formatTotal(total.predicted_mJ, total.lowerBound)}**, 90 % interval ${formatEnergy(total.low_mJ)} – ${formatEnergy(total.high_mJ)}${total.lowerBound ? ' (of the modelled layers)' : ''}; ` +
-            `covers ${md(total.coveredTypes.join(', '), 2000)}${total.gaps.length ? `; ${md(total.gaps.join('; '), 2000)}` : ''}${total.provisional ? `; ${md(total.provisional, 400)}` : ''}.`
+            `covers ${md(total.coveredTypes.join(', '), 2000)}${total.gaps.length ? `; ${md(total.gaps.join('; '), 2000)}` : ''}${total.extrapolated ? `; ${md(total.extrapolated, 400)}` : ''}${total.provisional ? `; ${md(total.provisional, 400)}` : ''}.`
           : '')
       : 'No energy model for the chosen platform.',
     '',

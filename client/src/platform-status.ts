@@ -36,7 +36,7 @@ export function registerPlatformStatus(context: vscode.ExtensionContext, client:
         (total
           ? `Predicted energy per inference (batch as analysed) on ${report?.platform?.label}: ${formatTotal(total.predicted_mJ, total.lowerBound)} ` +
             `(${total.lowerBound ? 'modelled layers, ' : ''}90 % interval ${formatEnergy(total.low_mJ)}–${formatEnergy(total.high_mJ)})` +
-            `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.` +
+            `${total.gaps.length ? `; ${total.gaps.join('; ')}` : ''}${total.extrapolated ? `; ${total.extrapolated}` : ''}${total.provisional ? `; ${total.provisional}` : ''}.` +
             `${measuredText && source ? ` Measured (sum of layers): ${formatEnergy(measured!)} on ${source.target}${source.emulated ? ' (emulated board)' : ''}.` : ''}` +
             ' Click to change platform.'
           : 'Energy Lens: click to choose the platform whose energy model predicts this network.') +

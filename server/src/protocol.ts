@@ -52,6 +52,8 @@ export interface ReportTotals {
     gaps: string[];
     /** Set when numbers rest on an assumed fix of a schema error ("provisional (assumes kernel_size for kernal_size)"). */
     provisional?: string;
+    /** How much of the total comes from sub-models without data of their types ("2.1 % extrapolated (ReLU, Concat)"). */
+    extrapolated?: string;
   } | null;
   /** Per sub-model subtotals; `measured_mJ` sums the measured layers of that sub-model, where measured. */
   byType: Array<{ type: string; predicted_mJ: number; share: number; measured_mJ?: number }>;

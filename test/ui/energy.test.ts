@@ -33,7 +33,8 @@ function defaultPlatformLabel(): string {
 }
 
 const ENERGY = String.raw`[\d.]+ (?:µJ|mJ|J)`;
-const HINT = new RegExp(String.raw`^⚡ (${ENERGY}) · ([\d.]+ %)$`);
+// Memory-bound layers (ReLU, Concat) are predicted by an extrapolated sub-model and say so.
+const HINT = new RegExp(String.raw`^⚡ (${ENERGY}) · ([\d.]+ %)(?: \(extrap\.\))?$`);
 
 /**
  * Shows hovers below the hovered line for this suite, so the hover on conv1's name covers neither the

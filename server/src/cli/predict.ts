@@ -246,6 +246,8 @@ function renderJson(loaded: LoadedAnalysis, predicted: Predicted, model: Registe
           modelSource: describeSource(model),
           coveredTypes: prediction.coveredTypes,
           notModelledTypes: prediction.notModelledTypes,
+          extrapolatedShare: prediction.extrapolatedShare,
+          extrapolatedTypes: prediction.extrapolatedTypes,
           byType: prediction.byType.map((t) => ({
             subModel: t.subModel,
             layerTypes: t.layerTypes,
@@ -253,6 +255,7 @@ function renderJson(loaded: LoadedAnalysis, predicted: Predicted, model: Registe
             low_mJ: t.low_mJ,
             high_mJ: t.high_mJ,
             share: t.share,
+            extrapolated: t.extrapolated,
           })),
           intervalLevel: prediction.intervalLevel,
           intervalAssumption: prediction.intervalAssumption,
@@ -366,6 +369,11 @@ function summary(predicted: Predicted, model: RegisteredModel, batch: number): s
     `  ${formatEnergy(t.predicted_mJ)}, 90 % interval ${formatEnergy(t.low_mJ)} – ${formatEnergy(t.high_mJ)}; by type: ${prediction.byType.map((g) => `${g.subModel} ${formatPercent(g.share)}`).join(', ') || 'none'}`,
     `  covers ${prediction.coveredTypes.join(', ') || 'no layer'}${prediction.notModelledTypes.length ? `; not modelled: ${prediction.notModelledTypes.join(', ')}` : ''}`,
   ];
+  if (prediction.extrapolatedShare > 0) {
+    lines.push(
+      `  extrapolated: ${formatPercent(prediction.extrapolatedShare)} of the total (${prediction.extrapolatedTypes.join(', ')}: no data of these types on this platform)`,
+    );
+  }
   const latency = predicted.latency;
   if (!latency) {
     lines.push(`predicted latency: not modelled on ${prediction.platform.label} (its model has no latency sub-models)`);

@@ -19,13 +19,11 @@ import type { EnergyModel, Platform, Quantity } from './model';
 import { QUANTITY_UNIT, subModelKeyFor, subModelsOf } from './model';
 import { type SubModelValue, compileSubModel, evaluateSubModel } from './evaluate';
 import { formatFormula } from './formula';
+import { doesNoWork } from './layer-kinds';
 
 export const INTERVAL_LEVEL = 0.9;
 /** Standard normal quantile for a two-sided 90 % interval. */
 export const Z_90 = 1.6448536269514722;
-
-/** Layer types that do no work at inference (or are Caffe's inserted Split): not counted as "not modelled". */
-const NO_COMPUTE_TYPES = new Set(['Input', 'Split', 'Silence']);
 
 export type LayerStatus = 'predicted' | 'not-modelled' | 'missing-features' | 'invalid' | 'no-compute';
 
@@ -76,6 +74,10 @@ export interface NetPrediction {
   notModelledTypes: string[];
   /** Names of layers of modelled types that still got no number (unknown shape, invalid prediction). */
   unpredictedLayers: string[];
+  /** Fraction (0..1) of the predicted total that comes from extrapolated sub-models (no data of those types). */
+  extrapolatedShare: number;
+  /** Layer types predicted by extrapolated sub-models. */
+  extrapolatedTypes: string[];
   intervalLevel: number;
   intervalAssumption: string;
 }
@@ -147,7 +149,7 @@ interface LayerValue {
 
 function predictLayerValue(layer: AnalyzedLayer, model: EnergyModel, quantity: Quantity, options: PredictOptions): LayerValue {
   const base = { extrapolated: false, notModelled: false };
-  if (layer.isSplit || NO_COMPUTE_TYPES.has(layer.type)) return { ...base, status: 'no-compute' };
+  if (doesNoWork(layer)) return { ...base, status: 'no-compute' };
   const key = subModelKeyFor(model, layer.type, quantity);
   if (key === undefined)
     return {
@@ -233,12 +235,14 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
   const total = combineIndependent(byType);
   for (const p of predictions) if (p.status === 'predicted') p.share = total.predicted_mJ > 0 ? p.predicted_mJ! / total.predicted_mJ : 0;
   for (const g of byType) g.share = total.predicted_mJ > 0 ? g.predicted_mJ / total.predicted_mJ : 0;
-  const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
+  const extrapolated = byType.filter((g) => g.extrapolated);
   return {
     platform: model.platform,
     layers: predictions,
     byType,
     total,
+    extrapolatedShare: extrapolated.reduce((sum, g) => sum + g.share, 0),
+    extrapolatedTypes: sortedUnique(extrapolated.flatMap((g) => g.layerTypes)),
     coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
     notModelledTypes: sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type)),
     unpredictedLayers: predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name),
@@ -246,6 +250,8 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
     intervalAssumption: INTERVAL_ASSUMPTION,
   };
 }
+
+const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
 
 /** Sum of independent groups: central values add, half-widths add in quadrature (each side apart). */
 export function combineIndependent(groups: Interval[]): Interval {
@@ -322,7 +328,6 @@ export function predictLatency(layers: AnalyzedLayer[], model: EnergyModel, opti
     groups.set(p.subModel!, [g[0] + p.predicted_ms!, g[1] + p.low_ms!, g[2] + p.high_ms!]);
   }
   const [predicted_ms, low_ms, high_ms] = combineTriples([...groups.values()]);
-  const sortedUnique = (xs: string[]) => [...new Set(xs)].sort();
   return {
     platform: model.platform,
     layers: predictions,

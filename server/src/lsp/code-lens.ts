@@ -4,6 +4,7 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import { formatEnergy, formatTotal } from '../units';
 import {
+  extrapolatedNote,
   inSampleNote,
   isLowerBound,
   latencyTotalText,
@@ -33,7 +34,9 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
   if (prediction && prediction.byType.length > 0) {
     const t = prediction.total;
     const lower = isLowerBound(prediction);
-    const notes = [...totalGaps(prediction), provisionalTotalNote(analysis), inSampleNote(analysis)].filter((n): n is string => !!n);
+    const notes = [...totalGaps(prediction), extrapolatedNote(prediction), provisionalTotalNote(analysis), inSampleNote(analysis)].filter(
+      (n): n is string => !!n,
+    );
     lenses.push({
       range: TOP,
       command: {

@@ -83,6 +83,18 @@ export function totalGaps(prediction: NetPrediction): string[] {
   return gaps;
 }
 
+/**
+ * `2.1 % extrapolated (ReLU, Concat, Softmax)`: how much of the predicted total comes from sub-models
+ * with no data of their layer types, or undefined when none does.
+ */
+export function extrapolatedNote(prediction: NetPrediction, maxTypes = 3): string | undefined {
+  const share = prediction.extrapolatedShare;
+  if (!(share > 0)) return undefined;
+  const types = prediction.extrapolatedTypes;
+  const named = `${types.slice(0, maxTypes).join(', ')}${types.length > maxTypes ? ` +${types.length - maxTypes}` : ''}`;
+  return `${formatPercent(share)} extrapolated (${named})`;
+}
+
 /** True when the total is only a lower bound (some layers add nothing to it). */
 export function isLowerBound(prediction: NetPrediction): boolean {
   return prediction.notModelledTypes.length > 0 || prediction.unpredictedLayers.length > 0;
@@ -144,6 +156,7 @@ const SHORT_TYPE: Record<string, string> = {
   Concat: 'concat',
   Scale: 'scale',
   Softmax: 'softmax',
+  MemoryTraffic: 'memory-bound',
 };
 
 export function typeSplit(prediction: NetPrediction, max = 3): string {
@@ -240,10 +253,14 @@ function predictedHoverLines(analysis: DocumentAnalysis, layer: AnalyzedLayer): 
   const sub = p.subModel ? model.model.subModels[p.subModel] : undefined;
   if (sub) {
     const data = sub.provenance.data?.map((d) => d.file.split('/').pop()).join(', ') ?? sub.provenance.source ?? 'published figure';
+    // A sub-model with no samples was derived (a published figure, a scaled copy), not fitted: say how.
     lines.push(
       '',
-      `Fitted on: ${md(data, 400)}${sub.samples ? ` (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})` : ''}`,
+      sub.samples
+        ? `Fitted on: ${md(data, 400)} (${md(String(sub.samples))} samples, ${md(String(sub.provenance.method))})`
+        : `Derived from: ${md(data, 400)}`,
     );
+    if (sub.extrapolated && sub.note) lines.push('', `*${md(sub.note, 600)}*`);
   }
   lines.push(...restricted);
   return lines;

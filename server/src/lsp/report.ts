@@ -2,7 +2,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentAnalysis } from '../analysis/document-analysis';
 import type { EnergyReport, ReportLayer } from '../protocol';
-import { isLowerBound, provisionalNote, provisionalTotalNote, totalGaps } from './energy-text';
+import { extrapolatedNote, isLowerBound, provisionalNote, provisionalTotalNote, totalGaps } from './energy-text';
 
 export function buildReport(document: TextDocument, analysis: DocumentAnalysis): EnergyReport | null {
   const net = analysis.net;
@@ -81,6 +81,7 @@ export function buildReport(document: TextDocument, analysis: DocumentAnalysis):
               lowerBound: isLowerBound(prediction),
               gaps: totalGaps(prediction),
               provisional: provisionalTotalNote(analysis),
+              extrapolated: extrapolatedNote(prediction),
             }
           : null,
       byType:

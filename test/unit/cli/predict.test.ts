@@ -39,7 +39,12 @@ describe('cli: energy-lens predict', () => {
     const sum = json.layers.reduce((s: number, l: { energy: { predicted_mJ: number | null } }) => s + (l.energy.predicted_mJ ?? 0), 0);
     assert.ok(Math.abs(sum - json.totals.energy.predicted_mJ) < 1e-6 * sum, 'total = sum of layers');
     assert.equal(json.totals.energy.kind, 'predicted');
-    assert.deepEqual(json.totals.energy.coveredTypes, ['Convolution', 'Pooling']);
+    assert.deepEqual(json.totals.energy.coveredTypes, ['Concat', 'Convolution', 'Pooling', 'ReLU', 'Softmax']);
+    assert.deepEqual(json.totals.energy.notModelledTypes, [], 'every layer that does work is counted');
+    const extrapolated = json.totals.energy.byType.filter((t: { extrapolated: boolean }) => t.extrapolated);
+    const share = extrapolated.reduce((s: number, t: { share: number }) => s + t.share, 0);
+    assert.ok(Math.abs(share - json.totals.energy.extrapolatedShare) < 1e-12 && share > 0, String(share));
+    assert.deepEqual(json.totals.energy.extrapolatedTypes, ['Concat', 'ReLU', 'Softmax']);
   });
 
   it('--budget-mj exits 3 when the prediction exceeds it, 0 when it fits', async () => {
@@ -107,7 +112,7 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
   it('a Data-layer net without an input shape is not fully predicted (exit 4), naming the layers', async () => {
     const io = capture();
     assert.equal(await predict([allCnn, '--budget-mj', '0.001'], io), ExitCode.notFullyPredicted);
-    assert.match(io.err, /energy budget not checked: the network is not fully predicted: 10 layer\(s\) without a number: 'conv1'/);
+    assert.match(io.err, /energy budget not checked: the network is not fully predicted: 19 layer\(s\) without a number: 'conv1'/);
     assert.match(io.err, /missing-input-shape/);
   });
 
@@ -119,7 +124,7 @@ describe('cli: energy-lens predict --budget-mj fails closed', () => {
   it('without a budget, an incomplete total is noted and the exit stays 0', async () => {
     const io = capture();
     assert.equal(await predict([allCnn], io), ExitCode.ok);
-    assert.match(io.err, /note: the total is not complete: 10 layer\(s\)/);
+    assert.match(io.err, /note: the total is not complete: 19 layer\(s\)/);
   });
 
   it('num_output: 1e308 is an error in the file (exit 1) reported with its position, budget or not', async () => {

@@ -7,6 +7,8 @@ import { BUILTIN_DIR, fitBuiltinModels } from '../../../scripts/fit-builtin-mode
 import { BUILTIN_MODELS } from '../../../server/src/energy/builtin';
 import { predictLatency, predictNet, PredictionCache } from '../../../server/src/energy/predict';
 import { analyzeText } from '../../../server/src/net';
+import { MEMORY_TRAFFIC_SUBMODEL } from '../../../server/src/energy/layer-kinds';
+import { DATA_LAYER_TYPES, LOSS_LAYER_TYPES } from '../../../server/src/net/layer-types';
 import { CORPUS_PROTOTXT, DATA, SHARED } from '../shared-paths';
 
 const haveShared = fs.existsSync(path.join(DATA, 'tx2_gpu_conv_sweep.csv'));
@@ -71,7 +73,53 @@ describe('energy: built-in models (real data)', function () {
     const predictedSame = p.layers.filter((l) => measured.has(l.name)).reduce((s, l) => s + l.predicted_mJ!, 0);
     assert.ok(Math.abs(predictedSame - measuredTotal) / measuredTotal < 0.1, `${predictedSame} vs ${measuredTotal}`);
     assert.ok(p.total.low_mJ < measuredTotal && measuredTotal < p.total.high_mJ, 'the 90 % interval covers the measured total');
-    assert.ok(p.notModelledTypes.includes('ReLU') && p.notModelledTypes.includes('Concat'));
+    assert.deepEqual(p.notModelledTypes, [], 'every layer that does work is counted');
+    const memory = p.byType.find((t) => t.subModel === MEMORY_TRAFFIC_SUBMODEL)!;
+    assert.deepEqual([...memory.layerTypes].sort(), ['Concat', 'ReLU', 'Softmax']);
+    assert.ok(memory.share >= 0.01 && memory.share <= 0.02, `memory-bound share ${memory.share}: the published 1-2 %`);
+    assert.equal(memory.extrapolated, true);
+  });
+
+  it("sizes the TX1 CPU memory traffic from the published share, not from pooling's energy per byte", () => {
+    const tx1 = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-openblas/cpu/1t')!.model;
+    const memory = tx1.subModels[MEMORY_TRAFFIC_SUBMODEL];
+    assert.deepEqual(memory.features, ['activationBytes']);
+    assert.equal(memory.provenance.family, 'published-figure');
+    assert.match(memory.provenance.source!, /others 1-2 %/);
+    assert.ok(memory.coefficients[0] < tx1.subModels.Pooling.coefficients[0] / 10, 'far cheaper per byte than pooling');
+    assert.match(memory.provenance.why!, /pooling/);
+    assert.ok(memory.sigmaLog > tx1.subModels.Convolution.sigmaLog, 'wider than the fitted conv it borrows its scatter from');
+  });
+
+  it('counts every layer that does work in every corpus net on every platform (only data, loss and accuracy layers are left out)', () => {
+    const leftOut = new Set([...DATA_LAYER_TYPES, ...LOSS_LAYER_TYPES, 'Accuracy']);
+    let counted = 0;
+    for (const file of fs.readdirSync(CORPUS_PROTOTXT).filter((f) => f.endsWith('.prototxt'))) {
+      const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, file), 'utf8'));
+      for (const { model } of BUILTIN_MODELS) {
+        const p = predictNet(net.layers, model, { cache: new PredictionCache() });
+        const unexpected = p.notModelledTypes.filter((t) => !leftOut.has(t));
+        assert.deepEqual(unexpected, [], `${file} on ${model.platform.id}`);
+        counted += p.layers.filter((l) => l.status === 'predicted' && l.subModel === MEMORY_TRAFFIC_SUBMODEL).length;
+      }
+    }
+    assert.ok(counted > 1000, `${counted} memory-bound layer predictions`);
+  });
+
+  it('borrows pooling and memory traffic from the TX1 CPU, scaled by one factor and flagged, where a platform has no such data', () => {
+    const tx1 = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-openblas/cpu/1t')!.model;
+    for (const { model } of BUILTIN_MODELS.filter((b) => b.model !== tx1)) {
+      const ratios = ['Pooling', MEMORY_TRAFFIC_SUBMODEL].map((key) => {
+        const sub = model.subModels[key];
+        assert.ok(sub, `${model.platform.id} has ${key}`);
+        assert.equal(sub.extrapolated, true);
+        assert.equal(sub.provenance.family, 'copied');
+        assert.match(sub.provenance.method, /jetson-tx1\/caffe-openblas\/cpu\/1t/);
+        assert.ok(sub.sigmaLog > tx1.subModels[key].sigmaLog, `${model.platform.id} ${key}: wider than the source`);
+        return sub.coefficients[0] / tx1.subModels[key].coefficients[0];
+      });
+      assert.ok(Math.abs(ratios[0] / ratios[1] - 1) < 1e-4, `${model.platform.id}: one scale factor (${ratios.join(', ')})`);
+    }
   });
 
   it('predicts AlexNet FC layers on every platform, flagged as extrapolated', () => {
@@ -98,7 +146,7 @@ describe('energy: built-in models (real data)', function () {
     }
   });
 
-  it("derives the TX1 GPU coarse figure from 150 mJ over SqueezeNet's MACs", () => {
+  it("splits the TX1 GPU's published 150 mJ for SqueezeNet as on the TX1 CPU, so the net still totals 150 mJ", () => {
     const gpu = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-cudnn/gpu')!.model;
     const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'squeezenet_v1.0.prototxt'), 'utf8'));
     const p = predictNet(net.layers, gpu, { cache: new PredictionCache() });

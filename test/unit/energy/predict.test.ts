@@ -4,6 +4,7 @@ import { strict as assert } from 'assert';
 import { PredictionCache, Z_90, predictNet } from '../../../server/src/energy/predict';
 import { formatEnergyCoefficient, formatFormula } from '../../../server/src/energy/formula';
 import { layer, model, subModel } from './helpers';
+import { analyzeText } from '../../../server/src/net';
 
 const near = (a: number, b: number, what = '') => assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what} ${a} vs ${b}`);
 
@@ -158,5 +159,60 @@ describe('energy formulas', () => {
       coefficients: [1, 1, 1, 1, 1, 1],
     });
     assert.match(formatFormula(many), /\+ … \(2 more terms\)$/);
+  });
+
+  describe('every layer that does work is counted', () => {
+    const memory = model({
+      Convolution: subModel({ coefficients: [2e-6], sigmaLog: 0.2 }),
+      MemoryTraffic: subModel({
+        appliesTo: ['ReLU', 'Dropout', 'Concat'],
+        features: ['activationBytes'],
+        coefficients: [1e-6],
+        sigmaLog: 0.5,
+        extrapolated: true,
+      }),
+    });
+    /** conv → relu → dropout → flatten, with the relu and dropout in place or out of place. */
+    const net = (inPlace: boolean) =>
+      analyzeText(
+        [
+          'input: "data" input_shape { dim: 1 dim: 3 dim: 8 dim: 8 }',
+          'layer { name: "conv" type: "Convolution" bottom: "data" top: "conv" convolution_param { num_output: 4 kernel_size: 3 } }',
+          `layer { name: "relu" type: "ReLU" bottom: "conv" top: "${inPlace ? 'conv' : 'relu'}" }`,
+          `layer { name: "drop" type: "Dropout" bottom: "${inPlace ? 'conv' : 'relu'}" top: "${inPlace ? 'conv' : 'drop'}" }`,
+          `layer { name: "flat" type: "Flatten" bottom: "${inPlace ? 'conv' : 'drop'}" top: "flat" }`,
+        ].join('\n'),
+      ).layers;
+
+    it('counts an in-place layer once, as one read and one write of its blob, like an out-of-place one', () => {
+      const inPlace = predictNet(net(true), memory, { cache: new PredictionCache() });
+      const outOfPlace = predictNet(net(false), memory, { cache: new PredictionCache() });
+      const relu = (p: typeof inPlace) => p.layers.find((l) => l.name === 'relu')!;
+      // 4 × 6 × 6 floats read and as many written, at 1 nJ per byte.
+      near(relu(inPlace).predicted_mJ!, 2 * 4 * 6 * 6 * 4 * 1e-6, 'in-place relu');
+      near(relu(outOfPlace).predicted_mJ!, relu(inPlace).predicted_mJ!, 'out-of-place relu');
+      assert.equal(inPlace.layers.filter((l) => l.name === 'relu').length, 1);
+      assert.deepEqual(inPlace.notModelledTypes, []);
+    });
+
+    it('gives nothing to Flatten (shares its data) or an in-place Dropout (a no-op at test time), but copies out of place', () => {
+      const inPlace = predictNet(net(true), memory, { cache: new PredictionCache() });
+      const outOfPlace = predictNet(net(false), memory, { cache: new PredictionCache() });
+      const status = (p: typeof inPlace, name: string) => p.layers.find((l) => l.name === name)!.status;
+      assert.equal(status(inPlace, 'flat'), 'no-compute');
+      assert.equal(status(inPlace, 'drop'), 'no-compute');
+      assert.equal(status(outOfPlace, 'drop'), 'predicted');
+      assert.ok(outOfPlace.total.predicted_mJ > inPlace.total.predicted_mJ, 'the out-of-place copy costs its bytes');
+    });
+
+    it('says how much of the total is extrapolated and from which types', () => {
+      const p = predictNet(net(false), memory, { cache: new PredictionCache() });
+      const extrapolated = p.layers.filter((l) => l.extrapolated && l.status === 'predicted');
+      near(p.extrapolatedShare, extrapolated.reduce((s, l) => s + l.predicted_mJ!, 0) / p.total.predicted_mJ, 'share');
+      assert.ok(p.extrapolatedShare > 0 && p.extrapolatedShare < 1);
+      assert.deepEqual(p.extrapolatedTypes, ['Dropout', 'ReLU']);
+      const convOnly = model({ Convolution: subModel() });
+      assert.equal(predictNet(net(false), convOnly, { cache: new PredictionCache() }).extrapolatedShare, 0, 'nothing extrapolated');
+    });
   });
 });

@@ -7,6 +7,7 @@ import { type SubModelFit, TypeFitter, complexityOf, isPenalized } from './metho
 import { type LayerMetrics, type NetworkMetrics, layerMetrics, networkMetrics } from './metrics';
 import { dealIntoFolds, shuffled } from './rng';
 import { type FitSpec, type ResolvedSpec, methodLabel, resolveSpec } from './spec';
+import { MEMORY_BOUND_TYPES } from '../layer-kinds';
 
 export type CvScheme = { kind: 'loo-network' } | { kind: 'kfold'; k: number } | { kind: 'holdout'; fraction: number } | { kind: 'loo' };
 
@@ -95,11 +96,38 @@ interface TypeState {
   local: Map<number, number>;
 }
 
+/** Types that do no MACs but move bytes: with features that say nothing about them, fitted on their traffic. */
+const TRAFFIC_TYPES: ReadonlySet<string> = new Set(['Pooling', ...MEMORY_BOUND_TYPES]);
+
+/**
+ * Pooling and the memory-bound types (ReLU, Concat, BatchNorm, ...) are fitted on `activationBytes`
+ * (energy per byte read and written) when the chosen features carry nothing for them (0 MACs in every
+ * row) and the user gave them no features of their own; otherwise they would be left unmodelled.
+ */
+function withTrafficDefaults(dataset: Dataset, spec: ResolvedSpec, notes: string[]): ResolvedSpec {
+  if (spec.family !== 'layer-type' || !dataset.features.includes('activationBytes')) return spec;
+  const typeFeatures = { ...spec.typeFeatures };
+  for (const type of typesOf(dataset)) {
+    if (!TRAFFIC_TYPES.has(type) || spec.typeFeatures[type]) continue;
+    let silent: boolean;
+    try {
+      silent = carriesNoInformation(buildTypeDesign(dataset, spec, type));
+    } catch (e) {
+      if (!(e instanceof FitError)) throw e;
+      silent = true; // e.g. the log of 0 MACs
+    }
+    if (!silent) continue;
+    typeFeatures[type] = ['activationBytes'];
+    notes.push(`${type}: fitted on activationBytes (energy per byte read and written): ${spec.features.join(', ')} say nothing about it`);
+  }
+  return { ...spec, typeFeatures };
+}
+
 export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptions = {}): FitReport {
-  const spec = resolveSpec(fitSpec);
   if (dataset.rows.length === 0) throw new FitError('no data rows to fit');
   const seed = options.seed ?? 1;
   const warnings: string[] = [];
+  const spec = withTrafficDefaults(dataset, resolveSpec(fitSpec), warnings);
   const states: TypeState[] = [];
   for (const type of typesOf(dataset)) {
     let design: ReturnType<typeof buildTypeDesign>;
