@@ -23,7 +23,7 @@ const SUMMARY: Record<string, string> = {
   predict:
     'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T]   per-layer predicted energy and latency; exit 3 over the energy budget, 5 over the latency budget, 4 not fully predicted, 1 errors in the file',
   platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
-  fit: 'fit DATA... [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
+  fit: 'fit DATA... [--quantity energy|latency] [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
   profile:
     'profile NET... (--target NAME|user@host[:port] | --emulated [tx1|tx2|orin]) [--targets FILE] [--out DIR] [--resume] [--accept-new] [--json]\n' +
     '                           measure every layer on a board; records in .energy-lens/measurements/ (profile --help for run options and exit codes)',

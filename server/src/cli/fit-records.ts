@@ -2,7 +2,7 @@
 // data through the same join as the refit panel (energy/fit/records-dataset.ts), one platform at a
 // time, and the paper's per-network accuracy table for leave-one-network-out fits.
 import * as path from 'path';
-import type { DataSource } from '../energy/model';
+import type { DataSource, Quantity } from '../energy/model';
 import { type Dataset, type FitReport } from '../energy/fit';
 import { networkAccuracy, networkAccuracyTable, type NetworkAccuracy, type NetworkTotal } from '../energy/fit/network-accuracy';
 import { isRecordsPath, joinCampaignRows, readRecords, totalsOfJoined } from '../energy/fit/records-dataset';
@@ -25,6 +25,7 @@ export function recordsInput(
   io: CliIo,
   platform: string | undefined,
   featureNames: string[],
+  quantity: Quantity = 'energy',
 ): RecordsInput | number | undefined {
   const absolute = files.map((f) => path.resolve(io.cwd, f));
   const kinds = absolute.map(isRecordsPath);
@@ -33,7 +34,7 @@ export function recordsInput(
     io.stderr('energy-lens fit: give either campaign records (folders or .jsonl files) or CSV tables, not both\n');
     return 2;
   }
-  const read = readRecords(absolute);
+  const read = readRecords(absolute, quantity);
   for (const s of read.skipped) io.stderr(`${path.relative(io.cwd, s.file) || s.file}: skipped: ${s.reason}\n`);
   let campaigns = read.campaigns;
   const platforms = [...new Set(campaigns.map((c) => c.platformId))].sort();

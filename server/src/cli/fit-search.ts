@@ -1,11 +1,10 @@
 // `energy-lens fit DATA... --search [--max-terms K] [--pick N] [--json] [--out model.json]`: searches
 // model structures per layer type (see energy/fit/search/) and prints the accuracy–complexity
 // frontier; `--out` saves the recommended model of each type (or the one with N parameters).
-import * as fs from 'fs';
-import * as path from 'path';
 import type { CliIo } from './io';
 import { type CvScheme, type Dataset, FitError } from '../energy/fit';
-import type { DataSource, Platform } from '../energy/model';
+import type { DataSource, Platform, Quantity } from '../energy/model';
+import { writeFittedModel } from './model-output';
 import { type FrontierModel, type SearchReport, searchModels } from '../energy/fit/search/search';
 import { frontierJson, frontierTable } from '../energy/fit/search/frontier-table';
 import { frontierEnergyModel } from '../energy/fit/search/to-model';
@@ -17,6 +16,7 @@ export interface SearchArgs {
   json: boolean;
   out?: string;
   platform?: Platform;
+  quantity: Quantity;
 }
 
 export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefined, a: SearchArgs, sources: DataSource[]): number {
@@ -53,7 +53,7 @@ export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefin
     for (const t of report.types) {
       const sizes = `${t.librarySizes.relative} linear terms, ${t.librarySizes.log} log terms, ${t.librarySizes.roofline} roofline costs`;
       io.stdout(
-        `\n${t.type}: ${t.rows} rows, ${sizes}; frontier (held-out per-layer errors of predicted vs measured energy; ★ recommended):\n`,
+        `\n${t.type}: ${t.rows} rows, ${sizes}; frontier (held-out per-layer errors of predicted vs measured ${a.quantity}; ★ recommended):\n`,
       );
       io.stdout(`${frontierTable(t)}\n`);
       const r = t.front[t.recommended];
@@ -93,11 +93,13 @@ function writeFrontierModel(io: CliIo, a: SearchArgs, report: SearchReport, pick
       },
       picks,
     );
-    const out = path.resolve(io.cwd, a.out!);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
-    io.stderr(`wrote ${a.out} (platform ${model.platform.id}, format version ${model.formatVersion})\n`);
-    return 0;
+    return writeFittedModel(
+      io,
+      a.out!,
+      model,
+      a.quantity,
+      pick !== undefined ? `frontier models with ${pick} parameters` : 'recommended frontier models',
+    );
   } catch (e) {
     if (!(e instanceof FitError)) throw e;
     io.stderr(`energy-lens fit: cannot write a model: ${e.message}\n`);

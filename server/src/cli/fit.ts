@@ -25,14 +25,15 @@ import {
   toEnergyModel,
   datasetDomains,
 } from '../energy/fit';
-import type { DataSource, Platform } from '../energy/model';
+import type { DataSource, Platform, Quantity } from '../energy/model';
 import { formatFormula } from '../energy/formula';
 import { Z_90 } from '../energy/predict';
 import { parseTerm } from '../energy/terms';
 import { printNetworkAccuracy, recordsInput, reportNetworkAccuracy, type RecordsInput } from './fit-records';
 import { runFitSearch } from './fit-search';
+import { writeFittedModel } from './model-output';
 
-export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
+export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.jsonl... [--quantity energy|latency] [--target COL] [--features a,b|col:name|a*b] [--type-features TYPE=a,b;TYPE2=c] [--type-column COL]
        [--group-column COL] [--layer-type TYPE] [--family layer-type|individual|both] [--degree N]
        [--method ${METHODS.join('|')}|all (comma list)] [--intercept|--no-intercept] [--weights none|relative]
        [--cv loo-network|kfold:K|holdout:F|loo|none] [--seed S] [--json] [--out model.json] [--platform ID] [--label TEXT]
@@ -40,6 +41,8 @@ export const USAGE = `usage: energy-lens fit DATA.csv...|RECORDS_DIR|CAMPAIGN.js
 
 interface FitArgs {
   files: string[];
+  /** Energy (mJ, the model's sub-models) or latency (ms, its `latency` section). */
+  quantity: Quantity;
   target: string;
   features?: string[];
   typeFeatures: Record<string, string[]>;
@@ -63,6 +66,7 @@ interface FitArgs {
 }
 
 const VALUE_FLAGS = new Set([
+  '--quantity',
   '--target',
   '--features',
   '--type-features',
@@ -131,6 +135,8 @@ function parseArgs(args: string[]): FitArgs | string {
     if (!m) return `--type-features: '${part}' is not TYPE=feature,feature`;
     typeFeatures[m[1]] = list(m[2])!;
   }
+  const quantity = values.get('--quantity') ?? 'energy';
+  if (quantity !== 'energy' && quantity !== 'latency') return `--quantity must be energy or latency, got '${quantity}'`;
   let cv: FitArgs['cv'];
   const cvText = values.get('--cv');
   if (cvText === 'none') cv = 'none';
@@ -143,7 +149,8 @@ function parseArgs(args: string[]): FitArgs | string {
   }
   return {
     files,
-    target: values.get('--target') ?? 'energy_mJ',
+    quantity,
+    target: values.get('--target') ?? (quantity === 'latency' ? 'latency_ms' : 'energy_mJ'),
     features: list(values.get('--features')),
     typeFeatures,
     typeColumn: values.get('--type-column'),
@@ -248,6 +255,7 @@ export const fit: CliCommand = async (args, io) => {
     io,
     a.platform,
     plan.columns.map((c) => c.name ?? c.column),
+    a.quantity,
   );
   if (typeof records === 'number') return records;
   // Read every file; a bad row is reported with its line, never dropped silently.
@@ -324,7 +332,9 @@ export const fit: CliCommand = async (args, io) => {
       }
     }
   }
-  if (records) for (const r of reports) usePaperNetworkAccuracy(r, records);
+  // The paper's whole-net accuracy compares measured whole-net energy: energy fits only.
+  const paperAccuracy = records && a.quantity === 'energy' ? records : undefined;
+  if (paperAccuracy) for (const r of reports) usePaperNetworkAccuracy(r, paperAccuracy);
   const best = pickBest(reports);
 
   if (a.json) {
@@ -341,7 +351,7 @@ export const fit: CliCommand = async (args, io) => {
                 records: {
                   notes: records.notes,
                   platform: records.platformId,
-                  networkAccuracy: best ? (reportNetworkAccuracy(best, records) ?? null) : null,
+                  networkAccuracy: best && paperAccuracy ? (reportNetworkAccuracy(best, paperAccuracy) ?? null) : null,
                 },
               }
             : {}),
@@ -352,8 +362,8 @@ export const fit: CliCommand = async (args, io) => {
     );
   } else {
     if (records) io.stdout(`${records.notes.join('; ')}\n`);
-    printText(io, dataset, reports, failures, best);
-    if (records && best) printNetworkAccuracy(io, best, records);
+    printText(io, dataset, reports, failures, best, a.quantity);
+    if (paperAccuracy && best) printNetworkAccuracy(io, best, paperAccuracy);
   }
   if (a.out && best) {
     const code = writeModel(io, a, best, sources, dataset, records?.platformId);
@@ -404,10 +414,11 @@ function printText(
   reports: FitReport[],
   failures: Array<{ family: Family; method: Method; error: string }>,
   best: FitReport | undefined,
+  quantity: Quantity,
 ) {
   const types = [...new Set(dataset.rows.map((r) => r.type))].sort();
   io.stdout(
-    `${dataset.rows.length} rows (${types.join(', ')}); validation: ${reports[0]?.cv?.scheme ?? 'none (in-sample figures only)'}\n\n`,
+    `${dataset.rows.length} rows (${types.join(', ')}) of measured ${quantity === 'latency' ? 'latency (ms per layer call)' : 'energy (mJ per layer call)'}; validation: ${reports[0]?.cv?.scheme ?? 'none (in-sample figures only)'}\n\n`,
   );
   if (reports.length > 0) io.stdout(`${comparisonTable(reports)}\n`);
   const unpredicted = reports[0]?.cv?.unpredicted ?? 0;
@@ -417,16 +428,19 @@ function printText(
   if (best) {
     io.stdout(`\nbest by held-out MAPE: ${best.spec.family} ${best.label}\n`);
     for (const m of best.subModels) {
-      const shown = formatFormula({
-        features: m.terms,
-        coefficients: m.coefficients,
-        intercept: m.intercept,
-        link: m.link,
-        sigmaLog: m.sigmaLog,
-        samples: m.samples,
-        extrapolated: false,
-        provenance: { family: best.spec.family, method: best.label, spreadFrom: m.sigmaFrom },
-      });
+      const shown = formatFormula(
+        {
+          features: m.terms,
+          coefficients: m.coefficients,
+          intercept: m.intercept,
+          link: m.link,
+          sigmaLog: m.sigmaLog,
+          samples: m.samples,
+          extrapolated: false,
+          provenance: { family: best.spec.family, method: best.label, spreadFrom: m.sigmaFrom },
+        },
+        quantity,
+      );
       io.stdout(`  ${m.type}: ${shown}  (${m.samples} rows, 90 % interval ×/÷ ${Math.exp(Z_90 * m.sigmaLog).toFixed(2)})\n`);
     }
   }
@@ -477,11 +491,7 @@ function writeModel(io: CliIo, a: FitArgs, best: FitReport, sources: DataSource[
       why: `lowest held-out per-layer MAPE among the fitted ${a.families.join('/')} models (${a.methods.join(', ')})`,
       domains: datasetDomains(dataset),
     });
-    const out = path.resolve(io.cwd, a.out!);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(model, null, 2)}\n`);
-    io.stderr(`wrote ${a.out} (platform ${platform.id}, ${best.spec.family} ${best.label})\n`);
-    return 0;
+    return writeFittedModel(io, a.out!, model, a.quantity, `${best.spec.family} ${best.label}`);
   } catch (e) {
     if (!(e instanceof FitError)) throw e;
     io.stderr(`energy-lens fit: cannot write a model: ${e.message}\n`);

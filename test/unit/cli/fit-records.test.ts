@@ -10,6 +10,10 @@ import { fit } from '../../../server/src/cli/fit';
 import { profile } from '../../../server/src/cli/profile';
 import { networkAccuracy } from '../../../server/src/energy/fit/network-accuracy';
 import { readCampaignFile } from '../../../server/src/measurements';
+import { loadModelFile } from '../../../server/src/energy/load-model';
+import { BUILTIN_MODELS } from '../../../server/src/energy/builtin';
+import { predictLatency, PredictionCache } from '../../../server/src/energy/predict';
+import { analyzeText } from '../../../server/src/net';
 import { CORPUS_PROTOTXT } from '../shared-paths';
 import { ANALYZE_COMMAND, tempDir } from '../campaigns/helpers';
 
@@ -197,5 +201,47 @@ describe('energy-lens fit RECORDS: campaign records from profile --emulated', fu
     } finally {
       fs.rmSync(other, { recursive: true, force: true });
     }
+  });
+
+  it('--quantity latency fits time per layer call from the records and adds it to the built-in energy model', async () => {
+    const folder = path.join(cwd, '.energy-lens', 'measurements');
+    const json = capture(cwd);
+    assert.equal(await fit([folder, '--quantity', 'latency', '--method', 'relative', '--json'], json.io), 0, json.out.stderr);
+    const report = JSON.parse(json.out.stdout) as { rows: number; records: { networkAccuracy: unknown } };
+    // Every timed layer of every campaign is a row (below-resolution ones are no measurement).
+    const reads = fs.readdirSync(folder).map((n) => readCampaignFile(path.join(folder, n)));
+    const timed = reads.flatMap((r) => r.layers.filter((l) => l.time_ms > 0 && !l.calibration?.belowResolution));
+    assert.equal(report.rows, timed.length);
+    assert.equal(report.records.networkAccuracy, null, 'the whole-net energy accuracy is not a latency figure');
+
+    const text = capture(cwd);
+    const out = path.join('models', 'tx1-latency.json');
+    assert.equal(await fit([folder, '--quantity', 'latency', '--method', 'relative', '--out', out], text.io), 0, text.out.stderr);
+    assert.match(text.out.stdout, /of measured latency \(ms per layer call\)/);
+    assert.match(text.out.stdout, /Convolution: t = /, 'latency formulas read t = …');
+    assert.match(text.out.stderr, /latency sub-models added to the built-in jetson-tx1\/caffe-openblas\/cpu\/1t energy model/);
+    const loaded = loadModelFile(path.join(cwd, out));
+    assert.ok('model' in loaded, 'error' in loaded ? loaded.error : '');
+    const builtin = BUILTIN_MODELS.find((b) => b.model.platform.id === 'jetson-tx1/caffe-openblas/cpu/1t')!.model;
+    assert.deepEqual(loaded.model.subModels, builtin.subModels, 'the energy sub-models are the built-in ones');
+    assert.equal(loaded.model.formatVersion, 3);
+    assert.ok(loaded.model.latency!.subModels.Convolution, 'a convolution latency sub-model');
+    // The saved latency predicts the measured conv layers of the records within reason (emulated, rescaled).
+    const net = analyzeText(fs.readFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), 'utf8'));
+    const latency = predictLatency(net.layers, loaded.model, { cache: new PredictionCache() })!;
+    const lenet = reads.find((r) => r.campaign!.network.path.endsWith('lenet.prototxt'))!;
+    const scale = lenet.campaign!.emulator!.timeScale!;
+    for (const l of latency.layers.filter((x) => x.type === 'Convolution')) {
+      const measured = lenet.layers.find((m) => m.name === l.name)!.time_ms / scale;
+      assert.equal(l.status, 'predicted', `${l.name}: ${l.message}`);
+      assert.ok(
+        l.predicted_ms! > measured / 3 && l.predicted_ms! < measured * 3,
+        `${l.name}: ${l.predicted_ms} ms vs ${measured} ms measured`,
+      );
+    }
+    // Written again over its own output: the file's energy sub-models are kept, the latency replaced.
+    assert.equal(await fit([folder, '--quantity', 'latency', '--method', 'ols', '--out', out], capture(cwd).io), 0);
+    const again = loadModelFile(path.join(cwd, out));
+    assert.ok('model' in again && again.model.latency!.subModels.Convolution.provenance.method === 'ols');
   });
 });

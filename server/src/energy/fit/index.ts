@@ -9,6 +9,6 @@ export { fitDataset, parseCvScheme, describeCv } from './engine';
 export type { CvScheme, FitReport, FittedTypeModel, CvReport, FitOptions } from './engine';
 export { layerMetrics, networkMetrics } from './metrics';
 export type { LayerMetrics, NetworkMetrics, NetworkError } from './metrics';
-export { toEnergyModel, fittedSubModel, extrapolatedCopy, datasetDomains, DEFAULT_APPLIES_TO } from './to-model';
+export { toEnergyModel, fittedSubModel, extrapolatedCopy, datasetDomains, finishModel, DEFAULT_APPLIES_TO } from './to-model';
 export type { ToModelOptions } from './to-model';
 export { comparisonTable } from './table';

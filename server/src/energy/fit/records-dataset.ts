@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { platformIdOfCampaign, readCampaignFile, realUnitsOf, type CampaignRead } from '../../measurements';
 import type { LayerFeatures } from '../../net/types';
+import type { Quantity } from '../model';
 import { concatDatasets } from './csv';
 import { datasetFromLayers, type Dataset } from './dataset';
 import type { NetworkTotal } from './network-accuracy';
@@ -55,17 +56,22 @@ export interface CampaignRows {
 
 type FeatureBag = Record<string, number | undefined>;
 
-/** One campaign's rows, or why it cannot be used. */
-export function campaignRows(read: CampaignRead): CampaignRows | { file: string; reason: string } {
+/**
+ * One campaign's rows, or why it cannot be used. `quantity` picks the target: measured energy per call
+ * (mJ, the default) or measured time per call (ms, for latency sub-models); a layer too short for the
+ * harness to resolve (0 ms, flagged) is no latency measurement and is left out of latency rows.
+ */
+export function campaignRows(read: CampaignRead, quantity: Quantity = 'energy'): CampaignRows | { file: string; reason: string } {
   const c = read.campaign;
   if (!c) return { file: read.file, reason: read.problems.find((p) => p.severity === 'error')?.message ?? 'no campaign header' };
   const units = realUnitsOf(c);
   if (!units.known) return { file: read.file, reason: units.reason };
   if (read.layers.length === 0) return { file: read.file, reason: 'no measured layer' };
   const planned = new Map(c.network.layers.map((l) => [l.name, l]));
+  const timed = (l: (typeof read.layers)[number]) => quantity === 'energy' || (l.time_ms > 0 && !l.calibration?.belowResolution);
   const usable = read.layers.filter((l) => {
     const f = planned.get(l.name)?.features as FeatureBag | undefined;
-    return f && UNIVERSAL_FEATURES.every((k) => Number.isFinite(f[k]));
+    return f && UNIVERSAL_FEATURES.every((k) => Number.isFinite(f[k])) && timed(l);
   });
   if (usable.length === 0) return { file: read.file, reason: 'no measured layer has known shapes' };
   const features = [
@@ -79,11 +85,12 @@ export function campaignRows(read: CampaignRead): CampaignRows | { file: string;
     usable.map((l) => ({
       features: planned.get(l.name)!.features,
       type: planned.get(l.name)!.type,
-      energy_mJ: l.energy_mJ / scale,
+      energy_mJ: (quantity === 'energy' ? l.energy_mJ : l.time_ms) / scale,
       group: network,
       source: { file: path.basename(read.file), line: l.line },
     })),
   );
+  if (quantity === 'latency') dataset.target = 'latency_ms';
   const layerSum = read.layers.reduce((s, l) => s + l.energy_mJ, 0) / scale;
   const target = c.target.name;
   const mode = c.platform?.mode ?? null;
@@ -163,7 +170,7 @@ function onePerNetwork(parts: CampaignRows[], reads: Map<string, CampaignRead>, 
 }
 
 /** Reads campaign files: folders (their `*.jsonl`) and files. Unreadable paths are skipped with the reason. */
-export function readRecords(paths: string[]): RecordsRead {
+export function readRecords(paths: string[], quantity: Quantity = 'energy'): RecordsRead {
   const skipped: RecordsRead['skipped'] = [];
   const files: string[] = [];
   for (const p of paths) {
@@ -189,7 +196,7 @@ export function readRecords(paths: string[]): RecordsRead {
   for (const file of files) {
     const read = readCampaignFile(file);
     reads.set(file, read);
-    const rows = campaignRows(read);
+    const rows = campaignRows(read, quantity);
     if ('reason' in rows) skipped.push(rows);
     else parts.push(rows);
   }
