@@ -1,22 +1,26 @@
 // How numbers are shown to people, in one place so the hover, inlay hints, CodeLens, status bar
 // and CLI agree: three significant figures, SI prefixes, thin units.
 
+/**
+ * A value given in milli-units of `unit` (mJ, ms): the unit itself from 1000 up, micro below 0.01,
+ * milli between, so energies and times read alike.
+ */
+function formatMilli(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return `? m${unit}`;
+  const abs = Math.abs(value);
+  if (abs >= 1000) return `${significant(value / 1000)} ${unit}`;
+  if (abs > 0 && abs < 0.01) return `${significant(value * 1000)} µ${unit}`;
+  return `${significant(value)} m${unit}`;
+}
+
 /** Energy given in millijoules: `0.84 mJ`, `268 mJ`, `1.52 J`. */
 export function formatEnergy(mJ: number): string {
-  if (!Number.isFinite(mJ)) return '? mJ';
-  const abs = Math.abs(mJ);
-  if (abs >= 1000) return `${significant(mJ / 1000)} J`;
-  if (abs > 0 && abs < 0.01) return `${significant(mJ * 1000)} µJ`;
-  return `${significant(mJ)} mJ`;
+  return formatMilli(mJ, 'J');
 }
 
 /** Latency given in milliseconds: `0.84 ms`, `173 ms`, `1.52 s`, `12.5 µs`. */
 export function formatLatency(ms: number): string {
-  if (!Number.isFinite(ms)) return '? ms';
-  const abs = Math.abs(ms);
-  if (abs >= 1000) return `${significant(ms / 1000)} s`;
-  if (abs > 0 && abs < 0.01) return `${significant(ms * 1000)} µs`;
-  return `${significant(ms)} ms`;
+  return formatMilli(ms, 's');
 }
 
 /** Mean power given in milliwatts: `850 mW`, `1.39 W`. */

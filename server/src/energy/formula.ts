@@ -13,23 +13,18 @@ const DISPLAY: Record<string, string> = {
   activationBytes: 'activation bytes',
 };
 
+/** SI prefixes by their scale against the milli-unit the models use (mJ, ms). */
+const PREFIXES: Array<[number, string]> = [
+  [1e3, ''],
+  [1, 'm'],
+  [1e-3, 'µ'],
+  [1e-6, 'n'],
+  [1e-9, 'p'],
+  [1e-12, 'f'],
+];
 const PREFIXED: Record<Quantity, Array<[number, string]>> = {
-  energy: [
-    [1e3, 'J'],
-    [1, 'mJ'],
-    [1e-3, 'µJ'],
-    [1e-6, 'nJ'],
-    [1e-9, 'pJ'],
-    [1e-12, 'fJ'],
-  ],
-  latency: [
-    [1e3, 's'],
-    [1, 'ms'],
-    [1e-3, 'µs'],
-    [1e-6, 'ns'],
-    [1e-9, 'ps'],
-    [1e-12, 'fs'],
-  ],
+  energy: PREFIXES.map(([scale, prefix]) => [scale, `${prefix}J`]),
+  latency: PREFIXES.map(([scale, prefix]) => [scale, `${prefix}s`]),
 };
 
 /** A coefficient (mJ or ms) with an SI prefix chosen so the number is in [1, 1000): 1.54e-6 mJ → "1.54 nJ". */

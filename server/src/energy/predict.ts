@@ -305,6 +305,8 @@ export interface NetLatency {
   notModelledTypes: string[];
   /** Names of layers of types with a latency sub-model that still got no number. */
   unpredictedLayers: string[];
+  /** True when the total leaves layers out (not-modelled types, layers without a number): a lower bound. */
+  lowerBound: boolean;
 }
 
 /** Per-layer and whole-network latency, or undefined when the model has no latency sub-models. */
@@ -328,19 +330,22 @@ export function predictLatency(layers: AnalyzedLayer[], model: EnergyModel, opti
     groups.set(p.subModel!, [g[0] + p.predicted_ms!, g[1] + p.low_ms!, g[2] + p.high_ms!]);
   }
   const [predicted_ms, low_ms, high_ms] = combineTriples([...groups.values()]);
+  const notModelledTypes = sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type));
+  const unpredictedLayers = predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name);
   return {
     platform: model.platform,
     layers: predictions,
     total: { predicted_ms, low_ms, high_ms },
     coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
-    notModelledTypes: sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type)),
-    unpredictedLayers: predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name),
+    notModelledTypes,
+    unpredictedLayers,
+    lowerBound: notModelledTypes.length > 0 || unpredictedLayers.length > 0,
   };
 }
 
 /** True when a latency total leaves layers out (a lower bound). */
 export function isLatencyLowerBound(latency: NetLatency): boolean {
-  return latency.notModelledTypes.length > 0 || latency.unpredictedLayers.length > 0;
+  return latency.lowerBound;
 }
 
 /**

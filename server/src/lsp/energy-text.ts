@@ -48,7 +48,7 @@ export function netMeanPower(analysis: DocumentAnalysis): string | undefined {
 
 /** `⏱ predicted ≥ 25.9 ms per image (modelled layers, 90 %: …) · Pooling, ReLU not modelled` for a CodeLens or summary. */
 export function latencyTotalText(analysis: DocumentAnalysis, latency: NetLatency): string {
-  const lower = latency.notModelledTypes.length > 0 || latency.unpredictedLayers.length > 0;
+  const lower = latency.lowerBound;
   const t = latency.total;
   const gaps = latency.notModelledTypes.length ? ` · latency of ${latency.notModelledTypes.join(', ')} not modelled` : '';
   const missing = latency.unpredictedLayers.length ? ` · no latency for ${latency.unpredictedLayers.slice(0, 3).join(', ')}` : '';
