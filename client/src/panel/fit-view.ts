@@ -5,6 +5,7 @@ import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
 import { type LayerMetrics, layerMetrics, networkMetrics } from '../../../server/src/energy/fit/metrics';
 import { parseTerm } from '../../../server/src/energy/terms';
+import { featuresFor } from '../../../server/src/energy/fit/spec';
 import { coefficientWithUnit } from '../../../server/src/energy/formula';
 import { compileTerms, evaluateFitted, fittedValues } from './fitted-values';
 import type {
@@ -213,9 +214,12 @@ function residuals(dataset: Dataset, predicted: ArrayLike<number>, labelOf: (i: 
   };
 }
 
-/** The feature a layer type's energy is plotted against: the first name the model's first term reads. */
-export function mainFeature(report: FitReport, dataset: Dataset): string {
-  const first = report.spec.features[0];
+/**
+ * The feature a layer type's energy is plotted against: the first name its first term reads (a type
+ * fitted on features of its own, such as ReLU on activation bytes, is plotted against those).
+ */
+export function mainFeature(report: FitReport, dataset: Dataset, type?: string): string {
+  const first = (type === undefined ? report.spec.features : featuresFor(report.spec, type))[0];
   const term = first !== undefined ? parseTerm(first) : undefined;
   const name = term && !('error' in term) ? term.factors[0].name : undefined;
   return name && dataset.features.includes(name) ? name : dataset.features[0];
@@ -244,10 +248,10 @@ function curves(
   labelOf: (i: number) => string,
   maxPoints: number,
 ): CurveChartData[] {
-  const feature = mainFeature(report, dataset);
-  const col = dataset.features.indexOf(feature);
   const toPoint = labeler(dataset, labelOf);
   return report.subModels.map((model) => {
+    const feature = mainFeature(report, dataset, model.type);
+    const col = dataset.features.indexOf(feature);
     const rows: number[] = [];
     dataset.rows.forEach((r, i) => {
       if (r.type === model.type) rows.push(i);

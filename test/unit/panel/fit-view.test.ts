@@ -197,4 +197,20 @@ describe('refit panel: chart data from a fit', () => {
     const c = candidatePoint(inSample, false, undefined, plain);
     assert.ok(c.mape !== null && c.mape > 0 && c.mape < 30, `in-sample MAPE ${c.mape}`);
   });
+
+  it('plots a type fitted on its own features (ReLU on activation bytes) against them, with its curve', () => {
+    const rows = [
+      ...[1, 2, 3, 4, 5, 6].map((k) => ({ values: [k * 1e6, k * 4e5], target: k * 2, type: 'Convolution' })),
+      ...[1, 2, 3, 4, 5].map((k) => ({ values: [0, k * 1e5], target: k * 0.05, type: 'ReLU' })),
+    ];
+    const dataset = { features: ['macs', 'activationBytes'], target: 'energy_mJ', rows };
+    const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] });
+    assert.equal(mainFeature(report, dataset, 'ReLU'), 'activationBytes');
+    assert.equal(mainFeature(report, dataset, 'Convolution'), 'macs');
+    const view = buildFitView({ fitId: 1, datasetId: 'relu', dataset, report });
+    const relu = view.curves.find((c) => c.type === 'ReLU')!;
+    assert.equal(relu.feature, 'activationBytes');
+    assert.ok(relu.curve && relu.curve.length > 1, 'a fitted line, not points at x = 0');
+    assert.ok(close(relu.curve.at(-1)!.y, 0.25, 1e-6), String(relu.curve.at(-1)!.y));
+  });
 });
