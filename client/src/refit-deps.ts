@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CampaignDataset, RefitPanelDeps } from './panel/refit-panel';
-import { MeasurementIndex } from '../../server/src/measurements';
+import { MeasurementIndex, measurementsFolder } from '../../server/src/measurements';
 import type { CampaignRead } from '../../server/src/measurements';
 import { campaignRows, joinCampaignRows } from '../../server/src/energy/fit/records-dataset';
 import { WORKSPACE_MODEL_DIR } from '../../server/src/energy/registry';
@@ -35,7 +35,10 @@ export function refitPanelDeps(): RefitPanelDeps {
     loadCampaignDatasets: async () => {
       const datasets: CampaignDataset[] = [];
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        for (const read of MeasurementIndex.forWorkspace(folder.uri.fsPath).campaigns()) {
+        // Read without blocking the extension host (records can be hundreds of MB).
+        const index = new MeasurementIndex();
+        await index.loadFolderAsync(measurementsFolder(folder.uri.fsPath));
+        for (const read of index.campaigns()) {
           const d = campaignDataset(read, folder.name);
           if (d) datasets.push(d);
         }

@@ -57,7 +57,8 @@ connection.onInitialize((params): InitializeResult => {
     (params.initializationOptions as Partial<EnergyLensInitializationOptions> | undefined)?.workspaceTrusted === true,
   );
   const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-  store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+  // Records are read in the background; once read, the editors are refreshed with the measured values.
+  void store.setWorkspaceFolders(folderUris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u))).then(() => refreshEditors());
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -122,14 +123,19 @@ function refreshEditors(): void {
 // (.energy-lens/measurements/*.jsonl).
 connection.onDidChangeWatchedFiles((params) => {
   const files = params.changes.filter((c) => c.uri.startsWith('file:')).map((c) => fileURLToPath(c.uri));
-  if (files.some((f) => f.endsWith('.json'))) store.reloadModels();
-  for (const f of files.filter((x) => x.endsWith('.jsonl'))) store.measurementsChanged(f);
-  refreshEditors();
+  if (files.some((f) => f.endsWith('.json'))) {
+    store.reloadModels();
+    refreshEditors();
+  }
+  recordsChanged(files.filter((x) => x.endsWith('.jsonl')));
 });
-connection.onNotification(MeasurementsChangedNotification, (params) => {
-  for (const f of params.files) store.measurementsChanged(f);
-  refreshEditors();
-});
+connection.onNotification(MeasurementsChangedNotification, (params) => recordsChanged(params.files));
+
+/** Campaign records changed: re-read them without blocking, then refresh the editors once. */
+function recordsChanged(files: string[]): void {
+  if (files.length === 0) return;
+  void Promise.all(files.map((f) => store.measurementsChanged(f))).then(() => refreshEditors());
+}
 connection.onNotification(WorkspaceTrustNotification, (params) => {
   store.setWorkspaceTrusted(params.trusted === true);
   refreshEditors();

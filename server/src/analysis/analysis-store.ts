@@ -40,10 +40,12 @@ export class AnalysisStore {
     this.reloadModels();
   }
 
-  setWorkspaceFolders(folders: string[]): void {
+  /** Resolves when the folders' campaign records are read (analyses made before then are redone). */
+  setWorkspaceFolders(folders: string[]): Promise<void> {
     this.workspaceFolders = folders;
-    this.measurements.setWorkspaceFolders(folders);
+    const loaded = this.measurements.setWorkspaceFolders(folders).then(() => this.forgetAnalyses());
     this.reloadModels();
+    return loaded;
   }
 
   get workspaceTrusted(): boolean {
@@ -64,8 +66,7 @@ export class AnalysisStore {
   /** Re-reads model files (settings, workspace) and drops every analysis that used the old ones. */
   reloadModels(): void {
     this.models.rebuild(this.settings.modelFiles, this.workspaceFolders, this.trusted);
-    this.byUri.clear();
-    this.lastAnalysed.clear();
+    this.forgetAnalyses();
   }
 
   get(document: TextDocument): DocumentAnalysis {
@@ -110,9 +111,16 @@ export class AnalysisStore {
     };
   }
 
-  /** A campaign records file changed: re-read it and redo analyses so they look measurements up again. */
-  measurementsChanged(file: string): void {
-    this.measurements.fileChanged(file);
+  /**
+   * A campaign records file changed: re-read it (without blocking) and then redo analyses so they
+   * look measurements up again; resolves when that is done.
+   */
+  async measurementsChanged(file: string): Promise<void> {
+    await this.measurements.fileChanged(file);
+    this.forgetAnalyses();
+  }
+
+  private forgetAnalyses(): void {
     this.byUri.clear();
     this.lastAnalysed.clear();
   }

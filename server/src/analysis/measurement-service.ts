@@ -1,8 +1,10 @@
 // Measured energies for the editor: the campaign records of every workspace folder, re-read file by
-// file as the client reports changes, looked up by the hash of a document's current text.
+// file as the client reports changes, looked up by the hash of a document's current text. Records
+// are read without blocking (a large file never stalls the language server): lookups answer from
+// what is read so far, and the promises say when a read is done so the editors can be refreshed.
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { MeasurementIndex, networkTextSha256, type MeasuredNetwork } from '../measurements';
+import { MeasurementIndex, measurementsFolder, networkTextSha256, type MeasuredNetwork } from '../measurements';
 
 export interface MeasuredLookup {
   /** The campaign that measured exactly this text. */
@@ -14,15 +16,17 @@ export interface MeasuredLookup {
 export class MeasurementService {
   private folders: Array<{ root: string; index: MeasurementIndex }> = [];
 
-  setWorkspaceFolders(roots: string[]): void {
-    this.folders = roots.map((root) => ({ root, index: MeasurementIndex.forWorkspace(root) }));
+  /** Starts reading every folder's records; resolves when all are read. */
+  setWorkspaceFolders(roots: string[]): Promise<void> {
+    this.folders = roots.map((root) => ({ root, index: new MeasurementIndex() }));
+    return Promise.all(this.folders.map((f) => f.index.loadFolderAsync(measurementsFolder(f.root)))).then(() => undefined);
   }
 
-  /** A records file was created, changed or deleted. */
-  fileChanged(file: string): void {
-    for (const f of this.folders) {
-      if (file.startsWith(f.root + path.sep)) f.index.update(file);
-    }
+  /** A records file was created, changed or deleted: resolves when it is read again. */
+  fileChanged(file: string): Promise<void> {
+    return Promise.all(this.folders.filter((f) => file.startsWith(f.root + path.sep)).map((f) => f.index.updateAsync(file))).then(
+      () => undefined,
+    );
   }
 
   lookup(uri: string, text: string): MeasuredLookup {

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { measurementsFolder } from './file-names';
 import { platformIdOfCampaign } from './platform-id';
-import { readCampaignFile } from './read';
+import { readCampaignFile, readCampaignFileAsync } from './read';
 import { describeRealUnits, realUnitsOf, type RealUnits } from './real-units';
 import type { CampaignHeader, CampaignRead, CampaignStatus, RecordProblem } from './types';
 
@@ -115,6 +115,19 @@ function better(a: MeasuredNetwork, b: MeasuredNetwork): boolean {
   return a.date > b.date || (a.date === b.date && a.file > b.file);
 }
 
+/** The campaign files of a records folder, sorted (none when the folder is missing). */
+function campaignFiles(folder: string): string[] {
+  try {
+    return fs
+      .readdirSync(folder)
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
+      .map((n) => path.join(folder, n));
+  } catch {
+    return []; // no campaigns yet
+  }
+}
+
 export class MeasurementIndex {
   private readonly reads = new Map<string, CampaignRead>();
   private readonly summaries = new Map<string, MeasuredNetwork>();
@@ -126,16 +139,7 @@ export class MeasurementIndex {
 
   static fromFolder(folder: string): MeasurementIndex {
     const index = new MeasurementIndex();
-    let names: string[] = [];
-    try {
-      names = fs
-        .readdirSync(folder)
-        .filter((n) => n.endsWith('.jsonl'))
-        .sort();
-    } catch {
-      // no campaigns yet
-    }
-    for (const n of names) index.update(path.join(folder, n));
+    for (const file of campaignFiles(folder)) index.update(file);
     return index;
   }
 
@@ -145,7 +149,45 @@ export class MeasurementIndex {
       this.remove(file);
       return;
     }
-    const read = readCampaignFile(file);
+    this.store(file, readCampaignFile(file));
+  }
+
+  /** Reads in flight, per file, and whether the file changed again meanwhile. */
+  private readonly inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
+
+  /**
+   * The same without blocking the event loop (the file is read in chunks). Changes that arrive while
+   * a file is being read are coalesced into one more read after it, so the newest content always wins
+   * and a campaign appending layers fast does not queue a read per line.
+   */
+  updateAsync(file: string): Promise<void> {
+    const running = this.inFlight.get(file);
+    if (running) {
+      running.again = true;
+      return running.done;
+    }
+    const state = { again: false, done: Promise.resolve() };
+    state.done = (async () => {
+      try {
+        do {
+          state.again = false;
+          if (!fs.existsSync(file)) this.remove(file);
+          else this.store(file, await readCampaignFileAsync(file));
+        } while (state.again);
+      } finally {
+        this.inFlight.delete(file);
+      }
+    })();
+    this.inFlight.set(file, state);
+    return state.done;
+  }
+
+  /** Every `*.jsonl` of a folder, one after another, without blocking (see updateAsync). */
+  async loadFolderAsync(folder: string): Promise<void> {
+    for (const file of campaignFiles(folder)) await this.updateAsync(file);
+  }
+
+  private store(file: string, read: CampaignRead): void {
     this.reads.set(file, read);
     const summary = summarize(read);
     if (summary) this.summaries.set(file, summary);

@@ -290,71 +290,119 @@ export function parseCampaignText(text: string, file: string): CampaignRead {
 }
 
 /**
- * Feeds the lines of a file to the parser, reading 1 MiB at a time (never the whole file): each
+ * Feeds a file's bytes, chunk by chunk (1 MiB, never the whole file), to the parser as lines: each
  * chunk's whole lines are decoded at once, the bytes after its last newline carried into the next
  * (a newline byte never occurs inside a UTF-8 sequence). A line longer than MAX_RECORD_LINE_BYTES is
- * skipped to its newline without being kept.
+ * skipped to its newline without being kept. One feeder for the blocking and the async reader.
  */
-function streamLines(fd: number, parser: CampaignParser): void {
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
+class LineFeeder {
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
   /** Bytes of an over-long line seen so far (it is being skipped), or -1. */
-  let skipped = -1;
-  const feed = (text: string): void => {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length && parser.wantsMore; i++) parser.line(lines[i], Buffer.byteLength(lines[i], 'utf8'), false);
-  };
-  for (;;) {
-    const n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
-    if (n === 0) break;
+  private skipped = -1;
+
+  constructor(private readonly parser: CampaignParser) {}
+
+  /** The first `n` bytes of `chunk` (reused by the caller); false when the parser wants no more. */
+  push(chunk: Buffer, n: number): boolean {
+    const parser = this.parser;
     let start = 0;
-    if (skipped >= 0) {
+    if (this.skipped >= 0) {
       const nl = chunk.indexOf(0x0a);
       if (nl < 0 || nl >= n) {
-        skipped += n;
-        continue;
+        this.skipped += n;
+        return true;
       }
-      parser.tooLong(skipped + nl);
-      skipped = -1;
+      parser.tooLong(this.skipped + nl);
+      this.skipped = -1;
       start = nl + 1;
     }
     const lastNl = chunk.lastIndexOf(0x0a, n - 1);
     if (lastNl < start) {
-      carry.push(Buffer.from(chunk.subarray(start, n)));
-      carryBytes += n - start;
-      if (carryBytes > MAX_RECORD_LINE_BYTES) {
-        skipped = carryBytes;
-        carry = [];
-        carryBytes = 0;
+      this.carry.push(Buffer.from(chunk.subarray(start, n)));
+      this.carryBytes += n - start;
+      if (this.carryBytes > MAX_RECORD_LINE_BYTES) {
+        this.skipped = this.carryBytes;
+        this.carry = [];
+        this.carryBytes = 0;
       }
-      continue;
+      return true;
     }
     const firstNl = chunk.indexOf(0x0a, start);
-    if (carryBytes + (firstNl - start) > MAX_RECORD_LINE_BYTES) {
-      parser.tooLong(carryBytes + (firstNl - start));
+    if (this.carryBytes + (firstNl - start) > MAX_RECORD_LINE_BYTES) {
+      parser.tooLong(this.carryBytes + (firstNl - start));
       start = firstNl + 1;
-    } else if (carryBytes > 0) {
-      const first = Buffer.concat([...carry, chunk.subarray(start, firstNl)]);
+    } else if (this.carryBytes > 0) {
+      const first = Buffer.concat([...this.carry, chunk.subarray(start, firstNl)]);
       parser.line(first.toString('utf8'), first.length, false);
       start = firstNl + 1;
     }
-    carry = [];
-    carryBytes = 0;
-    if (!parser.wantsMore) return;
-    if (start < lastNl) feed(chunk.toString('utf8', start, lastNl));
-    else if (start === lastNl) parser.line('', 0, false);
-    if (!parser.wantsMore) return;
+    this.carry = [];
+    this.carryBytes = 0;
+    if (!parser.wantsMore) return false;
+    if (start < lastNl) {
+      const lines = chunk.toString('utf8', start, lastNl).split('\n');
+      for (let i = 0; i < lines.length && parser.wantsMore; i++) parser.line(lines[i], Buffer.byteLength(lines[i], 'utf8'), false);
+    } else if (start === lastNl) parser.line('', 0, false);
+    if (!parser.wantsMore) return false;
     if (lastNl + 1 < n) {
-      carry.push(Buffer.from(chunk.subarray(lastNl + 1, n)));
-      carryBytes = n - lastNl - 1;
+      this.carry.push(Buffer.from(chunk.subarray(lastNl + 1, n)));
+      this.carryBytes = n - lastNl - 1;
+    }
+    return true;
+  }
+
+  /** End of the file: a skipped line is reported, a last line without a newline is parsed as torn. */
+  end(): void {
+    if (this.skipped >= 0) this.parser.tooLong(this.skipped);
+    else if (this.carryBytes > 0) {
+      const last = Buffer.concat(this.carry);
+      this.parser.line(last.toString('utf8'), last.length, true);
     }
   }
-  if (skipped >= 0) parser.tooLong(skipped);
-  else if (carryBytes > 0) {
-    const last = Buffer.concat(carry);
-    parser.line(last.toString('utf8'), last.length, true);
+}
+
+function streamLines(fd: number, parser: CampaignParser): void {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  const feeder = new LineFeeder(parser);
+  for (;;) {
+    const n = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
+    if (n === 0) break;
+    if (!feeder.push(chunk, n)) return;
   }
+  feeder.end();
+}
+
+/**
+ * The same read without blocking the caller's event loop: chunks are read asynchronously and the
+ * loop is given back after each, so a language server keeps answering while a large file loads.
+ */
+export async function readCampaignFileAsync(file: string): Promise<CampaignRead> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch (err) {
+    return cannotRead(file, err);
+  }
+  const parser = new CampaignParser(file);
+  const feeder = new LineFeeder(parser);
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) {
+        feeder.end();
+        break;
+      }
+      if (!feeder.push(chunk, bytesRead)) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (err) {
+    return cannotRead(file, err);
+  } finally {
+    await handle.close();
+  }
+  return parser.finish();
 }
 
 function campaignStatus(layers: LayerEntry[], planned: string[], ends: EndRecord[]): CampaignStatus {
@@ -365,20 +413,24 @@ function campaignStatus(layers: LayerEntry[], planned: string[], ends: EndRecord
 }
 
 /** Reads and checks one campaign file, streaming (never throws: an unreadable file is a problem too). */
+/** A file that could not be opened or read, as a read with that one error. */
+function cannotRead(file: string, err: unknown): CampaignRead {
+  const code = (err as NodeJS.ErrnoException).code;
+  return emptyRead(file, [{ file, line: 0, severity: 'error', message: `cannot read the file (${code ?? (err as Error).message})` }]);
+}
+
 export function readCampaignFile(file: string): CampaignRead {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return emptyRead(file, [{ file, line: 0, severity: 'error', message: `cannot read the file (${code ?? (err as Error).message})` }]);
+    return cannotRead(file, err);
   }
   const parser = new CampaignParser(file);
   try {
     streamLines(fd, parser);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return emptyRead(file, [{ file, line: 0, severity: 'error', message: `cannot read the file (${code ?? (err as Error).message})` }]);
+    return cannotRead(file, err);
   } finally {
     fs.closeSync(fd);
   }

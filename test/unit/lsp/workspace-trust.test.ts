@@ -36,11 +36,11 @@ function hoverText(store: AnalysisStore): string {
 }
 
 describe('workspace trust (server side)', () => {
-  it('untrusted: built-in models only, said in the hover; trusted: the workspace model and the setting file', () => {
+  it('untrusted: built-in models only, said in the hover; trusted: the workspace model and the setting file', async () => {
     const { root, settingFile } = hostileWorkspace();
     const store = new AnalysisStore();
     store.setSettings({ ...DEFAULT_SETTINGS, modelFiles: [settingFile] });
-    store.setWorkspaceFolders([root]);
+    await store.setWorkspaceFolders([root]);
     assert.equal(store.workspaceTrusted, false, 'untrusted until the client says otherwise');
 
     const untrusted = hoverText(store);
@@ -60,10 +60,10 @@ describe('workspace trust (server side)', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('untrusted: no measured values from the workspace records', () => {
+  it('untrusted: no measured values from the workspace records', async () => {
     const { root } = hostileWorkspace();
     const store = new AnalysisStore();
-    store.setWorkspaceFolders([root]);
+    await store.setWorkspaceFolders([root]);
     const doc = TextDocument.create(`file://${root}/n.prototxt`, 'prototxt', 1, NET);
     let asked = 0;
     const original = store.measurements.lookup.bind(store.measurements);

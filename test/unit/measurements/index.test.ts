@@ -39,6 +39,28 @@ describe('measurement records: MeasurementIndex', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  it('loads a folder without blocking, to the same campaigns as the blocking load, and coalesces changes into the newest content', async () => {
+    const sha = networkTextSha256(NET_TEXT);
+    write('a.jsonl', jsonl(header(), session(1, ['conv1', 'relu1']), layer('conv1', 10)));
+    write('b.jsonl', jsonl(header(), session(1, ['conv1']), layer('conv1', 4), end('complete', 1, 1)));
+    const index = new MeasurementIndex();
+    await index.loadFolderAsync(folder);
+    assert.deepEqual(index.campaigns(), MeasurementIndex.fromFolder(folder).campaigns());
+    // A campaign appends a layer, then another, faster than a read: every change asked for, the last content wins.
+    const file = path.join(folder, 'a.jsonl');
+    fs.appendFileSync(file, jsonl(layer('relu1', 2)));
+    const first = index.updateAsync(file);
+    fs.appendFileSync(file, jsonl(end('complete', 1, 2)));
+    const second = index.updateAsync(file);
+    await Promise.all([first, second]);
+    const a = index.campaigns().find((c) => c.file === file)!;
+    assert.deepEqual([a.layers.length, a.status], [2, 'complete']);
+    assert.equal(index.measuredFor(sha)?.status, 'complete');
+    fs.rmSync(file);
+    await index.updateAsync(file);
+    assert.equal(index.campaigns().length, 1, 'a deleted file is dropped');
+  });
+
   it('measuredFor: per-layer values of the campaign that measured exactly this text', () => {
     const sha = networkTextSha256(NET_TEXT);
     write(

@@ -5,7 +5,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_RECORD_LINE_BYTES } from '../../../server/src/measurements/read';
-import { parseCampaignText, readCampaignFile } from '../../../server/src/measurements';
+import { parseCampaignText, readCampaignFile, readCampaignFileAsync } from '../../../server/src/measurements';
 import { end, header, jsonl, layer, session, tempFolder } from './helpers';
 
 describe('measurements: large and damaged campaign files', () => {
@@ -93,5 +93,35 @@ describe('measurements: large and damaged campaign files', () => {
     assert.match(readCampaignFile(write('empty.jsonl', '')).problems[0].message, /^empty file/);
     assert.match(readCampaignFile(write('blank.jsonl', '\n')).problems[0].message, /^empty file/);
     assert.match(readCampaignFile(write('blank-then.jsonl', `\n${jsonl(header())}`)).problems[0].message, /line 1 is not JSON/);
+  });
+
+  it('the non-blocking reader gives exactly what the blocking one gives, on every file above', async () => {
+    const files = fs.readdirSync(dir).map((n) => path.join(dir, n));
+    assert.ok(files.length >= 5, files.join(', '));
+    for (const file of [...files, path.join(dir, 'no-such-file.jsonl')]) {
+      assert.deepEqual(await readCampaignFileAsync(file), readCampaignFile(file), path.basename(file));
+    }
+  });
+
+  it('the non-blocking reader gives the event loop back between chunks', async () => {
+    const names = Array.from({ length: 12000 }, (_, i) => `conv_${i}`);
+    const file = write('yields.jsonl', jsonl(header(), session(1, names), ...names.map((n, i) => layer(n, 1 + (i % 5)))));
+    assert.ok(fs.statSync(file).size > 3 * 1024 * 1024, 'several 1 MiB chunks');
+    let turns = 0;
+    const tick = setInterval(() => turns++, 0);
+    let reading = true;
+    const counted = (async () => {
+      // Immediate callbacks run only when the loop is free: count them while the read is in flight.
+      while (reading) await new Promise<void>((resolve) => setImmediate(resolve));
+    })();
+    try {
+      const read = await readCampaignFileAsync(file);
+      reading = false;
+      assert.equal(read.layers.length, 12000);
+    } finally {
+      clearInterval(tick);
+      await counted;
+    }
+    assert.ok(turns > 0, 'timers ran while the file was read');
   });
 });
