@@ -15,6 +15,8 @@ export interface MeasuredLayer {
   energy_mJ: number;
   /** Above idle (mJ). */
   dynamic_mJ: number;
+  /** The idle subtracted was interpolated between the idle brackets around the layer (not the latest only). */
+  idleInterpolated?: boolean;
   /** Standard deviation of the energy over the repetitions, in % of the energy (0 with one repetition). */
   spreadPct: number;
   timeMs: number;
@@ -77,6 +79,7 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
     layers.set(l.name, {
       energy_mJ: l.energy_mJ / scale,
       dynamic_mJ: l.dynamic_energy_mJ / scale,
+      ...(l.idleInterpolated ? { idleInterpolated: true } : {}),
       spreadPct: spread !== undefined && l.energy_mJ > 0 ? (spread / l.energy_mJ) * 100 : 0,
       timeMs: l.time_ms / scale,
       power_mW: l.power_mW,

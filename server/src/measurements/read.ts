@@ -250,7 +250,7 @@ class CampaignParser {
         problems.push({ file: this.file, line: 0, severity: 'error', message: 'empty file: no campaign header' });
       return emptyRead(this.file, problems);
     }
-    const layers = [...this.byName.values()];
+    const layers = interpolateIdle([...this.byName.values()], this.idle);
     const planned: string[] = [];
     const seen = new Set<string>();
     for (const s of this.sessions) {
@@ -276,6 +276,41 @@ class CampaignParser {
       validBytes: this.validBytes,
     };
   }
+}
+
+/**
+ * Idle power drifts over a campaign: the agent brackets it (idle before the layers, every few minutes
+ * between them, after them) but can only subtract the latest bracket when a layer is measured. Once a
+ * later bracket of the same session is in the records, a layer's idle is interpolated linearly in time
+ * between the brackets around it and its dynamic energy recomputed: dynamic = gross − idle × time.
+ * Layers after the last bracket (a campaign still running, or cut off) keep the recorded value.
+ */
+export function interpolateIdle(layers: LayerEntry[], idle: readonly IdleRecord[]): LayerEntry[] {
+  const bySession = new Map<number, Array<{ t: number; at: string; mW: number }>>();
+  for (const r of idle) {
+    const t = Date.parse(r.at);
+    if (!Number.isFinite(t) || !Number.isFinite(r.power_mW)) continue;
+    const list = bySession.get(r.session) ?? [];
+    list.push({ t, at: r.at, mW: r.power_mW });
+    bySession.set(r.session, list);
+  }
+  for (const list of bySession.values()) list.sort((a, b) => a.t - b.t);
+  return layers.map((l) => {
+    const brackets = bySession.get(l.session);
+    const t = Date.parse(l.at);
+    if (!brackets || brackets.length < 2 || !Number.isFinite(t) || !(l.time_ms > 0)) return l;
+    const next = brackets.findIndex((b) => b.t > t);
+    if (next <= 0) return l;
+    const [a, b] = [brackets[next - 1], brackets[next]];
+    const idle_mW = a.mW + ((b.mW - a.mW) * (t - a.t)) / (b.t - a.t);
+    // mW × ms = µJ: / 1000 for mJ.
+    const dynamic = l.dynamic_energy_mJ + ((l.idle_power_mW - idle_mW) * l.time_ms) / 1000;
+    return {
+      ...l,
+      dynamic_energy_mJ: dynamic,
+      idleInterpolated: { idle_mW, between: [a.at, b.at], recordedDynamic_mJ: l.dynamic_energy_mJ },
+    };
+  });
 }
 
 export function parseCampaignText(text: string, file: string): CampaignRead {

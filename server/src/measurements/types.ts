@@ -301,7 +301,15 @@ export interface RecordProblem {
 }
 
 /** A layer record and the line it came from (the refit's data rows point there). */
-export type LayerEntry = LayerRecord & { line: number };
+export type LayerEntry = LayerRecord & {
+  line: number;
+  /**
+   * Set on reading when idle brackets of the layer's session lie before and after it: the idle power
+   * interpolated between them at the layer's time, and the dynamic energy as recorded (against the
+   * latest bracket only). `dynamic_energy_mJ` is then against the interpolated idle.
+   */
+  idleInterpolated?: { idle_mW: number; between: [string, string]; recordedDynamic_mJ: number };
+};
 
 /**
  * complete: every planned layer measured and the last session ended normally; partial: some

@@ -125,8 +125,18 @@ describe('campaign runner: real sshd serving an emulated Jetson TX1', function (
     assert.ok(Math.abs(idle - truth.idle_power_mw) / truth.idle_power_mw < 0.03, `idle ${idle} mW vs ${truth.idle_power_mw}`);
     for (const l of read.layers) {
       assert.ok(Math.abs(l.energy_mJ - (l.power_mW * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ, `${l.name}: energy = power x time`);
+      // As recorded: against the opening bracket; as read: against the idle interpolated between the
+      // opening and the closing bracket at the layer's time.
+      const between = l.idleInterpolated!;
+      assert.ok(between, `${l.name}: between two brackets, so its idle is interpolated`);
       assert.ok(
-        Math.abs(l.dynamic_energy_mJ - ((l.power_mW - idle) * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ + 1e-9,
+        Math.abs(between.recordedDynamic_mJ - ((l.power_mW - idle) * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ + 1e-9,
+        `${l.name}: dynamic as recorded`,
+      );
+      const [lo, hi] = [Math.min(idle, read.idle[1].power_mW), Math.max(idle, read.idle[1].power_mW)];
+      assert.ok(between.idle_mW >= lo - 1e-9 && between.idle_mW <= hi + 1e-9, `${l.name}: ${between.idle_mW} mW within the brackets`);
+      assert.ok(
+        Math.abs(l.dynamic_energy_mJ - ((l.power_mW - between.idle_mW) * l.time_ms) / 1000) <= 1e-3 * l.energy_mJ + 1e-9,
         `${l.name}: dynamic`,
       );
       assert.equal(l.idle_power_mW, idle);
