@@ -170,6 +170,9 @@ export class MeasurementIndex {
       return running.done;
     }
     const state = { again: false, done: Promise.resolve() };
+    // Registered before the read starts: a deleted file is handled without awaiting, and its
+    // `finally` must find (and remove) this entry.
+    this.inFlight.set(file, state);
     state.done = (async () => {
       try {
         do {
@@ -181,7 +184,6 @@ export class MeasurementIndex {
         this.inFlight.delete(file);
       }
     })();
-    this.inFlight.set(file, state);
     return state.done;
   }
 

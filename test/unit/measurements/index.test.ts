@@ -59,6 +59,9 @@ describe('measurement records: MeasurementIndex', () => {
     fs.rmSync(file);
     await index.updateAsync(file);
     assert.equal(index.campaigns().length, 1, 'a deleted file is dropped');
+    write('a.jsonl', jsonl(header(), session(1, ['conv1']), layer('conv1', 3)));
+    await index.updateAsync(file);
+    assert.equal(index.campaigns().length, 2, 'and read again when it comes back');
   });
 
   it('measuredFor: per-layer values of the campaign that measured exactly this text', () => {
