@@ -119,7 +119,7 @@ function readReadoff(file: string): ReadoffRow[] {
  */
 const OTHER_LAYERS_SHARE = { low: 0.01, high: 0.02 };
 
-/** Predicted energy per SqueezeNet layer, summed over the layers one sub-model predicts. */
+/** Predicted energy of each layer that one sub-model predicts (in layer order). */
 function predictedOn(layers: AnalyzedLayer[], model: EnergyModel, subModel: string): number[] {
   return predictNet(layers, model, { cache: new PredictionCache() })
     .layers.filter((p) => p.status === 'predicted' && p.subModel === subModel)
@@ -561,12 +561,7 @@ interface CoarseFigure {
   note: string;
 }
 
-function coarseModel(
-  figure: CoarseFigure,
-  sigma: { value: number; from: string },
-  widening: FcWidening,
-  borrow: (draft: EnergyModel) => Record<string, SubModel>,
-): EnergyModel {
+function coarseModel(figure: CoarseFigure, sigma: { value: number; from: string }, widening: FcWidening): EnergyModel {
   const conv: SubModel = {
     appliesTo: DEFAULT_APPLIES_TO.Convolution,
     features: ['macs'],
@@ -578,7 +573,7 @@ function coarseModel(
     note: figure.note,
     provenance: { family: 'published-figure', method: figure.method, source: figure.source, spreadFrom: sigma.from },
   };
-  const draft: EnergyModel = {
+  return finishModel({
     formatVersion: MODEL_FORMAT_VERSION,
     platform: figure.platform,
     energyUnit: 'mJ',
@@ -597,8 +592,7 @@ function coarseModel(
         'Pooling and memory-bound layers are borrowed from the TX1 CPU, scaled by the ratio of the two energies per MAC (extrapolated).',
       ],
     },
-  };
-  return finishModel({ ...draft, subModels: { ...draft.subModels, ...borrow(draft) } });
+  });
 }
 
 /** Adds the borrowed pooling and memory-traffic sub-models to a model that has convolution only. */
@@ -685,7 +679,7 @@ export function fitBuiltinModels(shared: string): BuiltinFit {
       note: "Slope of the papers' layer-type conv model on this platform, read off a chart.",
     },
   ];
-  models.push(...coarse.map((figure) => coarseModel(figure, sigma, widening, (draft) => borrowedOthers(tx1.borrowable, draft, log))));
+  models.push(...coarse.map((figure) => withBorrowedOthers(coarseModel(figure, sigma, widening), tx1.borrowable, log)));
   const files = models.map((model) => ({ name: builtinFileName(model.platform.id), model, text: `${JSON.stringify(model, null, 2)}\n` }));
   return { files, log };
 }

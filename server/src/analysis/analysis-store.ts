@@ -43,9 +43,9 @@ export class AnalysisStore {
   /** Resolves when the folders' campaign records are read (analyses made before then are redone). */
   setWorkspaceFolders(folders: string[]): Promise<void> {
     this.workspaceFolders = folders;
-    const loaded = this.measurements.setWorkspaceFolders(folders).then(() => this.forgetAnalyses());
+    const loaded = this.measurements.setWorkspaceFolders(folders);
     this.reloadModels();
-    return loaded;
+    return loaded.then(() => this.forgetAnalyses());
   }
 
   get workspaceTrusted(): boolean {

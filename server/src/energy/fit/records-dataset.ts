@@ -85,6 +85,7 @@ export function campaignRows(read: CampaignRead, quantity: Quantity = 'energy'):
     usable.map((l) => ({
       features: planned.get(l.name)!.features,
       type: planned.get(l.name)!.type,
+      // The row's target: energy, or for latency fits the time per call (the dataset's target says which).
       energy_mJ: (quantity === 'energy' ? l.energy_mJ : l.time_ms) / scale,
       group: network,
       source: { file: path.basename(read.file), line: l.line },
