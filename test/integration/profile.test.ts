@@ -154,6 +154,16 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     const shown = parseEnergy(/measured ([\d.]+ \S?J)/.exec(hoverText)![1]);
     const real = conv1.energy_mJ / scale;
     assert.ok(Math.abs(shown - real) <= 0.01 * real + 0.5, `hover ${shown} mJ vs record ${conv1.energy_mJ} mJ / ${scale}`);
+    // Idle drifts over a campaign: with the closing bracket recorded, conv1's energy above idle is taken against
+    // the idle interpolated between the brackets around it, and the hover says so.
+    assert.ok(conv1.idleInterpolated, 'conv1 lies between the opening and the closing idle bracket');
+    const above = /([\d.]+ \S?J) above idle \(interpolated between idle brackets\)/.exec(hoverText);
+    assert.ok(above, `the hover says the idle was interpolated: ${hoverText}`);
+    const dynamic = conv1.dynamic_energy_mJ / scale;
+    assert.ok(
+      Math.abs(parseEnergy(above[1]) - dynamic) <= 0.01 * Math.abs(dynamic) + 0.5,
+      `above idle ${above[1]} vs record ${conv1.dynamic_energy_mJ} mJ / ${scale}`,
+    );
     // The emulator's truth is a plausible TX1, so an honest comparison lands inside the model's 90 % interval.
     const interval = /90 % interval ([\d.]+ \S?J) – ([\d.]+ \S?J)/.exec(hoverText);
     assert.ok(interval, `the hover gives the predicted interval: ${hoverText}`);
