@@ -29,5 +29,8 @@ export function registerWorkspaceContext(context: vscode.ExtensionContext): void
       if (d.languageId === 'prototxt') set(true);
     }),
   );
+  // The network that activated the extension is already open: say so now rather than after the first
+  // search (which can take seconds on a busy machine), so its commands are in the palette at once.
+  if (openNetwork()) set(true);
   void recheck();
 }

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type MochaType from 'mocha';
 import { publishPackageRun } from '../package/package-run';
-import { publishSession, saveSessionLog, startUiSession } from '../ui/ui-session';
+import { printFailureLog, publishSession, saveSessionLog, startUiSession } from '../ui/ui-session';
 import { startEmulatedBoardHost } from './emulated-board-host';
 import { ensureInstalled } from './ensure-install';
 import { builtVsixPath } from './extension-install';
@@ -78,6 +78,7 @@ async function main(): Promise<number> {
       });
     });
     console.log(`[package] session log: ${saveSessionLog(session, TEST_RESULTS)}`);
+    if (failed) printFailureLog(session, 'package');
     return failed;
   } finally {
     publishSession(undefined);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import type MochaType from 'mocha';
 import { Toolchain } from '../harness/ensure-install';
 import { REPO_ROOT, TEST_RESULTS } from '../harness/harness-paths';
-import { publishSession, saveSessionLog, startUiSession } from './ui-session';
+import { printFailureLog, publishSession, saveSessionLog, startUiSession } from './ui-session';
 
 export interface Counts {
   passed: number;
@@ -39,9 +39,11 @@ export async function runUiTests(tools: Toolchain, workspace: string): Promise<C
       grep: process.env.ENERGY_LENS_GREP || undefined,
     });
     for (const file of files) mocha.addFile(file);
-    return await new Promise<Counts>((resolve) => {
+    const counts = await new Promise<Counts>((resolve) => {
       const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 1 }));
     });
+    if (counts.failed > 0) printFailureLog(session, 'ui');
+    return counts;
   } finally {
     console.log(`[ui] session log: ${saveSessionLog(session, TEST_RESULTS)}`);
     publishSession(undefined);

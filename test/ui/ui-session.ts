@@ -95,3 +95,26 @@ export function saveSessionLog(session: UiSession, dir: string): string {
   fs.writeFileSync(file, session.log.join('\n') + '\n');
   return file;
 }
+
+/**
+ * After a failure: prints the end of the session log and of the extension host's and Energy Lens's own
+ * log files, since CI keeps only the console output.
+ */
+export function printFailureLog(session: UiSession, tag: string): void {
+  const tail = (text: string, lines: number) => text.split('\n').slice(-lines).join('\n');
+  console.log(`[${tag}] last lines of the session log:\n${tail(session.log.join('\n'), 40)}`);
+  const logs = path.join(session.profile.userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/^(remote)?exthost\.log$|Energy Lens/.test(e.name)) found.push(p);
+    }
+  };
+  walk(logs);
+  for (const file of found) {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (text) console.log(`[${tag}] ${path.relative(logs, file)}:\n${tail(text, 30)}`);
+  }
+}

@@ -179,7 +179,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS }).catch(async (err: unknown) => {
+    // Say what the palette offered instead, so a failure in CI can be diagnosed from its log.
+    const shown = await page
+      .locator('.quick-input-widget .monaco-list-row')
+      .allInnerTexts()
+      .catch(() => []);
+    const value = await input.inputValue().catch(() => '?');
+    throw new Error(
+      `the Command Palette did not offer "${title}" (input "${value}"; rows: ${shown.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || 'none'}): ${String(err)}`,
+    );
+  });
   await page.keyboard.press('Enter');
   await page
     .locator('.quick-input-widget')
