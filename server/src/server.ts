@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisStore } from './analysis/analysis-store';
-import { EARLY_PUBLISH_CHARS, registerDiagnostics } from './lsp/diagnostics';
+import { EARLY_PUBLISH_CHARS, STEP_MS, registerDiagnostics } from './lsp/diagnostics';
 import { registerCaffemodelSupport, weightsProblems } from './lsp/caffemodel';
 import { registerCodeActions } from './lsp/code-actions';
 import { documentSymbols } from './lsp/symbols';
@@ -160,21 +160,43 @@ function withAnalysis<T>(uri: string, fallback: T, feature: (doc: TextDocument) 
   return document ? feature(document) : fallback;
 }
 
+/**
+ * As withAnalysis, for features that need the network and its numbers. On a large file whose analysis
+ * is still running, the request waits for it (computed in slices, other requests answered between)
+ * instead of finishing it in one go, which would hold every request behind it for seconds; `fallback`
+ * if the document moved on meanwhile (the editor asks again for the new version).
+ */
+async function withNetAnalysis<T>(uri: string, fallback: T, feature: (doc: TextDocument) => T): Promise<T> {
+  const version = documents.get(uri)?.version;
+  for (;;) {
+    const document = documents.get(uri);
+    if (!document || document.version !== version) return fallback;
+    const analysis = store.get(document);
+    if (document.getText().length < EARLY_PUBLISH_CHARS || analysis.analysed) return feature(document);
+    // False: this analysis was dropped (new settings, models or records): wait for its successor.
+    await analysis.whenAnalysed(STEP_MS);
+  }
+}
+
 connection.onDocumentSymbol((p) => withAnalysis(p.textDocument.uri, [], (d) => documentSymbols(d, store.get(d).parsed.root)));
 connection.onFoldingRanges((p) => withAnalysis(p.textDocument.uri, [], (d) => foldingRanges(d, store.get(d).parsed)));
 connection.onDocumentFormatting((p) => withAnalysis(p.textDocument.uri, [], (d) => formattingEdits(d, store.get(d).parsed)));
-connection.onCompletion((p) => withAnalysis(p.textDocument.uri, [], (d) => completionItems(d, store.get(d), p.position)));
-connection.onHover((p) => withAnalysis(p.textDocument.uri, null, (d) => quickHover(d, p.position) ?? hover(d, store.get(d), p.position)));
+connection.onCompletion((p) => withNetAnalysis(p.textDocument.uri, [], (d) => completionItems(d, store.get(d), p.position)));
+connection.onHover((p) => {
+  const document = documents.get(p.textDocument.uri);
+  const quick = document && quickHover(document, p.position);
+  return quick !== undefined ? quick : withNetAnalysis(p.textDocument.uri, null, (d) => hover(d, store.get(d), p.position));
+});
 
-connection.onDefinition((p) => withAnalysis(p.textDocument.uri, [], (d) => definitions(d, store.get(d), p.position)));
-connection.onReferences((p) => withAnalysis(p.textDocument.uri, [], (d) => references(d, store.get(d), p.position)));
-connection.onDocumentHighlight((p) => withAnalysis(p.textDocument.uri, [], (d) => highlights(d, store.get(d), p.position)));
-connection.onPrepareRename((p) => withAnalysis(p.textDocument.uri, null, (d) => prepareRename(d, store.get(d), p.position)));
-connection.onRenameRequest((p) => withAnalysis(p.textDocument.uri, null, (d) => rename(d, store.get(d), p.position, p.newName)));
+connection.onDefinition((p) => withNetAnalysis(p.textDocument.uri, [], (d) => definitions(d, store.get(d), p.position)));
+connection.onReferences((p) => withNetAnalysis(p.textDocument.uri, [], (d) => references(d, store.get(d), p.position)));
+connection.onDocumentHighlight((p) => withNetAnalysis(p.textDocument.uri, [], (d) => highlights(d, store.get(d), p.position)));
+connection.onPrepareRename((p) => withNetAnalysis(p.textDocument.uri, null, (d) => prepareRename(d, store.get(d), p.position)));
+connection.onRenameRequest((p) => withNetAnalysis(p.textDocument.uri, null, (d) => rename(d, store.get(d), p.position, p.newName)));
 
-connection.languages.inlayHint.on((p) => withAnalysis(p.textDocument.uri, [], (d) => inlayHints(d, store.get(d), p.range)));
-connection.onCodeLens((p) => withAnalysis(p.textDocument.uri, [], (d) => codeLenses(store.get(d))));
-connection.onRequest(ReportRequest, (p) => withAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
+connection.languages.inlayHint.on((p) => withNetAnalysis(p.textDocument.uri, [], (d) => inlayHints(d, store.get(d), p.range)));
+connection.onCodeLens((p) => withNetAnalysis(p.textDocument.uri, [], (d) => codeLenses(store.get(d))));
+connection.onRequest(ReportRequest, (p) => withNetAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
 connection.onRequest(PlatformsRequest, () => store.models.platforms());
 
 documents.listen(connection);

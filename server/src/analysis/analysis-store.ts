@@ -72,10 +72,11 @@ export class AnalysisStore {
   get(document: TextDocument): DocumentAnalysis {
     const cached = this.byUri.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    if (cached?.netAnalysed) {
+    if (cached?.analysed) {
       this.lastAnalysed.set(document.uri, cached);
       this.edits.trimUpTo(document.uri, cached.version);
     }
+    cached?.abandon();
     const text = document.getText();
     // A .caffemodel view is analysed in the phase its net was stored for (TRAIN snapshots).
     const settings = settingsForDocument(document.uri, text, this.settings);
@@ -100,8 +101,8 @@ export class AnalysisStore {
    */
   earlierAnalysis(document: TextDocument): EarlierAnalysis | undefined {
     const current = this.byUri.get(document.uri);
-    if (current && current.version === document.version && current.netAnalysed) return undefined;
-    const earlier = current?.netAnalysed ? current : this.lastAnalysed.get(document.uri);
+    if (current && current.version === document.version && current.analysed) return undefined;
+    const earlier = current?.analysed ? current : this.lastAnalysed.get(document.uri);
     if (!earlier || earlier.version >= document.version) return undefined;
     const { uri, version } = document;
     return {
@@ -120,12 +121,20 @@ export class AnalysisStore {
     this.forgetAnalyses();
   }
 
+  /** The document changed: an unfinished analysis of an older version is of no use any more. */
+  documentChanged(uri: string): void {
+    const current = this.byUri.get(uri);
+    if (current && !current.analysed) current.abandon();
+  }
+
   private forgetAnalyses(): void {
+    for (const analysis of this.byUri.values()) analysis.abandon();
     this.byUri.clear();
     this.lastAnalysed.clear();
   }
 
   forget(uri: string): void {
+    this.byUri.get(uri)?.abandon();
     this.byUri.delete(uri);
     this.lastAnalysed.delete(uri);
     this.edits.forget(uri);

@@ -1,7 +1,7 @@
 // Everything the server knows about one version of one document, computed lazily stage by stage
 // (parse → schema check → network analysis → energy prediction) and memoised, so each LSP feature
 // pays only for the stages it needs and a version is never analysed twice.
-import { parse } from '../text/parser';
+import { parseSteps } from '../text/parser';
 import type { ParsedDocument } from '../text/ast';
 import { detectFileKind, validateDocument } from '../caffe/validate';
 import { analyzeDocumentSteps, buildNavigationIndex, runToEnd, type NavigationIndex } from '../net';
@@ -9,7 +9,17 @@ import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
 import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
-import { bothPredicted, predictLatency, predictNet, type NetLatency, type NetPrediction } from '../energy/predict';
+import {
+  bothPredicted,
+  netLatency,
+  netPrediction,
+  predictLatency,
+  predictLayer,
+  predictLayerLatency,
+  predictNet,
+  type NetLatency,
+  type NetPrediction,
+} from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
@@ -26,8 +36,14 @@ export class DocumentAnalysis {
   private bothCache?: ReturnType<typeof bothPredicted> | null;
   private measuredCache?: MeasuredLookup;
   private assumptionsCache?: Assumptions;
-  /** The network stage in progress (stepped by the diagnostics publisher on large files). */
+  /** The parse and the network stage in progress (stepped by the diagnostics publisher on large files). */
+  private parseJob?: Generator<void, void>;
   private netJob?: Generator<void, void>;
+  /** The whole analysis in progress, network stage included (see stepAnalysis). */
+  private job?: Generator<StageDone | void, void>;
+  private whenDone?: Promise<boolean>;
+  private readonly parsedWaiters: Array<() => void> = [];
+  private abandoned = false;
   private layerPositions?: Map<AnalyzedLayer, number>;
 
   constructor(
@@ -44,7 +60,13 @@ export class DocumentAnalysis {
   ) {}
 
   get parsed(): ParsedDocument {
-    return (this.parsedCache ??= parse(this.text));
+    if (!this.parsedCache) runToEnd((this.parseJob ??= this.parseStage()));
+    return this.parsedCache!;
+  }
+
+  private *parseStage(): Generator<void, void> {
+    this.parsedCache = yield* parseSteps(this.text);
+    this.parseJob = undefined;
   }
 
   get kind(): FileKind {
@@ -66,15 +88,107 @@ export class DocumentAnalysis {
   }
 
   /**
-   * Advances the network stage for about `budgetMs` of work; true once it is done. Between calls the
-   * server answers other requests; a newer version simply stops calling (the old job is dropped).
+   * Advances the analysis (network, prediction, latency, the layer index) for about `budgetMs` of work;
+   * true once all of it is done. Between calls the server answers other requests; a newer version
+   * simply stops calling (the old job is dropped).
    */
-  stepNet(budgetMs: number): boolean {
-    if (this.netCache !== undefined) return true;
-    const steps = this.netSteps();
+  stepAnalysis(budgetMs: number): boolean {
+    if (this.analysed) return true;
+    const steps = (this.job ??= this.analyseAll());
     const until = performance.now() + budgetMs;
-    while (performance.now() < until) if (steps.next().done) return true;
-    return this.netCache !== undefined;
+    do {
+      const step = steps.next();
+      if (step.done) {
+        this.job = undefined;
+        return true;
+      }
+      if (step.value === STAGE_DONE) break; // the next stage starts in the next turn
+    } while (performance.now() < until);
+    return false;
+  }
+
+  /** The whole analysis now, in one go (what stepAnalysis does in slices). */
+  analyseNow(): this {
+    while (!this.stepAnalysis(Infinity));
+    return this;
+  }
+
+  /**
+   * Resolves true once the whole analysis is done, computed in slices of `stepMs` with a turn of the
+   * event loop between them (so a request waiting for it blocks nothing); false if this version was
+   * abandoned first. Shared by every caller.
+   */
+  whenAnalysed(stepMs: number): Promise<boolean> {
+    return (this.whenDone ??= new Promise<boolean>((resolve, reject) => {
+      const finish = (result: boolean | Error): void => {
+        this.flushParsedWaiters();
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const step = (): void => {
+        if (this.abandoned) return finish(false);
+        try {
+          if (this.stepAnalysis(stepMs)) return finish(true);
+        } catch (error) {
+          return finish(error instanceof Error ? error : new Error(String(error)));
+        }
+        if (this.parsedCache) this.flushParsedWaiters();
+        setImmediate(step);
+      };
+      setImmediate(step);
+    }));
+  }
+
+  /**
+   * Resolves true once the text is parsed (its syntax and schema problems can be shown), by the same
+   * stepped job as whenAnalysed (which it starts); false if this version was abandoned first.
+   */
+  whenParsed(stepMs: number): Promise<boolean> {
+    if (this.parsedCache) return Promise.resolve(!this.abandoned);
+    const parsed = new Promise<boolean>((resolve) => this.parsedWaiters.push(() => resolve(!this.abandoned)));
+    this.whenAnalysed(stepMs).catch(() => undefined); // its failure reaches whoever awaits whenAnalysed
+    return parsed;
+  }
+
+  private flushParsedWaiters(): void {
+    for (const resolve of this.parsedWaiters.splice(0)) resolve();
+  }
+
+  /** A newer version (or new settings) replaced this analysis: stop stepping it. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  /** Whether everything the editor shows for this version is computed (the network and its numbers). */
+  get analysed(): boolean {
+    return (
+      this.netCache !== undefined &&
+      this.predictionCache !== undefined &&
+      this.latencyCache !== undefined &&
+      (this.netCache === null || this.layerPositions !== undefined)
+    );
+  }
+
+  private *analyseAll(): Generator<StageDone | void, void> {
+    // The parse and the object tree: a large file takes seconds for both.
+    if (!this.parsedCache) yield* (this.parseJob ??= this.parseStage());
+    const parsed = this.parsedCache!;
+    if (parsed.rootSteps) yield* parsed.rootSteps();
+    yield STAGE_DONE; // the syntax and schema problems can be published before the network is analysed
+    if (this.netCache === undefined) yield* this.netSteps();
+    yield STAGE_DONE;
+    const layers = this.netCache?.layers;
+    const model = this.model?.model;
+    if (this.predictionCache === undefined) {
+      const predictions = layers && model ? yield* sliced(layers, (l, i) => predictLayer(l, i, model)) : undefined;
+      // A getter may have computed it meanwhile, in one go: keep that one.
+      this.predictionCache ??= predictions && model ? netPrediction(predictions, model) : null;
+    }
+    if (this.latencyCache === undefined) {
+      const latencies = layers && model?.latency ? yield* sliced(layers, (l, i) => predictLayerLatency(l, i, model)) : undefined;
+      this.latencyCache ??= latencies && model ? netLatency(latencies, model) : null;
+    }
+    if (layers) this.layerPositions ??= yield* positionsOf(layers);
   }
 
   private netSteps(): Generator<void, void> {
@@ -99,7 +213,7 @@ export class DocumentAnalysis {
   indexOfLayer(layer: AnalyzedLayer): number {
     const net = this.net;
     if (!net) return -1;
-    this.layerPositions ??= new Map(net.layers.map((l, i) => [l, i]));
+    this.layerPositions ??= runToEnd(positionsOf(net.layers));
     return this.layerPositions.get(layer) ?? -1;
   }
 
@@ -167,4 +281,30 @@ export class DocumentAnalysis {
   get problems(): Problem[] {
     return [...this.textProblems, ...(this.net?.problems ?? [])];
   }
+}
+
+/** Yielded at the end of a stage: the slice ends there, whatever is left of its budget. */
+const STAGE_DONE = 'stage done';
+type StageDone = typeof STAGE_DONE;
+
+/** Layers per slice of the stepped per-layer work (a few µs each: a slice is well under a millisecond). */
+const SLICE = 256;
+
+/** `layers.map(f)`, pausing after every SLICE layers. */
+function* sliced<T>(layers: AnalyzedLayer[], f: (layer: AnalyzedLayer, index: number) => T): Generator<void, T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    out.push(f(layers[i], i));
+    if (i % SLICE === SLICE - 1) yield;
+  }
+  return out;
+}
+
+function* positionsOf(layers: AnalyzedLayer[]): Generator<void, Map<AnalyzedLayer, number>> {
+  const positions = new Map<AnalyzedLayer, number>();
+  for (let i = 0; i < layers.length; i++) {
+    positions.set(layers[i], i);
+    if (i % (SLICE * 16) === SLICE * 16 - 1) yield;
+  }
+  return positions;
 }

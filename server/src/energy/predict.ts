@@ -210,7 +210,17 @@ export function predictLayer(layer: AnalyzedLayer, index: number, model: EnergyM
 }
 
 export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options: PredictOptions = {}): NetPrediction {
-  const predictions = layers.map((layer, i) => predictLayer(layer, i, model, options));
+  return netPrediction(
+    layers.map((layer, i) => predictLayer(layer, i, model, options)),
+    model,
+  );
+}
+
+/**
+ * The network's prediction from its layers' (`predictLayer` for every layer, in order): totals per
+ * sub-model and in all. Apart from predictNet so the server can predict a large net's layers in slices.
+ */
+export function netPrediction(predictions: LayerPrediction[], model: EnergyModel): NetPrediction {
   const groups = new Map<string, TypeTotal>();
   for (const p of predictions) {
     if (p.status !== 'predicted') continue;
@@ -312,16 +322,26 @@ export interface NetLatency {
 /** Per-layer and whole-network latency, or undefined when the model has no latency sub-models. */
 export function predictLatency(layers: AnalyzedLayer[], model: EnergyModel, options: PredictOptions = {}): NetLatency | undefined {
   if (!model.latency) return undefined;
-  const predictions: LayerLatency[] = layers.map((layer, index) => {
-    const { value, low, high, notModelled: _n, ...rest } = predictLayerValue(layer, model, 'latency', options);
-    return {
-      index,
-      name: layer.name,
-      type: layer.type,
-      ...rest,
-      ...(value !== undefined ? { predicted_ms: value, low_ms: low, high_ms: high } : {}),
-    };
-  });
+  return netLatency(
+    layers.map((layer, index) => predictLayerLatency(layer, index, model, options)),
+    model,
+  );
+}
+
+/** One layer's predicted latency (the model must have a `latency` section). */
+export function predictLayerLatency(layer: AnalyzedLayer, index: number, model: EnergyModel, options: PredictOptions = {}): LayerLatency {
+  const { value, low, high, notModelled: _n, ...rest } = predictLayerValue(layer, model, 'latency', options);
+  return {
+    index,
+    name: layer.name,
+    type: layer.type,
+    ...rest,
+    ...(value !== undefined ? { predicted_ms: value, low_ms: low, high_ms: high } : {}),
+  };
+}
+
+/** The network's latency from its layers' (`predictLayerLatency` for every layer, in order). */
+export function netLatency(predictions: LayerLatency[], model: EnergyModel): NetLatency {
   // Errors correlated within a sub-model (bounds summed), independent across them, as for energy.
   const groups = new Map<string, [number, number, number]>();
   for (const p of predictions) {

@@ -17,8 +17,8 @@ const DEBOUNCE_MS = 150;
  * when the document changed meanwhile.
  */
 export const EARLY_PUBLISH_CHARS = 1_000_000;
-/** Work done per turn of the event loop by the stepped network analysis. */
-const STEP_MS = 20;
+/** Work done per turn of the event loop by the stepped analysis (requests on large files wait for it too). */
+export const STEP_MS = 20;
 
 const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -74,30 +74,35 @@ export function registerDiagnostics(
   const publish = (uri: string, version: number): void => {
     const current = stillAt(uri, version);
     if (!current) return; // superseded by a newer edit
-    const analysis = store.get(current);
-    if (analysis.text.length >= EARLY_PUBLISH_CHARS && !analysis.netAnalysed) {
-      // One stage per turn of the event loop: requests that arrive meanwhile are answered between.
-      // A stage returning false is not finished and runs again in the next turn (the network stage
-      // works in slices of STEP_MS, so a request waits at most about that long).
-      const stages: Array<(a: DocumentAnalysis, d: TextDocument) => boolean | void> = [
-        (a) => void a.parsed,
-        (a) => void a.parsed.root,
-        (a, d) => send(d, a.textProblems),
-        (a) => a.stepNet(STEP_MS),
-        (a) => a.net && void layersBySpan(a.net),
-        (a, d) => send(d, [...a.problems, ...extraProblems(a)]),
-        (a, d) => afterPublish(d),
-      ];
-      const next = (i: number): void => {
-        const doc = stillAt(uri, version);
-        if (!doc || i === stages.length) return;
-        const finished = stages[i](store.get(doc), doc) !== false;
-        setImmediate(() => guarded(uri, () => next(finished ? i + 1 : i)));
-      };
-      next(0);
+    if (current.getText().length >= EARLY_PUBLISH_CHARS && !store.get(current).analysed) {
+      publishInSteps(uri, version).catch((error: unknown) =>
+        guarded(uri, () => {
+          throw error;
+        }),
+      );
       return;
     }
     publishAll(uri, version);
+  };
+
+  /**
+   * A large file: one stage per turn of the event loop, so requests that arrive meanwhile are answered
+   * between; the analysis itself runs in slices of STEP_MS (a request waits at most about that long).
+   * Syntax and schema problems are published first. Stops when the document moves on.
+   */
+  const publishInSteps = async (uri: string, version: number): Promise<void> => {
+    const turn = () => new Promise<TextDocument | undefined>((resolve) => setImmediate(() => resolve(stillAt(uri, version))));
+    const analysis = store.get(stillAt(uri, version)!);
+    if (!(await analysis.whenParsed(STEP_MS))) return;
+    let doc = stillAt(uri, version);
+    if (!doc) return;
+    send(doc, analysis.textProblems);
+    if (!(await analysis.whenAnalysed(STEP_MS))) return;
+    if (analysis.net) layersBySpan(analysis.net);
+    doc = await turn();
+    if (!doc) return;
+    send(doc, [...analysis.problems, ...extraProblems(analysis)]);
+    afterPublish(doc);
   };
 
   const publishAll = (uri: string, version: number): void => {
@@ -128,7 +133,10 @@ export function registerDiagnostics(
   };
 
   documents.onDidOpen((e) => schedule(e.document, 0));
-  documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
+  documents.onDidChangeContent((e) => {
+    store.documentChanged(e.document.uri); // stop analysing the version typed over
+    schedule(e.document, DEBOUNCE_MS);
+  });
   documents.onDidClose((e) => {
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);

@@ -15,6 +15,7 @@ import { suggestedInputShape } from './layers/data';
 import { blobShapeProblem } from './layers/limits';
 import { DATA_LAYER_TYPES } from './layer-types';
 import { graphDiagnostics } from './diagnostics';
+import { runToEnd } from '../text/steps';
 
 /** Caffe turns header inputs into an Input layer of this name (UpgradeNetInput); splits are named after it. */
 const HEADER_INPUT_LAYER = 'input';
@@ -68,12 +69,7 @@ export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {},
   return runToEnd(buildAnalysisSteps(doc, options, text));
 }
 
-/** Runs a stepped computation to its end in one go. */
-export function runToEnd<T>(steps: Generator<void, T>): T {
-  let r = steps.next();
-  while (!r.done) r = steps.next();
-  return r.value;
-}
+export { runToEnd };
 
 /**
  * The same analysis in steps: it yields between stages and every LAYERS_PER_STEP layers, so the

@@ -83,6 +83,8 @@ export interface ParsedDocument {
   readonly errors: SyntaxError[];
   /** The same tree stored flat, as the parser wrote it (what schema validation reads). */
   readonly table: SyntaxTable;
+  /** `root` built in steps (see steps.ts), where the document can (the parser's own documents). */
+  rootSteps?(): Generator<void, MessageValue>;
 }
 
 /** Fields of a message named `name`, in order (repeated fields appear several times). */

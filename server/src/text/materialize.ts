@@ -5,10 +5,12 @@
 import type { Comment, Field, ListValue, MessageValue, ParsedDocument, ScalarValue, SyntaxError, Value } from './ast';
 import { Interner } from './interner';
 import { type SyntaxTable, ValueKind } from './syntax-table';
+import { runToEnd } from './steps';
 
 /** A parsed document: the table, with the object tree and comments made when first read. */
 export class ParsedText implements ParsedDocument {
   private rootTree?: MessageValue;
+  private rootJob?: Generator<void, void>;
   private commentList?: Comment[];
 
   constructor(
@@ -17,7 +19,19 @@ export class ParsedText implements ParsedDocument {
   ) {}
 
   get root(): MessageValue {
-    return (this.rootTree ??= buildTree(this.table));
+    if (!this.rootTree) runToEnd((this.rootJob ??= this.buildRoot()));
+    return this.rootTree!;
+  }
+
+  /** `root`, built in steps (see steps.ts); the same job as the getter's, so no work is done twice. */
+  *rootSteps(): Generator<void, MessageValue> {
+    if (!this.rootTree) yield* (this.rootJob ??= this.buildRoot());
+    return this.rootTree!;
+  }
+
+  private *buildRoot(): Generator<void, void> {
+    this.rootTree = yield* buildTree(this.table);
+    this.rootJob = undefined;
   }
 
   get comments(): Comment[] {
@@ -42,7 +56,10 @@ interface OpenContainer {
   list?: ListValue;
 }
 
-function buildTree(t: SyntaxTable): MessageValue {
+/** Nodes made between pauses of the stepped build. */
+const NODES_PER_PAUSE = 8192;
+
+function* buildTree(t: SyntaxTable): Generator<void, MessageValue> {
   const values = new Interner(t.text);
   const root = valueOf(t, 0, values) as MessageValue;
   const stack: OpenContainer[] = [{ after: t.after(0), message: root }];
@@ -75,6 +92,7 @@ function buildTree(t: SyntaxTable): MessageValue {
     if (value?.kind === 'message') stack.push({ after: t.after(node), message: value });
     else if (value?.kind === 'list') stack.push({ after: t.after(node), list: value });
     node++;
+    if (node % NODES_PER_PAUSE === 0) yield;
   }
   while (stack.length > 0) finish(stack.pop()!);
   return root;

@@ -9,11 +9,20 @@ import { Lexer, Tok as TokenKinds, decodeStringContent, isIdentChar, numberValue
 import { LineIndex } from './line-index';
 import { ParsedText } from './materialize';
 import { SyntaxTable, ValueKind } from './syntax-table';
+import { runToEnd } from './steps';
+
+/** Parser steps (a field, a brace, a value) between pauses of `parseSteps`: well under a millisecond. */
+const STEPS_PER_PAUSE = 4096;
 
 export function parse(text: string): ParsedDocument {
+  return runToEnd(parseSteps(text));
+}
+
+/** `parse` in steps (see steps.ts): pauses every few thousand tokens. */
+export function* parseSteps(text: string): Generator<void, ParsedDocument> {
   const source = typeof text === 'string' ? text : String(text ?? '');
   try {
-    return new Parser(source).run();
+    return yield* new Parser(source).run();
   } catch (error) {
     // Defence in depth: an editor must get a document whatever happens.
     const table = new SyntaxTable(source);
@@ -79,16 +88,17 @@ class Parser {
     this.lx = new Lexer(text, this.t, this.errors);
   }
 
-  run(): ParsedDocument {
+  *run(): Generator<void, ParsedDocument> {
     const length = this.text.length;
     const root = this.t.addBareValue(ValueKind.Message, 0, length);
     this.stack.push({ isList: false, node: root, opened: Opened.Document, list: -1, openStart: 0, close: Tok.EOF, reportStart: 0 });
     this.lx.next();
     const stack = this.stack;
-    while (stack.length > 0) {
+    for (let step = 1; stack.length > 0; step++) {
       const top = stack[stack.length - 1];
       if (top.isList) this.stepList(top);
       else this.stepMessage(top);
+      if (step % STEPS_PER_PAUSE === 0) yield;
     }
     this.t.close(root, length, true);
     // Lexer and parser errors interleave; report them in text order.

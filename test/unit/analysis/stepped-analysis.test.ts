@@ -105,4 +105,33 @@ describe('stepped network analysis', function () {
       assert.deepEqual(rb.value, analyzeDocument(b.doc, { phase: 'TRAIN' }, b.t), b.n);
     }
   });
+
+  it('the whole analysis in slices (parse, tree, network, prediction, latency) equals the getters in one go', () => {
+    const store = new AnalysisStore();
+    for (const name of ['squeezenet_v1.0.prototxt', 'resnet50.prototxt', 'googlenet.prototxt']) {
+      const t = fs.readFileSync(path.join(CORPUS_PROTOTXT, name), 'utf8');
+      const sliced = store.get(TextDocument.create(`file:///sliced/${name}`, 'prototxt', 1, t));
+      let slices = 0;
+      while (!sliced.stepAnalysis(0)) slices++;
+      assert.ok(slices > 3, `${name}: stepped in ${slices} slices`);
+      assert.ok(sliced.analysed);
+      const oneGo = store.get(TextDocument.create(`file:///one-go/${name}`, 'prototxt', 1, t));
+      assert.deepEqual(sliced.prediction, oneGo.prediction, `${name}: prediction`);
+      assert.deepEqual(sliced.latency, oneGo.latency, `${name}: latency`);
+      assert.ok(sliced.prediction && sliced.prediction.total.predicted_mJ > 0, `${name}: predicted`);
+      const layer = sliced.net!.layers[7];
+      assert.equal(sliced.indexOfLayer(layer), 7);
+    }
+  });
+
+  it('an abandoned analysis stops stepping: whenAnalysed resolves false, whenParsed too', async () => {
+    const store = new AnalysisStore();
+    const analysis = store.get(TextDocument.create('file:///abandon.prototxt', 'prototxt', 1, text));
+    const parsed = analysis.whenParsed(1);
+    const done = analysis.whenAnalysed(1);
+    analysis.abandon();
+    assert.equal(await done, false);
+    assert.equal(await parsed, false);
+    assert.equal(analysis.analysed, false);
+  });
 });

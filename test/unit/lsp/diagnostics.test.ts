@@ -37,7 +37,7 @@ describe('diagnostics publishing', () => {
     assert.deepEqual(f.errors, []);
   });
 
-  it('a large file is analysed one stage per event-loop turn, so other work runs between the stages', async () => {
+  it('a large file is analysed in slices, one per event-loop turn, so other work runs between them', async () => {
     let turns = 0;
     const turnAtSend: number[] = [];
     const f = fakes(() => turnAtSend.push(turns));
@@ -51,8 +51,8 @@ describe('diagnostics publishing', () => {
     setImmediate(tick);
     await until(() => f.sent.length >= 2, 'two publishes');
     ticking = false;
-    // Parse and syntax tree before the first publish, the network stage between the two: each its own turn.
-    assert.ok(turnAtSend[0] >= 2, `turns before the early publish: ${turnAtSend[0]}`);
+    // The parse is not done in the turn of the open; the network stage runs in slices between the two publishes.
+    assert.ok(turnAtSend[0] >= 1, `turns before the early publish: ${turnAtSend[0]}`);
     assert.ok(turnAtSend[1] - turnAtSend[0] >= 2, `turns between the publishes: ${turnAtSend[1] - turnAtSend[0]}`);
   });
 

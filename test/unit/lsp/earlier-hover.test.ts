@@ -38,7 +38,7 @@ describe('lsp: hover from the last analysed version after an edit', () => {
     const text = fs.readFileSync(path.join(CORPUS_PROTOTXT, 'googlenet.prototxt'), 'utf8');
     const store = new AnalysisStore();
     const doc = TextDocument.create('file:///work/googlenet.prototxt', 'prototxt', 1, text);
-    assert.ok(store.get(doc).net, 'version 1 analysed');
+    assert.ok(store.get(doc).analyseNow().net, 'version 1 analysed');
     assert.equal(store.earlierAnalysis(doc), undefined, 'the current version is analysed: nothing earlier needed');
 
     // One character typed near the top (num_output: 64 -> 640 in conv1/7x7_s2).
@@ -68,7 +68,7 @@ describe('lsp: hover from the last analysed version after an edit', () => {
     const text = fs.readFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), 'utf8');
     const store = new AnalysisStore();
     const doc = TextDocument.create('file:///work/lenet.prototxt', 'prototxt', 1, text);
-    void store.get(doc).net;
+    store.get(doc).analyseNow();
     const at = text.indexOf('"conv2"') + 2;
     edit(store, doc, at, at + 1, 'X');
     const earlier = store.earlierAnalysis(doc)!;
