@@ -237,4 +237,37 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     assert.match(render.metricsText, /MAPE \d/);
     assert.ok(render.charts.find((c) => c.id === 'measuredVsPredicted')!.points > 0);
   });
+
+  const targetsInWorkspace = (): Array<{ name: string }> =>
+    (vscode.workspace.getConfiguration('energyLens').inspect<Array<{ name: string }>>('targets')?.workspaceValue ?? []).map((t) => ({
+      name: t.name,
+    }));
+
+  test('Test Connection on a board connects over SSH, installs the agent and says what the probe found', async function () {
+    this.timeout(120_000);
+    await vscode.workspace.getConfiguration('energyLens').update('targets', [target], vscode.ConfigurationTarget.Workspace);
+    await activeExtension();
+    const found = await vscode.commands.executeCommand<string | undefined>('energyLens.testBoardConnection', { name: target.name });
+    assert.ok(found, 'the connection test succeeded');
+    assert.match(found, new RegExp(`board "${String(target.name)}" is ready: `));
+    assert.match(found, /emulated; rails \S.*; pycaffe; Python 3/, `the probe's findings: ${found}`);
+    // A board that does not answer: no result (an error message with "Edit Board…" instead), nothing thrown.
+    const dead = { ...target, name: 'unreachable', port: 1 };
+    await vscode.workspace.getConfiguration('energyLens').update('targets', [target, dead], vscode.ConfigurationTarget.Workspace);
+    assert.strictEqual(await vscode.commands.executeCommand('energyLens.testBoardConnection', { name: 'unreachable' }), undefined);
+  });
+
+  test('Set as Default Board moves a board first, so "Profile on Jetson TX1" takes it', async function () {
+    this.timeout(60_000);
+    const spare = { name: 'spare-tx1', kind: 'jetson-tx1', host: 'spare.invalid' };
+    await vscode.workspace.getConfiguration('energyLens').update('targets', [spare, target], vscode.ConfigurationTarget.Workspace);
+    await activeExtension();
+    assert.strictEqual(await vscode.commands.executeCommand('energyLens.setDefaultBoard', { name: target.name }), true);
+    assert.deepStrictEqual(targetsInWorkspace(), [{ name: String(target.name) }, { name: 'spare-tx1' }]);
+    const entry = vscode.workspace.getConfiguration('energyLens').inspect<Array<Record<string, unknown>>>('targets')?.workspaceValue?.[0];
+    assert.deepStrictEqual(entry, target, 'the entry moved unchanged');
+    // An unknown board changes nothing.
+    assert.strictEqual(await vscode.commands.executeCommand('energyLens.setDefaultBoard', { name: 'nope' }), false);
+    assert.deepStrictEqual(targetsInWorkspace(), [{ name: String(target.name) }, { name: 'spare-tx1' }]);
+  });
 });

@@ -1,7 +1,8 @@
 // The installed .vsix in a fresh code-server, as a user sees it: a sample network gets its predicted
 // energy in the hover, the CodeLens and the status bar; "Profile on Jetson TX1" measures it on the
 // emulated board (agent and emulator from the package); "Refit Models" draws its charts (webview assets
-// from the package). Also reads VS Code's own activation time of the extension.
+// from the package); a board's context menu in the Campaigns view tests its connection and removes it.
+// Also reads VS Code's own activation time of the extension.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -160,5 +161,52 @@ suite('installed package (.vsix in a fresh code-server)', () => {
       `the page script comes from the installed package: ${scripts.join(', ')}`,
     );
     await screenshot(page, 'package-installed-refit');
+  });
+
+  test("a board's context menu in the Campaigns view tests its connection, then removes the board", async () => {
+    const { page } = currentSession();
+    const { workspace } = currentPackageRun();
+    const header = page.locator('.pane-header', { hasText: 'Energy Lens: Campaigns' }).first();
+    await header.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const board = page.locator('.monaco-list-row', { hasText: 'tx1-emulated' }).first();
+    await board.waitFor({ state: 'visible', timeout: 30_000 });
+    const menu = async (item: string): Promise<void> => {
+      // A tooltip left by the pointer (a campaign row's) would take the click: move away and close it.
+      await page.mouse.move(700, 5);
+      await page.keyboard.press('Escape');
+      await page
+        .locator('.monaco-hover, .workbench-hover')
+        .first()
+        .waitFor({ state: 'hidden', timeout: 5_000 })
+        .catch(() => undefined);
+      await board.click({ button: 'right' });
+      const action = page.locator('.context-view .action-label', { hasText: item }).first();
+      await action.waitFor({ state: 'visible', timeout: 15_000 });
+      // VS Code's menu ignores a mouse-up right after it opens (the right-click's own): hover the
+      // item, which focuses it, and choose it with Enter as a keyboard user would.
+      await action.hover();
+      await page.locator('.context-view .action-item.focused', { hasText: item }).first().waitFor({ state: 'visible', timeout: 5_000 });
+      await page.keyboard.press('Enter');
+    };
+    await menu('Test Connection');
+    const ready = page.locator('.notification-list-item-message', { hasText: 'tx1-emulated" is ready' }).first();
+    await ready.waitFor({ state: 'visible', timeout: 120_000 });
+    assert.match(await ready.innerText(), /emulated; rails .*pycaffe/, 'the probe found the emulated TX1');
+    await screenshot(page, 'package-installed-test-connection');
+
+    await menu('Remove Board');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Remove board "tx1-emulated"' });
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await dialog
+      .locator('.monaco-button', { hasText: /^Remove$/ })
+      .first()
+      .click();
+    const settings = path.join(workspace, '.vscode', 'settings.json');
+    await waitFor('the board removed from the workspace settings', 15_000, () =>
+      fs.readFileSync(settings, 'utf8').includes('tx1-emulated') ? undefined : true,
+    );
+    // Its campaigns stay, under a board that is no longer configured.
+    await page.locator('.monaco-list-row', { hasText: 'not in energyLens.targets' }).first().waitFor({ state: 'visible', timeout: 15_000 });
   });
 });

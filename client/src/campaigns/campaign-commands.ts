@@ -13,7 +13,9 @@ import { runCampaign, runCampaignSeries, type CampaignHooks, type CampaignOutcom
 import { formatDuration, formatProgress, type ProgressState } from './progress';
 import { runWithRetry } from './campaign-queues';
 import type { RunningCampaigns } from './running-campaigns';
-import { adbTargetNamed, addTarget, pickTarget, readTargets, targetNamed } from './target-settings';
+import { adbTargetNamed, readTargets, targetNamed } from './target-settings';
+import { addBoard, editBoard, pickTarget } from './target-commands';
+import { requireTrust } from './trust';
 import type { AdbTargetConfig } from '../board/adb-targets';
 import { profileNetworkOnAdb } from './adb-commands';
 
@@ -52,20 +54,6 @@ function toResult(o: CampaignOutcome): ProfileResult {
     planned: o.planned,
     message: o.error ? `${o.error.message}${o.error.nextStep ? ` ${o.error.nextStep}` : ''}` : undefined,
   };
-}
-
-/** Nothing remote runs from an untrusted workspace: its settings pick the host, the Python and the environment. */
-function requireTrust(): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window
-    .showWarningMessage(
-      'Energy Lens runs nothing on a board from an untrusted workspace: its settings (energyLens.targets: host, python, env) could make your board run commands you did not choose. Trust this workspace to profile.',
-      'Manage Workspace Trust',
-    )
-    .then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
-  return false;
 }
 
 function isNetworkDocument(d: vscode.TextDocument | undefined): d is vscode.TextDocument {
@@ -123,15 +111,17 @@ function sumOfLayers(read: CampaignRead): number {
 }
 
 /** The outcome as a message with buttons for the next step. */
-function showOutcome(s: CampaignServices, o: CampaignOutcome, what: string): void {
+function showOutcome(s: CampaignServices, o: CampaignOutcome, what: string, board?: string): void {
   s.boardDiagnostics?.show(o);
   const open = 'Open Records';
   const resume = 'Resume';
   const output = 'Show Output';
+  const edit = 'Edit Board…';
   const act = (answer: string | undefined): void => {
     if (answer === open && o.file) void vscode.commands.executeCommand('energyLens.openCampaignRecords', vscode.Uri.file(o.file));
     if (answer === resume && o.file) void vscode.commands.executeCommand('energyLens.resumeCampaign', vscode.Uri.file(o.file));
     if (answer === output) s.output.show(true);
+    if (answer === edit && board) void editBoard(board);
   };
   if (o.status === 'complete') {
     const read = o.file ? readCampaignFile(o.file) : undefined;
@@ -144,7 +134,8 @@ function showOutcome(s: CampaignServices, o: CampaignOutcome, what: string): voi
     return;
   }
   const message = `Energy Lens: ${what}: ${o.error?.message ?? o.status}${o.error?.nextStep ? ` Next: ${o.error.nextStep}` : ''}`;
-  const buttons = o.file ? [resume, open, output] : [output];
+  // A login or connection that failed is fixed on the board's entry, asked for in place.
+  const buttons = [...(board && o.error?.code === 'connect' ? [edit] : []), ...(o.file ? [resume, open, output] : [output])];
   if (o.status === 'cancelled') void vscode.window.showInformationMessage(message, ...buttons).then(act);
   else void vscode.window.showErrorMessage(message, ...buttons).then(act);
 }
@@ -245,7 +236,7 @@ export async function profileNetworkOn(
     }).then((r) => r.outcome),
   );
   if (!outcome) return undefined;
-  showOutcome(s, outcome, `${name} on ${target.name}`);
+  showOutcome(s, outcome, `${name} on ${target.name}`, target.name);
   return toResult(outcome);
 }
 
@@ -269,7 +260,7 @@ async function profileWith(
 
 export async function profileOnJetsonTx1(s: CampaignServices, arg?: unknown): Promise<ProfileResult | undefined> {
   if (!requireTrust()) return undefined;
-  const target = firstTargetOfKind(readTargets(), 'jetson-tx1') ?? (await addTarget('jetson-tx1'));
+  const target = firstTargetOfKind(readTargets(), 'jetson-tx1') ?? (await addBoard('jetson-tx1'));
   return profileWith(s, target, arg);
 }
 
@@ -410,7 +401,7 @@ export async function resumeCampaign(s: CampaignServices, arg?: unknown): Promis
     }),
   );
   if (!outcome) return undefined;
-  showOutcome(s, outcome, what);
+  showOutcome(s, outcome, what, target.name);
   return toResult(outcome);
 }
 

@@ -11,4 +11,9 @@ export const CAMPAIGN_COMMANDS = {
   openCampaignRecords: 'energyLens.openCampaignRecords',
   refreshCampaigns: 'energyLens.refreshCampaigns',
   startEmulatedPhone: 'energyLens.startEmulatedPhone',
+  addBoard: 'energyLens.addBoard',
+  editBoard: 'energyLens.editBoard',
+  removeBoard: 'energyLens.removeBoard',
+  setDefaultBoard: 'energyLens.setDefaultBoard',
+  testBoardConnection: 'energyLens.testBoardConnection',
 } as const;

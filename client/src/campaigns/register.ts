@@ -21,6 +21,7 @@ import { CampaignTreeProvider, type CampaignTreeNode } from './campaign-tree';
 import { startEmulatedPhoneCommand } from './emulated-phone-command';
 import { RunningCampaigns } from './running-campaigns';
 import { BoardDiagnostics } from './board-diagnostics';
+import { addBoard, editBoard, removeBoard, setDefaultBoard, testBoardConnection } from './target-commands';
 
 export { CAMPAIGN_COMMANDS } from './campaign-ids';
 
@@ -77,6 +78,12 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
       [CAMPAIGN_COMMANDS.openCampaignRecords]: (arg?: unknown) => openCampaignRecords(arg),
       [CAMPAIGN_COMMANDS.refreshCampaigns]: () => tree.refresh(),
       [CAMPAIGN_COMMANDS.startEmulatedPhone]: () => startEmulatedPhoneCommand(context),
+      [CAMPAIGN_COMMANDS.addBoard]: () => addBoard(),
+      [CAMPAIGN_COMMANDS.editBoard]: (arg?: unknown) => editBoard(arg),
+      [CAMPAIGN_COMMANDS.removeBoard]: (arg?: unknown) => removeBoard(arg),
+      [CAMPAIGN_COMMANDS.setDefaultBoard]: (arg?: unknown) => setDefaultBoard(arg),
+      [CAMPAIGN_COMMANDS.testBoardConnection]: (arg?: unknown) =>
+        testBoardConnection({ connect: services.connect, agentPath: services.agentPath, log }, arg),
     },
   };
 }

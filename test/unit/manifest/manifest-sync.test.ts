@@ -199,8 +199,11 @@ describe('manifest: contributes agrees with the code', () => {
     const whens = [...Object.values(manifest.contributes.menus).flat(), ...Object.values(manifest.contributes.views ?? {}).flat()].map(
       (m) => m.when ?? '',
     );
+    // View ids and tree items' contextValues (view == …, viewItem == energyLens.target…) are not context keys.
     const keys = new Set(
-      whens.flatMap((w) => [...w.matchAll(/\b(energyLens\.[\w.]+)/g)].map((m) => m[1])).filter((k) => !k.startsWith('energyLens.campaign')),
+      whens
+        .map((w) => w.replace(/\b(viewItem|view)\s*(==|=~)\s*\S+/g, ''))
+        .flatMap((w) => [...w.matchAll(/\b(energyLens\.[\w.]+)/g)].map((m) => m[1])),
     );
     assert.ok(keys.has('energyLens.workspaceHasCaffeFiles'), 'commands are gated on the workspace having Caffe files');
     const clientText = fs.readFileSync(path.join(REPO_ROOT, 'client', 'src', 'workspace-context.ts'), 'utf8');
