@@ -82,5 +82,80 @@ class Layouts(unittest.TestCase):
         self.assertIsNone(agent.read_rail_mw(s['rails'][0]))
 
 
+# An L4T 32 TX2 nvpmodel.conf as NVIDIA ships it (excerpt): CPU caps in kHz, GPU caps in Hz, -1 for none.
+TX2_NVPMODEL_CONF = """
+< PARAM TYPE=FILE NAME=CPU_ONLINE >
+CORE_0 /sys/devices/system/cpu/cpu0/online
+< POWER_MODEL ID=0 NAME=MAXN >
+CPU_ONLINE CORE_0 1
+CPU_ONLINE CORE_1 1
+CPU_ONLINE CORE_2 1
+CPU_ONLINE CORE_3 1
+CPU_ONLINE CORE_4 1
+CPU_ONLINE CORE_5 1
+CPU_A57 MIN_FREQ  0
+CPU_A57 MAX_FREQ -1
+GPU MIN_FREQ  0
+GPU MAX_FREQ -1
+< POWER_MODEL ID=1 NAME=MAXQ >
+CPU_ONLINE CORE_0 1
+CPU_ONLINE CORE_1 0
+CPU_ONLINE CORE_2 0
+CPU_ONLINE CORE_3 1
+CPU_ONLINE CORE_4 1
+CPU_ONLINE CORE_5 1
+CPU_A57 MIN_FREQ  0
+CPU_A57 MAX_FREQ 1200000
+GPU MIN_FREQ  0
+GPU MAX_FREQ 854250000
+"""
+
+
+class PowerModes(unittest.TestCase):
+    def setUp(self):
+        self.root = tempfile.mkdtemp()
+        self.old = os.environ.get('ENERGY_LENS_BOARD_ROOT')
+        os.environ['ENERGY_LENS_BOARD_ROOT'] = self.root
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+        if self.old is None:
+            os.environ.pop('ENERGY_LENS_BOARD_ROOT')
+        else:
+            os.environ['ENERGY_LENS_BOARD_ROOT'] = self.old
+
+    def test_modes_of_nvpmodel_conf_with_their_cores_and_caps(self):
+        write(self.root, 'var/lib/nvpmodel/status', 'pmode:0001\n')
+        write(self.root, 'etc/nvpmodel.conf', TX2_NVPMODEL_CONF)
+        info = agent._nvpmodel()
+        self.assertEqual((info['mode'], info['name']), (1, 'MAXQ'))
+        self.assertEqual([(m['id'], m['name'], m['cpu_online'], m['cpu_max_khz'], m['gpu_max_hz']) for m in info['modes']],
+                         [(0, 'MAXN', 6, None, None), (1, 'MAXQ', 4, 1200000, 854250000)])
+        control = info['control']
+        self.assertIn('may_change', control)
+        if not control['may_change']:
+            self.assertTrue(control['why_not'], 'says why the mode cannot be changed')
+
+    def test_frequency_ranges_of_cpu_and_gpu(self):
+        write(self.root, 'sys/devices/system/cpu/online', '0-1\n')
+        for cpu in (0, 1):
+            f = 'sys/devices/system/cpu/cpu%d/cpufreq/' % cpu
+            write(self.root, f + 'cpuinfo_min_freq', '345600\n')
+            write(self.root, f + 'cpuinfo_max_freq', '2035200\n')
+            write(self.root, f + 'scaling_available_frequencies', '345600 499200 2035200 \n')
+        gpu = 'sys/class/devfreq/17000000.gp10b/'
+        write(self.root, gpu + 'cur_freq', '1300500000\n')
+        write(self.root, gpu + 'max_freq', '1300500000\n')
+        write(self.root, gpu + 'min_freq', '114750000\n')
+        write(self.root, gpu + 'available_frequencies', '114750000 216750000 1300500000\n')
+        cpu = agent._cpu_info()['range']
+        self.assertEqual((cpu['min_khz'], cpu['max_khz'], cpu['available_khz']), (345600, 2035200, [345600, 499200, 2035200]))
+        g = agent._gpu_info()
+        self.assertEqual((g['min_hz'], g['max_hz'], g['available_hz']), (114750000, 1300500000, [114750000, 216750000, 1300500000]))
+
+    def test_a_board_without_nvpmodel_has_none(self):
+        self.assertIsNone(agent._nvpmodel())
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -5,7 +5,9 @@ Runs ON the board. Python 3.5 compatible (Jetson TX1 = Ubuntu 16.04), standard l
 
 Commands
   probe                       one JSON object: board, L4T release, INA3221 rails, averaging, total rail,
-                              CPU governors/frequencies, GPU clock, nvpmodel, pycaffe, caffe binary, Python
+                              CPU governors/frequencies and range, GPU clock and range, nvpmodel (the
+                              current mode, the modes of /etc/nvpmodel.conf, whether the agent may switch:
+                              nvpmodel on PATH and root or `sudo -n`), pycaffe, caffe binary, Python
   run --model NET.prototxt    measure the net (options: `run --help`); JSON lines on stdout
   sample / check-net          internal: the power sampler and the network check, each a child process
 
@@ -386,6 +388,25 @@ def sensor_window_default(devices):
 # probe
 
 
+# Bounds on what the probe lists from the board's files (a broken board cannot flood the link).
+MAX_LISTED = 64
+
+
+def _int_list(text):
+    """`102000 204000 ...` -> [102000, 204000, ...] (at most MAX_LISTED, sorted, no duplicates)."""
+    values = sorted(set(int(t) for t in re.findall(r'\d+', text or '')))
+    return values[:MAX_LISTED]
+
+
+def _cpu_range(f):
+    """The frequencies a core can run at: the hardware range and the scaling steps, in kHz."""
+    return collections.OrderedDict([
+        ('min_khz', parse_sysfs_int(read_text(os.path.join(f, 'cpuinfo_min_freq')))),
+        ('max_khz', parse_sysfs_int(read_text(os.path.join(f, 'cpuinfo_max_freq')))),
+        ('available_khz', _int_list(read_text(os.path.join(f, 'scaling_available_frequencies')))),
+    ])
+
+
 def _cpu_info():
     cores = []
     for d in sorted(glob.glob(board_path('/sys/devices/system/cpu/cpu[0-9]*')),
@@ -400,8 +421,9 @@ def _cpu_info():
             ('min_khz', parse_sysfs_int(read_text(os.path.join(f, 'scaling_min_freq')))),
             ('max_khz', parse_sysfs_int(read_text(os.path.join(f, 'scaling_max_freq')))),
         ]))
+    cpu0 = board_path('/sys/devices/system/cpu/cpu0/cpufreq')
     return {'online': (read_text(board_path('/sys/devices/system/cpu/online')) or '').strip() or None,
-            'cores': cores}
+            'cores': cores, 'range': _cpu_range(cpu0)}
 
 
 def _gpu_info():
@@ -409,7 +431,9 @@ def _gpu_info():
         name = os.path.basename(d)
         if re.search(r'gpu|gp10b|ga10b|gv11b|gm20b', name):
             return {'devfreq': name, 'cur_hz': parse_sysfs_int(read_text(os.path.join(d, 'cur_freq'))),
-                    'max_hz': parse_sysfs_int(read_text(os.path.join(d, 'max_freq')))}
+                    'max_hz': parse_sysfs_int(read_text(os.path.join(d, 'max_freq'))),
+                    'min_hz': parse_sysfs_int(read_text(os.path.join(d, 'min_freq'))),
+                    'available_hz': _int_list(read_text(os.path.join(d, 'available_frequencies')))}
     return None
 
 
@@ -421,12 +445,48 @@ def _nvpmodel():
     if not m:
         return {'raw': status.strip()}
     mode = int(m.group(1))
+    modes = _nvpmodel_modes(read_text(board_path('/etc/nvpmodel.conf')) or '')
     name = None
-    conf = read_text(board_path('/etc/nvpmodel.conf')) or ''
-    for cm in re.finditer(r'<\s*POWER_MODEL\s+ID=(\d+)\s+NAME=([^\s>]+)', conf):
-        if int(cm.group(1)) == mode:
-            name = cm.group(2)
-    return {'mode': mode, 'name': name}
+    for listed in modes:
+        if listed['id'] == mode:
+            name = listed['name']
+    return collections.OrderedDict([('mode', mode), ('name', name), ('modes', modes), ('control', _mode_control())])
+
+
+def _nvpmodel_modes(conf):
+    """The power modes of /etc/nvpmodel.conf: id, name, and the CPU cores and clocks each sets."""
+    modes = []
+    blocks = re.split(r'(?=<\s*POWER_MODEL\b)', conf)
+    for block in blocks:
+        head = re.match(r'<\s*POWER_MODEL\s+ID=(\d+)\s+NAME=([^\s>]+)', block)
+        if not head or len(modes) >= MAX_LISTED:
+            continue
+        online = len(re.findall(r'^\s*CPU_ONLINE\s+CORE_\d+\s+1\s*$', block, re.M))
+        cpu_max = [int(v) for v in re.findall(r'^\s*CPU_\w+\s+MAX_FREQ\s+(\d+)', block, re.M)]
+        gpu_max = [int(v) for v in re.findall(r'^\s*GPU\s+MAX_FREQ\s+(\d+)', block, re.M)]
+        modes.append(collections.OrderedDict([
+            ('id', int(head.group(1))), ('name', head.group(2)[:64]),
+            ('cpu_online', online or None),
+            ('cpu_max_khz', max(cpu_max) if cpu_max else None),  # kHz in nvpmodel.conf; -1 (no cap) reads None
+            ('gpu_max_hz', max(gpu_max) if gpu_max else None),
+        ]))
+    return modes
+
+
+def _mode_control():
+    """Whether the agent may change the power mode: nvpmodel on PATH and root or sudo without a password."""
+    tool = shutil.which('nvpmodel')
+    if hasattr(os, 'geteuid') and os.geteuid() == 0:
+        return {'nvpmodel': tool, 'root': True, 'sudo': None, 'may_change': tool is not None,
+                'why_not': None if tool else 'nvpmodel is not on PATH'}
+    code, _out, err = _run_quick(['sudo', '-n', 'true'], 10)
+    sudo = code == 0
+    why = None
+    if tool is None:
+        why = 'nvpmodel is not on PATH'
+    elif not sudo:
+        why = 'sudo needs a password' if code is not None else 'no sudo'
+    return {'nvpmodel': tool, 'root': False, 'sudo': sudo, 'may_change': tool is not None and sudo, 'why_not': why}
 
 
 def _run_quick(cmd, timeout, env=None):

@@ -2,6 +2,7 @@
 import { strict as assert } from 'assert';
 import { createEmulatedBoard, EmulatedBoard, EmulatedBoardKind } from '../../../client/src/board/emulator';
 import { FIXTURE_ANALYSIS, runAgent } from './helpers';
+import { describeProbe, parseProbe } from '../../../client/src/campaigns/probe';
 
 interface ProbeOut {
   v: number;
@@ -19,7 +20,7 @@ interface ProbeOut {
   };
   cpu: { online: string; cores: Array<{ governor: string; cur_khz: number; max_khz: number }> };
   gpu: { devfreq: string; cur_hz: number } | null;
-  nvpmodel: { mode: number; name: string } | null;
+  nvpmodel: { mode: number; name: string; modes: unknown[] } | null;
   caffe: { python: { importable: boolean }; binary: string | null; binary_version?: string };
   python: { version: string };
 }
@@ -90,8 +91,30 @@ describe('board agent: probe on emulated boards', function () {
     assert.equal(p.sensor.total_rail, 'VDD_IN');
     assert.equal(p.sensor.rails.find((r) => r.name === 'VDD_IN')!.device, '0-0041');
     assert.equal(p.sensor.cpu_rail, 'VDD_SYS_CPU');
-    assert.deepEqual(p.nvpmodel, { mode: 0, name: 'MAXN' });
+    assert.equal(p.nvpmodel?.mode, 0);
+    assert.equal(p.nvpmodel?.name, 'MAXN');
     assert.equal(p.cpu.cores.length, 6);
+    // The modes nvpmodel offers, the clock ranges, and whether the agent may switch (issue 15).
+    const info = parseProbe(JSON.stringify(p), 'board "tx2"');
+    assert.deepEqual(
+      info.powerModes?.modes.map((m) => [m.id, m.name, m.cpuOnline, m.cpuMaxKhz ?? null, m.gpuMaxHz ?? null]),
+      [
+        [0, 'MAXN', 6, null, null],
+        [1, 'MAXQ', 4, 1200000, 850000000],
+        [2, 'MAXP_CORE_ALL', 6, 1400000, 1122000000],
+        [3, 'MAXP_CORE_ARM', 4, 2000000, 1122000000],
+        [4, 'MAXP_CORE_DENVER', 2, 2000000, 1122000000],
+      ],
+    );
+    assert.equal(info.powerModes?.current, 0);
+    assert.deepEqual(info.clocks.cpuKhz, [345600, 2035200]);
+    assert.deepEqual(info.clocks.gpuHz, [Math.floor(1300500000 / 13), 1300500000]);
+    // The emulated board has no nvpmodel program: the agent says it cannot switch, and why.
+    assert.equal(info.powerModes?.mayChange, false);
+    assert.match(info.powerModes?.whyNot ?? '', /nvpmodel is not on PATH|sudo/);
+    const said = describeProbe(info);
+    assert.match(said, /CPU 346–2035 MHz, GPU 100–1301 MHz/);
+    assert.match(said, /power mode 0 \(MAXN\) of 5: 0 MAXN, 1 MAXQ, .*4 MAXP_CORE_DENVER; the agent cannot change it \(/);
   });
 
   it('AGX Orin: hwmon layout, NC channels skipped, total is the sum, readable averaging', async () => {

@@ -40,10 +40,25 @@ def _write_identity(root, prof):
     files.write_bytes(os.path.join(root, 'proc', 'device-tree', 'model'), prof['model'].encode() + b'\0')
     files.write(os.path.join(root, 'etc', 'nv_tegra_release'), prof['release'] + '\n')
     if prof['nvpmodel']:
-        mode, name = prof['nvpmodel']
+        mode, _name = prof['nvpmodel']
         files.write(os.path.join(root, 'var', 'lib', 'nvpmodel', 'status'), 'pmode:%04d\n' % mode)
-        files.write(os.path.join(root, 'etc', 'nvpmodel.conf'),
-                    '< POWER_MODEL ID=%d NAME=%s >\nCPU_ONLINE CORE_0 1\n' % (mode, name))
+        files.write(os.path.join(root, 'etc', 'nvpmodel.conf'), nvpmodel_conf(prof))
+
+
+def nvpmodel_conf(prof):
+    """/etc/nvpmodel.conf as L4T writes it: per mode the cores online and the CPU (kHz) and GPU (Hz) caps, -1 none."""
+    out = ['# nvpmodel.conf of the emulated %s' % prof['title'], '']
+    cluster = prof.get('cpu_cluster', 'CPU_A57')
+    for mode_id, name, online, cpu_khz, gpu_hz in prof['nvpmodel_modes']:
+        out.append('< POWER_MODEL ID=%d NAME=%s >' % (mode_id, name))
+        for core in range(prof['cpus']):
+            out.append('CPU_ONLINE CORE_%d %d' % (core, 1 if core < online else 0))
+        out.append('%s MIN_FREQ 0' % cluster)
+        out.append('%s MAX_FREQ %d' % (cluster, cpu_khz))
+        out.append('GPU MIN_FREQ 0')
+        out.append('GPU MAX_FREQ %d' % gpu_hz)
+        out.append('')
+    return '\n'.join(out)
 
 
 def _write_cpus(root, prof):
@@ -72,6 +87,8 @@ def _write_gpu(root, prof):
     d = os.path.join(root, 'sys', devpath)
     for f, val in (('cur_freq', hz), ('max_freq', hz), ('min_freq', hz // 13)):
         files.write(os.path.join(d, f), '%d\n' % val)
+    steps = [hz // 13 + (hz - hz // 13) * i // 7 for i in range(8)]
+    files.write(os.path.join(d, 'available_frequencies'), ' '.join(str(f) for f in steps) + '\n')
     files.write(os.path.join(d, 'governor'), 'nvhost_podgov\n')
     files.symlink(d, os.path.join(root, 'sys', 'class', 'devfreq', name))
 

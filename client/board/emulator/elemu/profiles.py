@@ -82,6 +82,10 @@ PROFILES = {
                           1728000, 1881600, 2035200],
         'gpu_devfreq': ('17000000.gp10b', 'devices/17000000.gp10b/devfreq/17000000.gp10b', 1300500000),
         'nvpmodel': (0, 'MAXN'),
+        # L4T's TX2 modes (NVIDIA's TX2 power-mode table): id, name, cores online, CPU cap kHz, GPU cap Hz (-1: none).
+        'nvpmodel_modes': [(0, 'MAXN', 6, -1, -1), (1, 'MAXQ', 4, 1200000, 850000000),
+                           (2, 'MAXP_CORE_ALL', 6, 1400000, 1122000000), (3, 'MAXP_CORE_ARM', 4, 2000000, 1122000000),
+                           (4, 'MAXP_CORE_DENVER', 2, 2000000, 1122000000)],
         'cpu': dict(_TX1_CPU, gemm_macs_per_s=8.0e9 * 0.55, dram_bw=7.0e9, dram_bw_all=14e9,
                     p_base=0.5, p_comp=0.9),
         'gpu': dict(_TX1_GPU, gemm_macs_per_s=256 * 1.3e9 * 0.45, dram_bw=2.5e10, p_base=1.4, p_comp=4.5),
@@ -113,6 +117,10 @@ PROFILES = {
         'gpu_devfreq': ('17000000.ga10b', 'devices/platform/17000000.ga10b/devfreq/17000000.ga10b',
                         1300500000),
         'nvpmodel': (0, 'MAXN'),
+        # JetPack 5's AGX Orin modes: id, name, cores online, CPU cap kHz, GPU cap Hz (-1: none).
+        'nvpmodel_modes': [(0, 'MAXN', 12, -1, -1), (1, 'MODE_15W', 4, 1113600, 420750000),
+                           (2, 'MODE_30W', 8, 1728000, 624750000), (3, 'MODE_50W', 12, 1497600, 828750000)],
+        'cpu_cluster': 'CPU_A78_0',
         'cpu': dict(_TX1_CPU, cores=12, gemm_macs_per_s=17.6e9 * 0.6, elem_ops_per_s=1.2e9,
                     pool_ops_per_s=4.0e8, dram_bw=2.0e10, dram_bw_all=1.5e11, l2_bytes=4 * 1024 * 1024,
                     overhead_s=3e-6, p_base=0.6, p_comp=1.0, p_ddr=1.5),
