@@ -16,7 +16,9 @@ def write(root, rel, text):
         f.write(text)
 
 
-class Layouts(unittest.TestCase):
+class BoardRoot(unittest.TestCase):
+    """Each test gets its own empty board root (ENERGY_LENS_BOARD_ROOT) to write sysfs files into."""
+
     def setUp(self):
         self.root = tempfile.mkdtemp()
         self.old = os.environ.get('ENERGY_LENS_BOARD_ROOT')
@@ -29,6 +31,8 @@ class Layouts(unittest.TestCase):
         else:
             os.environ['ENERGY_LENS_BOARD_ROOT'] = self.old
 
+
+class Layouts(BoardRoot):
     def test_l4t24_tx1_iio_device_only(self):
         # L4T 24: only the `iio_device` folder, no `iio:device0`; readings are mW / mV / mA integers
         d = 'sys/bus/i2c/devices/1-0040'
@@ -111,19 +115,7 @@ GPU MAX_FREQ 854250000
 """
 
 
-class PowerModes(unittest.TestCase):
-    def setUp(self):
-        self.root = tempfile.mkdtemp()
-        self.old = os.environ.get('ENERGY_LENS_BOARD_ROOT')
-        os.environ['ENERGY_LENS_BOARD_ROOT'] = self.root
-
-    def tearDown(self):
-        shutil.rmtree(self.root)
-        if self.old is None:
-            os.environ.pop('ENERGY_LENS_BOARD_ROOT')
-        else:
-            os.environ['ENERGY_LENS_BOARD_ROOT'] = self.old
-
+class PowerModes(BoardRoot):
     def test_modes_of_nvpmodel_conf_with_their_cores_and_caps(self):
         write(self.root, 'var/lib/nvpmodel/status', 'pmode:0001\n')
         write(self.root, 'etc/nvpmodel.conf', TX2_NVPMODEL_CONF)

@@ -138,6 +138,9 @@ export class Lexer {
   /** Restart scanning at `offset` (used after the parser read an extension name itself). */
   resetTo(offset: number): void {
     this.pos = offset;
+    // What was read so far ends at `offset` (the caller read the text up to it itself), so `prevEnd`
+    // after the next token is that offset, not the end of the token before it.
+    this.end = offset;
     this.next();
   }
 

@@ -73,7 +73,13 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
     const harness = (idle.calibration as { harness: { time_ms: number; noop: string } }).harness;
     assert.match(harness.noop, /^layer input \(Input\)$/);
     assert.ok(harness.time_ms > 0, 'harness calibrated');
-    assert.ok(Math.abs(relErr(idle.power_mw as number, truth.idle_power_mw)) < 0.01, `idle ${idle.power_mw} mW`);
+    // The board's idle includes its background (thermal creep up to 30 mW of CPU power, more at the input
+    // rail; elemu/sensor.py), which the truth leaves out: within 1 % plus that creep.
+    const creep_mW = 40;
+    assert.ok(
+      Math.abs((idle.power_mw as number) - truth.idle_power_mw) < 0.01 * truth.idle_power_mw + creep_mW,
+      `idle ${idle.power_mw} mW vs truth ${truth.idle_power_mw} mW`,
+    );
     assert.ok(Math.abs(relErr(idle.window_s as number, 0.4224 * SCALE)) < 0.1, `window ${idle.window_s} s`);
 
     const layers = only(ev, 'layer');

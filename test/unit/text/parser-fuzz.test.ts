@@ -135,6 +135,18 @@ describe('parser: property-based robustness', function () {
     );
   });
 
+  it('an unclosed extension name at the end of an unclosed message stays inside it (fixed repros)', () => {
+    // Found by the property below (seed 202735444): the message closed at the end of the text ended
+    // before the blanks the extension name had read, so the field lay outside its message.
+    for (const text of ['E{[\t', 'E{[ ', 'a{[x', 'a { [ x y ']) {
+      const doc = assertSane(text);
+      assert.ok(
+        doc.errors.some((e) => /extension name/.test(e.message)),
+        `${JSON.stringify(text)}: the error is reported`,
+      );
+    }
+  });
+
   it('returns a document for arbitrary strings of syntax characters', () => {
     fc.assert(
       fc.property(
