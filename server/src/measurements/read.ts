@@ -111,6 +111,8 @@ class CampaignParser {
   private readonly byName = new Map<string, LayerEntry>();
   private readonly sessions: SessionRecord[] = [];
   private readonly idle: IdleRecord[] = [];
+  /** The line of each idle record (a bracket written after a layer in the same millisecond is after it). */
+  private readonly idleLines: number[] = [];
   private readonly ends: EndRecord[] = [];
   private net: (NetRecord & { line: number }) | undefined;
   private updated: string | undefined;
@@ -167,6 +169,7 @@ class CampaignParser {
         break;
       case 'idle':
         this.idle.push(record);
+        this.idleLines.push(lineNo);
         break;
       case 'layer': {
         const before = this.byName.get(record.name);
@@ -250,7 +253,7 @@ class CampaignParser {
         problems.push({ file: this.file, line: 0, severity: 'error', message: 'empty file: no campaign header' });
       return emptyRead(this.file, problems);
     }
-    const layers = interpolateIdle([...this.byName.values()], this.idle);
+    const layers = interpolateIdle([...this.byName.values()], this.idle, this.idleLines);
     const planned: string[] = [];
     const seen = new Set<string>();
     for (const s of this.sessions) {
@@ -285,24 +288,26 @@ class CampaignParser {
  * between the brackets around it and its dynamic energy recomputed: dynamic = gross − idle × time.
  * Layers after the last bracket (a campaign still running, or cut off) keep the recorded value.
  */
-export function interpolateIdle(layers: LayerEntry[], idle: readonly IdleRecord[]): LayerEntry[] {
-  const bySession = new Map<number, Array<{ t: number; at: string; mW: number }>>();
-  for (const r of idle) {
+export function interpolateIdle(layers: LayerEntry[], idle: readonly IdleRecord[], idleLines: readonly number[] = []): LayerEntry[] {
+  const bySession = new Map<number, Array<{ t: number; line: number; at: string; mW: number }>>();
+  idle.forEach((r, i) => {
     const t = Date.parse(r.at);
-    if (!Number.isFinite(t) || !Number.isFinite(r.power_mW)) continue;
+    if (!Number.isFinite(t) || !Number.isFinite(r.power_mW)) return;
     const list = bySession.get(r.session) ?? [];
-    list.push({ t, at: r.at, mW: r.power_mW });
+    list.push({ t, line: idleLines[i] ?? 0, at: r.at, mW: r.power_mW });
     bySession.set(r.session, list);
-  }
-  for (const list of bySession.values()) list.sort((a, b) => a.t - b.t);
+  });
+  for (const list of bySession.values()) list.sort((a, b) => a.t - b.t || a.line - b.line);
   return layers.map((l) => {
     const brackets = bySession.get(l.session);
     const t = Date.parse(l.at);
     if (!brackets || brackets.length < 2 || !Number.isFinite(t) || !(l.time_ms > 0)) return l;
-    const next = brackets.findIndex((b) => b.t > t);
+    // Timestamps have millisecond resolution: a bracket written in the layer's millisecond is after it
+    // when it comes later in the file (the closing bracket often arrives with the last layer).
+    const next = brackets.findIndex((b) => b.t > t || (b.t === t && b.line > l.line));
     if (next <= 0) return l;
     const [a, b] = [brackets[next - 1], brackets[next]];
-    const idle_mW = a.mW + ((b.mW - a.mW) * (t - a.t)) / (b.t - a.t);
+    const idle_mW = b.t > a.t ? a.mW + ((b.mW - a.mW) * (t - a.t)) / (b.t - a.t) : (a.mW + b.mW) / 2;
     // mW × ms = µJ: / 1000 for mJ.
     const dynamic = l.dynamic_energy_mJ + ((l.idle_power_mW - idle_mW) * l.time_ms) / 1000;
     return {

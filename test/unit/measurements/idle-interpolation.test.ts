@@ -42,6 +42,30 @@ describe('measurements: idle interpolated between brackets', () => {
     assert.equal(c3.dynamic_energy_mJ, 8);
   });
 
+  it('a bracket written in the same millisecond as a layer counts as before or after it by its line', () => {
+    // The runner stamps records when their events arrive: the last layer and the closing bracket often
+    // come in one chunk, in the same millisecond (a CI run showed it).
+    const same = '2024-01-01T00:01:40.000Z';
+    const text = jsonl(
+      header(),
+      session(1, ['conv1', 'prob']),
+      idle('2024-01-01T00:01:00.000Z', 1000),
+      at(layer('conv1', 10), '2024-01-01T00:01:00.000Z'),
+      at(layer('prob', 10), same),
+      idle(same, 1200),
+    );
+    const [conv1, prob] = parseCampaignText(text, 'c.jsonl').layers;
+    assert.ok(conv1.idleInterpolated, "the first layer, in the opening bracket's millisecond, lies after it");
+    assert.ok(Math.abs(conv1.idleInterpolated.idle_mW - 1000) < 1e-9);
+    assert.ok(prob.idleInterpolated, "the last layer, in the closing bracket's millisecond, lies before it");
+    assert.ok(Math.abs(prob.idleInterpolated.idle_mW - 1200) < 1e-9);
+    // Both brackets in one millisecond: their mean, never NaN.
+    const squeezed = jsonl(header(), session(1, ['l']), idle(same, 1000), at(layer('l', 10), same), idle(same, 1200));
+    const [l] = parseCampaignText(squeezed, 'c.jsonl').layers;
+    assert.equal(l.idleInterpolated?.idle_mW, 1100);
+    assert.ok(Number.isFinite(l.dynamic_energy_mJ));
+  });
+
   it('the measured values the editor shows use the interpolated idle, and say so', () => {
     const dir = tempFolder();
     try {
