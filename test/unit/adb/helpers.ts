@@ -16,6 +16,13 @@ export function freePort(): Promise<number> {
 
 export async function privateAdbServer(): Promise<AdbClientOptions & { serverPort: number; kill(): void }> {
   const serverPort = await freePort();
+  // Start it now, so nothing else (an emulated phone's adbd, another fixture) takes the free port before
+  // the first adb command would start it: a CI run met "protocol fault" from a port taken meanwhile.
+  try {
+    execFileSync('adb', ['-P', String(serverPort), 'start-server'], { stdio: 'ignore', timeout: 20000 });
+  } catch {
+    /* the first command starts it, as before */
+  }
   return {
     serverPort,
     kill() {
