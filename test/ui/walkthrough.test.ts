@@ -50,6 +50,12 @@ suite('UI: walkthrough and palette', () => {
       shown.some((r) => r.includes('Choose Platform for Predictions')),
       `Choose Platform is offered: ${JSON.stringify(shown)}`,
     );
+    // Board commands are gated on energyLens.workspaceTrusted as well (code-server runs trusted here).
+    const profile = await paletteRows('Energy Lens: Profile on Jetson TX1', 'Profile on Jetson TX1');
+    assert.ok(
+      profile.some((r) => r.includes('Profile on Jetson TX1')),
+      `Profile on Jetson TX1 is offered: ${JSON.stringify(profile)}`,
+    );
     // "Re" matches Refit Models (always offered) and Refresh Campaigns (view title only, when: false).
     const rows = await paletteRows('Energy Lens: Re', 'Refit Models');
     assert.ok(!rows.some((r) => r.includes('Refresh Campaigns')), `Refresh Campaigns is not offered: ${JSON.stringify(rows)}`);

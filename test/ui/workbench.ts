@@ -186,8 +186,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
       .allInnerTexts()
       .catch(() => []);
     const value = await input.inputValue().catch(() => '?');
+    // The status bar says "Restricted Mode" where the workbench thinks the workspace untrusted.
+    const status = await page
+      .locator('.statusbar')
+      .first()
+      .innerText({ timeout: 2_000 })
+      .catch(() => '?');
     throw new Error(
-      `the Command Palette did not offer "${title}" (input "${value}"; rows: ${shown.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || 'none'}): ${String(err)}`,
+      `the Command Palette did not offer "${title}" (input "${value}"; rows: ${shown.map((t) => t.replace(/\s+/g, ' ')).join(' | ') || 'none'}; status bar: ${status.replace(/\s+/g, ' ')}): ${String(err)}`,
     );
   });
   await page.keyboard.press('Enter');

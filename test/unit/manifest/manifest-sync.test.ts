@@ -208,12 +208,18 @@ describe('manifest: contributes agrees with the code', () => {
     assert.ok(keys.has('energyLens.workspaceHasCaffeFiles'), 'commands are gated on the workspace having Caffe files');
     const clientText = fs.readFileSync(path.join(REPO_ROOT, 'client', 'src', 'workspace-context.ts'), 'utf8');
     for (const key of keys) assert.ok(clientText.includes(`'${key}'`) && clientText.includes('setContext'), `${key} is set by the client`);
+    // Trust follows the extension host's vscode.workspace.isTrusted (what requireTrust checks), not the workbench's key.
+    assert.deepEqual(
+      whens.filter((w) => /\bisWorkspaceTrusted\b/.test(w)),
+      [],
+    );
     // The palette shows network commands only where they make sense.
     const palette = new Map(manifest.contributes.menus.commandPalette.map((m) => [m.command, m.when ?? '']));
     for (const c of contributed) {
       if (c === 'energyLens.refitModels') continue; // the panel also imports CSV data: useful in any workspace
       assert.ok(palette.get(c), `${c} has a when clause in the Command Palette`);
-      if (/profile|resume/i.test(c)) assert.match(palette.get(c)!, /isWorkspaceTrusted/, `${c} runs on a board: trusted workspaces only`);
+      if (/profile|resume/i.test(c))
+        assert.match(palette.get(c)!, /energyLens\.workspaceTrusted/, `${c} runs on a board: trusted workspaces only`);
     }
   });
 
