@@ -53,6 +53,22 @@ async function boardName(arg: unknown, title: string): Promise<string | undefine
   return vscode.window.showQuickPick(names, { title, placeHolder: 'Which board?' });
 }
 
+/** The board a command is about and where it is: its name, the list holding it and its index there. */
+async function boardEntry(
+  arg: unknown,
+  title: string,
+): Promise<{ name: string; scope: Scope; list: unknown[]; index: number } | undefined> {
+  const name = await boardName(arg, title);
+  if (!name) return undefined;
+  const { scope, list } = effectiveList();
+  const index = indexOfTarget(list, name);
+  if (index < 0) {
+    void vscode.window.showErrorMessage(`Energy Lens: there is no board "${name}" in energyLens.targets.`);
+    return undefined;
+  }
+  return { name, scope, list, index };
+}
+
 /** One input box of the flow; undefined when the user gives up (Escape). */
 function ask(title: string, prompt: string, value: string, check: (v: string) => string | undefined): Thenable<string | undefined> {
   return vscode.window.showInputBox({ title, prompt, value, ignoreFocusOut: true, validateInput: check });
@@ -174,15 +190,10 @@ export async function addBoard(kind?: TargetKind): Promise<TargetConfig | undefi
 
 /** "Edit Board…": the same questions, starting from the entry; fields the flow does not ask about are kept. */
 export async function editBoard(arg?: unknown): Promise<boolean> {
-  const name = await boardName(arg, 'Edit Board');
-  if (!name) return false;
-  const { scope, list } = effectiveList();
-  const i = indexOfTarget(list, name);
-  if (i < 0) {
-    void vscode.window.showErrorMessage(`Energy Lens: there is no board "${name}" in energyLens.targets.`);
-    return false;
-  }
-  const previous = list[i] as Record<string, unknown>;
+  const board = await boardEntry(arg, 'Edit Board');
+  if (!board) return false;
+  const { name, scope, list } = board;
+  const previous = list[board.index] as Record<string, unknown>;
   const taken = new Set(targetNames(list).filter((n) => n !== name));
   const answers = await askBoard(answersOf(previous), taken, `Edit Board "${name}"`);
   if (!answers) return false;
@@ -197,10 +208,9 @@ export async function editBoard(arg?: unknown): Promise<boolean> {
 
 /** "Remove Board": asks first; the board's campaign records stay where they are. */
 export async function removeBoard(arg?: unknown): Promise<boolean> {
-  const name = await boardName(arg, 'Remove Board');
-  if (!name) return false;
-  const { scope, list } = effectiveList();
-  if (indexOfTarget(list, name) < 0) return false;
+  const board = await boardEntry(arg, 'Remove Board');
+  if (!board) return false;
+  const { name, scope, list } = board;
   const remove = 'Remove';
   const answer = await vscode.window.showWarningMessage(
     `Remove board "${name}" from energyLens.targets?`,
@@ -214,11 +224,9 @@ export async function removeBoard(arg?: unknown): Promise<boolean> {
 
 /** "Set as Default": moves the board first in the list, so it is the first of its kind and of the pickers. */
 export async function setDefaultBoard(arg?: unknown): Promise<boolean> {
-  const name = await boardName(arg, 'Set as Default Board');
-  if (!name) return false;
-  const { scope, list } = effectiveList();
-  const i = indexOfTarget(list, name);
-  if (i < 0) return false;
+  const board = await boardEntry(arg, 'Set as Default Board');
+  if (!board) return false;
+  const { scope, list, index: i } = board;
   if (i > 0) await writeList(scope, [list[i], ...list.slice(0, i), ...list.slice(i + 1)]);
   return true;
 }
