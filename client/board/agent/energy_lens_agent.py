@@ -8,7 +8,9 @@ Commands
                               CPU governors/frequencies and range, GPU clock and range, nvpmodel (the
                               current mode, the modes of /etc/nvpmodel.conf, whether the agent may switch:
                               nvpmodel on PATH and root or `sudo -n`), pycaffe, caffe binary, Python
-  run --model NET.prototxt    measure the net (options: `run --help`); JSON lines on stdout
+  run --model NET.prototxt    measure the net (options: `run --help`); JSON lines on stdout; with
+                              --power-mode ID in that nvpmodel mode, the mode before always restored
+  restore-power-mode          switch back to the mode a killed run left (probe: nvpmodel.pending_restore)
   sample / check-net          internal: the power sampler and the network check, each a child process
 
 Method (`run`, default "steady-state", BOARD-FORMATS.md section 6): the INA3221 averages over ~0.42 s on
@@ -30,7 +32,7 @@ fidelity). "boundary" is SyNERGY's method (integrate the trace
 between layer start and end during single forwards), kept to show how far off it is.
 
 Output: one JSON object per line on stdout, flushed after each, all of schema version 1:
-  {"v": 1, "event": "start" | "idle" | "layer-start" | "layer" | "net" | "done" | "error" | "probe", ...}
+  {"v": 1, "event": "power-mode" | "start" | "idle" | "layer-start" | "layer" | "net" | "done" | "error" | "probe", ...}
   Units: time in ms (`*_ms`), power in mW (`*_mw`), energy in mJ (`*_mj`), durations of phases in s (`*_s`).
   The last line is always "done" (with "status": "ok" | "cancelled" | "error"), unless the agent is killed.
   start        method, model, mode, threads, options, board, l4t, rails, total_rail, layers (to measure),
@@ -52,6 +54,8 @@ Output: one JSON object per line on stdout, flushed after each, all of schema ve
                sum_layers_energy_mj, layers_in_sum, residual_pct ((sum of isolated layers - net) / net),
                in_forward {method, forwards, callback_ms, layers: [{name, time_ms, energy_mj,
                dynamic_energy_mj}], sum_layers_energy_mj, residual_pct}, idle_drift {brackets, drift_mw, range_mw}
+  power-mode   before the run: mode, name, original, original_name, switched, settle_s; after it:
+               mode, name, restored: true, from
   error        code ("no-sensor" | "no-caffe" | "bad-network" | "internal" | ...), message, hint; location
                {line, column, message} (libprotobuf's, 1-based) when Caffe cannot parse the net
   done         status, exit_code, elapsed_s, layers_measured, partial_layers
@@ -65,6 +69,8 @@ Exit codes
   4  no caffe: neither pycaffe (import caffe) nor a `caffe` binary on PATH
   5  bad network: the prototxt/weights are missing or Caffe cannot build the net
   6  cancelled (SIGTERM, SIGINT or SIGHUP): layers measured so far were printed first
+  7  power mode: `run --power-mode` could not switch (no nvpmodel, no root or sudo -n, unknown mode)
+     or could not switch back (then the next `probe` says so and `restore-power-mode` retries)
 
 Environment
   ENERGY_LENS_BOARD_ROOT  prefix for /sys, /proc, /etc and /var paths (empty or unset on a real board;
@@ -97,6 +103,7 @@ EXIT_NO_SENSOR = 3
 EXIT_NO_CAFFE = 4
 EXIT_BAD_NETWORK = 5
 EXIT_CANCELLED = 6
+EXIT_POWER_MODE = 7
 
 ROOT_ENV = 'ENERGY_LENS_BOARD_ROOT'
 # Averaging window when it cannot be read or estimated: NVIDIA IIO driver config 0x7727 (64 averages of
@@ -450,7 +457,8 @@ def _nvpmodel():
     for listed in modes:
         if listed['id'] == mode:
             name = listed['name']
-    return collections.OrderedDict([('mode', mode), ('name', name), ('modes', modes), ('control', _mode_control())])
+    return collections.OrderedDict([('mode', mode), ('name', name), ('modes', modes), ('control', _mode_control()),
+                                    ('pending_restore', pending_power_mode_restore())])
 
 
 def _nvpmodel_modes(conf):
@@ -489,10 +497,115 @@ def _mode_control():
     return {'nvpmodel': tool, 'root': False, 'sudo': sudo, 'may_change': tool is not None and sudo, 'why_not': why}
 
 
-def _run_quick(cmd, timeout, env=None):
+POWER_MODE_FILE = 'power-mode-restore.json'
+POWER_MODE_SWITCH_TIMEOUT_S = 30
+POWER_MODE_STATUS_WAIT_S = 5.0
+POWER_MODE_HINT = ('Run the agent as root, or let its user run nvpmodel without a password (a sudoers line such '
+                   'as `USER ALL=(root) NOPASSWD: /usr/sbin/nvpmodel`).')
+
+
+def _state_dir():
+    """What must outlive a run on this board (the mode to restore): ~/.energy-lens, inside an emulated root."""
+    return board_path(os.path.join(os.path.expanduser('~'), '.energy-lens'))
+
+
+def _current_mode():
+    m = re.search(r'pmode:(\d+)', read_text(board_path('/var/lib/nvpmodel/status')) or '')
+    return int(m.group(1)) if m else None
+
+
+def pending_power_mode_restore():
+    """{original, set, at} left by a run that changed the mode and could not switch back, or None."""
+    text = read_text(os.path.join(_state_dir(), POWER_MODE_FILE))
+    try:
+        state = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if not isinstance(state, dict) or not isinstance(state.get('original'), int):
+        return None
+    return state
+
+
+def _write_power_mode_restore(original, mode_id):
+    # Written before the switch and atomically: a run killed at any point leaves the mode to go back to.
+    d = _state_dir()
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, POWER_MODE_FILE)
+    with open(path + '.tmp', 'w') as f:
+        json.dump({'original': original, 'set': mode_id, 'at': time.time()}, f)
+    os.replace(path + '.tmp', path)
+
+
+def _switch_power_mode(mode_id, control, cancellable=True):
+    cmd = ['nvpmodel', '-m', str(mode_id)]
+    if not control.get('root'):
+        cmd = ['sudo', '-n'] + cmd
+    code, out, err = _run_quick(cmd, POWER_MODE_SWITCH_TIMEOUT_S, cancellable=cancellable)
+    if code != 0:
+        raise AgentError(EXIT_POWER_MODE, 'power-mode', '`%s` failed: %s' % (' '.join(cmd), (err or out).strip()[:400]),
+                         POWER_MODE_HINT)
+    # nvpmodel returns once it has written the clocks; its status file names the mode now in force.
+    end = time.monotonic() + POWER_MODE_STATUS_WAIT_S
+    while _current_mode() != mode_id:
+        if time.monotonic() > end:
+            raise AgentError(EXIT_POWER_MODE, 'power-mode', 'after `%s` the board reports mode %s, not %d'
+                             % (' '.join(cmd), _current_mode(), mode_id))
+        time.sleep(0.05)
+
+
+def set_power_mode(mode_id, settle_s):
+    """Switches to `mode_id` and lets the clocks settle; what `restore_power_mode` needs to switch back."""
+    info = _nvpmodel()
+    if not info or 'mode' not in info:
+        raise AgentError(EXIT_POWER_MODE, 'power-mode', 'this board has no power modes (no /var/lib/nvpmodel/status)')
+    names = dict((m['id'], m['name']) for m in info['modes'])
+    if mode_id not in names:
+        raise AgentError(EXIT_POWER_MODE, 'power-mode', 'power mode %d is not in /etc/nvpmodel.conf (modes: %s)'
+                         % (mode_id, ', '.join('%d %s' % (k, names[k]) for k in sorted(names)) or 'none'))
+    control = info['control']
+    if not control['may_change']:
+        raise AgentError(EXIT_POWER_MODE, 'power-mode', 'cannot change the power mode: %s' % control['why_not'],
+                         POWER_MODE_HINT)
+    pending = pending_power_mode_restore()
+    # A run that was killed left the board changed: the mode before it is the one to go back to.
+    original = pending['original'] if pending else info['mode']
+    if mode_id != info['mode']:
+        _write_power_mode_restore(original, mode_id)
+        _switch_power_mode(mode_id, control)
+        sleep_checked(settle_s)
+    return {'mode': mode_id, 'name': names[mode_id], 'original': original, 'original_name': names.get(original),
+            'switched': mode_id != info['mode'], 'settle_s': settle_s if mode_id != info['mode'] else 0,
+            'control': control}
+
+
+def restore_power_mode(state):
+    """Back to `state['original']`, also when cancelled; the restore file goes once the board is back."""
+    if _current_mode() != state['original']:
+        _switch_power_mode(state['original'], state['control'], cancellable=False)
+    path = os.path.join(_state_dir(), POWER_MODE_FILE)
+    if os.path.exists(path):
+        os.remove(path)
+    return {'mode': state['original'], 'name': state.get('original_name'), 'from': state['mode']}
+
+
+def cmd_restore_power_mode():
+    """`restore-power-mode`: undoes what a killed run left (one JSON object: restored, mode, from)."""
+    pending = pending_power_mode_restore()
+    if not pending:
+        return {'restored': False, 'mode': _current_mode(), 'reason': 'nothing to restore'}
+    info = _nvpmodel() or {}
+    names = dict((m['id'], m['name']) for m in info.get('modes') or [])
+    state = {'original': pending['original'], 'original_name': names.get(pending['original']),
+             'mode': _current_mode(), 'control': info.get('control') or _mode_control()}
+    done = restore_power_mode(state)
+    return {'restored': True, 'mode': done['mode'], 'name': done['name'], 'from': done['from'], 'left_at': pending.get('at')}
+
+
+def _run_quick(cmd, timeout, env=None, cancellable=True):
     """(exit code, stdout, stderr) of a command; exit code None if it could not run or timed out.
 
-    Polls for cancellation while it waits (raises Cancelled after killing the command)."""
+    Polls for cancellation while it waits (raises Cancelled after killing the command), unless it must
+    finish even when cancelled (switching the power mode back)."""
     try:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     except OSError as e:
@@ -505,10 +618,11 @@ def _run_quick(cmd, timeout, env=None):
             out, err = out + (o or b''), err + (e or b'')
             break
         except subprocess.TimeoutExpired:
-            if _CANCEL[0] or time.monotonic() > end:
+            cancelled = cancellable and _CANCEL[0]
+            if cancelled or time.monotonic() > end:
                 p.kill()
                 p.communicate()
-                if _CANCEL[0]:
+                if cancelled:
                     raise Cancelled()
                 return None, '', 'timed out after %d s' % timeout
     return p.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
@@ -1765,7 +1879,12 @@ def cmd_run(args):
         signal.signal(s, _on_signal)
     run = Run(args)
     status, code = 'ok', EXIT_OK
+    power = None
     try:
+        if args.power_mode is not None:
+            power = set_power_mode(args.power_mode, args.mode_settle)
+            emit('power-mode', dict((k, power[k]) for k in ('mode', 'name', 'original', 'original_name', 'switched',
+                                                            'settle_s')))
         if args.threads:
             os.environ['OMP_NUM_THREADS'] = str(args.threads)
             os.environ['OPENBLAS_NUM_THREADS'] = str(args.threads)
@@ -1810,10 +1929,24 @@ def cmd_run(args):
     finally:
         if run.sampler:
             run.sampler.stop()
+        if power is not None and power['switched']:
+            status, code = _restore_after_run(power, status, code)
     emit('done', {'status': status, 'exit_code': code, 'elapsed_s': time.monotonic() - run.t_start,
                   'layers_measured': [m['name'] for m in run.measured if not m.get('partial')],
                   'partial_layers': [m['name'] for m in run.measured if m.get('partial')]})
     return code
+
+
+def _restore_after_run(power, status, code):
+    """Switches back to the mode before the run (cancelled or not); a failure to is the run's error."""
+    try:
+        back = restore_power_mode(power)
+        emit('power-mode', {'mode': back['mode'], 'name': back['name'], 'restored': True, 'from': back['from']})
+        return status, code
+    except AgentError as e:
+        emit('error', {'code': e.code, 'message': 'the power mode was not restored: %s' % e.message,
+                       'hint': 'the next probe reports it and `restore-power-mode` retries'})
+        return 'error', e.exit_code
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1901,6 +2034,11 @@ def build_parser():
     r.add_argument('--idle-every', type=float, default=5.0,
                    help='minutes between idle brackets (idle before, between layers, after; 0: only before)')
     r.add_argument('--retries', type=int, default=2, help='extra tries for a layer that gives no value (default 2)')
+    r.add_argument('--power-mode', type=int, metavar='ID',
+                   help='measure in this nvpmodel mode (root or sudo -n); the mode before is always restored')
+    r.add_argument('--mode-settle', type=float, default=2.0,
+                   help='seconds for the clocks to settle after switching the power mode (default 2)')
+    sub.add_parser('restore-power-mode', help='switch back to the power mode a killed run left changed')
     s = sub.add_parser('sample')
     s.add_argument('--spec', required=True)
     s.add_argument('--period', required=True)
@@ -1927,7 +2065,7 @@ def main(argv):
             p.error('--retries must be >= 0')
         if args.sensor_window is not None and not args.sensor_window > 0:
             p.error('--sensor-window must be > 0')
-        for k in ('min_loop', 'min_windows', 'settle_windows', 'idle_time', 'idle_every'):
+        for k in ('min_loop', 'min_windows', 'settle_windows', 'idle_time', 'idle_every', 'mode_settle'):
             if not getattr(args, k) >= 0:
                 p.error('--%s must be >= 0' % k.replace('_', '-'))
         if args.threads is not None and args.threads < 1:
@@ -1940,6 +2078,14 @@ def main(argv):
         except ValueError as e:
             p.error(str(e))
         return cmd_run(args)
+    if args.cmd == 'restore-power-mode':
+        try:
+            result = cmd_restore_power_mode()
+        except AgentError as e:
+            result = {'restored': False, 'error': {'code': e.code, 'message': e.message, 'hint': e.hint}}
+        sys.stdout.write(json.dumps(_clean(result)) + '\n')
+        sys.stdout.flush()
+        return EXIT_OK if 'error' not in result else EXIT_POWER_MODE
     if args.cmd == 'sample':
         return sample_main(args)
     if args.cmd == 'check-net':

@@ -51,6 +51,8 @@ export interface TargetConfig {
   minWindows?: number;
   /** An emulated board's time scale (its durations and energies are this fraction of the real board's). */
   timeScale?: number;
+  /** Jetson nvpmodel mode to measure in (the agent switches, and always switches back); unset: as the board is. */
+  powerMode?: number;
 }
 
 export const TARGET_DEFAULTS = {
@@ -111,7 +113,8 @@ export function parseTarget(raw: unknown): TargetConfig | string {
   const settle = num('settleWindows');
   const windows = num('minWindows');
   const timeScale = num('timeScale');
-  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale])
+  const powerMode = int('powerMode', 0, 99);
+  for (const v of [port, threads, gpuDevice, repetitions, minLoop, idle, progressTimeout, settle, windows, timeScale, powerMode])
     if (typeof v === 'string') return v;
   if (timeScale === 0) return `"${name}": "timeScale" must be > 0`;
   const env: Record<string, string> = {};
@@ -147,6 +150,7 @@ export function parseTarget(raw: unknown): TargetConfig | string {
     ...(settle !== undefined ? { settleWindows: settle as number } : {}),
     ...(windows !== undefined ? { minWindows: windows as number } : {}),
     ...(timeScale !== undefined ? { timeScale: timeScale as number } : {}),
+    ...(powerMode !== undefined ? { powerMode: powerMode as number } : {}),
   };
 }
 

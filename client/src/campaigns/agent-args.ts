@@ -26,6 +26,7 @@ export function measurementArgs(target: TargetConfig): string[] {
   if (target.idleSeconds !== undefined) args.push('--idle-time', String(target.idleSeconds));
   if (target.settleWindows !== undefined) args.push('--settle-windows', String(target.settleWindows));
   if (target.minWindows !== undefined) args.push('--min-windows', String(target.minWindows));
+  if (target.powerMode !== undefined) args.push('--power-mode', String(target.powerMode));
   return args;
 }
 

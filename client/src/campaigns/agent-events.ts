@@ -145,6 +145,19 @@ export interface ErrorLocation {
   message: string;
 }
 
+/** Before the run: the mode switched to (from `original`); after it, with `restored`, the mode switched back to. */
+export interface AgentPowerMode {
+  event: 'power-mode';
+  mode: number;
+  name?: string | null;
+  original?: number;
+  original_name?: string | null;
+  switched?: boolean;
+  settle_s?: number;
+  restored?: boolean;
+  from?: number;
+}
+
 export interface AgentDone {
   event: 'done';
   status: 'ok' | 'cancelled' | 'error';
@@ -154,9 +167,9 @@ export interface AgentDone {
   partial_layers: string[];
 }
 
-export type AgentEvent = AgentStart | AgentIdle | AgentLayerStart | AgentLayer | AgentNet | AgentError | AgentDone;
+export type AgentEvent = AgentPowerMode | AgentStart | AgentIdle | AgentLayerStart | AgentLayer | AgentNet | AgentError | AgentDone;
 
-const KNOWN = new Set(['start', 'idle', 'layer-start', 'layer', 'net', 'error', 'done']);
+const KNOWN = new Set(['power-mode', 'start', 'idle', 'layer-start', 'layer', 'net', 'error', 'done']);
 
 /**
  * One stdout line -> an event; undefined for lines that are not agent events (a stray print from a

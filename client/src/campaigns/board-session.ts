@@ -104,7 +104,12 @@ export class BoardSession {
       o.onPhase?.('installing the agent');
       await installAgent(connection, o.agentLocalPath, agentRemotePath, o.log);
       o.onPhase?.('probing the board');
-      const probe = await runProbe(connection, o.target, agentRemotePath, o.log, o.signal);
+      let probe = await runProbe(connection, o.target, agentRemotePath, o.log, o.signal);
+      if (probe.powerModes?.pendingRestore !== undefined) {
+        o.onPhase?.('restoring the power mode');
+        await restorePowerMode(connection, o.target, agentRemotePath, o.log, o.signal);
+        probe = await runProbe(connection, o.target, agentRemotePath, o.log, o.signal);
+      }
       o.log(`${label}: ${describeProbe(probe)}`);
       const blocker = probeBlocker(probe, label);
       if (blocker) throw blocker;
@@ -207,9 +212,53 @@ async function runProbe(
   log: (l: string) => void,
   signal?: AbortSignal,
 ): Promise<ProbeInfo> {
+  const out = await runAgentCommand(connection, target, agent, 'probe', log, signal);
+  return parseProbe(out, `board "${target.name}"`);
+}
+
+/**
+ * A run that lost its connection (or was killed) left the board in the mode it measured in: switch back
+ * before anything else is measured, and say so; a board that cannot be switched back is not measured on.
+ */
+async function restorePowerMode(
+  connection: BoardLink,
+  target: TargetConfig,
+  agent: string,
+  log: (l: string) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const out = await runAgentCommand(connection, target, agent, 'restore-power-mode', log, signal, [0, 7]);
+  const label = `board "${target.name}"`;
+  let result: { restored?: unknown; mode?: unknown; from?: unknown; error?: { message?: unknown; hint?: unknown } };
+  try {
+    result = JSON.parse(out.slice(0, 64 * 1024)) as typeof result;
+  } catch {
+    throw new CampaignError(`The agent's power-mode restore on ${label} did not answer with JSON.`, 'probe-failed');
+  }
+  if (result.error) {
+    throw new CampaignError(
+      `An earlier run left ${label} in another power mode, and switching it back failed: ${String(result.error.message).slice(0, 400)}`,
+      'probe-failed',
+      typeof result.error.hint === 'string' ? result.error.hint.slice(0, 400) : undefined,
+    );
+  }
+  if (result.restored === true)
+    log(`${label}: power mode ${String(result.mode)} restored (an earlier run had left it in mode ${String(result.from)}).`);
+}
+
+/** Runs one of the agent's one-object commands (probe, restore-power-mode) and returns its stdout. */
+async function runAgentCommand(
+  connection: BoardLink,
+  target: TargetConfig,
+  agent: string,
+  command: 'probe' | 'restore-power-mode',
+  log: (l: string) => void,
+  signal?: AbortSignal,
+  okCodes: readonly number[] = [0],
+): Promise<string> {
   const out: string[] = [];
-  const argv = [...pythonArgv(target.python), agent, 'probe'];
-  // A probe that never answers (a hung board) is stopped like a silent agent run.
+  const argv = [...pythonArgv(target.python), agent, command];
+  // A command that never answers (a hung board) is stopped like a silent agent run.
   const timeout_s = target.progressTimeoutSeconds ?? DEFAULT_PROGRESS_TIMEOUT_S;
   const stop = new AbortController();
   const forwardAbort = (): void => stop.abort();
@@ -221,7 +270,7 @@ async function runProbe(
       env: target.env,
       signal: stop.signal,
       onStdout: (l) => out.push(l),
-      onStderr: (l) => log(`[probe] ${l}`),
+      onStderr: (l) => log(`[${command}] ${l}`),
     });
   } finally {
     watchdog.stop();
@@ -230,9 +279,9 @@ async function runProbe(
   const label = `board "${target.name}"`;
   if (watchdog.fired && !signal?.aborted) {
     throw new CampaignError(
-      `The agent's probe on ${label} gave no answer in ${timeout_s} s; stopped it.`,
+      `The agent's ${command} on ${label} gave no answer in ${timeout_s} s; stopped it.`,
       'probe-failed',
-      'Check that the board is not hung or overloaded (log in with ssh and run the agent\'s probe by hand); "progressTimeoutSeconds" on this target sets how long to wait.',
+      `Check that the board is not hung or overloaded (log in with ssh and run the agent's ${command} by hand); "progressTimeoutSeconds" on this target sets how long to wait.`,
     );
   }
   if (r.cancelled) throw new CampaignError('Cancelled.', 'cancelled');
@@ -243,12 +292,12 @@ async function runProbe(
       'Install Python 3 on the board, or set "python" on this target in energyLens.targets to its path.',
     );
   }
-  if (r.code !== 0) {
+  if (r.code === null || !okCodes.includes(r.code)) {
     throw new CampaignError(
-      `The agent's probe failed on ${label} (exit ${r.code ?? r.signal}). The agent needs Python 3.5 or later.`,
+      `The agent's ${command} failed on ${label} (exit ${r.code ?? r.signal}). The agent needs Python 3.5 or later.`,
       'probe-failed',
       'See the "Energy Lens" output for the agent\'s messages; set "python" on this target if the default python3 is too old.',
     );
   }
-  return parseProbe(out.join('\n'), label);
+  return out.join('\n');
 }

@@ -90,7 +90,8 @@ function header(plan: CampaignPlan, session: BoardSession): CampaignHeader {
     device: t.device,
     threads: t.device === 'cpu' ? t.threads : undefined,
     batch: plan.network.analysis.batch,
-    mode: typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null,
+    // The mode measured in: the target's (the agent switches to it) or the one the board was found in.
+    mode: t.powerMode ?? (typeof nvpmodel?.mode === 'number' && Number.isInteger(nvpmodel.mode) ? nvpmodel.mode : null),
   });
   return {
     type: 'campaign',
@@ -209,6 +210,18 @@ export async function measureOnBoard(
           append(r);
           hooks.log(`Whole net: ${r.energy_mJ.toPrecision(4)} mJ per forward (${r.time_ms.toPrecision(4)} ms).`);
         }
+        break;
+      }
+      case 'power-mode': {
+        const mode = (id: number | undefined, name: string | null | undefined): string => `${String(id)}${name ? ` (${name})` : ''}`;
+        hooks.log(
+          e.restored
+            ? `Power mode ${mode(e.mode, e.name)} restored after the run (it measured in mode ${String(e.from)}).`
+            : e.switched
+              ? `Measuring in power mode ${mode(e.mode, e.name)}; the board was in ${mode(e.original, e.original_name)} and goes back to it after the run.`
+              : `Measuring in power mode ${mode(e.mode, e.name)}, the board's own.`,
+        );
+        tracker.setPhase(e.restored ? 'restoring the power mode' : `power mode ${mode(e.mode, e.name)}`);
         break;
       }
       case 'error':

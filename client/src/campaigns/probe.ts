@@ -37,6 +37,8 @@ export interface PowerModes {
   /** Whether the agent may switch modes (nvpmodel on PATH; root, or sudo without a password). */
   mayChange: boolean;
   whyNot?: string;
+  /** The mode a run switched from and could not switch back to (killed, connection lost): restore it first. */
+  pendingRestore?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -64,7 +66,14 @@ function powerModesOf(v: unknown): PowerModes | undefined {
     ];
   });
   if (!modes.some((m) => m.id === current)) modes.unshift({ id: current, name: strOrNull(nv.name), cpuOnline: null });
-  return { current, modes, mayChange: control.may_change === true, whyNot: strOrNull(control.why_not) ?? undefined };
+  const pending = num(obj(nv.pending_restore).original);
+  return {
+    current,
+    modes,
+    mayChange: control.may_change === true,
+    whyNot: strOrNull(control.why_not) ?? undefined,
+    ...(pending !== undefined && Number.isInteger(pending) ? { pendingRestore: pending } : {}),
+  };
 }
 
 /** The probe's stdout (one JSON object) -> ProbeInfo; throws a CampaignError when it is not one. */

@@ -41,6 +41,7 @@ Several boards run at once, one queue each (never two measurements at once on on
   --json                           stream the agent's events as JSON lines on stdout
   run options (override the target's): --kind KIND --device cpu|gpu --gpu N --threads N --repetitions N
     --min-loop S --idle-time S --settle-windows N --min-windows N --no-net-check --python CMD --batch N
+    --power-mode ID (a Jetson nvpmodel mode: switched to as root or with sudo -n, always switched back)
 
 Exit codes: 0 complete, 1 failed (agent or records), 2 usage, 3 bad network, 4 no power sensor,
 5 no Caffe on the board, 6 board unreachable (connect, login or connection lost), 7 host key unknown or
@@ -63,6 +64,7 @@ const VALUE_FLAGS = new Set([
   '--min-windows',
   '--python',
   '--batch',
+  '--power-mode',
 ]);
 const BOOLEAN_FLAGS = new Set(['--resume', '--accept-new', '--json', '--no-net-check', '--help', '-h']);
 
@@ -76,6 +78,7 @@ const NUMERIC: Record<string, { key: string; min: number; max: number; integer: 
   '--settle-windows': { key: 'settleWindows', min: 0, max: 100, integer: false },
   '--min-windows': { key: 'minWindows', min: 1, max: 1000, integer: false },
   '--batch': { key: 'batch', min: 1, max: 4096, integer: true },
+  '--power-mode': { key: 'powerMode', min: 0, max: 99, integer: true },
 };
 
 export function parseProfileArgs(args: string[]): ProfileArgs | string {

@@ -109,6 +109,10 @@ describe('campaign targets (energyLens.targets)', () => {
     // The analysed batch goes to the agent, which reshapes the inputs (a deploy file may say dim: 10).
     const withBatch = runArgs({ target: cpu, remoteModel: 'm', batch: 1 });
     assert.deepEqual(withBatch.slice(withBatch.indexOf('--batch'), withBatch.indexOf('--batch') + 2), ['--batch', '1']);
+    // A power mode goes to the agent, which switches to it and back.
+    assert.deepEqual(measurementArgs(target({ name: 'p', host: 'h', powerMode: 2 })).slice(-2), ['--power-mode', '2']);
+    assert.ok(!measurementArgs(cpu).includes('--power-mode'), 'no mode set: measured as the board is');
+    assert.match(String(parseTarget({ name: 'p', host: 'h', powerMode: -1 })), /"powerMode" must be an integer from 0 to 99/);
     assert.deepEqual(pythonArgv(' /usr/bin/python3.5  -u '), ['/usr/bin/python3.5', '-u']);
     assert.deepEqual(pythonArgv(''), ['python3']);
   });

@@ -244,4 +244,26 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       fs.rmSync(cwd, { recursive: true, force: true });
     }
   });
+
+  it('--power-mode measures a TX2 in that nvpmodel mode (records say so); a mode it lacks fails, naming its modes', async function () {
+    if (process.getuid?.() !== 0) this.skip(); // the emulated nvpmodel, like L4T's, switches as root
+    const cwd = tempDir('cli-power-mode');
+    try {
+      fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), path.join(cwd, 'lenet.prototxt'));
+      const env = { HOME: cwd, ENERGY_LENS_ANALYZE: ANALYZE_COMMAND };
+      const args = ['profile', 'lenet.prototxt', '--emulated', 'tx2', '--time-scale', '0.05', '--out', 'data', ...FAST];
+      const r = await startCli([...args, '--power-mode', '1'], cwd, env).done;
+      assert.equal(r.code, 0, r.stderr);
+      const [file] = fs.readdirSync(path.join(cwd, 'data'));
+      const read = readCampaignFile(path.join(cwd, 'data', file));
+      assert.equal(read.status, 'complete');
+      assert.equal(read.campaign!.platform?.mode, 1);
+      assert.deepEqual(read.campaign!.method.agentArgs.slice(-2), ['--power-mode', '1']);
+      const bad = await startCli([...args, '--power-mode', '9', '--retries', '0'], cwd, env).done;
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /power mode 9 is not in \/etc\/nvpmodel\.conf \(modes: 0 MAXN, 1 MAXQ/);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,7 +5,7 @@ import os
 import random
 import time
 
-from . import activity, config, cost
+from . import activity, config, cost, power_mode
 
 TIME_JITTER_SIGMA = 0.03   # per call, log-normal with mean 1
 RUN_SIGMA = 0.003          # per process (run-to-run), normal with mean 1
@@ -28,9 +28,12 @@ class EmulatedBoard(object):
         self._jitter = [self.scale * self.run_factor * self.rng.lognormvariate(mu, TIME_JITTER_SIGMA)
                         for _ in range(JITTER_TABLE)]
         self._k = 0
+        # The power mode this process started in (nvpmodel switches between runs, not during one).
+        mode_id = power_mode.current(self.cfg['root'])
+        self._hw = dict((m, power_mode.hw_for(self.prof, mode_id, m)) for m in ('cpu', 'gpu'))
 
     def hw(self, mode):
-        return self.prof['gpu'] if mode == 'gpu' else self.prof['cpu']
+        return self._hw['gpu' if mode == 'gpu' else 'cpu']
 
     def scaled_duration(self, seconds):
         """A call's noisy duration in this board's (scaled) wall time."""

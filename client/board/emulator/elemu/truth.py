@@ -7,7 +7,7 @@ into pycaffe, callbacks) is no layer's and is in neither. For the whole net: one
 sequence, cold weights, plus the Net's own overhead). Times and energies are in the board's scaled time
 (what a measurement on the emulated board sees); `board_*` fields are the unscaled physics.
 """
-from . import config, cost, network, profiles
+from . import config, cost, network, power_mode, profiles
 
 
 def _power(prof, comps):
@@ -20,7 +20,7 @@ def truth(root, prototxt, mode='cpu', threads=None):
     cfg = config.load_config(root)
     prof = cfg['profile']
     scale = float(cfg['time_scale'])
-    hw = prof['gpu'] if mode == 'gpu' else prof['cpu']
+    hw = power_mode.hw_for(prof, power_mode.current(cfg['root']), mode)
     if mode == 'gpu':
         threads = 1
     elif not threads:
@@ -51,7 +51,8 @@ def truth(root, prototxt, mode='cpu', threads=None):
     net_s += osec
     net_mj += _power(prof, ocomps)[0] * osec
     return {
-        'v': 1, 'network': name, 'kind': cfg['kind'], 'mode': mode, 'threads': threads, 'time_scale': scale,
+        'v': 1, 'network': name, 'kind': cfg['kind'], 'mode': mode, 'power_mode': power_mode.current(cfg['root']),
+        'threads': threads, 'time_scale': scale,
         'idle_power_mw': idle, 'layers': layers,
         'net': {'time_ms': net_s * scale * 1000.0, 'board_time_ms': net_s * 1000.0,
                 'power_mw': net_mj / net_s, 'energy_mj': net_mj * scale,
