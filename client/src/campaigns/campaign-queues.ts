@@ -31,6 +31,8 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 2000, maxDe
 export interface QueueResult {
   target: string;
   networkFile: string;
+  /** The power mode of a sweep's campaign (undefined: the target's own). */
+  powerMode?: number;
   outcome: CampaignOutcome;
   /** Runs it took (1 without retries). */
   attempts: number;
@@ -43,10 +45,12 @@ export interface PlanOptions {
   recordsFolder: string;
   /** Continue each network's newest unfinished campaign on its target instead of starting anew. */
   resume: boolean;
+  /** A power-mode sweep: each network measured in each of these nvpmodel modes, in order (one campaign each). */
+  powerModes?: number[];
   batch?: number;
   retry?: RetryPolicy;
   /** Hooks for one board's campaign (log lines, progress, events). */
-  hooksFor(target: string, networkFile: string): CampaignHooks;
+  hooksFor(target: string, networkFile: string, powerMode?: number): CampaignHooks;
   /** After each campaign (the last attempt). */
   onResult?(r: QueueResult): void;
   /** Before a transient failure is tried again (the Campaigns view shows "retrying"). */
@@ -84,12 +88,16 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The newest unfinished campaign of `networkFile` on `target` in `folder`, or a finished one when that is all there is. */
+/**
+ * The newest unfinished campaign of `networkFile` on `target` (in `powerMode`, when a sweep gives one) in
+ * `folder`, or a finished one when that is all there is.
+ */
 export function findResumable(
   folder: string,
   workspaceRoot: string,
   networkFile: string,
   target: string,
+  powerMode?: number,
 ): { file: string; complete: boolean } | undefined {
   let names: string[];
   try {
@@ -102,7 +110,12 @@ export function findResumable(
     .map((n) => readCampaignFile(path.join(folder, n)))
     .filter((r) => {
       const c = r.campaign;
-      return c && c.target.name === target && path.resolve(workspaceRoot, c.network.path) === wanted;
+      return (
+        c &&
+        c.target.name === target &&
+        path.resolve(workspaceRoot, c.network.path) === wanted &&
+        (powerMode === undefined || c.platform?.mode === powerMode)
+      );
     })
     .sort((a, b) => a.campaign!.created.localeCompare(b.campaign!.created));
   const open = matches.filter((r) => r.status !== 'complete');
@@ -111,10 +124,18 @@ export function findResumable(
 }
 
 async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[]): Promise<void> {
+  for (const powerMode of o.powerModes ?? [undefined]) {
+    // The agent switches to the mode for the campaign and back after it.
+    const target = powerMode === undefined ? board.target : (): TargetConfig => ({ ...board.target(), powerMode });
+    await runNetworks({ ...board, target }, o, results, powerMode);
+  }
+}
+
+async function runNetworks(board: BoardQueue, o: PlanOptions, results: QueueResult[], powerMode: number | undefined): Promise<void> {
   for (const networkFile of o.networkFiles) {
     if (o.signal?.aborted) return;
     const name = board.target().name;
-    const hooks = o.hooksFor(name, networkFile);
+    const hooks = o.hooksFor(name, networkFile, powerMode);
     const fresh: CampaignRequest = {
       kind: 'new',
       workspaceRoot: o.workspaceRoot,
@@ -124,9 +145,10 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
     };
     let request: CampaignRequest = fresh;
     if (o.resume) {
-      const found = findResumable(o.recordsFolder, o.workspaceRoot, networkFile, name);
+      const found = findResumable(o.recordsFolder, o.workspaceRoot, networkFile, name, powerMode);
       if (found?.complete) {
-        hooks.log(`${path.basename(networkFile)} on ${name}: already complete in ${found.file}; nothing to resume.`);
+        const where = `${name}${powerMode === undefined ? '' : ` in power mode ${powerMode}`}`;
+        hooks.log(`${path.basename(networkFile)} on ${where}: already complete in ${found.file}; nothing to resume.`);
         continue;
       }
       if (found) request = { kind: 'resume', workspaceRoot: o.workspaceRoot, recordsFile: found.file };
@@ -142,7 +164,7 @@ async function runQueue(board: BoardQueue, o: PlanOptions, results: QueueResult[
       sleep: o.sleep,
       onRetry: (r) => o.onRetry?.({ target: name, networkFile, ...r }),
     });
-    const r = { target: name, networkFile, outcome, attempts };
+    const r: QueueResult = { target: name, networkFile, outcome, attempts, ...(powerMode === undefined ? {} : { powerMode }) };
     results.push(r);
     o.onResult?.(r);
   }

@@ -18,6 +18,8 @@ export interface ProfileArgs {
   resume: boolean;
   acceptNew: boolean;
   json: boolean;
+  /** A power-mode sweep (--modes): every network in each mode, one campaign each. */
+  powerModes?: number[];
   /** Run options that override the target's (undefined: the target's own or the default). */
   overrides: Record<string, unknown>;
   help: boolean;
@@ -42,6 +44,7 @@ Several boards run at once, one queue each (never two measurements at once on on
   run options (override the target's): --kind KIND --device cpu|gpu --gpu N --threads N --repetitions N
     --min-loop S --idle-time S --settle-windows N --min-windows N --no-net-check --python CMD --batch N
     --power-mode ID (a Jetson nvpmodel mode: switched to as root or with sudo -n, always switched back)
+  --modes ID,ID,...                a power-mode sweep: every network measured in each mode (one campaign each)
 
 Exit codes: 0 complete, 1 failed (agent or records), 2 usage, 3 bad network, 4 no power sensor,
 5 no Caffe on the board, 6 board unreachable (connect, login or connection lost), 7 host key unknown or
@@ -65,6 +68,7 @@ const VALUE_FLAGS = new Set([
   '--python',
   '--batch',
   '--power-mode',
+  '--modes',
 ]);
 const BOOLEAN_FLAGS = new Set(['--resume', '--accept-new', '--json', '--no-net-check', '--help', '-h']);
 
@@ -155,6 +159,9 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
   if (!(retryDelayS >= 0 && retryDelayS <= 3600))
     return `--retry-delay must be seconds from 0 to 3600 (got '${values.get('--retry-delay')}')`;
 
+  const powerModes = parseModes(values.get('--modes'));
+  if (typeof powerModes === 'string') return powerModes;
+  if (powerModes && values.has('--power-mode')) return 'give --power-mode or --modes, not both';
   const overrides: Record<string, unknown> = {};
   for (const [flag, spec] of Object.entries(NUMERIC)) {
     const text = values.get(flag);
@@ -184,7 +191,19 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
     resume: flags.has('--resume'),
     acceptNew: flags.has('--accept-new'),
     json: flags.has('--json'),
+    ...(powerModes ? { powerModes } : {}),
     overrides,
     help,
   };
+}
+
+/** `--modes 0,1,2`: distinct nvpmodel mode ids; undefined without the flag. */
+function parseModes(text: string | undefined): number[] | undefined | string {
+  if (text === undefined) return undefined;
+  const ids = text.split(',').map((t) => t.trim());
+  const bad = ids.find((t) => !/^\d{1,2}$/.test(t));
+  if (bad !== undefined) return `--modes takes mode ids from 0 to 99, comma-separated (got '${text}')`;
+  const modes = ids.map(Number);
+  if (new Set(modes).size !== modes.length) return `--modes lists a mode twice (got '${text}')`;
+  return modes;
 }

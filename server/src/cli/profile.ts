@@ -170,10 +170,11 @@ export const profile: CliCommand = async (args, io) => {
       signal: controller.signal,
       batch: a.overrides.batch as number | undefined,
       retry: { retries: a.retries, baseDelayMs: a.retryDelayS * 1000, maxDelayMs: 30000 },
-      hooksFor: (target, networkFile) => {
+      powerModes: a.powerModes,
+      hooksFor: (target, networkFile, powerMode) => {
         const labels = layerLabelsOf(networkFile);
         const rel = path.relative(io.cwd, networkFile) || networkFile;
-        const label = `${path.basename(networkFile)} on ${target}`;
+        const label = `${path.basename(networkFile)} on ${target}${powerMode === undefined ? '' : ` (mode ${powerMode})`}`;
         return {
           log: (line) => bar.note(several ? `[${target}] ${line}` : line),
           onProgress: (state: ProgressState, plan) => {
@@ -210,7 +211,7 @@ export const profile: CliCommand = async (args, io) => {
 
 function reportResult(a: ProfileArgs, io: CliIo, bar: ProgressBar, r: QueueResult): void {
   const { outcome } = r;
-  const label = `${path.basename(r.networkFile)} on ${r.target}`;
+  const label = `${path.basename(r.networkFile)} on ${r.target}${r.powerMode === undefined ? '' : ` in power mode ${r.powerMode}`}`;
   const where = outcome.file ? ` -> ${path.relative(io.cwd, outcome.file) || outcome.file}` : '';
   const tries = r.attempts > 1 ? `, after ${r.attempts} attempts` : '';
   bar.note(`${label}: ${outcome.status}, ${outcome.measured}/${outcome.planned || '?'} layers (${outcome.added} this run${tries})${where}`);
@@ -222,6 +223,7 @@ function reportResult(a: ProfileArgs, io: CliIo, bar: ProgressBar, r: QueueResul
         event: 'campaign-end',
         network: path.relative(io.cwd, r.networkFile) || r.networkFile,
         target: r.target,
+        ...(r.powerMode === undefined ? {} : { powerMode: r.powerMode }),
         status: outcome.status,
         file: outcome.file ?? null,
         measured: outcome.measured,

@@ -266,4 +266,28 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       fs.rmSync(cwd, { recursive: true, force: true });
     }
   });
+
+  it('--modes sweeps: one campaign per mode in one dataset, and the capped mode measures slower convolutions', async function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const cwd = tempDir('cli-modes');
+    try {
+      fs.copyFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), path.join(cwd, 'lenet.prototxt'));
+      const r = await startCli(
+        ['profile', 'lenet.prototxt', '--emulated', 'tx2', '--time-scale', '0.05', '--out', 'data', '--modes', '0,1', ...FAST],
+        cwd,
+        { HOME: cwd, ENERGY_LENS_ANALYZE: ANALYZE_COMMAND },
+      ).done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /lenet\.prototxt on emulated-tx2 in power mode 1: complete/);
+      const reads = fs.readdirSync(path.join(cwd, 'data')).map((f) => readCampaignFile(path.join(cwd, 'data', f)));
+      const byMode = new Map(reads.map((read) => [read.campaign!.platform?.mode, read]));
+      assert.deepEqual([...byMode.keys()].sort(), [0, 1]);
+      for (const read of reads) assertEveryLayerOnce(read);
+      const conv = (mode: number): number => byMode.get(mode)!.layers.find((l) => l.name === 'conv2')!.time_ms;
+      // MAXQ caps the CPU at 1.11 of 2.04 GHz: a convolution is compute-bound.
+      assert.ok(conv(1) > 1.4 * conv(0), `conv2: ${conv(0)} ms in MAXN, ${conv(1)} ms in MAXQ`);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
 });
