@@ -9,9 +9,15 @@ export function caffeBackend(device: 'cpu' | 'gpu'): string {
   return device === 'gpu' ? 'caffe-cudnn' : 'caffe-openblas';
 }
 
-/** `<board>/<backend>/<device>[/<threads>t]`; threads only count on the CPU. */
-export function platformId(p: { board: string; backend: string; device: 'cpu' | 'gpu'; threads?: number }): string {
-  return `${p.board}/${p.backend}/${p.device}${p.device === 'cpu' && p.threads ? `/${p.threads}t` : ''}`;
+/**
+ * `<board>/<backend>/<device>[/<threads>t][/mode<N>]`; threads only count on the CPU. A Jetson power mode
+ * other than 0 (nvpmodel's MAXN, the mode the built-in models describe) is a platform of its own: its
+ * clocks change every layer's time and power, so a fit never mixes modes and a model saved from a
+ * sweep's mode-1 campaigns is the model of mode 1.
+ */
+export function platformId(p: { board: string; backend: string; device: 'cpu' | 'gpu'; threads?: number; mode?: number | null }): string {
+  const threads = p.device === 'cpu' && p.threads ? `/${p.threads}t` : '';
+  return `${p.board}/${p.backend}/${p.device}${threads}${p.mode ? `/mode${p.mode}` : ''}`;
 }
 
 /** What the runner records in a new campaign header. */
@@ -24,7 +30,7 @@ export function campaignPlatform(o: {
 }): CampaignPlatformInfo {
   const backend = caffeBackend(o.device);
   const info: CampaignPlatformInfo = {
-    id: platformId({ board: o.kind, backend, device: o.device, threads: o.threads }),
+    id: platformId({ board: o.kind, backend, device: o.device, threads: o.threads, mode: o.mode }),
     board: o.kind,
     backend,
     device: o.device,

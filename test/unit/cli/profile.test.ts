@@ -258,6 +258,8 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       const read = readCampaignFile(path.join(cwd, 'data', file));
       assert.equal(read.status, 'complete');
       assert.equal(read.campaign!.platform?.mode, 1);
+      // Another mode is another platform: a fit never mixes MAXQ with MAXN.
+      assert.equal(read.campaign!.platform?.id, 'jetson-tx2/caffe-openblas/cpu/1t/mode1');
       assert.deepEqual(read.campaign!.method.agentArgs.slice(-2), ['--power-mode', '1']);
       const bad = await startCli([...args, '--power-mode', '9', '--retries', '0'], cwd, env).done;
       assert.notEqual(bad.code, 0);
