@@ -128,6 +128,12 @@ class PowerModes(unittest.TestCase):
         self.assertEqual(read(self.root, 'var/lib/nvpmodel/status'), 'pmode:0000')
         self.assertIsNone(json.loads(self.agent('probe').stdout)['nvpmodel']['pending_restore'])
         self.assertFalse(json.loads(self.agent('restore-power-mode').stdout)['restored'], 'nothing left')
+        # A note left while the mode was switched back by hand meanwhile: dropped, nothing switched.
+        with open(self.restore_file(), 'w') as f:
+            json.dump({'original': 0, 'set': 1, 'at': 0}, f)
+        stale = json.loads(self.agent('restore-power-mode').stdout)
+        self.assertEqual((stale['restored'], stale['reason']), (False, 'already in the mode before the run'))
+        self.assertFalse(os.path.exists(self.restore_file()))
 
     def test_a_mode_the_board_does_not_have_is_an_error_before_anything_runs(self):
         p = self.agent('run', '--model', FIXTURE_NET, '--power-mode', '7', *FAST)

@@ -593,6 +593,9 @@ def cmd_restore_power_mode():
     pending = pending_power_mode_restore()
     if not pending:
         return {'restored': False, 'mode': _current_mode(), 'reason': 'nothing to restore'}
+    if _current_mode() == pending['original']:  # switched back by hand meanwhile: only the note is stale
+        os.remove(os.path.join(_state_dir(), POWER_MODE_FILE))
+        return {'restored': False, 'mode': pending['original'], 'reason': 'already in the mode before the run'}
     info = _nvpmodel() or {}
     names = dict((m['id'], m['name']) for m in info.get('modes') or [])
     state = {'original': pending['original'], 'original_name': names.get(pending['original']),
