@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 from boardtest import AGENT_PATH, FIXTURE_ANALYSIS, FIXTURE_NET, emulated_env
@@ -133,6 +134,23 @@ class PowerModes(unittest.TestCase):
             json.dump({'original': 0, 'set': 1, 'at': 0}, f)
         stale = json.loads(self.agent('restore-power-mode').stdout)
         self.assertEqual((stale['restored'], stale['reason']), (False, 'already in the mode before the run'))
+        self.assertFalse(os.path.exists(self.restore_file()))
+
+    @unittest.skipUnless(os.geteuid() == 0, 'nvpmodel -m needs root, as on the board')
+    def test_cancelled_while_the_clocks_settle_switches_back_at_once(self):
+        p = subprocess.Popen([sys.executable, AGENT_PATH, 'run', '--model', FIXTURE_NET, '--power-mode', '1', '--mode-settle',
+                              '60'] + FAST[:-2], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             universal_newlines=True)
+        with p.stdout:
+            deadline = time.monotonic() + 30
+            while read(self.root, 'var/lib/nvpmodel/status') != 'pmode:0001':
+                self.assertLess(time.monotonic(), deadline, 'the agent switched to mode 1')
+                time.sleep(0.05)
+            p.send_signal(signal.SIGTERM)
+            events = self.events(p.stdout.read())
+        self.assertEqual(p.wait(timeout=30), 6)
+        self.assertEqual(events[-1]['status'], 'cancelled')
+        self.assertEqual(read(self.root, 'var/lib/nvpmodel/status'), 'pmode:0000')
         self.assertFalse(os.path.exists(self.restore_file()))
 
     def test_a_mode_the_board_does_not_have_is_an_error_before_anything_runs(self):

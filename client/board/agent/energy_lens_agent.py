@@ -569,13 +569,23 @@ def set_power_mode(mode_id, settle_s):
     pending = pending_power_mode_restore()
     # A run that was killed left the board changed: the mode before it is the one to go back to.
     original = pending['original'] if pending else info['mode']
-    if mode_id != info['mode']:
+    switched = mode_id != info['mode']
+    state = {'mode': mode_id, 'name': names[mode_id], 'original': original, 'original_name': names.get(original),
+             'switched': switched, 'settle_s': settle_s if switched else 0, 'control': control,
+             'restore': switched or pending is not None}
+    if switched:
         _write_power_mode_restore(original, mode_id)
-        _switch_power_mode(mode_id, control)
-        sleep_checked(settle_s)
-    return {'mode': mode_id, 'name': names[mode_id], 'original': original, 'original_name': names.get(original),
-            'switched': mode_id != info['mode'], 'settle_s': settle_s if mode_id != info['mode'] else 0,
-            'control': control}
+        try:
+            _switch_power_mode(mode_id, control)
+            sleep_checked(settle_s)
+        except (Cancelled, AgentError):
+            # Cancelled while the clocks settled, or the switch half done: back now, not at the next connect.
+            try:
+                restore_power_mode(state)
+            except AgentError:
+                pass  # the note stays: the next connect restores
+            raise
+    return state
 
 
 def restore_power_mode(state):
@@ -1932,7 +1942,7 @@ def cmd_run(args):
     finally:
         if run.sampler:
             run.sampler.stop()
-        if power is not None and power['switched']:
+        if power is not None and power['restore']:
             status, code = _restore_after_run(power, status, code)
     emit('done', {'status': status, 'exit_code': code, 'elapsed_s': time.monotonic() - run.t_start,
                   'layers_measured': [m['name'] for m in run.measured if not m.get('partial')],
