@@ -216,6 +216,8 @@ async function runProbe(
   return parseProbe(out, `board "${target.name}"`);
 }
 
+const AGENT_EXIT_POWER_MODE = 7;
+
 /**
  * A run that lost its connection (or was killed) left the board in the mode it measured in: switch back
  * before anything else is measured, and say so; a board that cannot be switched back is not measured on.
@@ -227,7 +229,8 @@ async function restorePowerMode(
   log: (l: string) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const out = await runAgentCommand(connection, target, agent, 'restore-power-mode', log, signal, [0, 7]);
+  // Exit 7 (the agent's "power mode" code) comes with a JSON answer saying why it could not switch back.
+  const out = await runAgentCommand(connection, target, agent, 'restore-power-mode', log, signal, [0, AGENT_EXIT_POWER_MODE]);
   const label = `board "${target.name}"`;
   let result: { restored?: unknown; mode?: unknown; from?: unknown; error?: { message?: unknown; hint?: unknown } };
   try {

@@ -31,6 +31,12 @@ def current(root):
     return int(digits) if digits.isdigit() else None
 
 
+def cpu_cap_khz(prof, cpu_khz):
+    """The CPU clock a mode's cap allows: the highest listed frequency at or below it (-1: no cap)."""
+    freqs = prof['cpu_freqs_khz']
+    return freqs[-1] if cpu_khz < 0 else max([f for f in freqs if f <= cpu_khz] or freqs[:1])
+
+
 def switch(root, prof, mode_id):
     """Applies mode `mode_id` to the emulated sysfs, as `nvpmodel -m` does; ValueError for an unknown mode."""
     table = modes(prof)
@@ -38,8 +44,7 @@ def switch(root, prof, mode_id):
         raise ValueError('unknown power mode %r (modes: %s)' % (mode_id, ', '.join(str(m) for m in sorted(table))))
     _name, online, cpu_khz, gpu_hz = table[mode_id]
     cpu = os.path.join(root, 'sys', 'devices', 'system', 'cpu')
-    freqs = prof['cpu_freqs_khz']
-    cap = freqs[-1] if cpu_khz < 0 else max(f for f in freqs if f <= cpu_khz)
+    cap = cpu_cap_khz(prof, cpu_khz)
     for i in range(prof['cpus']):
         if i > 0:
             files.write(os.path.join(cpu, 'cpu%d' % i, 'online'), '%d\n' % (1 if i < online else 0))
@@ -61,7 +66,7 @@ def relative_clocks(prof, mode_id):
         return 1.0, 1.0, prof['cpus']
     _name, online, cpu_khz, gpu_hz = table[mode_id]
     top_cpu, top_gpu = prof['cpu_freqs_khz'][-1], prof['gpu_devfreq'][2]
-    cpu = 1.0 if cpu_khz < 0 else min(1.0, float(max(f for f in prof['cpu_freqs_khz'] if f <= cpu_khz)) / top_cpu)
+    cpu = float(cpu_cap_khz(prof, cpu_khz)) / top_cpu
     gpu = 1.0 if gpu_hz < 0 else min(1.0, float(gpu_hz) / top_gpu)
     return cpu, gpu, online
 
