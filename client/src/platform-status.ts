@@ -81,7 +81,13 @@ async function choosePlatform(client: LanguageClient): Promise<void> {
   const picked = await vscode.window.showQuickPick(
     platforms.map((p) => ({
       label: `${p.id === current ? '$(check) ' : ''}${p.label}`,
-      description: p.calibration === 'fitted' ? p.id : `${p.id} · ${p.calibration} calibration`,
+      description: [
+        p.id,
+        p.powerMode !== undefined ? `power mode ${p.powerMode}${p.powerMode === 0 ? ' (MAXN)' : ''}` : '',
+        p.calibration === 'fitted' ? '' : `${p.calibration} calibration`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
       detail: `Model from ${p.source}`,
       id: p.id,
     })),

@@ -77,6 +77,8 @@ export interface PlatformInfo {
   label: string;
   calibration: string;
   source: string;
+  /** The Jetson power mode the model describes, when its board has models in more than one mode (`…/mode<N>`; 0 = MAXN). */
+  powerMode?: number;
 }
 
 /** `initializationOptions` the client starts the server with. */

@@ -66,6 +66,14 @@ export function formatPercent(fraction: number): string {
   return `${pct === 0 ? '0' : pct >= 1 ? pct.toFixed(1) : pct.toFixed(2)} %`;
 }
 
+/** A relative change given in percent: `−12.0 %`, `+8.0 %`, `±0 %` (a true minus sign). */
+export function formatChange(pct: number): string {
+  if (!Number.isFinite(pct)) return '? %';
+  const rounded = Math.abs(pct) >= 10 ? pct.toFixed(0) : pct.toFixed(1);
+  if (Number(rounded) === 0) return '±0 %';
+  return `${pct < 0 ? '−' : '+'}${rounded.replace('-', '')} %`;
+}
+
 export function formatShape(shape: readonly number[] | undefined | null): string {
   return shape ? shape.join('×') : 'unknown';
 }

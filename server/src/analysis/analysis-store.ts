@@ -89,6 +89,7 @@ export class AnalysisStore {
       this.models.get(settings.platform),
       measured,
       this.trusted,
+      this.models.modeModels(settings.platform),
     );
     this.byUri.set(document.uri, fresh);
     return fresh;

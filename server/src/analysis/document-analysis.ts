@@ -21,9 +21,19 @@ import {
   type NetPrediction,
 } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
+import { measuredModes, predictedModes, type ModeChoice } from './power-modes';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
 export type FileKind = 'net' | 'solver';
+
+export interface PowerModes {
+  predicted?: ModeChoice;
+  /** One choice per board whose campaigns measured this text in two modes or more. */
+  measured: ModeChoice[];
+}
+
+/** Nets larger than this get no per-mode prediction in the editor (each mode is a full prediction). */
+export const MODE_COMPARISON_MAX_LAYERS = 5000;
 
 export class DocumentAnalysis {
   private parsedCache?: ParsedDocument;
@@ -35,6 +45,7 @@ export class DocumentAnalysis {
   private latencyCache?: NetLatency | null;
   private bothCache?: ReturnType<typeof bothPredicted> | null;
   private measuredCache?: MeasuredLookup;
+  private powerModesCache?: PowerModes;
   private assumptionsCache?: Assumptions;
   /** The parse and the network stage in progress (stepped by the diagnostics publisher on large files). */
   private parseJob?: Generator<void, void>;
@@ -57,6 +68,8 @@ export class DocumentAnalysis {
     private readonly measuredSource?: () => MeasuredLookup,
     /** False in an untrusted workspace: built-in models only, no records (the hover says so). */
     readonly workspaceTrusted = true,
+    /** The models of the chosen platform's board in each power mode (`…/mode<N>`), for the best-mode lens. */
+    private readonly modeModels: readonly RegisteredModel[] = [],
   ) {}
 
   get parsed(): ParsedDocument {
@@ -254,6 +267,24 @@ export class DocumentAnalysis {
   /** Measured energies of this text, if a campaign measured it. */
   get measured(): MeasuredLookup {
     return (this.measuredCache ??= this.measuredSource?.() ?? {});
+  }
+
+  /**
+   * The best power mode for this net: predicted when models of two modes or more of the platform's
+   * board exist, measured per board when a sweep measured this text in two modes or more.
+   */
+  get powerModes(): PowerModes {
+    if (this.powerModesCache) return this.powerModesCache;
+    const net = this.net;
+    const layers = net?.layers;
+    let predicted: ModeChoice | undefined;
+    if (layers && this.model && this.modeModels.length > 1) {
+      // Each mode is a whole prediction: beyond this size the editor leaves it to `predict --modes`.
+      predicted =
+        layers.length <= MODE_COMPARISON_MAX_LAYERS ? predictedModes(layers, this.modeModels, this.model.model.platform.id) : undefined;
+    }
+    const measured = measuredModes(this.measured.sameText ?? []);
+    return (this.powerModesCache = { ...(predicted ? { predicted } : {}), measured });
   }
 
   /** Where blob and layer names are defined and used (all phases, as written). */

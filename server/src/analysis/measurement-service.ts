@@ -11,6 +11,8 @@ export interface MeasuredLookup {
   current?: MeasuredNetwork;
   /** A campaign of this file measured on an older text (shown as stale). */
   stale?: MeasuredNetwork;
+  /** Every campaign of this text, on any board and power mode (a sweep's campaigns). */
+  sameText?: MeasuredNetwork[];
 }
 
 export class MeasurementService {
@@ -35,7 +37,7 @@ export class MeasurementService {
     const file = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
     for (const f of this.folders) {
       const current = f.index.measuredFor(sha);
-      if (current) return { current };
+      if (current) return { current, sameText: this.folders.flatMap((g) => g.index.allFor(sha)) };
     }
     if (!file) return {};
     for (const f of this.folders) {

@@ -3,6 +3,7 @@
 import { buildRegistry, type ModelRegistry, type RegisteredModel } from '../energy/registry';
 import type { PlatformInfo } from '../protocol';
 import { describeSource } from '../energy/registry';
+import { modeModels } from './power-modes';
 
 /** How a model's file is named to users (LSP features reach the energy models only through analysis/). */
 export { describeSource };
@@ -19,17 +20,29 @@ export class ModelService {
     return this.registry.get(platformId);
   }
 
+  /** The models of `platformId`'s board in every power mode it has a model for (itself included). */
+  modeModels(platformId: string): RegisteredModel[] {
+    return modeModels(this.registry.list(), platformId).map((m) => m.entry);
+  }
+
   /** Model files that could not be used, each message naming the file and the field. */
   get problems(): ReadonlyArray<{ path: string; message: string }> {
     return this.registry.problems;
   }
 
   platforms(): PlatformInfo[] {
-    return this.registry.list().map((entry) => ({
-      id: entry.model.platform.id,
-      label: entry.model.platform.label,
-      calibration: entry.model.platform.calibration,
-      source: describeSource(entry),
-    }));
+    const all = this.registry.list();
+    return all.map((entry) => {
+      const id = entry.model.platform.id;
+      // The mode matters to the user only where the board has a model in another mode too.
+      const modes = modeModels(all, id);
+      return {
+        id,
+        label: entry.model.platform.label,
+        calibration: entry.model.platform.calibration,
+        source: describeSource(entry),
+        ...(modes.length > 1 ? { powerMode: modes.find((m) => m.entry === entry)!.mode } : {}),
+      };
+    });
   }
 }

@@ -21,7 +21,7 @@ const SUMMARY: Record<string, string> = {
   check: 'check FILE...            print diagnostics as file:line:col: severity: message; exit 1 on errors',
   analyze: 'analyze FILE [--json] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]   shapes, MACs, params per layer',
   predict:
-    'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T]   per-layer predicted energy and latency; exit 3 over the energy budget, 5 over the latency budget, 4 not fully predicted, 1 errors in the file',
+    'predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T] [--modes all|0,1,2]   per-layer predicted energy and latency (--modes: per power mode, the recommended one); exit 3 over the energy budget, 5 over the latency budget, 4 not fully predicted, 1 errors in the file',
   platforms: 'platforms [--json] [--model-files a,b]   energy models available (built-in, files, .energy-lens/models)',
   fit: 'fit DATA... [--quantity energy|latency] [--target COL] [--features a,b] [--family layer-type|individual] [--method ...] [--cv ...] [--json] [--out model.json]',
   profile:

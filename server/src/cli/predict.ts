@@ -2,7 +2,8 @@
 // per-layer predicted energy (and latency, where the platform's model has latency sub-models) and totals.
 // With --budget-mj / --budget-ms, budget gates for CI pipelines that fail closed: errors in the file, a
 // layer without a number, a platform without latency sub-models, or a total over a budget each exit with
-// their own non-zero code (cli/exit-codes.ts) and say why.
+// their own non-zero code (cli/exit-codes.ts) and say why. --modes compares the net across a board's
+// power modes and recommends one (predict-modes.ts).
 import type { CliCommand } from './io';
 import { parseNetworkArgs } from './network-args';
 import { alignedTable, analysisJson, loadAnalysis, reportProblems, type LoadedAnalysis } from './load-analysis';
@@ -24,12 +25,17 @@ import { detectFileKind, validateDocument } from '../caffe/validate';
 import { ExitCode } from './exit-codes';
 import { escapeMarkdown } from '../markdown-escape';
 import { csvTextCell } from '../csv-escape';
+import { predictModes } from './predict-modes';
 
 export const USAGE =
-  'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
+  'usage: energy-lens predict FILE [--platform ID] [--json|--csv|--markdown] [--budget-mj X] [--budget-ms T] [--modes all|0,1,2] [--model-files a,b] [--input-shape N,C,H,W] [--phase TEST|TRAIN] [--batch N]';
 
 export const predict: CliCommand = async (args, io) => {
-  const parsed = parseNetworkArgs(args, ['json', 'csv', 'markdown'], ['--platform', '--budget-mj', '--budget-ms', '--model-files']);
+  const parsed = parseNetworkArgs(
+    args,
+    ['json', 'csv', 'markdown'],
+    ['--platform', '--budget-mj', '--budget-ms', '--model-files', '--modes'],
+  );
   if (typeof parsed === 'string') {
     io.stderr(`energy-lens predict: ${parsed}\n${USAGE}\n`);
     return ExitCode.usage;
@@ -53,8 +59,22 @@ export const predict: CliCommand = async (args, io) => {
     );
     return ExitCode.usage;
   }
+  const modes = parsed.extra.get('--modes');
+  if (modes !== undefined && (parsed.format === 'csv' || parsed.format === 'markdown')) {
+    io.stderr(`energy-lens predict: --modes prints a table or --json, not --${parsed.format}\n${USAGE}\n`);
+    return ExitCode.usage;
+  }
   const loaded = await loadAnalysis(parsed.file, io, parsed.options);
   if (typeof loaded === 'number') return loaded;
+  if (modes !== undefined) {
+    const errors = reportProblems(loaded, io, validateDocument(loaded.parsed, detectFileKind(loaded.parsed)));
+    const json = parsed.format === 'json';
+    return predictModes(
+      { file: parsed.file, modes, platformId, layers: loaded.analysis.layers, json, budgetMs, budgetMj: budget, errors },
+      registry,
+      io,
+    );
+  }
   const predicted: Predicted = {
     energy: predictNet(loaded.analysis.layers, model.model),
     latency: predictLatency(loaded.analysis.layers, model.model),

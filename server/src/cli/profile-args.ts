@@ -198,7 +198,7 @@ export function parseProfileArgs(args: string[]): ProfileArgs | string {
 }
 
 /** `--modes 0,1,2`: distinct nvpmodel mode ids; undefined without the flag. */
-function parseModes(text: string | undefined): number[] | undefined | string {
+export function parseModes(text: string | undefined): number[] | undefined | string {
   if (text === undefined) return undefined;
   const ids = text.split(',').map((t) => t.trim());
   const bad = ids.find((t) => !/^\d{1,2}$/.test(t));

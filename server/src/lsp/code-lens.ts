@@ -14,6 +14,10 @@ import {
   totalGaps,
   typeSplit,
 } from './energy-text';
+import { bestModeTitle } from './power-mode-text';
+
+/** A sweep over many boards gets a best-mode lens for each of the first few only (the lens row stays readable). */
+const MEASURED_MODE_LENSES = 3;
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -78,6 +82,18 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
         command: 'energyLens.openCampaignRecords',
         arguments: [stale.file],
       },
+    });
+  }
+  const modes = analysis.powerModes;
+  if (modes.predicted)
+    lenses.push({ range: TOP, command: { title: `$(dashboard) ${bestModeTitle(modes.predicted)}`, command: 'energyLens.showReport' } });
+  for (const choice of modes.measured.slice(0, MEASURED_MODE_LENSES)) {
+    const file = choice.best?.source;
+    lenses.push({
+      range: TOP,
+      command: file
+        ? { title: `$(dashboard) ${bestModeTitle(choice)}`, command: 'energyLens.openCampaignRecords', arguments: [file] }
+        : { title: `$(dashboard) ${bestModeTitle(choice)}`, command: '' },
     });
   }
   lenses.push({ range: TOP, command: { title: '$(zap) Change platform', command: 'energyLens.choosePlatform' } });

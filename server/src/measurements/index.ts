@@ -6,5 +6,5 @@ export { CampaignRecordWriter, RecordsWriteError, type ReopenResult } from './wr
 export { parseCampaignText, readCampaignFile, readCampaignFileAsync, layersToMeasure } from './read';
 export { MeasurementIndex, type MeasuredLayer, type MeasuredNetwork, type LookupOptions } from './measurement-index';
 export { campaignFileName, compactTimestamp, measurementsFolder, newCampaignId, safeNamePart, workspaceRelative } from './file-names';
-export { caffeBackend, campaignPlatform, platformId, platformIdOfCampaign } from './platform-id';
+export { caffeBackend, campaignPlatform, platformId, platformIdOfCampaign, splitPowerMode, withPowerMode } from './platform-id';
 export { describeRealUnits, realUnitsOf, type RealUnits } from './real-units';

@@ -37,8 +37,12 @@ export interface MeasuredNetwork {
   layers: Map<string, MeasuredLayer>;
   /** Sum of the measured layers' gross energy (mJ). */
   total_mJ: number;
+  /** Sum of the measured layers' time per call (ms). */
+  total_ms: number;
   /** Whole-net cross-check: one full forward, measured back to back (mJ), when it ran. */
   net_mJ?: number;
+  /** Its time per forward (ms). */
+  net_ms?: number;
   /** When the campaign started (ISO). */
   date: string;
   /** When its last record was written (ISO). */
@@ -74,6 +78,7 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
   // Power is unchanged by the time scale; energy and time shrink with it.
   const scale = realUnits.known ? realUnits.timeScale : 1;
   let total = 0;
+  let totalMs = 0;
   for (const l of read.layers) {
     const spread = l.spread.energy_mJ;
     layers.set(l.name, {
@@ -90,13 +95,16 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
       ...(l.calibration?.belowResolution || !(l.energy_mJ > 0) ? { belowResolution: true } : {}),
     });
     total += l.energy_mJ / scale;
+    totalMs += l.time_ms / scale;
   }
   return {
     campaign: c,
     file: read.file,
     layers,
     total_mJ: total,
+    total_ms: totalMs,
     net_mJ: read.net ? read.net.energy_mJ / scale : undefined,
+    net_ms: read.net ? read.net.time_ms / scale : undefined,
     realUnits,
     platformId: platformIdOfCampaign(c),
     unitsNote: !c.emulated ? '' : realUnits.known ? describeRealUnits(realUnits) : 'emulated, unknown time scale: as measured',
@@ -207,6 +215,11 @@ export class MeasurementIndex {
   /** The best campaign that measured exactly this network text (see networkTextSha256). */
   measuredFor(textSha256: string, options: LookupOptions = {}): MeasuredNetwork | undefined {
     return this.best((m) => m.textSha256 === textSha256 && (options.target === undefined || m.target === options.target));
+  }
+
+  /** Every campaign that measured exactly this text, on any target and platform (a power-mode sweep's campaigns). */
+  allFor(textSha256: string): MeasuredNetwork[] {
+    return [...this.summaries.values()].filter((m) => m.textSha256 === textSha256);
   }
 
   /**

@@ -17,7 +17,20 @@ export function caffeBackend(device: 'cpu' | 'gpu'): string {
  */
 export function platformId(p: { board: string; backend: string; device: 'cpu' | 'gpu'; threads?: number; mode?: number | null }): string {
   const threads = p.device === 'cpu' && p.threads ? `/${p.threads}t` : '';
-  return `${p.board}/${p.backend}/${p.device}${threads}${p.mode ? `/mode${p.mode}` : ''}`;
+  return withPowerMode(`${p.board}/${p.backend}/${p.device}${threads}`, p.mode ?? 0);
+}
+
+const MODE_SUFFIX = /\/mode(\d{1,2})$/;
+
+/** The platform id of `base` in power mode `mode` (mode 0, MAXN, is the base id itself). */
+export function withPowerMode(base: string, mode: number): string {
+  return mode ? `${base}/mode${mode}` : base;
+}
+
+/** `jetson-tx2/caffe-openblas/cpu/1t/mode2` → base `jetson-tx2/caffe-openblas/cpu/1t`, mode 2 (no suffix: mode 0). */
+export function splitPowerMode(id: string): { base: string; mode: number } {
+  const m = MODE_SUFFIX.exec(id);
+  return m ? { base: id.slice(0, m.index), mode: Number(m[1]) } : { base: id, mode: 0 };
 }
 
 /** What the runner records in a new campaign header. */

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fingerprintSha256 } from '../../../client/src/board/ssh';
 import { generateKey } from '../../harness/sshd-fixture';
-import { measurementsFolder, readCampaignFile, type CampaignRead } from '../../../server/src/measurements';
+import { MeasurementIndex, measurementsFolder, readCampaignFile, type CampaignRead } from '../../../server/src/measurements';
+import { measuredModes } from '../../../server/src/analysis/power-modes';
 import { CORPUS_PROTOTXT } from '../shared-paths';
 import { ANALYZE_COMMAND, REPO, startLab, tempDir, type Lab } from '../campaigns/helpers';
 
@@ -288,6 +289,20 @@ describe('energy-lens profile --emulated: a dataset without a board or SSH', fun
       const conv = (mode: number): number => byMode.get(mode)!.layers.find((l) => l.name === 'conv2')!.time_ms;
       // MAXQ caps the CPU at 1.11 of 2.04 GHz: a convolution is compute-bound.
       assert.ok(conv(1) > 1.4 * conv(0), `conv2: ${conv(0)} ms in MAXN, ${conv(1)} ms in MAXQ`);
+      // The editor's best-mode choice reads the sweep as written: both modes of the one board, named by its probe.
+      const index = MeasurementIndex.fromFolder(path.join(cwd, 'data'));
+      const [choice, ...others] = measuredModes(index.allFor(reads[0].campaign!.network.sha256));
+      assert.equal(others.length, 0);
+      assert.deepEqual(
+        choice.figures.map((f) => [f.mode, f.name]),
+        [
+          [0, 'MAXN'],
+          [1, 'MAXQ'],
+        ],
+      );
+      assert.ok(choice.best, choice.why);
+      const slower = choice.figures[1].latency_ms! / choice.figures[0].latency_ms!;
+      assert.ok(slower > 1.2, `the whole net is slower in MAXQ: x${slower}`);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
