@@ -199,5 +199,10 @@ connection.onCodeLens((p) => withNetAnalysis(p.textDocument.uri, [], (d) => code
 connection.onRequest(ReportRequest, (p) => withNetAnalysis(p.uri, null, (d) => buildReport(d, store.get(d))));
 connection.onRequest(PlatformsRequest, () => store.models.platforms());
 
+// A network opened: records written while no watcher event reached the server (another program, a
+// watcher still starting) are read now, so the numbers it shows are the records on disk.
+documents.onDidOpen(() => {
+  void store.refreshMeasurements().then((changed) => changed && refreshEditors());
+});
 documents.listen(connection);
 connection.listen();

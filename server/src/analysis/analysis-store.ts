@@ -122,6 +122,16 @@ export class AnalysisStore {
     this.forgetAnalyses();
   }
 
+  /**
+   * Re-reads records that changed without a watcher event (a network opened after another program
+   * wrote campaigns); true when analyses were redone.
+   */
+  async refreshMeasurements(): Promise<boolean> {
+    if (!this.trusted || !(await this.measurements.refresh())) return false;
+    this.forgetAnalyses();
+    return true;
+  }
+
   /** The document changed: an unfinished analysis of an older version is of no use any more. */
   documentChanged(uri: string): void {
     const current = this.byUri.get(uri);

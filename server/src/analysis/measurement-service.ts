@@ -31,6 +31,12 @@ export class MeasurementService {
     );
   }
 
+  /** Reads what changed in the records folders since they were read (see refreshFolderAsync); true when anything did. */
+  async refresh(): Promise<boolean> {
+    const changed = await Promise.all(this.folders.map((f) => f.index.refreshFolderAsync(measurementsFolder(f.root))));
+    return changed.some(Boolean);
+  }
+
   lookup(uri: string, text: string): MeasuredLookup {
     if (this.folders.length === 0) return {};
     const sha = networkTextSha256(text);

@@ -139,9 +139,21 @@ function campaignFiles(folder: string): string[] {
   }
 }
 
+/** Size and modification time: a file whose stamp differs from the one read has changed since. */
+function stampOf(file: string): string | undefined {
+  try {
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return undefined; // gone
+  }
+}
+
 export class MeasurementIndex {
   private readonly reads = new Map<string, CampaignRead>();
   private readonly summaries = new Map<string, MeasuredNetwork>();
+  /** The stamp of each file when it was last read. */
+  private readonly stamps = new Map<string, string>();
 
   /** Every `*.jsonl` in `<workspaceRoot>/.energy-lens/measurements` (none when the folder is missing). */
   static forWorkspace(workspaceRoot: string): MeasurementIndex {
@@ -156,11 +168,12 @@ export class MeasurementIndex {
 
   /** (Re-)reads one campaign file; a file that no longer exists is dropped. */
   update(file: string): void {
-    if (!fs.existsSync(file)) {
+    const stamp = stampOf(file);
+    if (stamp === undefined) {
       this.remove(file);
       return;
     }
-    this.store(file, readCampaignFile(file));
+    this.store(file, readCampaignFile(file), stamp);
   }
 
   /** Reads in flight, per file, and whether the file changed again meanwhile. */
@@ -185,8 +198,10 @@ export class MeasurementIndex {
       try {
         do {
           state.again = false;
-          if (!fs.existsSync(file)) this.remove(file);
-          else this.store(file, await readCampaignFileAsync(file));
+          // Stamped before the read: a write during it makes the next refresh read the file again.
+          const stamp = stampOf(file);
+          if (stamp === undefined) this.remove(file);
+          else this.store(file, await readCampaignFileAsync(file), stamp);
         } while (state.again);
       } finally {
         this.inFlight.delete(file);
@@ -200,7 +215,31 @@ export class MeasurementIndex {
     for (const file of campaignFiles(folder)) await this.updateAsync(file);
   }
 
-  private store(file: string, read: CampaignRead): void {
+  /**
+   * Reads again every file of `folder` that is new or changed since it was read (size, modification
+   * time) and drops the ones deleted: a safety net for file-watcher events that never came (a watcher
+   * still starting, records written by another program). True when anything changed.
+   */
+  async refreshFolderAsync(folder: string): Promise<boolean> {
+    const files = campaignFiles(folder);
+    const present = new Set(files);
+    let changed = false;
+    for (const file of [...this.reads.keys()]) {
+      if (path.dirname(file) === folder && !present.has(file)) {
+        this.remove(file);
+        changed = true;
+      }
+    }
+    for (const file of files) {
+      if (this.stamps.get(file) === stampOf(file)) continue;
+      await this.updateAsync(file);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private store(file: string, read: CampaignRead, stamp: string): void {
+    this.stamps.set(file, stamp);
     this.reads.set(file, read);
     const summary = summarize(read);
     if (summary) this.summaries.set(file, summary);
@@ -208,6 +247,7 @@ export class MeasurementIndex {
   }
 
   remove(file: string): void {
+    this.stamps.delete(file);
     this.reads.delete(file);
     this.summaries.delete(file);
   }

@@ -174,4 +174,22 @@ describe('measurement records: MeasurementIndex', () => {
     assert.deepEqual(MeasurementIndex.forWorkspace(path.join(root, 'nowhere')).campaigns(), []);
     assert.deepEqual(MeasurementIndex.forWorkspace(root).problems(), []);
   });
+
+  it('a refresh reads files written without a watcher event, only those that changed, and drops deleted ones', async () => {
+    const sha = networkTextSha256(NET_TEXT);
+    const index = new MeasurementIndex();
+    await index.loadFolderAsync(folder);
+    assert.equal(await index.refreshFolderAsync(folder), false, 'nothing on disk, nothing changed');
+    const file = write('late.jsonl', jsonl(header(), session(1, ['conv1']), layer('conv1', 7), end('complete', 1, 1)));
+    assert.equal(index.measuredFor(sha), undefined, 'no event: not read yet');
+    assert.equal(await index.refreshFolderAsync(folder), true);
+    assert.equal(index.measuredFor(sha)?.total_mJ, 7);
+    assert.equal(await index.refreshFolderAsync(folder), false, 'unchanged since read: not read again');
+    fs.writeFileSync(file, jsonl(header(), session(1, ['conv1']), layer('conv1', 12), end('complete', 1, 1)));
+    assert.equal(await index.refreshFolderAsync(folder), true);
+    assert.equal(index.measuredFor(sha)?.total_mJ, 12, 'the changed content');
+    fs.rmSync(file);
+    assert.equal(await index.refreshFolderAsync(folder), true);
+    assert.equal(index.measuredFor(sha), undefined, 'a deleted file gives no values');
+  });
 });
