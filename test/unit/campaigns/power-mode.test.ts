@@ -21,7 +21,7 @@ describe('power modes: a campaign in another nvpmodel mode on an emulated TX2 be
   const status = (): string => fs.readFileSync(path.join(lab.board.root, 'var', 'lib', 'nvpmodel', 'status'), 'utf8').trim();
   const campaign = (extra: Record<string, unknown> = {}) =>
     runCampaign({
-      target: lab.target({ netCheck: false, ...extra }),
+      target: lab.target({ name: 'tx2', kind: 'jetson-tx2', netCheck: false, ...extra }),
       connect: lab.connect,
       agentLocalPath: AGENT,
       request: { kind: 'new', workspaceRoot: lab.workspace, networkFile: net },
@@ -47,6 +47,7 @@ describe('power modes: a campaign in another nvpmodel mode on an emulated TX2 be
     const c = read.campaign!;
     assert.deepEqual(c.method.agentArgs.slice(-2), ['--power-mode', '1']);
     assert.equal(c.platform?.mode, 1, 'the platform is the mode measured in');
+    assert.equal(c.platform?.id, 'jetson-tx2/caffe-openblas/cpu/1t/mode1');
     assert.equal(status(), 'pmode:0000', 'the board is back in the mode it was found in');
     const said = lab.logs.join('\n');
     assert.match(said, /Measuring in power mode 1 \(MAXQ\); the board was in 0 \(MAXN\)/);
