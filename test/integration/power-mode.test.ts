@@ -142,11 +142,11 @@ suite('power mode: a campaign in nvpmodel mode 1 on an emulated TX2 (real SSH)',
     const at = document.positionAt(document.getText().indexOf('"conv1"') + 2);
     const hover = await eventually(
       () => hoverText(document, at),
-      (h) => /measured [\d.]+ \S?J ±/.test(h),
+      (h) => /measured [\d.]+ \S?J\**\s*\(one repetition/.test(h),
       'the hover of conv1 to show the measured energy',
       60_000,
     );
-    const measuredLine = hover.split('\n').find((l) => /measured [\d.]+ \S?J ±/.test(l))!;
+    const measuredLine = hover.split('\n').find((l) => /measured [\d.]+ \S?J\**\s*\(one repetition/.test(l))!;
     console.log(`      hover: ${measuredLine}`);
     // `<date>, jetson-tx2 tx2-mode1 (emulated …) on \`<platform>\``: the part saying where it was measured.
     const where = measuredLine.split(' · ').find((part) => part.includes(`jetson-tx2 ${TARGET_NAME}`));

@@ -197,7 +197,7 @@ export function measuredHoverLine(analysis: DocumentAnalysis, layer: AnalyzedLay
             : ` · predicted ${formatEnergy(p.predicted_mJ!)} (${signedPercent(p.predicted_mJ! / m.energy_mJ - 1)})`;
     const fwd = m.inForward_mJ !== undefined ? `, ${formatEnergy(m.inForward_mJ)} inside a forward` : '';
     return (
-      `**measured ${formatEnergy(m.energy_mJ)} ± ${m.spreadPct.toFixed(0)} %** isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle${m.idleInterpolated ? ' (interpolated between idle brackets)' : ''}, ${m.timeMs.toPrecision(3)} ms per call${m.timeMs > 0 ? `, mean power ${formatMeanPower(m.energy_mJ, m.timeMs)}` : ''}${fwd}) · ` +
+      `**measured ${formatEnergy(m.energy_mJ)}${m.repetitions > 1 ? ` ± ${m.spreadPct.toFixed(0)} %` : ''}** ${m.repetitions > 1 ? '' : '(one repetition, no spread) '}isolated (looped alone; ${formatEnergy(m.dynamic_mJ)} above idle${m.idleInterpolated ? ' (interpolated between idle brackets)' : ''}, ${m.timeMs.toPrecision(3)} ms per call${m.timeMs > 0 ? `, mean power ${formatMeanPower(m.energy_mJ, m.timeMs)}` : ''}${fwd}) · ` +
       `${md(shortDate(current.date))}, ${md(current.campaign.target.kind)} ${md(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} on ${markdownCode(current.platformId)}${vs}`
     );
   }

@@ -19,6 +19,8 @@ export interface MeasuredLayer {
   idleInterpolated?: boolean;
   /** Standard deviation of the energy over the repetitions, in % of the energy (0 with one repetition). */
   spreadPct: number;
+  /** Loops the value is the median of (one: no spread to give). */
+  repetitions: number;
   timeMs: number;
   power_mW: number;
   method: string;
@@ -86,6 +88,7 @@ function summarize(read: CampaignRead): MeasuredNetwork | undefined {
       dynamic_mJ: l.dynamic_energy_mJ / scale,
       ...(l.idleInterpolated ? { idleInterpolated: true } : {}),
       spreadPct: spread !== undefined && l.energy_mJ > 0 ? (spread / l.energy_mJ) * 100 : 0,
+      repetitions: l.repetitions,
       timeMs: l.time_ms / scale,
       power_mW: l.power_mW,
       method: l.method,

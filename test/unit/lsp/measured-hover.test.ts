@@ -17,7 +17,7 @@ const LENET = fs.readFileSync(path.join(CORPUS_PROTOTXT, 'lenet.prototxt'), 'utf
 describe('hover: measured vs predicted only when comparable', () => {
   let folder: string;
   const registry = new ModelRegistry();
-  const hover = (emulator: { timeScale: number | null } | undefined, platform: string): string => {
+  const hover = (emulator: { timeScale: number | null } | undefined, platform: string, repetitions = 3): string => {
     fs.writeFileSync(
       path.join(folder, 'c.jsonl'),
       jsonl(
@@ -26,7 +26,7 @@ describe('hover: measured vs predicted only when comparable', () => {
           network: { ...header().network, path: 'lenet.prototxt', sha256: networkTextSha256(LENET) },
         }),
         session(1, ['conv1']),
-        layer('conv1', 0.5),
+        { ...layer('conv1', 0.5, 1, 0.05), repetitions },
         end('complete', 1, 1),
       ),
     );
@@ -50,6 +50,13 @@ describe('hover: measured vs predicted only when comparable', () => {
     assert.match(line, /measured 5(\.00)? mJ/, line); // 0.5 mJ at 10x speed is 5 mJ on the real board
     assert.match(line, /emulated \(10x speed\), in real-board units/);
     assert.match(line, /predicted [\d.]+ [mµ]?J \([+-]\d+ %\)/);
+  });
+
+  it('gives the spread over repetitions, and says there is none from one repetition', () => {
+    assert.match(hover({ timeScale: 0.1 }, 'jetson-tx1/caffe-openblas/cpu/1t'), /measured 5(\.00)? mJ ± 10 %\*\* isolated/);
+    const one = hover({ timeScale: 0.1 }, 'jetson-tx1/caffe-openblas/cpu/1t', 1);
+    assert.match(one, /measured 5(\.00)? mJ\*\* \(one repetition, no spread\) isolated/, one);
+    assert.doesNotMatch(one, /±/);
   });
 
   it('another platform selected: both values with their platforms, no percentage', () => {
