@@ -6,7 +6,6 @@
 // sshd (test/harness/sshd-fixture) whose login is an emulated TX1 (client/src/board/emulator) at a
 // fast time scale, and stops both at the end.
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -14,7 +13,7 @@ import { measurementsFolder, networkTextSha256, readCampaignFile } from '../../s
 import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
-import { activeExtension, openDocument, workspaceFile } from './helpers';
+import { activeExtension, analyzeCommand, openDocument, repoRoot, workspaceFile } from './helpers';
 import {
   eventually,
   hoverText as hoverAt,
@@ -33,23 +32,6 @@ interface ProfileResult {
   measured: number;
   planned: number;
   message?: string;
-}
-
-function repoRoot(): string {
-  if (process.env.ENERGY_LENS_REPO) return process.env.ENERGY_LENS_REPO;
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'client', 'board', 'agent', 'energy_lens_agent.py'))) return dir;
-  }
-  throw new Error(`cannot find the repository above ${__dirname}`);
-}
-
-/** The bundled CLI when it has `analyze`, else the same module run from the sources. */
-function analyzeCommand(repo: string): string {
-  const cli = path.join(repo, 'out', 'cli', 'energy-lens.js');
-  const lenet = workspaceFile('corpus', 'lenet.prototxt');
-  if (fs.existsSync(cli) && spawnSync('node', [cli, 'analyze', '--json', lenet]).status === 0) return `node ${cli} analyze --json`;
-  const tsx = path.join(repo, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
-  return `node --require ${tsx} --require ${path.join(repo, 'test', 'unit', 'setup.js')} ${path.join(repo, 'test', 'unit', 'campaigns', 'fixtures', 'analyze-cli.ts')} --json`;
 }
 
 /** The emulated board runs 20x faster than a real TX1; the target says so, so values are shown in real-board units. */

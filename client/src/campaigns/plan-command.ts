@@ -147,8 +147,8 @@ export async function profilePlan(
     clearInterval(tick);
     progress.finish();
     for (const n of names) s.plan?.changed(n);
-    s.plan?.ended();
     for (const r of releases) r();
+    s.plan?.ended(); // after the boards are free: freeing them is not "a campaign started on one"
   }
   for (const summary of summarizePlan(names, networkFiles.length, results)) {
     const text = `Energy Lens: ${summaryText(summary)}`;
