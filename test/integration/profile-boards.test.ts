@@ -26,11 +26,10 @@ interface Board {
   target: Record<string, unknown>;
 }
 
-async function startBoard(name: string, seed: number): Promise<Board> {
-  const board = await createEmulatedBoard({ kind: 'jetson-tx1', timeScale: TIME_SCALE, seed, analyzeCommand: analyzeCommand(repoRoot()) });
-  await board.start();
+/** An sshd whose login is `board`, and the `energyLens.targets` entry that reaches it. */
+async function serve(board: EmulatedBoard, name: string): Promise<Board> {
   const sshd = await startSshd({ env: board.env });
-  const knownHostsFile = path.join(board.root, 'known_hosts');
+  const knownHostsFile = path.join(board.root, `known_hosts-${sshd.port}`);
   fs.writeFileSync(knownHostsFile, sshd.knownHostsLine + '\n');
   return {
     board,
@@ -50,6 +49,12 @@ async function startBoard(name: string, seed: number): Promise<Board> {
       timeScale: TIME_SCALE,
     },
   };
+}
+
+async function startBoard(name: string, seed: number): Promise<Board> {
+  const board = await createEmulatedBoard({ kind: 'jetson-tx1', timeScale: TIME_SCALE, seed, analyzeCommand: analyzeCommand(repoRoot()) });
+  await board.start();
+  return serve(board, name);
 }
 
 /** The layer records of a campaign file as written (readCampaignFile folds a layer measured again into one). */
@@ -78,8 +83,16 @@ async function snapshot(): Promise<CampaignTreeSnapshotItem[]> {
   return (await vscode.commands.executeCommand<CampaignTreeSnapshotItem[]>(CAMPAIGN_TREE_SNAPSHOT_COMMAND)) ?? [];
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 suite('profile workspace networks on two boards at once (real SSH, emulated boards)', () => {
   const boards: Board[] = [];
+  const setTargets = (): Thenable<void> =>
+    vscode.workspace.getConfiguration('energyLens').update(
+      'targets',
+      boards.map((b) => b.target),
+      vscode.ConfigurationTarget.Workspace,
+    );
 
   suiteSetup(async function () {
     this.timeout(120_000);
@@ -97,11 +110,7 @@ suite('profile workspace networks on two boards at once (real SSH, emulated boar
 
   test('one queue per board in parallel: every network complete on each board, each layer once, per-board nodes in the view', async function () {
     this.timeout(600_000);
-    await vscode.workspace.getConfiguration('energyLens').update(
-      'targets',
-      boards.map((b) => b.target),
-      vscode.ConfigurationTarget.Workspace,
-    );
+    await setTargets();
     const networks = [workspaceFile('corpus', 'lenet.prototxt'), workspaceFile('corpus', 'cifar10_quick.prototxt')];
     await openDocument(networks[0]!);
     await activeExtension();
@@ -184,5 +193,72 @@ suite('profile workspace networks on two boards at once (real SSH, emulated boar
       assert.strictEqual(item.icon, 'pass');
       assert.match(item.tooltip ?? '', new RegExp(`^${name}: `));
     }
+  });
+  test('a board whose sshd dies mid-run is retried with back-off and resumes its campaign (the view says "retrying"); the other carries on', async function () {
+    this.timeout(600_000);
+    await setTargets();
+    const lenet = workspaceFile('corpus', 'lenet.prototxt');
+    await openDocument(lenet);
+    await activeExtension();
+    let finished = false;
+    let killed = false;
+    let back: Promise<void> | undefined;
+    let retrying = '';
+    const seen: string[] = [];
+    const watch = (async () => {
+      while (!finished) {
+        const b = (await snapshot()).find((i) => i.label === 'board-b')?.description ?? '';
+        if (seen[seen.length - 1] !== b) seen.push(b);
+        if (!killed && /^running · lenet\.prototxt · layer [3-7] of 8/.test(b)) {
+          killed = true;
+          // The machine dies and comes back a second later as a new server (new port and keys): the
+          // user edits the board's entry while its queue waits to retry.
+          back = (async () => {
+            await boards[1]!.sshd.kill();
+            await sleep(1000);
+            boards[1] = await serve(boards[1]!.board, 'board-b');
+            await setTargets();
+          })();
+        }
+        if (b.startsWith('retrying') && !retrying) retrying = b;
+        await sleep(100);
+      }
+    })();
+    let results: PlanResult[] | undefined;
+    try {
+      results = await vscode.commands.executeCommand<PlanResult[] | undefined>('energyLens.profileWorkspace', {
+        targets: BOARDS,
+        networks: [vscode.Uri.file(lenet)],
+      });
+    } finally {
+      finished = true;
+      await watch;
+      await back;
+    }
+    assert.ok(killed, `board-b's sshd was killed mid-campaign; its node showed:\n${seen.join('\n')}`);
+    assert.ok(results);
+    assert.deepStrictEqual(
+      results.map((r) => [r.target, r.status]),
+      [
+        ['board-a', 'complete'],
+        ['board-b', 'complete'],
+      ],
+      results.map((r) => `${r.target}: ${r.status} ${r.message ?? ''}`).join('\n'),
+    );
+    assert.strictEqual(results[0]!.attempts, 1, 'board-a carried on');
+    assert.ok(results[1]!.attempts >= 2, `board-b was retried (${results[1]!.attempts} attempts)`);
+    assert.match(retrying, /^retrying · lenet\.prototxt · next try in \d:\d\d · .*\(attempt \d of \d next\)/, seen.join('\n'));
+    const expected = analyzeText(fs.readFileSync(lenet, 'utf8'))
+      .layers.filter((l) => l.type !== 'Input')
+      .map((l) => l.name);
+    for (const r of results) {
+      const read = readCampaignFile(r.file!);
+      assert.deepStrictEqual(read.problems, [], `${r.target}: no problem (a layer measured twice would be one)`);
+      assert.deepStrictEqual([...layerLines(r.file!)].sort(), [...expected].sort(), `${r.target}: every layer once`);
+    }
+    const bRead = readCampaignFile(results[1]!.file!);
+    assert.ok(bRead.sessions.length >= 2, `board-b's campaign file was resumed (${bRead.sessions.length} sessions)`);
+    const item = (await snapshot()).find((i) => i.label === 'board-b');
+    assert.match(item?.description ?? '', /^done · .*1 of 1 complete/);
   });
 });

@@ -338,7 +338,7 @@ export async function profileWorkspace(s: CampaignServices, arg?: unknown): Prom
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (folder && (await saveIfDirty(uri))) requests.push({ kind: 'new', workspaceRoot: folder.uri.fsPath, networkFile: uri.fsPath });
   }
-  if (targets.length > 1) return profilePlan(s, targets, requests);
+  if (targets.length > 1) return profilePlan({ ...s, targetNamed }, targets, requests);
   return profileSeries(s, targets[0]!, requests);
 }
 

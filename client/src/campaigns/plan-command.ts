@@ -30,6 +30,8 @@ export interface PlanServices {
   agentPath: string;
   recordsChanged(file: string): void;
   plan?: PlanProgressSink;
+  /** The board's entry as the settings have it now (undefined: the one the plan started with). */
+  targetNamed?(name: string): TargetConfig | undefined;
   /** Back-off between retries (tests shorten it); campaign-queues' default otherwise. */
   retry?: RetryPolicy;
 }
@@ -117,7 +119,8 @@ export async function profilePlan(
           for (const [root, files] of groups) {
             if (controller.signal.aborted) break;
             await runCampaignPlan({
-              boards: targets.map((t) => ({ target: () => t, connect: s.connect, agentPath: s.agentPath })),
+              // Read again at each try: a board edited while its queue retries (new address, port, key) is reached.
+              boards: targets.map((t) => ({ target: () => s.targetNamed?.(t.name) ?? t, connect: s.connect, agentPath: s.agentPath })),
               networkFiles: files,
               workspaceRoot: root,
               recordsFolder: measurementsFolder(root),
