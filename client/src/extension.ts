@@ -64,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Test builds only (esbuild.mjs): the development-path tests read and drive the panel with these.
     lazyCommand(RENDER_REPORT_COMMAND, () => refit().testReport());
     lazyCommand(DRIVE_COMMAND, (drive?: unknown) => refit().drive(drive));
-    lazyCommand(CAMPAIGN_TREE_SNAPSHOT_COMMAND, () => campaigns().treeSnapshot());
+    lazyCommand(CAMPAIGN_TREE_SNAPSHOT_COMMAND, () => campaigns().treeSnapshot?.());
   }
 }
 

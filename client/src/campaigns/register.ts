@@ -29,8 +29,8 @@ export { CAMPAIGN_COMMANDS } from './campaign-ids';
 /** Made on first use by the seam in client/src/extension.ts, which registers the commands and the view. */
 export interface CampaignFeature {
   tree: vscode.TreeDataProvider<CampaignTreeNode>;
-  /** Test builds: the view's top-level items as the user sees them (the integration tests read it). */
-  treeSnapshot(): Promise<CampaignTreeSnapshotItem[]>;
+  /** Test builds only: the view's top-level items as the user sees them (the integration tests read it). */
+  treeSnapshot?(): Promise<CampaignTreeSnapshotItem[]>;
   commands: Record<(typeof CAMPAIGN_COMMANDS)[keyof typeof CAMPAIGN_COMMANDS], (arg?: unknown) => unknown>;
 }
 
@@ -95,21 +95,7 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
   );
   return {
     tree,
-    treeSnapshot: async () => {
-      const nodes = (await tree.getChildren()) ?? [];
-      return nodes.map((n) => {
-        const item = tree.getTreeItem(n);
-        const text = (x: string | vscode.TreeItemLabel | vscode.MarkdownString | undefined): string | undefined =>
-          x === undefined ? undefined : typeof x === 'string' ? x : 'value' in x ? x.value : x.label;
-        return {
-          id: item.id,
-          label: text(item.label) ?? '',
-          description: typeof item.description === 'string' ? item.description : undefined,
-          tooltip: text(item.tooltip),
-          icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
-        };
-      });
-    },
+    treeSnapshot: ENERGY_LENS_TEST_HOOKS ? () => treeSnapshot(tree) : undefined,
     commands: {
       [CAMPAIGN_COMMANDS.profileOnJetsonTx1]: (arg?: unknown) => profileOnJetsonTx1(services, arg),
       [CAMPAIGN_COMMANDS.profileOnTarget]: (arg?: unknown) => profileOnTarget(services, arg),
@@ -143,4 +129,21 @@ function throttledPerFile(fn: (file: string) => void, ms: number): (file: string
       }, ms),
     );
   };
+}
+
+/** The view's top-level items as the user sees them: label, description, tooltip text, icon. */
+async function treeSnapshot(tree: CampaignTreeProvider): Promise<CampaignTreeSnapshotItem[]> {
+  const nodes = (await tree.getChildren()) ?? [];
+  return nodes.map((n) => {
+    const item = tree.getTreeItem(n);
+    const text = (x: string | vscode.TreeItemLabel | vscode.MarkdownString | undefined): string | undefined =>
+      x === undefined ? undefined : typeof x === 'string' ? x : 'value' in x ? x.value : x.label;
+    return {
+      id: item.id,
+      label: text(item.label) ?? '',
+      description: typeof item.description === 'string' ? item.description : undefined,
+      tooltip: text(item.tooltip),
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+    };
+  });
 }
