@@ -13,7 +13,7 @@ import { registerHotLayerMarks } from './hot-layers';
 import { registerInlayHintToggle } from './inlay-hint-toggle';
 import { registerEnergyReport } from './energy-report';
 import { registerCaffemodelSupport } from './caffemodel';
-import { CAMPAIGN_COMMANDS, CAMPAIGNS_VIEW } from './campaigns/campaign-ids';
+import { CAMPAIGN_COMMANDS, CAMPAIGN_TREE_SNAPSHOT_COMMAND, CAMPAIGNS_VIEW } from './campaigns/campaign-ids';
 import { DRIVE_COMMAND, REFIT_COMMAND, RENDER_REPORT_COMMAND, VIEW_TYPE } from './panel/panel-ids';
 import { loadBundle } from './lazy-bundles';
 import { lazyTreeDataProvider } from './lazy-tree';
@@ -64,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Test builds only (esbuild.mjs): the development-path tests read and drive the panel with these.
     lazyCommand(RENDER_REPORT_COMMAND, () => refit().testReport());
     lazyCommand(DRIVE_COMMAND, (drive?: unknown) => refit().drive(drive));
+    lazyCommand(CAMPAIGN_TREE_SNAPSHOT_COMMAND, () => campaigns().treeSnapshot?.());
   }
 }
 

@@ -11,9 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { measurementsFolder, readCampaignFile, realUnitsOf } from '../../server/src/measurements';
-import { activeExtension } from './helpers';
 import { codeLensTitles, eventually, parseEnergy } from './lsp-queries';
-import { analyzeCommand, cliPath, repoRoot } from './repo-commands';
+import { activeExtension, analyzeCommand, cliPath, repoRoot } from './helpers';
 
 const BASE = 'jetson-tx2/caffe-openblas/cpu/1t';
 const NET = 'scratch/modes-net.prototxt';

@@ -13,8 +13,7 @@ import { measurementsFolder, networkTextSha256, readCampaignFile } from '../../s
 import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
-import { activeExtension, openDocument, workspaceFile } from './helpers';
-import { analyzeCommand, repoRoot } from './repo-commands';
+import { activeExtension, analyzeCommand, openDocument, repoRoot, workspaceFile } from './helpers';
 import {
   eventually,
   hoverText as hoverAt,

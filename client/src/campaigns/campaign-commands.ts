@@ -14,7 +14,9 @@ import { formatDuration, formatProgress, type ProgressState } from './progress';
 import { runWithRetry } from './campaign-queues';
 import type { RunningCampaigns } from './running-campaigns';
 import { adbTargetNamed, readTargets, targetNamed } from './target-settings';
-import { addBoard, editBoard, pickTarget } from './target-commands';
+import { addBoard, editBoard, pickTarget, pickTargets } from './target-commands';
+import { profilePlan, type PlanProgressSink } from './plan-command';
+import { planArgument, type PlanResult } from './plan-summary';
 import { requireTrust } from './trust';
 import type { AdbTargetConfig } from '../board/adb-targets';
 import { profileNetworkOnAdb } from './adb-commands';
@@ -28,6 +30,8 @@ export interface CampaignServices {
   recordsChanged(file: string, deleted?: boolean): void;
   /** Shows where the board's Caffe could not parse a network (see board-diagnostics.ts). */
   boardDiagnostics?: { show(outcome: CampaignOutcome): void };
+  /** Per-board progress of a plan over several boards (the Campaigns view). */
+  plan?: PlanProgressSink;
 }
 
 /** What the profile commands return (tests and other commands use it). */
@@ -275,33 +279,75 @@ export async function profileOnTarget(s: CampaignServices, arg?: unknown): Promi
   return profileWith(s, await pickTarget('Profile on Target'), arg);
 }
 
-export async function profileWorkspace(s: CampaignServices): Promise<ProfileResult[] | undefined> {
-  if (!requireTrust()) return undefined;
-  const target = await pickTarget('Profile Workspace Networks on Target');
-  if (!target) return undefined;
-  if (target.kind === 'adb') {
+/** The boards a scripted argument names: SSH targets only (adb phones and unknown names refused). */
+function namedTargets(names: readonly string[]): TargetConfig[] | undefined {
+  const out: TargetConfig[] = [];
+  for (const name of names) {
+    const t = targetNamed(name);
+    if (t) {
+      out.push(t);
+      continue;
+    }
     void vscode.window.showWarningMessage(
-      'Energy Lens: profiling several networks in a row is not available for adb phones yet; use "Profile on Target..." per network.',
+      adbTargetNamed(name)
+        ? `Energy Lens: "${name}" is an adb phone: profiling several networks in a row is not available for adb phones yet; use "Profile on Target..." per network.`
+        : `Energy Lens: there is no board "${name}" in energyLens.targets.`,
     );
     return undefined;
   }
-  const files = (await vscode.workspace.findFiles(NETWORK_GLOB, '**/node_modules/**', 2000)).filter(
-    (f) => !/solver/i.test(path.basename(f.fsPath)),
-  );
-  files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
-  const picked = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f, picked: true })),
-    {
-      title: `Networks to profile on ${target.name}, one after another`,
-      canPickMany: true,
-    },
-  );
-  if (!picked || picked.length === 0) return undefined;
-  const requests: NewCampaignRequest[] = [];
-  for (const p of picked) {
-    const folder = vscode.workspace.getWorkspaceFolder(p.uri);
-    if (folder && (await saveIfDirty(p.uri))) requests.push({ kind: 'new', workspaceRoot: folder.uri.fsPath, networkFile: p.uri.fsPath });
+  return out;
+}
+
+/**
+ * Several networks on one board one after another, or on several boards at once (one queue per board,
+ * plan-command.ts). `{ targets: [name, ...], networks?: [uri, ...] }` names them (scripts and tests);
+ * otherwise the user picks the boards, then the networks.
+ */
+export async function profileWorkspace(s: CampaignServices, arg?: unknown): Promise<ProfileResult[] | PlanResult[] | undefined> {
+  if (!requireTrust()) return undefined;
+  const named = planArgument(arg);
+  if (typeof named === 'string') {
+    void vscode.window.showErrorMessage(`Energy Lens: Profile Workspace Networks: ${named}.`);
+    return undefined;
   }
+  const targets = named ? namedTargets(named.targets) : await pickTargets('Profile Workspace Networks on Target');
+  if (!targets || targets.length === 0) return undefined;
+  const where = targets.length === 1 ? targets[0]!.name : `${targets.length} boards`;
+  let uris: vscode.Uri[];
+  if (named?.networks) uris = named.networks.map((f) => vscode.Uri.file(f));
+  else {
+    const files = (await vscode.workspace.findFiles(NETWORK_GLOB, '**/node_modules/**', 2000)).filter(
+      (f) => !/solver/i.test(path.basename(f.fsPath)),
+    );
+    files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+    const picked = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f, picked: true })),
+      {
+        title:
+          targets.length === 1
+            ? `Networks to profile on ${where}, one after another`
+            : `Networks to profile on ${where} (${targets.map((t) => t.name).join(', ')}), one queue per board`,
+        canPickMany: true,
+      },
+    );
+    if (!picked || picked.length === 0) return undefined;
+    uris = picked.map((p) => p.uri);
+  }
+  const requests: NewCampaignRequest[] = [];
+  for (const uri of uris) {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (folder && (await saveIfDirty(uri))) requests.push({ kind: 'new', workspaceRoot: folder.uri.fsPath, networkFile: uri.fsPath });
+  }
+  if (targets.length > 1) return profilePlan({ ...s, targetNamed }, targets, requests);
+  return profileSeries(s, targets[0]!, requests);
+}
+
+/** Several networks on one board, one after another over one connection. */
+async function profileSeries(
+  s: CampaignServices,
+  target: TargetConfig,
+  requests: NewCampaignRequest[],
+): Promise<ProfileResult[] | undefined> {
   let index = 0;
   const outcomes = await withCampaign(
     s,

@@ -17,3 +17,6 @@ export const CAMPAIGN_COMMANDS = {
   setDefaultBoard: 'energyLens.setDefaultBoard',
   testBoardConnection: 'energyLens.testBoardConnection',
 } as const;
+
+/** Test builds only: the Campaigns view's top-level items (register.ts `treeSnapshot`). */
+export const CAMPAIGN_TREE_SNAPSHOT_COMMAND = 'energyLens.test.campaignTreeSnapshot';

@@ -20,6 +20,7 @@ import { CAMPAIGN_COMMANDS } from './campaign-ids';
 import { CampaignTreeProvider, type CampaignTreeNode } from './campaign-tree';
 import { startEmulatedPhoneCommand } from './emulated-phone-command';
 import { RunningCampaigns } from './running-campaigns';
+import type { PlanProgress } from './target-progress';
 import { BoardDiagnostics } from './board-diagnostics';
 import { addBoard, editBoard, removeBoard, setDefaultBoard, testBoardConnection } from './target-commands';
 
@@ -28,7 +29,17 @@ export { CAMPAIGN_COMMANDS } from './campaign-ids';
 /** Made on first use by the seam in client/src/extension.ts, which registers the commands and the view. */
 export interface CampaignFeature {
   tree: vscode.TreeDataProvider<CampaignTreeNode>;
+  /** Test builds only: the view's top-level items as the user sees them (the integration tests read it). */
+  treeSnapshot?(): Promise<CampaignTreeSnapshotItem[]>;
   commands: Record<(typeof CAMPAIGN_COMMANDS)[keyof typeof CAMPAIGN_COMMANDS], (arg?: unknown) => unknown>;
+}
+
+export interface CampaignTreeSnapshotItem {
+  id?: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
 }
 
 export function createCampaignFeature(context: vscode.ExtensionContext, client?: LanguageClient): CampaignFeature {
@@ -40,7 +51,9 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
   );
   const output = vscode.window.createOutputChannel('Energy Lens');
   const running = new RunningCampaigns();
-  const tree = new CampaignTreeProvider(running);
+  // The plan over several boards running now, or the last one, until a campaign starts on one of its boards alone.
+  let plan: { progress: PlanProgress; active: boolean } | undefined;
+  const tree = new CampaignTreeProvider(running, (target) => plan?.progress.get(target));
   const log = (line: string): void => output.appendLine(`[${new Date().toTimeString().slice(0, 8)}] ${line}`);
   const boardDiagnostics = new BoardDiagnostics();
   const services: CampaignServices = {
@@ -54,6 +67,16 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
       tree.refresh();
       notifyServer(file);
     },
+    plan: {
+      started: (progress) => {
+        plan = { progress, active: true };
+        tree.refresh();
+      },
+      changed: (target) => tree.refreshTarget(target),
+      ended: () => {
+        if (plan) plan.active = false;
+      },
+    },
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/${MEASUREMENTS_FOLDER}/*.jsonl`);
   context.subscriptions.push(
@@ -64,15 +87,19 @@ export function createCampaignFeature(context: vscode.ExtensionContext, client?:
     watcher.onDidCreate(() => tree.refresh()),
     watcher.onDidChange(() => tree.refresh()),
     watcher.onDidDelete(() => tree.refresh()),
-    running.onDidChange(() => tree.refresh()),
+    running.onDidChange(() => {
+      if (plan && !plan.active && plan.progress.targets().some((p) => running.get(p.target))) plan = undefined;
+      tree.refresh();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('energyLens.targets') && tree.refresh()),
   );
   return {
     tree,
+    treeSnapshot: ENERGY_LENS_TEST_HOOKS ? () => treeSnapshot(tree) : undefined,
     commands: {
       [CAMPAIGN_COMMANDS.profileOnJetsonTx1]: (arg?: unknown) => profileOnJetsonTx1(services, arg),
       [CAMPAIGN_COMMANDS.profileOnTarget]: (arg?: unknown) => profileOnTarget(services, arg),
-      [CAMPAIGN_COMMANDS.profileWorkspace]: () => profileWorkspace(services),
+      [CAMPAIGN_COMMANDS.profileWorkspace]: (arg?: unknown) => profileWorkspace(services, arg),
       [CAMPAIGN_COMMANDS.resumeCampaign]: (arg?: unknown) => resumeCampaign(services, arg),
       [CAMPAIGN_COMMANDS.deleteCampaign]: (arg?: unknown) => deleteCampaign(services, arg),
       [CAMPAIGN_COMMANDS.openCampaignRecords]: (arg?: unknown) => openCampaignRecords(arg),
@@ -102,4 +129,21 @@ function throttledPerFile(fn: (file: string) => void, ms: number): (file: string
       }, ms),
     );
   };
+}
+
+/** The view's top-level items as the user sees them: label, description, tooltip text, icon. */
+async function treeSnapshot(tree: CampaignTreeProvider): Promise<CampaignTreeSnapshotItem[]> {
+  const nodes = (await tree.getChildren()) ?? [];
+  return nodes.map((n) => {
+    const item = tree.getTreeItem(n);
+    const text = (x: string | vscode.TreeItemLabel | vscode.MarkdownString | undefined): string | undefined =>
+      x === undefined ? undefined : typeof x === 'string' ? x : 'value' in x ? x.value : x.label;
+    return {
+      id: item.id,
+      label: text(item.label) ?? '',
+      description: typeof item.description === 'string' ? item.description : undefined,
+      tooltip: text(item.tooltip),
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+    };
+  });
 }

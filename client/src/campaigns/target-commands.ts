@@ -153,6 +153,29 @@ export async function pickTarget(title: string): Promise<TargetConfig | AdbTarge
   return picked.target ?? addBoard();
 }
 
+/**
+ * Several SSH boards at once (a multi-select, the default board, first in the list, pre-picked); with
+ * none configured, "Add a Board…". adb phones are not offered: they profile one network at a time.
+ */
+export async function pickTargets(title: string): Promise<TargetConfig[] | undefined> {
+  const targets = readTargets();
+  const phones = parseAdbTargets(vscode.workspace.getConfiguration(TARGETS_SECTION).get<unknown>(TARGETS_KEY)).targets;
+  if (targets.length === 0) {
+    const added = await addBoard();
+    return added ? [added] : undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    targets.map((t, i) => ({ label: t.name, description: describeTarget(t), picked: i === 0, target: t })),
+    {
+      title,
+      canPickMany: true,
+      placeHolder: `Boards to profile on (one queue per board, in parallel)${phones.length ? '; adb phones: use "Profile on Target..." per network' : ''}`,
+    },
+  );
+  if (!picked || picked.length === 0) return undefined;
+  return picked.map((p) => p.target);
+}
+
 /** "Add a Board…": which kind, then the questions; writes the entry and returns the board. */
 export async function addBoard(kind?: TargetKind): Promise<TargetConfig | undefined> {
   const chosen =

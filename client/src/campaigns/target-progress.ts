@@ -90,6 +90,15 @@ export class PlanProgress {
     else if (last) p.state = p.notComplete > 0 ? 'failed' : 'done';
     else p.state = 'queued';
   }
+
+  /** The plan ended: a board still queued, running or retrying then was stopped by a cancel. */
+  finish(): void {
+    for (const p of this.byTarget.values()) {
+      if (p.state !== 'queued' && p.state !== 'running' && p.state !== 'retrying') continue;
+      p.state = 'cancelled';
+      delete p.retryAt;
+    }
+  }
 }
 
 function oneLine(text: string): string {

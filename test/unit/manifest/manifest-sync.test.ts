@@ -47,7 +47,7 @@ const CLIENT_SETTINGS = ['energyLens.trace.server', 'energyLens.targets'];
  * Registered for tests only and so not contributed. Each must still be registered (a stale entry
  * fails), so when the packaging work removes them from the shipped extension this list goes too.
  */
-const TEST_ONLY_COMMANDS = ['energyLens.refit.lastRenderReport', 'energyLens.refit.drive'];
+const TEST_ONLY_COMMANDS = ['energyLens.refit.lastRenderReport', 'energyLens.refit.drive', 'energyLens.test.campaignTreeSnapshot'];
 
 /** Target fields parseTarget leaves unset, whose default the campaign code applies where it uses them. */
 const APPLIED_LATER: Record<string, unknown> = { progressTimeoutSeconds: DEFAULT_PROGRESS_TIMEOUT_S };

@@ -108,7 +108,7 @@ describe('package: the .vsix', () => {
     const bundles = names.filter((n) => /^extension\/out\/.*\.js$/.test(n));
     for (const bundle of bundles) {
       const text = execFileSync('unzip', ['-p', VSIX, bundle], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-      for (const hook of ['energyLens.refit.lastRenderReport', 'energyLens.refit.drive']) {
+      for (const hook of ['energyLens.refit.lastRenderReport', 'energyLens.refit.drive', 'energyLens.test.campaignTreeSnapshot']) {
         assert.ok(!text.includes(hook), `${bundle} contains the test-only command ${hook}`);
       }
       // ssh2's own protocol strings: present only where the SSH link is bundled.
