@@ -10,6 +10,7 @@ import { ModelRegistry } from '../../../server/src/energy/registry';
 import type { EnergyModel } from '../../../server/src/energy/model';
 import { chooseMode, measuredModes, modeModels, predictedModes, type ModeFigure } from '../../../server/src/analysis/power-modes';
 import { DocumentAnalysis } from '../../../server/src/analysis/document-analysis';
+import { ModelService } from '../../../server/src/analysis/model-service';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { codeLenses } from '../../../server/src/lsp/code-lens';
 import { predict } from '../../../server/src/cli/predict';
@@ -254,6 +255,20 @@ describe('cli: energy-lens predict --modes', () => {
     const r = await run(['--modes', 'all', '--budget-ms', String(1e-7 * macs * 0.5)]);
     assert.equal(r.code, ExitCode.overLatencyBudget);
     assert.match(r.err, /no power mode recommended: no mode's predicted latency is within the budget/);
+  });
+
+  it("the platform picker's list says each model's mode where its board has models in several", () => {
+    const service = new ModelService();
+    service.rebuild([], [dir]);
+    const listed = service.platforms();
+    assert.deepEqual(
+      listed.filter((p) => p.id.startsWith(BASE)).map((p) => [p.id, p.powerMode]),
+      MODES.map(([mode]) => [withPowerMode(BASE, mode), mode]),
+    );
+    assert.ok(
+      listed.filter((p) => !p.id.startsWith(BASE)).every((p) => p.powerMode === undefined),
+      'a built-in without sibling modes shows none',
+    );
   });
 
   it('a mode without a model is a usage error that says how to make one', async () => {
