@@ -49,6 +49,8 @@ export interface FittedTypeModel {
   intercept: number;
   link: 'identity' | 'log';
   lambda?: number;
+  /** Log link: Duan's smearing factor, already folded into the intercept. */
+  smearing?: number;
   samples: number;
   complexity: number;
   inSample: LayerMetrics;
@@ -192,6 +194,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
       intercept: fit.intercept,
       link: spec.link,
       lambda: fit.lambda,
+      ...(fit.smearing !== undefined ? { smearing: fit.smearing } : {}),
       samples: n,
       complexity,
       inSample,
