@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fit } from '../../../server/src/cli/fit';
 import { fitDataset } from '../../../server/src/energy/fit/engine';
+import type { FitSpec } from '../../../server/src/energy/fit/spec';
 import { dataset, lcg } from './helpers';
 
 function sweep(seed: number, noise: (gauss: () => number, rand: () => number) => number, n = 2000) {
@@ -20,7 +21,7 @@ function sweep(seed: number, noise: (gauss: () => number, rand: () => number) =>
 
 describe('interval coverage of plain fit', () => {
   it('measures about 90 % for log-normal errors and more for heavy tails (measured, not assumed)', () => {
-    const spec = { family: 'layer-type', method: 'log', features: ['macs'] } as const;
+    const spec: FitSpec = { family: 'layer-type', method: 'log', features: ['macs'] };
     const normal = fitDataset(
       dataset(
         ['macs'],
