@@ -411,6 +411,14 @@ function renderView(): void {
   if (!view) return;
   clear(metricsBox);
   metricsBox.appendChild(metricsCards(view.metrics));
+  if (view.frontier)
+    metricsBox.appendChild(
+      h(
+        'div',
+        { class: 'metric-source frontier-shown' },
+        `Showing the search's selected frontier models, what Save writes (${view.frontier.models}); change a fitting control to go back to the hand fit.`,
+      ),
+    );
   clear(warningsBox);
   for (const w of view.warnings) warningsBox.appendChild(h('li', {}, w));
   clear(tableBox);

@@ -143,6 +143,8 @@ export interface SubModelView {
   mape: number | null;
   rmspe: number | null;
   metricsFrom: 'held-out' | 'in-sample';
+  /** A search's frontier model: its family and formula (a roofline's coefficients are costs inside a smooth max). */
+  search?: { family: string; formula: string };
 }
 
 export interface MetricsView {
@@ -176,6 +178,8 @@ export interface FitView {
   networks: NetworkBar[] | null;
   /** Milliseconds the host spent building this view (not the fit). */
   buildMs: number;
+  /** Set when the view shows a search's selected frontier models (what Save writes), not the hand fit. */
+  frontier?: { validation: string; models: string };
 }
 
 export interface CandidatePoint {

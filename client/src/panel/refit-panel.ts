@@ -26,7 +26,7 @@ import {
 import type { SearchReport } from '../../../server/src/energy/fit/search/search';
 import { frontierEnergyModel } from '../../../server/src/energy/fit/search/to-model';
 import { frontierView, selectedModels } from './frontier-view';
-import { buildFitView, candidatePoint } from './fit-view';
+import { buildFitView, buildFrontierFitView, candidatePoint } from './fit-view';
 import { fittedValues } from './fitted-values';
 import {
   BUTTONS,
@@ -248,7 +248,7 @@ class RefitPanelHost implements vscode.Disposable {
   }
 
   testReport(): RefitTestReport {
-    const view = this.lastFit?.view;
+    const view = this.frontierFitView() ?? this.lastFit?.view;
     return {
       render: this.lastRender,
       saved: this.lastSaved,
@@ -376,7 +376,7 @@ class RefitPanelHost implements vscode.Disposable {
       case 'selectFrontier': {
         if (!this.frontier) return;
         this.frontier.picks[message.layerType] = message.complexity;
-        await this.postFrontier();
+        await this.showFrontier();
         return;
       }
       case 'exportCsv':
@@ -394,6 +394,20 @@ class RefitPanelHost implements vscode.Disposable {
       for (const spec of state.csvImports) if (!this.csvImports.some((c) => c.path === spec.path)) this.csvImports.push(spec);
       this.controls ??= state.controls;
     }
+    // Shown again (the webview is rebuilt, retainContextWhenHidden being off to spare its memory): the
+    // host still holds the datasets and the last fit, so the page gets them at once, before the
+    // campaigns and CSV files are read again (seconds on large records); a change found then refits.
+    if (this.lastFit && this.entries.size > 0 && (await this.postCached())) {
+      await this.loadDatasets();
+      const controls = this.normalize(this.controls ?? this.defaults(undefined));
+      const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+      if (!entry || this.lastFit?.key !== fitKey(entry.key, controls)) {
+        this.controls = controls;
+        await this.post({ type: 'controls', controls });
+        this.scheduleFit(0);
+      }
+      return;
+    }
     await this.loadDatasets();
     this.ready = true;
     for (const w of this.readyWaiters.splice(0)) w();
@@ -404,12 +418,29 @@ class RefitPanelHost implements vscode.Disposable {
     const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
     if (last && entry && last.key === fitKey(entry.key, controls)) {
       // Shown again (the webview was rebuilt): the last fit is still current.
-      await this.post({ type: 'fit', view: last.view });
+      await this.post({ type: 'fit', view: this.frontierFitView() ?? last.view });
       if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
-      if (this.frontier) await this.postFrontier();
+      if (this.frontier) await this.showFrontier();
     } else {
       this.scheduleFit(0);
     }
+  }
+
+  /** Posts the datasets, controls and fit the host holds when that fit is current; false when it is not. */
+  private async postCached(): Promise<boolean> {
+    const last = this.lastFit;
+    const controls = this.normalize(this.controls ?? this.defaults(undefined));
+    const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    if (!last || !entry || last.key !== fitKey(entry.key, controls)) return false;
+    this.controls = controls;
+    this.ready = true;
+    for (const w of this.readyWaiters.splice(0)) w();
+    await this.postDatasets();
+    await this.post({ type: 'controls', controls });
+    await this.post({ type: 'fit', view: this.frontierFitView() ?? last.view });
+    if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
+    if (this.frontier) await this.showFrontier();
+    return true;
   }
 
   private defaults(summary: DatasetSummary | undefined): PanelControls {
@@ -585,7 +616,8 @@ class RefitPanelHost implements vscode.Disposable {
     const cKey = candidateKey(entry.key, controls);
     this.lastFit = { key: fitKey(entry.key, controls), candidateKey: cKey, report, entry, fitted, view };
     this.lastError = undefined;
-    await this.post({ type: 'fit', view });
+    // With a current search, its selected models stay on show (the hand fit feeds the candidates).
+    await this.post({ type: 'fit', view: this.frontierFitView() ?? view });
 
     // Every method of the family: the candidates of the accuracy-against-complexity chart.
     if (this.candidates?.key !== cKey) this.candidates = { key: cKey, points: [], failures: [], total };
@@ -649,7 +681,29 @@ class RefitPanelHost implements vscode.Disposable {
     if (generation !== this.generation) return;
     this.frontier = { entryKey: entry.key, datasetId: entry.summary.id, report, seconds: (performance.now() - started) / 1000, picks: {} };
     void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+    await this.showFrontier();
+  }
+
+  /** The frontier, and the views drawn from its selected models (what Save writes) instead of the hand fit. */
+  private async showFrontier(): Promise<void> {
     await this.postFrontier();
+    const view = this.frontierFitView();
+    if (view) await this.post({ type: 'fit', view });
+  }
+
+  /** The hand fit's view turned into the selected frontier models' one; undefined without a current search. */
+  private frontierFitView(): FitView | undefined {
+    const f = this.frontier;
+    const base = this.lastFit?.view;
+    const entry = f ? this.entries.get(f.datasetId) : undefined;
+    if (!f || !base || !entry || entry.key !== f.entryKey || base.datasetId !== f.datasetId) return undefined;
+    return buildFrontierFitView({
+      base,
+      dataset: entry.dataset,
+      search: f.report,
+      selected: selectedModels(f.report, f.picks),
+      rowLabels: entry.rowLabels,
+    });
   }
 
   private frontierViewNow(f: Frontier): FrontierView {
