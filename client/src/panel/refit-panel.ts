@@ -114,9 +114,6 @@ interface Frontier {
   picks: Record<string, number>;
 }
 
-/** Largest model the panel's search considers (fitted parameters). */
-const SEARCH_MAX_PARAMS = 8;
-
 interface LastFit {
   key: string;
   candidateKey: string;
@@ -663,7 +660,7 @@ class RefitPanelHost implements vscode.Disposable {
       type: 'progress',
       done: 0,
       total: 1,
-      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${SEARCH_MAX_PARAMS} parameters)…`,
+      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${controls.searchMaxParams} parameters)…`,
     });
     const started = performance.now();
     let report: SearchReport;
@@ -671,7 +668,7 @@ class RefitPanelHost implements vscode.Disposable {
       report = await this.runner.search({
         datasetKey: entry.key,
         dataset: entry.dataset,
-        options: { cv, seed: FIT_SEED, maxParams: SEARCH_MAX_PARAMS },
+        options: { cv, seed: controls.seed, maxParams: controls.searchMaxParams },
       });
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;

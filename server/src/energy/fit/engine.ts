@@ -158,7 +158,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
           ? 'no feature varies'
           : `${design.terms.map((t) => `'${t.text}'`).join(', ')} ${design.terms.length === 1 ? 'is' : 'are'} 0`;
       warnings.push(
-        `${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`,
+        `${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...; refit panel: Type features, ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`,
       );
       continue;
     }
@@ -239,7 +239,9 @@ export function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): num
     case 'loo-network': {
       const missing = dataset.rows.filter((r) => r.group === undefined).length;
       if (missing > 0)
-        throw new FitError(`leave-one-network-out needs a network (group) for every row; ${missing} rows have none (give --group-column)`);
+        throw new FitError(
+          `leave-one-network-out needs a network (group) for every row; ${missing} rows have none (CLI: give --group-column; refit panel: import the CSV again and pick the column that names the network)`,
+        );
       const groups = [...new Set(dataset.rows.map((r) => r.group!))].sort();
       if (groups.length < 2) throw new FitError(`leave-one-network-out needs at least 2 networks, the data has ${groups.length}`);
       return groups.map((g) => all.filter((i) => dataset.rows[i].group === g));
