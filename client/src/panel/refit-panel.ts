@@ -14,7 +14,6 @@ import { loadCsvFile } from './csv-dataset';
 import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
 import {
   DEFAULT_KFOLD,
-  FIT_SEED,
   candidateKey,
   cvSchemeFor,
   defaultControls,
