@@ -87,6 +87,10 @@ export interface RefitTestReport {
   error?: string;
   notice?: string;
   runner: FitRunner['kind'];
+  /** Times the page loaded (said 'ready'); a page kept while hidden does not load again. */
+  pageLoads: number;
+  visibilityChanges: number;
+  visible: boolean;
   datasets: string[];
   controls?: PanelControls;
   view?: Pick<FitView, 'fitId' | 'family' | 'method' | 'label' | 'metrics' | 'buildMs'>;
@@ -182,6 +186,9 @@ class RefitPanelHost implements vscode.Disposable {
   private lastSaved?: string;
   private lastError?: string;
   private lastNotice?: string;
+  /** Pages loaded ('ready' received) and visibility changes seen, for tests. */
+  private pageLoads = 0;
+  private visibilityChanges = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -233,12 +240,9 @@ class RefitPanelHost implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.detach(panel)),
       panel.onDidChangeViewState(() => {
-        // Hidden, the webview is discarded (retainContextWhenHidden: false); shown again, it reloads,
-        // restores its state and says 'ready' again.
-        if (!panel.visible) {
-          this.ready = false;
-          this.lastRender = undefined;
-        }
+        // The page is kept while hidden (retainContextWhenHidden), so shown again it is drawn as it was.
+        // Should VS Code still rebuild it (a window reload), it says 'ready' again and gets the cached fit.
+        this.visibilityChanges++;
       }),
     );
   }
@@ -251,6 +255,9 @@ class RefitPanelHost implements vscode.Disposable {
       error: this.lastError,
       notice: this.lastNotice,
       runner: this.runner.kind,
+      pageLoads: this.pageLoads,
+      visibilityChanges: this.visibilityChanges,
+      visible: this.panel?.visible ?? false,
       datasets: [...this.entries.keys()],
       controls: this.controls,
       ...(this.frontier ? { frontier: this.frontierViewNow(this.frontier) } : {}),
@@ -284,7 +291,10 @@ class RefitPanelHost implements vscode.Disposable {
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      retainContextWhenHidden: false,
+      // Kept alive while hidden: rebuilding the page (scripts, VS Code elements, five charts of up to
+      // 2,000 points) left the tab blank for ~3 s each time it was shown again, which users met on every
+      // switch between an editor and the panel. One singleton page's memory is the price.
+      retainContextWhenHidden: true,
       localResourceRoots: [
         vscode.Uri.joinPath(this.context.extensionUri, 'out', 'media'),
         vscode.Uri.joinPath(this.context.extensionUri, 'media'),
@@ -344,6 +354,7 @@ class RefitPanelHost implements vscode.Disposable {
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.pageLoads++;
         return this.onReady(message.state);
       case 'controls':
         return this.setControls(message.controls);
@@ -390,9 +401,9 @@ class RefitPanelHost implements vscode.Disposable {
       for (const spec of state.csvImports) if (!this.csvImports.some((c) => c.path === spec.path)) this.csvImports.push(spec);
       this.controls ??= state.controls;
     }
-    // Shown again (the webview is rebuilt, retainContextWhenHidden being off to spare its memory): the
-    // host still holds the datasets and the last fit, so the page gets them at once, before the
-    // campaigns and CSV files are read again (seconds on large records); a change found then refits.
+    // A rebuilt page (a window reload): the host still holds the datasets and the last fit, so the page
+    // gets them at once, before the campaigns and CSV files are read again (seconds on large records);
+    // a change found then refits.
     if (this.lastFit && this.entries.size > 0 && (await this.postCached())) {
       await this.loadDatasets();
       const controls = this.normalize(this.controls ?? this.defaults(undefined));
