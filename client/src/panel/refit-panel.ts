@@ -126,6 +126,13 @@ interface LastFit {
   view: FitView;
 }
 
+/**
+ * The page is kept alive while hidden: rebuilding it (scripts, VS Code elements, five charts of up to
+ * 2,000 points) left the tab blank for ~3 s each time it was shown again, which users met on every
+ * switch between an editor and the panel. One singleton page's memory is the price.
+ */
+const RETAIN_CONTEXT = true;
+
 const REPORT_CACHE = 24;
 const FIT_DEBOUNCE_MS = 150;
 
@@ -240,9 +247,13 @@ class RefitPanelHost implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.detach(panel)),
       panel.onDidChangeViewState(() => {
-        // The page is kept while hidden (retainContextWhenHidden), so shown again it is drawn as it was.
-        // Should VS Code still rebuild it (a window reload), it says 'ready' again and gets the cached fit.
+        // The page is kept while hidden (RETAIN_CONTEXT), so shown again it is drawn as it was. A page
+        // not kept is discarded: shown again it loads, says 'ready' again and gets the cached fit.
         this.visibilityChanges++;
+        if (!panel.visible && !RETAIN_CONTEXT) {
+          this.ready = false;
+          this.lastRender = undefined;
+        }
       }),
     );
   }
@@ -291,10 +302,7 @@ class RefitPanelHost implements vscode.Disposable {
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      // Kept alive while hidden: rebuilding the page (scripts, VS Code elements, five charts of up to
-      // 2,000 points) left the tab blank for ~3 s each time it was shown again, which users met on every
-      // switch between an editor and the panel. One singleton page's memory is the price.
-      retainContextWhenHidden: true,
+      retainContextWhenHidden: RETAIN_CONTEXT,
       localResourceRoots: [
         vscode.Uri.joinPath(this.context.extensionUri, 'out', 'media'),
         vscode.Uri.joinPath(this.context.extensionUri, 'media'),
