@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The refit panel's webview: controls (data, family, features, method, degree, validation,
+// The refit panel's webview: controls (data, family, features, method, degree, validation, seed, type features, search size,
 // platform), the fit's figures and charts, and buttons that ask the host to save or export. It
 // never fits anything itself: every change is sent to the host, which answers with a FitView.
 // The choices survive reloads through getState/setState.
@@ -84,6 +84,9 @@ const el = {
   validation: document.createElement('vscode-single-select'),
   validationParam: document.createElement('vscode-textfield'),
   platform: document.createElement('vscode-textfield'),
+  typeFeatures: document.createElement('vscode-textfield'),
+  seed: document.createElement('vscode-textfield'),
+  searchMaxParams: document.createElement('vscode-textfield'),
   curveType: document.createElement('vscode-single-select'),
   progress: document.createElement('vscode-progress-bar'),
 };
@@ -163,6 +166,7 @@ function buildPage(): void {
   setOptions(el.validation, VALIDATIONS, 'kfold');
   el.extraTerms.placeholder = 'e.g. inputElements*kernelH*kernelW';
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
+  el.typeFeatures.placeholder = 'e.g. Pooling=activationBytes; ReLU=activationBytes';
   el.progress.indeterminate = true;
   el.progress.hidden = true;
   // Screen readers name each dropdown and field (their visible labels are not tied to them).
@@ -176,6 +180,9 @@ function buildPage(): void {
     [el.validation, 'Validation'],
     [el.validationParam, 'Folds (K) or held-out fraction (F)'],
     [el.platform, 'Platform to save the model for'],
+    [el.typeFeatures, 'Type features: features for particular layer types, TYPE=f1,f2; TYPE2=f3'],
+    [el.seed, 'Seed of the folds and splits'],
+    [el.searchMaxParams, 'Largest model the search considers, in fitted parameters'],
     [el.curveType, 'Layer type of the energy-against-feature chart'],
   ];
   for (const [control, name] of names) control.setAttribute('aria-label', name);
@@ -229,6 +236,17 @@ function buildPage(): void {
         field('Degree', el.degree, undefined, 'degree-field'),
         field('Validation', el.validation),
         field('K', el.validationParam, undefined, 'validation-param-field'),
+        field('Seed', el.seed),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        field(
+          'Type features',
+          el.typeFeatures,
+          'Features for particular layer types, replacing the ones above for them (CLI --type-features): TYPE=f1,f2; TYPE2=f3',
+        ),
+        field('Search: max parameters', el.searchMaxParams, 'Largest model Search models considers (CLI --max-terms)'),
       ),
       h(
         'div',
@@ -253,7 +271,8 @@ function buildPage(): void {
 
   for (const select of [el.dataset, el.family, el.method, el.features, el.degree, el.validation])
     select.addEventListener('change', onControlsChanged);
-  for (const text of [el.extraTerms, el.validationParam, el.platform]) text.addEventListener('change', onControlsChanged);
+  for (const text of [el.extraTerms, el.validationParam, el.platform, el.typeFeatures, el.seed, el.searchMaxParams])
+    text.addEventListener('change', onControlsChanged);
   el.platform.addEventListener('input', updateSaveLabel);
   el.curveType.addEventListener('change', () => {
     if (!controls) return;
@@ -298,7 +317,16 @@ function readControls(): PanelControls {
     validationParam: Number(el.validationParam.value),
     platformId: el.platform.value.trim(),
     curveType: controls?.curveType ?? null,
+    typeFeatures: el.typeFeatures.value,
+    seed: wholeNumber(el.seed.value, controls?.seed ?? 1),
+    searchMaxParams: Math.min(40, Math.max(1, wholeNumber(el.searchMaxParams.value, controls?.searchMaxParams ?? 8))),
   };
+}
+
+/** The integer typed, or `fallback` when the text is not one (the host refuses non-integers). */
+function wholeNumber(text: string, fallback: number): number {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isInteger(n) ? n : fallback;
 }
 
 function onControlsChanged(): void {
@@ -336,6 +364,9 @@ function applyControls(c: PanelControls): void {
   el.validation.value = c.validation;
   el.validationParam.value = String(c.validationParam);
   el.platform.value = c.platformId;
+  el.typeFeatures.value = c.typeFeatures;
+  el.seed.value = String(c.seed);
+  el.searchMaxParams.value = String(c.searchMaxParams);
   const types = summary?.types ?? [];
   setOptions(
     el.curveType,
@@ -411,6 +442,14 @@ function renderView(): void {
   if (!view) return;
   clear(metricsBox);
   metricsBox.appendChild(metricsCards(view.metrics));
+  if (view.frontier)
+    metricsBox.appendChild(
+      h(
+        'div',
+        { class: 'metric-source frontier-shown' },
+        `Showing the search's selected frontier models, what Save writes (${view.frontier.models}); change a fitting control to go back to the hand fit.`,
+      ),
+    );
   clear(warningsBox);
   for (const w of view.warnings) warningsBox.appendChild(h('li', {}, w));
   clear(tableBox);

@@ -67,6 +67,8 @@ export function coefficientTable(view: FitView): HTMLTableElement {
     }));
     if (m.intercept !== 0 || rows.length === 0)
       rows.push({ term: m.link === 'log' ? 'ln E: intercept' : 'intercept (mJ)', value: sig(m.intercept) });
+    if (m.search)
+      rows.push({ term: `${m.search.family} model`, value: m.search.formula, title: 'The frontier model selected in the search' });
     if (m.lambda !== undefined) rows.push({ term: 'penalty λ (standardised)', value: sig(m.lambda), title: 'Chosen by cross-validation' });
     const zeroed = m.terms.length - nonZero.length;
     if (zeroed > 0) rows.push({ term: `${zeroed} more term${zeroed === 1 ? '' : 's'} at 0`, value: '' });

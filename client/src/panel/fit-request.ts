@@ -2,11 +2,13 @@
 // dataset implies: `macs` when there is one, leave-one-network-out when every row names a network.
 import type { CvScheme, FitOptions } from '../../../server/src/energy/fit/engine';
 import type { FitSpec, Method } from '../../../server/src/energy/fit/spec';
-import type { DatasetSummary, PanelControls } from './messages';
+import { FitError } from '../../../server/src/energy/fit/dataset';
+import { CONTROL_DEFAULTS, type DatasetSummary, type PanelControls } from './messages';
 
 export const DEFAULT_KFOLD = 10;
 export const DEFAULT_HOLDOUT = 0.2;
-export const FIT_SEED = 1;
+/** The seed of a panel that was never given one (CLI default). */
+export const FIT_SEED = CONTROL_DEFAULTS.seed;
 
 export function defaultControls(summary: DatasetSummary | undefined, fallbackPlatformId: string): PanelControls {
   const base: PanelControls = {
@@ -20,6 +22,7 @@ export function defaultControls(summary: DatasetSummary | undefined, fallbackPla
     validationParam: DEFAULT_KFOLD,
     platformId: summary?.platformId || fallbackPlatformId,
     curveType: null,
+    ...CONTROL_DEFAULTS,
   };
   if (!summary) return base;
   const features = summary.features.includes('macs') ? ['macs'] : summary.features.slice(0, 1);
@@ -46,7 +49,14 @@ export function normalizeControls(
   const fresh = defaultControls(summary, fallbackPlatformId);
   if (previous && previous.datasetId !== summary.id && controls.datasetId === summary.id) {
     // Switched dataset: its features, validation and platform; the family and method stay.
-    return { ...fresh, family: controls.family, method: controls.method, degree: controls.degree };
+    return {
+      ...fresh,
+      family: controls.family,
+      method: controls.method,
+      degree: controls.degree,
+      seed: controls.seed,
+      searchMaxParams: controls.searchMaxParams,
+    };
   }
   const features = controls.features.filter((f) => summary.features.includes(f));
   let validationParam = controls.validationParam;
@@ -70,15 +80,35 @@ export function splitTerms(text: string): string[] {
     .filter((t) => t !== '');
 }
 
+/**
+ * The Type features box (`TYPE=f1,f2; TYPE2=f3`, as the CLI's `--type-features`) as the engine's
+ * per-type feature lists; throws a FitError that names the part it cannot read.
+ */
+export function parseTypeFeatures(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const part of text
+    .split(/[;\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(part);
+    const list = m ? splitTerms(m[2]) : [];
+    if (!m || list.length === 0) throw new FitError(`Type features: '${part}' is not TYPE=feature,feature (e.g. Pooling=activationBytes)`);
+    out[m[1]] = list;
+  }
+  return out;
+}
+
 export function fitSpecFor(controls: PanelControls, method: Method = controls.method): FitSpec {
   const features =
     controls.family === 'layer-type' ? [...new Set([...controls.features, ...splitTerms(controls.extraTerms)])] : controls.features;
+  const typeFeatures = parseTypeFeatures(controls.typeFeatures);
   return {
     family: controls.family,
     method,
     features,
+    ...(Object.keys(typeFeatures).length > 0 ? { typeFeatures } : {}),
     ...(controls.family === 'individual' ? { degree: controls.degree } : {}),
-    seed: FIT_SEED,
+    seed: controls.seed,
   };
 }
 
@@ -97,7 +127,7 @@ export function cvSchemeFor(controls: PanelControls): CvScheme | undefined {
 
 export function fitOptionsFor(controls: PanelControls): FitOptions {
   const cv = cvSchemeFor(controls);
-  return { ...(cv ? { cv } : {}), seed: FIT_SEED };
+  return { ...(cv ? { cv } : {}), seed: controls.seed };
 }
 
 /** Identifies a fit's result: equal keys give equal reports (used to cache fits). */

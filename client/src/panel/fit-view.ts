@@ -3,7 +3,9 @@
 // per-network totals), thinned so a 10,000-row dataset draws smoothly. Pure: unit-tested.
 import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
-import { type LayerMetrics, layerMetrics, networkMetrics } from '../../../server/src/energy/fit/metrics';
+import { type LayerMetrics, type NetworkMetrics, layerMetrics, networkMetrics } from '../../../server/src/energy/fit/metrics';
+import type { FrontierModel, SearchReport } from '../../../server/src/energy/fit/search/search';
+import { frontierFormula } from '../../../server/src/energy/fit/search/frontier-table';
 import { parseTerm } from '../../../server/src/energy/terms';
 import { featuresFor } from '../../../server/src/energy/fit/spec';
 import { coefficientWithUnit } from '../../../server/src/energy/formula';
@@ -304,9 +306,12 @@ function networkBars(dataset: Dataset, report: FitReport, fitted: Float64Array):
         dataset.rows.map((r) => r.target),
         fitted,
       );
+  return networkBarsOf(dataset, metrics, report.cv ? report.cv.predictions : fitted);
+}
+
+function networkBarsOf(dataset: Dataset, metrics: NetworkMetrics | null, predicted: ArrayLike<number>): NetworkBar[] | null {
   if (!metrics) return null;
   // Why a bar can be below the campaign's whole-net total: layers without a prediction are in neither bar.
-  const predicted = report.cv ? report.cv.predictions : fitted;
   const leftOut = new Map<string, { count: number; types: Set<string> }>();
   dataset.rows.forEach((r, i) => {
     if (r.group === undefined || Number.isFinite(predicted[i])) return;
@@ -351,4 +356,105 @@ export function candidatePoint(report: FitReport, selected: boolean, fitted?: Fl
     mape: finiteOrNull(mape),
     selected,
   };
+}
+
+export interface FrontierFitViewInput {
+  /** The hand fit's view the frontier view replaces (its id, dataset and family are kept). */
+  base: FitView;
+  dataset: Dataset;
+  search: SearchReport;
+  /** The selected model of each searched type (frontier-view.ts selectedModels: what Save writes). */
+  selected: Readonly<Record<string, FrontierModel>>;
+  rowLabels?: readonly string[];
+  maxPoints?: number;
+}
+
+/**
+ * The panel's figures for a search's selected frontier models: held-out metrics, the coefficients and
+ * formulas, measured vs predicted, residuals, per-type fitted points and per-network totals, all from
+ * the models' out-of-fold predictions (rows of types the search could not take are unpredicted).
+ */
+export function buildFrontierFitView(input: FrontierFitViewInput): FitView {
+  const started = performance.now();
+  const { dataset, search, selected, base } = input;
+  const maxPoints = input.maxPoints ?? DEFAULT_MAX_POINTS;
+  const predicted = new Float64Array(dataset.rows.length).fill(NaN);
+  const rowsOf = new Map<string, number[]>();
+  dataset.rows.forEach((r, i) => {
+    const list = rowsOf.get(r.type) ?? [];
+    list.push(i);
+    rowsOf.set(r.type, list);
+  });
+  const subModels: SubModelView[] = [];
+  let complexity = 0;
+  for (const t of search.types) {
+    const m = selected[t.type];
+    const rows = rowsOf.get(t.type);
+    if (!m || !rows || rows.length !== m.heldOut.length) continue;
+    rows.forEach((i, k) => (predicted[i] = m.heldOut[k]));
+    complexity += m.complexity;
+    subModels.push({
+      type: t.type,
+      samples: t.rows,
+      terms: m.terms.map((term, j) => ({
+        term,
+        coefficient: m.coefficients[j],
+        withUnit: m.family === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]),
+      })),
+      intercept: m.intercept,
+      link: m.family === 'log' ? 'log' : 'identity',
+      complexity: m.complexity,
+      mape: finiteOrNull(m.errors.mape),
+      rmspe: finiteOrNull(m.errors.rmspe),
+      metricsFrom: 'held-out',
+      search: { family: m.family, formula: frontierFormula(m) },
+    });
+  }
+  const measuredAll = dataset.rows.map((r) => r.target);
+  const judged = dataset.rows.map((_, i) => i).filter((i) => Number.isFinite(predicted[i]));
+  const layers = layerMetrics(
+    judged.map((i) => measuredAll[i]),
+    judged.map((i) => predicted[i]),
+  );
+  const networks = networkMetrics(
+    judged.map((i) => dataset.rows[i].group),
+    judged.map((i) => measuredAll[i]),
+    judged.map((i) => predicted[i]),
+  );
+  const labelOf = (i: number) => rowLabel(dataset, i, input.rowLabels);
+  const models = subModels.map((m) => `${m.type}: ${m.complexity} parameters, ${m.search!.family}`).join('; ');
+  const view: FitView = {
+    ...base,
+    label: `search frontier (${models})`,
+    metrics: {
+      rows: dataset.rows.length,
+      mape: finiteOrNull(layers.mape),
+      rmspe: finiteOrNull(layers.rmspe),
+      networkAccuracy: finiteOrNull(networks?.accuracyPct),
+      complexity,
+      sigmaLog: finiteOrNull(layers.sigmaLog),
+      validation: search.validation,
+      from: 'held-out',
+      unpredicted: dataset.rows.length - judged.length,
+    },
+    subModels,
+    measuredVsPredicted: measuredVsPredicted(dataset, predicted, labelOf, maxPoints),
+    residuals: residuals(dataset, predicted, labelOf, maxPoints),
+    curves: base.curves.map((c) => {
+      const rows = rowsOf.get(c.type) ?? [];
+      const col = dataset.features.indexOf(c.feature);
+      const usable = rows.filter((i) => Number.isFinite(predicted[i]) && (!c.yLog || predicted[i] > 0));
+      const fitted = thinPoints(
+        usable.map((i) => ({ x: dataset.rows[i].values[col], y: predicted[i], i })),
+        maxPoints,
+        { xLog: c.xLog, yLog: c.yLog },
+      ).map(labeler(dataset, labelOf));
+      return { ...c, curve: null, fitted };
+    }),
+    networks: networkBarsOf(dataset, networks, predicted),
+    frontier: { validation: search.validation, models },
+    buildMs: 0,
+  };
+  view.buildMs = performance.now() - started;
+  return view;
 }

@@ -30,7 +30,20 @@ export interface PanelControls {
   platformId: string;
   /** Layer type shown in the energy-against-feature chart (null: the first). */
   curveType: string | null;
+  /**
+   * Features for particular layer types, replacing the features for them, as the CLI's
+   * `--type-features`: `TYPE=f1,f2; TYPE2=f3` (empty: none).
+   */
+  typeFeatures: string;
+  /** Seed of the folds, the split and the penalty's inner folds (CLI `--seed`). */
+  seed: number;
+  /** Largest model the search considers, in fitted parameters (CLI `--max-terms`). */
+  searchMaxParams: number;
 }
+
+/** Controls persisted before these existed take these values. */
+export const CONTROL_DEFAULTS = { typeFeatures: '', seed: 1, searchMaxParams: 8 } as const;
+export const SEARCH_MAX_PARAMS_LIMIT = 40;
 
 /** How a CSV file was imported, so a reloaded panel can import it again without asking. */
 export interface CsvImportSpec {
@@ -143,6 +156,8 @@ export interface SubModelView {
   mape: number | null;
   rmspe: number | null;
   metricsFrom: 'held-out' | 'in-sample';
+  /** A search's frontier model: its family and formula (a roofline's coefficients are costs inside a smooth max). */
+  search?: { family: string; formula: string };
 }
 
 export interface MetricsView {
@@ -176,6 +191,8 @@ export interface FitView {
   networks: NetworkBar[] | null;
   /** Milliseconds the host spent building this view (not the fit). */
   buildMs: number;
+  /** Set when the view shows a search's selected frontier models (what Save writes), not the hand fit. */
+  frontier?: { validation: string; models: string };
 }
 
 export interface CandidatePoint {
@@ -292,6 +309,18 @@ export function parseControls(x: unknown): Check<PanelControls> {
     return { error: 'controls.validationParam must be a number' };
   if (typeof x.platformId !== 'string') return { error: 'controls.platformId must be text' };
   if (x.curveType !== null && typeof x.curveType !== 'string') return { error: 'controls.curveType must be a string or null' };
+  const typeFeatures = x.typeFeatures ?? CONTROL_DEFAULTS.typeFeatures;
+  if (typeof typeFeatures !== 'string') return { error: 'controls.typeFeatures must be text (TYPE=f1,f2; TYPE2=f3)' };
+  const seed = x.seed ?? CONTROL_DEFAULTS.seed;
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) return { error: 'controls.seed must be an integer' };
+  const searchMaxParams = x.searchMaxParams ?? CONTROL_DEFAULTS.searchMaxParams;
+  if (
+    typeof searchMaxParams !== 'number' ||
+    !Number.isInteger(searchMaxParams) ||
+    searchMaxParams < 1 ||
+    searchMaxParams > SEARCH_MAX_PARAMS_LIMIT
+  )
+    return { error: `controls.searchMaxParams must be an integer from 1 to ${SEARCH_MAX_PARAMS_LIMIT}` };
   return {
     datasetId: x.datasetId,
     family: x.family,
@@ -303,6 +332,9 @@ export function parseControls(x: unknown): Check<PanelControls> {
     validationParam: x.validationParam,
     platformId: x.platformId,
     curveType: x.curveType,
+    typeFeatures,
+    seed,
+    searchMaxParams,
   };
 }
 

@@ -14,7 +14,6 @@ import { loadCsvFile } from './csv-dataset';
 import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
 import {
   DEFAULT_KFOLD,
-  FIT_SEED,
   candidateKey,
   cvSchemeFor,
   defaultControls,
@@ -26,7 +25,7 @@ import {
 import type { SearchReport } from '../../../server/src/energy/fit/search/search';
 import { frontierEnergyModel } from '../../../server/src/energy/fit/search/to-model';
 import { frontierView, selectedModels } from './frontier-view';
-import { buildFitView, candidatePoint } from './fit-view';
+import { buildFitView, buildFrontierFitView, candidatePoint } from './fit-view';
 import { fittedValues } from './fitted-values';
 import {
   BUTTONS,
@@ -88,6 +87,10 @@ export interface RefitTestReport {
   error?: string;
   notice?: string;
   runner: FitRunner['kind'];
+  /** Times the page loaded (said 'ready'); a page kept while hidden does not load again. */
+  pageLoads: number;
+  visibilityChanges: number;
+  visible: boolean;
   datasets: string[];
   controls?: PanelControls;
   view?: Pick<FitView, 'fitId' | 'family' | 'method' | 'label' | 'metrics' | 'buildMs'>;
@@ -114,9 +117,6 @@ interface Frontier {
   picks: Record<string, number>;
 }
 
-/** Largest model the panel's search considers (fitted parameters). */
-const SEARCH_MAX_PARAMS = 8;
-
 interface LastFit {
   key: string;
   candidateKey: string;
@@ -125,6 +125,13 @@ interface LastFit {
   fitted: Float64Array;
   view: FitView;
 }
+
+/**
+ * The page is kept alive while hidden: rebuilding it (scripts, VS Code elements, five charts of up to
+ * 2,000 points) left the tab blank for ~3 s each time it was shown again, which users met on every
+ * switch between an editor and the panel. One singleton page's memory is the price.
+ */
+const RETAIN_CONTEXT = true;
 
 const REPORT_CACHE = 24;
 const FIT_DEBOUNCE_MS = 150;
@@ -186,6 +193,9 @@ class RefitPanelHost implements vscode.Disposable {
   private lastSaved?: string;
   private lastError?: string;
   private lastNotice?: string;
+  /** Pages loaded ('ready' received) and visibility changes seen, for tests. */
+  private pageLoads = 0;
+  private visibilityChanges = 0;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -237,9 +247,10 @@ class RefitPanelHost implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.detach(panel)),
       panel.onDidChangeViewState(() => {
-        // Hidden, the webview is discarded (retainContextWhenHidden: false); shown again, it reloads,
-        // restores its state and says 'ready' again.
-        if (!panel.visible) {
+        // The page is kept while hidden (RETAIN_CONTEXT), so shown again it is drawn as it was. A page
+        // not kept is discarded: shown again it loads, says 'ready' again and gets the cached fit.
+        this.visibilityChanges++;
+        if (!panel.visible && !RETAIN_CONTEXT) {
           this.ready = false;
           this.lastRender = undefined;
         }
@@ -248,13 +259,16 @@ class RefitPanelHost implements vscode.Disposable {
   }
 
   testReport(): RefitTestReport {
-    const view = this.lastFit?.view;
+    const view = this.frontierFitView() ?? this.lastFit?.view;
     return {
       render: this.lastRender,
       saved: this.lastSaved,
       error: this.lastError,
       notice: this.lastNotice,
       runner: this.runner.kind,
+      pageLoads: this.pageLoads,
+      visibilityChanges: this.visibilityChanges,
+      visible: this.panel?.visible ?? false,
       datasets: [...this.entries.keys()],
       controls: this.controls,
       ...(this.frontier ? { frontier: this.frontierViewNow(this.frontier) } : {}),
@@ -288,7 +302,7 @@ class RefitPanelHost implements vscode.Disposable {
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      retainContextWhenHidden: false,
+      retainContextWhenHidden: RETAIN_CONTEXT,
       localResourceRoots: [
         vscode.Uri.joinPath(this.context.extensionUri, 'out', 'media'),
         vscode.Uri.joinPath(this.context.extensionUri, 'media'),
@@ -348,6 +362,7 @@ class RefitPanelHost implements vscode.Disposable {
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        this.pageLoads++;
         return this.onReady(message.state);
       case 'controls':
         return this.setControls(message.controls);
@@ -376,7 +391,7 @@ class RefitPanelHost implements vscode.Disposable {
       case 'selectFrontier': {
         if (!this.frontier) return;
         this.frontier.picks[message.layerType] = message.complexity;
-        await this.postFrontier();
+        await this.showFrontier();
         return;
       }
       case 'exportCsv':
@@ -394,6 +409,20 @@ class RefitPanelHost implements vscode.Disposable {
       for (const spec of state.csvImports) if (!this.csvImports.some((c) => c.path === spec.path)) this.csvImports.push(spec);
       this.controls ??= state.controls;
     }
+    // A rebuilt page (a window reload): the host still holds the datasets and the last fit, so the page
+    // gets them at once, before the campaigns and CSV files are read again (seconds on large records);
+    // a change found then refits.
+    if (this.lastFit && this.entries.size > 0 && (await this.postCached())) {
+      await this.loadDatasets();
+      const controls = this.normalize(this.controls ?? this.defaults(undefined));
+      const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+      if (!entry || this.lastFit?.key !== fitKey(entry.key, controls)) {
+        this.controls = controls;
+        await this.post({ type: 'controls', controls });
+        this.scheduleFit(0);
+      }
+      return;
+    }
     await this.loadDatasets();
     this.ready = true;
     for (const w of this.readyWaiters.splice(0)) w();
@@ -404,12 +433,29 @@ class RefitPanelHost implements vscode.Disposable {
     const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
     if (last && entry && last.key === fitKey(entry.key, controls)) {
       // Shown again (the webview was rebuilt): the last fit is still current.
-      await this.post({ type: 'fit', view: last.view });
+      await this.post({ type: 'fit', view: this.frontierFitView() ?? last.view });
       if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
-      if (this.frontier) await this.postFrontier();
+      if (this.frontier) await this.showFrontier();
     } else {
       this.scheduleFit(0);
     }
+  }
+
+  /** Posts the datasets, controls and fit the host holds when that fit is current; false when it is not. */
+  private async postCached(): Promise<boolean> {
+    const last = this.lastFit;
+    const controls = this.normalize(this.controls ?? this.defaults(undefined));
+    const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    if (!last || !entry || last.key !== fitKey(entry.key, controls)) return false;
+    this.controls = controls;
+    this.ready = true;
+    for (const w of this.readyWaiters.splice(0)) w();
+    await this.postDatasets();
+    await this.post({ type: 'controls', controls });
+    await this.post({ type: 'fit', view: this.frontierFitView() ?? last.view });
+    if (this.candidates?.key === last.candidateKey) await this.postCandidates(last.view.fitId);
+    if (this.frontier) await this.showFrontier();
+    return true;
   }
 
   private defaults(summary: DatasetSummary | undefined): PanelControls {
@@ -585,7 +631,8 @@ class RefitPanelHost implements vscode.Disposable {
     const cKey = candidateKey(entry.key, controls);
     this.lastFit = { key: fitKey(entry.key, controls), candidateKey: cKey, report, entry, fitted, view };
     this.lastError = undefined;
-    await this.post({ type: 'fit', view });
+    // With a current search, its selected models stay on show (the hand fit feeds the candidates).
+    await this.post({ type: 'fit', view: this.frontierFitView() ?? view });
 
     // Every method of the family: the candidates of the accuracy-against-complexity chart.
     if (this.candidates?.key !== cKey) this.candidates = { key: cKey, points: [], failures: [], total };
@@ -631,7 +678,7 @@ class RefitPanelHost implements vscode.Disposable {
       type: 'progress',
       done: 0,
       total: 1,
-      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${SEARCH_MAX_PARAMS} parameters)…`,
+      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${controls.searchMaxParams} parameters)…`,
     });
     const started = performance.now();
     let report: SearchReport;
@@ -639,7 +686,7 @@ class RefitPanelHost implements vscode.Disposable {
       report = await this.runner.search({
         datasetKey: entry.key,
         dataset: entry.dataset,
-        options: { cv, seed: FIT_SEED, maxParams: SEARCH_MAX_PARAMS },
+        options: { cv, seed: controls.seed, maxParams: controls.searchMaxParams },
       });
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;
@@ -649,7 +696,29 @@ class RefitPanelHost implements vscode.Disposable {
     if (generation !== this.generation) return;
     this.frontier = { entryKey: entry.key, datasetId: entry.summary.id, report, seconds: (performance.now() - started) / 1000, picks: {} };
     void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+    await this.showFrontier();
+  }
+
+  /** The frontier, and the views drawn from its selected models (what Save writes) instead of the hand fit. */
+  private async showFrontier(): Promise<void> {
     await this.postFrontier();
+    const view = this.frontierFitView();
+    if (view) await this.post({ type: 'fit', view });
+  }
+
+  /** The hand fit's view turned into the selected frontier models' one; undefined without a current search. */
+  private frontierFitView(): FitView | undefined {
+    const f = this.frontier;
+    const base = this.lastFit?.view;
+    const entry = f ? this.entries.get(f.datasetId) : undefined;
+    if (!f || !base || !entry || entry.key !== f.entryKey || base.datasetId !== f.datasetId) return undefined;
+    return buildFrontierFitView({
+      base,
+      dataset: entry.dataset,
+      search: f.report,
+      selected: selectedModels(f.report, f.picks),
+      rowLabels: entry.rowLabels,
+    });
   }
 
   private frontierViewNow(f: Frontier): FrontierView {

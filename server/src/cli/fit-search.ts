@@ -43,7 +43,9 @@ export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefin
   }
   const seconds = (performance.now() - started) / 1000;
   if (a.json) {
-    io.stdout(`${JSON.stringify({ rows: dataset.rows.length, seconds: Number(seconds.toFixed(2)), ...frontierJson(report) }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ rows: dataset.rows.length, seconds: Number(seconds.toFixed(2)), ...frontierJson(report, a.quantity) }, null, 2)}\n`,
+    );
   } else {
     io.stdout(
       `${dataset.rows.length} rows; validation: ${report.validation}; models of up to ${maxParams} fitted parameters; searched in ${seconds.toFixed(1)} s\n`,
@@ -55,7 +57,7 @@ export function runFitSearch(io: CliIo, dataset: Dataset, cv: CvScheme | undefin
       io.stdout(
         `\n${t.type}: ${t.rows} rows, ${sizes}; frontier (held-out per-layer errors of predicted vs measured ${a.quantity}; ★ recommended):\n`,
       );
-      io.stdout(`${frontierTable(t)}\n`);
+      io.stdout(`${frontierTable(t, a.quantity)}\n`);
       const r = t.front[t.recommended];
       if (r) io.stdout(`recommended: ${r.complexity} parameters, ${r.label} (the simplest model within 5 % of the lowest held-out MAPE)\n`);
     }

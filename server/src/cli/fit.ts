@@ -390,6 +390,8 @@ function jsonModel(r: FitReport) {
           rmspe: r.cv.layers.rmspe,
           networkAccuracy: r.cv.network?.accuracyPct ?? null,
           sigmaLog: r.cv.layers.sigmaLog,
+          coverage90: Number.isFinite(r.cv.coverage90) ? r.cv.coverage90 : null,
+          coverage90PerType: r.cv.coverage90PerType,
           unpredicted: r.cv.unpredicted,
         }
       : null,
@@ -441,7 +443,14 @@ function printText(
         },
         quantity,
       );
-      io.stdout(`  ${m.type}: ${shown}  (${m.samples} rows, 90 % interval ×/÷ ${Math.exp(Z_90 * m.sigmaLog).toFixed(2)})\n`);
+      const covers = best.cv?.coverage90PerType[m.type];
+      const coverage = covers === undefined ? '' : `, covering ${(100 * covers).toFixed(1)} % of held-out rows`;
+      io.stdout(`  ${m.type}: ${shown}  (${m.samples} rows, 90 % interval ×/÷ ${Math.exp(Z_90 * m.sigmaLog).toFixed(2)}${coverage})\n`);
+    }
+    if (best.cv && Number.isFinite(best.cv.coverage90)) {
+      io.stdout(
+        `measured coverage of the 90 % intervals on held-out rows: ${(100 * best.cv.coverage90).toFixed(1)} % (${best.cv.scheme}; each fold judged by the spread of the others)\n`,
+      );
     }
   }
 }

@@ -50,6 +50,11 @@ describe('energy fit: memory-bound types default to activation bytes', () => {
       report.warnings.some((w) => /^ReLU: 'macs' is 0 in all 8 rows, so ReLU is not modelled/.test(w)),
       report.warnings.join('\n'),
     );
+    // The advice names the CLI flag and the refit panel's control for it.
+    assert.ok(
+      report.warnings.some((w) => w.includes('CLI: --type-features ReLU=...; refit panel: Type features, ReLU=...')),
+      report.warnings.join('\n'),
+    );
     assert.deepEqual(report.subModels.find((m) => m.type === 'Pooling')!.terms, ['activationBytes']);
   });
 

@@ -10,6 +10,7 @@ import {
   fitOptionsFor,
   fitSpecFor,
   normalizeControls,
+  parseTypeFeatures,
   splitTerms,
 } from '../../../client/src/panel/fit-request';
 import type { DatasetSummary, PanelControls } from '../../../client/src/panel/messages';
@@ -108,5 +109,39 @@ describe('refit panel: controls to fit requests', () => {
     );
     assert.equal(candidateKey('a#1', c), candidateKey('a#1', { ...c, method: 'lasso' }));
     assert.notEqual(candidateKey('a#1', c), candidateKey('a#1', { ...c, family: 'individual' }));
+    assert.notEqual(fitKey('a#1', c), fitKey('a#1', { ...c, seed: 2 }), 'the seed changes the folds');
+    assert.notEqual(fitKey('a#1', c), fitKey('a#1', { ...c, typeFeatures: 'Pooling=channelsIn' }));
+  });
+
+  it('every CLI fitting option has a control: type features, seed, search size', () => {
+    const c = defaultControls(summary(), 'p');
+    assert.deepEqual([c.typeFeatures, c.seed, c.searchMaxParams], ['', 1, 8], 'the CLI defaults');
+    assert.equal(fitSpecFor(c).typeFeatures, undefined);
+    // Type features as the CLI's --type-features TYPE=f1,f2;TYPE2=f3 (newlines also separate types).
+    assert.deepEqual(parseTypeFeatures(' Pooling = activationBytes ; ReLU=activationBytes,macs\nLRN=macs'), {
+      Pooling: ['activationBytes'],
+      ReLU: ['activationBytes', 'macs'],
+      LRN: ['macs'],
+    });
+    assert.throws(() => parseTypeFeatures('Pooling'), /Type features: 'Pooling' is not TYPE=feature,feature/);
+    assert.throws(() => parseTypeFeatures('Pooling=, '), /not TYPE=feature/);
+    const withTypes = { ...c, typeFeatures: 'Pooling=channelsIn', seed: 5 };
+    assert.deepEqual(fitSpecFor(withTypes).typeFeatures, { Pooling: ['channelsIn'] });
+    assert.equal(fitSpecFor(withTypes).seed, 5);
+    assert.equal(fitOptionsFor(withTypes).seed, 5);
+    // The engine takes them: Pooling fitted on its own feature, the seed picks the folds.
+    const dataset = lawDataset({ rows: 60, noise: 0.1 });
+    const pooled = { ...dataset, rows: dataset.rows.map((r, i) => (i % 3 === 0 ? { ...r, type: 'Pooling' } : r)) };
+    const report = fitDataset(pooled, fitSpecFor(withTypes), fitOptionsFor(withTypes));
+    assert.deepEqual(report.subModels.find((m) => m.type === 'Pooling')!.terms, ['channelsIn']);
+    assert.equal(report.cv!.scheme, 'kfold:10 (seed 5)');
+    // Switching dataset keeps the seed and search size (they are not the data's).
+    const switched = normalizeControls(
+      { ...withTypes, searchMaxParams: 5, datasetId: 'b' },
+      summary({ id: 'b' }),
+      { ...withTypes, datasetId: 'a' },
+      'p',
+    );
+    assert.deepEqual([switched.seed, switched.searchMaxParams], [5, 5]);
   });
 });

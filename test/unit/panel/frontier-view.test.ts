@@ -5,6 +5,8 @@ import { searchModels } from '../../../server/src/energy/fit/search/search';
 import { frontierEnergyModel } from '../../../server/src/energy/fit/search/to-model';
 import { frontierView, selectedModels } from '../../../client/src/panel/frontier-view';
 import { dataset, lcg } from '../energy/helpers';
+import { fitDataset } from '../../../server/src/energy/fit/engine';
+import { buildFitView, buildFrontierFitView } from '../../../client/src/panel/fit-view';
 
 describe('refit panel: search frontier view', () => {
   const rand = lcg(5);
@@ -58,5 +60,46 @@ describe('refit panel: search frontier view', () => {
     );
     assert.equal(model.subModels.Convolution.metrics?.complexity, other.complexity);
     assert.deepEqual(model.subModels.Convolution.features, other.terms);
+  });
+
+  it('after a search, metrics, coefficients and measured vs predicted show the selected frontier model, not the hand fit', () => {
+    // The hand fit the panel starts with: macs alone.
+    const hand = fitDataset(data, { family: 'layer-type', method: 'relative', features: ['macs'] }, { cv: { kind: 'kfold', k: 5 } });
+    const base = buildFitView({ fitId: 3, datasetId: 'csv:x', dataset: data, report: hand });
+    for (const pick of [undefined, t.front[0].complexity]) {
+      const picks: Record<string, number> = pick === undefined ? {} : { Convolution: pick };
+      const selected = selectedModels(report, picks);
+      const m = selected.Convolution;
+      const view = buildFrontierFitView({ base, dataset: data, search: report, selected });
+      assert.equal(view.fitId, base.fitId, 'the candidates of the hand fit stay drawn');
+      assert.ok(view.frontier, 'the view says it shows frontier models');
+      // Metrics: the selected model's held-out errors.
+      assert.ok(Math.abs(view.metrics.mape! - m.errors.mape) < 1e-9, `${view.metrics.mape} vs ${m.errors.mape}`);
+      assert.equal(view.metrics.complexity, m.complexity);
+      assert.equal(view.metrics.validation, report.validation);
+      assert.notEqual(view.metrics.mape, base.metrics.mape);
+      // Coefficients: the frontier model's terms (what Save writes).
+      const saved = frontierEnergyModel(
+        report,
+        {
+          platform: { id: 'test/a/cpu', label: 'Test', board: 'a', framework: 'b', device: 'cpu', calibration: 'fitted' },
+          generator: 'test',
+          data: [{ file: 'x.csv', rows: 300 }],
+        },
+        selected,
+      );
+      const sub = view.subModels[0];
+      assert.deepEqual(
+        sub.terms.map((x) => x.term),
+        saved.subModels.Convolution.features,
+      );
+      assert.equal(sub.search?.family, m.family);
+      assert.equal(sub.complexity, m.complexity);
+      // Measured vs predicted: the held-out predictions of that model.
+      const points = view.measuredVsPredicted.series.flatMap((s) => s.points);
+      assert.equal(view.measuredVsPredicted.total, rows.length);
+      const byMeasured = new Map(data.rows.map((r, i) => [r.target, m.heldOut[i]] as [number, number]));
+      assert.ok(points.every((p) => Math.abs(p.y - byMeasured.get(p.x)!) <= 1e-12 * p.y));
+    }
   });
 });

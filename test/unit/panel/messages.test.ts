@@ -22,6 +22,9 @@ const controls: PanelControls = {
   validationParam: 10,
   platformId: 'custom/a',
   curveType: null,
+  typeFeatures: 'Pooling=activationBytes',
+  seed: 7,
+  searchMaxParams: 6,
 };
 
 const arbControls: fc.Arbitrary<PanelControls> = fc.record({
@@ -35,6 +38,9 @@ const arbControls: fc.Arbitrary<PanelControls> = fc.record({
   validationParam: fc.double({ noNaN: true, noDefaultInfinity: true }),
   platformId: fc.string(),
   curveType: fc.option(fc.string(), { nil: null }),
+  typeFeatures: fc.string(),
+  seed: fc.integer(),
+  searchMaxParams: fc.integer({ min: 1, max: 40 }),
 });
 
 describe('refit panel: messages from the webview', () => {
@@ -66,6 +72,18 @@ describe('refit panel: messages from the webview', () => {
     assert.match((bad({ features: ['a', 3] }) as { error: string }).error, /features/);
     assert.match((bad({ validationParam: Number.NaN }) as { error: string }).error, /validationParam/);
     assert.match((bad({ validation: 'loo' }) as { error: string }).error, /validation must be one of/);
+    assert.match((bad({ seed: 1.5 }) as { error: string }).error, /seed must be an integer/);
+    assert.match((bad({ searchMaxParams: 0 }) as { error: string }).error, /searchMaxParams must be an integer from 1 to 40/);
+    assert.match((bad({ searchMaxParams: 41 }) as { error: string }).error, /searchMaxParams/);
+    assert.match((bad({ typeFeatures: ['Pooling=x'] }) as { error: string }).error, /typeFeatures must be text/);
+  });
+
+  it('reads controls persisted before type features, seed and search size existed, with their defaults', () => {
+    const { typeFeatures: _t, seed: _s, searchMaxParams: _m, ...old } = controls;
+    assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: old }), {
+      type: 'controls',
+      controls: { ...old, typeFeatures: '', seed: 1, searchMaxParams: 8 },
+    });
   });
 
   it('checks PNG exports are base64 PNG data URLs for a known chart', () => {

@@ -8,6 +8,8 @@ import { type LayerMetrics, type NetworkMetrics, layerMetrics, networkMetrics } 
 import { dealIntoFolds, shuffled } from './rng';
 import { type FitSpec, type ResolvedSpec, methodLabel, resolveSpec } from './spec';
 import { MEMORY_BOUND_TYPES } from '../layer-kinds';
+import { Z_90 } from '../predict';
+import { crossFittedCoverage, judgingFolds } from './search/held-out-errors';
 
 export type CvScheme = { kind: 'loo-network' } | { kind: 'kfold'; k: number } | { kind: 'holdout'; fraction: number } | { kind: 'loo' };
 
@@ -49,6 +51,8 @@ export interface FittedTypeModel {
   intercept: number;
   link: 'identity' | 'log';
   lambda?: number;
+  /** Log link: Duan's smearing factor, already folded into the intercept. */
+  smearing?: number;
   samples: number;
   complexity: number;
   inSample: LayerMetrics;
@@ -69,6 +73,13 @@ export interface CvReport {
   /** Null when the data has no groups (networks). */
   network: NetworkMetrics | null;
   perType: Record<string, LayerMetrics>;
+  /**
+   * Measured coverage (0..1) of the 90 % intervals the fit reports (ŷ ×/÷ exp(1.645 σ) with each
+   * type's σ) on held-out rows, cross-fitted: each fold's rows judged by a σ computed without them.
+   * NaN when nothing could be judged.
+   */
+  coverage90: number;
+  coverage90PerType: Record<string, number>;
   /** Out-of-sample prediction per dataset row (NaN where none). */
   predictions: Float64Array;
 }
@@ -147,7 +158,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
           ? 'no feature varies'
           : `${design.terms.map((t) => `'${t.text}'`).join(', ')} ${design.terms.length === 1 ? 'is' : 'are'} 0`;
       warnings.push(
-        `${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`,
+        `${type}: ${why} in all ${design.rows.length} rows, so ${type} is not modelled; give it its own features (CLI: --type-features ${type}=...; refit panel: Type features, ${type}=...), or search model structures (CLI: --search; refit panel: Search models), which picks features per layer type`,
       );
       continue;
     }
@@ -192,6 +203,7 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
       intercept: fit.intercept,
       link: spec.link,
       lambda: fit.lambda,
+      ...(fit.smearing !== undefined ? { smearing: fit.smearing } : {}),
       samples: n,
       complexity,
       inSample,
@@ -227,7 +239,9 @@ export function makeFolds(dataset: Dataset, scheme: CvScheme, seed: number): num
     case 'loo-network': {
       const missing = dataset.rows.filter((r) => r.group === undefined).length;
       if (missing > 0)
-        throw new FitError(`leave-one-network-out needs a network (group) for every row; ${missing} rows have none (give --group-column)`);
+        throw new FitError(
+          `leave-one-network-out needs a network (group) for every row; ${missing} rows have none (CLI: give --group-column; refit panel: import the CSV again and pick the column that names the network)`,
+        );
       const groups = [...new Set(dataset.rows.map((r) => r.group!))].sort();
       if (groups.length < 2) throw new FitError(`leave-one-network-out needs at least 2 networks, the data has ${groups.length}`);
       return groups.map((g) => all.filter((i) => dataset.rows[i].group === g));
@@ -297,6 +311,26 @@ function crossValidate(
         rows.map((i) => predictions[i]),
       );
   }
+  const foldOfRow = new Int32Array(dataset.rows.length).fill(-1);
+  testFolds.forEach((f, k) => {
+    for (const i of folds[f]) foldOfRow[i] = k;
+  });
+  let covered = 0,
+    judged = 0;
+  const coverage90PerType: Record<string, number> = {};
+  for (const s of states) {
+    const rows = predictedRows.filter((i) => dataset.rows[i].type === s.type);
+    const c = intervalCoverage(
+      rows.map((i) => dataset.rows[i].target),
+      rows.map((i) => predictions[i]),
+      rows.map((i) => foldOfRow[i]),
+      testFolds.length,
+    );
+    if (c.judged === 0) continue;
+    coverage90PerType[s.type] = c.covered / c.judged;
+    covered += c.covered;
+    judged += c.judged;
+  }
   return {
     scheme: describeCv(scheme, seed),
     folds: testFolds.length,
@@ -309,6 +343,35 @@ function crossValidate(
       predicted,
     ),
     perType,
+    coverage90: judged > 0 ? covered / judged : NaN,
+    coverage90PerType,
     predictions,
   };
+}
+
+/**
+ * Cross-fitted coverage of one type's reported 90 % interval, whose σ is the root-mean-square log
+ * ratio of its held-out rows (rows predicted ≤ 0 stay out of σ and count as outside).
+ */
+function intervalCoverage(measured: number[], predicted: number[], foldOf: number[], folds: number) {
+  const logAbs = measured.map((y, k) => (predicted[k] > 0 ? Math.abs(Math.log(y / predicted[k])) : Infinity));
+  const { judgeFold, judgeFolds } = judgingFolds(logAbs, foldOf, folds);
+  const sq = new Float64Array(judgeFolds),
+    count = new Float64Array(judgeFolds);
+  let sqAll = 0,
+    countAll = 0;
+  logAbs.forEach((x, k) => {
+    if (!Number.isFinite(x)) return;
+    sqAll += x * x;
+    countAll++;
+    const f = judgeFold[k];
+    if (f >= 0) {
+      sq[f] += x * x;
+      count[f]++;
+    }
+  });
+  return crossFittedCoverage(logAbs, judgeFold, judgeFolds, (f) => {
+    const n = countAll - count[f];
+    return n >= 2 ? Z_90 * Math.sqrt((sqAll - sq[f]) / n) : undefined;
+  });
 }

@@ -1,10 +1,11 @@
 // One regression method applied to the rows of one layer type: OLS (with or without intercept),
 // NNLS, relative-error LS (rows weighted 1/y², i.e. minimising Σ((ŷ−y)/y)²), LS in log space
-// (ln y on log-feature terms: a power law), ridge and Lasso (penalty by CV, see penalized.ts).
+// (ln y on log-feature terms: a power law, bias-corrected by Duan's smearing), ridge and Lasso (penalty by CV, see penalized.ts).
 import { FitError } from './dataset';
 import type { TypeDesign } from './design';
 import { leastSquares } from './least-squares';
 import { nnls } from './nnls';
+import { smearingFactor } from './smearing';
 import { PenalizedData, fitPenalized } from './penalized';
 import type { ResolvedSpec } from './spec';
 
@@ -14,6 +15,8 @@ export interface SubModelFit {
   intercept: number;
   /** Penalty chosen for ridge/lasso (standardised units). */
   lambda?: number;
+  /** Log link: Duan's smearing factor of the training rows, already folded into the intercept (ln). */
+  smearing?: number;
   /**
    * Ridge/lasso only, when the blocks served as the penalty's folds: per given block, the fit
    * without it at the chosen penalty (undefined for an empty block or nothing left to fit on).
@@ -80,19 +83,32 @@ export class TypeFitter {
     });
     const solved = spec.method === 'nnls' ? nnls(X, target, names, context) : leastSquares(X, target, names, context);
     const all = Array.from(solved.coefficients);
-    return {
+    const fit: SubModelFit = {
       intercept: spec.intercept ? all[0] : 0,
       coefficients: spec.intercept ? all.slice(1) : all,
       warnings: solved.warnings,
     };
+    if (spec.link === 'log') {
+      // exp(fitted ln E) is the median: fold the training rows' smearing factor into the scale (intercept).
+      const factor = smearingFactor(rows.length, (k) => Math.log(design.y[rows[k]]) - this.linear(fit, rows[k]));
+      fit.intercept += Math.log(factor);
+      fit.smearing = factor;
+    }
+    return fit;
   }
 
   /** Prediction (mJ) for design row i. */
   predict(fit: SubModelFit, i: number): number {
+    const v = this.linear(fit, i);
+    return this.spec.link === 'log' ? Math.exp(v) : v;
+  }
+
+  /** Intercept + terms of design row i (ln mJ for the log link). */
+  private linear(fit: SubModelFit, i: number): number {
     const z = this.design.Z[i];
     let v = fit.intercept;
     for (let j = 0; j < z.length; j++) v += fit.coefficients[j] * z[j];
-    return this.spec.link === 'log' ? Math.exp(v) : v;
+    return v;
   }
 }
 

@@ -51,6 +51,22 @@ describe('energy-lens fit --search (CLI, real data sample)', function () {
     assert.match(r.stdout, /widthIn = heightIn \(the data records one size: square layers assumed\)/);
   });
 
+  it('says latency (ms, t = …) for --quantity latency, energy (mJ, E = …) otherwise', async () => {
+    const latency = await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '3', '--quantity', 'latency'], dir);
+    assert.equal(latency.code, 0, latency.stderr);
+    assert.match(latency.stdout, /\| Model \(predicted latency, ms per layer\) \|/);
+    assert.match(latency.stdout, /\| t = [^|]*\b[pnµm]?s\b/);
+    assert.doesNotMatch(latency.stdout, /predicted energy|mJ|\| E = /);
+    const json = JSON.parse(
+      (await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '3', '--quantity', 'latency', '--json'], dir)).stdout,
+    );
+    assert.equal(json.quantity, 'latency');
+    assert.match(json.types[0].front[0].formula, /^t = .*\b[pnµm]?s\b/);
+    const energy = await run(['sample.csv', '--features', FEATURES, '--search', '--max-terms', '3'], dir);
+    assert.match(energy.stdout, /\| Model \(predicted energy, mJ per layer\) \|/);
+    assert.match(energy.stdout, /\| E = [^|]*\b[pnµm]?J\b/);
+  });
+
   it('prints JSON and saves the picked frontier model, which the server loads', async () => {
     const r = await run(
       ['sample.csv', '--features', FEATURES, '--search', '--max-terms', '4', '--json', '--out', 'm.json', '--pick', '3'],

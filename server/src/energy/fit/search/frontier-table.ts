@@ -2,14 +2,14 @@
 // calibrated 90 % interval and its measured coverage, the formula), plus a JSON-ready summary.
 // Shared by the CLI and the refit panel so both show the same figures.
 import { formatFormula } from '../../formula';
-import type { SubModel } from '../../model';
+import type { Quantity, SubModel } from '../../model';
 import { Z_90 } from '../../predict';
 import type { FrontierModel, SearchReport, TypeSearch } from './search';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} %` : '–');
 
 /** The formula of a frontier model, as hovers show sub-models ("E = 0.69 mJ + smooth-max(…)"). */
-export function frontierFormula(m: FrontierModel): string {
+export function frontierFormula(m: FrontierModel, quantity: Quantity = 'energy'): string {
   const sub = {
     features: m.terms,
     coefficients: m.coefficients,
@@ -17,14 +17,15 @@ export function frontierFormula(m: FrontierModel): string {
     ...(m.family === 'log' ? { link: 'log' } : {}),
     ...(m.family === 'roofline' ? { form: 'smooth-max', exponent: m.exponent } : {}),
   } as unknown as SubModel;
-  return formatFormula(sub);
+  return formatFormula(sub, quantity);
 }
 
 export function intervalFactor(m: FrontierModel): number {
   return Math.exp(Z_90 * m.errors.sigmaLog);
 }
 
-export function frontierTable(t: TypeSearch): string {
+/** `quantity` names what the models predict: energy (mJ, "E = …") or latency (ms, "t = …"). */
+export function frontierTable(t: TypeSearch, quantity: Quantity = 'energy'): string {
   const header = [
     'Params',
     'Family',
@@ -33,7 +34,7 @@ export function frontierTable(t: TypeSearch): string {
     'p90',
     '90 % interval',
     'Coverage',
-    'Model (predicted energy, mJ per layer)',
+    quantity === 'latency' ? 'Model (predicted latency, ms per layer)' : 'Model (predicted energy, mJ per layer)',
   ];
   const rows = t.front.map((m, i) => [
     `${m.complexity}${i === t.recommended ? ' ★' : ''}`,
@@ -43,14 +44,15 @@ export function frontierTable(t: TypeSearch): string {
     pct(m.errors.p90Ape),
     `×/÷ ${intervalFactor(m).toFixed(2)}`,
     pct(100 * m.errors.coverage90),
-    frontierFormula(m),
+    frontierFormula(m, quantity),
   ]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map((_, i) => (i === 1 || i === 7 ? '---' : '---:'))), ...rows.map(line)].join('\n');
 }
 
-export function frontierJson(report: SearchReport) {
+export function frontierJson(report: SearchReport, quantity: Quantity = 'energy') {
   return {
+    quantity,
     validation: report.validation,
     maxParams: report.maxParams,
     notes: report.notes,
@@ -65,7 +67,7 @@ export function frontierJson(report: SearchReport) {
         complexity: m.complexity,
         family: m.family,
         label: m.label,
-        formula: frontierFormula(m),
+        formula: frontierFormula(m, quantity),
         mape: m.errors.mape,
         medianApe: m.errors.medianApe,
         p90Ape: m.errors.p90Ape,

@@ -52,21 +52,12 @@ export function heldOutErrors(
   }
   const sortedApe = Float64Array.from(ape).sort();
   const all = Float64Array.from(logAbs.filter((x) => !Number.isNaN(x))).sort();
-  let covered = 0,
-    judged = 0;
   // One held-out fold (a holdout split): its rows are judged in two halves, each by the other's width.
-  let k = 0;
-  const judgeFold = folds >= 2 ? foldOf : Int32Array.from(logAbs, (x) => (Number.isNaN(x) ? -1 : k++ % 2));
-  for (let f = 0; f < Math.max(folds, 2); f++) {
+  const { judgeFold, judgeFolds } = judgingFolds(logAbs, foldOf, folds);
+  const { covered, judged } = crossFittedCoverage(logAbs, judgeFold, judgeFolds, (f) => {
     const others = Float64Array.from(logAbs.filter((x, i) => !Number.isNaN(x) && judgeFold[i] !== f)).sort();
-    if (others.length === 0) continue;
-    const width = quantile(others, 0.9);
-    for (let i = 0; i < measured.length; i++) {
-      if (judgeFold[i] !== f || Number.isNaN(logAbs[i])) continue;
-      judged++;
-      if (logAbs[i] <= width) covered++;
-    }
-  }
+    return others.length === 0 ? undefined : quantile(others, 0.9);
+  });
   const n = ape.length;
   return {
     n,
@@ -78,6 +69,45 @@ export function heldOutErrors(
     sigmaLog: quantile(all, 0.9) / Z_90,
     coverage90: judged > 0 ? covered / judged : NaN,
   };
+}
+
+/**
+ * The folds rows are judged in: the validation folds, or for a single held-out fold (a holdout split)
+ * its rows split alternately in two halves, so no row is judged by a width its own error shaped.
+ */
+export function judgingFolds(
+  logAbs: ArrayLike<number>,
+  foldOf: ArrayLike<number>,
+  folds: number,
+): { judgeFold: ArrayLike<number>; judgeFolds: number } {
+  if (folds >= 2) return { judgeFold: foldOf, judgeFolds: folds };
+  let k = 0;
+  return { judgeFold: Int32Array.from(logAbs, (x) => (Number.isNaN(x) ? -1 : k++ % 2)), judgeFolds: 2 };
+}
+
+/**
+ * Cross-fitted coverage of a 90 % interval: each fold's rows (|ln(y/ŷ)| in `logAbs`, NaN where not
+ * predicted, Infinity where ŷ ≤ 0) are judged by the half-width `widthOf(f)` calibrated without that
+ * fold (undefined: the fold is not judged). Shared by the search and the plain fit's report.
+ */
+export function crossFittedCoverage(
+  logAbs: ArrayLike<number>,
+  judgeFold: ArrayLike<number>,
+  folds: number,
+  widthOf: (f: number) => number | undefined,
+): { covered: number; judged: number } {
+  let covered = 0,
+    judged = 0;
+  for (let f = 0; f < folds; f++) {
+    const width = widthOf(f);
+    if (width === undefined) continue;
+    for (let i = 0; i < logAbs.length; i++) {
+      if (judgeFold[i] !== f || Number.isNaN(logAbs[i])) continue;
+      judged++;
+      if (logAbs[i] <= width) covered++;
+    }
+  }
+  return { covered, judged };
 }
 
 /** Cheap score for screening candidates: MAPE (%) of the out-of-fold predictions. */

@@ -7,6 +7,8 @@
 //   of the training rows, so sums over many layers are not systematically low.
 // Columns are scaled to unit root-mean-square first (features span many orders of magnitude).
 
+import { smearingFactor } from '../smearing';
+
 export type LinearObjective = 'relative' | 'log';
 
 /** Column index meaning "the intercept" (a constant term). */
@@ -128,14 +130,9 @@ export class LinearSubsets {
 
   private smearingOf(subset: readonly number[], beta: Float64Array, skipFold: number): number {
     if (this.objective !== 'log') return 1;
-    let sum = 0,
-      count = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (skipFold >= 0 && this.foldOf[i] === skipFold) continue;
-      sum += Math.exp(this.t[i] - this.linear(subset, beta, i));
-      count++;
-    }
-    return count > 0 ? sum / count : 1;
+    const rows: number[] = [];
+    for (let i = 0; i < this.n; i++) if (skipFold < 0 || this.foldOf[i] !== skipFold) rows.push(i);
+    return smearingFactor(rows.length, (k) => this.t[rows[k]] - this.linear(subset, beta, rows[k]));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Model search per layer type: three families over a library of candidate terms, each scored by the
 // same held-out folds (leave-one-network-out when rows carry a network, else seeded k-fold):
-// - linear relative-error models (forward stepwise over raw, product, size and tiled terms; the
+// - linear relative-error models (stepwise, forward and backward, or best subset, over raw, product, size and tiled terms; the
 //   intercept is a candidate like any term);
 // - log-space polynomials (stepwise over products of log features; intercept always in; smearing);
 // - rooflines (smooth max of size/tiled costs plus overhead, Levenberg–Marquardt, started from the
@@ -13,7 +13,7 @@ import { termColumns } from './columns';
 import { completeSquareLayers } from './square-layers';
 import { linearLibrary, logLibrary, rooflineAtoms } from './term-library';
 import { CONSTANT, LinearSubsets, type LinearObjective } from './linear-subsets';
-import { forwardStepwise } from './stepwise';
+import { selectSubsets } from './stepwise';
 import { searchRooflines } from './roofline-search';
 import { type HeldOutErrors, heldOutErrors, mapeOf } from './held-out-errors';
 import { paretoFront, recommendedIndex } from './pareto';
@@ -138,7 +138,7 @@ function searchType(
     const { lib, subsets } = linear('relative', linearLibrary(dataset.features, copies));
     librarySizes.relative = lib.terms.length;
     const ids = [CONSTANT, ...lib.terms.map((_, j) => j)];
-    const path = forwardStepwise(
+    const path = selectSubsets(
       ids,
       (s) => {
         const p = subsets.heldOut(s);
@@ -171,7 +171,7 @@ function searchType(
     if (lib.terms.length > 0) {
       const ids = lib.terms.map((_, j) => j);
       // Screened without smearing (one pass less per fold); the models kept are scored with it.
-      const path = forwardStepwise(
+      const path = selectSubsets(
         ids,
         (s) => {
           const p = subsets.heldOut(s, { smearing: false });
