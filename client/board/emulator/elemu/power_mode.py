@@ -10,8 +10,9 @@ the mode's caps (cpufreq's and devfreq's cur_freq say so), so each clock domain'
 its cap even when idle. A rail listed in the profile's `static_rails` is a floor that no mode changes (the
 rail's regulator, always-on logic) plus leakage of its domain in MAXN, scaled by V^2: the CPU rail's leakage
 also by the share of cores online (nvpmodel power-gates the cores it takes offline), the GPU and SoC rails'
-by V^2 at the mode's GPU (and EMC) cap. The input rail sees the sub-rails' change through the regulators
-(its share of the domain); every other rail (DRAM refresh, Wi-Fi, the module's other rails) stays flat.
+by V^2 at the mode's GPU (and EMC) cap. Every other rail sees that change through its share of the domain, as
+it sees the domain's dynamic power (the input rail through the regulators, the Orin's VIN_SYS_5V0 a tenth);
+DRAM refresh and the radio stay flat.
 """
 import os
 

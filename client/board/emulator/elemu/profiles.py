@@ -1,9 +1,10 @@
 """What each emulated board is: files it shows (BOARD-FORMATS.md 2.2, 2.3) and its hidden physics.
 
 Rails: (name, bus mV, shunt micro-ohm, idle mW in MAXN, share of each dynamic component); `static_rails`:
-the rails whose idle falls in lower power modes, (floor mW, clock domain) each (power_mode.rail_idle_mw). Dynamic components are
-the power the running code adds above idle: `cpu` (cores), `gpu`, `ddr` (memory traffic). The main input
-rail (VDD_IN) sees all of them through the regulators' efficiency; sub-rails see their own part.
+the rails whose idle falls in lower power modes, (floor mW, clock domain) each (power_mode.rail_idle_mw).
+Dynamic components are the power the running code adds above idle: `cpu` (cores), `gpu`, `ddr` (memory
+traffic). The main input rail (VDD_IN) sees all of them through the regulators' efficiency; sub-rails see
+their own part.
 Values marked UNCERTAIN are plausible, not measured: nothing downstream depends on their exact value.
 """
 

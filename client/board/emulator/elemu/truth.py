@@ -2,7 +2,8 @@
 
 Per layer: expected time of one call in a steady-state loop (warm caches), the mean power of the total
 rail (and every rail) while it runs, and its energy (the rails' idle, their static power, is that of the
-board's power mode, as the sensor's); `in_forward_*`: the same inside a full forward (cold caches: these add up, with the Net's own overhead, to the whole net). The harness's cost (the Python call
+board's power mode, as the sensor's: `idle_rails_mw`); `in_forward_*`: the same inside a full forward (cold
+caches: these add up, with the Net's own overhead, to the whole net). The harness's cost (the Python call
 into pycaffe, callbacks) is no layer's and is in neither. For the whole net: one full forward (layers in
 sequence, cold weights, plus the Net's own overhead). Times and energies are in the board's scaled time
 (what a measurement on the emulated board sees); `board_*` fields are the unscaled physics.
