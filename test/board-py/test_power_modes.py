@@ -1,5 +1,6 @@
-"""Power modes on an emulated TX2: the emulated nvpmodel, DVFS in the cost model, and the agent's
-`run --power-mode` that always switches back (also when cancelled; a killed run is restored later)."""
+"""Power modes on an emulated TX2: the emulated nvpmodel, DVFS in the cost model, the static (idle) power
+each mode leaves on the rails, and the agent's `run --power-mode` that always switches back (also when
+cancelled; a killed run is restored later)."""
 import json
 import os
 import shutil
@@ -10,9 +11,9 @@ import tempfile
 import time
 import unittest
 
-from boardtest import AGENT_PATH, FIXTURE_ANALYSIS, FIXTURE_NET, emulated_env
+from boardtest import AGENT_PATH, EMULATOR_DIR, FIXTURE_ANALYSIS, FIXTURE_NET, emulated_env
 
-from elemu import layout, power_mode, profiles, truth  # noqa: E402
+from elemu import layout, power_mode, profiles, sensor, truth  # noqa: E402
 
 TX2 = profiles.profile('jetson-tx2')
 FAST = ['--layers', 'conv1', '--repetitions', '1', '--min-loop', '0.05', '--min-windows', '1', '--settle-windows', '0',
@@ -161,6 +162,195 @@ class PowerModes(unittest.TestCase):
         self.assertIn('power mode 7 is not in /etc/nvpmodel.conf (modes: 0 MAXN, 1 MAXQ', errors[0]['message'])
         self.assertFalse(any(e['event'] == 'layer' for e in self.events(p.stdout)))
 
+
+# Every rail's idle in MAXN before static power followed the mode (issue 15): MAXN must keep these exactly.
+MAXN_IDLE_MW = {
+    'jetson-tx2': {'VDD_IN': 1930, 'VDD_SYS_CPU': 230, 'VDD_SYS_GPU': 40, 'VDD_SYS_SOC': 380, 'VDD_SYS_DDR': 320,
+                   'VDD_4V0_WIFI': 38},
+    'jetson-orin': {'VDD_GPU_SOC': 2390, 'VDD_CPU_CV': 796, 'VIN_SYS_5V0': 3522, 'VDDQ_VDD2_1V8AO': 301},
+}
+CPU_RAIL = {'jetson-tx2': 'VDD_SYS_CPU', 'jetson-orin': 'VDD_CPU_CV'}
+GPU_RAIL = {'jetson-tx2': 'VDD_SYS_GPU', 'jetson-orin': 'VDD_GPU_SOC'}
+DRAM_RAIL = {'jetson-tx2': 'VDD_SYS_DDR', 'jetson-orin': 'VDDQ_VDD2_1V8AO'}
+
+
+def rail_files(root, prof):
+    """{rail name: path of the file its power (mW) is read from}, as a harness finds them."""
+    out = {}
+    for ina in prof['sensors']:
+        d = sensor.sensor_dir(root, prof, ina)
+        for ch, rail in enumerate(ina['rails']):
+            if rail[0] == 'NC':
+                continue
+            if prof['layout'] == 'iio':
+                out[rail[0]] = [os.path.join(d, 'in_power%d_input' % ch)]
+            else:  # hwmon: mV and mA
+                out[rail[0]] = [os.path.join(d, 'in%d_input' % (ch + 1)), os.path.join(d, 'curr%d_input' % (ch + 1))]
+    return out
+
+
+def read_rails_mw(files_by_rail):
+    out = {}
+    for name, paths in files_by_rail.items():
+        vals = []
+        for path in paths:
+            with open(path) as f:
+                vals.append(int(f.read()))
+        out[name] = vals[0] if len(vals) == 1 else vals[0] * vals[1] / 1000.0
+    return out
+
+
+def tolerance_mw(prof, name, mw):
+    """How far one reading may be from the true power: half a power LSB (the driver's integer mA from a
+    40 uV shunt LSB: 76 mW on a TX2 sub-rail), the ADC's noise (0.3 % + 6 mW), rounding."""
+    rail = [r for _, _, r in profiles.rails(prof) if r[0] == name][0]
+    lsb = rail[1] * (sensor.SHUNT_LSB_UV * 1000.0 / rail[2]) / 1000.0
+    return lsb / 2.0 + 0.01 * mw + 20
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2]
+
+
+class StaticPowerPerMode(unittest.TestCase):
+    """What the rails draw at rest falls in the lower modes (lower voltages, offlined cores power-gated, the GPU
+    capped), over a floor no mode changes; MAXN and the TX1 keep their idle exactly."""
+
+    def board(self, kind, scale=0.05):
+        root = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, root)  # cleanups run last first: after the sensor stopped
+        layout.create(root, kind, scale, 7, analyze_json=FIXTURE_ANALYSIS)
+        return root
+
+    def serve(self, root):
+        p = subprocess.Popen([sys.executable, os.path.join(EMULATOR_DIR, 'emulate.py'), 'serve', '--root', root],
+                             stdout=subprocess.PIPE, universal_newlines=True)
+        self.addCleanup(p.stdout.close)
+        self.addCleanup(p.wait)
+        self.addCleanup(p.terminate)
+        self.assertTrue(p.stdout.readline().startswith('ready'))
+        return p
+
+    def rest_reading(self, root, prof, n=9):
+        """Each rail's median over `n` publications with the board at rest (mW)."""
+        files_by_rail = rail_files(root, prof)
+        period = max(prof['window_s'] * 0.05, sensor.MIN_PUBLISH_PERIOD_S)
+        time.sleep(3 * period + 0.05)  # the first publication after a switch may still be the old mode's
+        reads = []
+        for _ in range(n):
+            reads.append(read_rails_mw(files_by_rail))
+            time.sleep(period)
+        return dict((name, median([r[name] for r in reads])) for name in files_by_rail)
+
+    def test_each_rail_idles_lower_in_the_lower_modes_and_maxn_is_unchanged(self):
+        for kind in ('jetson-tx2', 'jetson-orin'):
+            prof = profiles.profile(kind)
+            root = self.board(kind)
+            total_of = (lambda rails: sum(rails.values())) if kind == 'jetson-orin' else (lambda rails: rails['VDD_IN'])
+            maxn_truth = truth.truth(root, FIXTURE_NET)
+            self.assertEqual(maxn_truth['idle_power_mw'], float(total_of(MAXN_IDLE_MW[kind])))
+            self.serve(root)
+            maxn = self.rest_reading(root, prof)
+            for name, mw in MAXN_IDLE_MW[kind].items():
+                self.assertAlmostEqual(maxn[name], mw, delta=tolerance_mw(prof, name, mw),
+                                       msg='%s %s in MAXN' % (kind, name))
+            for mode_id in sorted(power_mode.modes(prof))[1:]:
+                power_mode.switch(root, prof, mode_id)
+                rest = self.rest_reading(root, prof)
+                t = truth.truth(root, FIXTURE_NET)
+                what = '%s mode %d' % (kind, mode_id)
+                # What the rails read at rest: the CPU rail lower in every lower mode (lower voltage and/or fewer
+                # cores online), the total too, and the truth's idle with them.
+                self.assertLess(rest[CPU_RAIL[kind]], maxn[CPU_RAIL[kind]], '%s: CPU rail read' % what)
+                self.assertLess(total_of(rest), total_of(maxn) - 30, '%s: the total reads lower' % what)
+                self.assertLess(t['idle_power_mw'], 0.97 * total_of(MAXN_IDLE_MW[kind]), what)
+                idle = t['idle_rails_mw']
+                self.assertAlmostEqual(t['idle_power_mw'], total_of(idle), places=6)
+                for rail in (CPU_RAIL[kind], GPU_RAIL[kind]):  # the GPU's is capped in every lower mode
+                    self.assertLess(idle[rail], 0.97 * MAXN_IDLE_MW[kind][rail], '%s: %s' % (what, rail))
+                # A floor stays (regulators, always-on logic): no rail idles at nothing; DRAM refresh is flat.
+                for rail, (floor, _domain) in prof['static_rails'].items():
+                    self.assertGreater(idle[rail], floor, '%s: %s above its floor' % (what, rail))
+                self.assertEqual(idle[DRAM_RAIL[kind]], MAXN_IDLE_MW[kind][DRAM_RAIL[kind]], what)
+                for name, mw in MAXN_IDLE_MW[kind].items():
+                    self.assertLessEqual(idle[name], mw, '%s: %s' % (what, name))
+                    # What the sensor publishes at rest is the truth's idle (ADC noise and quantisation aside).
+                    self.assertAlmostEqual(rest[name], idle[name], delta=tolerance_mw(prof, name, mw),
+                                           msg='%s: %s' % (what, name))
+            self.assertEqual(maxn_truth['idle_rails_mw'], MAXN_IDLE_MW[kind])
+        # Cores taken offline are power-gated: TX2 mode 4 (2 cores) idles below mode 3 (4 cores) at the same clocks.
+        tx2 = profiles.profile('jetson-tx2')
+        self.assertEqual(power_mode.relative_clocks(tx2, 3)[:2], power_mode.relative_clocks(tx2, 4)[:2])
+        cpu3, cpu4 = (power_mode.rail_idle_mw(tx2, m)['VDD_SYS_CPU'] for m in (3, 4))
+        self.assertLess(cpu4, 0.6 * cpu3)
+        # Orin: the lower the mode's clocks, the lower its idle.
+        orin = profiles.profile('jetson-orin')
+        totals = [sum(power_mode.rail_idle_mw(orin, m).values()) for m in (1, 2, 3, 0)]
+        self.assertEqual(totals, sorted(totals))
+
+    def test_a_board_without_power_modes_keeps_its_idle(self):
+        root = self.board('jetson-tx1')
+        t = truth.truth(root, FIXTURE_NET)
+        self.assertEqual((t['power_mode'], t['idle_power_mw']), (None, 2150.0))
+        self.assertEqual(t['idle_rails_mw'], {'VDD_IN': 2150, 'VDD_GPU': 20, 'VDD_CPU': 230})
+
+    def test_truth_and_rails_agree_while_a_layer_runs(self):
+        root = self.board('jetson-tx2')
+        prof = profiles.profile('jetson-tx2')
+        power_mode.switch(root, prof, 1)
+        t = truth.truth(root, FIXTURE_NET, 'gpu')
+        conv = dict((l['name'], l) for l in t['layers'])['conv2']
+        # A layer's power is the rails' idle in this mode plus what it adds; the input rail sees the sub-rails'
+        # static change through the regulators as it sees their dynamic power.
+        added = dict((name, conv['rails_mw'][name] - t['idle_rails_mw'][name]) for name in t['idle_rails_mw'])
+        subs = ('VDD_SYS_CPU', 'VDD_SYS_GPU', 'VDD_SYS_SOC', 'VDD_SYS_DDR')
+        self.assertGreater(added['VDD_SYS_GPU'], 100)
+        self.assertAlmostEqual(conv['power_mw'], conv['rails_mw']['VDD_IN'], places=6)
+        self.assertAlmostEqual(conv['power_mw'] - t['idle_power_mw'], added['VDD_IN'], places=6)
+        self.assertAlmostEqual(added['VDD_IN'], sum(added[r] for r in subs) / 0.85, places=6)
+        idle_drop = dict((name, MAXN_IDLE_MW['jetson-tx2'][name] - t['idle_rails_mw'][name]) for name in added)
+        sub_drop = sum(idle_drop[r] for r in ('VDD_SYS_CPU', 'VDD_SYS_GPU', 'VDD_SYS_SOC'))
+        self.assertGreater(sub_drop, 100, 'MAXQ idles lower on the sub-rails')
+        self.assertAlmostEqual(idle_drop['VDD_IN'], sub_drop / 0.85, places=6)
+
+    @unittest.skipUnless(os.geteuid() == 0, 'nvpmodel -m needs root, as on the board')
+    def test_maxq_measures_less_gross_energy_than_maxn_for_a_small_net_on_a_tx2_but_is_slower(self):
+        # The fixture net on the TX2's GPU is small work: its InnerProduct is DRAM-bound (MAXQ's GPU cap barely
+        # slows it), its convolutions are short. MAXQ's lower static power and voltage outweigh its longer run. The
+        # agent only reads the rails and times its calls. (Time scale 0.25: calls of tens of microseconds, which a
+        # loaded host still times; medians of 3 loops.)
+        root = self.board('jetson-tx2', 0.25)
+        home = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, home)
+        env = emulated_env(root, HOME=home, GLOG_minloglevel='2')
+        self.serve(root)
+        args = ['run', '--model', FIXTURE_NET, '--gpu', '0', '--layers', 'conv2,fc4', '--repetitions', '3',
+                '--min-loop', '0.4', '--min-windows', '2', '--settle-windows', '3', '--idle-time', '1.0',
+                '--idle-every', '0', '--no-net-check', '--mode-settle', '0.1']
+        runs = {}
+        for mode_id in (0, 1):
+            p = subprocess.run([sys.executable, AGENT_PATH] + args + ['--power-mode', str(mode_id)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+            events = [json.loads(line) for line in p.stdout.splitlines() if line.startswith('{')]
+            layers = dict((e['name'], e) for e in events if e['event'] == 'layer')
+            self.assertEqual(sorted(layers), ['conv2', 'fc4'])
+            idle = [e for e in events if e['event'] == 'idle'][0]['power_mw']
+            runs[mode_id] = dict((name, (l['energy_mj'], l['time_ms'])) for name, l in layers.items())
+            runs[mode_id]['idle'] = idle
+            power_mode.switch(root, TX2, mode_id)
+            self.assertAlmostEqual(idle, truth.truth(root, FIXTURE_NET, 'gpu')['idle_power_mw'], delta=45)
+            power_mode.switch(root, TX2, 0)
+        maxn, maxq = runs[0], runs[1]
+        self.assertLess(maxq['idle'], maxn['idle'] - 120, 'MAXQ idles lower: %r' % runs)
+        # MAXN stays the fastest: the convolution is slower under MAXQ's GPU cap, the net's layers too.
+        self.assertGreater(maxq['conv2'][1], 1.15 * maxn['conv2'][1], 'MAXN is faster: %r' % runs)
+        self.assertGreater(maxq['conv2'][1] + maxq['fc4'][1], maxn['conv2'][1] + maxn['fc4'][1], repr(runs))
+        # Yet MAXQ measures less gross energy: the memory-bound layer, and the two layers' sum.
+        self.assertLess(maxq['fc4'][0], 0.95 * maxn['fc4'][0], 'MAXQ measures less gross energy: %r' % runs)
+        self.assertLess(maxq['conv2'][0] + maxq['fc4'][0], 0.97 * (maxn['conv2'][0] + maxn['fc4'][0]), repr(runs))
+        self.assertEqual(read(root, 'var/lib/nvpmodel/status'), 'pmode:0000')
 
 if __name__ == '__main__':
     unittest.main()

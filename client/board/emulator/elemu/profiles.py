@@ -1,8 +1,10 @@
 """What each emulated board is: files it shows (BOARD-FORMATS.md 2.2, 2.3) and its hidden physics.
 
-Rails: (name, bus mV, shunt micro-ohm, idle mW, share of each dynamic component). Dynamic components are
-the power the running code adds above idle: `cpu` (cores), `gpu`, `ddr` (memory traffic). The main input
-rail (VDD_IN) sees all of them through the regulators' efficiency; sub-rails see their own part.
+Rails: (name, bus mV, shunt micro-ohm, idle mW in MAXN, share of each dynamic component); `static_rails`:
+the rails whose idle falls in lower power modes, (floor mW, clock domain) each (power_mode.rail_idle_mw).
+Dynamic components are the power the running code adds above idle: `cpu` (cores), `gpu`, `ddr` (memory
+traffic). The main input rail (VDD_IN) sees all of them through the regulators' efficiency; sub-rails see
+their own part.
 Values marked UNCERTAIN are plausible, not measured: nothing downstream depends on their exact value.
 """
 
@@ -86,6 +88,8 @@ PROFILES = {
         'nvpmodel_modes': [(0, 'MAXN', 6, -1, -1), (1, 'MAXQ', 4, 1200000, 850000000),
                            (2, 'MAXP_CORE_ALL', 6, 1400000, 1122000000), (3, 'MAXP_CORE_ARM', 4, 2000000, 1122000000),
                            (4, 'MAXP_CORE_DENVER', 2, 2000000, 1122000000)],
+        # Static power per mode: (floor mW, clock domain) of the rails whose idle falls in lower modes.
+        'static_rails': {'VDD_SYS_CPU': (20, 'cpu'), 'VDD_SYS_GPU': (12, 'gpu'), 'VDD_SYS_SOC': (200, 'gpu')},
         'cpu': dict(_TX1_CPU, gemm_macs_per_s=8.0e9 * 0.55, dram_bw=7.0e9, dram_bw_all=14e9,
                     p_base=0.5, p_comp=0.9),
         'gpu': dict(_TX1_GPU, gemm_macs_per_s=256 * 1.3e9 * 0.45, dram_bw=2.5e10, p_base=1.4, p_comp=4.5),
@@ -121,6 +125,7 @@ PROFILES = {
         'nvpmodel_modes': [(0, 'MAXN', 12, -1, -1), (1, 'MODE_15W', 4, 1113600, 420750000),
                            (2, 'MODE_30W', 8, 1728000, 624750000), (3, 'MODE_50W', 12, 1497600, 828750000)],
         'cpu_cluster': 'CPU_A78_0',
+        'static_rails': {'VDD_GPU_SOC': (700, 'gpu'), 'VDD_CPU_CV': (100, 'cpu')},
         'cpu': dict(_TX1_CPU, cores=12, gemm_macs_per_s=17.6e9 * 0.6, elem_ops_per_s=1.2e9,
                     pool_ops_per_s=4.0e8, dram_bw=2.0e10, dram_bw_all=1.5e11, l2_bytes=4 * 1024 * 1024,
                     overhead_s=3e-6, p_base=0.6, p_comp=1.0, p_ddr=1.5),
@@ -154,21 +159,31 @@ def rails(prof):
     return out
 
 
-def idle_total_mw(prof):
+def idle_total_mw(prof, idles=None):
+    """The total's power with the board at rest (mW); `idles`: {rail: idle mW} of a power mode
+    (power_mode.rail_idle_mw), else the profile's (MAXN's)."""
     conn = [r for _, _, r in rails(prof) if r[0] != 'NC']
+    if idles is not None:
+        if prof['total_rail']:
+            return float(idles[prof['total_rail']])
+        return float(sum(idles[r[0]] for r in conn))
     if prof['total_rail']:
         return float([r[3] for r in conn if r[0] == prof['total_rail']][0])
     return float(sum(r[3] for r in conn))
 
 
-def rail_power_mw(rail, comps_w):
-    """Mean power of one rail (mW) for dynamic components in W (idle included)."""
-    name, _mv, _shunt, idle, share = rail
+def rail_power_mw(rail, comps_w, idle=None):
+    """Mean power of one rail (mW) for dynamic components in W (idle included: the profile's, or `idle`)."""
+    name, _mv, _shunt, rail_idle, share = rail
+    if idle is None:
+        idle = rail_idle
     return idle + 1000.0 * sum(share.get(c, 0.0) * w for c, w in comps_w.items())
 
 
-def total_power_mw(prof, comps_w):
+def total_power_mw(prof, comps_w, idles=None):
     conn = [r for _, _, r in rails(prof) if r[0] != 'NC']
+    idles = idles or {}
     if prof['total_rail']:
-        return rail_power_mw([r for r in conn if r[0] == prof['total_rail']][0], comps_w)
-    return sum(rail_power_mw(r, comps_w) for r in conn)
+        r = [r for r in conn if r[0] == prof['total_rail']][0]
+        return rail_power_mw(r, comps_w, idles.get(r[0]))
+    return sum(rail_power_mw(r, comps_w, idles.get(r[0])) for r in conn)

@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 
-from . import activity, config, files, profiles
+from . import activity, config, files, power_mode, profiles
 
 BUS_LSB_MV = 8
 SHUNT_LSB_UV = 40
@@ -42,12 +42,15 @@ def sensor_dir(root, prof, sensor):
     return os.path.join(base, 'hwmon', sensor['hwmon'])
 
 
-def publish(root, prof, comps_w, rng):
-    """Write every rail's registers for mean dynamic components `comps_w` (W) over the last window."""
+def publish(root, prof, comps_w, rng, idles=None):
+    """Write every rail's registers for mean dynamic components `comps_w` (W) over the last window, on top of
+    each rail's idle: `idles` {rail: mW} of the board's power mode (power_mode.rail_idle_mw), else MAXN's."""
+    idles = idles or {}
     for ina in prof['sensors']:
         d = sensor_dir(root, prof, ina)
         sum_uv, sum_ma = 0, 0
-        regs = [convert(profiles.rail_power_mw(rail, comps_w), rail, rng) for rail in ina['rails']]
+        regs = [convert(profiles.rail_power_mw(rail, comps_w, idles.get(rail[0])), rail, rng)
+                for rail in ina['rails']]
         if prof['layout'] == 'iio':  # the power files first: they are what harnesses poll
             for ch, (v, i, p, shunt) in enumerate(regs):
                 files.atomic_write(os.path.join(d, 'in_power%d_input' % ch), '%d\n' % p)
@@ -127,7 +130,8 @@ def serve(root, out=sys.stdout):
     reader = activity.ActivityReader(config.activity_path(cfg['root']))
     rng = random.Random(int(cfg['seed']) * 7919 + 17)
     stop = _install_stop()
-    publish(cfg['root'], prof, {}, rng)
+    idles = _ModeIdles(cfg['root'], prof)
+    publish(cfg['root'], prof, {}, rng, idles.now())
     out.write('ready\n')
     out.flush()
     t0 = time.monotonic()
@@ -146,13 +150,28 @@ def serve(root, out=sys.stdout):
             k += 1
             continue
         comps = with_background(reader.mean_components(t_k - window, t_k), background.cpu_w(t_k - window, t_k))
-        publish(cfg['root'], prof, comps, rng)
+        publish(cfg['root'], prof, comps, rng, idles.now())
         reader.prune(t_k - window - 1.0)
         k += 1
         behind = time.monotonic() - (t0 + k * period + lag)
         if behind > 3 * period:  # the host stalled us: skip the missed cycles, as a reader would see
             k += int(math.floor(behind / period))
     return 0
+
+
+class _ModeIdles(object):
+    """The rails' idle (static) power in the power mode the board is in now: `nvpmodel -m` switches while the
+    sensor runs, and the next publication follows (the status file is read each cycle: one small read)."""
+
+    def __init__(self, root, prof):
+        self.root, self.prof = root, prof
+        self._cache = {}
+
+    def now(self):
+        mode_id = power_mode.current(self.root)
+        if mode_id not in self._cache:
+            self._cache[mode_id] = power_mode.rail_idle_mw(self.prof, mode_id)
+        return self._cache[mode_id]
 
 
 class AlreadyServed(Exception):
