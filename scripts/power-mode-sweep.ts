@@ -7,7 +7,7 @@
 // in, and prints per network, board and mode the measured energy and time (real-board units) and the
 // best mode the editor's CodeLens would name. Needs root (the emulated nvpmodel switches only as root).
 //
-//   npm run build && node --require tsx/cjs --require ./test/unit/setup.js scripts/power-mode-sweep.ts [--nets lenet,alexnet] [--kill-after S] [--net-check] [--keep DIR]
+//   npm run build && node --require tsx/cjs --require ./test/unit/setup.js scripts/power-mode-sweep.ts [--nets lenet,alexnet] [--kill-after S] [--device cpu|gpu] [--time-scale F] [--net-check] [--keep DIR]
 import { spawn, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   const nets = all.filter((f) => !wanted || wanted.some((w) => path.basename(f).startsWith(w)));
   const labs: Lab[] = [];
   try {
-    for (const b of BOARDS) labs.push(await startLab(b.kind));
+    const timeScale = Number(option('--time-scale') ?? 0.05);
+    for (const b of BOARDS) labs.push(await startLab(b.kind, timeScale));
     const status = (lab: Lab) => fs.readFileSync(path.join(lab.board.root, 'var', 'lib', 'nvpmodel', 'status'), 'utf8').trim();
     const before = labs.map(status);
     const targets = labs.map((lab, i) => {
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
       String(FAST.minLoopSeconds),
       '--idle-time',
       String(FAST.idleSeconds),
+      '--device',
+      option('--device') ?? 'cpu',
       // The whole-net cross-check makes the comparison whole-net energy; without it, the sum of layers.
       ...(process.argv.includes('--net-check') ? [] : ['--no-net-check']),
     ];

@@ -126,10 +126,15 @@ describe('board agent: measurement accuracy on an emulated TX1', function () {
     }
     console.log(
       `      per-layer energy error (board ms, error):\n${table(rows).replace(/^/gm, '      ')}\n` +
-        `      whole net: ${(netErr * 100).toFixed(2)} %, sum of layers vs net ${(net.residual_pct as number).toFixed(1)} %`,
+        `      whole net: ${(netErr * 100).toFixed(2)} %, sum of layers vs net ${(net.residual_pct as number).toFixed(1)} %, ` +
+        `in forward ${(net.in_forward as { residual_pct: number }).residual_pct.toFixed(2)} %`,
     );
     assert.ok(Math.abs(netErr) <= 0.02, `whole net ${(netErr * 100).toFixed(2)} %`);
     assert.equal(net.layers_in_sum, LAYERS.length);
+    // Each layer's in-forward energy (its loop's power x its time inside whole forwards) adds up to the net.
+    const inForward = net.in_forward as { residual_pct: number; layers_in_sum: number };
+    assert.equal(inForward.layers_in_sum, LAYERS.length);
+    assert.ok(Math.abs(inForward.residual_pct) <= 2, `sum of in-forward layers vs net ${inForward.residual_pct.toFixed(2)} %`);
   });
 
   it('SyNERGY boundary method (integrate the trace between layer start and end) is far off', async () => {
