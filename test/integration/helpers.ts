@@ -75,3 +75,29 @@ export function analyzeCommand(repo: string): string {
 export function cliPath(): string {
   return path.join(repoRoot(), 'out', 'cli', 'energy-lens.js');
 }
+
+/**
+ * An `energyLens.targets` entry for an emulated TX1 behind a test sshd, with the short loop settings
+ * the suites use (one thread, one repetition, 0.2 s loops and idle).
+ */
+export function emulatedTx1Target(
+  name: string,
+  sshd: { host: string; port: number; user: string; userKeyPath: string },
+  knownHostsFile: string,
+  timeScale: number,
+): Record<string, unknown> {
+  return {
+    name,
+    kind: 'jetson-tx1',
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    identityFile: sshd.userKeyPath,
+    knownHostsFile,
+    threads: 1,
+    repetitions: 1,
+    minLoopSeconds: 0.2,
+    idleSeconds: 0.2,
+    timeScale,
+  };
+}

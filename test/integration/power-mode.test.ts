@@ -8,6 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { ProfileResult } from '../../client/src/campaigns/campaign-commands';
 import { readCampaignFile } from '../../server/src/measurements';
 import { startEmulatedBoardHost, type EmulatedBoardHost } from '../harness/emulated-board-host';
 import { activeExtension, openDocument, waitFor, workspaceFile } from './helpers';
@@ -17,14 +18,6 @@ const TIME_SCALE = 0.05;
 const TARGET_NAME = 'tx2-mode1';
 /** What campaignPlatform makes of a TX2 on the CPU, 1 thread, in mode 1. */
 const MODE1_PLATFORM = 'jetson-tx2/caffe-openblas/cpu/1t/mode1';
-
-interface ProfileResult {
-  status: string;
-  file?: string;
-  measured: number;
-  planned: number;
-  message?: string;
-}
 
 /** The folders VS Code's server was started with (the extension host is a child of it): `--user-data-dir`, `--server-data-dir`. */
 function serverFolders(): string[] {

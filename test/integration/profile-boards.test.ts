@@ -15,7 +15,7 @@ import { CAMPAIGN_TREE_SNAPSHOT_COMMAND } from '../../client/src/campaigns/campa
 import type { PlanResult } from '../../client/src/campaigns/plan-summary';
 import type { CampaignTreeSnapshotItem } from '../../client/src/campaigns/register';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
-import { activeExtension, analyzeCommand, openDocument, repoRoot, workspaceFile } from './helpers';
+import { activeExtension, analyzeCommand, emulatedTx1Target, openDocument, repoRoot, workspaceFile } from './helpers';
 
 const TIME_SCALE = 0.05;
 const BOARDS = ['board-a', 'board-b'];
@@ -34,20 +34,7 @@ async function serve(board: EmulatedBoard, name: string): Promise<Board> {
   return {
     board,
     sshd,
-    target: {
-      name,
-      kind: 'jetson-tx1',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.userKeyPath,
-      knownHostsFile,
-      threads: 1,
-      repetitions: 1,
-      minLoopSeconds: 0.2,
-      idleSeconds: 0.2,
-      timeScale: TIME_SCALE,
-    },
+    target: emulatedTx1Target(name, sshd, knownHostsFile, TIME_SCALE),
   };
 }
 

@@ -9,11 +9,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { ProfileResult } from '../../client/src/campaigns/campaign-commands';
 import { measurementsFolder, networkTextSha256, readCampaignFile } from '../../server/src/measurements';
 import { analyzeText } from '../../server/src/net';
 import { createEmulatedBoard, type EmulatedBoard } from '../../client/src/board/emulator';
 import { startSshd, type SshdFixture } from '../harness/sshd-fixture';
-import { activeExtension, analyzeCommand, openDocument, repoRoot, workspaceFile } from './helpers';
+import { activeExtension, analyzeCommand, emulatedTx1Target, openDocument, repoRoot, workspaceFile } from './helpers';
 import {
   eventually,
   hoverText as hoverAt,
@@ -25,14 +26,6 @@ import {
 } from './lsp-queries';
 import type { RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
-
-interface ProfileResult {
-  status: string;
-  file?: string;
-  measured: number;
-  planned: number;
-  message?: string;
-}
 
 /** The emulated board runs 20x faster than a real TX1; the target says so, so values are shown in real-board units. */
 const TIME_SCALE = 0.05;
@@ -53,20 +46,7 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
     sshd = await startSshd({ env: board.env });
     const knownHostsFile = path.join(board.root, 'known_hosts');
     fs.writeFileSync(knownHostsFile, sshd.knownHostsLine + '\n');
-    target = {
-      name: 'tx1-emulated',
-      kind: 'jetson-tx1',
-      host: sshd.host,
-      port: sshd.port,
-      user: sshd.user,
-      identityFile: sshd.userKeyPath,
-      knownHostsFile,
-      threads: 1,
-      repetitions: 1,
-      minLoopSeconds: 0.2,
-      idleSeconds: 0.2,
-      timeScale: TIME_SCALE,
-    };
+    target = emulatedTx1Target('tx1-emulated', sshd, knownHostsFile, TIME_SCALE);
   });
 
   suiteTeardown(async function () {

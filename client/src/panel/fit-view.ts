@@ -98,17 +98,22 @@ function metricsView(dataset: Dataset, report: FitReport, fitted: Float64Array):
   };
 }
 
+/** A sub-model's terms with their coefficients, and the unit where one applies (none in log space). */
+function termViews(terms: readonly string[], coefficients: readonly number[], logSpace: boolean): SubModelView['terms'] {
+  return terms.map((term, j) => ({
+    term,
+    coefficient: coefficients[j],
+    withUnit: logSpace ? null : coefficientWithUnit(term, coefficients[j]),
+  }));
+}
+
 function subModelViews(report: FitReport): SubModelView[] {
   return report.subModels.map((m) => {
     const metrics = m.cv ?? (report.cv ? undefined : m.inSample);
     return {
       type: m.type,
       samples: m.samples,
-      terms: m.terms.map((term, j) => ({
-        term,
-        coefficient: m.coefficients[j],
-        withUnit: m.link === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]),
-      })),
+      terms: termViews(m.terms, m.coefficients, m.link === 'log'),
       intercept: m.intercept,
       link: m.link,
       ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
@@ -396,11 +401,7 @@ export function buildFrontierFitView(input: FrontierFitViewInput): FitView {
     subModels.push({
       type: t.type,
       samples: t.rows,
-      terms: m.terms.map((term, j) => ({
-        term,
-        coefficient: m.coefficients[j],
-        withUnit: m.family === 'log' ? null : coefficientWithUnit(term, m.coefficients[j]),
-      })),
+      terms: termViews(m.terms, m.coefficients, m.family === 'log'),
       intercept: m.intercept,
       link: m.family === 'log' ? 'log' : 'identity',
       complexity: m.complexity,
