@@ -190,8 +190,9 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
       },
     });
     let render: RenderReport | undefined;
+    let last: RefitTestReport | undefined;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && !render; await new Promise((r) => setTimeout(r, 500))) {
-      const r = (await vscode.commands.executeCommand<RefitTestReport>('energyLens.refit.lastRenderReport'))!;
+      const r = (last = (await vscode.commands.executeCommand<RefitTestReport>('energyLens.refit.lastRenderReport'))!);
       if (r.error && !r.render) assert.fail(`refit panel: ${r.error}`);
       if (
         r.render &&
@@ -200,7 +201,11 @@ suite('profile on Jetson TX1 (real SSH, emulated board)', () => {
       )
         render = r.render;
     }
-    assert.ok(render, 'the refit panel drew a fit of the campaign records');
+    assert.ok(
+      render,
+      `the refit panel drew a fit of the campaign records; last: rendered ${last?.render?.datasetId}, controls ${last?.controls?.datasetId}, ` +
+        `datasets ${JSON.stringify(last?.datasets)}, error ${last?.error}, visible ${last?.visible}`,
+    );
     assert.match(render.metricsText, /MAPE \d/);
     assert.ok(render.charts.find((c) => c.id === 'measuredVsPredicted')!.points > 0);
   });

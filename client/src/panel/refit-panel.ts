@@ -212,12 +212,19 @@ class RefitPanelHost implements vscode.Disposable {
   async open(options: RefitOpenOptions): Promise<void> {
     if (this.panel) {
       this.panel.reveal();
+      // Asked for a dataset or controls: a fresh page, as a new panel gets (it reads the campaigns written
+      // since, and a page kept alive could answer the new choice with its older selection).
+      if (options.csv || options.controls) this.reloadPage(this.panel);
+      else if (this.ready) await this.refreshShownDatasets();
     } else {
       const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Refit Energy Models', vscode.ViewColumn.Active, this.webviewOptions());
       this.attach(panel);
     }
     if (!options.csv && !options.controls) return;
     await this.whenReady();
+    // A page is ready once it shows the cached fit, before the campaigns are read again: read them now,
+    // so a dataset named here (a campaign written since) is there to choose.
+    if (options.controls) await this.loadDatasets();
     if (options.csv) {
       const id = await this.addCsv(options.csv);
       if (id) this.setControls({ ...(this.controls ?? this.defaults(undefined)), datasetId: id });
@@ -227,6 +234,12 @@ class RefitPanelHost implements vscode.Disposable {
       if ('error' in merged) throw new Error(`energyLens.refitModels: ${merged.error}`);
       this.setControls(merged);
     }
+  }
+
+  /** Loads the page again in the same panel (a new nonce makes VS Code rebuild it); the host's state stays. */
+  private reloadPage(panel: vscode.WebviewPanel): void {
+    for (const d of this.panelDisposables.splice(0)) d.dispose();
+    this.attach(panel);
   }
 
   /** Takes over a panel (a new one, or one VS Code restores after a reload). */
@@ -254,6 +267,8 @@ class RefitPanelHost implements vscode.Disposable {
           this.ready = false;
           this.lastRender = undefined;
         }
+        // Kept while hidden: shown again, campaigns written meanwhile are read (the drawn fit stays on show).
+        if (panel.visible && RETAIN_CONTEXT && this.ready) void this.refreshShownDatasets();
       }),
     );
   }
@@ -491,6 +506,20 @@ class RefitPanelHost implements vscode.Disposable {
   }
 
   // ---- datasets --------------------------------------------------------------------------
+
+  private datasetsRefresh?: Promise<void>;
+
+  /** Re-reads the campaigns and CSV files and refits only if that changed the fit's inputs; one at a time. */
+  private refreshShownDatasets(): Promise<void> {
+    return (this.datasetsRefresh ??= (async () => {
+      try {
+        await this.loadDatasets();
+        this.setControls(this.controls ?? this.defaults(undefined));
+      } finally {
+        this.datasetsRefresh = undefined;
+      }
+    })());
+  }
 
   private async loadDatasets(): Promise<void> {
     const fresh = new Map<string, Entry>();
