@@ -27,6 +27,14 @@ export function escapeMarkdown(text: string, limit = MARKDOWN_TEXT_LIMIT): strin
 }
 
 /**
+ * `text` for a plain-text title that renders theme icons (a CodeLens, a status bar item): one line,
+ * no `$(…)` icon syntax, at most `limit` characters.
+ */
+export function plainTitle(text: string, limit = 64): string {
+  return bounded(text, limit).replace(/\$\(/g, '');
+}
+
+/**
  * `text` as an inline code span: the fence is longer than any backtick run inside, so the text cannot
  * close it; `|` is escaped for table cells (GFM removes that backslash before the code span is read).
  */

@@ -8,6 +8,7 @@ import type { RegisteredModel } from '../energy/registry';
 import { describeSource } from '../energy/registry';
 import { predictLatency, predictNet } from '../energy/predict';
 import { splitPowerMode, type MeasuredNetwork } from '../measurements';
+import { plainTitle } from '../markdown-escape';
 
 export interface ModeFigure {
   mode: number;
@@ -177,10 +178,8 @@ function modeName(c: MeasuredNetwork, mode: number): string | undefined {
   const nvpmodel = (c.campaign.probe as { nvpmodel?: { modes?: unknown } } | undefined)?.nvpmodel;
   if (!Array.isArray(nvpmodel?.modes)) return undefined;
   const listed = (nvpmodel.modes as Array<{ id?: unknown; name?: unknown }>).find((m) => m && m.id === mode);
-  if (typeof listed?.name !== 'string') return undefined;
-  // Shown in CodeLens titles and tables: printable, no codicon syntax, bounded.
-  const name = listed.name.replace(/\p{Cc}|\$\(/gu, '').slice(0, 64);
-  return name || undefined;
+  if (typeof listed?.name !== 'string' || !listed.name.trim()) return undefined;
+  return plainTitle(listed.name); // shown in CodeLens titles and tables
 }
 
 /** `mode 1 (MAXQ)`, or `mode 1` when the board did not name it. */

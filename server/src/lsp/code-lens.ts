@@ -15,6 +15,7 @@ import {
   typeSplit,
 } from './energy-text';
 import { bestModeTitle } from './power-mode-text';
+import { plainTitle } from '../markdown-escape';
 
 /** A sweep over many boards gets a best-mode lens for each of the first few only (the lens row stays readable). */
 const MEASURED_MODE_LENSES = 3;
@@ -69,7 +70,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     lenses.push({
       range: TOP,
       command: {
-        title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${current.target}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
+        title: `$(pulse) measured ${formatEnergy(current.total_mJ)} (sum of layers${current.net_mJ !== undefined ? `; whole net ${formatEnergy(current.net_mJ)}` : ''}) · ${plainTitle(current.target)}${current.unitsNote ? ` (${current.unitsNote})` : ''} · ${shortDate(current.date)}${status}`,
         command: 'energyLens.openCampaignRecords',
         arguments: [current.file],
       },
@@ -78,7 +79,7 @@ export function codeLenses(analysis: DocumentAnalysis): CodeLens[] {
     lenses.push({
       range: TOP,
       command: {
-        title: `$(pulse) measured ${shortDate(stale.date)} on ${stale.target}: stale, the file changed since`,
+        title: `$(pulse) measured ${shortDate(stale.date)} on ${plainTitle(stale.target)}: stale, the file changed since`,
         command: 'energyLens.openCampaignRecords',
         arguments: [stale.file],
       },

@@ -3,6 +3,7 @@
 import type { ModeChoice } from '../analysis/power-modes';
 import { modeLabel } from '../analysis/power-modes';
 import { formatChange, formatEnergy, formatLatency } from '../units';
+import { plainTitle } from '../markdown-escape';
 
 /**
  * `best mode for this net (predicted, lowest energy of 3 modes of jetson-tx2/…): mode 1 · −12 % energy, +8.0 % latency vs MAXN (mode 0)`;
@@ -12,7 +13,7 @@ export function bestModeTitle(choice: ModeChoice): string {
   const what =
     choice.kind === 'predicted'
       ? `predicted, ${choice.figures.length} modes of ${choice.basePlatform}`
-      : `measured on ${choice.target}, ${choice.figures.length} modes, ${choice.measure}`;
+      : `measured on ${plainTitle(choice.target ?? '')}, ${choice.figures.length} modes, ${choice.measure}`;
   const best = choice.best;
   if (!best) return `best mode for this net (${what}): none chosen: ${choice.why}`;
   const parts = [`${formatEnergy(best.energy_mJ)}${best.latency_ms !== undefined ? ` · ${formatLatency(best.latency_ms)}` : ''}`];

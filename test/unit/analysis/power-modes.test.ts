@@ -13,6 +13,7 @@ import { DocumentAnalysis } from '../../../server/src/analysis/document-analysis
 import { ModelService } from '../../../server/src/analysis/model-service';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { codeLenses } from '../../../server/src/lsp/code-lens';
+import { bestModeTitle } from '../../../server/src/lsp/power-mode-text';
 import { predict } from '../../../server/src/cli/predict';
 import { ExitCode } from '../../../server/src/cli/exit-codes';
 import { splitPowerMode, withPowerMode, platformId, type MeasuredNetwork } from '../../../server/src/measurements';
@@ -180,6 +181,14 @@ describe('power modes: measured by a sweep', () => {
     const [a] = measuredModes([measured('tx2-a', 0, 100, 10), measured('tx2-a', 1, 88, 14, { net_mJ: undefined, net_ms: undefined })]);
     assert.equal(a.measure, 'sum of layers');
     near(a.best?.energy_mJ, 88 * 0.9, 'mode 1 sum of layers');
+  });
+
+  it("a board's name from the records is one bounded line in the CodeLens, without icon syntax", () => {
+    const long = `$(alert)${'x'.repeat(5000)}\nfake line`;
+    const choices = measuredModes([measured(long, 0, 100, 10), measured(long, 1, 90, 12)]);
+    const title = bestModeTitle(choices[0]);
+    assert.ok(!title.includes('$(') && !title.includes('\n'), title);
+    assert.ok(title.length < 400, `bounded: ${title.length} characters`);
   });
 
   it('the CodeLens names the best measured mode per board and the predicted one', () => {
