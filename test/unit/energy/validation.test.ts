@@ -113,8 +113,8 @@ describe('energy fit: validation schemes', () => {
 
   it('uses out-of-sample residuals for the spread when validated', () => {
     const r = fitDataset(ds, { family: 'layer-type', method: 'ols', features: ['macs'] }, { cv: { kind: 'loo-network' } });
-    assert.equal(r.subModels[0].sigmaLog, r.cv!.perType.Convolution.sigmaLog);
-    assert.match(r.subModels[0].sigmaFrom, /leave-one-network-out/);
+    assert.equal(r.subModels[0].sigmaLog, r.cv!.calibratedSigmaLogPerType.Convolution);
+    assert.match(r.subModels[0].sigmaFrom, /90th percentile of leave-one-network-out/);
     const plain = fitDataset(ds, { family: 'layer-type', method: 'ols', features: ['macs'] });
     assert.match(plain.subModels[0].sigmaFrom, /in-sample/);
     assert.ok(plain.subModels[0].sigmaLog > plain.subModels[0].inSample.sigmaLog, 'degrees-of-freedom correction widens it');

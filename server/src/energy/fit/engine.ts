@@ -8,8 +8,7 @@ import { type LayerMetrics, type NetworkMetrics, layerMetrics, networkMetrics } 
 import { dealIntoFolds, shuffled } from './rng';
 import { type FitSpec, type ResolvedSpec, methodLabel, resolveSpec } from './spec';
 import { MEMORY_BOUND_TYPES } from '../layer-kinds';
-import { Z_90 } from '../predict';
-import { crossFittedCoverage, judgingFolds } from './search/held-out-errors';
+import { heldOutErrors } from './search/held-out-errors';
 
 export type CvScheme = { kind: 'loo-network' } | { kind: 'kfold'; k: number } | { kind: 'holdout'; fraction: number } | { kind: 'loo' };
 
@@ -80,6 +79,8 @@ export interface CvReport {
    */
   coverage90: number;
   coverage90PerType: Record<string, number>;
+  /** Per type, σ such that predicted × exp(±1.645 σ) covers 90 % of its held-out rows (the interval's width). */
+  calibratedSigmaLogPerType: Record<string, number>;
   /** Out-of-sample prediction per dataset row (NaN where none). */
   predictions: Float64Array;
 }
@@ -189,9 +190,10 @@ export function fitDataset(dataset: Dataset, fitSpec: FitSpec, options: FitOptio
     const inSample = layerMetrics(s.fitter.design.y, predicted);
     const complexity = complexityOf(fit, spec);
     const typeCv = cv?.perType[s.type];
+    const calibrated = cv?.calibratedSigmaLogPerType[s.type];
     const sigma =
-      typeCv && typeCv.n - typeCv.nonPositive >= 2
-        ? { sigmaLog: typeCv.sigmaLog, sigmaFrom: `${cv!.scheme} residuals` }
+      typeCv && typeCv.n - typeCv.nonPositive >= 2 && calibrated !== undefined
+        ? { sigmaLog: calibrated, sigmaFrom: `90th percentile of ${cv!.scheme} residuals` }
         : {
             sigmaLog: inSample.sigmaLog * (n > complexity ? Math.sqrt(n / (n - complexity)) : 1),
             sigmaFrom: 'in-sample residuals (degrees-of-freedom corrected)',
@@ -315,21 +317,26 @@ function crossValidate(
   testFolds.forEach((f, k) => {
     for (const i of folds[f]) foldOfRow[i] = k;
   });
+  // Intervals are calibrated as the search's are: the width is the 90th percentile of held-out
+  // |ln(y/ŷ)|, not a Gaussian σ of them (the residuals are heavy-tailed, so an RMS σ under-covers),
+  // and each fold is judged by the width calibrated on the other folds.
   let covered = 0,
     judged = 0;
   const coverage90PerType: Record<string, number> = {};
+  const calibratedSigmaLogPerType: Record<string, number> = {};
   for (const s of states) {
     const rows = predictedRows.filter((i) => dataset.rows[i].type === s.type);
-    const c = intervalCoverage(
+    const errors = heldOutErrors(
       rows.map((i) => dataset.rows[i].target),
       rows.map((i) => predictions[i]),
       rows.map((i) => foldOfRow[i]),
       testFolds.length,
     );
-    if (c.judged === 0) continue;
-    coverage90PerType[s.type] = c.covered / c.judged;
-    covered += c.covered;
-    judged += c.judged;
+    if (Number.isFinite(errors.sigmaLog)) calibratedSigmaLogPerType[s.type] = errors.sigmaLog;
+    if (Number.isNaN(errors.coverage90)) continue;
+    coverage90PerType[s.type] = errors.coverage90;
+    covered += errors.coverage90 * errors.judged;
+    judged += errors.judged;
   }
   return {
     scheme: describeCv(scheme, seed),
@@ -345,33 +352,7 @@ function crossValidate(
     perType,
     coverage90: judged > 0 ? covered / judged : NaN,
     coverage90PerType,
+    calibratedSigmaLogPerType,
     predictions,
   };
-}
-
-/**
- * Cross-fitted coverage of one type's reported 90 % interval, whose σ is the root-mean-square log
- * ratio of its held-out rows (rows predicted ≤ 0 stay out of σ and count as outside).
- */
-function intervalCoverage(measured: number[], predicted: number[], foldOf: number[], folds: number) {
-  const logAbs = measured.map((y, k) => (predicted[k] > 0 ? Math.abs(Math.log(y / predicted[k])) : Infinity));
-  const { judgeFold, judgeFolds } = judgingFolds(logAbs, foldOf, folds);
-  const sq = new Float64Array(judgeFolds),
-    count = new Float64Array(judgeFolds);
-  let sqAll = 0,
-    countAll = 0;
-  logAbs.forEach((x, k) => {
-    if (!Number.isFinite(x)) return;
-    sqAll += x * x;
-    countAll++;
-    const f = judgeFold[k];
-    if (f >= 0) {
-      sq[f] += x * x;
-      count[f]++;
-    }
-  });
-  return crossFittedCoverage(logAbs, judgeFold, judgeFolds, (f) => {
-    const n = countAll - count[f];
-    return n >= 2 ? Z_90 * Math.sqrt((sqAll - sq[f]) / n) : undefined;
-  });
 }

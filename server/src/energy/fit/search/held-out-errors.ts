@@ -17,6 +17,8 @@ export interface HeldOutErrors {
   sigmaLog: number;
   /** Fraction (0..1) of held-out rows inside an interval calibrated without their fold. */
   coverage90: number;
+  /** Rows the coverage was judged on (a fold with no other fold to calibrate on is not judged). */
+  judged: number;
 }
 
 export function quantile(sorted: ArrayLike<number>, q: number): number {
@@ -68,6 +70,7 @@ export function heldOutErrors(
     nonPositive,
     sigmaLog: quantile(all, 0.9) / Z_90,
     coverage90: judged > 0 ? covered / judged : NaN,
+    judged,
   };
 }
 
