@@ -32,7 +32,7 @@ import type {
   RenderedChart,
   ScatterChartData,
 } from '../../client/src/panel/messages';
-import { sig } from './format';
+import { quantityWords, sig } from './format';
 import { type ThemeColors, withAlpha } from './theme';
 
 Chart.register(
@@ -158,6 +158,7 @@ function thinnedNote(d: { total: number; shown: number }, notPositive = 0): stri
 }
 
 function measuredVsPredicted(data: ScatterChartData, inputs: ChartInputs, from: string): Built {
+  const q = quantityWords(inputs.view.quantity);
   const { theme, types } = inputs;
   const points = data.series.reduce((s, x) => s + x.points.length, 0);
   if (points === 0) return { config: null, note: 'No row was predicted.', points: 0 };
@@ -175,15 +176,15 @@ function measuredVsPredicted(data: ScatterChartData, inputs: ChartInputs, from: 
   );
   const options = baseOptions(
     theme,
-    { type: 'logarithmic', title: 'Measured energy (mJ)' },
-    { type: 'logarithmic', title: `Predicted energy, ${from} (mJ)` },
+    { type: 'logarithmic', title: `Measured ${q.noun} (${q.unit})` },
+    { type: 'logarithmic', title: `Predicted ${q.noun}, ${from} (${q.unit})` },
   );
   options.plugins.tooltip = {
     filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const p = item.raw as ChartPoint;
-        return `${pointLabel(p)}: measured ${sig(p.x)} mJ, predicted ${sig(p.y)} mJ`;
+        return `${pointLabel(p)}: measured ${sig(p.x)} ${q.unit}, predicted ${sig(p.y)} ${q.unit}`;
       },
     },
   };
@@ -195,6 +196,7 @@ function measuredVsPredicted(data: ScatterChartData, inputs: ChartInputs, from: 
 }
 
 function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): Built {
+  const q = quantityWords(inputs.view.quantity);
   const { theme, types } = inputs;
   const points = data.series.reduce((s, x) => s + x.points.length, 0);
   if (points === 0) return { config: null, note: 'No row was predicted.', points: 0 };
@@ -215,7 +217,7 @@ function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): B
   );
   const options = baseOptions(
     theme,
-    { type: xLog ? 'logarithmic' : 'linear', title: 'Measured energy (mJ)' },
+    { type: xLog ? 'logarithmic' : 'linear', title: `Measured ${q.noun} (${q.unit})` },
     { type: 'linear', title: `Error of the ${from} prediction (%)` },
   );
   options.plugins.tooltip = {
@@ -223,7 +225,7 @@ function residuals(data: ScatterChartData, inputs: ChartInputs, from: string): B
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const p = item.raw as ChartPoint;
-        return `${pointLabel(p)}: measured ${sig(p.x)} mJ, error ${p.y.toFixed(1)} %`;
+        return `${pointLabel(p)}: measured ${sig(p.x)} ${q.unit}, error ${p.y.toFixed(1)} %`;
       },
     },
   };
@@ -235,6 +237,7 @@ export function curveFor(view: FitView, curveType: string | null): CurveChartDat
 }
 
 function energyVsFeature(inputs: ChartInputs): Built {
+  const q = quantityWords(inputs.view.quantity);
   const { theme, types, view } = inputs;
   const c = curveFor(view, inputs.curveType);
   if (!c || c.measured.length === 0) return { config: null, note: 'No rows.', points: 0 };
@@ -245,14 +248,14 @@ function energyVsFeature(inputs: ChartInputs): Built {
   const options = baseOptions(
     theme,
     { type: c.xLog ? 'logarithmic' : 'linear', title: c.feature },
-    { type: c.yLog ? 'logarithmic' : 'linear', title: 'Energy (mJ)' },
+    { type: c.yLog ? 'logarithmic' : 'linear', title: `${q.Noun} (${q.unit})` },
   );
   options.plugins.tooltip = {
     filter: (item: TooltipItem<'scatter'>) => (item.raw as ChartPoint).l !== undefined,
     callbacks: {
       label: (item: TooltipItem<'scatter'>) => {
         const p = item.raw as ChartPoint;
-        return `${pointLabel(p)}: ${c.feature} ${sig(p.x)}, ${sig(p.y)} mJ`;
+        return `${pointLabel(p)}: ${c.feature} ${sig(p.x)}, ${sig(p.y)} ${q.unit}`;
       },
     },
   };
@@ -401,7 +404,7 @@ function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
   return {
     config: { type: 'scatter', data: { datasets: [dataset] }, options: { ...options, onClick }, plugins: [methodLabels] } as AnyConfig,
     note: [
-      `frontier of a model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
+      `frontier of a${frontier.automatic ? 'n automatic' : ''} model search (${frontier.validation}, ${frontier.seconds.toFixed(1)} s); click a point to select it, Save as model saves it`,
       chosen
         ? `selected: ${chosen.complexity} parameters, ${chosen.label}, MAPE ${chosen.mape.toFixed(1)} %, 90 % interval ×/÷ ${chosen.interval90Factor.toFixed(2)} (coverage ${(100 * chosen.coverage90).toFixed(1)} %): ${chosen.formula}`
         : '',
@@ -414,6 +417,7 @@ function frontierChart(inputs: ChartInputs, frontier: FrontierView): Built {
 }
 
 function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string): Built {
+  const q = quantityWords(inputs.view.quantity);
   const { theme } = inputs;
   if (!bars || bars.length === 0)
     return { config: null, note: 'The rows name no networks, so there are no per-network totals.', points: 0 };
@@ -423,7 +427,7 @@ function networks(bars: NetworkBar[] | null, inputs: ChartInputs, from: string):
   const options = baseOptions(
     theme,
     { type: 'category', title: 'Network' },
-    { type: yLog ? 'logarithmic' : 'linear', title: 'Energy per forward pass (mJ)' },
+    { type: yLog ? 'logarithmic' : 'linear', title: `${q.Noun} per forward pass (${q.unit})` },
   );
   options.interaction = { mode: 'index' as 'nearest', intersect: false };
   options.plugins.tooltip = {

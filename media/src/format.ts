@@ -16,3 +16,10 @@ export function sig(x: number | null | undefined, digits = 4): string {
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** How the panel names what a fit predicts: energy in mJ (E), or latency in ms (t). */
+export function quantityWords(quantity: 'energy' | 'latency'): { noun: string; Noun: string; unit: string; symbol: string } {
+  return quantity === 'latency'
+    ? { noun: 'latency', Noun: 'Latency', unit: 'ms', symbol: 't' }
+    : { noun: 'energy', Noun: 'Energy', unit: 'mJ', symbol: 'E' };
+}

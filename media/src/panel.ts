@@ -28,7 +28,7 @@ import {
 } from '../../client/src/panel/messages';
 import { ChartCard, buildCharts, curveFor } from './charts';
 import { append, clear, h } from './dom';
-import { count } from './format';
+import { count, quantityWords } from './format';
 import { coefficientTable, metricsCards, metricsText } from './tables';
 import { readTheme, watchTheme } from './theme';
 import { vscode } from './vscode-api';
@@ -45,6 +45,10 @@ const METHODS: Array<[PanelControls['method'], string]> = [
   ['log', 'Log space (power law)'],
   ['ridge', 'Ridge'],
   ['lasso', 'Lasso'],
+];
+const QUANTITIES: Array<[PanelControls['quantity'], string]> = [
+  ['energy', 'Energy (mJ per layer call)'],
+  ['latency', 'Latency (ms per layer call)'],
 ];
 const VALIDATIONS: Array<[ValidationKind, string]> = [
   ['loo-network', 'Leave one network out'],
@@ -76,6 +80,7 @@ let viewReceivedAt = 0;
 
 const el = {
   dataset: document.createElement('vscode-single-select'),
+  quantity: document.createElement('vscode-single-select'),
   family: document.createElement('vscode-single-select'),
   method: document.createElement('vscode-single-select'),
   features: document.createElement('vscode-multi-select'),
@@ -107,6 +112,8 @@ const buttons: Record<ButtonId, HTMLElement> = {
 const refreshButton = h('vscode-button', { secondary: true, title: 'Read the measurement campaigns again' }, 'Refresh');
 const removeButton = h('vscode-button', { secondary: true, title: 'Remove this imported file from the list' }, 'Remove');
 const dataInfo = h('div', { class: 'data-info' });
+/** Why latency cannot be fitted on this dataset (the quantity control is disabled then). */
+const quantityReason = h('div', { class: 'hint quantity-reason', 'aria-live': 'polite' });
 /** The multi-select shows "4 Selected"; this names them. */
 const featuresChosen = h('div', { class: 'hint features-chosen', 'aria-live': 'polite' });
 const badRowsBox = h('div', { class: 'bad-rows' });
@@ -164,6 +171,7 @@ function buildPage(): void {
     '2',
   );
   setOptions(el.validation, VALIDATIONS, 'kfold');
+  setOptions(el.quantity, QUANTITIES, 'energy');
   el.extraTerms.placeholder = 'e.g. inputElements*kernelH*kernelW';
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
   el.typeFeatures.placeholder = 'e.g. Pooling=activationBytes; ReLU=activationBytes';
@@ -172,6 +180,7 @@ function buildPage(): void {
   // Screen readers name each dropdown and field (their visible labels are not tied to them).
   const names: Array<[HTMLElement, string]> = [
     [el.dataset, 'Data'],
+    [el.quantity, 'Quantity to fit: energy (mJ) or latency (ms)'],
     [el.family, 'Family'],
     [el.method, 'Method'],
     [el.features, 'Features'],
@@ -210,6 +219,7 @@ function buildPage(): void {
         'div',
         { class: 'row' },
         field('Data', el.dataset),
+        h('div', { class: 'field' }, h('label', {}, 'Quantity'), el.quantity, quantityReason),
         h(
           'div',
           { class: 'field buttons' },
@@ -269,7 +279,7 @@ function buildPage(): void {
     h('section', { class: 'coefficients-box', 'aria-label': 'Coefficients' }, h('h3', {}, 'Coefficients'), tableBox),
   );
 
-  for (const select of [el.dataset, el.family, el.method, el.features, el.degree, el.validation])
+  for (const select of [el.dataset, el.quantity, el.family, el.method, el.features, el.degree, el.validation])
     select.addEventListener('change', onControlsChanged);
   for (const text of [el.extraTerms, el.validationParam, el.platform, el.typeFeatures, el.seed, el.searchMaxParams])
     text.addEventListener('change', onControlsChanged);
@@ -308,6 +318,7 @@ function readControls(): PanelControls {
   const validation = el.validation.value as ValidationKind;
   return {
     datasetId: el.dataset.value || null,
+    quantity: el.quantity.value === 'latency' ? 'latency' : 'energy',
     family: el.family.value as PanelControls['family'],
     method: el.method.value as PanelControls['method'],
     features: [...el.features.value],
@@ -355,6 +366,15 @@ function applyControls(c: PanelControls): void {
     datasets.map((d) => [d.id, `${d.label} (${d.origin === 'csv' ? 'CSV' : 'campaign'}, ${count(d.rows)} rows)`]),
     c.datasetId,
   );
+  el.quantity.value = c.quantity;
+  // Latency needs a time per call: without one the control stays on energy and says why.
+  const noLatency = summary ? summary.latencyRows === 0 : true;
+  el.quantity.toggleAttribute('disabled', noLatency);
+  quantityReason.textContent = summary
+    ? noLatency
+      ? `Latency: not available (${summary.latencyUnavailable ?? 'no time per layer'})`
+      : `Latency: ${count(summary.latencyRows)} rows with a time per call`
+    : '';
   el.family.value = c.family;
   el.method.value = c.method;
   setMultiOptions(el.features, summary?.features ?? [], c.features);
@@ -440,6 +460,9 @@ function showProgress(done: number, total: number, label: string): void {
 
 function renderView(): void {
   if (!view) return;
+  // The curve chart's title names what the fit predicts.
+  const curveTitle = document.querySelector('[data-card="energyVsFeature"] h3');
+  if (curveTitle) curveTitle.textContent = `${quantityWords(view.quantity).Noun} against the main feature`;
   clear(metricsBox);
   metricsBox.appendChild(metricsCards(view.metrics));
   if (view.frontier)
@@ -447,7 +470,7 @@ function renderView(): void {
       h(
         'div',
         { class: 'metric-source frontier-shown' },
-        `Showing the search's selected frontier models, what Save writes (${view.frontier.models}); change a fitting control to go back to the hand fit.`,
+        `${frontier?.automatic ? 'Chosen for you by an automatic model search: the recommended models of its frontier' : "Showing the search's selected frontier models"}, what Save writes (${view.frontier.models}); click another point of the frontier to choose it, or change a fitting control to go back to the hand fit.`,
       ),
     );
   clear(warningsBox);
@@ -466,13 +489,18 @@ function renderCharts(only?: ChartId[]): void {
     types: datasets.find((d) => d.id === view!.datasetId)?.types ?? view.curves.map((c) => c.type).sort(),
     curveType: controls?.curveType ?? null,
     theme,
-    frontier: frontier?.datasetId === view.datasetId ? frontier : null,
+    frontier: shownFrontier() ? frontier : null,
     onSelectFrontier: (layerType, complexity) => vscode.postMessage({ type: 'selectFrontier', layerType, complexity }),
   });
   for (const id of only ?? CHART_IDS) cards[id].draw(built[id], theme);
   const curve = curveFor(view, controls?.curveType ?? null);
   if (curve && el.curveType.value !== curve.type) el.curveType.value = curve.type;
   requestAnimationFrame(reportRendered);
+}
+
+/** The frontier belongs to the fit on show (same data and quantity); the host clears it when that changes. */
+function shownFrontier(): boolean {
+  return frontier !== null && view !== null && frontier.datasetId === view.datasetId && frontier.quantity === view.quantity;
 }
 
 function reportRendered(): void {
@@ -484,7 +512,8 @@ function reportRendered(): void {
     method: view.method,
     metricsText: metricsText(view.metrics),
     candidates: candidates?.fitId === view.fitId ? candidates.points.length : 0,
-    frontierPoints: frontier?.datasetId === view.datasetId ? frontier.types.reduce((n, t) => n + t.points.length, 0) : 0,
+    frontierPoints: shownFrontier() ? frontier!.types.reduce((n, t) => n + t.points.length, 0) : 0,
+    quantity: view.quantity,
     charts: CHART_IDS.map((id) => cards[id].rendered()),
     renderMs: Math.round(performance.now() - viewReceivedAt),
   };

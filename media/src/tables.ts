@@ -2,7 +2,7 @@
 // The fit's figures as text and tables: the headline metrics and the coefficients per layer type.
 import type { FitView, MetricsView } from '../../client/src/panel/messages';
 import { h } from './dom';
-import { count, pct, sig } from './format';
+import { count, pct, quantityWords, sig } from './format';
 
 export function metricsText(m: MetricsView): string {
   const parts = [
@@ -42,6 +42,7 @@ export function metricsCards(m: MetricsView): HTMLElement {
 }
 
 export function coefficientTable(view: FitView): HTMLTableElement {
+  const q = quantityWords(view.quantity);
   const head = h(
     'thead',
     {},
@@ -61,12 +62,14 @@ export function coefficientTable(view: FitView): HTMLTableElement {
   for (const m of view.subModels) {
     const nonZero = m.terms.filter((t) => t.coefficient !== 0);
     const rows: Array<{ term: string; value: string; title?: string }> = nonZero.map((t) => ({
-      term: m.link === 'log' ? `ln E: ${t.term}` : t.term,
+      term: m.link === 'log' ? `ln ${q.symbol}: ${t.term}` : t.term,
       value: t.withUnit ?? sig(t.coefficient),
-      title: t.withUnit ? `${sig(t.coefficient)} mJ per unit of ${t.term}` : 'exponent of the log-space term (ln E in ln mJ)',
+      title: t.withUnit
+        ? `${sig(t.coefficient)} ${q.unit} per unit of ${t.term}`
+        : `exponent of the log-space term (ln ${q.symbol} in ln ${q.unit})`,
     }));
     if (m.intercept !== 0 || rows.length === 0)
-      rows.push({ term: m.link === 'log' ? 'ln E: intercept' : 'intercept (mJ)', value: sig(m.intercept) });
+      rows.push({ term: m.link === 'log' ? `ln ${q.symbol}: intercept` : `intercept (${q.unit})`, value: sig(m.intercept) });
     if (m.search)
       rows.push({ term: `${m.search.family} model`, value: m.search.formula, title: 'The frontier model selected in the search' });
     if (m.lambda !== undefined) rows.push({ term: 'penalty λ (standardised)', value: sig(m.lambda), title: 'Chosen by cross-validation' });

@@ -37,6 +37,25 @@ async function rendered(what: string, match: (r: RenderReport) => boolean, candi
   );
 }
 
+/** A TX2 conv sweep of the shared data, imported with its hyper-parameter columns as features. */
+async function sweepCsv(file: string): Promise<CsvImportSpec> {
+  const extension = await activeExtension();
+  const shared = process.env.ENERGY_LENS_SHARED ?? path.resolve(extension.extensionPath, '..', 'shared');
+  const csv: CsvImportSpec = {
+    path: path.join(shared, 'data', file),
+    target: 'energy_mJ',
+    features: [
+      { column: 'macs', name: 'macs' },
+      { column: 'c_in', name: 'channelsIn' },
+      { column: 'k', name: 'kernelH' },
+      { column: 'c_out', name: 'channelsOut' },
+    ],
+    defaultType: 'Convolution',
+  };
+  assert.ok(fs.existsSync(csv.path), `${csv.path} is missing: set ENERGY_LENS_SHARED`);
+  return csv;
+}
+
 suite('refit panel', () => {
   let saved: string | undefined;
   let platformBefore: unknown;
@@ -55,20 +74,7 @@ suite('refit panel', () => {
   test('fits a real sweep, draws every chart, follows method and family, restores, saves', async function () {
     this.timeout(300_000);
     await openDocument(workspaceFile('corpus', 'lenet.prototxt'));
-    const extension = await activeExtension();
-    const shared = process.env.ENERGY_LENS_SHARED ?? path.resolve(extension.extensionPath, '..', 'shared');
-    const csv: CsvImportSpec = {
-      path: path.join(shared, 'data', 'tx2_gpu_conv_sweep.csv'),
-      target: 'energy_mJ',
-      features: [
-        { column: 'macs', name: 'macs' },
-        { column: 'c_in', name: 'channelsIn' },
-        { column: 'k', name: 'kernelH' },
-        { column: 'c_out', name: 'channelsOut' },
-      ],
-      defaultType: 'Convolution',
-    };
-    assert.ok(fs.existsSync(csv.path), `${csv.path} is missing: set ENERGY_LENS_SHARED`);
+    const csv = await sweepCsv('tx2_gpu_conv_sweep.csv');
     const controls: Partial<PanelControls> = {
       family: 'layer-type',
       method: 'relative',
@@ -184,7 +190,7 @@ suite('refit panel', () => {
     const savedSearch = await waitFor(
       async () => {
         const r = await report();
-        return r.notice?.startsWith('Saved the frontier model') ? r : undefined;
+        return r.notice?.startsWith('Saved the frontier energy model') ? r : undefined;
       },
       30_000,
       'the frontier model to be saved',
@@ -199,5 +205,63 @@ suite('refit panel', () => {
     );
     assert.strictEqual(searchModel.subModels.Convolution.provenance.family, 'search');
     assert.strictEqual(searchModel.subModels.Convolution.metrics.complexity, chosen.complexity);
+  });
+
+  test('a dataset imported without fitting choices gets the recommended model of an automatic search', async function () {
+    this.timeout(300_000);
+    const csv: CsvImportSpec = { ...(await sweepCsv('tx2_cpu_conv_sweep.csv')), timeColumn: 'latency_ms' };
+    // Only where to save: the fitting choices are left to the panel.
+    await vscode.commands.executeCommand(REFIT, { csv, controls: { platformId: PLATFORM } });
+    const datasetId = `csv:${csv.path}`;
+    await rendered('the automatic search to be drawn', (r) => r.datasetId === datasetId && (r.frontierPoints ?? 0) > 0).catch(
+      async (e: Error) => {
+        throw new Error(`${e.message}; the panel held ${JSON.stringify(await report()).slice(0, 3000)}`);
+      },
+    );
+    const state = await report();
+    assert.strictEqual(state.frontier?.datasetId, datasetId);
+    assert.strictEqual(state.frontier.automatic, true, 'the search was started by the panel');
+    const chosen = state.frontier.types[0].points.find((p) => p.selected)!;
+    assert.ok(chosen.recommended, 'the recommended model is selected');
+    assert.match(state.view!.label, /^search frontier/);
+    assert.strictEqual(state.view!.metrics.complexity, chosen.complexity);
+    // The controls still hold the dataset's default hand fit (macs alone), which the frontier's model replaced.
+    assert.deepStrictEqual(state.controls!.features, ['macs']);
+
+    // A fitting choice by hand leaves the automatic frontier behind, and nothing automatic comes back.
+    await vscode.commands.executeCommand(DRIVE, { controls: { method: 'log' } });
+    await rendered('the hand fit to be drawn', (r) => r.datasetId === datasetId && r.method === 'log' && (r.frontierPoints ?? 0) === 0);
+    const after = await report();
+    assert.strictEqual(after.frontier, undefined);
+    assert.doesNotMatch(after.view!.label, /^search frontier/);
+
+    // Latency from the file's time column: another quantity is a new choice, searched again; saved into
+    // the file's latency section beside the energy sub-models already there.
+    await vscode.commands.executeCommand(DRIVE, { controls: { quantity: 'latency' } });
+    await rendered(
+      'the latency search to be drawn',
+      (r) => r.datasetId === datasetId && r.quantity === 'latency' && (r.frontierPoints ?? 0) > 0,
+    );
+    const timed = await report();
+    assert.strictEqual(timed.controls?.quantity, 'latency');
+    assert.strictEqual(timed.frontier?.quantity, 'latency');
+    const energyBefore = saved && fs.existsSync(saved) ? JSON.parse(fs.readFileSync(saved, 'utf8')).subModels : undefined;
+    await vscode.commands.executeCommand(DRIVE, { click: 'save' });
+    const savedLatency = await waitFor(
+      async () => {
+        const r = await report();
+        return r.notice?.startsWith('Saved the frontier latency model') ? r : undefined;
+      },
+      30_000,
+      'the latency model to be saved',
+    );
+    const file = path.isAbsolute(savedLatency.saved!)
+      ? savedLatency.saved!
+      : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedLatency.saved!);
+    const model = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.strictEqual(model.latency.unit, 'ms');
+    assert.strictEqual(model.latency.subModels.Convolution.provenance.family, 'search');
+    if (energyBefore) assert.deepStrictEqual(model.subModels, energyBefore, 'the energy sub-models of the file stay');
+    assert.match(savedLatency.notice!, /latency sub-models added to the energy model already in/);
   });
 });

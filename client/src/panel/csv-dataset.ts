@@ -49,6 +49,11 @@ export function guessTargetColumn(header: readonly string[]): string | undefined
   return header.find((h) => /^energy(_mj)?$/i.test(h)) ?? header.find((h) => /energy/i.test(h));
 }
 
+/** A time column: measured latency per call (ms). */
+export function guessTimeColumn(header: readonly string[]): string | undefined {
+  return header.find((h) => /^(latency|time)(_ms)?$/i.test(h)) ?? header.find((h) => /latency|time_?ms/i.test(h));
+}
+
 export function guessColumn(header: readonly string[], pattern: RegExp): string | undefined {
   return header.find((h) => pattern.test(h));
 }
@@ -91,18 +96,41 @@ export function parseMapping(text: string, header: readonly string[]): Array<{ c
   return out;
 }
 
-export interface LoadedCsv {
+/** One quantity's rows of a CSV file. */
+export interface CsvRows {
   dataset: Dataset;
   badRows: BadRow[];
   /** Per dataset row, from the label column (when chosen). */
   rowLabels?: string[];
+}
+
+export interface LoadedCsv extends CsvRows {
+  /** The time column's rows (ms per call), when the import names one; else why there are none. */
+  latency: CsvRows | { unavailable: string };
   sha256: string;
 }
 
 export function loadCsvText(text: string, spec: CsvImportSpec): Omit<LoadedCsv, 'sha256'> {
+  const energy = csvRows(text, spec, spec.target);
+  let latency: LoadedCsv['latency'];
+  if (spec.timeColumn === undefined) latency = { unavailable: 'the import names no time column (import the file again to choose one)' };
+  else {
+    try {
+      latency = csvRows(text, spec, spec.timeColumn);
+      latency.dataset.target = 'latency_ms';
+      if (latency.dataset.rows.length === 0) latency = { unavailable: `no row has a usable time in column '${spec.timeColumn}'` };
+    } catch (e) {
+      // The energy rows stand without the time column; the panel says why latency cannot be fitted.
+      latency = { unavailable: `the time column cannot be read: ${(e as Error).message}` };
+    }
+  }
+  return { ...energy, latency };
+}
+
+function csvRows(text: string, spec: CsvImportSpec, target: string): CsvRows {
   const imported = importCsv(text, {
     file: spec.path,
-    target: spec.target,
+    target,
     features: spec.features,
     typeColumn: spec.typeColumn,
     groupColumn: spec.groupColumn,

@@ -3,11 +3,11 @@
 // are preselected, so a well-named file is Enter, Enter, Enter.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { csvHeader, guessColumn, guessTargetColumn, mappingText, parseMapping } from './csv-dataset';
+import { csvHeader, guessColumn, guessTargetColumn, guessTimeColumn, mappingText, parseMapping } from './csv-dataset';
 import type { CsvImportSpec } from './messages';
 
 const NONE = '(none)';
-const STEPS = 6;
+const STEPS = 7;
 
 async function pickOne(
   step: number,
@@ -102,6 +102,14 @@ export async function askCsvImport(): Promise<CsvImportSpec | undefined> {
     'no layer names',
   );
   if (labelColumn === undefined) return undefined;
+  const timeColumn = await pickOne(
+    7,
+    'which column is the measured time per call (ms), for latency fits?',
+    others,
+    guessTimeColumn(others),
+    'no times (energy only)',
+  );
+  if (timeColumn === undefined) return undefined;
 
   return {
     path: file,
@@ -110,5 +118,6 @@ export async function askCsvImport(): Promise<CsvImportSpec | undefined> {
     ...(typeColumn ? { typeColumn } : { defaultType: 'Convolution' }),
     ...(groupColumn ? { groupColumn } : {}),
     ...(labelColumn ? { labelColumn } : {}),
+    ...(timeColumn ? { timeColumn } : {}),
   };
 }

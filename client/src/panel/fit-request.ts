@@ -1,5 +1,6 @@
 // From the panel's controls to what the engine takes (FitSpec + validation), with the defaults a
-// dataset implies: `macs` when there is one, leave-one-network-out when every row names a network.
+// dataset implies: `macs` when there is one, leave-one-network-out when every row names a network,
+// energy unless the dataset has times per call and latency was chosen.
 import type { CvScheme, FitOptions } from '../../../server/src/energy/fit/engine';
 import type { FitSpec, Method } from '../../../server/src/energy/fit/spec';
 import { FitError } from '../../../server/src/energy/fit/dataset';
@@ -47,10 +48,13 @@ export function normalizeControls(
 ): PanelControls {
   if (!summary) return { ...controls, datasetId: null };
   const fresh = defaultControls(summary, fallbackPlatformId);
+  // Latency only where rows have a time per call (the panel says why not otherwise).
+  const quantity = controls.quantity === 'latency' && summary.latencyRows > 0 ? 'latency' : 'energy';
   if (previous && previous.datasetId !== summary.id && controls.datasetId === summary.id) {
     // Switched dataset: its features, validation and platform; the family and method stay.
     return {
       ...fresh,
+      quantity,
       family: controls.family,
       method: controls.method,
       degree: controls.degree,
@@ -65,6 +69,7 @@ export function normalizeControls(
   if (controls.validation === 'holdout' && !(validationParam > 0 && validationParam < 1)) validationParam = DEFAULT_HOLDOUT;
   return {
     ...controls,
+    quantity,
     datasetId: summary.id,
     features: features.length > 0 || controls.extraTerms.trim() !== '' ? features : fresh.features,
     validationParam,

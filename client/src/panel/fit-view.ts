@@ -9,6 +9,7 @@ import { frontierFormula } from '../../../server/src/energy/fit/search/frontier-
 import { parseTerm } from '../../../server/src/energy/terms';
 import { featuresFor } from '../../../server/src/energy/fit/spec';
 import { coefficientWithUnit } from '../../../server/src/energy/formula';
+import type { Quantity } from '../../../server/src/energy/model';
 import { compileTerms, evaluateFitted, fittedValues } from './fitted-values';
 import type {
   CandidatePoint,
@@ -33,6 +34,8 @@ export interface FitViewInput {
   maxPoints?: number;
   /** In-sample values, when the caller already computed them. */
   fitted?: Float64Array;
+  /** What the dataset's target is (default energy, mJ). */
+  quantity?: Quantity;
 }
 
 const CURVE_SAMPLES = 120;
@@ -50,14 +53,16 @@ export function buildFitView(input: FitViewInput): FitView {
   const predicted = heldOut ?? fitted;
   const labelOf = (i: number) => rowLabel(dataset, i, input.rowLabels);
 
+  const quantity = input.quantity ?? 'energy';
   const view: FitView = {
     fitId: input.fitId,
     datasetId: input.datasetId,
+    quantity,
     family: report.spec.family,
     method: report.spec.method,
     label: report.label,
     metrics: metricsView(dataset, report, fitted),
-    subModels: subModelViews(report),
+    subModels: subModelViews(report, quantity),
     warnings: report.warnings,
     measuredVsPredicted: measuredVsPredicted(dataset, predicted, labelOf, maxPoints),
     residuals: residuals(dataset, predicted, labelOf, maxPoints),
@@ -99,21 +104,26 @@ function metricsView(dataset: Dataset, report: FitReport, fitted: Float64Array):
 }
 
 /** A sub-model's terms with their coefficients, and the unit where one applies (none in log space). */
-function termViews(terms: readonly string[], coefficients: readonly number[], logSpace: boolean): SubModelView['terms'] {
+function termViews(
+  terms: readonly string[],
+  coefficients: readonly number[],
+  logSpace: boolean,
+  quantity: Quantity,
+): SubModelView['terms'] {
   return terms.map((term, j) => ({
     term,
     coefficient: coefficients[j],
-    withUnit: logSpace ? null : coefficientWithUnit(term, coefficients[j]),
+    withUnit: logSpace ? null : coefficientWithUnit(term, coefficients[j], quantity),
   }));
 }
 
-function subModelViews(report: FitReport): SubModelView[] {
+function subModelViews(report: FitReport, quantity: Quantity): SubModelView[] {
   return report.subModels.map((m) => {
     const metrics = m.cv ?? (report.cv ? undefined : m.inSample);
     return {
       type: m.type,
       samples: m.samples,
-      terms: termViews(m.terms, m.coefficients, m.link === 'log'),
+      terms: termViews(m.terms, m.coefficients, m.link === 'log', quantity),
       intercept: m.intercept,
       link: m.link,
       ...(m.lambda !== undefined ? { lambda: m.lambda } : {}),
@@ -401,14 +411,14 @@ export function buildFrontierFitView(input: FrontierFitViewInput): FitView {
     subModels.push({
       type: t.type,
       samples: t.rows,
-      terms: termViews(m.terms, m.coefficients, m.family === 'log'),
+      terms: termViews(m.terms, m.coefficients, m.family === 'log', base.quantity),
       intercept: m.intercept,
       link: m.family === 'log' ? 'log' : 'identity',
       complexity: m.complexity,
       mape: finiteOrNull(m.errors.mape),
       rmspe: finiteOrNull(m.errors.rmspe),
       metricsFrom: 'held-out',
-      search: { family: m.family, formula: frontierFormula(m) },
+      search: { family: m.family, formula: frontierFormula(m, base.quantity) },
     });
   }
   const measuredAll = dataset.rows.map((r) => r.target);

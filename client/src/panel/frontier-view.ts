@@ -4,6 +4,7 @@
 import type { FrontierModel, SearchReport } from '../../../server/src/energy/fit/search/search';
 import { frontierFormula, intervalFactor } from '../../../server/src/energy/fit/search/frontier-table';
 import type { FrontierView } from './messages';
+import type { Quantity } from '../../../server/src/energy/model';
 
 /** The selected model of each type: the picked complexity when the front has it, else the recommended one. */
 export function selectedModels(report: SearchReport, picks: Readonly<Record<string, number>>): Record<string, FrontierModel> {
@@ -20,12 +21,15 @@ export function frontierView(
   datasetId: string,
   seconds: number,
   picks: Readonly<Record<string, number>>,
+  how: { automatic?: boolean; quantity?: Quantity } = {},
 ): FrontierView {
   const selected = selectedModels(report, picks);
   return {
     datasetId,
     validation: report.validation,
     seconds,
+    automatic: how.automatic ?? false,
+    quantity: how.quantity ?? 'energy',
     types: report.types.map((t) => ({
       type: t.type,
       rows: t.rows,

@@ -2,9 +2,11 @@
 // once here. The webview imports this file as types only; the host validates what arrives with
 // `parseWebviewMessage`, because a webview is untrusted input like any other.
 import type { Family, Method } from '../../../server/src/energy/fit/spec';
+import type { Quantity } from '../../../server/src/energy/model';
 
 export const FAMILY_CHOICES: readonly Family[] = ['layer-type', 'individual'];
 export const METHOD_CHOICES: readonly Method[] = ['ols', 'ols-intercept', 'nnls', 'relative', 'log', 'ridge', 'lasso'];
+export const QUANTITY_CHOICES: readonly Quantity[] = ['energy', 'latency'];
 export const VALIDATION_KINDS = ['loo-network', 'kfold', 'holdout', 'none'] as const;
 export type ValidationKind = (typeof VALIDATION_KINDS)[number];
 export const CHART_IDS = ['measuredVsPredicted', 'energyVsFeature', 'residuals', 'accuracyVsComplexity', 'networks'] as const;
@@ -15,6 +17,8 @@ export type ButtonId = (typeof BUTTONS)[number];
 /** Everything the user chose in the panel; persisted by the webview (getState/setState). */
 export interface PanelControls {
   datasetId: string | null;
+  /** What is fitted: measured energy (mJ, the model's sub-models) or time per call (ms, its latency section). */
+  quantity: Quantity;
   family: Family;
   /** Selected base features (layer-type: one term each; individual: the family expands them). */
   features: string[];
@@ -42,7 +46,7 @@ export interface PanelControls {
 }
 
 /** Controls persisted before these existed take these values. */
-export const CONTROL_DEFAULTS = { typeFeatures: '', seed: 1, searchMaxParams: 8 } as const;
+export const CONTROL_DEFAULTS = { quantity: 'energy', typeFeatures: '', seed: 1, searchMaxParams: 8 } as const;
 export const SEARCH_MAX_PARAMS_LIMIT = 40;
 
 /** How a CSV file was imported, so a reloaded panel can import it again without asking. */
@@ -56,6 +60,8 @@ export interface CsvImportSpec {
   labelColumn?: string;
   /** Layer type of every row when there is no type column. */
   defaultType?: string;
+  /** Column of the measured time per call (ms), for latency fits. */
+  timeColumn?: string;
 }
 
 /** What the webview persists across reloads. */
@@ -84,6 +90,9 @@ export interface DatasetSummary {
   badRows: BadRowView[];
   /** Default platform to save for. */
   platformId: string;
+  /** Rows with a measured time per call, for latency fits; 0 with the reason there are none. */
+  latencyRows: number;
+  latencyUnavailable?: string;
 }
 
 /** One drawn point; `l` names the layer (row) and `n` its network for tooltips. */
@@ -178,6 +187,8 @@ export interface MetricsView {
 export interface FitView {
   fitId: number;
   datasetId: string;
+  /** What the fit predicts: energy (mJ) or latency (ms); the charts and tables use its unit. */
+  quantity: Quantity;
   family: Family;
   method: Method;
   /** Method label with options (e.g. `lasso`, `relative + intercept`). */
@@ -228,6 +239,10 @@ export interface FrontierView {
   datasetId: string;
   validation: string;
   seconds: number;
+  /** Run by the panel itself when the dataset was chosen (its recommended models selected), not by the Search button. */
+  automatic: boolean;
+  /** What the searched models predict. */
+  quantity: Quantity;
   /** Per layer type, its front (fewest parameters first). */
   types: Array<{ type: string; rows: number; points: FrontierPointView[] }>;
 }
@@ -256,6 +271,8 @@ export interface RenderReport {
   candidates: number;
   /** Frontier models drawn in the complexity chart (0 without a search). */
   frontierPoints?: number;
+  /** What the drawn fit predicts (energy when the page did not say). */
+  quantity?: Quantity;
   charts: RenderedChart[];
   /** From receiving the view to charts drawn, in ms. */
   renderMs: number;
@@ -298,6 +315,8 @@ const stringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((
 export function parseControls(x: unknown): Check<PanelControls> {
   if (!isRecord(x)) return { error: 'controls must be an object' };
   if (x.datasetId !== null && typeof x.datasetId !== 'string') return { error: 'controls.datasetId must be a string or null' };
+  const quantity = x.quantity ?? CONTROL_DEFAULTS.quantity;
+  if (!oneOf(QUANTITY_CHOICES, quantity)) return { error: `controls.quantity must be one of ${QUANTITY_CHOICES.join(', ')}` };
   if (!oneOf(FAMILY_CHOICES, x.family)) return { error: `controls.family must be one of ${FAMILY_CHOICES.join(', ')}` };
   if (!oneOf(METHOD_CHOICES, x.method)) return { error: `controls.method must be one of ${METHOD_CHOICES.join(', ')}` };
   if (!stringArray(x.features)) return { error: 'controls.features must be a list of names' };
@@ -323,6 +342,7 @@ export function parseControls(x: unknown): Check<PanelControls> {
     return { error: `controls.searchMaxParams must be an integer from 1 to ${SEARCH_MAX_PARAMS_LIMIT}` };
   return {
     datasetId: x.datasetId,
+    quantity,
     family: x.family,
     method: x.method,
     features: [...x.features],
@@ -344,7 +364,7 @@ export function parseCsvImportSpec(x: unknown): Check<CsvImportSpec> {
   if (!Array.isArray(x.features) || !x.features.every((f) => isRecord(f) && typeof f.column === 'string' && typeof f.name === 'string')) {
     return { error: 'a CSV import needs features as {column, name} pairs' };
   }
-  const optional = ['typeColumn', 'groupColumn', 'labelColumn', 'defaultType'] as const;
+  const optional = ['typeColumn', 'groupColumn', 'labelColumn', 'defaultType', 'timeColumn'] as const;
   for (const key of optional) {
     if (x[key] !== undefined && typeof x[key] !== 'string') return { error: `a CSV import's ${key} must be text` };
   }
@@ -400,6 +420,7 @@ function parseRenderReport(x: unknown): Check<RenderReport> {
     metricsText: x.metricsText,
     candidates: x.candidates,
     ...(typeof x.frontierPoints === 'number' ? { frontierPoints: x.frontierPoints } : {}),
+    ...(oneOf(QUANTITY_CHOICES, x.quantity) ? { quantity: x.quantity } : {}),
     charts,
     renderMs: x.renderMs,
   };

@@ -4,7 +4,7 @@
 import type { Dataset } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
 import { datasetDomains, toEnergyModel } from '../../../server/src/energy/fit/to-model';
-import type { DataSource, EnergyModel, Platform } from '../../../server/src/energy/model';
+import type { DataSource, EnergyModel, Platform, Quantity } from '../../../server/src/energy/model';
 
 /** The model schema's platform id pattern. */
 export const PLATFORM_ID = /^[a-z0-9][a-z0-9._+-]*(\/[a-z0-9][a-z0-9._+-]*)*$/;
@@ -43,6 +43,8 @@ export interface SaveInput {
   platform: Platform;
   /** The data the rows came from, as the model's provenance names it. */
   source: DataSource;
+  /** What the rows' target is (default energy): a latency fit's sub-models go into the file's latency section. */
+  quantity?: Quantity;
 }
 
 export function modelForSave(input: SaveInput): EnergyModel {
@@ -52,7 +54,7 @@ export function modelForSave(input: SaveInput): EnergyModel {
     platform: input.platform,
     generator: 'Energy Lens: Refit Models',
     data: [input.source],
-    why: `chosen in the refit panel: ${report.spec.family} family, ${report.label}, errors from ${validation}`,
+    why: `chosen in the refit panel: ${input.quantity === 'latency' ? 'latency (ms per layer call), ' : ''}${report.spec.family} family, ${report.label}, errors from ${validation}`,
     domains: datasetDomains(input.dataset),
   });
 }

@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { BUILTIN_MODELS, DEFAULT_PLATFORM_ID } from '../../../server/src/energy/builtin';
 import { type Dataset, FitError } from '../../../server/src/energy/fit/dataset';
 import type { FitReport } from '../../../server/src/energy/fit/engine';
-import type { DataSource } from '../../../server/src/energy/model';
+import type { DataSource, Quantity } from '../../../server/src/energy/model';
+import { type ExistingModel, mergeFittedModel } from '../../../server/src/energy/fit/merge-fitted';
+import { AutoSearchPolicy, type AutoSearchTicket } from './auto-search';
 import { askCsvImport } from './csv-import-flow';
 import { loadCsvFile } from './csv-dataset';
 import { CancelledError, type FitRunner, createFitRunner } from './fit-runner';
@@ -64,10 +66,14 @@ export interface CampaignDataset {
   rowLabels?: string[];
   /** How the saved model's provenance names this data (default: the label and row count). */
   source?: DataSource;
+  /** The same layers' measured time per call (ms), for latency fits; or why there is none. */
+  latency?: { dataset: Dataset; rowLabels?: string[] } | { unavailable: string };
 }
 
 export interface RefitPanelDeps {
   loadCampaignDatasets(): Promise<CampaignDataset[]>;
+  /** The model file a save for this platform replaces, when there is one that reads as a model. */
+  savedModel(platformId: string): Promise<ExistingModel | undefined>;
   /** Writes the model (a valid model file object) where the editor picks it up; returns the file's path. */
   saveModel(platformId: string, modelJson: unknown): Promise<string>;
 }
@@ -96,6 +102,8 @@ export interface RefitTestReport {
   view?: Pick<FitView, 'fitId' | 'family' | 'method' | 'label' | 'metrics' | 'buildMs'>;
   /** The current search's frontier, as the panel shows it. */
   frontier?: FrontierView;
+  /** The automatic search's state and what became of its last result. */
+  autoSearch: string;
 }
 
 interface Entry {
@@ -105,6 +113,8 @@ interface Entry {
   source: DataSource;
   /** id + content hash: identifies the content for caches and the worker (unchanged data keeps its fits). */
   key: string;
+  /** The same rows with their time per call as target (latency fits); absent when there are none. */
+  timed?: Entry;
 }
 
 /** A search's result while it is current: until the data or the fit's inputs change. */
@@ -115,6 +125,9 @@ interface Frontier {
   seconds: number;
   /** Layer type → parameters of the model the user clicked (default: the recommended one). */
   picks: Record<string, number>;
+  /** Started by the panel when the dataset was chosen, not by the Search button. */
+  automatic: boolean;
+  quantity: Quantity;
 }
 
 interface LastFit {
@@ -134,6 +147,8 @@ interface LastFit {
 const RETAIN_CONTEXT = true;
 
 const REPORT_CACHE = 24;
+/** Searches kept (seconds each on 5,000 rows): going back to a dataset shows its frontier at once. */
+const SEARCH_CACHE = 6;
 const FIT_DEBOUNCE_MS = 150;
 
 /** What the activation bundle's seam calls (client/src/extension.ts registers the commands and serializer). */
@@ -190,6 +205,11 @@ class RefitPanelHost implements vscode.Disposable {
   private candidates?: { key: string; points: CandidatePoint[]; failures: CandidateFailure[]; total: number };
   private lastRender?: RenderReport;
   private frontier?: Frontier;
+  private readonly autoSearch = new AutoSearchPolicy();
+  private autoSearchOutcome = 'none';
+  private readonly searches = new Map<string, { report: SearchReport; seconds: number }>();
+  /** The fit key of the fit scheduled or running, so an unchanged request does not restart it. */
+  private scheduledKey?: string;
   private lastSaved?: string;
   private lastError?: string;
   private lastNotice?: string;
@@ -233,6 +253,9 @@ class RefitPanelHost implements vscode.Disposable {
       const merged = parseControls({ ...(this.controls ?? this.defaults(undefined)), ...options.controls });
       if ('error' in merged) throw new Error(`energyLens.refitModels: ${merged.error}`);
       this.setControls(merged);
+      // Fitting choices named by the caller are made by hand: no automatic search replaces them.
+      const named = Object.keys(options.controls).filter((k) => !NOT_FIT_CHOICES.includes(k));
+      if (named.length > 0) this.autoSearch.handChoice(`named by the caller: ${named.join(', ')}`);
     }
   }
 
@@ -286,6 +309,7 @@ class RefitPanelHost implements vscode.Disposable {
       visible: this.panel?.visible ?? false,
       datasets: [...this.entries.keys()],
       controls: this.controls,
+      autoSearch: `${this.autoSearch.describe()}; last: ${this.autoSearchOutcome}`,
       ...(this.frontier ? { frontier: this.frontierViewNow(this.frontier) } : {}),
       ...(view
         ? {
@@ -420,6 +444,8 @@ class RefitPanelHost implements vscode.Disposable {
   }
 
   private async onReady(state: { controls: PanelControls; csvImports: CsvImportSpec[] } | null): Promise<void> {
+    // A first page with nothing chosen yet: its first dataset is chosen for the user (searched as one).
+    const firstShown = !state && !this.controls;
     if (state) {
       for (const spec of state.csvImports) if (!this.csvImports.some((c) => c.path === spec.path)) this.csvImports.push(spec);
       this.controls ??= state.controls;
@@ -430,7 +456,7 @@ class RefitPanelHost implements vscode.Disposable {
     if (this.lastFit && this.entries.size > 0 && (await this.postCached())) {
       await this.loadDatasets();
       const controls = this.normalize(this.controls ?? this.defaults(undefined));
-      const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+      const entry = this.entryFor(controls);
       if (!entry || this.lastFit?.key !== fitKey(entry.key, controls)) {
         this.controls = controls;
         await this.post({ type: 'controls', controls });
@@ -445,7 +471,8 @@ class RefitPanelHost implements vscode.Disposable {
     this.controls = controls;
     await this.post({ type: 'controls', controls });
     const last = this.lastFit;
-    const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    const entry = this.entryFor(controls);
+    if (firstShown && entry) this.autoSearch.shown(`${entry.summary.id} ${controls.quantity}`, entry.key);
     if (last && entry && last.key === fitKey(entry.key, controls)) {
       // Shown again (the webview was rebuilt): the last fit is still current.
       await this.post({ type: 'fit', view: this.frontierFitView() ?? last.view });
@@ -460,7 +487,7 @@ class RefitPanelHost implements vscode.Disposable {
   private async postCached(): Promise<boolean> {
     const last = this.lastFit;
     const controls = this.normalize(this.controls ?? this.defaults(undefined));
-    const entry = controls.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    const entry = this.entryFor(controls);
     if (!last || !entry || last.key !== fitKey(entry.key, controls)) return false;
     this.controls = controls;
     this.ready = true;
@@ -486,6 +513,12 @@ class RefitPanelHost implements vscode.Disposable {
     return this.entries.keys().next().value ?? null;
   }
 
+  /** What the controls fit: the chosen dataset's rows of the chosen quantity (energy, or time per call). */
+  private entryFor(controls: PanelControls | undefined): Entry | undefined {
+    const entry = controls?.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    return controls?.quantity === 'latency' ? entry?.timed : entry;
+  }
+
   private normalize(controls: PanelControls): PanelControls {
     const id = controls.datasetId && this.entries.has(controls.datasetId) ? controls.datasetId : this.firstDatasetId();
     const summary = id ? this.entries.get(id)!.summary : undefined;
@@ -494,15 +527,27 @@ class RefitPanelHost implements vscode.Disposable {
 
   private setControls(requested: PanelControls): void {
     const controls = this.normalize(requested);
-    const changedFit = !this.controls || JSON.stringify(fitInputs(this.controls)) !== JSON.stringify(fitInputs(controls));
+    const previous = this.controls;
+    // Compared key by key: the same choices built in another order are no change (and no hand choice).
+    const changedFit = !previous || changedKeys(previous, controls).length > 0;
     this.controls = controls;
     void this.post({ type: 'controls', controls });
+    const entry = this.entryFor(controls);
+    if (entry) {
+      // Another dataset (or new content) is a dataset choice; any other fitting change is a hand choice.
+      const same = previous?.datasetId === controls.datasetId && previous?.quantity === controls.quantity;
+      if (changedFit && same) this.autoSearch.handChoice(changedKeys(previous!, controls).join(', '));
+      else this.autoSearch.shown(`${entry.summary.id} ${controls.quantity}`, entry.key);
+    }
     if (changedFit && this.frontier) {
       // Choosing a fit by hand leaves the search's frontier behind.
       this.frontier = undefined;
       void this.postFrontier();
     }
-    if (changedFit || !this.lastFit) this.scheduleFit(FIT_DEBOUNCE_MS);
+    // New content (records added since) is refitted too, unless that fit is already on its way.
+    const key = entry && fitKey(entry.key, controls);
+    const stale = !this.lastFit || this.lastFit.key !== key;
+    if (changedFit || (stale && this.scheduledKey !== key)) this.scheduleFit(FIT_DEBOUNCE_MS);
   }
 
   // ---- datasets --------------------------------------------------------------------------
@@ -521,18 +566,35 @@ class RefitPanelHost implements vscode.Disposable {
     })());
   }
 
-  private async loadDatasets(): Promise<void> {
+  /**
+   * Reading the datasets and importing a CSV file run one at a time: a re-read that started before an
+   * import (a page loaded again while a command imports) would otherwise replace the entries without it.
+   */
+  private datasetWork: Promise<unknown> = Promise.resolve();
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.datasetWork.then(work, work);
+    this.datasetWork = next.catch(() => undefined);
+    return next;
+  }
+
+  private loadDatasets(): Promise<void> {
+    return this.oneAtATime(() => this.readDatasets());
+  }
+
+  private async readDatasets(): Promise<void> {
     const fresh = new Map<string, Entry>();
     try {
       for (const c of await this.deps.loadCampaignDatasets()) {
         const id = `campaign:${c.id}`;
-        fresh.set(id, {
-          summary: summarize(id, c.label, 'campaign', c.dataset, [], c.platformId ?? this.defaultPlatformId()),
+        const latency = c.latency ?? { unavailable: 'the campaign records carry no time per layer' };
+        const entry: Entry = {
+          summary: summarize(id, c.label, 'campaign', c.dataset, [], c.platformId ?? this.defaultPlatformId(), latency),
           dataset: c.dataset,
           rowLabels: c.rowLabels,
           source: c.source ?? { file: c.label, rows: c.dataset.rows.length, description: `measurement campaign ${c.id}` },
           key: `${id}#${contentHash(c.dataset)}`,
-        });
+        };
+        fresh.set(id, withTimed(entry, latency));
       }
     } catch (e) {
       this.showError(`the measurement campaigns could not be read: ${(e as Error).message}`);
@@ -560,17 +622,22 @@ class RefitPanelHost implements vscode.Disposable {
         .replace(/[^a-z0-9._+-]+/g, '-')
         .replace(/^[^a-z0-9]+/, '') || 'data';
     const badRows = loaded.badRows.map((b) => ({ file: b.file, line: b.line, message: b.message }));
-    return {
-      summary: summarize(id, path.basename(spec.path), 'csv', loaded.dataset, badRows, `custom/${stem}`),
+    const entry: Entry = {
+      summary: summarize(id, path.basename(spec.path), 'csv', loaded.dataset, badRows, `custom/${stem}`, loaded.latency),
       dataset: loaded.dataset,
       rowLabels: loaded.rowLabels,
       source: { file: vscode.workspace.asRelativePath(spec.path), sha256: loaded.sha256, rows: loaded.dataset.rows.length },
       key: `${id}#${loaded.sha256}#${contentHash(spec)}`,
     };
+    return withTimed(entry, loaded.latency);
   }
 
   /** Imports a CSV file (again, if known) and returns its dataset id; errors are shown in the panel. */
-  private async addCsv(spec: CsvImportSpec): Promise<string | undefined> {
+  private addCsv(spec: CsvImportSpec): Promise<string | undefined> {
+    return this.oneAtATime(() => this.importCsvNow(spec));
+  }
+
+  private async importCsvNow(spec: CsvImportSpec): Promise<string | undefined> {
     try {
       const entry = await this.loadCsv(spec);
       this.csvImports = [...this.csvImports.filter((c) => c.path !== spec.path), spec];
@@ -597,11 +664,14 @@ class RefitPanelHost implements vscode.Disposable {
     this.generation++;
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = undefined;
+    this.scheduledKey = undefined;
     this.runner.cancel();
   }
 
   private scheduleFit(delayMs: number): void {
     this.cancelWork();
+    const entry = this.entryFor(this.controls);
+    this.scheduledKey = entry && this.controls && fitKey(entry.key, this.controls);
     this.debounce = setTimeout(() => {
       void this.runFits(this.generation);
     }, delayMs);
@@ -624,7 +694,7 @@ class RefitPanelHost implements vscode.Disposable {
 
   private async runFits(generation: number): Promise<void> {
     const controls = this.controls;
-    const entry = controls?.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    const entry = this.entryFor(controls);
     if (!controls || !entry) {
       if (this.ready) this.showError('No data to fit: import a CSV file or run a measurement campaign first.');
       return;
@@ -656,12 +726,20 @@ class RefitPanelHost implements vscode.Disposable {
       report,
       rowLabels: entry.rowLabels,
       fitted,
+      quantity: controls.quantity,
     });
     const cKey = candidateKey(entry.key, controls);
     this.lastFit = { key: fitKey(entry.key, controls), candidateKey: cKey, report, entry, fitted, view };
     this.lastError = undefined;
     // With a current search, its selected models stay on show (the hand fit feeds the candidates).
     await this.post({ type: 'fit', view: this.frontierFitView() ?? view });
+
+    // A dataset just chosen: search, and select the frontier's recommended model (before the candidates).
+    const ticket = this.autoSearch.next(entry.key);
+    if (ticket) {
+      await this.runAutoSearch(ticket, entry, controls, generation);
+      if (!current()) return;
+    }
 
     // Every method of the family: the candidates of the accuracy-against-complexity chart.
     if (this.candidates?.key !== cKey) this.candidates = { key: cKey, points: [], failures: [], total };
@@ -695,37 +773,87 @@ class RefitPanelHost implements vscode.Disposable {
 
   // ---- search ----------------------------------------------------------------------------
 
+  /** The Search button. */
   private async runSearch(): Promise<void> {
     const controls = this.controls;
-    const entry = controls?.datasetId ? this.entries.get(controls.datasetId) : undefined;
+    const entry = this.entryFor(controls);
     if (!controls || !entry) return this.showError('No data to search: import a CSV file or run a measurement campaign first.');
-    // A search scores every model held out: without a validation choice, 10-fold.
-    const cv = cvSchemeFor(controls) ?? { kind: 'kfold' as const, k: Math.min(DEFAULT_KFOLD, entry.dataset.rows.length) };
     this.cancelWork();
     const generation = this.generation;
-    void this.post({
-      type: 'progress',
-      done: 0,
-      total: 1,
-      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${controls.searchMaxParams} parameters)…`,
-    });
-    const started = performance.now();
-    let report: SearchReport;
+    let found: { report: SearchReport; seconds: number };
     try {
-      report = await this.runner.search({
-        datasetKey: entry.key,
-        dataset: entry.dataset,
-        options: { cv, seed: controls.seed, maxParams: controls.searchMaxParams },
-      });
+      found = await this.searchCached(entry, controls, '');
     } catch (e) {
       if (e instanceof CancelledError || generation !== this.generation) return;
       void this.post({ type: 'progress', done: 1, total: 1, label: '' });
       return this.showError(e instanceof FitError ? `Cannot search: ${e.message}` : `The search failed: ${(e as Error).message}`);
     }
     if (generation !== this.generation) return;
-    this.frontier = { entryKey: entry.key, datasetId: entry.summary.id, report, seconds: (performance.now() - started) / 1000, picks: {} };
+    this.frontier = {
+      entryKey: entry.key,
+      datasetId: entry.summary.id,
+      ...found,
+      picks: {},
+      automatic: false,
+      quantity: controls.quantity,
+    };
     void this.post({ type: 'progress', done: 1, total: 1, label: '' });
     await this.showFrontier();
+  }
+
+  /**
+   * The search of a dataset just chosen, run in the fit's turn (so the candidates wait for it); its
+   * result is shown only while nothing was chosen since. A failure keeps the hand fit and says why.
+   */
+  private async runAutoSearch(ticket: AutoSearchTicket, entry: Entry, controls: PanelControls, generation: number): Promise<void> {
+    let found: { report: SearchReport; seconds: number };
+    this.autoSearchOutcome = `searching ${entry.key}`;
+    try {
+      found = await this.searchCached(entry, controls, ' to select the recommended model');
+    } catch (e) {
+      if (e instanceof CancelledError || generation !== this.generation) {
+        this.autoSearchOutcome = 'cancelled, due again';
+        return this.autoSearch.retry(ticket);
+      }
+      void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+      this.autoSearchOutcome = `failed: ${(e as Error).message}`;
+      return this.showNotice(`The automatic model search could not run (${(e as Error).message}); showing the hand fit.`);
+    }
+    if (!this.autoSearch.accept(ticket)) {
+      this.autoSearchOutcome = 'dropped (another dataset or a hand choice since)';
+      return;
+    }
+    // Other work restarted the fits meanwhile (a page loaded again): the next fit shows it, from the cache.
+    if (generation !== this.generation) {
+      this.autoSearchOutcome = 'superseded, due again';
+      return this.autoSearch.retry(ticket);
+    }
+    this.autoSearchOutcome = 'shown';
+    this.frontier = { entryKey: entry.key, datasetId: entry.summary.id, ...found, picks: {}, automatic: true, quantity: controls.quantity };
+    void this.post({ type: 'progress', done: 1, total: 1, label: '' });
+    await this.showFrontier();
+  }
+
+  /** A search of the dataset with the panel's validation, seed and size limit; the same inputs reuse the result. */
+  private async searchCached(entry: Entry, controls: PanelControls, why: string): Promise<{ report: SearchReport; seconds: number }> {
+    // A search scores every model held out: without a validation choice, 10-fold.
+    const cv = cvSchemeFor(controls) ?? { kind: 'kfold' as const, k: Math.min(DEFAULT_KFOLD, entry.dataset.rows.length) };
+    const options = { cv, seed: controls.seed, maxParams: controls.searchMaxParams };
+    const key = JSON.stringify([entry.key, options]);
+    const cached = this.searches.get(key);
+    if (cached) return cached;
+    void this.post({
+      type: 'progress',
+      done: 0,
+      total: 1,
+      label: `Searching model structures on ${entry.dataset.rows.length} rows (up to ${controls.searchMaxParams} parameters)${why}…`,
+    });
+    const started = performance.now();
+    const report = await this.runner.search({ datasetKey: entry.key, dataset: entry.dataset, options });
+    const found = { report, seconds: (performance.now() - started) / 1000 };
+    this.searches.set(key, found);
+    if (this.searches.size > SEARCH_CACHE) this.searches.delete(this.searches.keys().next().value!);
+    return found;
   }
 
   /** The frontier, and the views drawn from its selected models (what Save writes) instead of the hand fit. */
@@ -739,7 +867,7 @@ class RefitPanelHost implements vscode.Disposable {
   private frontierFitView(): FitView | undefined {
     const f = this.frontier;
     const base = this.lastFit?.view;
-    const entry = f ? this.entries.get(f.datasetId) : undefined;
+    const entry = f && this.entryFor(this.controls);
     if (!f || !base || !entry || entry.key !== f.entryKey || base.datasetId !== f.datasetId) return undefined;
     return buildFrontierFitView({
       base,
@@ -751,7 +879,7 @@ class RefitPanelHost implements vscode.Disposable {
   }
 
   private frontierViewNow(f: Frontier): FrontierView {
-    return frontierView(f.report, f.datasetId, f.seconds, f.picks);
+    return frontierView(f.report, f.datasetId, f.seconds, f.picks, { automatic: f.automatic, quantity: f.quantity });
   }
 
   private postFrontier(): Promise<boolean> {
@@ -783,26 +911,31 @@ class RefitPanelHost implements vscode.Disposable {
 
   private async save(): Promise<void> {
     const frontier = this.frontier;
-    const entry = frontier ? this.entries.get(frontier.datasetId) : undefined;
+    const entry = frontier && this.entryFor(this.controls);
     if (frontier && entry?.key === frontier.entryKey && this.controls) return this.saveFrontier(frontier, entry);
     const fit = this.currentFit();
     if (!fit || !this.controls) return this.showError('Nothing to save yet: wait for the fit to finish.');
     const platformId = this.controls.platformId.trim();
     const problem = checkPlatformId(platformId);
     if (problem) return this.showError(problem);
-    let model: unknown;
+    const quantity = fit.view.quantity;
+    const existing = await this.deps.savedModel(platformId);
+    let saved: { model: unknown; base: string };
     try {
       const platform = platformFor(
         platformId,
         BUILTIN_MODELS.map((b) => b.model.platform),
       );
-      model = modelForSave({ report: fit.report, dataset: fit.entry.dataset, platform, source: fit.entry.source });
+      const fitted = modelForSave({ report: fit.report, dataset: fit.entry.dataset, platform, source: fit.entry.source, quantity });
+      saved = mergeFittedModel(fitted, quantity, existing);
     } catch (e) {
       return this.showError(`Cannot save this fit as a model: ${(e as Error).message}`);
     }
-    const file = await this.deps.saveModel(platformId, model);
+    const file = await this.deps.saveModel(platformId, saved.model);
     this.lastSaved = file;
-    this.showNotice(`Saved the ${fit.report.spec.family} ${fit.report.label} model for ${platformId} to ${file}.`);
+    this.showNotice(
+      `Saved the ${fit.report.spec.family} ${fit.report.label} ${quantity} model for ${platformId} to ${file}${savedWith(quantity, saved.base)}.`,
+    );
   }
 
   private async saveFrontier(frontier: Frontier, entry: Entry): Promise<void> {
@@ -810,31 +943,34 @@ class RefitPanelHost implements vscode.Disposable {
     const problem = checkPlatformId(platformId);
     if (problem) return this.showError(problem);
     const picked = selectedModels(frontier.report, frontier.picks);
-    let model: unknown;
+    const quantity = frontier.quantity;
+    const existing = await this.deps.savedModel(platformId);
+    let saved: { model: unknown; base: string };
     try {
       const platform = platformFor(
         platformId,
         BUILTIN_MODELS.map((b) => b.model.platform),
       );
-      model = frontierEnergyModel(
+      const fitted = frontierEnergyModel(
         frontier.report,
         {
           platform,
           generator: 'Energy Lens: Refit Models (search)',
           data: [entry.source],
-          why: 'chosen in the refit panel from the accuracy–complexity frontier of a model search',
+          why: `chosen in the refit panel from the accuracy–complexity frontier of a model search (${QUANTITY_WORDS[quantity]})`,
         },
         picked,
       );
+      saved = mergeFittedModel(fitted, quantity, existing);
     } catch (e) {
       return this.showError(`Cannot save the frontier model: ${(e as Error).message}`);
     }
-    const file = await this.deps.saveModel(platformId, model);
+    const file = await this.deps.saveModel(platformId, saved.model);
     this.lastSaved = file;
     const what = Object.entries(picked)
       .map(([type, m]) => `${type}: ${m.complexity} parameters, ${m.family}`)
       .join('; ');
-    this.showNotice(`Saved the frontier model (${what}) for ${platformId} to ${file}.`);
+    this.showNotice(`Saved the frontier ${quantity} model (${what}) for ${platformId} to ${file}${savedWith(quantity, saved.base)}.`);
   }
 
   private async saveDialog(defaultName: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
@@ -862,6 +998,24 @@ class RefitPanelHost implements vscode.Disposable {
   }
 }
 
+const QUANTITY_WORDS: Record<Quantity, string> = { energy: 'energy, mJ per layer call', latency: 'latency, ms per layer call' };
+
+/** What a saved file kept beside the fitted quantity, for the notice. */
+function savedWith(quantity: Quantity, base: string): string {
+  if (!base) return '';
+  return quantity === 'latency' ? ` (latency sub-models ${base})` : ` (${base})`;
+}
+
+/** Controls that choose no fit: naming only these leaves the automatic search to run. */
+const NOT_FIT_CHOICES: readonly string[] = ['datasetId', 'platformId', 'curveType'];
+
+/** The fitting controls that differ (what a hand choice changed). */
+function changedKeys(a: PanelControls, b: PanelControls): string[] {
+  const x = fitInputs(a) as Record<string, unknown>;
+  const y = fitInputs(b) as Record<string, unknown>;
+  return Object.keys(y).filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
+}
+
 /** The controls that change a fit (not the platform or which type the curve chart shows). */
 function fitInputs(c: PanelControls) {
   const { platformId: _p, curveType: _c, ...rest } = c;
@@ -876,6 +1030,19 @@ function csvId(spec: CsvImportSpec): string {
   return `csv:${spec.path}`;
 }
 
+/** The entry with its latency variant: the same dataset id and provenance, the time rows as target. */
+function withTimed(entry: Entry, latency: { dataset: Dataset; rowLabels?: string[] } | { unavailable: string }): Entry {
+  if (!('dataset' in latency)) return entry;
+  const timed: Entry = {
+    summary: entry.summary,
+    dataset: latency.dataset,
+    rowLabels: latency.rowLabels,
+    source: { ...entry.source, rows: latency.dataset.rows.length },
+    key: `${entry.key}#latency`,
+  };
+  return { ...entry, timed };
+}
+
 function summarize(
   id: string,
   label: string,
@@ -883,6 +1050,7 @@ function summarize(
   dataset: Dataset,
   badRows: DatasetSummary['badRows'],
   platformId: string,
+  latency: { dataset: Dataset } | { unavailable: string },
 ): DatasetSummary {
   const groups = new Set<string>();
   let allGrouped = dataset.rows.length > 0;
@@ -901,5 +1069,7 @@ function summarize(
     allGrouped,
     badRows,
     platformId,
+    latencyRows: 'dataset' in latency ? latency.dataset.rows.length : 0,
+    ...('unavailable' in latency ? { latencyUnavailable: latency.unavailable } : {}),
   };
 }

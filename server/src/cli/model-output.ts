@@ -1,57 +1,32 @@
-// Writing what `energy-lens fit` fitted as a model file. Energy fits are the file's sub-models;
-// latency fits become its `latency` section, added to an energy model so that the file, which
-// replaces the platform's model in the editor, still predicts energy: the file already at --out
-// (same platform), else the platform's built-in model, else none (a latency-only file, said so).
+// Writing what `energy-lens fit` fitted as a model file: the file already at --out is read here and
+// the fit merged with it by the engine's mergeFittedModel (latency fits join an energy model, an
+// energy fit keeps the file's latency section), as the refit panel's Save does.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CliIo } from './io';
-import { type EnergyModel, MODEL_FORMAT_VERSION, type Quantity } from '../energy/model';
+import type { EnergyModel, Quantity } from '../energy/model';
 import { loadModelFile } from '../energy/load-model';
-import { BUILTIN_MODELS } from '../energy/builtin';
-import { FitError, finishModel } from '../energy/fit';
+import { type ExistingModel, FitError, mergeFittedModel } from '../energy/fit';
 
-/** The model to write and what it was built on, for the message. */
-function withLatency(fitted: EnergyModel, out: string): { model: EnergyModel; base: string } {
-  const existing = fs.existsSync(out) ? loadModelFile(out) : undefined;
-  const builtin = BUILTIN_MODELS.find((b) => b.model.platform.id === fitted.platform.id)?.model;
-  let base: EnergyModel;
-  let described: string;
-  if (existing && 'model' in existing && existing.model.platform.id === fitted.platform.id) {
-    base = existing.model;
-    described = `added to the energy model already in ${path.basename(out)}`;
-  } else if (builtin) {
-    base = builtin;
-    described = `added to the built-in ${fitted.platform.id} energy model (its energy sub-models kept)`;
-  } else {
-    base = { ...fitted, subModels: {} };
-    described = 'no energy model of this platform to add them to: the file predicts latency only';
-  }
-  const notes = [
-    ...(base.provenance.notes ?? []),
-    `Latency sub-models fitted by ${fitted.provenance.generator} on measured time per layer call (ms); ${described}.`,
-  ];
-  const model = finishModel({
-    ...base,
-    formatVersion: MODEL_FORMAT_VERSION,
-    latency: { unit: 'ms', subModels: fitted.subModels },
-    provenance: { generator: fitted.provenance.generator, notes },
-  });
-  return { model, base: described };
+/** The model file at `out`, when there is one that reads as a model. */
+function existingModel(out: string): ExistingModel | undefined {
+  if (!fs.existsSync(out)) return undefined;
+  const loaded = loadModelFile(out);
+  return 'model' in loaded ? { model: loaded.model, name: path.basename(out) } : undefined;
 }
 
-/** Writes the fitted model (energy, or latency merged as above); the exit code. */
+/** Writes the fitted model (merged as above); the exit code. */
 export function writeFittedModel(io: CliIo, outArg: string, fitted: EnergyModel, quantity: Quantity, what: string): number {
   const out = path.resolve(io.cwd, outArg);
   try {
-    const { model, base } = quantity === 'latency' ? withLatency(fitted, out) : { model: fitted, base: '' };
+    const { model, base } = mergeFittedModel(fitted, quantity, existingModel(out));
     fs.mkdirSync(path.dirname(out), { recursive: true });
     // Written beside and renamed, so a model the editor is reading is never half written.
     const temporary = `${out}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, `${JSON.stringify(model, null, 2)}\n`);
     fs.renameSync(temporary, out);
-    io.stderr(
-      `wrote ${outArg} (platform ${model.platform.id}, format version ${model.formatVersion}, ${what}${quantity === 'latency' ? `; latency sub-models ${base}` : ''})\n`,
-    );
+    const merged = quantity === 'latency' ? `; latency sub-models ${base}` : base ? `; ${base}` : '';
+    io.stderr(`wrote ${outArg} (platform ${model.platform.id}, format version ${model.formatVersion}, ${what}${merged})\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof FitError)) throw e;

@@ -55,13 +55,16 @@ const SINGULAR: Record<string, string> = {
   activationBytes: 'activation byte',
 };
 
-/** A coefficient with its unit: "1.54 nJ per MAC", "20.8 nJ per unit of channelsIn × kernelH" (identity link). */
-export function coefficientWithUnit(text: string, mJ: number): string {
+/**
+ * A coefficient with its unit (identity link): "1.54 nJ per MAC", "20.8 nJ per unit of channelsIn ×
+ * kernelH"; of a latency model (the value in ms), "3.1 ns per MAC".
+ */
+export function coefficientWithUnit(text: string, value: number, quantity: Quantity = 'energy'): string {
   const t = parseTerm(text);
-  if ('error' in t) return `${formatEnergyCoefficient(mJ)} per unit of ${text}`;
+  if ('error' in t) return `${formatCoefficient(value, quantity)} per unit of ${text}`;
   const only =
     t.factors.length === 1 && !t.factors[0].log && !t.factors[0].tile && t.factors[0].power === 1 ? SINGULAR[t.factors[0].name] : undefined;
-  return `${formatEnergyCoefficient(mJ)} per ${only ?? `unit of ${describeTerm(t)}`}`;
+  return `${formatCoefficient(value, quantity)} per ${only ?? `unit of ${describeTerm(t)}`}`;
 }
 
 function describeTerm(term: Term): string {

@@ -10,6 +10,7 @@ import {
   csvHeader,
   featureNameFor,
   guessTargetColumn,
+  guessTimeColumn,
   loadCsvFile,
   loadCsvText,
   mappingText,
@@ -78,6 +79,28 @@ describe('refit panel: CSV mapping, import and export', () => {
       [[lines - 1, "target 'energy_mJ_approx' is 'abc', not a number"]],
     );
     assert.ok(loaded.dataset.rows.some((r) => r.type === 'Pooling'));
+  });
+
+  it('reads the time column of a sweep as latency rows, and says why there are none without one', () => {
+    const text = fs.readFileSync(SWEEP, 'utf8');
+    const header = csvHeader(text);
+    assert.equal(guessTimeColumn(header), 'latency_ms');
+    const spec = { path: SWEEP, target: 'energy_mJ', features: [{ column: 'macs', name: 'macs' }], defaultType: 'Convolution' };
+    const timed = loadCsvText(text, { ...spec, timeColumn: 'latency_ms' });
+    assert.ok(!('unavailable' in timed.latency));
+    const latency = timed.latency as Exclude<typeof timed.latency, { unavailable: string }>;
+    assert.equal(latency.dataset.target, 'latency_ms');
+    assert.equal(latency.dataset.rows.length, timed.dataset.rows.length);
+    // Each row's target is that line's latency_ms, not its energy.
+    const line = text.split(/\r?\n/)[latency.dataset.rows[0].source!.line - 1].split(',');
+    assert.equal(latency.dataset.rows[0].target, Number(line[header.indexOf('latency_ms')]));
+    assert.notEqual(latency.dataset.rows[0].target, timed.dataset.rows[0].target);
+
+    const none = loadCsvText(text, spec);
+    assert.match((none.latency as { unavailable: string }).unavailable, /names no time column/);
+    const wrong = loadCsvText(text, { ...spec, timeColumn: 'seconds' });
+    assert.match((wrong.latency as { unavailable: string }).unavailable, /time column cannot be read: .*seconds/);
+    assert.equal(wrong.dataset.rows.length, timed.dataset.rows.length, 'the energy rows stand without it');
   });
 
   it('reads files with their hash and names a missing file', async () => {

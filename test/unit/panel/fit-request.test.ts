@@ -27,6 +27,8 @@ const summary = (patch: Partial<DatasetSummary> = {}): DatasetSummary => ({
   allGrouped: false,
   badRows: [],
   platformId: 'custom/a',
+  latencyRows: 0,
+  latencyUnavailable: 'the import names no time column',
   ...patch,
 });
 
@@ -52,6 +54,19 @@ describe('refit panel: controls to fit requests', () => {
     const after = normalizeControls({ ...before, datasetId: 'b' }, other, before, 'p');
     assert.deepEqual([after.datasetId, after.features, after.validation, after.platformId], ['b', ['c_in'], 'loo-network', 'custom/b']);
     assert.deepEqual([after.family, after.method, after.degree], ['individual', 'lasso', 3]);
+  });
+
+  it('fits latency only on data with a time per call, and keeps that choice across datasets that have one', () => {
+    const timed = summary({ latencyRows: 50, latencyUnavailable: undefined });
+    const chosen = normalizeControls({ ...defaultControls(timed, 'p'), quantity: 'latency' }, timed, undefined, 'p');
+    assert.equal(chosen.quantity, 'latency');
+    assert.equal(defaultControls(timed, 'p').quantity, 'energy', 'energy unless chosen');
+    // No time column: back to energy (the panel shows why latency is unavailable).
+    assert.equal(normalizeControls(chosen, summary(), chosen, 'p').quantity, 'energy');
+    const otherTimed = summary({ id: 'b', latencyRows: 9, latencyUnavailable: undefined });
+    assert.equal(normalizeControls({ ...chosen, datasetId: 'b' }, otherTimed, chosen, 'p').quantity, 'latency');
+    const otherUntimed = summary({ id: 'c' });
+    assert.equal(normalizeControls({ ...chosen, datasetId: 'c' }, otherUntimed, chosen, 'p').quantity, 'energy');
   });
 
   it('drops features the data lacks and repairs K, F, platform and curve type', () => {

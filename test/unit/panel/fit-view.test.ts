@@ -81,6 +81,15 @@ describe('refit panel: chart data from a fit', () => {
     assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?J per MAC$/);
   });
 
+  it('gives a latency fit its unit: coefficients in seconds per MAC, the view marked latency', () => {
+    const dataset = { ...lawDataset({ rows: 30, noise: 0.1 }), target: 'latency_ms' };
+    const report = fitDataset(dataset, { family: 'layer-type', method: 'ols', features: ['macs'] });
+    const view = buildFitView({ fitId: 3, datasetId: 'law', dataset, report, quantity: 'latency' });
+    assert.equal(view.quantity, 'latency');
+    assert.match(view.subModels[0].terms[0].withUnit!, /^[0-9.]+ [fpnµm]?s per MAC$/);
+    assert.equal(buildFitView({ fitId: 4, datasetId: 'law', dataset, report }).quantity, 'energy');
+  });
+
   it('says which layers the per-network bars leave out (types without a sub-model)', () => {
     const base = lawDataset({ rows: 40, groups: 4 });
     // ReLU rows: no MACs, so a MACs-only fit leaves ReLU unmodelled; they are in neither bar.

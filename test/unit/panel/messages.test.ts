@@ -7,12 +7,14 @@ import {
   FAMILY_CHOICES,
   METHOD_CHOICES,
   type PanelControls,
+  QUANTITY_CHOICES,
   VALIDATION_KINDS,
   parseWebviewMessage,
 } from '../../../client/src/panel/messages';
 
 const controls: PanelControls = {
   datasetId: 'csv:/data/a.csv',
+  quantity: 'latency',
   family: 'individual',
   features: ['channelsIn', 'kernelH'],
   extraTerms: '',
@@ -29,6 +31,7 @@ const controls: PanelControls = {
 
 const arbControls: fc.Arbitrary<PanelControls> = fc.record({
   datasetId: fc.option(fc.string(), { nil: null }),
+  quantity: fc.constantFrom(...QUANTITY_CHOICES),
   family: fc.constantFrom(...FAMILY_CHOICES),
   features: fc.array(fc.string(), { maxLength: 5 }),
   extraTerms: fc.string(),
@@ -78,12 +81,16 @@ describe('refit panel: messages from the webview', () => {
     assert.match((bad({ typeFeatures: ['Pooling=x'] }) as { error: string }).error, /typeFeatures must be text/);
   });
 
-  it('reads controls persisted before type features, seed and search size existed, with their defaults', () => {
-    const { typeFeatures: _t, seed: _s, searchMaxParams: _m, ...old } = controls;
+  it('reads controls persisted before quantity, type features, seed and search size existed, with their defaults', () => {
+    const { quantity: _q, typeFeatures: _t, seed: _s, searchMaxParams: _m, ...old } = controls;
     assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: old }), {
       type: 'controls',
-      controls: { ...old, typeFeatures: '', seed: 1, searchMaxParams: 8 },
+      controls: { ...old, quantity: 'energy', typeFeatures: '', seed: 1, searchMaxParams: 8 },
     });
+    assert.match(
+      (parseWebviewMessage({ type: 'controls', controls: { ...controls, quantity: 'power' } }) as { error: string }).error,
+      /quantity/,
+    );
   });
 
   it('checks PNG exports are base64 PNG data URLs for a known chart', () => {

@@ -11,4 +11,6 @@ export { layerMetrics, networkMetrics } from './metrics';
 export type { LayerMetrics, NetworkMetrics, NetworkError } from './metrics';
 export { toEnergyModel, fittedSubModel, extrapolatedCopy, datasetDomains, finishModel, DEFAULT_APPLIES_TO } from './to-model';
 export type { ToModelOptions } from './to-model';
+export { mergeFittedModel } from './merge-fitted';
+export type { ExistingModel, MergedModel } from './merge-fitted';
 export { comparisonTable } from './table';
