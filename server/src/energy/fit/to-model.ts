@@ -58,13 +58,7 @@ export function fittedSubModel(
   for (const text of m.terms) {
     const term = parseTerm(text);
     if ('error' in term) throw new FitError(term.error);
-    for (const f of term.factors) {
-      if (!isLayerFeatureName(f.name)) {
-        throw new FitError(
-          `feature '${f.name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${f.name}:channelsIn)`,
-        );
-      }
-    }
+    for (const f of term.factors) checkLayerFeature(f.name);
   }
   if (!Number.isFinite(m.sigmaLog)) {
     throw new FitError(`${type}: the fit predicts ≤ 0 mJ for every row, so it has no usable spread; try the relative or log method`);
@@ -130,6 +124,14 @@ export function extrapolatedCopy(from: SubModel, fromType: string, note: string)
       spreadFrom: `${fromType}'s spread (${from.provenance.spreadFrom}); the true spread for this type is unknown and likely larger`,
     },
   };
+}
+
+/** A saved model reads layer features only; the error says how to rename a data column, in the CLI and the panel. */
+export function checkLayerFeature(name: string): void {
+  if (isLayerFeatureName(name)) return;
+  throw new FitError(
+    `feature '${name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (CLI: --features ${name}:channelsIn; refit panel: Import CSV again and write ${name}:channelsIn in its feature names step)`,
+  );
 }
 
 /** Validates a model built in code against the same schema as files, so built-ins can never be malformed. */

@@ -2,10 +2,10 @@
 // as before, the roofline as form "smooth-max"; the spread is the calibrated one (the 90 % interval
 // covers 90 % of held-out layers), and the held-out errors go into the metrics.
 import type { EnergyModel, SubModel } from '../../model';
-import { MODEL_FORMAT_VERSION, isLayerFeatureName } from '../../model';
+import { MODEL_FORMAT_VERSION } from '../../model';
 import { FitError } from '../dataset';
 import { parseTerm } from '../../terms';
-import { DEFAULT_APPLIES_TO, type ToModelOptions, finishModel, round } from '../to-model';
+import { DEFAULT_APPLIES_TO, type ToModelOptions, checkLayerFeature, finishModel, round } from '../to-model';
 import type { FrontierModel, SearchReport } from './search';
 
 export function frontierSubModel(
@@ -18,13 +18,7 @@ export function frontierSubModel(
   for (const text of m.terms) {
     const term = parseTerm(text);
     if ('error' in term) throw new FitError(term.error);
-    for (const { name } of term.factors) {
-      if (!isLayerFeatureName(name)) {
-        throw new FitError(
-          `feature '${name}' is not a layer feature, so the editor could not evaluate the model; rename the data column to a layer feature (e.g. --features ${name}:channelsIn)`,
-        );
-      }
-    }
+    for (const { name } of term.factors) checkLayerFeature(name);
   }
   const numbers = [...m.coefficients, m.intercept, m.exponent ?? 1, m.errors.sigmaLog];
   if (!numbers.every(Number.isFinite))
