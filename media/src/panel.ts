@@ -54,7 +54,18 @@ const VALIDATIONS: Array<[ValidationKind, string]> = [
   ['loo-network', 'Leave one network out'],
   ['kfold', 'K-fold'],
   ['holdout', 'Held-out split'],
+  ['loo', 'Leave one row out'],
   ['none', 'None (in-sample)'],
+];
+const INTERCEPTS: Array<[PanelControls['intercept'], string]> = [
+  ['default', "Method's default"],
+  ['yes', 'Yes (fixed energy per call)'],
+  ['no', 'No'],
+];
+const WEIGHTINGS: Array<[PanelControls['weighting'], string]> = [
+  ['default', "Method's default"],
+  ['none', 'None (absolute error)'],
+  ['relative', 'Relative (1/y²)'],
 ];
 const CHART_TITLES: Record<ChartId, string> = {
   measuredVsPredicted: 'Measured vs predicted',
@@ -83,6 +94,8 @@ const el = {
   quantity: document.createElement('vscode-single-select'),
   family: document.createElement('vscode-single-select'),
   method: document.createElement('vscode-single-select'),
+  intercept: document.createElement('vscode-single-select'),
+  weighting: document.createElement('vscode-single-select'),
   features: document.createElement('vscode-multi-select'),
   extraTerms: document.createElement('vscode-textfield'),
   degree: document.createElement('vscode-single-select'),
@@ -172,6 +185,8 @@ function buildPage(): void {
   );
   setOptions(el.validation, VALIDATIONS, 'kfold');
   setOptions(el.quantity, QUANTITIES, 'energy');
+  setOptions(el.intercept, INTERCEPTS, 'default');
+  setOptions(el.weighting, WEIGHTINGS, 'default');
   el.extraTerms.placeholder = 'e.g. inputElements*kernelH*kernelW';
   el.platform.placeholder = 'board/framework-backend/device[/threads]';
   el.typeFeatures.placeholder = 'e.g. Pooling=activationBytes; ReLU=activationBytes';
@@ -183,6 +198,8 @@ function buildPage(): void {
     [el.quantity, 'Quantity to fit: energy (mJ) or latency (ms)'],
     [el.family, 'Family'],
     [el.method, 'Method'],
+    [el.intercept, 'Intercept: a fixed energy per layer call'],
+    [el.weighting, 'Row weights: relative minimises relative error'],
     [el.features, 'Features'],
     [el.extraTerms, 'Extra terms'],
     [el.degree, 'Degree'],
@@ -234,6 +251,8 @@ function buildPage(): void {
         { class: 'row' },
         field('Family', el.family),
         field('Method', el.method),
+        field('Intercept', el.intercept, 'CLI --intercept / --no-intercept'),
+        field('Weights', el.weighting, 'CLI --weights'),
         h(
           'div',
           { class: 'field' },
@@ -279,7 +298,7 @@ function buildPage(): void {
     h('section', { class: 'coefficients-box', 'aria-label': 'Coefficients' }, h('h3', {}, 'Coefficients'), tableBox),
   );
 
-  for (const select of [el.dataset, el.quantity, el.family, el.method, el.features, el.degree, el.validation])
+  for (const select of [el.dataset, el.quantity, el.family, el.method, el.intercept, el.weighting, el.features, el.degree, el.validation])
     select.addEventListener('change', onControlsChanged);
   for (const text of [el.extraTerms, el.validationParam, el.platform, el.typeFeatures, el.seed, el.searchMaxParams])
     text.addEventListener('change', onControlsChanged);
@@ -331,6 +350,8 @@ function readControls(): PanelControls {
     typeFeatures: el.typeFeatures.value,
     seed: wholeNumber(el.seed.value, controls?.seed ?? 1),
     searchMaxParams: Math.min(40, Math.max(1, wholeNumber(el.searchMaxParams.value, controls?.searchMaxParams ?? 8))),
+    intercept: (el.intercept.value || 'default') as PanelControls['intercept'],
+    weighting: (el.weighting.value || 'default') as PanelControls['weighting'],
   };
 }
 
@@ -377,6 +398,8 @@ function applyControls(c: PanelControls): void {
     : '';
   el.family.value = c.family;
   el.method.value = c.method;
+  el.intercept.value = c.intercept;
+  el.weighting.value = c.weighting;
   setMultiOptions(el.features, summary?.features ?? [], c.features);
   showChosenFeatures(c.features);
   el.extraTerms.value = c.extraTerms;

@@ -60,6 +60,8 @@ export function normalizeControls(
       degree: controls.degree,
       seed: controls.seed,
       searchMaxParams: controls.searchMaxParams,
+      intercept: controls.intercept,
+      weighting: controls.weighting,
     };
   }
   const features = controls.features.filter((f) => summary.features.includes(f));
@@ -113,6 +115,8 @@ export function fitSpecFor(controls: PanelControls, method: Method = controls.me
     features,
     ...(Object.keys(typeFeatures).length > 0 ? { typeFeatures } : {}),
     ...(controls.family === 'individual' ? { degree: controls.degree } : {}),
+    ...(controls.intercept !== 'default' ? { intercept: controls.intercept === 'yes' } : {}),
+    ...(controls.weighting !== 'default' ? { weighting: controls.weighting } : {}),
     seed: controls.seed,
   };
 }
@@ -125,6 +129,8 @@ export function cvSchemeFor(controls: PanelControls): CvScheme | undefined {
       return { kind: 'kfold', k: controls.validationParam };
     case 'holdout':
       return { kind: 'holdout', fraction: controls.validationParam };
+    case 'loo':
+      return { kind: 'loo' };
     case 'none':
       return undefined;
   }

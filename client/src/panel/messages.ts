@@ -7,7 +7,13 @@ import type { Quantity } from '../../../server/src/energy/model';
 export const FAMILY_CHOICES: readonly Family[] = ['layer-type', 'individual'];
 export const METHOD_CHOICES: readonly Method[] = ['ols', 'ols-intercept', 'nnls', 'relative', 'log', 'ridge', 'lasso'];
 export const QUANTITY_CHOICES: readonly Quantity[] = ['energy', 'latency'];
-export const VALIDATION_KINDS = ['loo-network', 'kfold', 'holdout', 'none'] as const;
+export const VALIDATION_KINDS = ['loo-network', 'kfold', 'holdout', 'loo', 'none'] as const;
+/** The CLI's --intercept / --no-intercept, and no flag (the method's default). */
+export const INTERCEPT_CHOICES = ['default', 'yes', 'no'] as const;
+export type InterceptChoice = (typeof INTERCEPT_CHOICES)[number];
+/** The CLI's --weights none|relative, and no flag (the method's default). */
+export const WEIGHTING_CHOICES = ['default', 'none', 'relative'] as const;
+export type WeightingChoice = (typeof WEIGHTING_CHOICES)[number];
 export type ValidationKind = (typeof VALIDATION_KINDS)[number];
 export const CHART_IDS = ['measuredVsPredicted', 'energyVsFeature', 'residuals', 'accuracyVsComplexity', 'networks'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
@@ -43,10 +49,21 @@ export interface PanelControls {
   seed: number;
   /** Largest model the search considers, in fitted parameters (CLI `--max-terms`). */
   searchMaxParams: number;
+  /** A fixed energy per layer call (CLI `--intercept` / `--no-intercept`); default: the method's. */
+  intercept: InterceptChoice;
+  /** Row weights (CLI `--weights`): relative minimises relative error; default: the method's. */
+  weighting: WeightingChoice;
 }
 
 /** Controls persisted before these existed take these values. */
-export const CONTROL_DEFAULTS = { quantity: 'energy', typeFeatures: '', seed: 1, searchMaxParams: 8 } as const;
+export const CONTROL_DEFAULTS = {
+  quantity: 'energy',
+  typeFeatures: '',
+  seed: 1,
+  searchMaxParams: 8,
+  intercept: 'default',
+  weighting: 'default',
+} as const;
 export const SEARCH_MAX_PARAMS_LIMIT = 40;
 
 /** How a CSV file was imported, so a reloaded panel can import it again without asking. */
@@ -340,6 +357,10 @@ export function parseControls(x: unknown): Check<PanelControls> {
     searchMaxParams > SEARCH_MAX_PARAMS_LIMIT
   )
     return { error: `controls.searchMaxParams must be an integer from 1 to ${SEARCH_MAX_PARAMS_LIMIT}` };
+  const intercept = x.intercept ?? CONTROL_DEFAULTS.intercept;
+  if (!oneOf(INTERCEPT_CHOICES, intercept)) return { error: `controls.intercept must be one of ${INTERCEPT_CHOICES.join(', ')}` };
+  const weighting = x.weighting ?? CONTROL_DEFAULTS.weighting;
+  if (!oneOf(WEIGHTING_CHOICES, weighting)) return { error: `controls.weighting must be one of ${WEIGHTING_CHOICES.join(', ')}` };
   return {
     datasetId: x.datasetId,
     quantity,
@@ -355,6 +376,8 @@ export function parseControls(x: unknown): Check<PanelControls> {
     typeFeatures,
     seed,
     searchMaxParams,
+    intercept,
+    weighting,
   };
 }
 

@@ -128,10 +128,25 @@ describe('refit panel: controls to fit requests', () => {
     assert.notEqual(fitKey('a#1', c), fitKey('a#1', { ...c, typeFeatures: 'Pooling=channelsIn' }));
   });
 
-  it('every CLI fitting option has a control: type features, seed, search size', () => {
+  it('every CLI fitting option has a control: type features, seed, search size, intercept, weights, leave-one-out', () => {
     const c = defaultControls(summary(), 'p');
-    assert.deepEqual([c.typeFeatures, c.seed, c.searchMaxParams], ['', 1, 8], 'the CLI defaults');
+    assert.deepEqual(
+      [c.typeFeatures, c.seed, c.searchMaxParams, c.intercept, c.weighting],
+      ['', 1, 8, 'default', 'default'],
+      'the CLI defaults',
+    );
     assert.equal(fitSpecFor(c).typeFeatures, undefined);
+    // --intercept / --no-intercept and --weights: absent unless chosen, as the CLI without the flag.
+    assert.deepEqual([fitSpecFor(c).intercept, fitSpecFor(c).weighting], [undefined, undefined]);
+    const chosen = { ...c, method: 'relative' as const, intercept: 'yes' as const, weighting: 'relative' as const };
+    assert.deepEqual([fitSpecFor(chosen).intercept, fitSpecFor(chosen).weighting], [true, 'relative']);
+    assert.equal(fitSpecFor({ ...c, intercept: 'no' }).intercept, false);
+    assert.notEqual(fitKey('a#1', c), fitKey('a#1', chosen));
+    const law = lawDataset({ rows: 30, noise: 0.1 });
+    assert.equal(fitDataset(law, fitSpecFor(chosen), fitOptionsFor(chosen)).label, 'relative + intercept', 'the engine fits the intercept');
+    // A combination the engine refuses says so (the panel shows it as the fit's error).
+    assert.throws(() => fitDataset(law, fitSpecFor({ ...chosen, method: 'ols' }), fitOptionsFor(chosen)), /ols-intercept/);
+    assert.deepEqual(cvSchemeFor({ ...c, validation: 'loo' }), { kind: 'loo' });
     // Type features as the CLI's --type-features TYPE=f1,f2;TYPE2=f3 (newlines also separate types).
     assert.deepEqual(parseTypeFeatures(' Pooling = activationBytes ; ReLU=activationBytes,macs\nLRN=macs'), {
       Pooling: ['activationBytes'],

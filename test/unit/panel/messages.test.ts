@@ -6,8 +6,10 @@ import {
   CHART_IDS,
   FAMILY_CHOICES,
   METHOD_CHOICES,
+  INTERCEPT_CHOICES,
   type PanelControls,
   QUANTITY_CHOICES,
+  WEIGHTING_CHOICES,
   VALIDATION_KINDS,
   parseWebviewMessage,
 } from '../../../client/src/panel/messages';
@@ -27,6 +29,8 @@ const controls: PanelControls = {
   typeFeatures: 'Pooling=activationBytes',
   seed: 7,
   searchMaxParams: 6,
+  intercept: 'yes',
+  weighting: 'relative',
 };
 
 const arbControls: fc.Arbitrary<PanelControls> = fc.record({
@@ -44,6 +48,8 @@ const arbControls: fc.Arbitrary<PanelControls> = fc.record({
   typeFeatures: fc.string(),
   seed: fc.integer(),
   searchMaxParams: fc.integer({ min: 1, max: 40 }),
+  intercept: fc.constantFrom(...INTERCEPT_CHOICES),
+  weighting: fc.constantFrom(...WEIGHTING_CHOICES),
 });
 
 describe('refit panel: messages from the webview', () => {
@@ -74,7 +80,7 @@ describe('refit panel: messages from the webview', () => {
     assert.match((bad({ degree: 2.5 }) as { error: string }).error, /degree/);
     assert.match((bad({ features: ['a', 3] }) as { error: string }).error, /features/);
     assert.match((bad({ validationParam: Number.NaN }) as { error: string }).error, /validationParam/);
-    assert.match((bad({ validation: 'loo' }) as { error: string }).error, /validation must be one of/);
+    assert.match((bad({ validation: 'loo-row' }) as { error: string }).error, /validation must be one of/);
     assert.match((bad({ seed: 1.5 }) as { error: string }).error, /seed must be an integer/);
     assert.match((bad({ searchMaxParams: 0 }) as { error: string }).error, /searchMaxParams must be an integer from 1 to 40/);
     assert.match((bad({ searchMaxParams: 41 }) as { error: string }).error, /searchMaxParams/);
@@ -82,11 +88,19 @@ describe('refit panel: messages from the webview', () => {
   });
 
   it('reads controls persisted before quantity, type features, seed and search size existed, with their defaults', () => {
-    const { quantity: _q, typeFeatures: _t, seed: _s, searchMaxParams: _m, ...old } = controls;
+    const { quantity: _q, typeFeatures: _t, seed: _s, searchMaxParams: _m, intercept: _i, weighting: _w, ...old } = controls;
     assert.deepEqual(parseWebviewMessage({ type: 'controls', controls: old }), {
       type: 'controls',
-      controls: { ...old, quantity: 'energy', typeFeatures: '', seed: 1, searchMaxParams: 8 },
+      controls: { ...old, quantity: 'energy', typeFeatures: '', seed: 1, searchMaxParams: 8, intercept: 'default', weighting: 'default' },
     });
+    assert.match(
+      (parseWebviewMessage({ type: 'controls', controls: { ...controls, intercept: true } }) as { error: string }).error,
+      /intercept/,
+    );
+    assert.match(
+      (parseWebviewMessage({ type: 'controls', controls: { ...controls, weighting: '1/y' } }) as { error: string }).error,
+      /weighting/,
+    );
     assert.match(
       (parseWebviewMessage({ type: 'controls', controls: { ...controls, quantity: 'power' } }) as { error: string }).error,
       /quantity/,
