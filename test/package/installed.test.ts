@@ -138,7 +138,7 @@ suite('installed package (.vsix in a fresh code-server)', () => {
     await screenshot(page, 'package-installed-profiled');
   });
 
-  test('"Refit Models" opens the panel and draws its charts from the packaged webview assets', async () => {
+  test('"Refit Models" opens the panel, draws its charts from the packaged webview assets and searches the data', async () => {
     const { page } = currentSession();
     await runCommand(page, 'Energy Lens: Refit Models');
     const frame = await waitFor('the refit webview page', 60_000, async () => {
@@ -160,6 +160,8 @@ suite('installed package (.vsix in a fresh code-server)', () => {
       scripts.some((s) => /energy-lens\.energy-lens-[^/]+\/out\/media\/panel\.js/.test(decodeURIComponent(s))),
       `the page script comes from the installed package: ${scripts.join(', ')}`,
     );
+    // A first look at the campaign's data is searched by itself: the page says the recommended models are shown.
+    await frame.locator('.frontier-shown', { hasText: 'automatic model search' }).first().waitFor({ state: 'visible', timeout: 120_000 });
     await screenshot(page, 'package-installed-refit');
   });
 

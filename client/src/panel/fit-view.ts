@@ -449,6 +449,8 @@ export function buildFrontierFitView(input: FrontierFitViewInput): FitView {
       unpredicted: dataset.rows.length - judged.length,
     },
     subModels,
+    // The search's own warnings (types it left out); the hand fit's are about a model no longer on show.
+    warnings: search.warnings,
     measuredVsPredicted: measuredVsPredicted(dataset, predicted, labelOf, maxPoints),
     residuals: residuals(dataset, predicted, labelOf, maxPoints),
     curves: base.curves.map((c) => {

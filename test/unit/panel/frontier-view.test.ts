@@ -73,6 +73,7 @@ describe('refit panel: search frontier view', () => {
       const view = buildFrontierFitView({ base, dataset: data, search: report, selected });
       assert.equal(view.fitId, base.fitId, 'the candidates of the hand fit stay drawn');
       assert.ok(view.frontier, 'the view says it shows frontier models');
+      assert.deepEqual(view.warnings, report.warnings, "the search's warnings, not the hand fit's");
       // Metrics: the selected model's held-out errors.
       assert.ok(Math.abs(view.metrics.mape! - m.errors.mape) < 1e-9, `${view.metrics.mape} vs ${m.errors.mape}`);
       assert.equal(view.metrics.complexity, m.complexity);

@@ -108,3 +108,30 @@ describe('Pareto front', () => {
     );
   });
 });
+
+describe('model search on campaign-like data', () => {
+  it('leaves out a type measured at 0 (a Split) with its row named, and searches the others', () => {
+    const conv = Array.from({ length: 40 }, (_, i) => {
+      const macs = 1e6 * (1 + i);
+      return { values: [macs], target: 0.2 + 3e-7 * macs, type: 'Convolution', source: { file: 'c.jsonl', line: i + 2 } };
+    });
+    const split = [0, 0.01, 0.02].map((target, i) => ({ values: [0], target, type: 'Split', source: { file: 'c.jsonl', line: 50 + i } }));
+    const report = searchModels(
+      { features: ['macs'], target: 'energy_mJ', rows: [...conv, ...split] },
+      { maxParams: 3, cv: { kind: 'kfold', k: 5 } },
+    );
+    assert.deepEqual(
+      report.types.map((t) => t.type),
+      ['Convolution'],
+    );
+    assert.ok(
+      report.warnings.some((w) => /^Split: not searched: c\.jsonl:50: energy_mJ 0 must be > 0/.test(w)),
+      report.warnings.join('\n'),
+    );
+    // Nothing searchable at all is still an error that says why.
+    assert.throws(
+      () => searchModels({ features: ['macs'], target: 'energy_mJ', rows: split }, { maxParams: 3, cv: { kind: 'kfold', k: 3 } }),
+      /no layer type can be searched: Split: not searched/,
+    );
+  });
+});

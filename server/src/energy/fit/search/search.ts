@@ -6,7 +6,7 @@
 // - rooflines (smooth max of size/tiled costs plus overhead, Levenberg–Marquardt, started from the
 //   linear fit; costs added forward, screened in sample, validated out of sample).
 // The result is the Pareto front of held-out MAPE against fitted parameters, with a recommended model.
-import { type Dataset, FitError } from '../dataset';
+import { type Dataset, FitError, describeRow } from '../dataset';
 import { type CvScheme, describeCv, makeFolds } from '../engine';
 import { typesOf } from '../design';
 import { termColumns } from './columns';
@@ -96,9 +96,15 @@ export function searchModels(input: Dataset, options: SearchOptions = {}): Searc
   for (const type of typesOf(dataset)) {
     const rows = dataset.rows.map((r, i) => (r.type === type ? i : -1)).filter((i) => i >= 0);
     const y = Float64Array.from(rows, (i) => dataset.rows[i].target);
+    // Relative and log-space errors need y > 0: such a type is left out and named (a campaign's Split or
+    // in-place layer can measure 0), as the plain fit leaves it unmodelled; the other types are searched.
     const bad = rows.find((i) => !(dataset.rows[i].target > 0));
-    if (bad !== undefined)
-      throw new FitError(`${type}: energy ${dataset.rows[bad].target} must be > 0 for a search (relative and log-space errors)`);
+    if (bad !== undefined) {
+      warnings.push(
+        `${type}: not searched: ${describeRow(dataset.rows[bad], bad)}: ${dataset.target} ${dataset.rows[bad].target} must be > 0 (relative and log-space errors)`,
+      );
+      continue;
+    }
     const foldOf = Int32Array.from(rows, (i) => foldOfRow[i]);
     if (new Set(foldOf.filter((f) => f >= 0)).size < (cv.kind === 'holdout' ? 1 : 2)) {
       warnings.push(`${type}: its ${rows.length} rows fall in fewer than 2 validation folds, so it cannot be searched`);
