@@ -21,6 +21,7 @@ import {
   type NetPrediction,
 } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
+import { afterPendingMessages } from './slice-turns';
 import { measuredModes, predictedModes, type ModeChoice } from './power-modes';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
@@ -127,8 +128,9 @@ export class DocumentAnalysis {
   }
 
   /**
-   * Resolves true once the whole analysis is done, computed in slices of `stepMs` with a turn of the
-   * event loop between them (so a request waiting for it blocks nothing); false if this version was
+   * Resolves true once the whole analysis is done, computed in slices of `stepMs` with turns of the
+   * event loop between them, the messages read meanwhile handled and answered first (afterPendingMessages:
+   * a request waiting for it blocks nothing, a quick one waits at most one slice); false if this version was
    * abandoned first. Shared by every caller.
    */
   whenAnalysed(stepMs: number): Promise<boolean> {
@@ -146,9 +148,9 @@ export class DocumentAnalysis {
           return finish(error instanceof Error ? error : new Error(String(error)));
         }
         if (this.parsedCache) this.flushParsedWaiters();
-        setImmediate(step);
+        afterPendingMessages(step);
       };
-      setImmediate(step);
+      afterPendingMessages(step);
     }));
   }
 
