@@ -11,8 +11,8 @@ import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
 import {
   bothPredicted,
-  netLatency,
-  netPrediction,
+  netLatencySteps,
+  netPredictionSteps,
   predictLatency,
   predictLayer,
   predictLayerLatency,
@@ -197,11 +197,13 @@ export class DocumentAnalysis {
     if (this.predictionCache === undefined) {
       const predictions = layers && model ? yield* sliced(layers, (l, i) => predictLayer(l, i, model)) : undefined;
       // A getter may have computed it meanwhile, in one go: keep that one.
-      this.predictionCache ??= predictions && model ? netPrediction(predictions, model) : null;
+      const total = predictions && model ? yield* netPredictionSteps(predictions, model) : null;
+      this.predictionCache ??= total;
     }
     if (this.latencyCache === undefined) {
       const latencies = layers && model?.latency ? yield* sliced(layers, (l, i) => predictLayerLatency(l, i, model)) : undefined;
-      this.latencyCache ??= latencies && model ? netLatency(latencies, model) : null;
+      const total = latencies && model ? yield* netLatencySteps(latencies, model) : null;
+      this.latencyCache ??= total;
     }
     if (layers) this.layerPositions ??= yield* positionsOf(layers);
   }

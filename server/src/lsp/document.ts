@@ -138,7 +138,12 @@ export class EditedDocument implements TextDocument {
   }
 
   private starts(): number[] {
-    return (this.lineStarts ??= [0, ...lineStartsOf(this.content, 0)]);
+    if (!this.lineStarts) {
+      const starts = [0];
+      lineStartsOf(this.content, 0, starts);
+      this.lineStarts = starts;
+    }
+    return this.lineStarts;
   }
 
   /** `offset` moved back over line-break characters, not before `lineStart`. */
@@ -169,9 +174,15 @@ function isLineBreak(c: number): boolean {
   return c === 13 || c === 10;
 }
 
-/** Offsets (plus `at`) where a line starts after a break in `text` (\r\n, \n or a lone \r). */
-function lineStartsOf(text: string, at: number): number[] {
-  const out: number[] = [];
+/**
+ * Offsets (plus `at`) where a line starts after a break in `text` (\r\n, \n or a lone \r), appended to
+ * `out`. Text without \r (the usual case) is searched with indexOf, several times faster on a large file.
+ */
+function lineStartsOf(text: string, at: number, out: number[] = []): number[] {
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(at + i + 1);
+    return out;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isLineBreak(c)) {

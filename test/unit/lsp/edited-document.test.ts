@@ -36,16 +36,18 @@ function sameAnswers(ours: EditedDocument, theirs: TextDocument, rnd: () => numb
 
 describe('EditedDocument', () => {
   it('answers as TextDocument after random edits with \\n, \\r\\n and lone \\r breaks (over 32 pending edits)', () => {
-    for (let seed = 1; seed <= 30; seed++) {
+    for (let seed = 1; seed <= 40; seed++) {
       const rnd = random(seed);
-      const initial = Array.from({ length: 30 }, () => PIECES[Math.floor(rnd() * PIECES.length)]).join('');
+      // Every fourth text has \n breaks only (its line starts are found by another path).
+      const pieces = seed % 4 === 0 ? PIECES.filter((p) => !p.includes('\r')) : PIECES;
+      const initial = Array.from({ length: 30 }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
       const ours = new EditedDocument('file:///e.prototxt', 'prototxt', 1, initial);
       const theirs = TextDocument.create('file:///e.prototxt', 'prototxt', 1, initial);
       for (let step = 0; step < 80; step++) {
         const length = theirs.getText().length;
         const a = theirs.positionAt(Math.floor(rnd() * (length + 1)));
         const b = theirs.positionAt(Math.floor(rnd() * (length + 1)));
-        const inserted = Array.from({ length: Math.floor(rnd() * 3) }, () => PIECES[Math.floor(rnd() * PIECES.length)]).join('');
+        const inserted = Array.from({ length: Math.floor(rnd() * 3) }, () => pieces[Math.floor(rnd() * pieces.length)]).join('');
         // Ranges either way round (the library swaps a reversed range), now and then a whole-text change.
         const change: TextDocumentContentChangeEvent =
           rnd() < 0.03 ? { text: inserted + initial } : { range: { start: a, end: b }, text: inserted };
