@@ -137,6 +137,22 @@ export class EditedDocument implements TextDocument {
     this.currentVersion = version;
   }
 
+  /**
+   * Finds the line starts in steps (yielding between them) unless known, so the first position asked
+   * for on a large file does not count a million lines in one go; stops if the text changes meanwhile.
+   */
+  *lineStartsSteps(): Generator<void, void> {
+    if (this.lineStarts) return;
+    const text = this.content;
+    const starts = [0];
+    const steps = lineStartsSteps(text, 0, starts);
+    while (!steps.next().done) {
+      yield;
+      if (this.lineStarts || this.content !== text) return;
+    }
+    this.lineStarts = starts;
+  }
+
   private starts(): number[] {
     if (!this.lineStarts) {
       const starts = [0];
@@ -174,21 +190,34 @@ function isLineBreak(c: number): boolean {
   return c === 13 || c === 10;
 }
 
+/** Lines found between two yields of lineStartsSteps (a few milliseconds). */
+const LINES_PER_STEP = 50_000;
+
 /**
  * Offsets (plus `at`) where a line starts after a break in `text` (\r\n, \n or a lone \r), appended to
  * `out`. Text without \r (the usual case) is searched with indexOf, several times faster on a large file.
  */
 function lineStartsOf(text: string, at: number, out: number[] = []): number[] {
+  const steps = lineStartsSteps(text, at, out);
+  while (!steps.next().done);
+  return out;
+}
+
+/** lineStartsOf in steps: it yields every LINES_PER_STEP lines. */
+function* lineStartsSteps(text: string, at: number, out: number[]): Generator<void, void> {
   if (text.indexOf('\r') < 0) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(at + i + 1);
-    return out;
+    for (let i = text.indexOf('\n'), n = 1; i >= 0; i = text.indexOf('\n', i + 1), n++) {
+      out.push(at + i + 1);
+      if (n % LINES_PER_STEP === 0) yield;
+    }
+    return;
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (isLineBreak(c)) {
       if (c === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) i++;
       out.push(at + i + 1);
+      if (out.length % LINES_PER_STEP === 0) yield;
     }
   }
-  return out;
 }

@@ -68,4 +68,26 @@ describe('EditedDocument', () => {
     );
     assert.equal(doc.lineCount, 1);
   });
+
+  it('finds the line starts of a large text in steps, the same as in one go, and stops when the text changes', () => {
+    for (const br of ['\n', '\r\n']) {
+      const text = Array.from({ length: 120_000 }, (_, i) => `layer { name: "l${i}" }`).join(br);
+      const stepped = new EditedDocument('file:///s.prototxt', 'prototxt', 1, text);
+      let pauses = 0;
+      for (const steps = stepped.lineStartsSteps(); !steps.next().done;) pauses++;
+      assert.ok(pauses >= 2, `${pauses} pauses`);
+      const oneGo = TextDocument.create('file:///s.prototxt', 'prototxt', 1, text);
+      assert.equal(stepped.lineCount, oneGo.lineCount);
+      for (const offset of [0, 1, text.length >> 1, text.length - 1, text.length])
+        assert.deepEqual(stepped.positionAt(offset), oneGo.positionAt(offset));
+
+      // An edit between two steps: the stepped count is dropped, the edited text counted afresh.
+      const edited = new EditedDocument('file:///e.prototxt', 'prototxt', 1, text);
+      const steps = edited.lineStartsSteps();
+      steps.next();
+      edited.update([{ text: `first${br}${text}` }], 2);
+      while (!steps.next().done);
+      assert.equal(edited.lineCount, oneGo.lineCount + 1);
+    }
+  });
 });
