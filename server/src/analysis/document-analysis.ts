@@ -3,7 +3,7 @@
 // pays only for the stages it needs and a version is never analysed twice.
 import { parseSteps } from '../text/parser';
 import type { ParsedDocument } from '../text/ast';
-import { detectFileKind, validateDocument } from '../caffe/validate';
+import { detectFileKind, detectFileKindSteps, validateDocument, validateDocumentSteps } from '../caffe/validate';
 import { analyzeDocumentSteps, buildNavigationIndex, runToEnd, type NavigationIndex } from '../net';
 import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
@@ -189,6 +189,15 @@ export class DocumentAnalysis {
     if (!this.parsedCache) yield* (this.parseJob ??= this.parseStage());
     const parsed = this.parsedCache!;
     if (parsed.rootSteps) yield* parsed.rootSteps();
+    // The file kind and the schema check go through every field too: in slices as well.
+    if (this.kindCache === undefined) {
+      const kind = yield* detectFileKindSteps(parsed);
+      this.kindCache ??= kind;
+    }
+    if (this.schemaCache === undefined) {
+      const problems = yield* validateDocumentSteps(parsed, this.kind);
+      this.schemaCache ??= problems;
+    }
     yield STAGE_DONE; // the syntax and schema problems can be published before the network is analysed
     if (this.netCache === undefined) yield* this.netSteps();
     yield STAGE_DONE;

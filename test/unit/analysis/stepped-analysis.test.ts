@@ -12,6 +12,7 @@ import { documentSymbols } from '../../../server/src/lsp/symbols';
 import { analyzeDocument, analyzeDocumentSteps } from '../../../server/src/net';
 import { parse } from '../../../server/src/text/parser';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
+import { detectFileKind, detectFileKindSteps, validateDocument, validateDocumentSteps } from '../../../server/src/caffe/validate';
 import { upgradeNet, upgradeNetSteps } from '../../../server/src/net/upgrade';
 import { planSplits, planSplitsSteps } from '../../../server/src/net/splits';
 import { graphDiagnostics, graphDiagnosticsSteps } from '../../../server/src/net/diagnostics';
@@ -129,7 +130,7 @@ describe('stepped network analysis', function () {
     }
   });
 
-  it('the whole-net passes (upgrade, split plan, graph checks, energy and latency totals) pause on a large net and give the one-go result', () => {
+  it('the whole-net passes (file kind, schema check, upgrade, split plan, graph checks, energy and latency totals) pause on a large net and give the one-go result', () => {
     const doc = parse(text);
     const layers = doc.root.fields.filter((f) => f.name === 'layer').length;
     const pauses = <T>(steps: Generator<void, T>): { value: T; pauses: number } => {
@@ -138,6 +139,15 @@ describe('stepped network analysis', function () {
       for (; !r.done; r = steps.next()) pauses++;
       return { value: r.value, pauses };
     };
+    const kind = pauses(detectFileKindSteps(doc));
+    assert.equal(kind.value, detectFileKind(doc));
+    assert.ok(kind.pauses >= Math.floor(layers / 4096), `file kind: ${kind.pauses} pauses`);
+    // A duplicate name field in the first layer and a field no schema has, for the check to find.
+    const flawed = parse(text.replace('layer {', 'layer { name: "a" name: "b" no_such_field: 1'));
+    const schema = pauses(validateDocumentSteps(flawed, 'net'));
+    assert.deepEqual(schema.value, validateDocument(flawed, 'net'));
+    assert.ok(schema.value.length >= 2, `${schema.value.length} schema problems`);
+    assert.ok(schema.pauses >= Math.floor(layers / 4096), `schema check: ${schema.pauses} pauses`);
     const def = pauses(upgradeNetSteps(doc));
     assert.deepEqual(def.value, upgradeNet(doc));
     assert.ok(def.pauses >= Math.floor(layers / 4096), `upgrade: ${def.pauses} pauses for ${layers} layers`);
