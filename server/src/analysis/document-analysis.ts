@@ -147,7 +147,7 @@ export class DocumentAnalysis {
         } catch (error) {
           return finish(error instanceof Error ? error : new Error(String(error)));
         }
-        if (this.parsedCache) this.flushParsedWaiters();
+        if (this.schemaCache) this.flushParsedWaiters();
         afterPendingMessages(step);
       };
       afterPendingMessages(step);
@@ -155,11 +155,12 @@ export class DocumentAnalysis {
   }
 
   /**
-   * Resolves true once the text is parsed (its syntax and schema problems can be shown), by the same
-   * stepped job as whenAnalysed (which it starts); false if this version was abandoned first.
+   * Resolves true once the text is parsed and checked against the schema (its syntax and schema problems
+   * can be shown without more work), by the same stepped job as whenAnalysed (which it starts); false if
+   * this version was abandoned first.
    */
   whenParsed(stepMs: number): Promise<boolean> {
-    if (this.parsedCache) return Promise.resolve(!this.abandoned);
+    if (this.schemaCache) return Promise.resolve(!this.abandoned);
     const parsed = new Promise<boolean>((resolve) => this.parsedWaiters.push(() => resolve(!this.abandoned)));
     this.whenAnalysed(stepMs).catch(() => undefined); // its failure reaches whoever awaits whenAnalysed
     return parsed;

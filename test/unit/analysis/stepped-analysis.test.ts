@@ -178,6 +178,12 @@ describe('stepped network analysis', function () {
     assert.ok(latency.pauses >= Math.floor(layers / 4096), `latency totals: ${latency.pauses} pauses`);
   });
 
+  it('whenParsed resolves once the schema check is done too (the publisher then reads it without more work)', async () => {
+    const analysis = new AnalysisStore().get(TextDocument.create('file:///parsed.prototxt', 'prototxt', 1, text));
+    assert.equal(await analysis.whenParsed(1), true);
+    assert.ok((analysis as unknown as { schemaCache?: unknown }).schemaCache !== undefined, 'schema checked by the stepped job');
+  });
+
   it('an abandoned analysis stops stepping: whenAnalysed resolves false, whenParsed too', async () => {
     const store = new AnalysisStore();
     const analysis = store.get(TextDocument.create('file:///abandon.prototxt', 'prototxt', 1, text));
