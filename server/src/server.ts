@@ -10,8 +10,10 @@ import {
   type InitializeResult,
   type Position,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { EditedDocument } from './lsp/document';
 import { AnalysisStore } from './analysis/analysis-store';
+import { messageHandled } from './analysis/slice-turns';
 import { EARLY_PUBLISH_CHARS, STEP_MS, registerDiagnostics } from './lsp/diagnostics';
 import { registerCaffemodelSupport, weightsProblems } from './lsp/caffemodel';
 import { registerCodeActions } from './lsp/code-actions';
@@ -35,17 +37,28 @@ import {
 import { fileURLToPath } from 'url';
 import { definitions, highlights, prepareRename, references, rename } from './lsp/navigation';
 
-const connection = createConnection(ProposedFeatures.all);
+// Each message handled is counted, so the stepped analysis of a large file lets its answer out first.
+const connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: {
+    handleMessage: (message, next) => {
+      next(message);
+      messageHandled();
+    },
+  },
+});
 const store = new AnalysisStore();
-/** Applies each change as the default does, recording it as offsets so earlier analyses stay usable. */
-const documents = new TextDocuments<TextDocument>({
-  create: TextDocument.create,
+/**
+ * Applies each change as TextDocument.update does, in time of the edit rather than the file
+ * (EditedDocument), recording it as offsets so earlier analyses stay usable.
+ */
+const documents = new TextDocuments<EditedDocument>({
+  create: (uri, languageId, version, text) => new EditedDocument(uri, languageId, version, text),
   update: (document, changes, version) => {
     for (const change of changes) {
       const start = 'range' in change ? document.offsetAt(change.range.start) : 0;
       const end = 'range' in change ? document.offsetAt(change.range.end) : document.getText().length;
       store.edits.record(document.uri, { version, start, end, insertedLength: change.text.length });
-      TextDocument.update(document, [change], version);
+      document.update([change], version);
     }
     return document;
   },

@@ -3,7 +3,7 @@
 // pays only for the stages it needs and a version is never analysed twice.
 import { parseSteps } from '../text/parser';
 import type { ParsedDocument } from '../text/ast';
-import { detectFileKind, validateDocument } from '../caffe/validate';
+import { detectFileKind, detectFileKindSteps, validateDocument, validateDocumentSteps } from '../caffe/validate';
 import { analyzeDocumentSteps, buildNavigationIndex, runToEnd, type NavigationIndex } from '../net';
 import type { AnalyzedLayer, NetAnalysis } from '../net/types';
 import type { Problem } from '../problem';
@@ -11,8 +11,8 @@ import type { EnergyLensSettings } from '../settings-defaults';
 import type { RegisteredModel } from '../energy/registry';
 import {
   bothPredicted,
-  netLatency,
-  netPrediction,
+  netLatencySteps,
+  netPredictionSteps,
   predictLatency,
   predictLayer,
   predictLayerLatency,
@@ -21,6 +21,7 @@ import {
   type NetPrediction,
 } from '../energy/predict';
 import type { MeasuredLookup } from './measurement-service';
+import { afterPendingMessages } from './slice-turns';
 import { measuredModes, predictedModes, type ModeChoice } from './power-modes';
 import { type Assumptions, NO_ASSUMPTIONS, assumableFixes, dependentLayers, withFixesApplied } from './assumed-fixes';
 
@@ -127,8 +128,9 @@ export class DocumentAnalysis {
   }
 
   /**
-   * Resolves true once the whole analysis is done, computed in slices of `stepMs` with a turn of the
-   * event loop between them (so a request waiting for it blocks nothing); false if this version was
+   * Resolves true once the whole analysis is done, computed in slices of `stepMs` with turns of the
+   * event loop between them, the messages read meanwhile handled and answered first (afterPendingMessages:
+   * a request waiting for it blocks nothing, a quick one waits at most one slice); false if this version was
    * abandoned first. Shared by every caller.
    */
   whenAnalysed(stepMs: number): Promise<boolean> {
@@ -145,19 +147,20 @@ export class DocumentAnalysis {
         } catch (error) {
           return finish(error instanceof Error ? error : new Error(String(error)));
         }
-        if (this.parsedCache) this.flushParsedWaiters();
-        setImmediate(step);
+        if (this.schemaCache) this.flushParsedWaiters();
+        afterPendingMessages(step);
       };
-      setImmediate(step);
+      afterPendingMessages(step);
     }));
   }
 
   /**
-   * Resolves true once the text is parsed (its syntax and schema problems can be shown), by the same
-   * stepped job as whenAnalysed (which it starts); false if this version was abandoned first.
+   * Resolves true once the text is parsed and checked against the schema (its syntax and schema problems
+   * can be shown without more work), by the same stepped job as whenAnalysed (which it starts); false if
+   * this version was abandoned first.
    */
   whenParsed(stepMs: number): Promise<boolean> {
-    if (this.parsedCache) return Promise.resolve(!this.abandoned);
+    if (this.schemaCache) return Promise.resolve(!this.abandoned);
     const parsed = new Promise<boolean>((resolve) => this.parsedWaiters.push(() => resolve(!this.abandoned)));
     this.whenAnalysed(stepMs).catch(() => undefined); // its failure reaches whoever awaits whenAnalysed
     return parsed;
@@ -187,6 +190,15 @@ export class DocumentAnalysis {
     if (!this.parsedCache) yield* (this.parseJob ??= this.parseStage());
     const parsed = this.parsedCache!;
     if (parsed.rootSteps) yield* parsed.rootSteps();
+    // The file kind and the schema check go through every field too: in slices as well.
+    if (this.kindCache === undefined) {
+      const kind = yield* detectFileKindSteps(parsed);
+      this.kindCache ??= kind;
+    }
+    if (this.schemaCache === undefined) {
+      const problems = yield* validateDocumentSteps(parsed, this.kind);
+      this.schemaCache ??= problems;
+    }
     yield STAGE_DONE; // the syntax and schema problems can be published before the network is analysed
     if (this.netCache === undefined) yield* this.netSteps();
     yield STAGE_DONE;
@@ -195,11 +207,13 @@ export class DocumentAnalysis {
     if (this.predictionCache === undefined) {
       const predictions = layers && model ? yield* sliced(layers, (l, i) => predictLayer(l, i, model)) : undefined;
       // A getter may have computed it meanwhile, in one go: keep that one.
-      this.predictionCache ??= predictions && model ? netPrediction(predictions, model) : null;
+      const total = predictions && model ? yield* netPredictionSteps(predictions, model) : null;
+      this.predictionCache ??= total;
     }
     if (this.latencyCache === undefined) {
       const latencies = layers && model?.latency ? yield* sliced(layers, (l, i) => predictLayerLatency(l, i, model)) : undefined;
-      this.latencyCache ??= latencies && model ? netLatency(latencies, model) : null;
+      const total = latencies && model ? yield* netLatencySteps(latencies, model) : null;
+      this.latencyCache ??= total;
     }
     if (layers) this.layerPositions ??= yield* positionsOf(layers);
   }

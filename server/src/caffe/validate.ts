@@ -3,6 +3,7 @@
 // scalar), plus Caffe-level checks of layer type strings. Non-BVLC fork extensions are accepted
 // and reported as Information. One linear walk over the parser's flat table (no object per field:
 // a value is read back only when its check needs it); schema lookups are cached.
+import { runToEnd } from '../text/steps';
 import type { Field, MessageValue, NumberValue, ParsedDocument, ScalarValue, Span, Value } from '../text/ast';
 import { scalarAt } from '../text/materialize';
 import { type SyntaxTable, ValueKind } from '../text/syntax-table';
@@ -24,11 +25,20 @@ export function rootTypeOf(kind: FileKind): 'NetParameter' | 'SolverParameter' {
  * (`layer`, `input`, `name`, ...) makes it a solver. An empty or ambiguous file is a net.
  */
 export function detectFileKind(doc: ParsedDocument): FileKind {
+  return runToEnd(detectFileKindSteps(doc));
+}
+
+/** Top-level fields gone through between two yields of the stepped passes (a millisecond or so). */
+const FIELDS_PER_STEP = 1024;
+
+/** detectFileKind in steps: it yields every FIELDS_PER_STEP fields (the server's stepped analysis). */
+export function* detectFileKindSteps(doc: ParsedDocument): Generator<void, FileKind> {
   const schema = caffeSchema();
   let solverVotes = 0;
   let netVotes = 0;
   const t = doc.table;
-  for (let c = 1; c < t.size; c = t.after(c)) {
+  for (let c = 1, n = 1; c < t.size; c = t.after(c), n++) {
+    if (n % FIELDS_PER_STEP === 0) yield;
     if (t.isDetached(c)) continue;
     const name = t.name(c);
     const inNet = schema.fieldOf('NetParameter', name) !== undefined;
@@ -41,8 +51,13 @@ export function detectFileKind(doc: ParsedDocument): FileKind {
 
 /** Problems of `doc` against the schema of `kind` (detected when not given), in document order. */
 export function validateDocument(doc: ParsedDocument, kind: FileKind = detectFileKind(doc)): Problem[] {
+  return runToEnd(validateDocumentSteps(doc, kind));
+}
+
+/** validateDocument in steps: it yields every FIELDS_PER_STEP top-level fields. */
+export function* validateDocumentSteps(doc: ParsedDocument, kind: FileKind): Generator<void, Problem[]> {
   const v = new Validator(caffeSchema(), doc.table);
-  v.message(0, rootTypeOf(kind));
+  yield* v.messageSteps(0, rootTypeOf(kind));
   // A missing required field is noticed after its message's children: restore document order.
   return v.problems.sort((a, b) => a.span.start - b.span.start);
 }
@@ -181,11 +196,17 @@ class Validator {
 
   /** Checks the message at `node` (the root, a field's message value or a list item) as `typeName`. */
   message(node: number, typeName: string): void {
+    runToEnd(this.messageSteps(node, typeName, Infinity));
+  }
+
+  /** `message` in steps: it yields every `fieldsPerStep` of the message's own fields. */
+  *messageSteps(node: number, typeName: string, fieldsPerStep = FIELDS_PER_STEP): Generator<void, void> {
     const t = this.t;
     const infos = this.fieldInfosOf(typeName);
     // Non-repeated fields seen so far in this message (protobuf rejects a second occurrence).
     const seen = new Set<string>();
-    for (let c = node + 1, end = t.after(node); c < end; c = t.after(c)) {
+    for (let c = node + 1, end = t.after(node), n = 1; c < end; c = t.after(c), n++) {
+      if (n % fieldsPerStep === 0) yield;
       if (t.isDetached(c)) continue;
       const name = t.name(c);
       const id = t.nameId(c);

@@ -221,9 +221,34 @@ export function predictNet(layers: AnalyzedLayer[], model: EnergyModel, options:
  * sub-model and in all. Apart from predictNet so the server can predict a large net's layers in slices.
  */
 export function netPrediction(predictions: LayerPrediction[], model: EnergyModel): NetPrediction {
+  return toEnd(netPredictionSteps(predictions, model));
+}
+
+/** Layer predictions gone through between two yields of the stepped totals (well under a millisecond). */
+const PREDICTIONS_PER_STEP = 4096;
+const pause = (i: number): boolean => i % PREDICTIONS_PER_STEP === PREDICTIONS_PER_STEP - 1;
+
+/** Runs a stepped computation to its end (text/steps.ts's runToEnd, which this folder may not import). */
+function toEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** netPrediction in steps: it yields every PREDICTIONS_PER_STEP layers, so a large net's totals block nothing. */
+export function* netPredictionSteps(predictions: LayerPrediction[], model: EnergyModel): Generator<void, NetPrediction> {
   const groups = new Map<string, TypeTotal>();
-  for (const p of predictions) {
+  const covered = new Set<string>();
+  const notModelled = new Set<string>();
+  const unpredictedLayers: string[] = [];
+  for (let i = 0; i < predictions.length; i++) {
+    if (pause(i)) yield;
+    const p = predictions[i];
+    if (p.status === 'not-modelled') notModelled.add(p.type);
+    if (p.status === 'missing-features' || p.status === 'invalid') unpredictedLayers.push(p.name);
     if (p.status !== 'predicted') continue;
+    covered.add(p.type);
     const g = groups.get(p.subModel!) ?? {
       subModel: p.subModel!,
       layerTypes: [],
@@ -243,7 +268,11 @@ export function netPrediction(predictions: LayerPrediction[], model: EnergyModel
   }
   const byType = [...groups.values()].sort((a, b) => b.predicted_mJ - a.predicted_mJ);
   const total = combineIndependent(byType);
-  for (const p of predictions) if (p.status === 'predicted') p.share = total.predicted_mJ > 0 ? p.predicted_mJ! / total.predicted_mJ : 0;
+  for (let i = 0; i < predictions.length; i++) {
+    if (pause(i)) yield;
+    const p = predictions[i];
+    if (p.status === 'predicted') p.share = total.predicted_mJ > 0 ? p.predicted_mJ! / total.predicted_mJ : 0;
+  }
   for (const g of byType) g.share = total.predicted_mJ > 0 ? g.predicted_mJ / total.predicted_mJ : 0;
   const extrapolated = byType.filter((g) => g.extrapolated);
   return {
@@ -253,9 +282,9 @@ export function netPrediction(predictions: LayerPrediction[], model: EnergyModel
     total,
     extrapolatedShare: extrapolated.reduce((sum, g) => sum + g.share, 0),
     extrapolatedTypes: sortedUnique(extrapolated.flatMap((g) => g.layerTypes)),
-    coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
-    notModelledTypes: sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type)),
-    unpredictedLayers: predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name),
+    coveredTypes: sortedUnique([...covered]),
+    notModelledTypes: sortedUnique([...notModelled]),
+    unpredictedLayers,
     intervalLevel: INTERVAL_LEVEL,
     intervalAssumption: INTERVAL_ASSUMPTION,
   };
@@ -342,21 +371,33 @@ export function predictLayerLatency(layer: AnalyzedLayer, index: number, model: 
 
 /** The network's latency from its layers' (`predictLayerLatency` for every layer, in order). */
 export function netLatency(predictions: LayerLatency[], model: EnergyModel): NetLatency {
+  return toEnd(netLatencySteps(predictions, model));
+}
+
+/** netLatency in steps, as netPredictionSteps. */
+export function* netLatencySteps(predictions: LayerLatency[], model: EnergyModel): Generator<void, NetLatency> {
   // Errors correlated within a sub-model (bounds summed), independent across them, as for energy.
   const groups = new Map<string, [number, number, number]>();
-  for (const p of predictions) {
+  const covered = new Set<string>();
+  const notModelled = new Set<string>();
+  const unpredictedLayers: string[] = [];
+  for (let i = 0; i < predictions.length; i++) {
+    if (pause(i)) yield;
+    const p = predictions[i];
+    if (p.status === 'not-modelled') notModelled.add(p.type);
+    if (p.status === 'missing-features' || p.status === 'invalid') unpredictedLayers.push(p.name);
     if (p.status !== 'predicted') continue;
+    covered.add(p.type);
     const g = groups.get(p.subModel!) ?? [0, 0, 0];
     groups.set(p.subModel!, [g[0] + p.predicted_ms!, g[1] + p.low_ms!, g[2] + p.high_ms!]);
   }
   const [predicted_ms, low_ms, high_ms] = combineTriples([...groups.values()]);
-  const notModelledTypes = sortedUnique(predictions.filter((p) => p.status === 'not-modelled').map((p) => p.type));
-  const unpredictedLayers = predictions.filter((p) => p.status === 'missing-features' || p.status === 'invalid').map((p) => p.name);
+  const notModelledTypes = sortedUnique([...notModelled]);
   return {
     platform: model.platform,
     layers: predictions,
     total: { predicted_ms, low_ms, high_ms },
-    coveredTypes: sortedUnique(predictions.filter((p) => p.status === 'predicted').map((p) => p.type)),
+    coveredTypes: sortedUnique([...covered]),
     notModelledTypes,
     unpredictedLayers,
     lowerBound: notModelledTypes.length > 0 || unpredictedLayers.length > 0,

@@ -46,6 +46,15 @@ export function toDiagnostic(document: TextDocument, problem: Problem): Diagnost
   };
 }
 
+/** A document that can find its line starts in steps (the server's EditedDocument). */
+interface SteppedLines {
+  lineStartsSteps(): Generator<void, void>;
+}
+
+function hasSteppedLines(document: TextDocument): document is TextDocument & SteppedLines {
+  return typeof (document as Partial<SteppedLines>).lineStartsSteps === 'function';
+}
+
 export function registerDiagnostics(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
@@ -96,6 +105,16 @@ export function registerDiagnostics(
     if (!(await analysis.whenParsed(STEP_MS))) return;
     let doc = stillAt(uri, version);
     if (!doc) return;
+    // Every range sent needs the line starts: counted in slices too (a million lines take ~100 ms).
+    if (hasSteppedLines(doc)) {
+      const lines = doc.lineStartsSteps();
+      for (let until = performance.now() + STEP_MS; !lines.next().done;) {
+        if (performance.now() < until) continue;
+        doc = await turn();
+        if (!doc) return;
+        until = performance.now() + STEP_MS;
+      }
+    }
     send(doc, analysis.textProblems);
     if (!(await analysis.whenAnalysed(STEP_MS))) return;
     if (analysis.net) layersBySpan(analysis.net);

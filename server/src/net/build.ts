@@ -5,16 +5,16 @@ import type { ParsedDocument } from '../text/ast';
 import type { Problem } from '../problem';
 import type { AnalyzedLayer, AnalyzeOptions, ExcludedLayer, LayerFeatures, NetAnalysis, NetInput, Shape, TypeTotals } from './types';
 import type { LayerDef, NetDefinition, NetState } from './model';
-import { upgradeNet } from './upgrade';
+import { upgradeNetSteps } from './upgrade';
 import { layerIncluded } from './phase';
-import { hasSource, planSplits, type GraphNode, type SplitLayer, type SplitPlan } from './splits';
+import { hasSource, planSplitsSteps, type GraphNode, type SplitLayer, type SplitPlan } from './splits';
 import { headerLineStart, missingInputProblem, providedShapes, withBatch, type Provided } from './input-shapes';
 import { shapeRule } from './layers/registry';
 import { count, numberText, type InferContext } from './layers/context';
 import { suggestedInputShape } from './layers/data';
 import { blobShapeProblem } from './layers/limits';
 import { DATA_LAYER_TYPES } from './layer-types';
-import { graphDiagnostics } from './diagnostics';
+import { graphDiagnosticsSteps } from './diagnostics';
 import { runToEnd } from '../text/steps';
 
 /** Caffe turns header inputs into an Input layer of this name (UpgradeNetInput); splits are named after it. */
@@ -64,6 +64,8 @@ function producerIndex(w: Walk): ProducerIndex {
 
 /** Layers walked between two yields of `buildAnalysisSteps` (a few ms of work). */
 const LAYERS_PER_STEP = 1000;
+/** Layers gone through between two yields by its lighter passes (filtering, graph nodes, totals). */
+const LIGHT_PER_STEP = 4096;
 
 export function buildAnalysis(doc: ParsedDocument, options: AnalyzeOptions = {}, text?: string): NetAnalysis {
   return runToEnd(buildAnalysisSteps(doc, options, text));
@@ -77,28 +79,33 @@ export { runToEnd };
  */
 export function* buildAnalysisSteps(doc: ParsedDocument, options: AnalyzeOptions = {}, text?: string): Generator<void, NetAnalysis> {
   const batch = Number.isInteger(options.batch) && (options.batch as number) > 0 ? (options.batch as number) : 1;
-  const def = upgradeNet(doc);
+  const def = yield* upgradeNetSteps(doc);
   const problems: Problem[] = [...def.problems];
   const state: NetState = {
     phase: options.phase ?? 'TEST',
     level: options.level ?? def.fileLevel ?? 0,
     stages: [...def.fileStages, ...(options.stages ?? [])],
   };
-  const { active, excluded } = filterLayers(def, state, problems);
+  const { active, excluded } = yield* filterLayers(def, state, problems);
   yield;
 
   const offset = def.headerInputs.length > 0 ? 1 : 0;
   const nodes: GraphNode[] = [];
   if (offset) nodes.push({ name: HEADER_INPUT_LAYER, bottoms: [], tops: def.headerInputs.map((h) => h.name), lossWeights: [] });
-  for (const l of active)
+  for (let k = 0; k < active.length; k++) {
+    const l = active[k];
     nodes.push({ name: l.name, bottoms: l.bottoms.map((b) => b.name), tops: l.tops.map((t) => t.name), lossWeights: l.lossWeights });
-  const plan = planSplits(nodes);
+    if (k % LIGHT_PER_STEP === LIGHT_PER_STEP - 1) yield;
+  }
+  const plan = yield* planSplitsSteps(nodes);
   yield;
   const splitsAfter = new Map<number, SplitLayer[]>();
-  for (const s of plan.splits) {
+  for (let k = 0; k < plan.splits.length; k++) {
+    const s = plan.splits[k];
     const list = splitsAfter.get(s.after);
     if (list) list.push(s);
     else splitsAfter.set(s.after, [s]);
+    if (k % LIGHT_PER_STEP === LIGHT_PER_STEP - 1) yield;
   }
 
   const walk: Walk = {
@@ -127,14 +134,20 @@ export function* buildAnalysisSteps(doc: ParsedDocument, options: AnalyzeOptions
     if (k % LAYERS_PER_STEP === LAYERS_PER_STEP - 1) yield;
   }
   yield;
-  problems.push(...graphDiagnostics(active, plan, offset));
-  return { name: def.name, ...summarize(walk), problems, format: def.format, excluded };
+  for (const p of yield* graphDiagnosticsSteps(active, plan, offset)) problems.push(p);
+  return { name: def.name, ...(yield* summarize(walk)), problems, format: def.format, excluded };
 }
 
-function filterLayers(def: NetDefinition, state: NetState, problems: Problem[]): { active: LayerDef[]; excluded: ExcludedLayer[] } {
+function* filterLayers(
+  def: NetDefinition,
+  state: NetState,
+  problems: Problem[],
+): Generator<void, { active: LayerDef[]; excluded: ExcludedLayer[] }> {
   const active: LayerDef[] = [];
   const excluded: ExcludedLayer[] = [];
-  for (const layer of def.layers) {
+  for (let k = 0; k < def.layers.length; k++) {
+    if (k % LIGHT_PER_STEP === LIGHT_PER_STEP - 1) yield;
+    const layer = def.layers[k];
     if (layer.include.length > 0 && layer.exclude.length > 0) {
       problems.push({
         severity: 'error',
@@ -291,11 +304,13 @@ function dataLayerInputs(w: Walk, layer: LayerDef, outputs: Array<Shape | undefi
   );
 }
 
-function summarize(w: Walk): Pick<NetAnalysis, 'inputs' | 'layers' | 'totals' | 'complete' | 'byType'> {
+function* summarize(w: Walk): Generator<void, Pick<NetAnalysis, 'inputs' | 'layers' | 'totals' | 'complete' | 'byType'>> {
   const totals = { macs: 0, params: 0 };
   const byType: Record<string, TypeTotals> = {};
   let complete = w.inputs.every((i) => i.shape !== undefined);
-  for (const l of w.layers) {
+  for (let k = 0; k < w.layers.length; k++) {
+    if (k % LIGHT_PER_STEP === LIGHT_PER_STEP - 1) yield;
+    const l = w.layers[k];
     const t = (byType[l.type] ??= { layers: 0, macs: 0, params: 0 });
     t.layers++;
     const { macs, params } = l.features;

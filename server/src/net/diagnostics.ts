@@ -1,5 +1,6 @@
 // Whole-graph checks that need every layer at once: duplicate layer names and outputs nobody reads.
 import type { Problem } from '../problem';
+import { runToEnd } from '../text/steps';
 import type { LayerDef } from './model';
 import { consumerCount, type SplitPlan } from './splits';
 import { DATA_LAYER_TYPES, OUTPUT_LAYER_TYPES } from './layer-types';
@@ -9,14 +10,27 @@ import { DATA_LAYER_TYPES, OUTPUT_LAYER_TYPES } from './layer-types';
  * `offset` 1 when the plan starts with the header-input node.
  */
 export function graphDiagnostics(active: LayerDef[], plan: SplitPlan, offset: number): Problem[] {
-  return [...duplicateNames(active), ...unusedOutputs(active, plan, offset)];
+  return runToEnd(graphDiagnosticsSteps(active, plan, offset));
+}
+
+/** Layers checked between two yields of graphDiagnosticsSteps (well under a millisecond). */
+const LAYERS_PER_STEP = 2048;
+const pause = (k: number): boolean => k % LAYERS_PER_STEP === LAYERS_PER_STEP - 1;
+
+/** graphDiagnostics in steps: it yields every LAYERS_PER_STEP layers (see buildAnalysisSteps). */
+export function* graphDiagnosticsSteps(active: LayerDef[], plan: SplitPlan, offset: number): Generator<void, Problem[]> {
+  const duplicates = yield* duplicateNames(active);
+  const unused = yield* unusedOutputs(active, plan, offset);
+  return [...duplicates, ...unused];
 }
 
 /** Caffe accepts them, but weights are copied by layer name, so the second layer gets the first's. */
-function duplicateNames(active: LayerDef[]): Problem[] {
+function* duplicateNames(active: LayerDef[]): Generator<void, Problem[]> {
   const problems: Problem[] = [];
   const seen = new Map<string, LayerDef>();
-  for (const layer of active) {
+  for (let k = 0; k < active.length; k++) {
+    if (pause(k)) yield;
+    const layer = active[k];
     if (!layer.name) continue;
     const first = seen.get(layer.name);
     if (first) {
@@ -37,12 +51,14 @@ function duplicateNames(active: LayerDef[]): Problem[] {
  * not one of them, not the last layer's, not a loss (loss_weight) and not a data layer's extra top
  * (e.g. an unused label). Nets without result layers (feature extractors, detection heads) are left alone.
  */
-function unusedOutputs(active: LayerDef[], plan: SplitPlan, offset: number): Problem[] {
+function* unusedOutputs(active: LayerDef[], plan: SplitPlan, offset: number): Generator<void, Problem[]> {
   if (!active.some((l) => OUTPUT_LAYER_TYPES.has(l.type))) return [];
   const problems: Problem[] = [];
   const last = active.length - 1;
-  active.forEach((layer, k) => {
-    if (k === last || OUTPUT_LAYER_TYPES.has(layer.type) || DATA_LAYER_TYPES.has(layer.type) || layer.bottoms.length === 0) return;
+  for (let k = 0; k < active.length; k++) {
+    if (pause(k)) yield;
+    const layer = active[k];
+    if (k === last || OUTPUT_LAYER_TYPES.has(layer.type) || DATA_LAYER_TYPES.has(layer.type) || layer.bottoms.length === 0) continue;
     layer.tops.forEach((top, j) => {
       if (consumerCount(plan, k + offset, j) > 0 || layer.lossWeights[j]) return;
       problems.push({
@@ -53,6 +69,6 @@ function unusedOutputs(active: LayerDef[], plan: SplitPlan, offset: number): Pro
         message: `Output '${top.name}' of layer '${layer.name}' is never used by a later layer; Caffe still computes it (as a net output).`,
       });
     });
-  });
+  }
   return problems;
 }

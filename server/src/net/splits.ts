@@ -4,6 +4,7 @@
 // latest top of that name, so in-place chains (conv1 -> relu1 -> next) need no split.
 // Tops are numbered globally (node by node) so the bookkeeping lives in flat typed arrays: this runs on
 // every keystroke for nets of thousands of layers.
+import { runToEnd } from '../text/steps';
 
 export interface GraphNode {
   name: string;
@@ -53,6 +54,15 @@ export function consumerCount(plan: SplitPlan, node: number, top: number): numbe
 }
 
 export function planSplits(nodes: GraphNode[]): SplitPlan {
+  return runToEnd(planSplitsSteps(nodes));
+}
+
+/** Nodes (or tops) gone through between two yields of planSplitsSteps (well under a millisecond). */
+const NODES_PER_STEP = 2048;
+const pause = (i: number): boolean => i % NODES_PER_STEP === NODES_PER_STEP - 1;
+
+/** planSplits in steps: it yields every NODES_PER_STEP nodes of each pass (see buildAnalysisSteps). */
+export function* planSplitsSteps(nodes: GraphNode[]): Generator<void, SplitPlan> {
   const n = nodes.length;
   const topStart = new Int32Array(n + 1);
   const bottomStart = new Int32Array(n + 1);
@@ -68,6 +78,7 @@ export function planSplits(nodes: GraphNode[]): SplitPlan {
   const lastTop = new Map<string, number>();
 
   for (let i = 0; i < n; i++) {
+    if (pause(i)) yield;
     const node = nodes[i];
     for (let j = 0; j < node.bottoms.length; j++) {
       const top = lastTop.get(node.bottoms[j]) ?? -1;
@@ -89,6 +100,7 @@ export function planSplits(nodes: GraphNode[]): SplitPlan {
   for (let t = 0; t < nextSplit.length; t++) nextSplit[t] = lossWeight[t] ? 1 : 0;
   const renamedBottoms = new Map<number, string[]>();
   for (let i = 0; i < n; i++) {
+    if (pause(i)) yield;
     const bottoms = nodes[i].bottoms;
     let renamed: string[] | undefined;
     for (let j = 0; j < bottoms.length; j++) {
@@ -103,6 +115,7 @@ export function planSplits(nodes: GraphNode[]): SplitPlan {
 
   const splits: SplitLayer[] = [];
   for (let top = 0; top < consumers.length; top++) {
+    if (pause(top)) yield;
     const count = consumers[top];
     if (count <= 1) continue;
     const i = topNode[top];

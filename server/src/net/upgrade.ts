@@ -3,20 +3,34 @@
 // layers folded into the following conv/pool; V1 enum types become V2 strings; header inputs are kept
 // aside (Caffe turns them into an Input layer named "input").
 import type { Field, MessageValue, ParsedDocument, Span, Value } from '../text/ast';
+import { runToEnd } from '../text/steps';
 import type { Problem } from '../problem';
 import { enumOf, lastField, lastValue, numberOf, numberValues, stringValue, stringValues, subMessage, subMessages } from './fields';
 import { V0_TO_V1_TYPE, V1_TO_V2_TYPE, V1_TYPE_BY_NUMBER } from '../caffe-upgrade-names';
 import type { BlobRef, FileFormat, HeaderInput, LayerDef, NetDefinition, StateRule } from './model';
 
 export function upgradeNet(doc: ParsedDocument): NetDefinition {
+  return runToEnd(upgradeNetSteps(doc));
+}
+
+/** Top-level fields read between two yields of upgradeNetSteps (about a millisecond of work). */
+const FIELDS_PER_STEP = 512;
+
+/** upgradeNet in steps: it yields every FIELDS_PER_STEP top-level fields (see buildAnalysisSteps). */
+export function* upgradeNetSteps(doc: ParsedDocument): Generator<void, NetDefinition> {
   const root = doc.root;
   const problems: Problem[] = [];
   const layers: LayerDef[] = [];
   let sawV2 = false;
   let sawLegacy: Field | undefined;
   let format: FileFormat = 'V2';
+  /** The root without its layers (name, inputs, state), read below without going through every layer again. */
+  const header: MessageValue = { ...root, fields: [] };
 
-  for (const field of root.fields) {
+  for (let i = 0; i < root.fields.length; i++) {
+    if (i % FIELDS_PER_STEP === FIELDS_PER_STEP - 1) yield;
+    const field = root.fields[i];
+    if (field.name !== 'layer' && field.name !== 'layers') header.fields.push(field);
     const value = field.value;
     if (value?.kind !== 'message') continue;
     if (field.name === 'layer') {
@@ -44,11 +58,11 @@ export function upgradeNet(doc: ParsedDocument): NetDefinition {
   }
   const upgraded = format === 'V0' ? foldV0Padding(layers, problems) : layers;
 
-  const state = subMessage(root, 'state');
+  const state = subMessage(header, 'state');
   return {
-    name: stringValue(root, 'name')?.value ?? '',
+    name: stringValue(header, 'name')?.value ?? '',
     format: sawV2 && !sawLegacy ? 'V2' : format,
-    headerInputs: headerInputs(root, problems),
+    headerInputs: headerInputs(header, problems),
     layers: upgraded,
     fileLevel: state ? numberOf(state, 'level') : undefined,
     fileStages: state ? stringValues(state, 'stage').map((s) => s.value) : [],

@@ -11,6 +11,12 @@ import { EARLY_PUBLISH_CHARS, registerDiagnostics } from '../../../server/src/ls
 import { documentSymbols } from '../../../server/src/lsp/symbols';
 import { analyzeDocument, analyzeDocumentSteps } from '../../../server/src/net';
 import { parse } from '../../../server/src/text/parser';
+import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
+import { detectFileKind, detectFileKindSteps, validateDocument, validateDocumentSteps } from '../../../server/src/caffe/validate';
+import { upgradeNet, upgradeNetSteps } from '../../../server/src/net/upgrade';
+import { planSplits, planSplitsSteps } from '../../../server/src/net/splits';
+import { graphDiagnostics, graphDiagnosticsSteps } from '../../../server/src/net/diagnostics';
+import { netLatency, netLatencySteps, netPrediction, netPredictionSteps } from '../../../server/src/energy/predict';
 import { CORPUS_PROTOTXT } from '../shared-paths';
 import { diagnosticsFakes } from '../lsp/diagnostics-fakes';
 
@@ -122,6 +128,60 @@ describe('stepped network analysis', function () {
       const layer = sliced.net!.layers[7];
       assert.equal(sliced.indexOfLayer(layer), 7);
     }
+  });
+
+  it('the whole-net passes (file kind, schema check, upgrade, split plan, graph checks, energy and latency totals) pause on a large net and give the one-go result', () => {
+    const doc = parse(text);
+    const layers = doc.root.fields.filter((f) => f.name === 'layer').length;
+    const pauses = <T>(steps: Generator<void, T>): { value: T; pauses: number } => {
+      let pauses = 0;
+      let r = steps.next();
+      for (; !r.done; r = steps.next()) pauses++;
+      return { value: r.value, pauses };
+    };
+    const kind = pauses(detectFileKindSteps(doc));
+    assert.equal(kind.value, detectFileKind(doc));
+    assert.ok(kind.pauses >= Math.floor(layers / 4096), `file kind: ${kind.pauses} pauses`);
+    // A duplicate name field in the first layer and a field no schema has, for the check to find.
+    const flawed = parse(text.replace('layer {', 'layer { name: "a" name: "b" no_such_field: 1'));
+    const schema = pauses(validateDocumentSteps(flawed, 'net'));
+    assert.deepEqual(schema.value, validateDocument(flawed, 'net'));
+    assert.ok(schema.value.length >= 2, `${schema.value.length} schema problems`);
+    assert.ok(schema.pauses >= Math.floor(layers / 4096), `schema check: ${schema.pauses} pauses`);
+    const def = pauses(upgradeNetSteps(doc));
+    assert.deepEqual(def.value, upgradeNet(doc));
+    assert.ok(def.pauses >= Math.floor(layers / 4096), `upgrade: ${def.pauses} pauses for ${layers} layers`);
+    const nodes = def.value.layers.map((l) => ({
+      name: l.name,
+      bottoms: l.bottoms.map((b) => b.name),
+      tops: l.tops.map((t) => t.name),
+      lossWeights: l.lossWeights,
+    }));
+    const plan = pauses(planSplitsSteps(nodes));
+    assert.deepEqual(plan.value, planSplits(nodes));
+    assert.ok(plan.pauses >= Math.floor(layers / 4096), `split plan: ${plan.pauses} pauses`);
+    const checks = pauses(graphDiagnosticsSteps(def.value.layers, plan.value, 0));
+    assert.deepEqual(checks.value, graphDiagnostics(def.value.layers, plan.value, 0));
+    assert.ok(checks.pauses >= Math.floor(layers / 4096), `graph checks: ${checks.pauses} pauses`);
+
+    const totalsStore = new AnalysisStore();
+    // A platform whose built-in model has latency sub-models too.
+    totalsStore.setSettings({ ...DEFAULT_SETTINGS, platform: 'jetson-tx2/pytorch/cpu' });
+    const analysis = totalsStore.get(TextDocument.create('file:///totals.prototxt', 'prototxt', 1, text));
+    const model = analysis.model!.model;
+    const energy = pauses(netPredictionSteps(analysis.prediction!.layers, model));
+    assert.deepEqual(energy.value, netPrediction(analysis.prediction!.layers, model));
+    assert.deepEqual(energy.value.total, analysis.prediction!.total);
+    assert.ok(energy.pauses >= Math.floor(layers / 4096), `energy totals: ${energy.pauses} pauses`);
+    const latency = pauses(netLatencySteps(analysis.latency!.layers, model));
+    assert.deepEqual(latency.value, netLatency(analysis.latency!.layers, model));
+    assert.ok(latency.pauses >= Math.floor(layers / 4096), `latency totals: ${latency.pauses} pauses`);
+  });
+
+  it('whenParsed resolves once the schema check is done too (the publisher then reads it without more work)', async () => {
+    const analysis = new AnalysisStore().get(TextDocument.create('file:///parsed.prototxt', 'prototxt', 1, text));
+    assert.equal(await analysis.whenParsed(1), true);
+    assert.ok((analysis as unknown as { schemaCache?: unknown }).schemaCache !== undefined, 'schema checked by the stepped job');
   });
 
   it('an abandoned analysis stops stepping: whenAnalysed resolves false, whenParsed too', async () => {

@@ -25,7 +25,9 @@ export function serverBuilt(): boolean {
 }
 
 export async function startServer(): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], {
+  // ENERGY_LENS_SERVER_NODE_ARGS: extra Node options for the server, to profile it (`--cpu-prof --trace-gc`).
+  const nodeArgs = (process.env.ENERGY_LENS_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
