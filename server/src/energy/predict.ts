@@ -236,19 +236,37 @@ function toEnd<T>(steps: Generator<void, T>): T {
   }
 }
 
+/** What a network total covers: the types it sums, and the types and layers it leaves out (energy and latency alike). */
+class Coverage {
+  private readonly covered = new Set<string>();
+  private readonly notModelled = new Set<string>();
+  readonly unpredictedLayers: string[] = [];
+
+  /** Notes a layer's status; true when the layer has a prediction to sum. */
+  counts(p: { status: LayerStatus; type: string; name: string }): boolean {
+    if (p.status === 'not-modelled') this.notModelled.add(p.type);
+    if (p.status === 'missing-features' || p.status === 'invalid') this.unpredictedLayers.push(p.name);
+    if (p.status !== 'predicted') return false;
+    this.covered.add(p.type);
+    return true;
+  }
+
+  get coveredTypes(): string[] {
+    return sortedUnique([...this.covered]);
+  }
+  get notModelledTypes(): string[] {
+    return sortedUnique([...this.notModelled]);
+  }
+}
+
 /** netPrediction in steps: it yields every PREDICTIONS_PER_STEP layers, so a large net's totals block nothing. */
 export function* netPredictionSteps(predictions: LayerPrediction[], model: EnergyModel): Generator<void, NetPrediction> {
   const groups = new Map<string, TypeTotal>();
-  const covered = new Set<string>();
-  const notModelled = new Set<string>();
-  const unpredictedLayers: string[] = [];
+  const coverage = new Coverage();
   for (let i = 0; i < predictions.length; i++) {
     if (pause(i)) yield;
     const p = predictions[i];
-    if (p.status === 'not-modelled') notModelled.add(p.type);
-    if (p.status === 'missing-features' || p.status === 'invalid') unpredictedLayers.push(p.name);
-    if (p.status !== 'predicted') continue;
-    covered.add(p.type);
+    if (!coverage.counts(p)) continue;
     const g = groups.get(p.subModel!) ?? {
       subModel: p.subModel!,
       layerTypes: [],
@@ -282,9 +300,9 @@ export function* netPredictionSteps(predictions: LayerPrediction[], model: Energ
     total,
     extrapolatedShare: extrapolated.reduce((sum, g) => sum + g.share, 0),
     extrapolatedTypes: sortedUnique(extrapolated.flatMap((g) => g.layerTypes)),
-    coveredTypes: sortedUnique([...covered]),
-    notModelledTypes: sortedUnique([...notModelled]),
-    unpredictedLayers,
+    coveredTypes: coverage.coveredTypes,
+    notModelledTypes: coverage.notModelledTypes,
+    unpredictedLayers: coverage.unpredictedLayers,
     intervalLevel: INTERVAL_LEVEL,
     intervalAssumption: INTERVAL_ASSUMPTION,
   };
@@ -378,26 +396,21 @@ export function netLatency(predictions: LayerLatency[], model: EnergyModel): Net
 export function* netLatencySteps(predictions: LayerLatency[], model: EnergyModel): Generator<void, NetLatency> {
   // Errors correlated within a sub-model (bounds summed), independent across them, as for energy.
   const groups = new Map<string, [number, number, number]>();
-  const covered = new Set<string>();
-  const notModelled = new Set<string>();
-  const unpredictedLayers: string[] = [];
+  const coverage = new Coverage();
   for (let i = 0; i < predictions.length; i++) {
     if (pause(i)) yield;
     const p = predictions[i];
-    if (p.status === 'not-modelled') notModelled.add(p.type);
-    if (p.status === 'missing-features' || p.status === 'invalid') unpredictedLayers.push(p.name);
-    if (p.status !== 'predicted') continue;
-    covered.add(p.type);
+    if (!coverage.counts(p)) continue;
     const g = groups.get(p.subModel!) ?? [0, 0, 0];
     groups.set(p.subModel!, [g[0] + p.predicted_ms!, g[1] + p.low_ms!, g[2] + p.high_ms!]);
   }
   const [predicted_ms, low_ms, high_ms] = combineTriples([...groups.values()]);
-  const notModelledTypes = sortedUnique([...notModelled]);
+  const { notModelledTypes, unpredictedLayers } = coverage;
   return {
     platform: model.platform,
     layers: predictions,
     total: { predicted_ms, low_ms, high_ms },
-    coveredTypes: sortedUnique([...covered]),
+    coveredTypes: coverage.coveredTypes,
     notModelledTypes,
     unpredictedLayers,
     lowerBound: notModelledTypes.length > 0 || unpredictedLayers.length > 0,
