@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { unescapeMarkdown } from './lsp-queries';
 import type { CsvImportSpec, PanelControls, RenderReport } from '../../client/src/panel/messages';
 import type { RefitTestReport } from '../../client/src/panel/refit-panel';
+import type { EnergyModel } from '../../server/src/energy/model';
 import { activeExtension, openDocument, waitFor, workspaceFile } from './helpers';
 
 const REFIT = 'energyLens.refitModels';
@@ -54,6 +55,21 @@ async function sweepCsv(file: string): Promise<CsvImportSpec> {
   };
   assert.ok(fs.existsSync(csv.path), `${csv.path} is missing: set ENERGY_LENS_SHARED`);
   return csv;
+}
+
+/** Clicks Save and waits for the notice that starts with `notice`; the model file written, read back. */
+async function clickSave(notice: string): Promise<{ model: EnergyModel; notice: string }> {
+  await vscode.commands.executeCommand(DRIVE, { click: 'save' });
+  const r = await waitFor(
+    async () => {
+      const x = await report();
+      return x.notice?.startsWith(notice) && x.saved ? x : undefined;
+    },
+    30_000,
+    `'${notice}…'`,
+  );
+  const file = path.isAbsolute(r.saved!) ? r.saved! : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, r.saved!);
+  return { model: JSON.parse(fs.readFileSync(file, 'utf8')), notice: r.notice! };
 }
 
 suite('refit panel', () => {
@@ -186,25 +202,9 @@ suite('refit panel', () => {
     assert.match(shown.label, /^search frontier/);
     assert.strictEqual(shown.metrics.complexity, chosen.complexity);
     assert.ok(Math.abs(shown.metrics.mape! - chosen.mape) < 1e-6, `${shown.metrics.mape} vs ${chosen.mape}`);
-    await vscode.commands.executeCommand(DRIVE, { click: 'save' });
-    const savedSearch = await waitFor(
-      async () => {
-        const r = await report();
-        return r.notice?.startsWith('Saved the frontier energy model') ? r : undefined;
-      },
-      30_000,
-      'the frontier model to be saved',
-    );
-    const searchModel = JSON.parse(
-      fs.readFileSync(
-        path.isAbsolute(savedSearch.saved!)
-          ? savedSearch.saved!
-          : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedSearch.saved!),
-        'utf8',
-      ),
-    );
+    const { model: searchModel } = await clickSave('Saved the frontier energy model');
     assert.strictEqual(searchModel.subModels.Convolution.provenance.family, 'search');
-    assert.strictEqual(searchModel.subModels.Convolution.metrics.complexity, chosen.complexity);
+    assert.strictEqual(searchModel.subModels.Convolution.metrics?.complexity, chosen.complexity);
   });
 
   test('a dataset imported without fitting choices gets the recommended model of an automatic search', async function () {
@@ -246,22 +246,10 @@ suite('refit panel', () => {
     assert.strictEqual(timed.controls?.quantity, 'latency');
     assert.strictEqual(timed.frontier?.quantity, 'latency');
     const energyBefore = saved && fs.existsSync(saved) ? JSON.parse(fs.readFileSync(saved, 'utf8')).subModels : undefined;
-    await vscode.commands.executeCommand(DRIVE, { click: 'save' });
-    const savedLatency = await waitFor(
-      async () => {
-        const r = await report();
-        return r.notice?.startsWith('Saved the frontier latency model') ? r : undefined;
-      },
-      30_000,
-      'the latency model to be saved',
-    );
-    const file = path.isAbsolute(savedLatency.saved!)
-      ? savedLatency.saved!
-      : path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, savedLatency.saved!);
-    const model = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.strictEqual(model.latency.unit, 'ms');
-    assert.strictEqual(model.latency.subModels.Convolution.provenance.family, 'search');
+    const { model, notice } = await clickSave('Saved the frontier latency model');
+    assert.strictEqual(model.latency?.unit, 'ms');
+    assert.strictEqual(model.latency?.subModels.Convolution.provenance.family, 'search');
     if (energyBefore) assert.deepStrictEqual(model.subModels, energyBefore, 'the energy sub-models of the file stay');
-    assert.match(savedLatency.notice!, /latency sub-models added to the energy model already in/);
+    assert.match(notice, /latency sub-models added to the energy model already in/);
   });
 });
