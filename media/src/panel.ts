@@ -59,7 +59,7 @@ const VALIDATIONS: Array<[ValidationKind, string]> = [
 ];
 const INTERCEPTS: Array<[PanelControls['intercept'], string]> = [
   ['default', "Method's default"],
-  ['yes', 'Yes (fixed energy per call)'],
+  ['yes', 'Yes (a fixed cost per call)'],
   ['no', 'No'],
 ];
 const WEIGHTINGS: Array<[PanelControls['weighting'], string]> = [
@@ -198,7 +198,7 @@ function buildPage(): void {
     [el.quantity, 'Quantity to fit: energy (mJ) or latency (ms)'],
     [el.family, 'Family'],
     [el.method, 'Method'],
-    [el.intercept, 'Intercept: a fixed energy per layer call'],
+    [el.intercept, 'Intercept: a fixed cost per layer call'],
     [el.weighting, 'Row weights: relative minimises relative error'],
     [el.features, 'Features'],
     [el.extraTerms, 'Extra terms'],

@@ -120,9 +120,20 @@ suite('refit panel', () => {
     const log = await rendered('the log-space fit to be drawn', (r) => r.method === 'log' && r.fitId > first.fitId);
     assert.notStrictEqual(log.metricsText, first.metricsText);
 
+    // 2b. The Intercept control (the CLI's --intercept): the engine fits relative error plus a fixed cost.
+    await vscode.commands.executeCommand(DRIVE, { controls: { method: 'relative', intercept: 'yes' } });
+    await rendered('the relative fit with an intercept', (r) => r.method === 'relative' && r.fitId > log.fitId);
+    assert.strictEqual((await report()).view?.label, 'relative + intercept');
+
     // 3. The individual family (NeuralPower-style products of hyper-parameters) with lasso.
     await vscode.commands.executeCommand(DRIVE, {
-      controls: { family: 'individual', method: 'lasso', features: ['channelsIn', 'kernelH', 'channelsOut'], degree: 2 },
+      controls: {
+        family: 'individual',
+        method: 'lasso',
+        intercept: 'default',
+        features: ['channelsIn', 'kernelH', 'channelsOut'],
+        degree: 2,
+      },
     });
     const lasso = await rendered(
       'the individual lasso fit to be drawn',

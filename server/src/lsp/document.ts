@@ -5,6 +5,7 @@
 // text stays a concatenation until the analysis reads it (in its slices), and characters near an edit are
 // read through the edits from the last text known whole (`base`). Line starts are shifted as numbers.
 import type { Position, Range, TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { runToEnd } from '../text/steps';
 
 interface AppliedEdit {
   /** Replaced range in the text before the edit. */
@@ -198,8 +199,7 @@ const LINES_PER_STEP = 50_000;
  * `out`. Text without \r (the usual case) is searched with indexOf, several times faster on a large file.
  */
 function lineStartsOf(text: string, at: number, out: number[] = []): number[] {
-  const steps = lineStartsSteps(text, at, out);
-  while (!steps.next().done);
+  runToEnd(lineStartsSteps(text, at, out));
   return out;
 }
 
